@@ -1,0 +1,138 @@
+# hvscope - GNU make build.
+#
+#   make                 bin/hvscope (dynamic, every optional library found)
+#                        bin/hvscope-static (static, no runtime dependencies)
+#   make check           all TAP tests through prove (fast; CI runs this)
+#   make check-slow      integration tests that boot Xen and other slow guests
+#   make check SANITIZE=1  the same with ASan+UBSan (objects in build/san, bin/san)
+#   make bench           benchmarks of hvscope itself (numbers: docs/PERFORMANCE.md)
+#
+# Optional libraries are found with pkg-config and enabled with HAVE_*=1.
+# Each area may add rules in a fragment (*/*.mk, */*/*.mk) included below.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+SANITIZE ?= 0
+PROVE ?= prove
+PROVE_FLAGS ?=
+
+ifeq ($(SANITIZE),1)
+BUILD := build/san
+BIN := bin/san
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD := build
+BIN := bin
+SAN_FLAGS :=
+endif
+
+WARN := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
+	-Wold-style-definition -Wformat=2 -Wshadow -Wvla -Wno-format-nonliteral
+OPT ?= -O2 -g
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -MMD -MP \
+	-Iharness -Iprobes -Imicrobench -Iworkloads -Ireports -I$(BUILD)/gen \
+	$(CFLAGS)
+
+pc_have = $(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo 1 || echo 0)
+HAVE_JANSSON := $(call pc_have,jansson)
+HAVE_LIBCPUID := $(call pc_have,libcpuid)
+HAVE_SQLITE := $(call pc_have,sqlite3)
+HAVE_HWLOC := $(call pc_have,hwloc)
+HAVE_PAPI := $(call pc_have,papi)
+
+pc_pkgs = $(if $(filter 1,$(HAVE_JANSSON)),jansson) $(if $(filter 1,$(HAVE_LIBCPUID)),libcpuid) \
+	$(if $(filter 1,$(HAVE_SQLITE)),sqlite3) $(if $(filter 1,$(HAVE_HWLOC)),hwloc) \
+	$(if $(filter 1,$(HAVE_PAPI)),papi)
+DYN_PKGS := $(strip $(pc_pkgs))
+DYN_FEATURES := -DHAVE_JANSSON=$(HAVE_JANSSON) -DHAVE_LIBCPUID=$(HAVE_LIBCPUID) \
+	-DHAVE_SQLITE=$(HAVE_SQLITE) -DHAVE_HWLOC=$(HAVE_HWLOC) -DHAVE_PAPI=$(HAVE_PAPI)
+DYN_CFLAGS := $(BASE_CFLAGS) $(SAN_FLAGS) $(DYN_FEATURES) \
+	$(if $(DYN_PKGS),$(shell $(PKG_CONFIG) --cflags $(DYN_PKGS)))
+DYN_LIBS := $(if $(DYN_PKGS),$(shell $(PKG_CONFIG) --libs $(DYN_PKGS))) -lm -lpthread
+
+# The static build is what a user copies into an unknown guest: small, no
+# runtime dependencies. It keeps jansson (JSON) and libcpuid (CPU names) and
+# leaves out SQLite, hwloc and PAPI (history and counters live on the host).
+STATIC_PKGS := $(strip $(if $(filter 1,$(HAVE_JANSSON)),jansson) $(if $(filter 1,$(HAVE_LIBCPUID)),libcpuid))
+STATIC_FEATURES := -DHVS_STATIC=1 -DHAVE_JANSSON=$(HAVE_JANSSON) -DHAVE_LIBCPUID=$(HAVE_LIBCPUID) \
+	-DHAVE_SQLITE=0 -DHAVE_HWLOC=0 -DHAVE_PAPI=0
+STATIC_CFLAGS := $(BASE_CFLAGS) $(STATIC_FEATURES) -ffunction-sections -fdata-sections \
+	$(if $(STATIC_PKGS),$(shell $(PKG_CONFIG) --cflags $(STATIC_PKGS)))
+STATIC_LIBS := $(if $(STATIC_PKGS),$(shell $(PKG_CONFIG) --static --libs $(STATIC_PKGS))) -lm -lpthread
+
+SRC_DIRS := probes harness microbench workloads reports
+SRCS := $(sort $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
+MAIN_SRC := harness/main.c
+LIB_SRCS := $(filter-out $(MAIN_SRC),$(SRCS))
+
+DYN_OBJS := $(SRCS:%.c=$(BUILD)/dyn/%.o)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/dyn/%.o)
+STATIC_OBJS := $(SRCS:%.c=$(BUILD)/static/%.o)
+
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+# Fragments add to these.
+EXTRA_DYN_OBJS :=
+EXTRA_STATIC_OBJS :=
+EXTRA_ALL :=
+CHECK_DEPS :=
+
+GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+-include $(sort $(wildcard */*.mk */*/*.mk))
+
+.PHONY: all check check-slow bench clean FORCE
+
+all: $(BIN)/hvscope $(BIN)/hvscope-static $(EXTRA_ALL)
+
+$(BUILD)/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define HVS_VERSION "%s"\n#define HVS_GIT_COMMIT "%s"\n#define HVS_CFLAGS "%s"\n' \
+		'$(VERSION)' '$(GIT_COMMIT)' '$(OPT) $(SAN_FLAGS)' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+
+$(BUILD)/dyn/%.o: %.c | $(BUILD)/gen/version.h
+	@mkdir -p $(@D)
+	$(CC) $(DYN_CFLAGS) -c -o $@ $<
+
+$(BUILD)/static/%.o: %.c | $(BUILD)/gen/version.h
+	@mkdir -p $(@D)
+	$(CC) $(STATIC_CFLAGS) -c -o $@ $<
+
+$(BIN)/hvscope: $(DYN_OBJS) $(EXTRA_DYN_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(DYN_LIBS)
+
+$(BIN)/hvscope-static: $(STATIC_OBJS) $(EXTRA_STATIC_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -static -s -Wl,--gc-sections $(LDFLAGS) -o $@ $^ $(STATIC_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(EXTRA_DYN_OBJS) tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(DYN_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(EXTRA_DYN_OBJS) $(SAN_FLAGS) $(DYN_LIBS)
+
+# Tests find what they run through these variables.
+export HVSCOPE := $(abspath $(BIN)/hvscope)
+export HVSCOPE_STATIC := $(abspath $(BIN)/hvscope-static)
+export HVS_SRC := $(abspath .)
+export HVS_BUILD := $(abspath $(BUILD))
+export HVS_SANITIZE := $(SANITIZE)
+
+check: all $(UNIT_BINS) $(CHECK_DEPS)
+	$(PROVE) $(PROVE_FLAGS) $(sort $(wildcard tests/*.t)) $(UNIT_BINS)
+
+check-slow: all $(CHECK_DEPS)
+	$(PROVE) $(PROVE_FLAGS) $(sort $(wildcard tests/slow/*.t))
+
+bench: all
+	@set -e; for s in $(sort $(wildcard scripts/bench-*.sh)); do echo "== $$s"; bash $$s; done
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,19 @@
+/*
+ * commands.h - the one list of hvscope subcommands.
+ *
+ * Adding a subcommand = one file harness/cmd_NAME.c defining
+ * `int cmd_NAME(int argc, char **argv)` + one line here. argv[0] is the
+ * subcommand name; the return value is the process exit code (enum hvs_exit).
+ */
+#ifndef HVS_COMMANDS_H
+#define HVS_COMMANDS_H
+
+/* X(name, one-line summary) */
+#define HVS_COMMANDS(X)                                                              \
+	X(version, "print version, git commit, compiler and enabled features")
+
+#define HVS_DECLARE_CMD(name, summary) int cmd_##name(int argc, char **argv);
+HVS_COMMANDS(HVS_DECLARE_CMD)
+#undef HVS_DECLARE_CMD
+
+#endif

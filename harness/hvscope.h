@@ -1,0 +1,84 @@
+/*
+ * hvscope.h - definitions every part of hvscope shares: version, exit codes,
+ * the one-line error printer and a few small helpers.
+ *
+ * Library code returns 0 or -errno (or a negative HVS_EX_* for data errors)
+ * and never prints to stdout or exits; only the command layer (harness/cmd_*.c)
+ * prints results and chooses the process exit code.
+ */
+#ifndef HVSCOPE_H
+#define HVSCOPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Build identity (harness/version.c; the only file that sees version.h). */
+const char *hvs_version(void);
+const char *hvs_git_commit(void);
+const char *hvs_build_flags(void);
+
+/*
+ * Process exit codes. Every kind of bad input has its own code so a script
+ * can tell them apart; 0/1 keep their conventional meaning (success / a
+ * negative answer: "none" for detect, "regression" for compare/regress).
+ * Anything >= 2 is an error of input or environment, never a verdict.
+ */
+enum hvs_exit {
+	HVS_EX_OK = 0,
+	HVS_EX_FAIL = 1,      /* negative answer: regression found, no virt */
+	HVS_EX_USAGE = 2,     /* bad command line */
+	HVS_EX_PARSE = 3,     /* malformed or truncated input file */
+	HVS_EX_SCHEMA = 4,    /* wrong schema version, wrong type, bad value */
+	HVS_EX_TOOBIG = 5,    /* input over the size limit */
+	HVS_EX_NODEV = 6,     /* missing device or unsupported here */
+	HVS_EX_NOPERM = 7,    /* permission denied */
+	HVS_EX_TIMEOUT = 8,   /* a guest or payload hung and was stopped */
+	HVS_EX_IO = 9,        /* read/write failure */
+	HVS_EX_INTERNAL = 10, /* a bug in hvscope */
+};
+
+/* Outcome of one unit of work (benchmark, probe, guest), kselftest style. */
+enum hvs_outcome {
+	HVS_PASS = 0,
+	HVS_FAILED,
+	HVS_SKIP,    /* not applicable here; a reason is given */
+	HVS_TIMEOUT, /* watchdog fired */
+};
+
+const char *hvs_outcome_name(enum hvs_outcome o);
+
+/* Print "hvscope: <msg>" as one line on stderr. */
+void hvs_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Same, only when HVSCOPE_DEBUG is set in the environment. */
+void hvs_dbg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Read a whole small file (sysfs, procfs, a dump) into a NUL-terminated
+ * buffer. Returns the length or -errno; fails with -EFBIG beyond max bytes.
+ * The caller frees *out.
+ */
+long hvs_read_file(const char *path, size_t max, char **out);
+
+/*
+ * Read the first line of a sysfs-style file into buf (trailing newline and
+ * spaces removed). Returns the length or -errno.
+ */
+int hvs_read_line(const char *path, char *buf, size_t len);
+
+/* Join root (may be NULL or "") and an absolute path into buf. */
+const char *hvs_path(char *buf, size_t len, const char *root, const char *path);
+
+/*
+ * Write data to path atomically: temp file in the same directory, fsync,
+ * rename. A crash leaves either the old file or the complete new one.
+ * Returns 0 or -errno.
+ */
+int hvs_write_atomic(const char *path, const void *data, size_t len);
+
+/* strlcpy-alike: always terminates, returns strlen(src). */
+size_t hvs_strlcpy(char *dst, const char *src, size_t len);
+
+#define HVS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

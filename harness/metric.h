@@ -1,0 +1,76 @@
+/*
+ * metric.h - one measured number with everything it must carry, and a
+ * growable set of them. Benchmarks (microbench/, the /dev/kvm VMM) fill
+ * these; the result writer (issue: harness) serialises them.
+ *
+ * Ownership: a struct hvs_metric owns its samples array; hvs_metrics_free()
+ * frees every metric and its samples.
+ */
+#ifndef HVS_METRIC_H
+#define HVS_METRIC_H
+
+#include "hvscope.h"
+#include "stats.h"
+
+#include <stdint.h>
+
+enum hvs_direction {
+	HVS_LOWER_IS_BETTER = 0,
+	HVS_HIGHER_IS_BETTER = 1,
+};
+
+/* Flags a metric can carry (bit mask). */
+#define HVS_MF_STEAL (1u << 0)        /* steal time above threshold during a sample window */
+#define HVS_MF_NO_COUNTERS (1u << 1)  /* hardware counters unavailable (reason in counters_reason) */
+#define HVS_MF_SKIPPED (1u << 2)      /* not run: reason says why */
+#define HVS_MF_TIMEOUT (1u << 3)      /* watchdog fired */
+#define HVS_MF_HISTOGRAM (1u << 4)    /* samples summarised as a histogram (too many) */
+
+#define HVS_METRIC_NAME_MAX 96
+#define HVS_METRIC_EXTRA_MAX 12
+
+/* A named side value: cycles per op, exits per op, a counter reading... */
+struct hvs_kv {
+	char key[40];
+	double val;
+};
+
+struct hvs_metric {
+	char name[HVS_METRIC_NAME_MAX]; /* dotted: "kvm.exit.cpuid", "bench.syscall.getppid" */
+	char unit[16];                  /* "ns", "cycles", "MB/s", "ops/s" */
+	char klass[24];                 /* "exit", "paging", "io", "syscall", "mm", "workload" */
+	char what[160];                 /* one line: what it measures */
+	enum hvs_direction direction;
+	enum hvs_outcome outcome;
+	unsigned flags;
+	char reason[200]; /* why skipped / failed / timed out */
+
+	double *samples; /* per-operation values, in unit, overhead already subtracted */
+	size_t nsamples;
+	uint64_t iterations; /* operations per sample */
+	double overhead;     /* loop + timer cost subtracted from each sample, in unit */
+	struct hvs_summary summary;
+
+	struct hvs_kv extra[HVS_METRIC_EXTRA_MAX];
+	int nextra;
+};
+
+struct hvs_metrics {
+	struct hvs_metric *v;
+	size_t n, cap;
+};
+
+/* Append a zeroed metric; returns it or NULL on allocation failure. */
+struct hvs_metric *hvs_metrics_add(struct hvs_metrics *set);
+void hvs_metrics_free(struct hvs_metrics *set);
+
+/* Set a side value (replacing one of the same key). Returns 0 or -ENOSPC. */
+int hvs_metric_set_extra(struct hvs_metric *m, const char *key, double val);
+
+/*
+ * Take ownership of samples[0..n) and compute the summary. Returns 0 or the
+ * -errno of hvs_summarize (the samples are owned by the metric either way).
+ */
+int hvs_metric_set_samples(struct hvs_metric *m, double *samples, size_t n);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * timing.c - TSC calibration against the monotonic clock, and the cost of
+ * the timer itself (subtracted from every measured region).
+ */
+#include "timing.h"
+#include "stats.h"
+
+#include <time.h>
+
+uint64_t hvs_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t raw_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+double hvs_tsc_hz(void)
+{
+	static double hz;
+	double est[5];
+
+	if (hz > 0)
+		return hz;
+	/* Five 4 ms windows; the median rejects a window that was preempted. */
+	for (int i = 0; i < 5; i++) {
+		uint64_t t0 = raw_ns(), c0 = hvs_tsc_begin(), t1, c1;
+
+		do
+			t1 = raw_ns();
+		while (t1 - t0 < 4000000ull);
+		c1 = hvs_tsc_end();
+		est[i] = (double)(c1 - c0) * 1e9 / (double)(t1 - t0);
+	}
+	hz = hvs_median(est, 5);
+	return hz;
+}
+
+double hvs_tsc_overhead(void)
+{
+	static double ov = -1;
+	double d[1001];
+
+	if (ov >= 0)
+		return ov;
+	for (int i = 0; i < 1001; i++) {
+		uint64_t a = hvs_tsc_begin();
+		uint64_t b = hvs_tsc_end();
+
+		d[i] = (double)(b - a);
+	}
+	ov = hvs_median(d, 1001);
+	return ov;
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# install-deps.sh - install every Debian package hvscope needs to build,
+# test (including the QEMU/Xen guest tests) and draw reports. Run as root on
+# Debian 12. Idempotent: packages already installed are not fetched again.
+set -euo pipefail
+
+PKGS=(
+	# build
+	build-essential pkg-config git
+	libcpuid-dev libjansson-dev libsqlite3-dev libhwloc-dev libpapi-dev
+	# test
+	perl python3 python3-jsonschema clang libclang-rt-14-dev
+	# peers we measure ourselves against
+	systemd virt-what cpuid
+	# counters and topology tools
+	papi-tools hwloc linux-perf
+	# guests: QEMU, a Linux kernel to boot, Xen, an initramfs toolbox
+	qemu-system-x86 qemu-utils linux-image-amd64 busybox-static cpio gzip
+	xen-hypervisor-4.17-amd64
+	# bootable image (ISO, BIOS and UEFI)
+	grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools
+	# reports
+	gnuplot-nox sqlite3 poppler-utils
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps.sh: must run as root (it calls apt-get)" >&2
+	exit 7
+fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+	echo "install-deps.sh: all ${#PKGS[@]} packages present"
+	exit 0
+fi
+echo "install-deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps.sh: done"

@@ -1,0 +1,29 @@
+/*
+ * Unit test: summary statistics against hand-computed answers.
+ */
+#include "stats.h"
+#include "tap.h"
+
+#include <math.h>
+
+int main(void)
+{
+	/* Known answers for {1,1,2,2,4,6,9}: median 2, |x-2| = {1,1,0,0,2,4,7} so MAD 1 */
+	double a[] = { 1, 1, 2, 2, 4, 6, 9 };
+	double b[] = { 3, 1, 2, 4 };
+	double bad[] = { 1, NAN };
+	struct hvs_summary s;
+
+	plan(10);
+	ok(hvs_summarize(a, 7, &s) == 0, "summary of 7 values");
+	is_near(s.median, 2, 0, "median of odd-sized sample");
+	is_near(s.mad, 1, 0, "MAD");
+	is_near(s.mean, 25.0 / 7.0, 1e-12, "mean");
+	is_near(s.min, 1, 0, "min");
+	is_near(s.max, 9, 0, "max");
+	ok(s.ci_lo <= s.median && s.median <= s.ci_hi, "CI contains the median");
+	is_near(hvs_median(b, 4), 2.5, 0, "median of even-sized sample");
+	ok(hvs_summarize(bad, 2, &s) == -22, "NaN sample is rejected");
+	ok(hvs_summarize(a, 0, &s) == -22, "empty sample is rejected");
+	return done_testing();
+}
