@@ -5,6 +5,7 @@
 #   make check           all TAP tests through prove (fast; CI runs this)
 #   make check-slow      integration tests that boot Xen and other slow guests
 #   make check SANITIZE=1  the same with ASan+UBSan (objects in build/san, bin/san)
+#   make V=1             show full compiler command lines
 #   make bench           benchmarks of hvscope itself (numbers: docs/PERFORMANCE.md)
 #
 # Optional libraries are found with pkg-config and enabled with HAVE_*=1.
@@ -14,6 +15,14 @@
 SHELL := /bin/bash
 
 CC ?= cc
+V ?= 0
+ifeq ($(V),1)
+Q :=
+quiet = @true
+else
+Q := @
+quiet = @printf '  %-6s %s\n'
+endif
 PKG_CONFIG ?= pkg-config
 SANITIZE ?= 0
 PROVE ?= prove
@@ -98,23 +107,28 @@ $(BUILD)/gen/version.h: FORCE
 
 $(BUILD)/dyn/%.o: %.c | $(BUILD)/gen/version.h
 	@mkdir -p $(@D)
-	$(CC) $(DYN_CFLAGS) -c -o $@ $<
+	$(quiet) CC $<
+	$(Q)$(CC) $(DYN_CFLAGS) -c -o $@ $<
 
 $(BUILD)/static/%.o: %.c | $(BUILD)/gen/version.h
 	@mkdir -p $(@D)
-	$(CC) $(STATIC_CFLAGS) -c -o $@ $<
+	$(quiet) CC-ST $<
+	$(Q)$(CC) $(STATIC_CFLAGS) -c -o $@ $<
 
 $(BIN)/hvscope: $(DYN_OBJS) $(EXTRA_DYN_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(DYN_LIBS)
+	$(quiet) LINK $@
+	$(Q)$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(DYN_LIBS)
 
 $(BIN)/hvscope-static: $(STATIC_OBJS) $(EXTRA_STATIC_OBJS)
 	@mkdir -p $(@D)
-	$(CC) -static -s -Wl,--gc-sections $(LDFLAGS) -o $@ $^ $(STATIC_LIBS)
+	$(quiet) LINK $@
+	$(Q)$(CC) -static -s -Wl,--gc-sections $(LDFLAGS) -o $@ $^ $(STATIC_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(EXTRA_DYN_OBJS) tests/unit/tap.h
 	@mkdir -p $(@D)
-	$(CC) $(DYN_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(EXTRA_DYN_OBJS) $(SAN_FLAGS) $(DYN_LIBS)
+	$(quiet) TEST $@
+	$(Q)$(CC) $(DYN_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(EXTRA_DYN_OBJS) $(SAN_FLAGS) $(DYN_LIBS)
 
 # Tests find what they run through these variables.
 export HVSCOPE := $(abspath $(BIN)/hvscope)

@@ -1,0 +1,11 @@
+/*
+ * benches.h - the one list of guest-side benchmarks (see bench.h).
+ * X(id): the file defines `const struct hvs_bench hvs_bench_<id>`.
+ */
+#ifndef HVS_BENCHES_H
+#define HVS_BENCHES_H
+
+#define HVS_BENCHES(X) \
+	X(syscall_getppid)
+
+#endif
