@@ -4,15 +4,18 @@
  */
 #include "bench.h"
 #include "benches.h"
+#include "workload.h"
 
 #include <string.h>
 
 #define HVS_BENCH_DECLARE(id) extern const struct hvs_bench hvs_bench_##id;
 HVS_BENCHES(HVS_BENCH_DECLARE)
+HVS_WORKLOADS(HVS_BENCH_DECLARE)
 #undef HVS_BENCH_DECLARE
 
 #define HVS_BENCH_ENTRY(id) &hvs_bench_##id,
-static const struct hvs_bench *const all[] = { HVS_BENCHES(HVS_BENCH_ENTRY) };
+static const struct hvs_bench *const all[] = { HVS_BENCHES(HVS_BENCH_ENTRY)
+						HVS_WORKLOADS(HVS_BENCH_ENTRY) };
 #undef HVS_BENCH_ENTRY
 
 void hvs_bench_ctx_default(struct hvs_bench_ctx *ctx)
