@@ -103,6 +103,9 @@ struct hvs_ept_cap {
 #define HVS_VMX_MSR_FIRST 0x480u
 #define HVS_VMX_MSR_COUNT 18
 
+/* "IA32_VMX_BASIC" ... for idx = msr - 0x480; NULL when out of range. */
+const char *hvs_vmx_msr_name(unsigned idx);
+
 /* "vmx flags" of /proc/cpuinfo that matter for second-level translation. */
 struct hvs_vmx_flags {
 	int present; /* the "vmx flags" line exists */
@@ -124,6 +127,7 @@ struct hvs_host {
 	int kvm_api_version;     /* KVM_GET_API_VERSION, -1 not asked */
 	int kvm_create_vm_errno; /* 0 = KVM_CREATE_VM worked, -1 not tried, else errno */
 	int kvm_usable;          /* api == 12 and a VM could be created (then closed) */
+	char kvm_note[160];      /* why not usable, in words ("" when usable) */
 	size_t ncaps;            /* caps[]: the interesting capabilities, by name */
 	struct hvs_kvm_cap caps[HVS_HOST_MAX_CAPS];
 
@@ -134,6 +138,7 @@ struct hvs_host {
 	char paging_evidence[192];
 
 	/* CPU, from /proc/cpuinfo (first processor) */
+	int cpuinfo_read;    /* /proc/cpuinfo was readable */
 	char cpu_vendor[16]; /* vendor_id: GenuineIntel, AuthenticAMD, ... */
 	int cpu_vmx, cpu_svm, cpu_hypervisor; /* "flags" has vmx / svm / hypervisor */
 	struct hvs_vmx_flags vmx;
