@@ -222,8 +222,8 @@ void hvs_exit_timing_print(const struct hvs_exit_timing *t, FILE *f)
 	fprintf(f, "Timing (--timing)\n");
 	fprintf(f, "  TSC %.3f MHz, timer overhead %.1f ticks subtracted, core/TSC %.3f, %zu samples per row\n",
 		t->tsc_hz / 1e6, t->overhead_ticks, t->core_per_tick, t->samples);
-	fprintf(f, "  %-18s %10s %10s %10s %21s %8s %s\n", "instruction", "cycles", "ns", "MAD(tk)",
-		"95% CI (ticks)", "exits", "");
+	fprintf(f, "  %-18s %10s %10s %10s %21s %8s\n", "instruction", "cycles", "ns", "MAD(tk)",
+		"95% CI (ticks)", "exits");
 	for (int r = 0; r < HVS_TROW_COUNT; r++) {
 		const struct hvs_timing_row *row = &t->row[r];
 
