@@ -54,7 +54,7 @@ struct hvs_modparam {
 struct hvs_kmod {
 	char name[16];
 	int loaded;     /* /sys/module/<name> exists */
-	size_t nparams; /* params[] sorted by name */
+	size_t nparams; /* params[] sorted by name: the behaviour-changing ones (host.c lists them) */
 	struct hvs_modparam params[HVS_HOST_MAX_PARAMS];
 };
 
