@@ -34,8 +34,8 @@
  * the last 15 years (Agner Fog's tables; leaf 0 is among the cheapest) and
  * RDTSC 20-50; the smallest VM exit round trip (hardware VM exit + entry
  * alone, before the hypervisor does any work) is several hundred cycles and
- * a handled CPUID exit is over 1000 on every VMX/SVM implementation
- * measured (kvm-unit-tests vmexit_cpuid: ~1100-1500 on Skylake..Zen 4).
+ * a handled CPUID exit is over 1000 (kvm-unit-tests' vmexit cpuid test:
+ * typically 1000-2000 cycles on recent Intel and AMD hosts).
  * Between the two bounds the answer is "inconclusive", never a guess.
  */
 #define HVS_TIMING_NATIVE_MAX 500.0  /* at or below: no exit */
