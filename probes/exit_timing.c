@@ -14,10 +14,13 @@
 #include "exit_timing.h"
 #include "timing.h"
 
+#include <cpuid.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
 
 #define ADD_CHAIN 1024  /* dependent ADDs per sample: 1 core cycle each */
 #define RDTSC_PER 8
@@ -46,8 +49,68 @@ static inline void cpuid_leaf(uint32_t leaf)
 	__asm__ __volatile__("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d)::"memory");
 }
 
+/*
+ * The end of a timed region: RDTSCP;LFENCE (hvs_tsc_end), or, on a CPU
+ * without RDTSCP (QEMU's qemu64 model, some old or masked CPUs, where
+ * RDTSCP raises #UD), LFENCE;RDTSC;LFENCE, which also waits for the
+ * region's instructions to complete.
+ */
+static inline uint64_t tsc_end(int scp)
+{
+	return scp ? hvs_tsc_end() : hvs_tsc_begin();
+}
+
+static int have_rdtscp(void)
+{
+	unsigned a, b, c, d;
+
+	return __get_cpuid(0x80000001, &a, &b, &c, &d) && (d & (1u << 27));
+}
+
+static uint64_t raw_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* hvs_tsc_hz() and hvs_tsc_overhead() need RDTSCP: the same without it. */
+static double tsc_hz(int scp)
+{
+	double est[5];
+
+	if (scp)
+		return hvs_tsc_hz();
+	for (int i = 0; i < 5; i++) {
+		uint64_t t0 = raw_ns(), c0 = hvs_tsc_begin(), t1, c1;
+
+		do
+			t1 = raw_ns();
+		while (t1 - t0 < 4000000ull);
+		c1 = hvs_tsc_begin();
+		est[i] = (double)(c1 - c0) * 1e9 / (double)(t1 - t0);
+	}
+	return hvs_median(est, 5);
+}
+
+static double tsc_overhead(int scp)
+{
+	double d[1001];
+
+	if (scp)
+		return hvs_tsc_overhead();
+	for (int i = 0; i < 1001; i++) {
+		uint64_t a = hvs_tsc_begin();
+		uint64_t b = hvs_tsc_begin();
+
+		d[i] = (double)(b - a);
+	}
+	return hvs_median(d, 1001);
+}
+
 /* One timed region of row r; returns raw TSC ticks. */
-static uint64_t sample_once(int r)
+static uint64_t sample_once(int r, int scp)
 {
 	uint64_t t0, t1, x = 0;
 
@@ -55,17 +118,17 @@ static uint64_t sample_once(int r)
 	case HVS_TROW_ADD:
 		t0 = hvs_tsc_begin();
 		__asm__ __volatile__(".rept 1024\n\tadd $1, %0\n\t.endr" : "+r"(x));
-		t1 = hvs_tsc_end();
+		t1 = tsc_end(scp);
 		break;
 	case HVS_TROW_RDTSC:
 		t0 = hvs_tsc_begin();
 		__asm__ __volatile__(".rept 8\n\trdtsc\n\t.endr" ::: "eax", "edx", "memory");
-		t1 = hvs_tsc_end();
+		t1 = tsc_end(scp);
 		break;
 	case HVS_TROW_RDTSCP:
 		t0 = hvs_tsc_begin();
 		__asm__ __volatile__(".rept 8\n\trdtscp\n\t.endr" ::: "eax", "ecx", "edx", "memory");
-		t1 = hvs_tsc_end();
+		t1 = tsc_end(scp);
 		break;
 	case HVS_TROW_CPUID0:
 		t0 = hvs_tsc_begin();
@@ -73,7 +136,7 @@ static uint64_t sample_once(int r)
 		cpuid_leaf(0);
 		cpuid_leaf(0);
 		cpuid_leaf(0);
-		t1 = hvs_tsc_end();
+		t1 = tsc_end(scp);
 		break;
 	default:
 		t0 = hvs_tsc_begin();
@@ -81,7 +144,7 @@ static uint64_t sample_once(int r)
 		cpuid_leaf(0x40000000);
 		cpuid_leaf(0x40000000);
 		cpuid_leaf(0x40000000);
-		t1 = hvs_tsc_end();
+		t1 = tsc_end(scp);
 		break;
 	}
 	return t1 - t0;
@@ -137,13 +200,38 @@ static void write_verdict(struct hvs_exit_timing *t)
 
 int hvs_exit_timing_run(size_t samples, struct hvs_exit_timing *out)
 {
-	uint64_t t_start = hvs_now_ns();
+	return hvs_exit_timing_run_flags(samples, 0, out);
+}
+
+int hvs_exit_timing_run_flags(size_t samples, unsigned flags, struct hvs_exit_timing *out)
+{
+	uint64_t t_start = 0;
 	double *buf[HVS_TROW_COUNT] = { 0 };
-	int ret = 0;
+	int ret = 0, scp, tsc_mode = 0;
 
 	if (!out)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
+	for (int r = 0; r < HVS_TROW_COUNT; r++) {
+		out->row[r].name = rows[r].name;
+		out->row[r].what = rows[r].what;
+		out->row[r].per_sample = rows[r].per;
+		out->row[r].exits = HVS_TRI_UNKNOWN;
+	}
+	out->cpuid_traps = out->rdtsc_traps = HVS_TRI_UNKNOWN;
+	out->core_per_tick = 1.0;
+	/*
+	 * prctl(PR_SET_TSC, PR_TSC_SIGSEGV) makes RDTSC fault, and with it the
+	 * vDSO clock_gettime: check before touching any clock.
+	 */
+	if (prctl(PR_GET_TSC, &tsc_mode, 0, 0, 0) == 0 && tsc_mode == PR_TSC_SIGSEGV) {
+		snprintf(out->verdict, sizeof(out->verdict),
+			 "not measured: RDTSC is disabled for this process (PR_TSC_SIGSEGV)");
+		return -EPERM;
+	}
+	t_start = hvs_now_ns();
+	scp = !(flags & HVS_TIMING_F_NO_RDTSCP) && have_rdtscp();
+	out->rdtscp = scp;
 	if (samples == 0)
 		samples = DEFAULT_SAMPLES;
 	if (samples > MAX_SAMPLES)
@@ -156,26 +244,24 @@ int hvs_exit_timing_run(size_t samples, struct hvs_exit_timing *out)
 			goto out;
 		}
 	}
-	out->tsc_hz = hvs_tsc_hz();
+	out->tsc_hz = tsc_hz(scp);
 	out->ns_known = out->tsc_hz > 0 && isfinite(out->tsc_hz);
-	out->overhead_ticks = hvs_tsc_overhead();
+	out->overhead_ticks = tsc_overhead(scp);
 
 	for (int w = 0; w < WARMUP; w++)
 		for (int r = 0; r < HVS_TROW_COUNT; r++)
-			(void)sample_once(r);
+			if (scp || r != HVS_TROW_RDTSCP)
+				(void)sample_once(r, scp);
 	for (size_t s = 0; s < samples; s++)
 		for (int r = 0; r < HVS_TROW_COUNT; r++)
-			buf[r][s] = ((double)sample_once(r) - out->overhead_ticks) / rows[r].per;
+			if (scp || r != HVS_TROW_RDTSCP)
+				buf[r][s] = ((double)sample_once(r, scp) - out->overhead_ticks) / rows[r].per;
 
 	for (int r = 0; r < HVS_TROW_COUNT; r++) {
-		struct hvs_timing_row *row = &out->row[r];
-
-		row->name = rows[r].name;
-		row->what = rows[r].what;
-		row->per_sample = rows[r].per;
-		row->exits = HVS_TRI_UNKNOWN;
-		if (hvs_summarize(buf[r], samples, &row->ticks) == 0)
-			row->valid = 1;
+		if (!scp && r == HVS_TROW_RDTSCP)
+			continue; /* stays invalid: "not measured" */
+		if (hvs_summarize(buf[r], samples, &out->row[r].ticks) == 0)
+			out->row[r].valid = 1;
 	}
 
 	/*
@@ -220,15 +306,17 @@ out:
 void hvs_exit_timing_print(const struct hvs_exit_timing *t, FILE *f)
 {
 	fprintf(f, "Timing (--timing)\n");
-	fprintf(f, "  TSC %.3f MHz, timer overhead %.1f ticks subtracted, core/TSC %.3f, %zu samples per row\n",
-		t->tsc_hz / 1e6, t->overhead_ticks, t->core_per_tick, t->samples);
+	fprintf(f, "  TSC %.3f MHz, timer overhead %.1f ticks subtracted (%s), core/TSC %.3f, %zu samples per row\n",
+		t->tsc_hz / 1e6, t->overhead_ticks, t->rdtscp ? "lfence;rdtsc .. rdtscp" : "lfence;rdtsc .. lfence;rdtsc",
+		t->core_per_tick, t->samples);
 	fprintf(f, "  %-18s %10s %10s %10s %21s %8s\n", "instruction", "cycles", "ns", "MAD(tk)",
 		"95% CI (ticks)", "exits");
 	for (int r = 0; r < HVS_TROW_COUNT; r++) {
 		const struct hvs_timing_row *row = &t->row[r];
 
 		if (!row->valid) {
-			fprintf(f, "  %-18s not measured\n", row->name ? row->name : "?");
+			fprintf(f, "  %-18s not measured%s\n", row->name ? row->name : "?",
+				r == HVS_TROW_RDTSCP && !t->rdtscp ? " (no RDTSCP on this CPU)" : "");
 			continue;
 		}
 		fprintf(f, "  %-18s %10.1f %10.1f %10.1f %10.1f..%-10.1f %8s\n", row->name, row->cycles,

@@ -65,6 +65,7 @@ enum {
 struct hvs_exit_timing {
 	double tsc_hz;          /* 0 = unknown */
 	int ns_known;           /* tsc_hz usable: the ns fields are meaningful */
+	int rdtscp;             /* regions closed with RDTSCP (else LFENCE;RDTSC; no rdtscp row) */
 	double overhead_ticks;  /* empty hvs_tsc_begin/end pair, subtracted */
 	double core_per_tick;   /* core cycles per TSC tick from the ADD chain (1.0 if unknown) */
 	size_t samples;         /* samples per row */
@@ -84,11 +85,18 @@ struct hvs_exit_timing {
 };
 
 /*
- * Measure. samples = samples per row (0: default 301). Takes < 50 ms here
- * (plus ~20 ms for hvs_tsc_hz() the first time in a process).
- * Return: 0, -ENOMEM, or -EINVAL for out == NULL.
+ * Measure. samples = samples per row (0: default 301, at most 100001).
+ * Takes ~10 ms here plus ~20 ms for the TSC calibration (hvs_tsc_hz(),
+ * once per process). Rows that could not be measured stay valid == 0.
+ * Return: 0; -EPERM when RDTSC is disabled for the process (verdict says
+ * so); -ENOMEM; -EINVAL for out == NULL.
  */
 int hvs_exit_timing_run(size_t samples, struct hvs_exit_timing *out);
+
+/* Flags of hvs_exit_timing_run_flags(). */
+#define HVS_TIMING_F_NO_RDTSCP (1u << 0) /* behave as on a CPU without RDTSCP (tests) */
+
+int hvs_exit_timing_run_flags(size_t samples, unsigned flags, struct hvs_exit_timing *out);
 
 /* The "Timing" section as text lines. */
 void hvs_exit_timing_print(const struct hvs_exit_timing *t, FILE *f);

@@ -252,6 +252,8 @@ static json_t *row_json(const struct hvs_timing_row *r, int *bad)
 	put(o, "what", json_string(r->what), bad);
 	put(o, "valid", json_boolean(r->valid), bad);
 	put(o, "per_sample", json_integer(r->per_sample), bad);
+	if (!r->valid)
+		return o;
 	put(o, "n", json_integer((json_int_t)r->ticks.n), bad);
 	put(o, "median_ticks", num(r->ticks.median), bad);
 	put(o, "mad_ticks", num(r->ticks.mad), bad);
@@ -274,6 +276,7 @@ json_t *hvs_exit_timing_json(const struct hvs_exit_timing *t)
 		goto fail;
 	put(o, "tsc_hz", t->tsc_hz > 0 ? num(t->tsc_hz) : json_null(), &bad);
 	put(o, "timer_overhead_ticks", num(t->overhead_ticks), &bad);
+	put(o, "rdtscp", json_boolean(t->rdtscp), &bad);
 	put(o, "core_cycles_per_tick", num(t->core_per_tick), &bad);
 	put(o, "samples", json_integer((json_int_t)t->samples), &bad);
 	for (int i = 0; i < HVS_TROW_COUNT; i++)

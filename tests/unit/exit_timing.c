@@ -17,6 +17,9 @@
 #include <cpuid.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int hypervisor_bit(void)
 {
@@ -72,6 +75,41 @@ int main(void)
 		for (char *l = strtok(txt, "\n"); l; l = strtok(NULL, "\n"))
 			diag("%s", l);
 	free(txt);
+	{
+		/* The path for CPUs without RDTSCP (e.g. QEMU -cpu qemu64). */
+		static struct hvs_exit_timing t2;
+		double hz = t.tsc_hz;
+
+		is_int(hvs_exit_timing_run_flags(51, HVS_TIMING_F_NO_RDTSCP, &t2), 0, "no-RDTSCP run returns 0");
+		ok(!t2.rdtscp && !t2.row[HVS_TROW_RDTSCP].valid && t2.row[HVS_TROW_RDTSC].valid &&
+			   t2.row[HVS_TROW_CPUID0].valid,
+		   "no-RDTSCP: rdtscp row not measured, the others are");
+		ok(hz <= 0 || fabs(t2.tsc_hz - hz) / hz < 0.05, "no-RDTSCP: TSC rate agrees (%.1f vs %.1f MHz)",
+		   t2.tsc_hz / 1e6, hz / 1e6);
+		is_int(t2.cpuid_traps, t.cpuid_traps, "no-RDTSCP: same CPUID verdict");
+	}
+	{
+		/* RDTSC disabled for the process: a clean refusal, not SIGSEGV. */
+		pid_t pid;
+		int status = -1;
+
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			static struct hvs_exit_timing t3;
+
+			if (prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) < 0)
+				_exit(77);
+			_exit(hvs_exit_timing_run(11, &t3) == -EPERM && strstr(t3.verdict, "disabled") ? 0 : 1);
+		}
+		if (pid > 0)
+			waitpid(pid, &status, 0);
+		if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 77)
+			skip(1, "prctl(PR_SET_TSC) not supported");
+		else
+			ok(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			   "RDTSC disabled (PR_TSC_SIGSEGV): -EPERM and a verdict, no crash (status 0x%x)", status);
+	}
 #if HAVE_JANSSON
 	{
 		json_t *j = hvs_exit_timing_json(&t);
