@@ -21,6 +21,27 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* With HVS_JSON_OUT=DIR, write DIR/timing-<name>.json (tests/host-schema.t). */
+static void dump_json(const struct hvs_exit_timing *t, const char *name)
+{
+#if HAVE_JANSSON
+	const char *dir = getenv("HVS_JSON_OUT");
+	char path[4096];
+	json_t *j;
+
+	if (!dir)
+		return;
+	j = hvs_exit_timing_json(t);
+	snprintf(path, sizeof(path), "%s/timing-%s.json", dir, name);
+	if (!j || json_dump_file(j, path, JSON_INDENT(1)) < 0)
+		diag("could not write %s", path);
+	json_decref(j);
+#else
+	(void)t;
+	(void)name;
+#endif
+}
+
 static int hypervisor_bit(void)
 {
 	unsigned a, b, c, d;
@@ -47,6 +68,7 @@ int main(void)
 	is_int(hvs_exit_timing_run(0, NULL), -EINVAL, "NULL out: -EINVAL");
 	is_int(hvs_exit_timing_run(101, &t), 0, "run returns 0");
 	ok(t.samples == 101, "101 samples per row");
+	dump_json(&t, "live");
 	ok(add->valid && rdtsc->valid && t.row[HVS_TROW_RDTSCP].valid && c0->valid && chv->valid,
 	   "every row measured");
 	ok(add->ticks.n == 101 && c0->ticks.n == 101, "summaries over all samples");
@@ -87,6 +109,7 @@ int main(void)
 		ok(hz <= 0 || fabs(t2.tsc_hz - hz) / hz < 0.05, "no-RDTSCP: TSC rate agrees (%.1f vs %.1f MHz)",
 		   t2.tsc_hz / 1e6, hz / 1e6);
 		is_int(t2.cpuid_traps, t.cpuid_traps, "no-RDTSCP: same CPUID verdict");
+		dump_json(&t2, "nordtscp");
 	}
 	{
 		/* RDTSC disabled for the process: a clean refusal, not SIGSEGV. */

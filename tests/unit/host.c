@@ -66,6 +66,29 @@ static const char *json_path_str(json_t *o, const char *a, const char *b)
 }
 #endif
 
+/*
+ * With HVS_JSON_OUT=DIR, write the JSON of the current facts to
+ * DIR/host-<name>.json (tests/host-schema.t validates them).
+ */
+static void dump_json(const char *name)
+{
+#if HAVE_JANSSON
+	const char *dir = getenv("HVS_JSON_OUT");
+	char path[4096];
+	json_t *j;
+
+	if (!dir)
+		return;
+	j = hvs_host_json(&h);
+	snprintf(path, sizeof(path), "%s/host-%s.json", dir, name);
+	if (!j || json_dump_file(j, path, JSON_INDENT(1)) < 0)
+		diag("could not write %s", path);
+	json_decref(j);
+#else
+	(void)name;
+#endif
+}
+
 static void test_intel_ept(void)
 {
 	char *txt;
@@ -73,6 +96,7 @@ static void test_intel_ept(void)
 	is_int(collect_case("intel_ept", 0), 0, "intel_ept: collect returns 0");
 	ok(h.kvm_present && !h.kvm_usable, "intel_ept: /dev/kvm present, not usable (a plain file)");
 	ok(contains(h.kvm_note, "not a character device"), "intel_ept: note says why: %s", h.kvm_note);
+	dump_json("intel_ept");
 	is_str(h.vendor_module, "kvm_intel", "intel_ept: vendor module kvm_intel");
 	is_int(h.paging, HVS_PAGING_EPT, "intel_ept: paging EPT");
 	is_str(h.paging_evidence, "kvm_intel.ept=Y", "intel_ept: evidence is the ept parameter");
@@ -121,6 +145,7 @@ static void test_intel_shadow(void)
 {
 	is_int(collect_case("intel_shadow", 0), 0, "intel_shadow: collect returns 0");
 	is_str(h.vendor_module, "kvm_intel", "intel_shadow: vendor module kvm_intel");
+	dump_json("intel_shadow");
 	is_int(h.paging, HVS_PAGING_SHADOW, "intel_shadow: ept=N => shadow paging");
 	is_str(h.paging_evidence, "kvm_intel.ept=N", "intel_shadow: evidence");
 	ok(h.vmx.ept && !h.vmx.ept_ad && !h.vmx.ept_1gb && h.vmx.unrestricted_guest,
@@ -131,6 +156,7 @@ static void test_amd_npt(void)
 {
 	is_int(collect_case("amd_npt", 0), 0, "amd_npt: collect returns 0");
 	is_str(h.vendor_module, "kvm_amd", "amd_npt: built-in kvm_intel entry ignored on an AMD CPU");
+	dump_json("amd_npt");
 	is_int(h.paging, HVS_PAGING_NPT, "amd_npt: paging NPT");
 	is_str(h.paging_evidence, "kvm_amd.npt=1", "amd_npt: evidence (integer parameter)");
 	ok(h.cpu_svm && !h.cpu_vmx && !h.vmx.present, "amd_npt: svm flag, no vmx flags line");
@@ -153,6 +179,7 @@ static void test_pvm(void)
 	/* privileged on a tree without dev/cpu: a note, not an error */
 	is_int(collect_case("pvm", 1), 0, "pvm: privileged collect without an msr device returns 0");
 	is_int(h.msr_state, HVS_MSR_NO_DEVICE, "pvm: msr state 'no device'");
+	dump_json("pvm");
 	ok(contains(h.msr_note, "msr driver"), "pvm: note: %s", h.msr_note);
 }
 
@@ -162,6 +189,7 @@ static void test_none(void)
 
 	is_int(collect_case("none", 0), 0, "none: collect returns 0");
 	ok(!h.kvm_present && h.kvm_open_errno == ENOENT, "none: /dev/kvm absent (ENOENT)");
+	dump_json("none");
 	ok(h.vendor_module == NULL && h.paging == HVS_PAGING_UNKNOWN, "none: no vendor module, paging unknown");
 	ok(!h.kvm.loaded && !h.kvm_intel.loaded && !h.kvm_amd.loaded && !h.kvm_pvm.loaded,
 	   "none: no kvm module");
@@ -270,6 +298,7 @@ static void test_msrs(void)
 	}
 	is_int(hvs_host_collect(tmproot, 1, &h), 0, "msr intel: collect returns 0");
 	is_int(h.msr_state, HVS_MSR_READ, "msr intel: MSRs read");
+	dump_json("msr_intel");
 	ok(h.feature_control_valid && h.feature_control == 0x5, "msr intel: IA32_FEATURE_CONTROL = 0x5");
 	ok((h.vmx_msr_valid & 1) && h.vmx_msr[0] == 0xda040000000004ull, "msr intel: IA32_VMX_BASIC read");
 	ok(h.ept_cap_valid && c->exec_only && c->walk4 && !c->walk5 && c->uc && c->wb && c->pde_2m &&
@@ -298,6 +327,7 @@ static void test_msrs(void)
 	if (make_msr_root("amd_npt", fill_amd_off) == 0) {
 		hvs_host_collect(tmproot, 1, &h);
 		ok(h.vm_cr_valid && h.vm_cr == 0x18, "msr amd: VM_CR read at 0xc0010114");
+		dump_json("msr_amd");
 		is_int(h.virt_disabled_by_firmware, HVS_TRI_YES, "msr amd: SVMDIS => disabled by firmware");
 		ok(contains(h.firmware_evidence, "SVMDIS=1, LOCK=1"), "msr amd: evidence: %s", h.firmware_evidence);
 	} else {
@@ -316,6 +346,7 @@ static void test_live(void)
 
 	is_int(hvs_host_collect("", 0, &h), 0, "live: collect returns 0");
 	ok(h.collect_ns > 0, "live: collect time recorded (%.3f ms)", (double)h.collect_ns / 1e6);
+	dump_json("live");
 	ok(h.cpuinfo_read && h.cpu_vendor[0], "live: /proc/cpuinfo read (vendor %s)", h.cpu_vendor);
 	is_int(h.kvm_present, have_kvm, "live: /dev/kvm presence matches stat()");
 	if (have_kvm && can_open) {
