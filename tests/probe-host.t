@@ -22,7 +22,7 @@ PER_BIN=10
 echo "1..$((2 * PER_BIN))"
 
 # jq-like: json FILE 'python expression over d' -> exit status of the assertion
-json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2" 2>/dev/null; }
+json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2" 2>&1 | sed 's/^/# /'; return "${PIPESTATUS[0]}"; }
 
 pvm=0; [ -d /sys/module/kvm_pvm ] && pvm=1
 kvm_rw=0; [ -r /dev/kvm ] && [ -w /dev/kvm ] && kvm_rw=1
@@ -75,7 +75,7 @@ for BIN in "$HVSCOPE" "$HVSCOPE_STATIC"; do
 		skip 1 "no hypervisor bit (or Xen PV): CPUID trapping not known in advance"
 	fi
 	if "$BIN" probe --timing --json >"$T/j" 2>/dev/null; then
-		json "$T/j" 't=d["timing"]; i=t["instructions"]; i["cpuid.0"]["median_cycles"] > i["rdtsc"]["median_cycles"] > 0 and i["cpuid.0"]["median_cycles"] > i["add"]["median_cycles"] and (t["cpuid_traps"] is not True or t["exit_cost_cycles"] > 0)'
+		json "$T/j" '(i := d["timing"]["instructions"])["cpuid.0"]["median_cycles"] > i["rdtsc"]["median_cycles"] > 0 and i["cpuid.0"]["median_cycles"] > i["add"]["median_cycles"] and (d["timing"]["cpuid_traps"] is not True or d["timing"]["exit_cost_cycles"] > 0)'
 		ok $? "$b: --timing JSON: CPUID above the native instructions; a positive exit cost when it traps"
 	else
 		skip 1 "--json not available in $b"
@@ -99,7 +99,7 @@ for BIN in "$HVSCOPE" "$HVSCOPE_STATIC"; do
 			ok $? "$b: as nobody: exit 0 (no /dev/kvm here)"
 		fi
 		if (cd / && asnobody "$T/bin" probe --privileged --json) >"$T/j" 2>/dev/null; then
-			json "$T/j" 'h=d["host"]; (h["dev_kvm"]["permission_denied"] or not h["dev_kvm"]["present"]) and not h["dev_kvm"]["usable"] and h["msr"]["state"] in ("no_permission","no_device")'
+			json "$T/j" '((h := d["host"])["dev_kvm"]["permission_denied"] or not h["dev_kvm"]["present"]) and not h["dev_kvm"]["usable"] and h["msr"]["state"] in ("no_permission","no_device")'
 			ok $? "$b: as nobody, JSON: permission_denied, not usable, msr state no_permission/no_device"
 		else
 			skip 1 "--json not available in $b"
