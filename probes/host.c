@@ -186,6 +186,12 @@ static void collect_kvm(const char *root, struct hvs_host *h)
 		return;
 	}
 	h->kvm_present = 1;
+	if (!S_ISCHR(st.st_mode)) {
+		/* A fake tree (or a broken /dev): nothing to open or ask. */
+		h->kvm_open_errno = ENODEV;
+		snprintf(h->kvm_note, sizeof(h->kvm_note), "/dev/kvm is not a character device");
+		return;
+	}
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		h->kvm_open_errno = errno;
@@ -197,11 +203,6 @@ static void collect_kvm(const char *root, struct hvs_host *h)
 			snprintf(h->kvm_note, sizeof(h->kvm_note), "cannot open /dev/kvm: %s",
 				 strerror(errno));
 		return;
-	}
-	if (!S_ISCHR(st.st_mode)) {
-		/* A fake tree: present and openable, but no ioctls to ask. */
-		snprintf(h->kvm_note, sizeof(h->kvm_note), "/dev/kvm is not a character device");
-		goto out;
 	}
 	h->kvm_api_version = ioctl(fd, KVM_GET_API_VERSION, 0);
 	if (h->kvm_api_version != KVM_API_VERSION) {
@@ -594,8 +595,9 @@ static void collect_msrs(const char *root, struct hvs_host *h)
 		}
 		return;
 	}
+	/* Zhaoxin's "  Shanghai  " loses its leading blanks in cpuinfo parsing. */
 	intel = !strcmp(h->cpu_vendor, "GenuineIntel") || !strcmp(h->cpu_vendor, "CentaurHauls") ||
-		!strcmp(h->cpu_vendor, "  Shanghai  ");
+		!strncmp(h->cpu_vendor, "Shanghai", 8);
 	amd = !strcmp(h->cpu_vendor, "AuthenticAMD") || !strcmp(h->cpu_vendor, "HygonGenuine");
 	if (intel) {
 		if (rdmsr_fd(fd, MSR_IA32_FEATURE_CONTROL, &v) == 0) {

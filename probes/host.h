@@ -123,7 +123,7 @@ struct hvs_svm_flags {
 struct hvs_host {
 	/* /dev/kvm */
 	int kvm_present;         /* the node exists */
-	int kvm_open_errno;      /* 0 = opened read/write, else errno (EACCES, ENOENT...) */
+	int kvm_open_errno;      /* 0 = opened read/write, else errno (EACCES, ENOENT; ENODEV: not a char device) */
 	int kvm_api_version;     /* KVM_GET_API_VERSION, -1 not asked */
 	int kvm_create_vm_errno; /* 0 = KVM_CREATE_VM worked, -1 not tried, else errno */
 	int kvm_usable;          /* api == 12 and a VM could be created (then closed) */
