@@ -10,9 +10,10 @@
  * the ratio of core clock to TSC), RDTSC and RDTSCP (which exit only when a
  * hypervisor traps the TSC: that is the second detection).
  *
- * Numbers are TSC ticks ("cycles" below) per instruction, timer overhead
- * subtracted, summarised with hvs_summarize (median, MAD, 95% CI), and
- * converted to ns with hvs_tsc_hz().
+ * Samples are TSC ticks per instruction, timer overhead subtracted,
+ * summarised with hvs_summarize (median, MAD, 95% CI); "cycles" are core
+ * cycles (ticks times the core/TSC ratio from the ADD chain) and ns come
+ * from the TSC rate (hvs_tsc_hz()).
  */
 #ifndef HVS_EXIT_TIMING_H
 #define HVS_EXIT_TIMING_H
