@@ -115,6 +115,7 @@ static const struct {
 	{ "KVM_CAP_COALESCED_PIO", 162 },
 	{ "KVM_CAP_HYPERV_ENLIGHTENED_VMCS", 163 },
 	{ "KVM_CAP_EXCEPTION_PAYLOAD", 164 },
+	{ "KVM_CAP_HYPERV_CPUID", 167 },
 	{ "KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2", 168 },
 	{ "KVM_CAP_PMU_EVENT_FILTER", 173 },
 	{ "KVM_CAP_HYPERV_DIRECT_TLBFLUSH", 175 },
@@ -143,12 +144,16 @@ static const struct {
 	{ "KVM_CAP_X86_TRIPLE_FAULT_EVENT", 218 },
 	{ "KVM_CAP_X86_NOTIFY_VMEXIT", 219 },
 	{ "KVM_CAP_VM_DISABLE_NX_HUGE_PAGES", 220 },
+	{ "KVM_CAP_DIRTY_LOG_RING_ACQ_REL", 223 },
 	{ "KVM_CAP_PMU_EVENT_MASKED_EVENTS", 226 },
 	{ "KVM_CAP_USER_MEMORY2", 231 },
 	{ "KVM_CAP_MEMORY_FAULT_INFO", 232 },
+	{ "KVM_CAP_MEMORY_ATTRIBUTES", 233 },
 	{ "KVM_CAP_GUEST_MEMFD", 234 },
 	{ "KVM_CAP_VM_TYPES", 235 },
 	{ "KVM_CAP_PRE_FAULT_MEMORY", 236 },
+	{ "KVM_CAP_X86_APIC_BUS_CYCLES_NS", 237 },
+	{ "KVM_CAP_X86_GUEST_MODE", 238 },
 };
 _Static_assert(HVS_ARRAY_SIZE(cap_table) <= HVS_HOST_MAX_CAPS, "caps[] too small");
 
@@ -164,6 +169,15 @@ _Static_assert(KVM_CAP_BINARY_STATS_FD == 203, "uapi");
 #endif
 #ifdef KVM_CAP_EXIT_HYPERCALL
 _Static_assert(KVM_CAP_EXIT_HYPERCALL == 201, "uapi");
+#endif
+#ifdef KVM_CAP_HYPERV_CPUID
+_Static_assert(KVM_CAP_HYPERV_CPUID == 167, "uapi");
+#endif
+#ifdef KVM_CAP_DIRTY_LOG_RING_ACQ_REL
+_Static_assert(KVM_CAP_DIRTY_LOG_RING_ACQ_REL == 223, "uapi");
+#endif
+#ifdef KVM_CAP_X86_GUEST_MODE
+_Static_assert(KVM_CAP_X86_GUEST_MODE == 238, "uapi");
 #endif
 #ifdef KVM_CAP_VM_TYPES
 _Static_assert(KVM_CAP_VM_TYPES == 235, "uapi");

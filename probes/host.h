@@ -41,7 +41,7 @@ struct hvs_kvm_cap {
 	long value;       /* ioctl result: 0 = absent, >0 capability value */
 };
 
-#define HVS_HOST_MAX_CAPS 96
+#define HVS_HOST_MAX_CAPS 128
 #define HVS_HOST_MAX_PARAMS 64
 
 /* One module parameter from /sys/module/<mod>/parameters/<name>. */
