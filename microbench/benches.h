@@ -6,6 +6,12 @@
 #define HVS_BENCHES_H
 
 #define HVS_BENCHES(X) \
+	X(exit_cpuid)        \
+	X(exit_rdtsc)        \
+	X(exit_hypercall)    \
+	X(exit_pause)        \
+	X(exit_xgetbv)       \
+	X(exit_fep)          \
 	X(syscall_getppid)
 
 #endif
