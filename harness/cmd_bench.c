@@ -85,14 +85,24 @@ static int list(void)
 static void print_metric(const struct hvs_metric *m)
 {
 	const struct hvs_summary *s = &m->summary;
+	const char *unit = m->unit;
+	double scale = 1;
 
 	if (m->outcome != HVS_PASS) {
 		printf("%-34s %s: %s\n", m->name, m->outcome == HVS_SKIP ? "SKIP" : hvs_outcome_name(m->outcome),
 		       m->reason[0] ? m->reason : "(no reason)");
 		return;
 	}
-	printf("%-34s %12.4g %-5s 95%% CI [%.4g, %.4g]  MAD %.3g  n=%zu", m->name, s->median, m->unit,
-	       s->ci_lo, s->ci_hi, s->mad, s->n);
+	/* Large ns figures are shown in us or ms (the unit printed says which). */
+	if (!strcmp(m->unit, "ns") && s->median >= 1e6) {
+		scale = 1e6;
+		unit = "ms";
+	} else if (!strcmp(m->unit, "ns") && s->median >= 1e4) {
+		scale = 1e3;
+		unit = "us";
+	}
+	printf("%-34s %10.4g %-3s  95%% CI [%.4g, %.4g]  MAD %.3g  n=%zu", m->name, s->median / scale,
+	       unit, s->ci_lo / scale, s->ci_hi / scale, s->mad / scale, s->n);
 	if (s->outliers)
 		printf("  outliers %zu", s->outliers);
 	if (m->flags & HVS_MF_STEAL)

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -122,4 +123,43 @@ int hvs_bench_ncpus(void)
 	if (sched_getaffinity(0, sizeof(set), &set))
 		return 1;
 	return CPU_COUNT(&set);
+}
+
+static void *spin(void *arg)
+{
+	struct hvs_spinner *s = arg;
+
+	if (hvs_pin_cpu(s->cpu) == 0)
+		s->running = 1;
+	else
+		s->running = -1;
+	while (!s->stop)
+		__asm__ __volatile__("pause" ::: "memory");
+	return NULL;
+}
+
+int hvs_spinner_start(struct hvs_spinner *s, int cpu)
+{
+	pthread_t t;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	s->cpu = cpu;
+	ret = pthread_create(&t, NULL, spin, s);
+	if (ret)
+		return -ret;
+	s->thread = (unsigned long)t;
+	while (!s->running)
+		sched_yield();
+	if (s->running < 0) {
+		hvs_spinner_stop(s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void hvs_spinner_stop(struct hvs_spinner *s)
+{
+	s->stop = 1;
+	pthread_join((pthread_t)s->thread, NULL);
 }

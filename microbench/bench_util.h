@@ -67,4 +67,20 @@ static inline uint64_t hvs_xorshift(uint64_t *s)
 	return *s = x;
 }
 
+
+
+/*
+ * A thread of this process spinning on another CPU: it keeps our mm live
+ * there, so a TLB shootdown or membarrier must send that CPU an IPI.
+ */
+struct hvs_spinner {
+	unsigned long thread; /* pthread_t */
+	volatile int stop;
+	volatile int running;
+	int cpu;
+};
+
+/* Start and wait until it runs on cpu. Returns 0 or -errno. */
+int hvs_spinner_start(struct hvs_spinner *s, int cpu);
+void hvs_spinner_stop(struct hvs_spinner *s);
 #endif

@@ -12,6 +12,10 @@
 	X(exit_pause)        \
 	X(exit_xgetbv)       \
 	X(exit_fep)          \
-	X(syscall_getppid)
+	X(syscall_getppid)    \
+	X(mm_pagefault)      \
+	X(mm_munmap)         \
+	X(mm_mprotect)       \
+	X(mm_fork)
 
 #endif
