@@ -53,7 +53,7 @@ int hvs_bench_pair(const struct hvs_bench_ctx *ctx, int *a, int *b, char *desc, 
 /* Record the pair on a metric: extras cpu_a, cpu_b, pair_relation. */
 void hvs_bench_note_pair(struct hvs_metric *m, int a, int b, int rel);
 
-/* Number of online CPUs we may run on (sched_getaffinity). */
+/* Number of online CPUs (the benchmark may itself be pinned to one). */
 int hvs_bench_ncpus(void);
 
 /* xorshift64 step: cheap random numbers for access patterns. */

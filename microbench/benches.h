@@ -16,6 +16,10 @@
 	X(mm_pagefault)      \
 	X(mm_munmap)         \
 	X(mm_mprotect)       \
-	X(mm_fork)
+	X(mm_fork)           \
+	X(ipc_pipe)          \
+	X(ipc_membarrier)    \
+	X(timer_clock)       \
+	X(timer_nanosleep)
 
 #endif
