@@ -4,7 +4,7 @@
  * spread (median, 95% CI of the median, MAD, n).
  *
  *   hvscope bench [NAME|PREFIX...] [--list] [--quick|--full] [--peer ADDR[:PORT]]
- *                 [--cpus A,B] [--scratch DIR] [--samples N]
+ *                 [--cpus A,B] [--scratch DIR] [--samples N] [--verbose]
  *   hvscope bench --echo-server PORT [--seconds S]   (the peer side of net.*)
  */
 #include "bench.h"
@@ -39,6 +39,7 @@ static void usage(FILE *f)
 		"  --cpus A,B      CPU pair for cross-CPU benchmarks (default: from topology)\n"
 		"  --scratch DIR   directory on a block device for io.* (default: TMPDIR, /var/tmp, /tmp, .)\n"
 		"  --samples N     samples per metric (default 31, quick 11)\n"
+		"  --verbose       also what each metric measured, its extras and overhead\n"
 		"  --echo-server PORT  serve UDP and TCP echo on PORT (all addresses) until killed\n"
 		"                  or --seconds S have passed\n\n"
 		"Environment: HVSCOPE_COUNTERS=auto|papi|perf|none chooses the counter backend.\n"
@@ -82,7 +83,7 @@ static int list(void)
 	return HVS_EX_OK;
 }
 
-static void print_metric(const struct hvs_metric *m)
+static void print_metric(const struct hvs_metric *m, int verbose)
 {
 	const struct hvs_summary *s = &m->summary;
 	const char *unit = m->unit;
@@ -110,6 +111,18 @@ static void print_metric(const struct hvs_metric *m)
 	printf("\n");
 	if (m->reason[0])
 		printf("%-34s   note: %s\n", "", m->reason);
+	if (verbose) {
+		printf("%-34s   %s; %llu op(s)/sample, overhead %.3g %s subtracted\n", "", m->what,
+		       (unsigned long long)m->iterations, m->overhead, m->unit);
+		if (m->nextra) {
+			printf("%-34s  ", "");
+			for (int i = 0; i < m->nextra; i++)
+				printf(" %s=%.4g", m->extra[i].key, m->extra[i].val);
+			printf("\n");
+		}
+		if (m->flags & HVS_MF_NO_COUNTERS)
+			printf("%-34s   counters: unavailable\n", "");
+	}
 }
 
 static int parse_cpus(const char *s, int *a, int *b)
@@ -134,12 +147,13 @@ int cmd_bench(int argc, char **argv)
 		{ "cpus", required_argument, NULL, 'c' },   { "scratch", required_argument, NULL, 's' },
 		{ "samples", required_argument, NULL, 'n' }, { "echo-server", required_argument, NULL, 'e' },
 		{ "seconds", required_argument, NULL, 'S' }, { "help", no_argument, NULL, 'h' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hvs_bench_ctx ctx;
 	struct hvs_metrics set = { 0 };
 	struct hvs_topology *topo = NULL;
-	int do_list = 0, echo_port = -1, failed = 0, ran = 0, c;
+	int do_list = 0, verbose = 0, echo_port = -1, failed = 0, ran = 0, c;
 	unsigned which = HVS_SET_DEFAULT;
 	double echo_seconds = 0;
 	cpu_set_t saved;
@@ -170,6 +184,7 @@ int cmd_bench(int argc, char **argv)
 			break;
 		case 'F':
 			which = HVS_SET_FULL;
+			ctx.sets_full = 1;
 			break;
 		case 'p':
 			ctx.peer = optarg;
@@ -205,6 +220,9 @@ int cmd_bench(int argc, char **argv)
 				hvs_err("bench: --seconds wants a positive number, got '%s'", optarg);
 				return HVS_EX_USAGE;
 			}
+			break;
+		case 'v':
+			verbose = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -278,7 +296,7 @@ int cmd_bench(int argc, char **argv)
 		if (o == HVS_FAILED)
 			failed++;
 		for (size_t j = first; j < set.n; j++)
-			print_metric(&set.v[j]);
+			print_metric(&set.v[j], verbose);
 		fflush(stdout);
 	}
 	printf("%d benchmark(s), %zu metric(s), %d failed, %.1f s\n", ran, set.n, failed,

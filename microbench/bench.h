@@ -22,6 +22,7 @@ struct hvs_bench_ctx {
 	unsigned samples;     /* samples per metric */
 	double budget_s;      /* wall-time budget for one benchmark */
 	int quick;            /* smaller working sets, fewer samples */
+	int sets_full;        /* the full set: largest working sets */
 	int cpu_a, cpu_b;     /* CPUs for cross-CPU benchmarks; -1 = choose */
 	const char *peer;     /* address of a network peer, or NULL */
 	const char *scratch;  /* directory for I/O benchmarks, or NULL = choose */

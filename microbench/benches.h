@@ -20,6 +20,10 @@
 	X(ipc_pipe)          \
 	X(ipc_membarrier)    \
 	X(timer_clock)       \
-	X(timer_nanosleep)
+	X(timer_nanosleep)   \
+	X(paging_chase)      \
+	X(io_odirect)        \
+	X(net_udp)           \
+	X(net_tcp)
 
 #endif
