@@ -26,7 +26,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hvscope bench [NAME|PREFIX...] [--list] [--quick|--full] [--peer ADDR[:PORT]]\n"
-		"                     [--cpus A,B] [--scratch DIR] [--samples N]\n"
+		"                     [--cpus A,B] [--scratch DIR] [--samples N] [--verbose]\n"
 		"       hvscope bench --echo-server PORT [--seconds S]\n\n"
 		"Guest-side microbenchmarks, unprivileged: exit-causing instructions, kernel\n"
 		"paths virtualization changes, memory translation, I/O. Each number is printed\n"
@@ -167,7 +167,7 @@ int cmd_bench(int argc, char **argv)
 		return 0;
 	hvs_bench_ctx_default(&ctx);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
 		char *end;
 		long v;
 
