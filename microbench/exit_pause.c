@@ -65,7 +65,7 @@ static int run(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx,
 	for (size_t i = 0; i < m->nsamples; i++)
 		m->samples[i] /= 16;
 	m->overhead /= 16;
-	return hvs_metric_set_samples(m, m->samples, m->nsamples);
+	return hvs_summarize(m->samples, m->nsamples, &m->summary);
 }
 
 const struct hvs_bench hvs_bench_exit_pause = {
