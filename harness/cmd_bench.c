@@ -4,7 +4,7 @@
  * spread (median, 95% CI of the median, MAD, n).
  *
  *   hvscope bench [NAME|PREFIX...] [--list] [--quick|--full] [--peer ADDR[:PORT]]
- *                 [--cpus A,B] [--scratch DIR] [--samples N] [--verbose]
+ *                 [--cpus A,B] [--scratch DIR] [--samples N] [--verbose] [--infer]
  *   hvscope bench --echo-server PORT [--seconds S]   (the peer side of net.*)
  */
 #include "bench.h"
@@ -12,6 +12,7 @@
 #include "counters.h"
 #include "echo.h"
 #include "hvscope.h"
+#include "infer.h"
 #include "measure.h"
 #include "timing.h"
 #include "topology.h"
@@ -26,7 +27,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hvscope bench [NAME|PREFIX...] [--list] [--quick|--full] [--peer ADDR[:PORT]]\n"
-		"                     [--cpus A,B] [--scratch DIR] [--samples N] [--verbose]\n"
+		"                     [--cpus A,B] [--scratch DIR] [--samples N] [--verbose] [--infer]\n"
 		"       hvscope bench --echo-server PORT [--seconds S]\n\n"
 		"Guest-side microbenchmarks, unprivileged: exit-causing instructions, kernel\n"
 		"paths virtualization changes, memory translation, I/O. Each number is printed\n"
@@ -40,6 +41,8 @@ static void usage(FILE *f)
 		"  --scratch DIR   directory on a block device for io.* (default: TMPDIR, /var/tmp, /tmp, .)\n"
 		"  --samples N     samples per metric (default 31, quick 11)\n"
 		"  --verbose       also what each metric measured, its extras and overhead\n"
+		"  --infer         end with the facts inferred from the numbers (CPUID exit cost,\n"
+		"                  RDTSC trapping, SLAT, paravirtual clocksource, vDSO)\n"
 		"  --echo-server PORT  serve UDP and TCP echo on PORT (all addresses) until killed\n"
 		"                  or --seconds S have passed\n\n"
 		"Environment: HVSCOPE_COUNTERS=auto|papi|perf|none chooses the counter backend.\n"
@@ -147,13 +150,13 @@ int cmd_bench(int argc, char **argv)
 		{ "cpus", required_argument, NULL, 'c' },   { "scratch", required_argument, NULL, 's' },
 		{ "samples", required_argument, NULL, 'n' }, { "echo-server", required_argument, NULL, 'e' },
 		{ "seconds", required_argument, NULL, 'S' }, { "help", no_argument, NULL, 'h' },
-		{ "verbose", no_argument, NULL, 'v' },
+		{ "verbose", no_argument, NULL, 'v' },	    { "infer", no_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hvs_bench_ctx ctx;
 	struct hvs_metrics set = { 0 };
 	struct hvs_topology *topo = NULL;
-	int do_list = 0, verbose = 0, echo_port = -1, failed = 0, ran = 0, c;
+	int do_list = 0, verbose = 0, infer = 0, echo_port = -1, failed = 0, ran = 0, c;
 	unsigned which = HVS_SET_DEFAULT;
 	double echo_seconds = 0;
 	cpu_set_t saved;
@@ -223,6 +226,9 @@ int cmd_bench(int argc, char **argv)
 			break;
 		case 'v':
 			verbose = 1;
+			break;
+		case 'i':
+			infer = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -301,6 +307,13 @@ int cmd_bench(int argc, char **argv)
 	}
 	printf("%d benchmark(s), %zu metric(s), %d failed, %.1f s\n", ran, set.n, failed,
 	       (double)(hvs_now_ns() - t0) / 1e9);
+	if (infer) {
+		struct hvs_inference inf;
+
+		hvs_infer_from_metrics(&set, NULL, &inf);
+		printf("inferred (from the numbers above):\n");
+		hvs_infer_print(&inf, stdout);
+	}
 	sched_setaffinity(0, sizeof(saved), &saved);
 	hvs_topology_free(topo);
 	hvs_metrics_free(&set);
