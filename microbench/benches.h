@@ -17,6 +17,7 @@
 	X(mm_munmap)         \
 	X(mm_mprotect)       \
 	X(mm_fork)           \
+	X(mm_fork_exec)      \
 	X(ipc_pipe)          \
 	X(ipc_membarrier)    \
 	X(timer_clock)       \

@@ -65,7 +65,7 @@ int hvs_infer_from_metrics(const struct hvs_metrics *set, const char *root, stru
 	const struct hvs_metric *cpuid = find(set, "exit.cpuid.0");
 	const struct hvs_metric *rdtsc = find(set, "exit.rdtsc.rdtsc");
 	const struct hvs_metric *pf = find(set, "mm.pagefault");
-	const struct hvs_metric *fork = find(set, "mm.fork.exit");
+	const struct hvs_metric *fork = find(set, "mm.fork");
 	const struct hvs_metric *vdso = find(set, "timer.clock_gettime.vdso");
 	const struct hvs_metric *sys = find(set, "timer.clock_gettime.syscall");
 	double exit_ns = NAN;
@@ -120,10 +120,12 @@ int hvs_infer_from_metrics(const struct hvs_metrics *set, const char *root, stru
 		if (fork) {
 			double kib = extra(fork, "touched_kib");
 
-			if (kib > 0) {
+			per_page = extra(fork, "per_page_ns");
+			/* Without a baseline, charge the whole fork to its pages (an upper bound). */
+			if (isnan(per_page) && kib > 0)
 				per_page = fork->summary.median / (kib / 4);
-				fr = per_page / exit_ns;
-			}
+			if (!isnan(per_page))
+				fr = (per_page > 0 ? per_page : 0) / exit_ns;
 		}
 		if (r >= HVS_INFER_SHADOW_PF_RATIO || (!isnan(fr) && fr >= 1))
 			a = HVS_FACT_NO;
