@@ -39,7 +39,7 @@ static void usage(FILE *f)
 		"                  (default port %d; start it with --echo-server)\n"
 		"  --cpus A,B      CPU pair for cross-CPU benchmarks (default: from topology)\n"
 		"  --scratch DIR   directory on a block device for io.* (default: TMPDIR, /var/tmp, /tmp, .)\n"
-		"  --samples N     samples per metric (default 31, quick 11)\n"
+		"  --samples N     samples per metric (default 41, quick 11)\n"
 		"  --verbose       also what each metric measured, its extras and overhead\n"
 		"  --infer         end with the facts inferred from the numbers (CPUID exit cost,\n"
 		"                  RDTSC trapping, SLAT, paravirtual clocksource, vDSO)\n"

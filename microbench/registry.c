@@ -21,8 +21,8 @@ static const struct hvs_bench *const all[] = { HVS_BENCHES(HVS_BENCH_ENTRY)
 void hvs_bench_ctx_default(struct hvs_bench_ctx *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
-	ctx->min_sample_ns = 1e6;
-	ctx->samples = 31;
+	ctx->min_sample_ns = 2e5;
+	ctx->samples = 41;
 	ctx->budget_s = 5;
 	ctx->cpu_a = ctx->cpu_b = -1;
 }
