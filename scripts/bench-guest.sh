@@ -14,7 +14,7 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 start=$(date +%s.%N)
 "$HVSCOPE" bench >"$BUILD/bench-default.txt"
 end=$(date +%s.%N)
-printf 'hvscope bench (default set): %.1f s wall\n' "$(echo "$end - $start" | bc)"
+awk -v a="$start" -v b="$end" 'BEGIN { printf "hvscope bench (default set): %.1f s wall\n", b - a }'
 tail -1 "$BUILD/bench-default.txt"
 # CI width relative to the median, per metric: the spread of the default set.
 awk '/95% CI \[/ { med = $2; ci = $0; sub(/.*CI \[/, "", ci); sub(/\].*/, "", ci);
@@ -39,8 +39,8 @@ if command -v perf >/dev/null; then
 	done | sort -n >"$BUILD/perf-null.txt"
 	perf_null=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' "$BUILD/perf-null.txt")
 	echo "perf bench syscall basic: median of 21 runs $perf_null ns (min $(head -1 "$BUILD/perf-null.txt"), max $(tail -1 "$BUILD/perf-null.txt"))"
-	echo "ratio hvscope/perf (null syscall): $(echo "scale=3; $hv_null / $perf_null" | bc)"
+	awk -v a="$hv_null" -v b="$perf_null" 'BEGIN { printf "ratio hvscope/perf (null syscall): %.2f\n", a / b }'
 fi
-echo "ratio hvscope/lmbench-style (null syscall): $(echo "scale=3; $hv_null / $(echo "$lm_null" | awk '{ print $2 }')" | bc)"
-echo "ratio hvscope/lmbench-style (page fault): $(echo "scale=3; $hv_fault / $(echo "$lm_fault" | awk '{ print $2 }')" | bc)"
+echo "$lm_null" | awk -v a="$hv_null" '{ printf "ratio hvscope/lmbench-style (null syscall): %.2f\n", a / $2 }'
+echo "$lm_fault" | awk -v a="$hv_fault" '{ printf "ratio hvscope/lmbench-style (page fault): %.2f\n", a / $2 }'
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
