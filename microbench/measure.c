@@ -11,6 +11,7 @@
 
 struct run_state {
 	const struct hvs_loop *l;
+	struct hvs_loop_hooks h;
 	struct hvs_counters *ctr;
 	uint64_t ctr_sum[HVS_CTR_COUNT];
 	uint64_t ctr_ops;
@@ -22,8 +23,8 @@ static double time_ticks(struct run_state *s, hvs_loop_fn fn, uint64_t iters, in
 	const struct hvs_loop *l = s->l;
 	uint64_t t0, t1, v[HVS_CTR_COUNT];
 
-	if (l->prepare)
-		l->prepare(l->arg, iters);
+	if (s->h.prepare)
+		s->h.prepare(l->arg, iters);
 	if (count && s->ctr_ok && hvs_counters_start(s->ctr))
 		count = 0;
 	t0 = hvs_tsc_begin();
@@ -35,8 +36,8 @@ static double time_ticks(struct run_state *s, hvs_loop_fn fn, uint64_t iters, in
 				s->ctr_sum[i] += v[i];
 		s->ctr_ops += iters;
 	}
-	if (l->finish)
-		l->finish(l->arg);
+	if (s->h.finish)
+		s->h.finish(l->arg);
 	return (double)(t1 - t0);
 }
 
@@ -102,12 +103,21 @@ void hvs_window_end(struct hvs_window *w, uint64_t ops, struct hvs_metric *m)
 int hvs_measure_loop(const struct hvs_bench_ctx *ctx, const struct hvs_loop *l,
 		     struct hvs_metric *m)
 {
+	return hvs_measure_loop_hooks(ctx, l, NULL, m);
+}
+
+int hvs_measure_loop_hooks(const struct hvs_bench_ctx *ctx, const struct hvs_loop *l,
+			   const struct hvs_loop_hooks *h, struct hvs_metric *m)
+{
 	double hz = hvs_tsc_hz(), timer = hvs_tsc_overhead();
 	double min_ticks, *samples = NULL, *cyc = NULL, *ctl = NULL, ctl_med = 0;
 	unsigned n = ctx->samples ? ctx->samples : 31;
-	uint64_t iters = 1, cap = l->max_iters ? l->max_iters : (1ull << 40);
+	uint64_t iters = 1, cap = h && h->max_iters ? h->max_iters : (1ull << 40);
 	uint64_t deadline, win_start;
 	struct run_state s = { .l = l, .ctr = hvs_counters_shared() };
+
+	if (h)
+		s.h = *h;
 	struct hvs_cputime st0, st1;
 	int have_st;
 	unsigned got = 0;

@@ -31,10 +31,13 @@ struct hvs_loop {
 	hvs_loop_fn body;    /* the operation under test, iters times */
 	hvs_loop_fn control; /* the same loop without the operation; may be NULL */
 	void *arg;
-	/* Optional, untimed, around every timed run of body or control. */
-	hvs_loop_fn prepare;        /* e.g. map iters fresh pages */
-	void (*finish)(void *arg);  /* e.g. unmap them */
-	uint64_t max_iters;         /* cap on calibrated iterations (0: 2^40) */
+};
+
+/* Optional, untimed work around every timed run of body or control. */
+struct hvs_loop_hooks {
+	hvs_loop_fn prepare;       /* e.g. map iters fresh pages */
+	void (*finish)(void *arg); /* e.g. unmap them */
+	uint64_t max_iters;        /* cap on calibrated iterations (0: 2^40) */
 };
 
 /*
@@ -46,6 +49,10 @@ struct hvs_loop {
  */
 int hvs_measure_loop(const struct hvs_bench_ctx *ctx, const struct hvs_loop *l,
 		     struct hvs_metric *m);
+
+/* The same with hooks (h may be NULL). */
+int hvs_measure_loop_hooks(const struct hvs_bench_ctx *ctx, const struct hvs_loop *l,
+			   const struct hvs_loop_hooks *h, struct hvs_metric *m);
 
 /*
  * For benchmarks that take their own samples (sleep accuracy, I/O): open a

@@ -64,8 +64,8 @@ static int run(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx,
 {
 	struct pf p = { .page = (size_t)sysconf(_SC_PAGESIZE) };
 	/* At most 64 MiB per sample: bounded memory even on slow guests. */
-	struct hvs_loop l = { .body = body, .control = control, .arg = &p, .prepare = prepare,
-			      .finish = finish, .max_iters = (64u << 20) / p.page };
+	struct hvs_loop l = { .body = body, .control = control, .arg = &p };
+	struct hvs_loop_hooks h = { .prepare = prepare, .finish = finish, .max_iters = (64u << 20) / p.page };
 	struct hvs_metric *m = hvs_bench_metric(self, out, NULL);
 	int ret;
 
@@ -76,7 +76,7 @@ static int run(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx,
 	if (!p.map)
 		return -ENOMEM;
 	finish(&p);
-	ret = hvs_measure_loop(ctx, &l, m);
+	ret = hvs_measure_loop_hooks(ctx, &l, &h, m);
 	hvs_metric_set_extra(m, "page_bytes", (double)p.page);
 	return ret;
 }
