@@ -2,6 +2,7 @@
  * bench_util.c - shared helpers for benchmarks (see bench_util.h).
  */
 #include "bench_util.h"
+#include "timing.h"
 #include "topology.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -127,6 +129,7 @@ static void *spin(void *arg)
 {
 	struct hvs_spinner *s = arg;
 
+	s->tid = (int)syscall(SYS_gettid);
 	if (hvs_pin_cpu(s->cpu) == 0)
 		s->running = 1;
 	else
@@ -153,7 +156,48 @@ int hvs_spinner_start(struct hvs_spinner *s, int cpu)
 		hvs_spinner_stop(s);
 		return -EINVAL;
 	}
+	hvs_spinner_share(s);
 	return 0;
+}
+
+static int64_t task_runtime_ns(int tid)
+{
+	char path[64], line[128];
+	unsigned long long v;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", tid);
+	if (hvs_read_line(path, line, sizeof(line)) < 0 || sscanf(line, "%llu", &v) != 1)
+		return -1;
+	return (int64_t)v;
+}
+
+double hvs_spinner_share(struct hvs_spinner *s)
+{
+	int64_t run = task_runtime_ns(s->tid);
+	uint64_t wall = hvs_now_ns();
+	double share = -1;
+
+	if (run < 0)
+		return -1;
+	if (s->wall0 && wall > s->wall0)
+		share = (double)((uint64_t)run - s->run0) / (double)(wall - s->wall0);
+	s->run0 = (uint64_t)run;
+	s->wall0 = wall;
+	return share > 1 ? 1 : share;
+}
+
+void hvs_spinner_note(struct hvs_spinner *s, struct hvs_metric *m)
+{
+	double share = hvs_spinner_share(s);
+
+	if (share < 0)
+		return;
+	hvs_metric_set_extra(m, "remote_oncpu_pct", share * 100);
+	if (share < 0.9)
+		snprintf(m->reason, sizeof(m->reason),
+			 "the remote thread was on cpu%d only %.0f%% of the time (busy machine): "
+			 "some operations needed no IPI",
+			 s->cpu, share * 100);
 }
 
 void hvs_spinner_stop(struct hvs_spinner *s)

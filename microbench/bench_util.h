@@ -77,10 +77,23 @@ struct hvs_spinner {
 	unsigned long thread; /* pthread_t */
 	volatile int stop;
 	volatile int running;
+	volatile int tid;
 	int cpu;
+	uint64_t run0, wall0; /* for the on-CPU share */
 };
 
 /* Start and wait until it runs on cpu. Returns 0 or -errno. */
 int hvs_spinner_start(struct hvs_spinner *s, int cpu);
 void hvs_spinner_stop(struct hvs_spinner *s);
+
+/*
+ * Share (0..1) of the wall time since start (or the last call) the spinner
+ * was really on its CPU, from /proc/self/task/TID/schedstat; -1 if unknown.
+ * On a busy machine other tasks run there too, and then no IPI is needed
+ * for those operations: the metric says so.
+ */
+double hvs_spinner_share(struct hvs_spinner *s);
+
+/* Note the spinner's share on m (extra "remote_oncpu_pct"; a note when < 90%). */
+void hvs_spinner_note(struct hvs_spinner *s, struct hvs_metric *m);
 #endif

@@ -79,6 +79,7 @@ static int run(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx,
 		ret = m ? hvs_spinner_start(&sp, b) : -ENOMEM;
 		if (!ret) {
 			ret = hvs_measure_loop(ctx, &l, m);
+			hvs_spinner_note(&sp, m);
 			hvs_spinner_stop(&sp);
 			hvs_bench_note_pair(m, a, b, rel);
 			snprintf(m->what, sizeof(m->what),

@@ -65,6 +65,7 @@ static int run(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx,
 		ret = hvs_spinner_start(&sp, b);
 	if (!ret) {
 		ret = hvs_measure_loop(ctx, &l, m);
+		hvs_spinner_note(&sp, m);
 		hvs_spinner_stop(&sp);
 	}
 	sched_setaffinity(0, sizeof(saved), &saved);
