@@ -4,6 +4,7 @@
  */
 #include "bench.h"
 #include "benches.h"
+#include "counters.h"
 #include "workload.h"
 
 #include <string.h>
@@ -78,6 +79,11 @@ enum hvs_outcome hvs_bench_run(const struct hvs_bench *b, const struct hvs_bench
 		return HVS_SKIP;
 	}
 	ret = b->run(b, ctx, out);
+	/* Counters were around every measured metric, or none were: say so on each. */
+	if (hvs_counters_shared()->backend == 0)
+		for (size_t i = before; i < out->n; i++)
+			if (out->v[i].outcome == HVS_PASS)
+				out->v[i].flags |= HVS_MF_NO_COUNTERS;
 	if (ret == 0 && out->n > before)
 		return HVS_PASS;
 	m = out->n > before ? &out->v[out->n - 1] : hvs_bench_metric(b, out, NULL);
