@@ -225,7 +225,7 @@ static int run(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx,
 			ret = hvs_measure_loop(&c2, &l, m);
 			hvs_metric_set_extra(m, "working_set_kib", (double)(sizes[i] >> 10));
 			if (k != K_4K) {
-				long long thp = k == K_THP ? smaps_thp_kib(c.base) : (long long)(sizes[i] >> 10);
+				long long thp = k == K_THP ? smaps_thp_kib(c.base) : -1;
 
 				if (thp >= 0) {
 					double pct = 100.0 * (double)thp * 1024 / (double)sizes[i];
