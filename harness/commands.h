@@ -10,7 +10,8 @@
 
 /* X(name, one-line summary) */
 #define HVS_COMMANDS(X)                                                              \
-	X(version, "print version, git commit, compiler and enabled features")
+	X(version, "print version, git commit, compiler and enabled features")                \
+	X(bench, "guest-side microbenchmarks (unprivileged): exits, kernel paths, paging, I/O")
 
 #define HVS_DECLARE_CMD(name, summary) int cmd_##name(int argc, char **argv);
 HVS_COMMANDS(HVS_DECLARE_CMD)

@@ -6,6 +6,25 @@
 #define HVS_BENCHES_H
 
 #define HVS_BENCHES(X) \
-	X(syscall_getppid)
+	X(exit_cpuid)        \
+	X(exit_rdtsc)        \
+	X(exit_hypercall)    \
+	X(exit_pause)        \
+	X(exit_xgetbv)       \
+	X(exit_fep)          \
+	X(syscall_getppid)    \
+	X(mm_pagefault)      \
+	X(mm_munmap)         \
+	X(mm_mprotect)       \
+	X(mm_fork)           \
+	X(mm_fork_exec)      \
+	X(ipc_pipe)          \
+	X(ipc_membarrier)    \
+	X(timer_clock)       \
+	X(timer_nanosleep)   \
+	X(paging_chase)      \
+	X(io_odirect)        \
+	X(net_udp)           \
+	X(net_tcp)
 
 #endif

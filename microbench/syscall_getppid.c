@@ -27,7 +27,7 @@ static void control(void *arg, uint64_t iters)
 static int run(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx,
 	       struct hvs_metrics *out)
 {
-	struct hvs_loop l = { body, control, NULL };
+	struct hvs_loop l = { .body = body, .control = control };
 	struct hvs_metric *m = hvs_bench_metric(self, out, NULL);
 
 	if (!m)
