@@ -165,9 +165,6 @@ int cmd_bench(int argc, char **argv)
 	size_t n;
 	const struct hvs_bench *const *all = hvs_bench_all(&n);
 
-	/* Internal: the target of mm.fork.exec (exec ourselves, exit at once). */
-	if (argc == 2 && !strcmp(argv[1], "--exec-exit"))
-		return 0;
 	hvs_bench_ctx_default(&ctx);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {

@@ -79,6 +79,13 @@ int hvs_write_atomic(const char *path, const void *data, size_t len);
 /* strlcpy-alike: always terminates, returns strlen(src). */
 size_t hvs_strlcpy(char *dst, const char *src, size_t len);
 
+/*
+ * argv[1] that makes any program linking util.c exit 0 before main() runs:
+ * the exec'd child of the fork/exec benchmarks, which exec /proc/self/exe.
+ * A constructor does it, so a unit-test binary cannot recurse into itself.
+ */
+#define HVS_EXEC_CHILD_ARG "__exec-child"
+
 #define HVS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -12,6 +12,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* See HVS_EXEC_CHILD_ARG. glibc passes (argc, argv, envp) to constructors. */
+__attribute__((constructor)) static void exec_child_exit(int argc, char **argv, char **envp)
+{
+	(void)envp;
+	if (argc == 2 && argv && argv[1] && !strcmp(argv[1], HVS_EXEC_CHILD_ARG))
+		_exit(0);
+}
+
 const char *hvs_outcome_name(enum hvs_outcome o)
 {
 	switch (o) {

@@ -3,10 +3,9 @@
  * 4 MiB) of touched private memory: the page-table copy of mm.fork, then
  * exec throws it away and builds a new address space (fresh page tables,
  * ELF mapping, the first faults of the new program). The child executes
- * /proc/self/exe with "bench --exec-exit", which returns at once: the
- * dynamic build also pays the dynamic linker, the static one does not.
- * A program that embeds this benchmark must return 0 for those arguments
- * (the unit tests do).
+ * /proc/self/exe with HVS_EXEC_CHILD_ARG, which exits at once (a
+ * constructor in harness/util.c, before main): the dynamic build also pays
+ * the dynamic linker, the static one does not.
  */
 #include "bench.h"
 #include "measure.h"
@@ -27,7 +26,7 @@ static void body_exec(void *arg, uint64_t iters)
 		int st;
 
 		if (p == 0) {
-			char *const argv[] = { "hvscope", "bench", "--exec-exit", NULL };
+			char *const argv[] = { "hvscope", HVS_EXEC_CHILD_ARG, NULL };
 
 			execv("/proc/self/exe", argv);
 			_exit(127);

@@ -8,24 +8,11 @@
 
 #include <errno.h>
 #include <stdint.h>
-#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 static char self_exe[4096];
 
-/*
- * The exec'd child must exit before doing anything else, whatever program
- * links this file (hvscope, hvscope-static, a unit test): a constructor sees
- * argv before main() does. Without it a test binary would re-run itself
- * recursively. glibc passes (argc, argv, envp) to constructors.
- */
-__attribute__((constructor)) static void exec_child_exit(int argc, char **argv, char **envp)
-{
-	(void)envp;
-	if (argc == 2 && argv && argv[1] && !strcmp(argv[1], HVS_EXEC_CHILD_ARG))
-		_exit(0);
-}
 
 static const char *supported(char *why, size_t len)
 {

@@ -31,7 +31,4 @@
 int hvs_workload_rate(const struct hvs_bench_ctx *ctx, const struct hvs_loop *l,
 		      double units_per_op, struct hvs_metric *m);
 
-/* argv[1] of the exec storm's child, which exits at once (mm_forkexec.c). */
-#define HVS_EXEC_CHILD_ARG "__exec-child"
-
 #endif
