@@ -21,7 +21,7 @@ enum hvs_direction {
 
 /* Flags a metric can carry (bit mask). */
 #define HVS_MF_STEAL (1u << 0)        /* steal time above threshold during a sample window */
-#define HVS_MF_NO_COUNTERS (1u << 1)  /* hardware counters unavailable (reason in counters_reason) */
+#define HVS_MF_NO_COUNTERS (1u << 1)  /* hardware counters unavailable (the reason is reported once per run) */
 #define HVS_MF_SKIPPED (1u << 2)      /* not run: reason says why */
 #define HVS_MF_TIMEOUT (1u << 3)      /* watchdog fired */
 #define HVS_MF_HISTOGRAM (1u << 4)    /* samples summarised as a histogram (too many) */
