@@ -11,7 +11,8 @@
 /* X(name, one-line summary) */
 #define HVS_COMMANDS(X)                                                              \
 	X(version, "print version, git commit, compiler and enabled features")                \
-	X(bench, "guest-side microbenchmarks (unprivileged): exits, kernel paths, paging, I/O")
+	X(bench, "guest-side microbenchmarks (unprivileged): exits, kernel paths, paging, I/O") \
+	X(cpuid, "raw CPUID dump in `cpuid -r` format (--dump)")
 
 #define HVS_DECLARE_CMD(name, summary) int cmd_##name(int argc, char **argv);
 HVS_COMMANDS(HVS_DECLARE_CMD)

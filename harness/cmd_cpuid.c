@@ -1,0 +1,84 @@
+/*
+ * cmd_cpuid.c - `hvscope cpuid --dump`: every CPUID leaf in Todd Allen's
+ * `cpuid -r -1` raw format, readable back by `--cpuid-dump FILE`.
+ */
+#include "commands.h"
+#include "cpuid_src.h"
+#include "hvscope.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: hvscope cpuid --dump [--xen] [--cpuid-dump FILE]\n\n"
+		   "Write all basic, extended and hypervisor CPUID leaves (0x40000000..0x4000ff00\n"
+		   "in steps of 0x100) with their subleaves, in the raw format of `cpuid -r -1`.\n\n"
+		   "  --dump             write the dump to stdout (the default action)\n"
+		   "  --xen              use Xen's forced-emulation CPUID (Xen PV guests only)\n"
+		   "  --cpuid-dump FILE  read a dump (any supported format) and write it back\n"
+		   "                     in cpuid -r format (first logical CPU only)\n");
+}
+
+int cmd_cpuid(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "dump", no_argument, NULL, 'd' },
+		{ "xen", no_argument, NULL, 'x' },
+		{ "cpuid-dump", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct hvs_cpuid_src src;
+	const char *file = NULL;
+	char why[256];
+	int xen = 0, c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			break;
+		case 'x':
+			xen = 1;
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return HVS_EX_OK;
+		default:
+			usage(stderr);
+			return HVS_EX_USAGE;
+		}
+	}
+	if (optind < argc || (xen && file)) {
+		usage(stderr);
+		return HVS_EX_USAGE;
+	}
+	if (file) {
+		rc = hvs_cpuid_src_replay_file(&src, file, why, sizeof(why));
+		if (rc < 0) {
+			hvs_err("%s", why);
+			return -rc;
+		}
+	} else if (xen) {
+		rc = hvs_cpuid_src_xen(&src);
+		if (rc < 0) {
+			hvs_err("Xen forced-emulation CPUID unavailable (%s): not a Xen PV guest",
+				rc == -ENODEV ? "the ud2a prefix raised SIGILL" : strerror(-rc));
+			return HVS_EX_NODEV;
+		}
+	} else {
+		hvs_cpuid_src_live(&src);
+	}
+	rc = hvs_cpuid_write_dump(&src, stdout);
+	hvs_cpuid_src_free(&src);
+	if (rc || fflush(stdout)) {
+		hvs_err("writing the dump failed");
+		return HVS_EX_IO;
+	}
+	return HVS_EX_OK;
+}
