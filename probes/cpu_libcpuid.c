@@ -1,0 +1,75 @@
+/*
+ * cpu_libcpuid.c - the only file that talks to libcpuid: the
+ * microarchitecture codename for the CPU a CPUID source describes.
+ *
+ * libcpuid normally executes CPUID itself; we fill its cpu_raw_data_t from
+ * our source instead, so a replayed dump is named the same on any machine.
+ * cpu_identify() on a filled struct is pure computation (no CPUID, no
+ * affinity, no /dev/cpu), which keeps `probe` fast.
+ */
+#include "cpu.h"
+#include "hvs_features.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#if HAVE_LIBCPUID
+#include <libcpuid.h>
+
+/* libcpuid prints warnings about unknown CPUs on stderr; we report them ourselves. */
+static void quiet_warn(const char *msg)
+{
+	(void)msg;
+}
+
+int hvs_cpu_uarch(const struct hvs_cpuid_src *s, char *name, size_t len, char *note, size_t nlen)
+{
+	struct cpu_raw_data_t raw;
+	struct cpu_id_t id;
+	uint32_t r[4];
+	int rc;
+
+	name[0] = '\0';
+	note[0] = '\0';
+	memset(&raw, 0, sizeof(raw));
+	if (hvs_cpuid(s, 0, 0, r) <= 0) {
+		snprintf(note, nlen, "no CPUID leaf 0");
+		return -EINVAL;
+	}
+	for (uint32_t i = 0; i < MAX_CPUID_LEVEL; i++)
+		hvs_cpuid(s, i, 0, raw.basic_cpuid[i]);
+	for (uint32_t i = 0; i < MAX_EXT_CPUID_LEVEL; i++)
+		hvs_cpuid(s, 0x80000000 + i, 0, raw.ext_cpuid[i]);
+	for (uint32_t i = 0; i < MAX_INTELFN4_LEVEL; i++)
+		hvs_cpuid(s, 4, i, raw.intel_fn4[i]);
+	for (uint32_t i = 0; i < MAX_INTELFN11_LEVEL; i++)
+		hvs_cpuid(s, 0xb, i, raw.intel_fn11[i]);
+	for (uint32_t i = 0; i < MAX_INTELFN12H_LEVEL; i++)
+		hvs_cpuid(s, 0x12, i, raw.intel_fn12h[i]);
+	for (uint32_t i = 0; i < MAX_INTELFN14H_LEVEL; i++)
+		hvs_cpuid(s, 0x14, i, raw.intel_fn14h[i]);
+	for (uint32_t i = 0; i < MAX_AMDFN8000001DH_LEVEL; i++)
+		hvs_cpuid(s, 0x8000001d, i, raw.amd_fn8000001dh[i]);
+	memset(&id, 0, sizeof(id));
+	cpuid_set_warn_function(quiet_warn);
+	rc = cpu_identify(&raw, &id);
+	if (rc < 0) {
+		snprintf(note, nlen, "libcpuid: %s", cpuid_error());
+		return -EINVAL;
+	}
+	snprintf(name, len, "%s", id.cpu_codename);
+	if (!name[0])
+		snprintf(note, nlen, "libcpuid %s does not know this CPU", cpuid_lib_version());
+	return 0;
+}
+#else
+int hvs_cpu_uarch(const struct hvs_cpuid_src *s, char *name, size_t len, char *note, size_t nlen)
+{
+	(void)s;
+	(void)len;
+	name[0] = '\0';
+	snprintf(note, nlen, "built without libcpuid");
+	return -ENOTSUP;
+}
+#endif
