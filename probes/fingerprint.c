@@ -27,6 +27,7 @@
 #include "cpu.h"
 #include "cpuid_src.h"
 #include "evidence.h"
+#include "exit_timing.h"
 #include "host.h"
 #include "hvscope.h"
 #include "hypervisor.h"
@@ -64,6 +65,7 @@ struct hvs_fingerprint {
 	struct hvs_evidence ev;
 	int have_host;
 	struct hvs_host *host;
+	struct hvs_exit_timing *timing; /* --timing only */
 	int unknown;             /* not enough data for a verdict */
 	char unknown_why[160];
 	int nlayers;
@@ -191,24 +193,39 @@ static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
 
 	if (!r0) {
 		if (c->hypervisor_bit) {
-			const char *id = dmi ? dmi : "vm-other";
+			/* QEMU's named CPU models say so in the brand string */
+			int qemu_brand = strstr(c->brand, "QEMU") != NULL;
+			const char *id = dmi ? dmi : qemu_brand ? "qemu" : "vm-other";
 
 			l = new_layer(fp, dmi ? "hypervisor (named by DMI only)" :
+					  qemu_brand ? "QEMU (named by the CPU brand string only)" :
 						"unknown hypervisor (hypervisor bit, no hypervisor leaves)",
-				      "unknown", "guest", id, 1, dmi ? 70 : 50);
+				      qemu_brand && !dmi ? "qemu" : "unknown", "guest", id, 1,
+				      dmi ? 70 : qemu_brand ? 60 : 50);
 			if (!l)
 				return;
 			addev(l, "CPUID.1:ECX[31] (hypervisor present) = 1");
-			addev(l, "no hypervisor CPUID range at 0x40000000..0x4000ff00");
+			if (fp->src.kind == HVS_CPUID_REPLAY && !fp->src.subleaf_aware)
+				addev(l, "no hypervisor CPUID range: the %s dump format does not record "
+					 "leaves 0x4000xxxx", fp->src.format);
+			else
+				addev(l, "no hypervisor CPUID range at 0x40000000..0x4000ff00");
+			if (qemu_brand)
+				addev(l, "CPU brand string \"%.100s\"", c->brand);
 			if (dmi)
 				addev(l, "DMI %s = \"%s\" points to %s", dmi_which,
 				      !strcmp(dmi_which, "product_name") ? ev->product_name : ev->sys_vendor, dmi);
-		} else if (dmi && !xen_done) {
-			l = new_layer(fp, "hypervisor hidden from CPUID (named by DMI)", dmi, "guest", dmi, 1, 60);
+		} else if ((dmi || (fp->timing && fp->timing->cpuid_traps == HVS_TRI_YES)) && !xen_done) {
+			l = new_layer(fp, dmi ? "hypervisor hidden from CPUID (named by DMI)" :
+						"hypervisor hidden from CPUID (CPUID exits measured)",
+				      dmi ? dmi : "unknown", "guest", dmi ? dmi : "vm-other", 1, 60);
 			if (!l)
 				return;
 			addev(l, "CPUID.1:ECX[31] = 0 and no hypervisor leaves: the hypervisor hides itself");
-			addev(l, "DMI %s points to %s", dmi_which, dmi);
+			if (dmi)
+				addev(l, "DMI %s points to %s", dmi_which, dmi);
+			if (fp->timing && fp->timing->cpuid_traps == HVS_TRI_YES)
+				addev(l, "timing: %s", fp->timing->verdict);
 		}
 		return;
 	}
@@ -446,6 +463,13 @@ int hvs_fingerprint_collect(const struct hvs_probe_opts *o, struct hvs_fingerpri
 		if (fp->host && hvs_host_collect(o->root, o->privileged, fp->host) == 0)
 			fp->have_host = 1;
 	}
+	if (o->timing && !replay) {
+		fp->timing = calloc(1, sizeof(*fp->timing));
+		if (fp->timing && hvs_exit_timing_run(0, fp->timing)) {
+			free(fp->timing);
+			fp->timing = NULL;
+		}
+	}
 	verdict(fp);
 	*out = fp;
 	return 0;
@@ -463,6 +487,7 @@ void hvs_fingerprint_free(struct hvs_fingerprint *fp)
 	hvs_evidence_free(&fp->ev);
 	hvs_cpuid_src_free(&fp->src);
 	free(fp->host);
+	free(fp->timing);
 	free(fp);
 }
 
@@ -550,8 +575,11 @@ void hvs_fingerprint_print(const struct hvs_fingerprint *fp, FILE *f)
 								   "files named with --root/--dmidecode" : "");
 	hvs_fields_print(&fp->ev.f, f, "  ");
 	if (fp->have_host) {
-		fprintf(f, "Host:\n");
 		hvs_host_print(fp->host, f);
+	}
+	if (fp->timing) {
+		fprintf(f, "Timing:\n");
+		hvs_exit_timing_print(fp->timing, f);
 	}
 }
 
@@ -632,6 +660,7 @@ json_t *hvs_fingerprint_json(const struct hvs_fingerprint *fp)
 	hvs_fields_to_json(&fp->ev.f, ev);
 	json_object_set_new(o, "evidence", ev);
 	json_object_set_new(o, "host", fp->have_host ? hvs_host_json(fp->host) : json_null());
+	json_object_set_new(o, "timing", fp->timing ? hvs_exit_timing_json(fp->timing) : json_null());
 	return o;
 }
 #endif
