@@ -59,6 +59,19 @@ int hvs_cpu_uarch(const struct hvs_cpuid_src *s, char *name, size_t len, char *n
 		return -EINVAL;
 	}
 	snprintf(name, len, "%s", id.cpu_codename);
+	/*
+	 * libcpuid falls back to a family-wide guess for models its database
+	 * lacks (0.6.2 names Ice Lake-SP "P-III Xeon (Cascades)"). Any family 6
+	 * model from 0x0f (Core 2) on is not a P6-era part: drop such guesses.
+	 */
+	if (id.family == 6 && id.ext_model >= 0x0f &&
+	    (!strncmp(name, "P-II", 4) || !strncmp(name, "Pentium II", 10) ||
+	     !strncmp(name, "Pentium Pro", 11) || !strncmp(name, "P-III", 5))) {
+		snprintf(note, nlen, "libcpuid %s does not know model 0x%x (it guessed \"%.32s\")",
+			 cpuid_lib_version(), id.ext_model, name);
+		name[0] = '\0';
+		return 0;
+	}
 	if (!name[0])
 		snprintf(note, nlen, "libcpuid %s does not know this CPU", cpuid_lib_version());
 	return 0;
