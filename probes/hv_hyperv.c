@@ -102,10 +102,9 @@ void hvs_hv_decode_hyperv(const struct hvs_cpuid_src *s, struct hvs_hv_range *r)
 	}
 	if (r->max >= b + 4 && hvs_cpuid(s, b + 4, 0, l) > 0) {
 		hvs_fields_bits(&r->f, "hv_recommendations", l[0], recommend);
-		if (l[1] == 0xffffffff)
-			hvs_fields_str(&r->f, "hv_spinlock_retries", "never notify");
-		else
-			hvs_fields_num(&r->f, "hv_spinlock_retries", l[1]);
+		/* 0xffffffff: never notify the hypervisor about a long spin */
+		hvs_fields_num(&r->f, "hv_spinlock_retries", l[1]);
+		hvs_fields_bool(&r->f, "hv_spinlock_never_notify", l[1] == 0xffffffff);
 	}
 	if (r->max >= b + 5 && hvs_cpuid(s, b + 5, 0, l) > 0) {
 		hvs_fields_num(&r->f, "hv_max_vcpus", l[0]);
