@@ -36,7 +36,8 @@ int cmd_cpuid(int argc, char **argv)
 	int xen = 0, c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			break;
@@ -49,13 +50,18 @@ int cmd_cpuid(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return HVS_EX_OK;
+		case ':':
+			hvs_err("%s: option '%s' needs an argument", argv[0], argv[optind - 1]);
+			return HVS_EX_USAGE;
 		default:
-			usage(stderr);
+			hvs_err("%s: bad option '%s' (try 'hvscope %s --help')", argv[0],
+				argv[optind - 1], argv[0]);
 			return HVS_EX_USAGE;
 		}
 	}
 	if (optind < argc || (xen && file)) {
-		usage(stderr);
+		hvs_err("cpuid: %s (try 'hvscope cpuid --help')",
+			optind < argc ? "unexpected argument" : "--xen and --cpuid-dump exclude each other");
 		return HVS_EX_USAGE;
 	}
 	if (file) {

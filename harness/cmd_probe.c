@@ -44,7 +44,8 @@ int cmd_probe(int argc, char **argv)
 	int json = 0, c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;
@@ -67,13 +68,18 @@ int cmd_probe(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return HVS_EX_OK;
+		case ':':
+			hvs_err("%s: option '%s' needs an argument", argv[0], argv[optind - 1]);
+			return HVS_EX_USAGE;
 		default:
-			usage(stderr);
+			hvs_err("%s: bad option '%s' (try 'hvscope %s --help')", argv[0],
+				argv[optind - 1], argv[0]);
 			return HVS_EX_USAGE;
 		}
 	}
 	if (optind < argc) {
-		usage(stderr);
+		hvs_err("%s: unexpected argument '%s' (try 'hvscope %s --help')", argv[0], argv[optind],
+			argv[0]);
 		return HVS_EX_USAGE;
 	}
 	rc = hvs_fingerprint_collect(&o, &fp);
