@@ -39,7 +39,7 @@ int cmd_detect(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct hvs_probe_opts o = { 0 };
+	struct hvs_probe_opts o = { .detect_only = 1 };
 	enum hvs_detect_what what = HVS_DETECT_ANY;
 	struct hvs_fingerprint *fp;
 	const char *id;

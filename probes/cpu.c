@@ -33,7 +33,7 @@ static void trim_copy(char *dst, size_t len, const char *src, size_t n)
 	dst[e - b] = '\0';
 }
 
-int hvs_cpu_collect(const struct hvs_cpuid_src *s, struct hvs_cpu *c)
+int hvs_cpu_collect(const struct hvs_cpuid_src *s, struct hvs_cpu *c, int with_uarch)
 {
 	uint32_t r[4], r1[4] = { 0 }, e1[4] = { 0 };
 	char raw[48];
@@ -100,6 +100,8 @@ int hvs_cpu_collect(const struct hvs_cpuid_src *s, struct hvs_cpu *c)
 		hvs_fields_bits(&c->f, "svm_features", c->svm_edx, hvs_svm_feature_names);
 		hvs_fields_bool(&c->f, "npt", c->svm_edx & 1);
 	}
+	if (!with_uarch)
+		return 0;
 	if (hvs_cpu_uarch(s, c->uarch, sizeof(c->uarch), c->uarch_note, sizeof(c->uarch_note)) == 0 &&
 	    c->uarch[0])
 		hvs_fields_str(&c->f, "microarchitecture", "%s", c->uarch);

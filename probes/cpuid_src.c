@@ -72,10 +72,48 @@ static int xen_cpuid_guarded(uint32_t leaf, uint32_t subleaf, uint32_t r[4])
 }
 #endif
 
+/* Open-addressing table of live answers; full = no more caching. */
+#define CACHE_SLOTS 1024
+struct hvs_cpuid_cache {
+	size_t used;
+	struct {
+		uint8_t valid;
+		uint32_t leaf, sub, r[4];
+	} slot[CACHE_SLOTS];
+};
+
+static void live_cpuid(struct hvs_cpuid_cache *c, uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	size_t h;
+
+	if (!c) {
+		hvs_cpuid_insn(leaf, sub, r);
+		return;
+	}
+	h = ((leaf * 2654435761u) ^ (sub * 40503u) ^ (leaf >> 16)) % CACHE_SLOTS;
+	for (size_t i = 0; i < CACHE_SLOTS; i++, h = (h + 1) % CACHE_SLOTS) {
+		if (!c->slot[h].valid)
+			break;
+		if (c->slot[h].leaf == leaf && c->slot[h].sub == sub) {
+			memcpy(r, c->slot[h].r, sizeof(c->slot[h].r));
+			return;
+		}
+	}
+	hvs_cpuid_insn(leaf, sub, r);
+	if (c->used >= CACHE_SLOTS * 3 / 4 || c->slot[h].valid)
+		return;
+	c->slot[h].valid = 1;
+	c->slot[h].leaf = leaf;
+	c->slot[h].sub = sub;
+	memcpy(c->slot[h].r, r, sizeof(c->slot[h].r));
+	c->used++;
+}
+
 int hvs_cpuid_src_live(struct hvs_cpuid_src *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->kind = HVS_CPUID_LIVE;
+	s->cache = calloc(1, sizeof(*s->cache)); /* NULL: uncached, still correct */
 	s->format = "live";
 	s->subleaf_aware = 1;
 	return 0;
@@ -162,7 +200,7 @@ int hvs_cpuid(const struct hvs_cpuid_src *s, uint32_t leaf, uint32_t subleaf, ui
 
 	switch (s->kind) {
 	case HVS_CPUID_LIVE:
-		hvs_cpuid_insn(leaf, subleaf, r);
+		live_cpuid(s->cache, leaf, subleaf, r);
 		return 1;
 	case HVS_CPUID_XEN:
 #if defined(__x86_64__) || defined(__i386__)
@@ -185,6 +223,8 @@ int hvs_cpuid(const struct hvs_cpuid_src *s, uint32_t leaf, uint32_t subleaf, ui
 
 void hvs_cpuid_src_free(struct hvs_cpuid_src *s)
 {
+	free(s->cache);
+	s->cache = NULL;
 	free(s->rows);
 	s->rows = NULL;
 	s->nrows = s->cap = 0;

@@ -35,8 +35,16 @@ struct hvs_cpuid_row {
 
 enum { HVS_EAX = 0, HVS_EBX, HVS_ECX, HVS_EDX };
 
+struct hvs_cpuid_cache;
+
 struct hvs_cpuid_src {
 	enum hvs_cpuid_kind kind;
+	/*
+	 * live only: answers already fetched. In a VM every CPUID is an exit
+	 * (~4 us here), and the decoders, libcpuid and the writer ask for the
+	 * same leaves; each is executed once per process.
+	 */
+	struct hvs_cpuid_cache *cache;
 	/* replay only: sorted by (leaf, subleaf), no duplicates */
 	struct hvs_cpuid_row *rows;
 	size_t nrows;

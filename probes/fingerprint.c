@@ -31,6 +31,7 @@
 #include "host.h"
 #include "hvscope.h"
 #include "hypervisor.h"
+#include "timing.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -409,6 +410,8 @@ int hvs_fingerprint_collect(const struct hvs_probe_opts *o, struct hvs_fingerpri
 	char why[256] = "";
 	int rc, replay = o->cpuid_dump != NULL, root = o->root && o->root[0];
 
+	uint64_t t0 = hvs_now_ns(), t1;
+
 	*out = NULL;
 	fp = calloc(1, sizeof(*fp));
 	if (!fp)
@@ -427,6 +430,9 @@ int hvs_fingerprint_collect(const struct hvs_probe_opts *o, struct hvs_fingerpri
 		fp->source_kind = "live";
 	}
 	fp->nranges = hvs_hv_scan(&fp->src, fp->ranges, HVS_HV_MAX_RANGES);
+	t1 = hvs_now_ns();
+	hvs_dbg("fingerprint: source + hypervisor scan %.3f ms", (t1 - t0) / 1e6);
+	t0 = t1;
 
 	/* Xen forced emulation: only on the live machine */
 	fp->xen_forced = -1;
@@ -449,7 +455,13 @@ int hvs_fingerprint_collect(const struct hvs_probe_opts *o, struct hvs_fingerpri
 		snprintf(fp->xen_forced_note, sizeof(fp->xen_forced_note),
 			 "not tried: replaying a dump");
 	}
-	hvs_cpu_collect(&fp->src, &fp->cpu);
+	t1 = hvs_now_ns();
+	hvs_dbg("fingerprint: Xen forced-emulation probe %.3f ms", (t1 - t0) / 1e6);
+	t0 = t1;
+	hvs_cpu_collect(&fp->src, &fp->cpu, !o->detect_only);
+	t1 = hvs_now_ns();
+	hvs_dbg("fingerprint: CPU facts (libcpuid) %.3f ms", (t1 - t0) / 1e6);
+	t0 = t1;
 
 	rc = hvs_evidence_collect(o->root, o->dmidecode, !replay || root, !replay && !root, &fp->ev,
 				  why, sizeof(why));
@@ -458,11 +470,16 @@ int hvs_fingerprint_collect(const struct hvs_probe_opts *o, struct hvs_fingerpri
 		hvs_fingerprint_free(fp);
 		return rc;
 	}
-	if (!replay || root) {
+	t1 = hvs_now_ns();
+	hvs_dbg("fingerprint: platform evidence %.3f ms", (t1 - t0) / 1e6);
+	t0 = t1;
+	if ((!replay || root) && !o->detect_only) {
 		fp->host = calloc(1, sizeof(*fp->host));
 		if (fp->host && hvs_host_collect(o->root, o->privileged, fp->host) == 0)
 			fp->have_host = 1;
 	}
+	t1 = hvs_now_ns();
+	hvs_dbg("fingerprint: host facts %.3f ms", (t1 - t0) / 1e6);
 	if (o->timing && !replay) {
 		fp->timing = calloc(1, sizeof(*fp->timing));
 		if (fp->timing && hvs_exit_timing_run(0, fp->timing)) {

@@ -23,6 +23,7 @@ struct hvs_probe_opts {
 	const char *dmidecode;  /* dmidecode text output to use as DMI evidence (optional) */
 	int privileged;         /* read MSRs via /dev/cpu/N/msr (root only) */
 	int timing;             /* measure the CPUID exit cost */
+	int detect_only;        /* skip what detect does not need: host facts, libcpuid naming */
 };
 
 struct hvs_fingerprint;

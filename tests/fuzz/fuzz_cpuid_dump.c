@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			hvs_fields_print(&r[i].f, devnull, "");
 		hvs_hv_range_free(&r[i]);
 	}
-	hvs_cpu_collect(&s, &c);
+	hvs_cpu_collect(&s, &c, 1);
 	if (devnull)
 		hvs_fields_print(&c.f, devnull, "");
 	hvs_cpu_free(&c);
