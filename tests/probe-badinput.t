@@ -12,7 +12,7 @@ n=0
 fail=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
 
-echo "1..30"
+echo "1..27"
 
 # expect_err WANT_RC NAME ARGS... : exit code and exactly one "hvscope: " line on stderr
 expect_err() {

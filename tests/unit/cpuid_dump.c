@@ -135,6 +135,7 @@ int main(void)
 		ok(l1 == l2 && !memcmp(b1, b2, l1), "dump -> parse -> dump is byte-identical (%zu bytes)", l1);
 		ok(!strncmp(b1, "CPU:\n   0x00000000 0x00: eax=0x", 31), "dump starts like cpuid -r -1");
 		hvs_cpuid_src_free(&back);
+		hvs_cpuid_src_free(&live);
 		free(b1);
 		free(b2);
 	}
