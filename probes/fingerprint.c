@@ -142,7 +142,12 @@ static void verdict_xen(struct hvs_fingerprint *fp, int *xen_done)
 	const struct hvs_hv_range *xr = range_of(fp->xranges, fp->nxranges, "xen");
 	int sys_xen = !strcmp(ev->hv_type, "xen");
 	const char *gt = ev->hv_guest_type;
-	int pv = xr || (sys_xen && !strcmp(gt, "PV"));
+	/*
+	 * Older kernels have no guest_type: Xen in /sys but not in plain CPUID
+	 * means CPUID does not trap, which only happens in a PV guest.
+	 */
+	int pv_by_absence = sys_xen && !gt[0] && !range_of(fp->ranges, fp->nranges, "xen");
+	int pv = xr || (sys_xen && !strcmp(gt, "PV")) || pv_by_absence;
 	struct hvs_layer *l;
 	const char *ver;
 	char name[64];
@@ -171,12 +176,28 @@ static void verdict_xen(struct hvs_fingerprint *fp, int *xen_done)
 	}
 	if (sys_xen)
 		addev(l, "/sys/hypervisor/type = xen%s%s", gt[0] ? ", guest_type = " : "", gt);
+	{
+		const struct hvs_hv_range *pr = range_of(fp->ranges, fp->nranges, "xen");
+
+		if (pr)
+			addev(l, "plain CPUID 0x%08x signature \"%s\"%s%s", pr->base, pr->sig_text,
+			      field_str(pr, "xen_version") ? ", Xen " : "",
+			      field_str(pr, "xen_version") ? field_str(pr, "xen_version") : "");
+		else if (!pv && fp->nranges) {
+			l->confidence = 60;
+			addev(l, "but plain CPUID shows \"%s\", not Xen: unexpected for %s, where CPUID "
+				 "traps to Xen", fp->ranges[0].sig_text, gt);
+		}
+	}
 	if (ev->hv_version[0])
 		addev(l, "/sys/hypervisor/version = %s", ev->hv_version);
 	if (ev->xen_caps_read)
 		addev(l, "/proc/xen/capabilities %s control_d%s", ev->xen_control_d ? "has" : "lacks",
 		      ev->xen_control_d ? " (dom0: the Xen host's control domain)" : "");
-	if (pv && !range_of(fp->ranges, fp->nranges, "xen"))
+	if (pv_by_absence)
+		addev(l, "no guest_type in /sys/hypervisor, and plain CPUID shows no Xen leaves: "
+			 "CPUID does not trap, so this is a PV guest");
+	else if (pv && !range_of(fp->ranges, fp->nranges, "xen"))
 		addev(l, "plain CPUID does not show Xen: in a PV guest CPUID does not trap, so it "
 			 "shows the layer below Xen");
 }
