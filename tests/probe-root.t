@@ -12,7 +12,7 @@ KVM="$D/kvm-epyc-live.txt"
 n=0
 fail=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
-echo "1..17"
+echo "1..18"
 
 t() { # tree dump want_summary want_detect want_detect_vm
 	local sum det vm
