@@ -37,20 +37,42 @@ int hvs_cpu_uarch(const struct hvs_cpuid_src *s, char *name, size_t len, char *n
 		snprintf(note, nlen, "no CPUID leaf 0");
 		return -EINVAL;
 	}
-	for (uint32_t i = 0; i < MAX_CPUID_LEVEL; i++)
-		hvs_cpuid(s, i, 0, raw.basic_cpuid[i]);
-	for (uint32_t i = 0; i < MAX_EXT_CPUID_LEVEL; i++)
-		hvs_cpuid(s, 0x80000000 + i, 0, raw.ext_cpuid[i]);
-	for (uint32_t i = 0; i < MAX_INTELFN4_LEVEL; i++)
-		hvs_cpuid(s, 4, i, raw.intel_fn4[i]);
-	for (uint32_t i = 0; i < MAX_INTELFN11_LEVEL; i++)
-		hvs_cpuid(s, 0xb, i, raw.intel_fn11[i]);
-	for (uint32_t i = 0; i < MAX_INTELFN12H_LEVEL; i++)
-		hvs_cpuid(s, 0x12, i, raw.intel_fn12h[i]);
-	for (uint32_t i = 0; i < MAX_INTELFN14H_LEVEL; i++)
-		hvs_cpuid(s, 0x14, i, raw.intel_fn14h[i]);
-	for (uint32_t i = 0; i < MAX_AMDFN8000001DH_LEVEL; i++)
-		hvs_cpuid(s, 0x8000001d, i, raw.amd_fn8000001dh[i]);
+	/*
+	 * Only what this CPU has: leaves up to its maxima, and the subleaf
+	 * arrays of its vendor/features. In a VM each CPUID is an exit (~4 us
+	 * here), so asking for all ~90 entries libcpuid has room for costs
+	 * more than identifying the CPU. Absent entries stay zero, as libcpuid
+	 * itself leaves them for leaves beyond the maximum.
+	 */
+	{
+		uint32_t max = r[0], ext[4] = { 0 }, l7[4] = { 0 }, maxext;
+		int intel = r[1] == 0x756e6547, amd = r[1] == 0x68747541 || r[1] == 0x6f677948;
+
+		for (uint32_t i = 0; i < MAX_CPUID_LEVEL && i <= max; i++)
+			hvs_cpuid(s, i, 0, raw.basic_cpuid[i]);
+		hvs_cpuid(s, 0x80000000, 0, ext);
+		maxext = ext[0] >= 0x80000000 && ext[0] - 0x80000000 < 0x100 ? ext[0] - 0x80000000 : 0;
+		for (uint32_t i = 0; i < MAX_EXT_CPUID_LEVEL && i <= maxext; i++)
+			hvs_cpuid(s, 0x80000000 + i, 0, raw.ext_cpuid[i]);
+		if (max >= 7)
+			hvs_cpuid(s, 7, 0, l7);
+		for (uint32_t i = 0; intel && max >= 4 && i < MAX_INTELFN4_LEVEL; i++) {
+			hvs_cpuid(s, 4, i, raw.intel_fn4[i]);
+			if ((raw.intel_fn4[i][0] & 0x1f) == 0)
+				break;
+		}
+		for (uint32_t i = 0; intel && max >= 0xb && i < MAX_INTELFN11_LEVEL; i++) {
+			hvs_cpuid(s, 0xb, i, raw.intel_fn11[i]);
+			if (((raw.intel_fn11[i][2] >> 8) & 0xff) == 0)
+				break;
+		}
+		for (uint32_t i = 0; intel && max >= 0x12 && (l7[1] & (1u << 2)) && i < MAX_INTELFN12H_LEVEL; i++)
+			hvs_cpuid(s, 0x12, i, raw.intel_fn12h[i]);
+		for (uint32_t i = 0; intel && max >= 0x14 && (l7[1] & (1u << 25)) && i < MAX_INTELFN14H_LEVEL; i++)
+			hvs_cpuid(s, 0x14, i, raw.intel_fn14h[i]);
+		for (uint32_t i = 0; amd && maxext >= 0x1d && i < MAX_AMDFN8000001DH_LEVEL; i++)
+			hvs_cpuid(s, 0x8000001d, i, raw.amd_fn8000001dh[i]);
+	}
 	memset(&id, 0, sizeof(id));
 	cpuid_set_warn_function(quiet_warn);
 	rc = cpu_identify(&raw, &id);

@@ -276,8 +276,11 @@ static void pci_scan(const char *root, struct hvs_evidence *ev)
 		x->device = (uint16_t)rd_hexfile(root, de->d_name, "device", &ok2);
 		if (!ok1 || !ok2)
 			continue;
-		x->sub_vendor = (uint16_t)rd_hexfile(root, de->d_name, "subsystem_vendor", &ok);
-		x->sub_device = (uint16_t)rd_hexfile(root, de->d_name, "subsystem_device", &ok);
+		/* subsystem IDs only matter for QEMU's emulated Intel chipset devices */
+		if (x->vendor == 0x8086) {
+			x->sub_vendor = (uint16_t)rd_hexfile(root, de->d_name, "subsystem_vendor", &ok);
+			x->sub_device = (uint16_t)rd_hexfile(root, de->d_name, "subsystem_device", &ok);
+		}
 		ev->npci++;
 		switch (x->vendor) {
 		case 0x1af4: /* Red Hat / virtio */

@@ -450,7 +450,7 @@ int hvs_fingerprint_collect(const struct hvs_probe_opts *o, struct hvs_fingerpri
 		hvs_cpuid_src_live(&fp->src);
 		fp->source_kind = "live";
 	}
-	fp->nranges = hvs_hv_scan(&fp->src, fp->ranges, HVS_HV_MAX_RANGES);
+	fp->nranges = hvs_hv_scan(&fp->src, fp->ranges, HVS_HV_MAX_RANGES, o->detect_only);
 	t1 = hvs_now_ns();
 	hvs_dbg("fingerprint: source + hypervisor scan %.3f ms", (t1 - t0) / 1e6);
 	t0 = t1;
@@ -463,7 +463,7 @@ int hvs_fingerprint_collect(const struct hvs_probe_opts *o, struct hvs_fingerpri
 		rc = hvs_cpuid_src_xen(&xs);
 		if (rc == 0) {
 			fp->xen_forced = 1;
-			fp->nxranges = hvs_hv_scan(&xs, fp->xranges, HVS_HV_MAX_RANGES);
+			fp->nxranges = hvs_hv_scan(&xs, fp->xranges, HVS_HV_MAX_RANGES, 1);
 			snprintf(fp->xen_forced_note, sizeof(fp->xen_forced_note),
 				 "available: Xen emulated CPUID (a Xen PV guest)");
 		} else {

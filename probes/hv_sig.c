@@ -105,7 +105,7 @@ static void sig_render(struct hvs_hv_range *r)
 		snprintf(r->sig_hex + 2 * i, 3, "%02x", r->sig[i]);
 }
 
-int hvs_hv_scan(const struct hvs_cpuid_src *s, struct hvs_hv_range *out, int max)
+int hvs_hv_scan(const struct hvs_cpuid_src *s, struct hvs_hv_range *out, int max, int contiguous)
 {
 	int n = 0;
 
@@ -113,8 +113,11 @@ int hvs_hv_scan(const struct hvs_cpuid_src *s, struct hvs_hv_range *out, int max
 		uint32_t base = 0x40000000 + (i << 8), regs[4];
 		struct hvs_hv_range *r;
 
-		if (hvs_cpuid(s, base, 0, regs) <= 0 || !hvs_hv_base_present(base, regs))
+		if (hvs_cpuid(s, base, 0, regs) <= 0 || !hvs_hv_base_present(base, regs)) {
+			if (contiguous)
+				break;
 			continue;
+		}
 		r = &out[n++];
 		memset(r, 0, sizeof(*r));
 		r->base = base;

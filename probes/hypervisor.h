@@ -35,10 +35,13 @@ struct hvs_hv_range {
 
 /*
  * Scan every base 0x40000000..0x4000ff00 of source s; fill up to max
- * ranges in use, lowest base first, and decode their leaves.
+ * ranges in use, lowest base first, and decode their leaves. With
+ * contiguous, stop at the first base not in use (every hypervisor known
+ * stacks its ranges from 0x40000000 up without gaps; `detect` uses this
+ * to save ~250 CPUID exits).
  * Return the number found (0..max).
  */
-int hvs_hv_scan(const struct hvs_cpuid_src *s, struct hvs_hv_range *out, int max);
+int hvs_hv_scan(const struct hvs_cpuid_src *s, struct hvs_hv_range *out, int max, int contiguous);
 void hvs_hv_range_free(struct hvs_hv_range *r);
 
 /* Look a 12-byte signature up; NULL when unknown. */

@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (devnull)
 		hvs_cpuid_write_dump(&s, devnull);
-	n = hvs_hv_scan(&s, r, HVS_HV_MAX_RANGES);
+	n = hvs_hv_scan(&s, r, HVS_HV_MAX_RANGES, 0);
 	for (int i = 0; i < n; i++) {
 		if (devnull)
 			hvs_fields_print(&r[i].f, devnull, "");
