@@ -90,7 +90,6 @@ int hvs_cpuid(const struct hvs_cpuid_src *s, uint32_t leaf, uint32_t subleaf, ui
 
 void hvs_cpuid_src_free(struct hvs_cpuid_src *s);
 
-
 /* Raw CPUID instruction (x86 only; zeros elsewhere). */
 void hvs_cpuid_insn(uint32_t leaf, uint32_t subleaf, uint32_t r[4]);
 
