@@ -48,12 +48,24 @@ int hvs_cpu_uarch(const struct hvs_cpuid_src *s, char *name, size_t len, char *n
 		uint32_t max = r[0], ext[4] = { 0 }, l7[4] = { 0 }, maxext;
 		int intel = r[1] == 0x756e6547, amd = r[1] == 0x68747541 || r[1] == 0x6f677948;
 
+		/*
+		 * libcpuid 0.6.2's cpu_identify() reads basic leaves 0, 1, 2, 4, 7,
+		 * 0xB, 0x12, 0x1A and extended 0..8, 0x1A, 0x1E only (cpuid_main.c,
+		 * recog_intel.c, recog_amd.c at tag v0.6.2): fetch just those for
+		 * that version, everything up to the maxima for any other.
+		 */
+		static const uint8_t basic_used[] = { 0, 1, 2, 4, 7, 0xb, 0x12, 0x1a };
+		static const uint8_t ext_used[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 0x1a, 0x1e };
+		int known = !strcmp(cpuid_lib_version(), "0.6.2");
+
 		for (uint32_t i = 0; i < MAX_CPUID_LEVEL && i <= max; i++)
-			hvs_cpuid(s, i, 0, raw.basic_cpuid[i]);
+			if (!known || memchr(basic_used, (int)i, sizeof(basic_used)))
+				hvs_cpuid(s, i, 0, raw.basic_cpuid[i]);
 		hvs_cpuid(s, 0x80000000, 0, ext);
 		maxext = ext[0] >= 0x80000000 && ext[0] - 0x80000000 < 0x100 ? ext[0] - 0x80000000 : 0;
 		for (uint32_t i = 0; i < MAX_EXT_CPUID_LEVEL && i <= maxext; i++)
-			hvs_cpuid(s, 0x80000000 + i, 0, raw.ext_cpuid[i]);
+			if (!known || memchr(ext_used, (int)i, sizeof(ext_used)))
+				hvs_cpuid(s, 0x80000000 + i, 0, raw.ext_cpuid[i]);
 		if (max >= 7)
 			hvs_cpuid(s, 7, 0, l7);
 		for (uint32_t i = 0; intel && max >= 4 && i < MAX_INTELFN4_LEVEL; i++) {

@@ -37,8 +37,8 @@ fi
 
 echo "# bench-probe: $(date -u +%FT%TZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), runs $RUNS"
 echo
-echo "| command | median ms | mean ms | min ms | max ms | runs |"
-echo "|---|---|---|---|---|---|"
+echo "| command | median ms | mean ms | min ms | max ms | user+sys ms (mean) | runs |"
+echo "|---|---|---|---|---|---|---|"
 for i in "${!cmds[@]}"; do
 	r=$RUNS
 	[ "${names[$i]}" = virt-what ] && r=$(( RUNS < 60 ? RUNS : 60 ))
@@ -48,8 +48,22 @@ for i in "${!cmds[@]}"; do
 import json, sys, statistics
 d = json.load(open(sys.argv[1]))["results"][0]
 t = [x * 1e3 for x in d["times"]]
-print("| %s | %.2f | %.2f | %.2f | %.2f | %d |" % (sys.argv[2], statistics.median(t), statistics.mean(t), min(t), max(t), len(t)))
+cpu = (d.get("user", 0) + d.get("system", 0)) * 1e3
+print("| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %d |" % (sys.argv[2], statistics.median(t), statistics.mean(t), min(t), max(t), cpu, len(t)))
 PY
+done
+echo
+# where the time of one probe goes (HVSCOPE_DEBUG phase timings, median of 51 runs)
+for b in "$HVS" "$HV"; do
+	for i in $(seq 51); do HVSCOPE_DEBUG=1 $b probe 2>&1 >/dev/null; done |
+		python3 -c '
+import re, sys, statistics, collections
+ph = collections.OrderedDict()
+for l in sys.stdin:
+    m = re.match(r"hvscope\[debug\]: fingerprint: (.*) ([0-9.]+) ms", l)
+    if m: ph.setdefault(m.group(1), []).append(float(m.group(2)))
+print("phases of " + sys.argv[1] + " probe (median ms): " + ", ".join("%s %.3f" % (k, statistics.median(v)) for k, v in ph.items()))
+' "$(basename "$b")"
 done
 echo
 echo "hvscope-static size: $(stat -c %s "$HVS") bytes ($(awk -v s="$(stat -c %s "$HVS")" 'BEGIN{printf "%.2f", s/1048576}') MiB)"
