@@ -160,14 +160,21 @@ static int fail(struct pctx *c, int code, const char *fmt, ...)
 
 static int add(struct pctx *c, int lineno, uint32_t leaf, uint32_t sub, const uint32_t r[4])
 {
-	int rc = hvs_cpuid_src_add(c->s, leaf, sub, r);
-
-	if (rc == -HVS_EX_PARSE)
-		return fail(c, HVS_EX_PARSE,
-			    "line %d: leaf 0x%08x subleaf 0x%x appears twice with different values "
-			    "(contradictory dump)", lineno, leaf, sub);
-	if (rc < 0)
+	if (hvs_cpuid_src_add(c->s, leaf, sub, r, lineno) < 0)
 		return fail(c, HVS_EX_INTERNAL, "out of memory");
+	return 0;
+}
+
+/* Sort the table; a (leaf, subleaf) given twice with other values is an error. */
+static int finish(struct pctx *c)
+{
+	uint32_t leaf = 0, sub = 0;
+	int l1 = 0, l2 = 0;
+
+	if (hvs_cpuid_src_finish(c->s, &leaf, &sub, &l1, &l2) < 0)
+		return fail(c, HVS_EX_PARSE,
+			    "leaf 0x%08x subleaf 0x%x appears twice with different values (lines %d "
+			    "and %d): contradictory dump", leaf, sub, l1, l2);
 	return 0;
 }
 
@@ -209,7 +216,7 @@ static int parse_todd(struct pctx *c, const char *buf, const char *end)
 					    it.lineno);
 		}
 		if (add(c, it.lineno, leaf, sub, r))
-			return -HVS_EX_PARSE;
+			return -HVS_EX_INTERNAL;
 		rows++;
 	}
 	c->s->ncpus_seen = cpus ? cpus : 1;
@@ -249,7 +256,7 @@ static int parse_instlat(struct pctx *c, const char *buf, const char *end)
 				return fail(c, HVS_EX_PARSE, "line %d: bad subleaf", it.lineno);
 		}
 		if (add(c, it.lineno, leaf, sub, r))
-			return -HVS_EX_PARSE;
+			return -HVS_EX_INTERNAL;
 		rows++;
 	}
 	c->s->ncpus_seen = cpus ? cpus : 1;
@@ -259,7 +266,7 @@ static int parse_instlat(struct pctx *c, const char *buf, const char *end)
 /* ---- rjcp: XML ---- */
 static int parse_rjcp(struct pctx *c, const char *buf, const char *end)
 {
-	const char *p = memstr(buf, end, "<processor"), *pend;
+	const char *p = memstr(buf, end, "<processor"), *pend, *q0;
 	int rows = 0, cpus = 0;
 	int lineno;
 
@@ -270,13 +277,16 @@ static int parse_rjcp(struct pctx *c, const char *buf, const char *end)
 	pend = memstr(p, end, "</processor>");
 	if (!pend)
 		return fail(c, HVS_EX_PARSE, "XML dump truncated: no </processor> after the first CPU");
-	while ((p = memstr(p, pend, "<register"))) {
+	lineno = 1;
+	for (const char *t = buf; t < p; t++)
+		lineno += *t == '\n';
+	while ((q0 = memstr(p, pend, "<register"))) {
 		uint32_t leaf, sub, r[4];
-		const char *q = p;
+		const char *q;
 
-		lineno = 1;
-		for (const char *t = buf; t < p; t++)
+		for (const char *t = p; t < q0; t++) /* count lines since the last register */
 			lineno += *t == '\n';
+		p = q0;
 		p += 9;
 		q = memstr(p, pend, "eax=\"");
 		if (!q || (q += 5, rd_hex(&q, pend, &leaf)) || lit(&q, pend, "\""))
@@ -293,7 +303,7 @@ static int parse_rjcp(struct pctx *c, const char *buf, const char *end)
 		if (lit(&q, pend, "</register>"))
 			return fail(c, HVS_EX_PARSE, "line %d: malformed <register> element", lineno);
 		if (add(c, lineno, leaf, sub, r))
-			return -HVS_EX_PARSE;
+			return -HVS_EX_INTERNAL;
 		rows++;
 		p = q;
 	}
@@ -334,7 +344,7 @@ static int parse_manusov(struct pctx *c, const char *buf, const char *end)
 		if (v[2] != 0)
 			continue; /* a repeated pass of the same function */
 		if (add(c, it.lineno, v[0], v[1], &v[3]))
-			return -HVS_EX_PARSE;
+			return -HVS_EX_INTERNAL;
 		rows++;
 	}
 	if (state != 3)
@@ -355,15 +365,38 @@ static const struct {
 	{ "amd_fn8000001dh[", 0x8000001d, 1 },
 };
 
+/* Index of (leaf, sub) in a finished table, or -1. */
+static long row_index(const struct hvs_cpuid_src *s, uint32_t leaf, uint32_t sub)
+{
+	size_t lo = 0, hi = s->nrows;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct hvs_cpuid_row *r = &s->rows[mid];
+
+		if (r->leaf == leaf && r->subleaf == sub)
+			return (long)mid;
+		if (r->leaf < leaf || (r->leaf == leaf && r->subleaf < sub))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+#define LC_MAX_INDEX 256 /* libcpuid's arrays are far smaller; larger indices are ignored */
+
 static int parse_libcpuid(struct pctx *c, const char *buf, const char *end)
 {
 	struct lineiter it = { buf, end, 0 };
 	const char *ls, *le;
 	int rows = 0;
 	struct hvs_cpuid_src tmp[HVS_ARRAY_SIZE(lc_keys)];
+	static unsigned char seen[HVS_ARRAY_SIZE(lc_keys)][LC_MAX_INDEX];
 	int rc = 0;
 
 	memset(tmp, 0, sizeof(tmp));
+	memset(seen, 0, sizeof(seen));
 	while (next_line(&it, &ls, &le)) {
 		const char *p = skip_sp(ls, le);
 		size_t k;
@@ -387,40 +420,52 @@ static int parse_libcpuid(struct pctx *c, const char *buf, const char *end)
 				goto out;
 			}
 		}
-		if (hvs_cpuid_src_add(&tmp[k], idx, 0, r) == -HVS_EX_PARSE)
+		if (idx >= LC_MAX_INDEX)
+			continue;
+		if (seen[k][idx])
 			break; /* the same index again: the next CPU's block begins */
+		seen[k][idx] = 1;
+		if (hvs_cpuid_src_add(&tmp[k], idx, 0, r, it.lineno) < 0) {
+			rc = fail(c, HVS_EX_INTERNAL, "out of memory");
+			goto out;
+		}
 		rows++;
 	}
-	/* Basic/extended rows beyond the maximum leaf are garbage libcpuid keeps. */
+	/* Basic/extended rows first; rows beyond the maximum leaf are garbage libcpuid keeps. */
 	for (size_t k = 0; k < HVS_ARRAY_SIZE(lc_keys); k++) {
 		uint32_t max = 0xffffffff;
 
-		if (!lc_keys[k].is_sub && tmp[k].nrows && tmp[k].rows[0].leaf == 0)
+		hvs_cpuid_src_finish(&tmp[k], NULL, NULL, NULL, NULL);
+		if (lc_keys[k].is_sub)
+			continue;
+		if (tmp[k].nrows && tmp[k].rows[0].leaf == 0)
 			max = tmp[k].rows[0].r[0] - lc_keys[k].leaf;
-		for (size_t i = 0; i < tmp[k].nrows; i++) {
-			uint32_t idx = tmp[k].rows[i].leaf, leaf, sub;
-
-			if (!lc_keys[k].is_sub && idx > max)
-				continue;
-			leaf = lc_keys[k].is_sub ? lc_keys[k].leaf : lc_keys[k].leaf + idx;
-			sub = lc_keys[k].is_sub ? idx : 0;
-			/* intel_fnN[0] repeats basic_cpuid[N]; the array wins */
-			if (lc_keys[k].is_sub) {
-				int found;
-				uint32_t old[4];
-
-				found = hvs_cpuid(c->s, leaf, sub, old) == 1;
-				if (found)
-					memcpy(old, tmp[k].rows[i].r, sizeof(old));
-				if (found) {
-					for (size_t j = 0; j < c->s->nrows; j++)
-						if (c->s->rows[j].leaf == leaf && c->s->rows[j].subleaf == sub)
-							memcpy(c->s->rows[j].r, old, sizeof(old));
-					continue;
-				}
+		for (size_t i = 0; i < tmp[k].nrows; i++)
+			if (tmp[k].rows[i].leaf <= max &&
+			    add(c, tmp[k].rows[i].line, lc_keys[k].leaf + tmp[k].rows[i].leaf, 0,
+				tmp[k].rows[i].r)) {
+				rc = -HVS_EX_INTERNAL;
+				goto out;
 			}
-			if (add(c, 0, leaf, sub, tmp[k].rows[i].r)) {
-				rc = -HVS_EX_PARSE;
+	}
+	if (finish(c)) {
+		rc = -HVS_EX_PARSE;
+		goto out;
+	}
+	/* Then the subleaf arrays: intel_fnN[0] repeats basic_cpuid[N]; the array wins. */
+	for (size_t k = 0; k < HVS_ARRAY_SIZE(lc_keys); k++) {
+		if (!lc_keys[k].is_sub)
+			continue;
+		for (size_t i = 0; i < tmp[k].nrows; i++) {
+			const struct hvs_cpuid_row *t = &tmp[k].rows[i];
+			long at = row_index(c->s, lc_keys[k].leaf, t->leaf);
+
+			if (at >= 0) {
+				memcpy(c->s->rows[at].r, t->r, sizeof(t->r));
+				continue;
+			}
+			if (add(c, t->line, lc_keys[k].leaf, t->leaf, t->r)) {
+				rc = -HVS_EX_INTERNAL;
 				goto out;
 			}
 		}
@@ -502,6 +547,10 @@ int hvs_cpuid_src_replay_buf(struct hvs_cpuid_src *s, const char *buf, size_t le
 	}
 	if (rows < 0)
 		goto bad;
+	if (finish(&c)) {
+		rows = -HVS_EX_PARSE;
+		goto bad;
+	}
 	if (rows == 0) {
 		rows = fail(&c, HVS_EX_PARSE, "%s dump without any CPUID row", fmt);
 		goto bad;

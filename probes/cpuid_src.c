@@ -165,17 +165,11 @@ static size_t row_find(const struct hvs_cpuid_src *s, uint32_t leaf, uint32_t su
 	return lo;
 }
 
-int hvs_cpuid_src_add(struct hvs_cpuid_src *s, uint32_t leaf, uint32_t subleaf, const uint32_t r[4])
+int hvs_cpuid_src_add(struct hvs_cpuid_src *s, uint32_t leaf, uint32_t subleaf, const uint32_t r[4],
+		      int line)
 {
-	int found;
-	size_t i = row_find(s, leaf, subleaf, &found);
+	struct hvs_cpuid_row *x;
 
-	if (found) {
-		/* The same row twice with other values: the dump contradicts itself. */
-		if (memcmp(s->rows[i].r, r, sizeof(s->rows[i].r)))
-			return -HVS_EX_PARSE;
-		return 0;
-	}
 	if (s->nrows == s->cap) {
 		size_t ncap = s->cap ? s->cap * 2 : 128;
 		struct hvs_cpuid_row *n = realloc(s->rows, ncap * sizeof(*n));
@@ -185,11 +179,53 @@ int hvs_cpuid_src_add(struct hvs_cpuid_src *s, uint32_t leaf, uint32_t subleaf, 
 		s->rows = n;
 		s->cap = ncap;
 	}
-	memmove(&s->rows[i + 1], &s->rows[i], (s->nrows - i) * sizeof(*s->rows));
-	s->rows[i].leaf = leaf;
-	s->rows[i].subleaf = subleaf;
-	memcpy(s->rows[i].r, r, sizeof(s->rows[i].r));
-	s->nrows++;
+	if (s->nrows && row_cmp(s->rows[s->nrows - 1].leaf, s->rows[s->nrows - 1].subleaf, leaf,
+				subleaf) >= 0)
+		s->unsorted = 1;
+	x = &s->rows[s->nrows++];
+	x->leaf = leaf;
+	x->subleaf = subleaf;
+	memcpy(x->r, r, sizeof(x->r));
+	x->line = line;
+	return 0;
+}
+
+/* Order by (leaf, subleaf), then by line so the first occurrence comes first. */
+static int row_qcmp(const void *a, const void *b)
+{
+	const struct hvs_cpuid_row *x = a, *y = b;
+	int c = row_cmp(x->leaf, x->subleaf, y->leaf, y->subleaf);
+
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+int hvs_cpuid_src_finish(struct hvs_cpuid_src *s, uint32_t *leaf, uint32_t *subleaf, int *line1,
+			 int *line2)
+{
+	size_t w = 0;
+
+	if (s->unsorted && s->nrows > 1)
+		qsort(s->rows, s->nrows, sizeof(*s->rows), row_qcmp);
+	s->unsorted = 0;
+	for (size_t i = 0; i < s->nrows; i++) {
+		if (w && !row_cmp(s->rows[w - 1].leaf, s->rows[w - 1].subleaf, s->rows[i].leaf,
+				  s->rows[i].subleaf)) {
+			if (memcmp(s->rows[w - 1].r, s->rows[i].r, sizeof(s->rows[i].r))) {
+				if (leaf)
+					*leaf = s->rows[i].leaf;
+				if (subleaf)
+					*subleaf = s->rows[i].subleaf;
+				if (line1)
+					*line1 = s->rows[w - 1].line;
+				if (line2)
+					*line2 = s->rows[i].line;
+				return -HVS_EX_PARSE;
+			}
+			continue; /* the same row again, same values: keep one */
+		}
+		s->rows[w++] = s->rows[i];
+	}
+	s->nrows = w;
 	return 0;
 }
 

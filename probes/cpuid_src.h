@@ -31,6 +31,7 @@ struct hvs_cpuid_row {
 	uint32_t leaf;
 	uint32_t subleaf;
 	uint32_t r[4];
+	int line; /* replay: line of the dump it came from (0 unknown) */
 };
 
 enum { HVS_EAX = 0, HVS_EBX, HVS_ECX, HVS_EDX };
@@ -45,10 +46,11 @@ struct hvs_cpuid_src {
 	 * same leaves; each is executed once per process.
 	 */
 	struct hvs_cpuid_cache *cache;
-	/* replay only: sorted by (leaf, subleaf), no duplicates */
+	/* replay only: sorted by (leaf, subleaf), no duplicates (after _finish) */
 	struct hvs_cpuid_row *rows;
 	size_t nrows;
 	size_t cap;
+	int unsorted; /* rows were appended out of order: _finish sorts them */
 	const char *format; /* replay: name of the dump format detected */
 	int subleaf_aware;  /* replay: the format records subleaves */
 	int ncpus_seen;     /* replay: logical CPUs in the file (only the first is kept) */
@@ -93,8 +95,17 @@ void hvs_cpuid_src_free(struct hvs_cpuid_src *s);
 /* Raw CPUID instruction (x86 only; zeros elsewhere). */
 void hvs_cpuid_insn(uint32_t leaf, uint32_t subleaf, uint32_t r[4]);
 
-/* Replay table helpers (cpuid_dump.c): add a row; -HVS_EX_PARSE on a contradiction. */
-int hvs_cpuid_src_add(struct hvs_cpuid_src *s, uint32_t leaf, uint32_t subleaf, const uint32_t r[4]);
+/*
+ * Replay table helpers (cpuid_dump.c). _add appends a row (amortised O(1),
+ * whatever the order of the dump) and returns 0 or -ENOMEM. _finish sorts,
+ * drops identical repeats and returns -HVS_EX_PARSE when the same (leaf,
+ * subleaf) came with different values (line1, line2: where); lookups need
+ * a finished table.
+ */
+int hvs_cpuid_src_add(struct hvs_cpuid_src *s, uint32_t leaf, uint32_t subleaf, const uint32_t r[4],
+		      int line);
+int hvs_cpuid_src_finish(struct hvs_cpuid_src *s, uint32_t *leaf, uint32_t *subleaf, int *line1,
+			 int *line2);
 
 /*
  * Write every leaf the source answers, in Todd Allen's `cpuid -r -1`

@@ -12,7 +12,7 @@ n=0
 fail=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
 
-echo "1..27"
+echo "1..29"
 
 # expect_err WANT_RC NAME ARGS... : exit code and exactly one "hvscope: " line on stderr
 expect_err() {
@@ -71,6 +71,17 @@ ok $? "random bytes: exit 3 (got $rc)"
 truncate -s 17M "$T/huge.txt"
 expect_err 5 "17 MiB dump (over the 16 MiB limit)" probe --cpuid-dump "$T/huge.txt"
 expect_err 5 "17 MiB dump (detect)" detect --cpuid-dump "$T/huge.txt"
+
+# big but under the limit, rows in descending order: parsed without
+# quadratic work (a 60 s watchdog, not a timing assertion)
+awk 'BEGIN { print "CPU:"; for (i = 150000; i > 0; i--) printf "   0x%08x 0x00: eax=0x00000001 ebx=0x00000002 ecx=0x00000003 edx=0x00000004\n", i }' >"$T/big.txt"
+out=$(timeout 60 "$HVSCOPE" probe --cpuid-dump "$T/big.txt" 2>&1)
+rc=$?
+[ $rc = 0 ] && grep -q '^Verdict: unknown' <<<"$out"
+ok $? "12 MB dump, 150000 rows in descending order: parsed, verdict unknown (no leaf 0), exit $rc"
+awk 'BEGIN { print "<processor>"; for (i = 100000; i > 0; i--) printf "<register eax=\"%08X\" ecx=\"00000000\">00000001,00000002,00000003,00000004</register>\n", i; print "</processor>" }' >"$T/big.xml"
+timeout 60 "$HVSCOPE" probe --cpuid-dump "$T/big.xml" >/dev/null 2>&1
+ok $? "9 MB RJCP XML, 100000 registers: parsed (exit $?)"
 
 # contradictory: the same leaf twice with other values
 { cat "$TODD"; echo "   0x00000001 0x00: eax=0xdeadbeef ebx=0x00000000 ecx=0x00000000 edx=0x00000000"; } >"$T/contra.txt"
