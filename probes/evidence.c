@@ -234,8 +234,11 @@ static void hypervisor_sysfs(const char *root, struct hvs_evidence *ev)
 		clean(ev->hv_version);
 	}
 	if (rd_line(root, "/sys/hypervisor/properties/features", ev->hv_features,
-		    sizeof(ev->hv_features)) >= 0)
+		    sizeof(ev->hv_features)) >= 0) {
 		clean(ev->hv_features);
+		/* hex without 0x; XENFEAT_dom0 = 11 (xen/include/public/features.h) */
+		ev->xen_feat_dom0 = strtoul(ev->hv_features, NULL, 16) >> 11 & 1;
+	}
 	ev->proc_xen = exists(root, "/proc/xen");
 	if (hvs_read_file(hvs_path(p, sizeof(p), root, "/proc/xen/capabilities"), 4096, &buf) >= 0) {
 		ev->xen_caps_read = 1;
@@ -439,6 +442,11 @@ static void container_detect(const char *root, struct hvs_evidence *ev)
 			}
 	}
 	free(env);
+	/*
+	 * /proc/1/sched names PID 1 with the host's PID: anything but "(1," means
+	 * we are in a PID namespace, i.e. a container of some kind. Checked after
+	 * the markers that name the manager.
+	 */
 	if (exists(root, "/run/.containerenv")) {
 		snprintf(ev->container, sizeof(ev->container), "podman");
 		snprintf(ev->container_evidence, sizeof(ev->container_evidence),
@@ -449,6 +457,16 @@ static void container_detect(const char *root, struct hvs_evidence *ev)
 		snprintf(ev->container, sizeof(ev->container), "docker");
 		snprintf(ev->container_evidence, sizeof(ev->container_evidence), "/.dockerenv exists");
 		return;
+	}
+	if (rd_line(root, "/proc/1/sched", buf, sizeof(buf)) >= 0) {
+		const char *t = strrchr(buf, '(');
+
+		if (t && strncmp(t, "(1,", 3)) {
+			snprintf(ev->container, sizeof(ev->container), "container-other");
+			snprintf(ev->container_evidence, sizeof(ev->container_evidence),
+				 "/proc/1/sched shows PID 1 as host %.40s: a PID namespace", t);
+			return;
+		}
 	}
 	/* cgroup v1 paths naming the container runtime */
 	if (hvs_read_file(hvs_path(p, sizeof(p), root, "/proc/self/cgroup"), 1u << 16, &env) > 0) {
@@ -499,6 +517,8 @@ static void fill_fields(struct hvs_evidence *ev)
 		hvs_fields_str(f, "sys_hypervisor_version", "%s", ev->hv_version);
 	if (ev->hv_features[0])
 		hvs_fields_str(f, "sys_hypervisor_features", "%s", ev->hv_features);
+	if (ev->hv_features[0])
+		hvs_fields_bool(f, "xen_feature_dom0", ev->xen_feat_dom0);
 	if (ev->xen_caps_read)
 		hvs_fields_bool(f, "xen_control_d", ev->xen_control_d);
 	if (ev->pci_read) {

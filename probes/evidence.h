@@ -34,6 +34,7 @@ struct hvs_evidence {
 	char hv_guest_type[32]; /* "PV", "PVH", "HVM" */
 	char hv_version[32];    /* major.minor+extra */
 	char hv_features[32];   /* properties/features, hex */
+	int xen_feat_dom0;      /* properties/features has XENFEAT_dom0 (bit 11): hardware domain */
 	int xen_caps_read;      /* /proc/xen/capabilities was read */
 	int xen_control_d;      /* ... and says control_d (dom0) */
 	int proc_xen;           /* /proc/xen exists */

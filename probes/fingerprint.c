@@ -151,19 +151,23 @@ static void verdict_xen(struct hvs_fingerprint *fp, int *xen_done)
 	struct hvs_layer *l;
 	const char *ver;
 	char name[64];
+	int dom0, known_role;
 
 	*xen_done = 0;
 	if (!pv && !(sys_xen && (!strcmp(gt, "PVH") || !strcmp(gt, "HVM"))))
 		return;
+	/* dom0: XENFEAT_dom0 in /sys/hypervisor (systemd's test) or control_d in /proc/xen */
+	dom0 = ev->xen_control_d || ev->xen_feat_dom0;
+	known_role = ev->xen_caps_read || ev->hv_features[0];
 	if (pv) {
-		const char *role = ev->xen_control_d ? "dom0" : ev->xen_caps_read ? "domU" : "";
+		const char *role = dom0 ? "dom0" : known_role ? "domU" : "";
 
 		snprintf(name, sizeof(name), "Xen PV%s%s", role[0] ? " " : "", role);
-		l = new_layer(fp, name, "xen", role[0] ? (ev->xen_control_d ? "PV dom0" : "PV domU") : "PV",
-			      "xen", !ev->xen_control_d, xr && sys_xen ? 98 : 90);
+		l = new_layer(fp, name, "xen", role[0] ? (dom0 ? "PV dom0" : "PV domU") : "PV",
+			      "xen", !dom0, xr && sys_xen ? 98 : 90);
 	} else {
-		snprintf(name, sizeof(name), "Xen %s%s", gt, ev->xen_control_d ? " dom0" : "");
-		l = new_layer(fp, name, "xen", gt, "xen", !ev->xen_control_d, 95);
+		snprintf(name, sizeof(name), "Xen %s%s", gt, dom0 ? " dom0" : "");
+		l = new_layer(fp, name, "xen", gt, "xen", !dom0, 95);
 	}
 	if (!l)
 		return;
@@ -191,6 +195,9 @@ static void verdict_xen(struct hvs_fingerprint *fp, int *xen_done)
 	}
 	if (ev->hv_version[0])
 		addev(l, "/sys/hypervisor/version = %s", ev->hv_version);
+	if (ev->hv_features[0])
+		addev(l, "/sys/hypervisor/properties/features = %s: XENFEAT_dom0 %s", ev->hv_features,
+		      ev->xen_feat_dom0 ? "set (the hardware domain)" : "clear");
 	if (ev->xen_caps_read)
 		addev(l, "/proc/xen/capabilities %s control_d%s", ev->xen_control_d ? "has" : "lacks",
 		      ev->xen_control_d ? " (dom0: the Xen host's control domain)" : "");
