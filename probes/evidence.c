@@ -458,6 +458,21 @@ static void container_detect(const char *root, struct hvs_evidence *ev)
 		snprintf(ev->container_evidence, sizeof(ev->container_evidence), "/.dockerenv exists");
 		return;
 	}
+	/* NSpid in our own status lists one PID per PID namespace level */
+	if (hvs_read_file(hvs_path(p, sizeof(p), root, "/proc/self/status"), 1u << 16, &env) > 0) {
+		const char *ns = strstr(env, "\nNSpid:");
+		unsigned long a, b;
+
+		if (ns && sscanf(ns + 7, "%lu %lu", &a, &b) == 2) {
+			snprintf(ev->container, sizeof(ev->container), "container-other");
+			snprintf(ev->container_evidence, sizeof(ev->container_evidence),
+				 "/proc/self/status NSpid lists PIDs %lu and %lu: a PID namespace", a, b);
+			free(env);
+			return;
+		}
+	}
+	free(env);
+	env = NULL;
 	if (rd_line(root, "/proc/1/sched", buf, sizeof(buf)) >= 0) {
 		const char *t = strrchr(buf, '(');
 

@@ -12,7 +12,7 @@ KVM="$D/kvm-epyc-live.txt"
 n=0
 fail=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
-echo "1..23"
+echo "1..24"
 
 t() { # tree dump want_summary want_detect want_detect_vm
 	local sum det vm
@@ -51,6 +51,8 @@ t xen-pv-feat-dom0 "$KVM" "Xen PV dom0 on KVM" kvm kvm
 t xen-pv-feat-domU "$KVM" "Xen PV domU on KVM" xen xen
 [ "$("$HVSCOPE" detect --container --cpuid-dump "$KVM" --root "$D/pidns")" = container-other ]
 ok $? "PID namespace without a named manager: container-other"
+[ "$("$HVSCOPE" detect --container --cpuid-dump "$KVM" --root "$D/pidns-status")" = container-other ]
+ok $? "two NSpid levels in /proc/self/status: container-other"
 # an empty root: no evidence at all, same verdict as the bare replay
 mkdir -p "${TMPDIR:-/tmp}/hvs-empty-root.$$"
 a=$("$HVSCOPE" probe --json --cpuid-dump "$KVM" --root "${TMPDIR:-/tmp}/hvs-empty-root.$$" | jq -c '[.verdict.summary, .evidence]')
