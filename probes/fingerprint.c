@@ -343,10 +343,24 @@ static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
 		addev(l, "CPUID 0x%08x signature \"%s\" (max leaf 0x%08x)", own->base, own->sig_text,
 		      own->max);
 		if (!strcmp(own->known->id, "kvm") && !(dmi && !strcmp(dmi, "oracle"))) {
-			if (!dmi) {
-				l->confidence = 75;
-				addev(l, "VirtualBox's KVM paravirt provider presents the same signature: "
-					 "CPUID alone cannot tell them apart, DMI would (none read)");
+			const struct hvs_field *kf = hvs_fields_get(&own->f, "kvm_features_eax");
+			/*
+			 * VirtualBox's KVM provider (src/VBox/VMM/VMMR3/GIMKvm.cpp) offers
+			 * only CLOCKSOURCE, CLOCKSOURCE2, PV_UNHALT and, with a fixed-rate
+			 * TSC, CLOCKSOURCE_STABLE_BIT: any other feature bit is real KVM.
+			 */
+			uint64_t beyond = kf ? kf->num & ~(uint64_t)0x01000089 : 0;
+
+			if (!dmi && beyond) {
+				l->confidence = 90;
+				addev(l, "KVM features 0x%08llx beyond what VirtualBox's KVM provider offers "
+					 "(0x01000089 at most): real KVM", (unsigned long long)kf->num);
+			} else if (!dmi) {
+				l->confidence = 60;
+				snprintf(l->name, sizeof(l->name), "KVM or VirtualBox (its KVM interface)");
+				addev(l, "VirtualBox's KVM paravirt provider presents the same signature and "
+					 "these features (0x%08llx): CPUID alone cannot tell them apart, DMI "
+					 "would (none read)", kf ? (unsigned long long)kf->num : 0ULL);
 			} else {
 				l->confidence = 95;
 				addev(l, "DMI %s points to %s", dmi_which, dmi);
@@ -375,6 +389,7 @@ static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
 		if (ev->pci_xen_platform && !strcmp(own->known->id, "xen"))
 			addev(l, "Xen platform PCI device 5853:0001");
 		if (!strcmp(own->known->id, "kvm") && fp->have_host && fp->host->kvm_usable) {
+			snprintf(name, sizeof(name), "%s", l->name);
 			if (fp->host->kvm_pvm.loaded && fp->host->vendor_module &&
 			    !strcmp(fp->host->vendor_module, "kvm_pvm")) {
 				snprintf(l->name, sizeof(l->name), "%.60s (nested, kvm_pvm available)", name);
