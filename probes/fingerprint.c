@@ -436,8 +436,26 @@ static void verdict(struct hvs_fingerprint *fp)
 	}
 	verdict_xen(fp, &xen_done);
 	/* With Xen PV(H) found, plain CPUID showing Xen is the same layer. */
-	if (!(xen_done && fp->nranges && fp->ranges[0].known && !strcmp(fp->ranges[0].known->id, "xen")))
+	if (!(xen_done && fp->nranges && fp->ranges[0].known && !strcmp(fp->ranges[0].known->id, "xen"))) {
 		verdict_cpuid(fp, xen_done);
+	} else {
+		/*
+		 * Xen hides what runs below it from CPUID (PVH/HVM trap CPUID), but
+		 * dom0 sees the machine's real SMBIOS: DMI naming a hypervisor there
+		 * is the layer under Xen (e.g. Xen PVH dom0 inside QEMU).
+		 */
+		const char *which = NULL, *dmi = hvs_evidence_dmi_vm(&fp->ev, &which);
+		struct hvs_layer *l;
+		char name[96];
+
+		/* only dom0 sees the machine's SMBIOS; a domU's comes from its own Xen */
+		if (dmi && strcmp(dmi, "xen") && fp->nlayers && !fp->layers[0].guest) {
+			snprintf(name, sizeof(name), "%s (named by DMI, below Xen)", dmi);
+			l = new_layer(fp, name, dmi, "guest", dmi, 1, 70);
+			if (l)
+				addev(l, "DMI %s points to %s; CPUID shows only Xen's leaves", which, dmi);
+		}
+	}
 	verdict_container(fp);
 	if (!fp->nlayers) {
 		snprintf(fp->summary, sizeof(fp->summary), "no hypervisor");

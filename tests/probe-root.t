@@ -12,7 +12,7 @@ KVM="$D/kvm-epyc-live.txt"
 n=0
 fail=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
-echo "1..24"
+echo "1..26"
 
 t() { # tree dump want_summary want_detect want_detect_vm
 	local sum det vm
@@ -53,6 +53,21 @@ t xen-pv-feat-domU "$KVM" "Xen PV domU on KVM" xen xen
 ok $? "PID namespace without a named manager: container-other"
 [ "$("$HVSCOPE" detect --container --cpuid-dump "$KVM" --root "$D/pidns-status")" = container-other ]
 ok $? "two NSpid levels in /proc/self/status: container-other"
+if [ -r "$CORPUS/dmi-qemu-kvm.txt" ]; then
+	# dom0 sees the real machine's SMBIOS: a hypervisor named there is below Xen
+	XEN="$CORPUS/xen-hvm-aws-t2micro-xeon-e5-2676v3.txt"
+	sum=$("$HVSCOPE" probe --cpuid-dump "$XEN" --root "$D/xen-pv-feat-dom0" --dmidecode "$CORPUS/dmi-qemu-kvm.txt" | sed -n 's/^Verdict: //p')
+	det=$("$HVSCOPE" detect --cpuid-dump "$XEN" --root "$D/xen-pv-feat-dom0" --dmidecode "$CORPUS/dmi-qemu-kvm.txt")
+	[ "$sum" = "Xen PV dom0 on kvm (named by DMI, below Xen)" ] && [ "$det" = kvm ]
+	ok $? "dom0 + DMI naming KVM: a layer below Xen ($sum / $det)"
+	# a domU's SMBIOS is made by its own Xen: no extra layer
+	sum=$("$HVSCOPE" probe --cpuid-dump "$XEN" --root "$D/xen-pvh-domU" --dmidecode "$CORPUS/dmi-aws-nitro-c5large.txt" | sed -n 's/^Verdict: //p')
+	[ "$sum" = "Xen PVH" ]
+	ok $? "domU + DMI: no layer from DMI ($sum)"
+else
+	ok 0 "# SKIP corpus missing"
+	ok 0 "# SKIP corpus missing"
+fi
 # an empty root: no evidence at all, same verdict as the bare replay
 mkdir -p "${TMPDIR:-/tmp}/hvs-empty-root.$$"
 a=$("$HVSCOPE" probe --json --cpuid-dump "$KVM" --root "${TMPDIR:-/tmp}/hvs-empty-root.$$" | jq -c '[.verdict.summary, .evidence]')
