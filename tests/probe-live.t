@@ -14,7 +14,7 @@ ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok 
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-echo "1..12"
+echo "1..13"
 
 "$HVSCOPE" cpuid --dump >"$T/ours.txt"
 ok $? "cpuid --dump exits 0"
@@ -66,6 +66,12 @@ else
 	skip "systemd-detect-virt not installed"
 	skip "systemd-detect-virt not installed"
 fi
+
+out=$("$HVSCOPE" detect --quiet)
+qrc=$?
+"$HVSCOPE" detect >/dev/null
+[ -z "$out" ] && [ $qrc = $? ]
+ok $? "detect --quiet prints nothing and keeps the exit code ($qrc)"
 
 if [ -x "$HVSCOPE_STATIC" ]; then
 	a=$("$HVSCOPE" probe --json | jq -c '[.verdict.summary, .verdict.detect, .hypervisor_ranges, .cpu.vendor, .cpu.family]')
