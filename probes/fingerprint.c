@@ -135,6 +135,28 @@ static const char *field_str(const struct hvs_hv_range *r, const char *key)
 	return f && f->t == HVS_F_STR ? f->str : NULL;
 }
 
+/* The DMI string behind hvs_evidence_dmi_vm()'s answer. */
+static const char *dmi_value(const struct hvs_evidence *ev, const char *which)
+{
+	if (!which)
+		return "";
+	if (!strcmp(which, "product_name"))
+		return ev->product_name;
+	if (!strcmp(which, "board_vendor"))
+		return ev->board_vendor;
+	if (!strcmp(which, "bios_vendor"))
+		return ev->bios_vendor;
+	if (!strcmp(which, "product_version"))
+		return ev->product_version;
+	return ev->sys_vendor;
+}
+
+/* systemd lets DMI overrule CPUID for these (its detect_vm() order) */
+static int dmi_overrules(const char *dmi)
+{
+	return dmi && (!strcmp(dmi, "amazon") || !strcmp(dmi, "oracle") || !strcmp(dmi, "xen"));
+}
+
 /* The Xen layer (PV/PVH/HVM) from forced-emulation CPUID and /sys. */
 static void verdict_xen(struct hvs_fingerprint *fp, int *xen_done)
 {
@@ -242,8 +264,7 @@ static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
 			if (qemu_brand)
 				addev(l, "CPU brand string \"%.100s\"", c->brand);
 			if (dmi)
-				addev(l, "DMI %s = \"%s\" points to %s", dmi_which,
-				      !strcmp(dmi_which, "product_name") ? ev->product_name : ev->sys_vendor, dmi);
+				addev(l, "DMI %s = \"%s\" points to %s", dmi_which, dmi_value(ev, dmi_which), dmi);
 		} else if ((dmi || (fp->timing && fp->timing->cpuid_traps == HVS_TRI_YES)) && !xen_done) {
 			l = new_layer(fp, dmi ? "hypervisor hidden from CPUID (named by DMI)" :
 						"hypervisor hidden from CPUID (CPUID exits measured)",
@@ -252,7 +273,7 @@ static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
 				return;
 			addev(l, "CPUID.1:ECX[31] = 0 and no hypervisor leaves: the hypervisor hides itself");
 			if (dmi)
-				addev(l, "DMI %s points to %s", dmi_which, dmi);
+				addev(l, "DMI %s = \"%s\" points to %s", dmi_which, dmi_value(ev, dmi_which), dmi);
 			if (fp->timing && fp->timing->cpuid_traps == HVS_TRI_YES)
 				addev(l, "timing: %s", fp->timing->verdict);
 		}
@@ -289,7 +310,10 @@ static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
 			addev(l, "isolated VM: %s", field_str(r0, "hv_isolation_type"));
 		if (dmi && strcmp(dmi, "microsoft")) {
 			l->confidence = 60;
-			addev(l, "but DMI points to %s: another hypervisor offering Hyper-V's interface?", dmi);
+			addev(l, "but DMI %s = \"%s\" points to %s: another hypervisor offering Hyper-V's "
+				 "interface?", dmi_which, dmi_value(ev, dmi_which), dmi);
+			if (dmi_overrules(dmi))
+				l->detect = dmi;
 		} else if (dmi) {
 			l->confidence = 98;
 			addev(l, "DMI agrees (%s)", dmi_which);
@@ -306,7 +330,7 @@ static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
 		addev(l, "CPUID 0x%08x unknown signature \"%s\" (hex %s)", own->base, own->sig_text,
 		      own->sig_hex);
 		if (dmi)
-			addev(l, "DMI %s points to %s", dmi_which, dmi);
+			addev(l, "DMI %s = \"%s\" points to %s", dmi_which, dmi_value(ev, dmi_which), dmi);
 		return;
 	}
 
@@ -324,14 +348,16 @@ static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
 			snprintf(name, sizeof(name), "KVM with Hyper-V enlightenments");
 		else if (!strcmp(id, "kvm") && dmi && !strcmp(dmi, "oracle"))
 			snprintf(name, sizeof(name), "VirtualBox (KVM paravirt interface)");
+		else if (!strcmp(id, "kvm") && dmi && (!strcmp(dmi, "amazon") || !strcmp(dmi, "google")))
+			snprintf(name, sizeof(name), "KVM (%s)",
+				 !strcmp(dmi, "amazon") ? "Amazon EC2" : "Google Compute Engine");
 		else
 			snprintf(name, sizeof(name), "%s", own->known->name);
 		if (!strcmp(id, "kvm") && dmi && !strcmp(dmi, "oracle")) {
 			id = "vbox";
 			detect = "oracle";
 		}
-		/* systemd lets DMI overrule CPUID for these (its detect_vm order) */
-		if (dmi && (!strcmp(dmi, "amazon") || !strcmp(dmi, "oracle") || !strcmp(dmi, "xen")))
+		if (dmi_overrules(dmi))
 			detect = dmi;
 		/* VirtualBox's own signature but Hyper-V's interface */
 		l = new_layer(fp, name, id, !strcmp(id, "xen") ? "HVM" : "guest", detect, 1, conf);
@@ -363,13 +389,14 @@ static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
 					 "would (none read)", kf ? (unsigned long long)kf->num : 0ULL);
 			} else {
 				l->confidence = 95;
-				addev(l, "DMI %s points to %s", dmi_which, dmi);
+				addev(l, "DMI %s = \"%s\" points to %s", dmi_which, dmi_value(ev, dmi_which), dmi);
 			}
 		} else if (dmi) {
 			int agree = !strcmp(dmi, detect) || (!strcmp(dmi, "qemu") && !strcmp(id, "tcg"));
 
 			l->confidence = agree ? 97 : 70;
-			addev(l, "DMI %s points to %s%s", dmi_which, dmi, agree ? "" : " (disagrees)");
+			addev(l, "DMI %s = \"%s\" points to %s%s", dmi_which, dmi_value(ev, dmi_which), dmi,
+			      agree ? "" : " (disagrees)");
 		}
 		if (field_str(own, "xen_version"))
 			addev(l, "Xen version %s", field_str(own, "xen_version"));
@@ -453,7 +480,8 @@ static void verdict(struct hvs_fingerprint *fp)
 			snprintf(name, sizeof(name), "%s (named by DMI, below Xen)", dmi);
 			l = new_layer(fp, name, dmi, "guest", dmi, 1, 70);
 			if (l)
-				addev(l, "DMI %s points to %s; CPUID shows only Xen's leaves", which, dmi);
+				addev(l, "DMI %s = \"%s\" points to %s; CPUID shows only Xen's leaves", which,
+				      dmi_value(&fp->ev, which), dmi);
 		}
 	}
 	verdict_container(fp);
