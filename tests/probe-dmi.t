@@ -29,7 +29,7 @@ EXPECT=(
 "dmi-vmware-esx41.txt|vmware|kvm|dmi_product_name=VMware Virtual Platform"
 )
 files=("$CORPUS"/dmi-*.txt)
-echo "1..$(( ${#files[@]} * 4 + 1 ))"
+echo "1..$(( ${#files[@]} * 4 + 2 ))"
 for f in "${files[@]}"; do
 	d=$(basename "$f")
 	line=
@@ -51,6 +51,9 @@ for f in "${files[@]}"; do
 	python3 "$HVS_SRC/tests/validate-json.py" "$HVS_SRC/results-schema/fingerprint.schema.json" <<<"$json"
 	ok $? "$d: JSON valid"
 done
+sum=$("$HVSCOPE" probe --cpuid-dump "$KVM" --dmidecode "$CORPUS/dmi-aws-nitro-c5large.txt" | sed -n 's/^Verdict: //p')
+[ "$sum" = "KVM (Amazon EC2)" ]
+ok $? "KVM CPUID + Amazon EC2 DMI: verdict 'KVM (Amazon EC2)' (got '$sum')"
 # without --dmidecode a replay reads no DMI at all (same verdict on any machine)
 got=$("$HVSCOPE" probe --json --cpuid-dump "$HIDDEN" | jq -c .evidence)
 [ "$got" = "{}" ]
