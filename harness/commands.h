@@ -11,7 +11,10 @@
 /* X(name, one-line summary) */
 #define HVS_COMMANDS(X)                                                              \
 	X(version, "print version, git commit, compiler and enabled features")                \
-	X(bench, "guest-side microbenchmarks (unprivileged): exits, kernel paths, paging, I/O")
+	X(bench, "guest-side microbenchmarks (unprivileged): exits, kernel paths, paging, I/O") \
+	X(probe, "fingerprint: hypervisor layers, CPU and virtualization features, evidence")  \
+	X(detect, "one identifier, a drop-in for systemd-detect-virt")                         \
+	X(cpuid, "raw CPUID dump in `cpuid -r` format (--dump)")
 
 #define HVS_DECLARE_CMD(name, summary) int cmd_##name(int argc, char **argv);
 HVS_COMMANDS(HVS_DECLARE_CMD)

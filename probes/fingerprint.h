@@ -11,6 +11,8 @@
 
 #include "hvs_features.h"
 
+#include <stdio.h>
+
 #if HAVE_JANSSON
 #include <jansson.h>
 #endif
@@ -21,6 +23,7 @@ struct hvs_probe_opts {
 	const char *dmidecode;  /* dmidecode text output to use as DMI evidence (optional) */
 	int privileged;         /* read MSRs via /dev/cpu/N/msr (root only) */
 	int timing;             /* measure the CPUID exit cost */
+	int detect_only;        /* skip what detect does not need: host facts, libcpuid naming */
 };
 
 struct hvs_fingerprint;
@@ -41,5 +44,32 @@ const char *hvs_fingerprint_summary(const struct hvs_fingerprint *fp);
 /* The fingerprint as a JSON object (results-schema/fingerprint.schema.json). */
 json_t *hvs_fingerprint_json(const struct hvs_fingerprint *fp);
 #endif
+
+/* Version of results-schema/fingerprint.schema.json that the JSON follows. */
+#define HVS_FINGERPRINT_SCHEMA_VERSION 1
+
+/*
+ * The fingerprint as human-readable text (verdict, layers with evidence,
+ * CPU, hypervisor ranges, platform evidence, host, timing).
+ */
+void hvs_fingerprint_print(const struct hvs_fingerprint *fp, FILE *f);
+
+/* What `hvscope detect` asks for. */
+enum hvs_detect_what {
+	HVS_DETECT_ANY = 0,   /* container first, then VM (systemd-detect-virt default) */
+	HVS_DETECT_VM,        /* --vm */
+	HVS_DETECT_CONTAINER, /* --container */
+};
+
+/*
+ * The systemd-detect-virt identifier ("kvm", "xen", "docker", ..., "none")
+ * for the fingerprint. NULL when the verdict is unknown (the dump did not
+ * say enough). Hyper-V root partitions and Xen dom0 are hosts: they do not
+ * count as a VM layer (systemd's policy for dom0), the next outer layer does.
+ */
+const char *hvs_fingerprint_detect(const struct hvs_fingerprint *fp, enum hvs_detect_what what);
+
+/* Every identifier detect can print, NULL-terminated (for --list). */
+extern const char *const hvs_detect_vocabulary[];
 
 #endif

@@ -9,9 +9,9 @@ PKGS=(
 	build-essential pkg-config git
 	libcpuid-dev libjansson-dev libsqlite3-dev libhwloc-dev libpapi-dev
 	# test
-	perl python3 python3-jsonschema clang libclang-rt-14-dev
+	perl python3 python3-jsonschema clang libclang-rt-14-dev jq man-db
 	# peers we measure ourselves against
-	systemd virt-what cpuid
+	systemd virt-what cpuid hyperfine
 	# counters and topology tools
 	papi-tools hwloc linux-perf
 	# guests: QEMU, a Linux kernel to boot, Xen, an initramfs toolbox
