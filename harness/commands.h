@@ -10,11 +10,12 @@
 
 /* X(name, one-line summary) */
 #define HVS_COMMANDS(X)                                                              \
-	X(version, "print version, git commit, compiler and enabled features")                \
+	X(version, "print version, git commit, compiler and enabled features") \
 	X(bench, "guest-side microbenchmarks (unprivileged): exits, kernel paths, paging, I/O") \
-	X(probe, "fingerprint: hypervisor layers, CPU and virtualization features, evidence")  \
-	X(detect, "one identifier, a drop-in for systemd-detect-virt")                         \
-	X(cpuid, "raw CPUID dump in `cpuid -r` format (--dump)")
+	X(probe, "fingerprint: hypervisor layers, CPU and virtualization features, evidence") \
+	X(detect, "one identifier, a drop-in for systemd-detect-virt") \
+	X(cpuid, "raw CPUID dump in `cpuid -r` format (--dump)") \
+	X(compare, "A/B comparison of two result files, with CIs and an exit code for CI")
 
 #define HVS_DECLARE_CMD(name, summary) int cmd_##name(int argc, char **argv);
 HVS_COMMANDS(HVS_DECLARE_CMD)

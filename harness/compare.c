@@ -1,0 +1,200 @@
+/*
+ * compare.c - the statistics behind `hvscope compare` (see compare.h).
+ */
+#include "compare.h"
+#include "result.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *hvs_verdict_name(enum hvs_verdict v)
+{
+	switch (v) {
+	case HVS_V_SAME: return "no change";
+	case HVS_V_FASTER: return "faster";
+	case HVS_V_SLOWER: return "slower";
+	case HVS_V_NA: return "n/a";
+	}
+	return "?";
+}
+
+void hvs_cmp_opts_default(struct hvs_cmp_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->threshold = 0.02;
+	o->alpha = 0.05;
+	o->level = 0.95;
+	o->reps = 2000;
+	o->seed = 0x68767363; /* "hvsc" */
+}
+
+int hvs_parse_fraction(const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s)
+		return -EINVAL;
+	if (*end == '%') {
+		v /= 100.0;
+		end++;
+	}
+	if (*end || !isfinite(v) || v < 0 || v >= 1)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static double threshold_for(const struct hvs_cmp_opts *o, const char *name)
+{
+	for (size_t i = 0; i < o->nper_metric; i++)
+		if (!fnmatch(o->per_metric[i].pattern, name, 0))
+			return o->per_metric[i].value;
+	return o->threshold;
+}
+
+static int usable(const struct hvs_metric *m)
+{
+	return m->outcome == HVS_PASS && m->nsamples >= 2 && !(m->flags & HVS_MF_SKIPPED);
+}
+
+static void na(struct hvs_cmp_row *r, const char *why)
+{
+	r->verdict = HVS_V_NA;
+	hvs_strlcpy(r->reason, why, sizeof(r->reason));
+}
+
+void hvs_cmp_free(struct hvs_cmp *c)
+{
+	free(c->rows);
+	memset(c, 0, sizeof(*c));
+}
+
+int hvs_compare(const struct hvs_metrics *a, const struct hvs_metrics *b,
+		const struct hvs_cmp_opts *o, struct hvs_cmp *out)
+{
+	size_t cap = a->n + b->n, n = 0, k = 0;
+	double *pv = NULL, *padj = NULL, *logp = NULL, *logreps = NULL;
+	size_t *idx = NULL;
+	int ret = -ENOMEM;
+
+	memset(out, 0, sizeof(*out));
+	out->geomean.ratio = out->geomean.lo = out->geomean.hi = NAN;
+	if (!o->reps)
+		return -EINVAL;
+	out->rows = calloc(cap ? cap : 1, sizeof(*out->rows));
+	pv = malloc((cap + 1) * sizeof(*pv));
+	padj = malloc((cap + 1) * sizeof(*padj));
+	logp = malloc((cap + 1) * sizeof(*logp));
+	idx = malloc((cap + 1) * sizeof(*idx));
+	logreps = malloc((cap + 1) * o->reps * sizeof(*logreps));
+	if (!out->rows || !pv || !padj || !logp || !idx || !logreps)
+		goto out;
+
+	for (size_t i = 0; i < a->n + b->n; i++) {
+		const struct hvs_metric *ma, *mb;
+		struct hvs_cmp_row *r;
+		struct hvs_mwu u;
+		long j;
+		int e;
+
+		if (i < a->n) {
+			ma = &a->v[i];
+			j = hvs_metrics_find(b, ma->name);
+			mb = j >= 0 ? &b->v[j] : NULL;
+		} else {
+			mb = &b->v[i - a->n];
+			if (hvs_metrics_find(a, mb->name) >= 0)
+				continue;
+			ma = NULL;
+		}
+		r = &out->rows[n++];
+		hvs_strlcpy(r->name, ma ? ma->name : mb->name, sizeof(r->name));
+		hvs_strlcpy(r->unit, ma ? ma->unit : mb->unit, sizeof(r->unit));
+		r->direction = ma ? ma->direction : mb->direction;
+		r->threshold = threshold_for(o, r->name);
+		r->median_a = ma && ma->nsamples ? ma->summary.median : NAN;
+		r->median_b = mb && mb->nsamples ? mb->summary.median : NAN;
+		r->na = ma ? ma->nsamples : 0;
+		r->nb = mb ? mb->nsamples : 0;
+		r->ratio.ratio = r->ratio.lo = r->ratio.hi = r->cost = NAN;
+		r->p = r->p_holm = r->u = NAN;
+		if (!ma || !mb) {
+			na(r, ma ? "only in A" : "only in B");
+			continue;
+		}
+		if (ma->direction != mb->direction || strcmp(ma->unit, mb->unit)) {
+			na(r, "unit or direction differ");
+			continue;
+		}
+		if (!usable(ma) || !usable(mb)) {
+			na(r, !usable(ma) ? "not measured in A" : "not measured in B");
+			continue;
+		}
+		e = hvs_bootstrap_ratio(ma->samples, ma->nsamples, mb->samples, mb->nsamples,
+					o->reps, o->seed ^ hvs_hash64(r->name), o->level, &r->ratio,
+					logreps + k * o->reps);
+		if (e == -EDOM) {
+			na(r, "median <= 0: no ratio");
+			continue;
+		}
+		if (e) {
+			ret = e;
+			goto out;
+		}
+		e = hvs_mann_whitney(ma->samples, ma->nsamples, mb->samples, mb->nsamples, &u);
+		if (e) {
+			ret = e;
+			goto out;
+		}
+		r->u = u.u;
+		r->p = u.p;
+		r->cost = r->direction == HVS_HIGHER_IS_BETTER ? 1.0 / r->ratio.ratio : r->ratio.ratio;
+		/* Orient the replicates like the cost: higher-is-better flips the sign of log. */
+		if (r->direction == HVS_HIGHER_IS_BETTER)
+			for (unsigned q = 0; q < o->reps; q++)
+				logreps[k * o->reps + q] = -logreps[k * o->reps + q];
+		logp[k] = log(r->cost);
+		pv[k] = u.p;
+		idx[k] = n - 1;
+		k++;
+	}
+	out->n = n;
+	out->ncompared = k;
+	if (k) {
+		ret = hvs_holm(pv, k, padj);
+		if (ret)
+			goto out;
+		for (size_t q = 0; q < k; q++) {
+			struct hvs_cmp_row *r = &out->rows[idx[q]];
+			int significant = padj[q] < o->alpha;
+
+			r->p_holm = padj[q];
+			if (significant && r->cost > 1 + r->threshold) {
+				r->verdict = HVS_V_SLOWER;
+				out->slower++;
+			} else if (significant && r->cost < 1 - r->threshold) {
+				r->verdict = HVS_V_FASTER;
+				out->faster++;
+			} else {
+				r->verdict = HVS_V_SAME;
+			}
+		}
+		ret = hvs_geomean_ratio(logp, logreps, k, o->reps, o->level, &out->geomean);
+		if (ret)
+			goto out;
+	}
+	ret = 0;
+out:
+	free(pv);
+	free(padj);
+	free(logp);
+	free(idx);
+	free(logreps);
+	if (ret)
+		hvs_cmp_free(out);
+	return ret;
+}
