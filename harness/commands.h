@@ -15,7 +15,8 @@
 	X(probe, "fingerprint: hypervisor layers, CPU and virtualization features, evidence") \
 	X(detect, "one identifier, a drop-in for systemd-detect-virt") \
 	X(cpuid, "raw CPUID dump in `cpuid -r` format (--dump)") \
-	X(compare, "A/B comparison of two result files, with CIs and an exit code for CI")
+	X(compare, "A/B comparison of two result files, with CIs and an exit code for CI") \
+	X(ingest, "append result files to the history database (SQLite)")
 
 #define HVS_DECLARE_CMD(name, summary) int cmd_##name(int argc, char **argv);
 HVS_COMMANDS(HVS_DECLARE_CMD)
