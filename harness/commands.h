@@ -15,6 +15,7 @@
 	X(probe, "fingerprint: hypervisor layers, CPU and virtualization features, evidence") \
 	X(detect, "one identifier, a drop-in for systemd-detect-virt") \
 	X(cpuid, "raw CPUID dump in `cpuid -r` format (--dump)") \
+	X(run, "run a benchmark suite: environment checks, statistics, one result file")
 	X(compare, "A/B comparison of two result files, with CIs and an exit code for CI") \
 	X(ingest, "append result files to the history database (SQLite)")
 
