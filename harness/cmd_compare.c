@@ -35,8 +35,9 @@ static void usage(FILE *f)
 		"                       [--alpha 0.05] [--reps 2000] [--seed N]\n\n"
 		"Compare result file B with baseline A: for each metric the ratio B/A of\n"
 		"medians with a 95%% bootstrap CI, a Mann-Whitney U test, and a verdict\n"
-		"(faster / slower / no change) that needs Holm-corrected significance AND an\n"
-		"effect above the threshold (default 2%%; NAME may be a glob). Direction-aware:\n"
+		"(faster / slower / no change) that needs Holm-corrected significance (and a\n"
+		"CI excluding 1) AND an effect above the threshold (default 2%%; NAME may be a\n"
+		"glob). Direction-aware:\n"
 		"for higher-is-better metrics 'slower' means a lower value. Also the geometric\n"
 		"mean of the cost ratios (>1 = worse) with its CI.\n\n"
 		"exit: 0 ok, 1 regression (with --fail-on-regression), 2 usage, 3 malformed or\n"
@@ -139,6 +140,7 @@ static int print_json(const struct hvs_result *ra, const struct hvs_result *rb,
 		if (!row)
 			goto fail;
 		json_object_set_new(row, "threshold", json_real(r->threshold));
+		json_object_set_new(row, "ci_from", json_string(r->ci_processes ? "processes" : "samples"));
 		if (r->verdict == HVS_V_NA)
 			json_object_set_new(row, "reason", json_string(r->reason));
 		json_array_append_new(rows, row);

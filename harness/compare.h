@@ -2,7 +2,8 @@
  * compare.h - A/B comparison of two metric sets: per metric the ratio B/A
  * of medians with a seeded bootstrap 95% CI, a Mann-Whitney U test, Holm
  * correction across all compared metrics, and a direction-aware verdict
- * that needs both significance and an effect above a threshold. Across
+ * that needs significance (Holm-adjusted p < alpha and a CI that excludes
+ * 1) and an effect (the ratio's point estimate) above a threshold. Across
  * metrics: the geometric mean of the "cost" ratios (B/A for lower-is-better,
  * A/B for higher-is-better, so > 1 always means worse) with its CI.
  */
@@ -46,6 +47,7 @@ struct hvs_cmp_row {
 	size_t na, nb;
 	double median_a, median_b;
 	struct hvs_ratio ratio; /* B/A with CI */
+	int ci_processes;    /* CI from per-process medians (both runs had >= 3 processes) */
 	double cost;         /* ratio oriented so > 1 is worse */
 	double u, p, p_holm;
 	double threshold;
