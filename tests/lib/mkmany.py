@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """mkmany.py DIR COUNT [--metrics M] [--samples S] [--prefix P] [--series KIND]
+[--start YYYY-MM-DD] [--tag k=v]...
 Write COUNT small schema-valid result files into DIR (ids PREFIX-00000...),
 one per simulated night (started = 2026-01-01 + i days). --series plants a
 pattern in metric synthetic.m000 across the nights: "flat" (noise only),
@@ -23,9 +24,10 @@ ap.add_argument("--series", default="flat")
 ap.add_argument("--noise", type=float, default=0.01)
 ap.add_argument("--seed", type=int, default=1)
 ap.add_argument("--tag", action="append", default=[])
+ap.add_argument("--start", default="2026-01-01", help="date of the first night")
 a = ap.parse_args()
 rnd = random.Random(a.seed)
-t0 = datetime.datetime(2026, 1, 1)
+t0 = datetime.datetime.strptime(a.start, "%Y-%m-%d")
 os.makedirs(a.dir, exist_ok=True)
 n = a.count
 
