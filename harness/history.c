@@ -56,7 +56,7 @@ static const char schema_sql[] =
 	"  min DOUBLE PRECISION, max DOUBLE PRECISION,\n"
 	"  ci_lo DOUBLE PRECISION, ci_hi DOUBLE PRECISION, outliers INTEGER,\n"
 	"  UNIQUE (run_id, name));\n"
-	"CREATE INDEX IF NOT EXISTS metrics_name ON metrics (name, run_id);\n"
+	/* (run_id, name) serves both the join of regress and lookups by run. */
 	"CREATE TABLE IF NOT EXISTS samples (\n"
 	"  metric_id BIGINT NOT NULL REFERENCES metrics (id) ON DELETE CASCADE,\n"
 	"  seq INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL,\n"
@@ -124,7 +124,8 @@ int hvs_history_open(const char *path, struct hvs_history **out, char *err, size
 	/* Concurrent runners wait for each other instead of failing. */
 	sqlite3_busy_timeout(h->db, 60000);
 	if (sqlite3_exec(h->db,
-			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+			 "PRAGMA wal_autocheckpoint=8192;",
 			 NULL, NULL, &msg) != SQLITE_OK) {
 		ret = herr(err, errlen, HVS_EX_PARSE, "history: %s: %s", path, msg ? msg : "?");
 		sqlite3_free(msg);

@@ -252,37 +252,70 @@ static double log_ratio(double ma, double mb)
 	return log(mb / ma);
 }
 
+/*
+ * Median of a bootstrap resample of sorted s[0..n): draw n indices, count
+ * how often each rank was drawn, and walk the counts to the middle rank(s).
+ * O(n) without sorting or selecting anything.
+ */
+static double boot_median(const double *s, size_t n, unsigned *cnt, struct hvs_rng *rng)
+{
+	size_t k = n / 2, seen = 0, i = 0;
+	double lo = NAN;
+
+	memset(cnt, 0, n * sizeof(*cnt));
+	for (size_t j = 0; j < n; j++)
+		cnt[hvs_rng_below(rng, n)]++;
+	/* Ranks (0-based) k-1 and k for even n, k for odd n. */
+	for (i = 0; i < n; i++) {
+		if (n % 2 == 0 && seen <= k - 1 && k - 1 < seen + cnt[i])
+			lo = s[i];
+		if (seen <= k && k < seen + cnt[i])
+			break;
+		seen += cnt[i];
+	}
+	return n % 2 ? s[i] : (lo + s[i]) / 2.0;
+}
+
 int hvs_bootstrap_ratio(const double *a, size_t na, const double *b, size_t nb, unsigned reps,
 			uint64_t seed, double level, struct hvs_ratio *out, double *log_reps)
 {
-	double *buf, *lr, ma, mb;
+	double *sa, *sb, *lr, ma, mb;
+	unsigned *cnt;
 	struct hvs_rng rng;
 	size_t nmax = na > nb ? na : nb;
 
 	if (na == 0 || nb == 0 || reps < 10 || !all_finite(a, na) || !all_finite(b, nb) ||
 	    !(level > 0 && level < 1))
 		return -EINVAL;
-	ma = hvs_median(a, na);
-	mb = hvs_median(b, nb);
-	if (!(ma > 0) || !(mb > 0))
-		return -EDOM;
-	buf = malloc(nmax * sizeof(*buf));
+	sa = malloc(na * sizeof(*sa));
+	sb = malloc(nb * sizeof(*sb));
+	cnt = malloc(nmax * sizeof(*cnt));
 	lr = malloc(reps * sizeof(*lr));
-	if (!buf || !lr) {
-		free(buf);
+	if (!sa || !sb || !cnt || !lr) {
+		free(sa);
+		free(sb);
+		free(cnt);
 		free(lr);
 		return -ENOMEM;
 	}
+	memcpy(sa, a, na * sizeof(*sa));
+	memcpy(sb, b, nb * sizeof(*sb));
+	hvs_sort(sa, na);
+	hvs_sort(sb, nb);
+	ma = median_sorted(sa, na);
+	mb = median_sorted(sb, nb);
+	if (!(ma > 0) || !(mb > 0)) {
+		free(sa);
+		free(sb);
+		free(cnt);
+		free(lr);
+		return -EDOM;
+	}
 	hvs_rng_seed(&rng, seed);
 	for (unsigned r = 0; r < reps; r++) {
-		double ra, rb;
+		double ra = boot_median(sa, na, cnt, &rng);
+		double rb = boot_median(sb, nb, cnt, &rng);
 
-		for (size_t i = 0; i < na; i++)
-			buf[i] = a[hvs_rng_below(&rng, na)];
-		ra = hvs_median_inplace(buf, na);
-		for (size_t i = 0; i < nb; i++)
-			buf[i] = b[hvs_rng_below(&rng, nb)];
-		rb = hvs_median_inplace(buf, nb);
 		lr[r] = log_ratio(ra, rb);
 	}
 	if (log_reps)
@@ -291,7 +324,9 @@ int hvs_bootstrap_ratio(const double *a, size_t na, const double *b, size_t nb, 
 	out->ratio = mb / ma;
 	out->lo = exp(hvs_quantile_sorted(lr, reps, (1 - level) / 2));
 	out->hi = exp(hvs_quantile_sorted(lr, reps, 1 - (1 - level) / 2));
-	free(buf);
+	free(sa);
+	free(sb);
+	free(cnt);
 	free(lr);
 	return 0;
 }
