@@ -6,7 +6,8 @@
  * control of "notsupported". We say so instead of pretending it is fine.
  */
 #include "context.h"
-#include "cpuname.h"
+#include "cpu.h"
+#include "cpuid_src.h"
 #include "fingerprint.h"
 #include "hvs_features.h"
 #include "hvscope.h"
@@ -22,18 +23,6 @@
 
 #if HAVE_JANSSON
 #include <jansson.h>
-#endif
-
-/*
- * The fingerprint comes from probes/ (issue: probes). Until that lands the
- * symbol may be absent: a weak reference lets this file link either way and
- * record why the fingerprint is missing.
- */
-#pragma weak hvs_fingerprint_collect
-#pragma weak hvs_fingerprint_free
-#pragma weak hvs_fingerprint_summary
-#if HAVE_JANSSON
-#pragma weak hvs_fingerprint_json
 #endif
 
 static void warn(struct hvs_context *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -88,22 +77,16 @@ static void fingerprint(struct hvs_context *c)
 	struct hvs_fingerprint *fp = NULL;
 	int ret;
 
-	if (!hvs_fingerprint_collect) {
-		hvs_strlcpy(c->fingerprint_why, "probes/ fingerprint not in this build",
-			    sizeof(c->fingerprint_why));
-		return;
-	}
 	ret = hvs_fingerprint_collect(&o, &fp);
 	if (ret || !fp) {
 		snprintf(c->fingerprint_why, sizeof(c->fingerprint_why),
 			 "fingerprint collection failed (%d)", ret);
 		return;
 	}
-	if (hvs_fingerprint_summary && hvs_fingerprint_summary(fp))
+	if (hvs_fingerprint_summary(fp))
 		hvs_strlcpy(c->hypervisor, hvs_fingerprint_summary(fp), sizeof(c->hypervisor));
 #if HAVE_JANSSON
-	if (hvs_fingerprint_json)
-		c->fingerprint_json = hvs_fingerprint_json(fp);
+	c->fingerprint_json = hvs_fingerprint_json(fp);
 #endif
 	if (!c->fingerprint_json)
 		hvs_strlcpy(c->fingerprint_why, "fingerprint has no JSON form",
@@ -224,26 +207,42 @@ static json_t *str_or_null(const char *s)
 	return s[0] ? json_string(s) : json_null();
 }
 
+/* CPU identity from the live CPUID source of probes/ (libcpuid names the uarch). */
+static json_t *cpu_json(void)
+{
+	struct hvs_cpuid_src src;
+	struct hvs_cpu cpu;
+	json_t *o;
+
+	memset(&cpu, 0, sizeof(cpu));
+	if (hvs_cpuid_src_live(&src))
+		return json_pack("{ss}", "source", "cpuid");
+	hvs_cpu_collect(&src, &cpu, 1);
+	o = json_pack("{ss ss ss si si si si ss}", "vendor", cpu.vendor, "brand", cpu.brand,
+		      "codename", cpu.uarch, "family", (int)cpu.family, "model", (int)cpu.model,
+		      "stepping", (int)cpu.stepping, "logical_cpus",
+		      (int)sysconf(_SC_NPROCESSORS_CONF), "source",
+		      cpu.uarch[0] ? "libcpuid" : "cpuid");
+	hvs_cpu_free(&cpu);
+	hvs_cpuid_src_free(&src);
+	return o;
+}
+
 char *hvs_context_to_json(const struct hvs_context *c)
 {
-	struct hvs_cpuname cpu;
 	struct utsname u;
 	char cmdline[1024] = "";
 	json_t *o, *warnings;
 	char *text = NULL;
 
-	hvs_cpuname_get(&cpu);
 	if (uname(&u) < 0)
 		memset(&u, 0, sizeof(u));
 	hvs_read_line("/proc/cmdline", cmdline, sizeof(cmdline));
-	o = json_pack("{ss ss s{ss ss ss si si si si si ss} s{ss ss ss ss ss}"
+	o = json_pack("{ss ss so s{ss ss ss ss ss}"
 		      " s{ss ss sb s{sb sb sb sb sb}}"
 		      " s{so so so so so}}",
 		      "host", c->host, "hypervisor", c->hypervisor,
-		      "cpu", "vendor", cpu.vendor, "brand", cpu.brand, "codename", cpu.codename,
-		      "family", cpu.family, "model", cpu.model, "stepping", cpu.stepping,
-		      "cores", cpu.cores, "logical_cpus", cpu.logical_cpus, "source",
-		      cpu.source ? cpu.source : "procfs",
+		      "cpu", cpu_json(),
 		      "kernel", "sysname", u.sysname, "release", u.release, "version", u.version,
 		      "machine", u.machine, "cmdline", cmdline,
 		      "build", "compiler", __VERSION__, "flags", hvs_build_flags(), "static",

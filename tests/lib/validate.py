@@ -1,9 +1,8 @@
 #!/usr/bin/env python3
 """validate.py FILE... - check hvscope result files against
-results-schema/result.schema.json (JSON Schema 2020-12). The fingerprint
-schema it references is results-schema/fingerprint.schema.json; until that
-file exists (issue: probes), a permissive stand-in from tests/lib is used
-and a note is printed. Exit 0 when all files are valid, 1 otherwise."""
+results-schema/result.schema.json (JSON Schema 2020-12), with the
+fingerprint it embeds checked against results-schema/fingerprint.schema.json.
+Exit 0 when all files are valid, 1 otherwise."""
 import json
 import os
 import sys
@@ -15,12 +14,7 @@ src = os.environ.get("HVS_SRC", os.path.join(os.path.dirname(__file__), "..", ".
 schema_dir = os.path.join(src, "results-schema")
 with open(os.path.join(schema_dir, "result.schema.json")) as f:
     result_schema = json.load(f)
-fp_path = os.path.join(schema_dir, "fingerprint.schema.json")
-if not os.path.exists(fp_path):
-    fp_path = os.path.join(os.path.dirname(__file__), "fingerprint-stub.schema.json")
-    print("# note: results-schema/fingerprint.schema.json absent, using tests/lib stand-in",
-          file=sys.stderr)
-with open(fp_path) as f:
+with open(os.path.join(schema_dir, "fingerprint.schema.json")) as f:
     fp_schema = json.load(f)
 base = result_schema["$id"].rsplit("/", 1)[0] + "/"
 registry = Registry().with_resources([
