@@ -40,6 +40,7 @@ static const char schema_sql[] =
 	"  host TEXT NOT NULL, hypervisor TEXT NOT NULL,\n"
 	"  command_line TEXT NOT NULL);\n"
 	"CREATE INDEX IF NOT EXISTS runs_context ON runs (host, hypervisor, started);\n"
+	"CREATE INDEX IF NOT EXISTS runs_started ON runs (started, id);\n" /* the newest run */
 	"CREATE TABLE IF NOT EXISTS tags (\n"
 	"  run_id BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,\n"
 	"  key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key));\n"
