@@ -37,7 +37,7 @@ static void usage(FILE *f)
 		"medians with a 95%% bootstrap CI, a Mann-Whitney U test, and a verdict\n"
 		"(faster / slower / no change) that needs Holm-corrected significance (and a\n"
 		"CI excluding 1) AND an effect above the threshold (default 2%%; NAME may be a\n"
-		"glob). Direction-aware:\n"
+		"glob) and above the spread between the runs' fresh processes. Direction-aware:\n"
 		"for higher-is-better metrics 'slower' means a lower value. Also the geometric\n"
 		"mean of the cost ratios (>1 = worse) with its CI.\n\n"
 		"exit: 0 ok, 1 regression (with --fail-on-regression), 2 usage, 3 malformed or\n"
@@ -75,8 +75,11 @@ static void print_table(const struct hvs_result *ra, const struct hvs_result *rb
 			printf("    [%6.4f, %6.4f]", r->ratio.lo, r->ratio.hi);
 		putchar(' ');
 		print_num(stdout, r->p_holm, 9);
-		printf("  %s%s%s%s\n", hvs_verdict_name(r->verdict), r->verdict == HVS_V_NA ? " (" : "",
+		printf("  %s%s%s%s", hvs_verdict_name(r->verdict), r->verdict == HVS_V_NA ? " (" : "",
 		       r->verdict == HVS_V_NA ? r->reason : "", r->verdict == HVS_V_NA ? ")" : "");
+		if (r->noise > 0.02 && r->verdict != HVS_V_NA)
+			printf(" (noisy: processes differ by %.0f%%)", r->noise * 100);
+		putchar('\n');
 	}
 	if (c->ncompared)
 		printf("\ngeometric mean of cost ratios (>1 = worse) over %zu metrics: %.4f [%.4f, %.4f]\n",
@@ -140,6 +143,7 @@ static int print_json(const struct hvs_result *ra, const struct hvs_result *rb,
 		if (!row)
 			goto fail;
 		json_object_set_new(row, "threshold", json_real(r->threshold));
+		json_object_set_new(row, "noise", num_or_null(r->noise));
 		json_object_set_new(row, "ci_from", json_string(r->ci_processes ? "processes" : "samples"));
 		if (r->verdict == HVS_V_NA)
 			json_object_set_new(row, "reason", json_string(r->reason));

@@ -56,6 +56,25 @@ static double threshold_for(const struct hvs_cmp_opts *o, const char *name)
 	return o->threshold;
 }
 
+/*
+ * Between-process noise of one run: the spread of its per-process medians
+ * relative to their median ((max - min) / median); NaN with < 2 processes.
+ */
+static double process_noise(const struct hvs_metric *m)
+{
+	double lo, hi, med;
+
+	if (m->nprocesses < 2)
+		return NAN;
+	lo = hi = m->process_medians[0];
+	for (size_t i = 1; i < m->nprocesses; i++) {
+		lo = fmin(lo, m->process_medians[i]);
+		hi = fmax(hi, m->process_medians[i]);
+	}
+	med = hvs_median(m->process_medians, m->nprocesses);
+	return med > 0 ? (hi - lo) / med : NAN;
+}
+
 static int usable(const struct hvs_metric *m)
 {
 	return m->outcome == HVS_PASS && m->nsamples >= 2 && !(m->flags & HVS_MF_SKIPPED);
@@ -121,7 +140,7 @@ int hvs_compare(const struct hvs_metrics *a, const struct hvs_metrics *b,
 		r->na = ma ? ma->nsamples : 0;
 		r->nb = mb ? mb->nsamples : 0;
 		r->ratio.ratio = r->ratio.lo = r->ratio.hi = r->cost = NAN;
-		r->p = r->p_holm = r->u = NAN;
+		r->p = r->p_holm = r->u = r->noise = NAN;
 		if (!ma || !mb) {
 			na(r, ma ? "only in A" : "only in B");
 			continue;
@@ -172,6 +191,18 @@ int hvs_compare(const struct hvs_metrics *a, const struct hvs_metrics *b,
 		r->u = u.u;
 		r->p = u.p;
 		r->cost = r->direction == HVS_HIGHER_IS_BETTER ? 1.0 / r->ratio.ratio : r->ratio.ratio;
+		/*
+		 * A difference smaller than the spread between fresh processes of
+		 * the same run is not evidence of anything: the effect must beat
+		 * both the threshold and that noise.
+		 */
+		{
+			double na_ = process_noise(ma), nb_ = process_noise(mb);
+
+			r->noise = isnan(na_) ? nb_ : isnan(nb_) ? na_ : fmax(na_, nb_);
+			if (r->noise > r->threshold)
+				r->threshold = r->noise;
+		}
 		/* Orient the replicates like the cost: higher-is-better flips the sign of log. */
 		if (r->direction == HVS_HIGHER_IS_BETTER)
 			for (unsigned q = 0; q < o->reps; q++)

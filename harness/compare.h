@@ -3,7 +3,9 @@
  * of medians with a seeded bootstrap 95% CI, a Mann-Whitney U test, Holm
  * correction across all compared metrics, and a direction-aware verdict
  * that needs significance (Holm-adjusted p < alpha and a CI that excludes
- * 1) and an effect (the ratio's point estimate) above a threshold. Across
+ * 1) and an effect (the ratio's point estimate) above a threshold -- and
+ * above the between-process noise of either run when they have >= 2 fresh
+ * processes each. Across
  * metrics: the geometric mean of the "cost" ratios (B/A for lower-is-better,
  * A/B for higher-is-better, so > 1 always means worse) with its CI.
  */
@@ -50,7 +52,8 @@ struct hvs_cmp_row {
 	int ci_processes;    /* CI from per-process medians (both runs had >= 3 processes) */
 	double cost;         /* ratio oriented so > 1 is worse */
 	double u, p, p_holm;
-	double threshold;
+	double noise;        /* between-process spread (max-min)/median, NaN if unknown */
+	double threshold;    /* the one applied: max(requested, noise) */
 };
 
 struct hvs_cmp {
