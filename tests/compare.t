@@ -11,7 +11,7 @@ VAL="python3 $HVS_SRC/tests/lib/validate.py"
 n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 
-echo "1..22"
+echo "1..24"
 $MK "$T/a.json" --metrics 20 --seed 11
 # B: A's very samples, with synthetic.m007 scaled by 1.10 (the issue's test).
 python3 - "$T/a.json" "$T/b.json" <<'P'
@@ -49,6 +49,30 @@ $H compare --markdown "$T/a.json" "$T/b.json" | grep -q '^| synthetic.m007 .*\*\
 ok $? "markdown marks the regression"
 $H compare --fail-on-regression "$T/a.json" "$T/a.json" > /dev/null
 ok $? "a file against itself: no regression"
+
+# Fresh processes: a 10% shift smaller than the between-process spread is
+# not flagged; the same shift with a tight spread is.
+python3 - "$T/a.json" "$T/pa.json" "$T/pb.json" "$T/qa.json" "$T/qb.json" <<'P'
+import json, sys
+d = json.load(open(sys.argv[1]))
+def variant(spread, scale, out):
+    e = json.loads(json.dumps(d))
+    for m in e["metrics"]:
+        med = m["summary"]["median"]
+        f = scale if m["name"] == "synthetic.m007" else 1.0
+        m["samples"] = [x * f for x in m["samples"]]
+        for k in ("median", "mean", "mad", "min", "max", "ci_lo", "ci_hi"):
+            m["summary"][k] *= f
+        m["process_medians"] = [med * f * (1 - spread), med * f, med * f * (1 + spread)]
+    e["run"]["id"] = out
+    json.dump(e, open(out, "w"))
+variant(0.15, 1.0, sys.argv[2]); variant(0.15, 1.10, sys.argv[3])
+variant(0.002, 1.0, sys.argv[4]); variant(0.002, 1.10, sys.argv[5])
+P
+$H compare --fail-on-regression "$T/pa.json" "$T/pb.json" > "$T/p.txt"
+ok $? "10% shift inside a 30% between-process spread: not a regression"
+$H compare --fail-on-regression "$T/qa.json" "$T/qb.json" > /dev/null
+ok $([ $? = 1 ]; echo $?) "10% shift with a 0.4% between-process spread: a regression"
 
 # Bad input: one line on stderr, distinct exit codes.
 bad() { # file want-code description
