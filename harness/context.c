@@ -11,6 +11,7 @@
 #include "fingerprint.h"
 #include "hvs_features.h"
 #include "hvscope.h"
+#include "topology.h"
 
 #include <cpuid.h>
 #include <errno.h>
@@ -228,9 +229,34 @@ static json_t *cpu_json(void)
 	return o;
 }
 
+/* Which CPUs share a core, a cache, a package (hwloc, or sysfs in the static build). */
+static json_t *topology_json(void)
+{
+	struct hvs_topology *t = NULL;
+	json_t *o = NULL, *cpus;
+	char desc[256];
+
+	if (hvs_topology_load(NULL, &t))
+		return NULL;
+	cpus = json_array();
+	for (size_t i = 0; cpus && i < t->n; i++) {
+		const struct hvs_topo_cpu *p = &t->cpu[i];
+
+		json_array_append_new(cpus, json_pack("{si si si s[iii]}", "os", p->os, "package",
+						      p->package, "core", p->core, "cache",
+						      p->cache[1], p->cache[2], p->cache[3]));
+	}
+	if (cpus)
+		o = json_pack("{ss ss so}", "source", t->source, "summary",
+			      hvs_topology_describe(t, desc, sizeof(desc)), "cpus", cpus);
+	hvs_topology_free(t);
+	return o;
+}
+
 char *hvs_context_to_json(const struct hvs_context *c)
 {
 	struct utsname u;
+	json_t *topo;
 	char cmdline[1024] = "";
 	json_t *o, *warnings;
 	char *text = NULL;
@@ -254,6 +280,9 @@ char *hvs_context_to_json(const struct hvs_context *c)
 		      json_integer(c->online_cpus));
 	if (!o)
 		return NULL;
+	topo = topology_json();
+	if (topo)
+		json_object_set_new(o, "topology", topo);
 	if (c->fingerprint_json)
 		json_object_set(o, "fingerprint", c->fingerprint_json);
 	else
