@@ -28,6 +28,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #if HAVE_JANSSON
 #include <jansson.h>
@@ -67,8 +68,9 @@ static void usage(FILE *f)
 		"with a permutation test; a step or drift into the newest runs beyond the\n"
 		"threshold is reported with the run and commit where it began. A change needs\n"
 		"--min-segment runs (default 2) before it counts, so one noisy night never does.\n\n"
-		"exit: 0 ok, 1 regression (with --fail-on-regression), 2 usage, 4 empty history\n"
-		"or foreign database, 6 built without SQLite, 9 I/O. >= 2 means no verdict.\n");
+		"exit: 0 ok, 1 regression (with --fail-on-regression), 2 usage, 3 not a database,\n"
+		"4 empty history or foreign database, 6 built without SQLite, 9 I/O (e.g. no\n"
+		"such file). >= 2 means no verdict.\n");
 }
 
 static double threshold_for(const struct rg *g, const char *name)
@@ -285,6 +287,11 @@ int cmd_regress(int argc, char **argv)
 	if (!db || optind != argc) {
 		hvs_err("regress: expected --db FILE and nothing else (try --help)");
 		return HVS_EX_USAGE;
+	}
+	/* A gate reading a history that is not there must not create one. */
+	if (access(db, R_OK) < 0) {
+		hvs_err("regress: %s: %s", db, strerror(errno));
+		return errno == EACCES ? HVS_EX_NOPERM : HVS_EX_IO;
 	}
 	for (tok = strtok_r(ctxbuf, ",", &save); tok && nctx < MAX_CTX; tok = strtok_r(NULL, ",", &save))
 		if (*tok)

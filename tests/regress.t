@@ -12,7 +12,7 @@ n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); m=[x for x in d["metrics"] if x["name"]==sys.argv[2]][0]; print(m.get(sys.argv[3],""))' "$@"; }
 
-echo "1..15"
+echo "1..16"
 for k in flat step drift outlier; do
 	$MK "$T/$k" 60 --series $k --prefix $k --tag config=a
 	$H ingest --quiet --db "$T/$k.db" "$T/$k"/*.json || echo "# ingest $k failed"
@@ -63,8 +63,11 @@ runs=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["runs"])'
 [ $rc = 0 ] && [ "$runs" = 12 ]
 ok $? "context config=b: its own 12 runs, not config=a's step (rc $rc, runs $runs)"
 
+: > "$T/empty.db"
 $H regress --db "$T/empty.db" > /dev/null 2> "$T/err"
 ok $([ $? = 4 ] && [ "$(wc -l < "$T/err")" = 1 ]; echo $?) "empty history: exit 4, one line"
+$H regress --db "$T/none.db" > /dev/null 2> "$T/err"
+ok $([ $? = 9 ] && [ ! -e "$T/none.db" ]; echo $?) "missing history: exit 9, nothing created ($(cat "$T/err"))"
 echo "not a database" > "$T/bad.db"
 $H regress --db "$T/bad.db" > /dev/null 2> "$T/err"
 rc=$?
