@@ -11,7 +11,7 @@ VAL="python3 $HVS_SRC/tests/lib/validate.py"
 n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 
-echo "1..24"
+echo "1..25"
 $MK "$T/a.json" --metrics 20 --seed 11
 # B: A's very samples, with synthetic.m007 scaled by 1.10 (the issue's test).
 python3 - "$T/a.json" "$T/b.json" <<'P'
@@ -88,6 +88,8 @@ sed 's/"schema_version": 1/"schema_version": 99/' "$T/a.json" > "$T/ver.json"
 bad "$T/ver.json" 4 "wrong schema version"
 sed 's/"iterations": 1000/"iterations": "many"/' "$T/a.json" > "$T/type.json"
 bad "$T/type.json" 4 "wrong type"
+$VAL "$T/type.json" 2> /dev/null
+ok $([ $? = 1 ]; echo $?) "the schema validator rejects it too (the validation tests can fail)"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["metrics"][3]["samples"][2]=float("nan"); json.dump(d,open(sys.argv[2],"w"))' "$T/a.json" "$T/nan.json"
 bad "$T/nan.json" 4 "NaN sample"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["metrics"][3]["samples"][2]=float("-inf"); json.dump(d,open(sys.argv[2],"w"))' "$T/a.json" "$T/inf.json"

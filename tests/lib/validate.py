@@ -8,7 +8,6 @@ import os
 import sys
 
 from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
 
 src = os.environ.get("HVS_SRC", os.path.join(os.path.dirname(__file__), "..", ".."))
 schema_dir = os.path.join(src, "results-schema")
@@ -17,12 +16,17 @@ with open(os.path.join(schema_dir, "result.schema.json")) as f:
 with open(os.path.join(schema_dir, "fingerprint.schema.json")) as f:
     fp_schema = json.load(f)
 base = result_schema["$id"].rsplit("/", 1)[0] + "/"
-registry = Registry().with_resources([
-    (result_schema["$id"], Resource.from_contents(result_schema)),
-    (base + "fingerprint.schema.json", Resource.from_contents(fp_schema)),
-    (fp_schema.get("$id", base + "fingerprint.schema.json"), Resource.from_contents(fp_schema)),
-])
-v = Draft202012Validator(result_schema, registry=registry)
+store = {result_schema["$id"]: result_schema, base + "fingerprint.schema.json": fp_schema}
+try:
+    # jsonschema >= 4.18 (pip): the referencing registry.
+    from referencing import Registry, Resource
+    registry = Registry().with_resources([(k, Resource.from_contents(v)) for k, v in store.items()])
+    v = Draft202012Validator(result_schema, registry=registry)
+except ImportError:
+    # Debian 12's python3-jsonschema 4.10: RefResolver with a store.
+    from jsonschema import RefResolver
+    v = Draft202012Validator(result_schema,
+                             resolver=RefResolver(result_schema["$id"], result_schema, store=store))
 bad = 0
 for path in sys.argv[1:]:
     with open(path) as f:
