@@ -224,6 +224,8 @@ static int run_children(const struct run_opts *o, const char *bench_list,
 					 NULL };
 
 			execv("/proc/self/exe", args);
+			/* No /proc (a minimal guest): the name we were started by. */
+			execvp(program_invocation_name, args);
 			_exit(127);
 		}
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
