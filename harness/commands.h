@@ -12,9 +12,13 @@
 #define HVS_COMMANDS(X)                                                              \
 	X(version, "print version, git commit, compiler and enabled features")                \
 	X(bench, "guest-side microbenchmarks (unprivileged): exits, kernel paths, paging, I/O") \
-	X(probe, "fingerprint: hypervisor layers, CPU and virtualization features, evidence")  \
-	X(detect, "one identifier, a drop-in for systemd-detect-virt")                         \
-	X(cpuid, "raw CPUID dump in `cpuid -r` format (--dump)")
+	X(probe, "fingerprint: hypervisor layers, CPU and virtualization features, evidence") \
+	X(detect, "one identifier, a drop-in for systemd-detect-virt")                   \
+	X(cpuid, "raw CPUID dump in `cpuid -r` format (--dump)")                          \
+	X(run, "run a benchmark suite: environment checks, statistics, one result file") \
+	X(compare, "A/B comparison of two result files, with CIs and an exit code for CI") \
+	X(ingest, "append result files to the history database (SQLite)")                \
+	X(regress, "nightly gate: newest run against its history, change-point aware")
 
 #define HVS_DECLARE_CMD(name, summary) int cmd_##name(int argc, char **argv);
 HVS_COMMANDS(HVS_DECLARE_CMD)

@@ -24,8 +24,10 @@ struct hvs_metric *hvs_metrics_add(struct hvs_metrics *set)
 
 void hvs_metrics_free(struct hvs_metrics *set)
 {
-	for (size_t i = 0; i < set->n; i++)
+	for (size_t i = 0; i < set->n; i++) {
 		free(set->v[i].samples);
+		free(set->v[i].process_medians);
+	}
 	free(set->v);
 	memset(set, 0, sizeof(*set));
 }

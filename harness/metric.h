@@ -50,6 +50,8 @@ struct hvs_metric {
 	uint64_t iterations; /* operations per sample */
 	double overhead;     /* loop + timer cost subtracted from each sample, in unit */
 	struct hvs_summary summary;
+	double *process_medians; /* one median per fresh process (hvscope run --processes N); owned */
+	size_t nprocesses;
 
 	struct hvs_kv extra[HVS_METRIC_EXTRA_MAX];
 	int nextra;

@@ -4,6 +4,7 @@
 #include "stats.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,5 +98,638 @@ int hvs_summarize(const double *x, size_t n, struct hvs_summary *s)
 				s->outliers++;
 	}
 	free(c);
+	return ret;
+}
+
+/* ------------------------------------------------ selection, quantiles */
+
+double hvs_median_inplace(double *x, size_t n)
+{
+	size_t lo = 0, hi, k;
+	double m;
+
+	if (n == 0)
+		return NAN;
+	hi = n - 1;
+	k = n / 2;
+	/* Quickselect for the upper middle (Hoare partition, middle pivot). */
+	while (lo < hi) {
+		double piv = x[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+
+		while (i <= j) {
+			while (x[i] < piv)
+				i++;
+			while (x[j] > piv)
+				j--;
+			if (i <= j) {
+				double t = x[i];
+
+				x[i] = x[j];
+				x[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	m = x[k];
+	if (n % 2 == 0) {
+		/* Lower middle: the largest value among x[0..k). */
+		double lm = x[0];
+
+		for (size_t i = 1; i < k; i++)
+			if (x[i] > lm)
+				lm = x[i];
+		m = (m + lm) / 2.0;
+	}
+	return m;
+}
+
+double hvs_quantile_sorted(const double *x, size_t n, double q)
+{
+	double h, f;
+	size_t i;
+
+	if (n == 0)
+		return NAN;
+	if (q <= 0)
+		return x[0];
+	if (q >= 1)
+		return x[n - 1];
+	h = (double)(n - 1) * q;
+	f = floor(h);
+	i = (size_t)f;
+	if (i + 1 >= n)
+		return x[n - 1];
+	return x[i] + (h - f) * (x[i + 1] - x[i]);
+}
+
+/* ------------------------------------------------------- random numbers */
+
+static uint64_t splitmix64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+void hvs_rng_seed(struct hvs_rng *r, uint64_t seed)
+{
+	for (int i = 0; i < 4; i++)
+		r->s[i] = splitmix64(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+uint64_t hvs_rng_next(struct hvs_rng *r)
+{
+	uint64_t *s = r->s, res = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return res;
+}
+
+double hvs_rng_uniform(struct hvs_rng *r)
+{
+	return (double)(hvs_rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+size_t hvs_rng_below(struct hvs_rng *r, size_t n)
+{
+	/* Lemire's multiply-shift; the bias (< n / 2^64) is irrelevant here. */
+	return (size_t)(((unsigned __int128)hvs_rng_next(r) * n) >> 64);
+}
+
+double hvs_rng_normal(struct hvs_rng *r)
+{
+	double u1 = hvs_rng_uniform(r), u2 = hvs_rng_uniform(r);
+
+	return sqrt(-2.0 * log(1.0 - u1)) * cos(2 * M_PI * u2);
+}
+
+uint64_t hvs_hash64(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h;
+}
+
+/* -------------------------------------------------------------- bootstrap */
+
+static int all_finite(const double *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(x[i]))
+			return 0;
+	return 1;
+}
+
+/* log(b/a) for a replicate; a median <= 0 pushes the ratio to the edge. */
+static double log_ratio(double ma, double mb)
+{
+	if (ma <= 0 || mb <= 0)
+		return ma <= 0 ? 700.0 : -700.0;
+	return log(mb / ma);
+}
+
+/*
+ * Median of a bootstrap resample of sorted s[0..n): draw n indices, count
+ * how often each rank was drawn, and walk the counts to the middle rank(s).
+ * O(n) without sorting or selecting anything.
+ */
+static double boot_median(const double *s, size_t n, unsigned *cnt, struct hvs_rng *rng)
+{
+	size_t k = n / 2, seen = 0, i = 0;
+	double lo = NAN;
+
+	memset(cnt, 0, n * sizeof(*cnt));
+	for (size_t j = 0; j < n; j++)
+		cnt[hvs_rng_below(rng, n)]++;
+	/* Ranks (0-based) k-1 and k for even n, k for odd n. */
+	for (i = 0; i < n; i++) {
+		if (n % 2 == 0 && seen <= k - 1 && k - 1 < seen + cnt[i])
+			lo = s[i];
+		if (seen <= k && k < seen + cnt[i])
+			break;
+		seen += cnt[i];
+	}
+	return n % 2 ? s[i] : (lo + s[i]) / 2.0;
+}
+
+int hvs_bootstrap_ratio(const double *a, size_t na, const double *b, size_t nb, unsigned reps,
+			uint64_t seed, double level, struct hvs_ratio *out, double *log_reps)
+{
+	double *sa, *sb, *lr, ma, mb;
+	unsigned *cnt;
+	struct hvs_rng rng;
+	size_t nmax = na > nb ? na : nb;
+
+	if (na == 0 || nb == 0 || reps < 10 || !all_finite(a, na) || !all_finite(b, nb) ||
+	    !(level > 0 && level < 1))
+		return -EINVAL;
+	sa = malloc(na * sizeof(*sa));
+	sb = malloc(nb * sizeof(*sb));
+	cnt = malloc(nmax * sizeof(*cnt));
+	lr = malloc(reps * sizeof(*lr));
+	if (!sa || !sb || !cnt || !lr) {
+		free(sa);
+		free(sb);
+		free(cnt);
+		free(lr);
+		return -ENOMEM;
+	}
+	memcpy(sa, a, na * sizeof(*sa));
+	memcpy(sb, b, nb * sizeof(*sb));
+	hvs_sort(sa, na);
+	hvs_sort(sb, nb);
+	ma = median_sorted(sa, na);
+	mb = median_sorted(sb, nb);
+	if (!(ma > 0) || !(mb > 0)) {
+		free(sa);
+		free(sb);
+		free(cnt);
+		free(lr);
+		return -EDOM;
+	}
+	hvs_rng_seed(&rng, seed);
+	for (unsigned r = 0; r < reps; r++) {
+		double ra = boot_median(sa, na, cnt, &rng);
+		double rb = boot_median(sb, nb, cnt, &rng);
+
+		lr[r] = log_ratio(ra, rb);
+	}
+	if (log_reps)
+		memcpy(log_reps, lr, reps * sizeof(*lr));
+	hvs_sort(lr, reps);
+	out->ratio = mb / ma;
+	out->lo = exp(hvs_quantile_sorted(lr, reps, (1 - level) / 2));
+	out->hi = exp(hvs_quantile_sorted(lr, reps, 1 - (1 - level) / 2));
+	free(sa);
+	free(sb);
+	free(cnt);
+	free(lr);
+	return 0;
+}
+
+int hvs_geomean_ratio(const double *log_point, const double *log_reps, size_t m, unsigned reps,
+		      double level, struct hvs_ratio *out)
+{
+	double *g, s = 0;
+
+	if (m == 0 || reps == 0)
+		return -EINVAL;
+	g = calloc(reps, sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	for (size_t i = 0; i < m; i++) {
+		s += log_point[i];
+		for (unsigned r = 0; r < reps; r++)
+			g[r] += log_reps[i * reps + r];
+	}
+	for (unsigned r = 0; r < reps; r++)
+		g[r] /= (double)m;
+	hvs_sort(g, reps);
+	out->ratio = exp(s / (double)m);
+	out->lo = exp(hvs_quantile_sorted(g, reps, (1 - level) / 2));
+	out->hi = exp(hvs_quantile_sorted(g, reps, 1 - (1 - level) / 2));
+	free(g);
+	return 0;
+}
+
+/* ----------------------------------------------------------- Mann-Whitney */
+
+double hvs_pnorm(double z)
+{
+	return 0.5 * erfc(-z / M_SQRT2);
+}
+
+struct tagged {
+	double v;
+	int from_a; /* Mann-Whitney: from sample a; change points: the index */
+};
+
+static int cmp_tagged(const void *p, const void *q)
+{
+	double x = ((const struct tagged *)p)->v, y = ((const struct tagged *)q)->v;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Exact null distribution of W for sizes (m, n): the coefficients of the
+ * Gaussian binomial [m+n choose m]_q, built with the q-Pascal rule
+ * G(a,b) = G(a-1,b) + q^a G(a,b-1) -- only additions, so no cancellation.
+ * Returns P(W <= w) in *lower and P(W >= w) in *upper.
+ */
+static int exact_w(size_t m, size_t n, size_t w, double *lower, double *upper)
+{
+	size_t deg = m * n, width = deg + 1;
+	double *row = calloc((m + 1) * width, sizeof(double)), *tmp = calloc(width, sizeof(double));
+	double total = 0, lo = 0, up = 0;
+
+	if (!row || !tmp) {
+		free(row);
+		free(tmp);
+		return -ENOMEM;
+	}
+	for (size_t a = 0; a <= m; a++)
+		row[a * width] = 1; /* G(a, 0) = 1 */
+	for (size_t b = 1; b <= n; b++) {
+		for (size_t a = 1; a <= m; a++) {
+			double *prev_a = row + (a - 1) * width, *cur = row + a * width;
+			size_t top = a * b;
+
+			for (size_t u = 0; u <= top; u++)
+				tmp[u] = prev_a[u] + (u >= a ? cur[u - a] : 0);
+			memcpy(cur, tmp, (top + 1) * sizeof(double));
+		}
+	}
+	for (size_t u = 0; u <= deg; u++) {
+		double c = row[m * width + u];
+
+		total += c;
+		if (u <= w)
+			lo += c;
+		if (u >= w)
+			up += c;
+	}
+	*lower = lo / total;
+	*upper = up / total;
+	free(row);
+	free(tmp);
+	return 0;
+}
+
+int hvs_mann_whitney(const double *a, size_t na, const double *b, size_t nb, struct hvs_mwu *out)
+{
+	size_t n = na + nb;
+	struct tagged *t;
+	double ranksum = 0, tie_term = 0, w, mean;
+	int ties = 0, ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (na == 0 || nb == 0 || !all_finite(a, na) || !all_finite(b, nb))
+		return -EINVAL;
+	t = malloc(n * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i < na; i++)
+		t[i] = (struct tagged){ a[i], 1 };
+	for (size_t i = 0; i < nb; i++)
+		t[na + i] = (struct tagged){ b[i], 0 };
+	qsort(t, n, sizeof(*t), cmp_tagged);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		double rank;
+
+		while (j < n && t[j].v == t[i].v)
+			j++;
+		rank = ((double)(i + 1) + (double)j) / 2.0; /* mid-rank of i+1..j */
+		if (j - i > 1) {
+			double c = (double)(j - i);
+
+			ties = 1;
+			tie_term += c * c * c - c;
+		}
+		for (size_t k = i; k < j; k++)
+			if (t[k].from_a)
+				ranksum += rank;
+		i = j;
+	}
+	free(t);
+	w = ranksum - (double)na * ((double)na + 1) / 2.0;
+	out->u = w;
+	mean = (double)na * (double)nb / 2.0;
+	if (!ties && na < 50 && nb < 50) {
+		double lower, upper, p;
+
+		ret = exact_w(na, nb, (size_t)llround(w), &lower, &upper);
+		if (ret)
+			return ret;
+		p = w > mean ? upper : lower;
+		out->p = fmin(1.0, 2.0 * p);
+		out->exact = 1;
+	} else {
+		double sigma = sqrt((double)na * (double)nb / 12.0 *
+				    ((double)n + 1 - tie_term / ((double)n * ((double)n - 1))));
+		double z = w - mean;
+
+		if (sigma <= 0) {
+			out->p = 1; /* every value tied: no evidence of a difference */
+			return 0;
+		}
+		z = (z - (z > 0 ? 0.5 : z < 0 ? -0.5 : 0)) / sigma;
+		out->z = z;
+		out->p = fmin(1.0, 2.0 * fmin(hvs_pnorm(z), hvs_pnorm(-z)));
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ Holm */
+
+struct pidx {
+	double p;
+	size_t i;
+};
+
+static int cmp_pidx(const void *x, const void *y)
+{
+	const struct pidx *a = x, *b = y;
+
+	if (a->p != b->p)
+		return (a->p > b->p) - (a->p < b->p);
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+int hvs_holm(const double *p, size_t n, double *adj)
+{
+	struct pidx *v;
+	double run = 0;
+
+	if (n == 0)
+		return 0;
+	v = malloc(n * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct pidx){ p[i], i };
+	qsort(v, n, sizeof(*v), cmp_pidx);
+	for (size_t k = 0; k < n; k++) {
+		double a = fmin(1.0, (double)(n - k) * v[k].p);
+
+		run = fmax(run, a);
+		adj[v[k].i] = run;
+	}
+	free(v);
+	return 0;
+}
+
+/* --------------------------------------------------------- change points */
+
+/*
+ * Largest standardised mean difference over all splits of z[0..len) (>= m
+ * each side); the split (index of the first value after it) in *at.
+ */
+static double max_split_at(const double *z, size_t len, size_t m, size_t *at)
+{
+	double total = 0, left = 0, best = 0;
+
+	for (size_t i = 0; i < len; i++)
+		total += z[i];
+	for (size_t k = 1; k < len; k++) {
+		double nl = (double)k, nr = (double)(len - k), d;
+
+		left += z[k - 1];
+		if (k < m || len - k < m)
+			continue;
+		d = fabs(left / nl - (total - left) / nr) * sqrt(nl * nr / (double)len);
+		if (d > best) {
+			best = d;
+			if (at)
+				*at = k;
+		}
+	}
+	return best;
+}
+
+static double max_split_stat(const double *z, size_t len, size_t m)
+{
+	return max_split_at(z, len, m, NULL);
+}
+
+static double perm_test(const double *z, size_t len, size_t m, unsigned perms,
+			struct hvs_rng *rng, double *buf)
+{
+	double obs = max_split_stat(z, len, m);
+	unsigned ge = 0;
+
+	memcpy(buf, z, len * sizeof(*buf));
+	for (unsigned p = 0; p < perms; p++) {
+		for (size_t i = len - 1; i > 0; i--) {
+			size_t j = hvs_rng_below(rng, i + 1);
+			double t = buf[i];
+
+			buf[i] = buf[j];
+			buf[j] = t;
+		}
+		if (max_split_stat(buf, len, m) >= obs * (1 - 1e-12))
+			ge++;
+	}
+	return (1.0 + ge) / (1.0 + perms);
+}
+
+int hvs_changepoints(const double *x, size_t n, size_t min_seg, unsigned perms, uint64_t seed,
+		     double alpha, struct hvs_changepoint *out, size_t max)
+{
+	double *z = NULL, *s1 = NULL, *s2 = NULL, *f = NULL, *buf = NULL, *pv = NULL;
+	size_t *last = NULL, *cand = NULL, *cps = NULL, ncand = 0, ncp = 0;
+	double sigma, med, beta;
+	struct hvs_rng rng;
+	int ret = -ENOMEM;
+
+	if (min_seg < 1 || !all_finite(x, n))
+		return -EINVAL;
+	if (n < 2 * min_seg)
+		return 0;
+	z = malloc(n * sizeof(*z));
+	s1 = calloc(n + 1, sizeof(*s1));
+	s2 = calloc(n + 1, sizeof(*s2));
+	f = malloc((n + 1) * sizeof(*f));
+	buf = malloc(n * sizeof(*buf));
+	pv = malloc(n * sizeof(*pv));
+	last = calloc(n + 1, sizeof(*last));
+	cand = malloc((n + 1) * sizeof(*cand));
+	cps = malloc(n * sizeof(*cps));
+	if (!z || !s1 || !s2 || !f || !buf || !pv || !last || !cand || !cps)
+		goto out;
+
+	/*
+	 * Work on mid-ranks, not values: a lone outlier becomes merely the
+	 * largest rank, so it cannot pull a segment mean far (robustness), and
+	 * the permutation test below is distribution-free. Scale: MAD of
+	 * successive differences / sqrt(2), which ignores the steps themselves.
+	 */
+	{
+		struct tagged *t = malloc(n * sizeof(*t));
+
+		if (!t)
+			goto out;
+		for (size_t i = 0; i < n; i++)
+			t[i] = (struct tagged){ x[i], (int)i };
+		qsort(t, n, sizeof(*t), cmp_tagged);
+		for (size_t i = 0; i < n;) {
+			size_t j = i;
+
+			while (j < n && t[j].v == t[i].v)
+				j++;
+			for (size_t k = i; k < j; k++)
+				z[t[k].from_a] = ((double)i + (double)j + 1) / 2.0;
+			i = j;
+		}
+		free(t);
+	}
+	for (size_t i = 0; i + 1 < n; i++)
+		buf[i] = fabs(z[i + 1] - z[i]);
+	sigma = 1.4826 * hvs_median_inplace(buf, n - 1) / M_SQRT2;
+	if (!(sigma > 0))
+		sigma = 1; /* ties everywhere: any rank change is a real change */
+	med = ((double)n + 1) / 2.0;
+	for (size_t i = 0; i < n; i++) {
+		z[i] = (z[i] - med) / sigma;
+		s1[i + 1] = s1[i] + z[i];
+		s2[i + 1] = s2[i] + z[i] * z[i];
+	}
+	beta = 3.0 * log((double)n);
+
+	/* PELT over segment ends t; candidates tau are earlier segment ends. */
+#define SEGCOST(a, b) (s2[b] - s2[a] - (s1[b] - s1[a]) * (s1[b] - s1[a]) / (double)((b) - (a)))
+	f[0] = -beta;
+	for (size_t t = 1; t <= n; t++)
+		f[t] = INFINITY;
+	for (size_t t = min_seg; t <= n; t++) {
+		size_t keep = 0;
+		double best = INFINITY;
+		size_t arg = 0;
+
+		if (t - min_seg == 0 || t - min_seg >= min_seg)
+			cand[ncand++] = t - min_seg;
+		for (size_t k = 0; k < ncand; k++) {
+			size_t tau = cand[k];
+			double v = f[tau] + SEGCOST(tau, t) + beta;
+
+			if (v < best) {
+				best = v;
+				arg = tau;
+			}
+		}
+		f[t] = best;
+		last[t] = arg;
+		/* Prune: a tau that cannot beat t now never will (cost is additive). */
+		for (size_t k = 0; k < ncand; k++) {
+			size_t tau = cand[k];
+
+			if (f[tau] + SEGCOST(tau, t) <= f[t])
+				cand[keep++] = tau;
+		}
+		ncand = keep;
+	}
+#undef SEGCOST
+	for (size_t t = n; t > 0 && last[t] > 0; t = last[t])
+		cps[ncp++] = last[t];
+	for (size_t i = 0; i < ncp / 2; i++) {
+		size_t tmp = cps[i];
+
+		cps[i] = cps[ncp - 1 - i];
+		cps[ncp - 1 - i] = tmp;
+	}
+
+	/* Confirm each change; drop the weakest non-significant one and retest. */
+	hvs_rng_seed(&rng, seed);
+	while (ncp > 0) {
+		size_t worst = 0;
+
+		for (size_t j = 0; j < ncp; j++) {
+			size_t lo = j ? cps[j - 1] : 0, hi = j + 1 < ncp ? cps[j + 1] : n;
+
+			pv[j] = perm_test(z + lo, hi - lo, min_seg, perms, &rng, buf);
+			if (pv[j] > pv[worst])
+				worst = j;
+		}
+		if (pv[worst] <= alpha)
+			break;
+		memmove(cps + worst, cps + worst + 1, (ncp - worst - 1) * sizeof(*cps));
+		ncp--;
+	}
+	/*
+	 * Re-locate each change at the best split between its neighbours: PELT
+	 * cuts a drift into steps where the penalty allows, the first of which
+	 * can sit early; the split that best separates its region is where the
+	 * change really shows.
+	 */
+	for (size_t j = 0; j < ncp; j++) {
+		size_t lo = j ? cps[j - 1] : 0, hi = j + 1 < ncp ? cps[j + 1] : n, at = cps[j] - lo;
+
+		max_split_at(z + lo, hi - lo, min_seg, &at);
+		cps[j] = lo + at;
+	}
+	for (size_t j = 0; j < ncp && j < max; j++) {
+		size_t lo = j ? cps[j - 1] : 0, hi = j + 1 < ncp ? cps[j + 1] : n;
+
+		out[j].at = cps[j];
+		out[j].p = pv[j];
+		out[j].before = hvs_median(x + lo, cps[j] - lo);
+		out[j].after = hvs_median(x + cps[j], hi - cps[j]);
+	}
+	ret = (int)(ncp < max ? ncp : max);
+out:
+	free(z);
+	free(s1);
+	free(s2);
+	free(f);
+	free(buf);
+	free(pv);
+	free(last);
+	free(cand);
+	free(cps);
 	return ret;
 }

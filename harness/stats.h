@@ -11,6 +11,7 @@
 #define HVS_STATS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct hvs_summary {
 	size_t n;
@@ -30,5 +31,100 @@ int hvs_summarize(const double *x, size_t n, struct hvs_summary *s);
 
 /* Sort a copy helper: sort x in place ascending. */
 void hvs_sort(double *x, size_t n);
+
+/* Median of x[0..n), reordering x (quickselect, O(n)). n == 0 gives NaN. */
+double hvs_median_inplace(double *x, size_t n);
+
+/* Quantile (R type 7, linear interpolation) of sorted x[0..n), q in [0,1]. */
+double hvs_quantile_sorted(const double *x, size_t n, double q);
+
+/*
+ * A small seeded generator (xoshiro256**, seeded through splitmix64): the
+ * same seed gives the same stream on every machine, so bootstrap intervals
+ * and permutation tests are reproducible.
+ */
+struct hvs_rng {
+	uint64_t s[4];
+};
+
+void hvs_rng_seed(struct hvs_rng *r, uint64_t seed);
+uint64_t hvs_rng_next(struct hvs_rng *r);
+double hvs_rng_uniform(struct hvs_rng *r); /* [0, 1) */
+size_t hvs_rng_below(struct hvs_rng *r, size_t n); /* uniform in [0, n), n > 0 */
+double hvs_rng_normal(struct hvs_rng *r);         /* standard normal */
+
+/* 64-bit FNV-1a of a string: per-name seeds independent of order. */
+uint64_t hvs_hash64(const char *s);
+
+/* A ratio with its confidence interval. */
+struct hvs_ratio {
+	double ratio, lo, hi;
+};
+
+/*
+ * Percentile bootstrap of median(b) / median(a): reps resamples of each
+ * sample (with replacement), seeded. level is the coverage (0.95). When
+ * log_reps is not NULL it receives the reps log-ratios (for
+ * hvs_geomean_ratio). Returns 0, -EINVAL (empty or non-finite input, reps <
+ * 10), -EDOM (a median <= 0: a ratio means nothing) or -ENOMEM.
+ */
+int hvs_bootstrap_ratio(const double *a, size_t na, const double *b, size_t nb, unsigned reps,
+			uint64_t seed, double level, struct hvs_ratio *out, double *log_reps);
+
+/*
+ * Geometric mean of m ratios with a bootstrap CI: log_point[i] is log of
+ * metric i's ratio, log_reps[i * reps + r] its r-th bootstrap log-ratio
+ * (replicates of different metrics are combined index by index, treating
+ * metrics as independent). Returns 0 or -EINVAL / -ENOMEM.
+ */
+int hvs_geomean_ratio(const double *log_point, const double *log_reps, size_t m, unsigned reps,
+		      double level, struct hvs_ratio *out);
+
+struct hvs_mwu {
+	double u;     /* W of R's wilcox.test(a, b): pairs with a > b, ties count 1/2 */
+	double p;     /* two-sided */
+	double z;     /* normal statistic (0 when exact) */
+	int exact;    /* 1: exact distribution (no ties, both n < 50) */
+};
+
+/*
+ * Mann-Whitney U (Wilcoxon rank-sum) test of a against b, two-sided, as R's
+ * wilcox.test(a, b) computes it: exact p without ties when both samples are
+ * smaller than 50, else the normal approximation with tie correction and
+ * continuity correction. Returns 0, -EINVAL (an empty sample, NaN) or -ENOMEM.
+ */
+int hvs_mann_whitney(const double *a, size_t na, const double *b, size_t nb, struct hvs_mwu *out);
+
+/* Holm-Bonferroni adjusted p-values (R's p.adjust(p, "holm")). Returns 0 or -ENOMEM. */
+int hvs_holm(const double *p, size_t n, double *adj);
+
+/* Standard normal CDF. */
+double hvs_pnorm(double z);
+
+/*
+ * Change points in a series (e.g. one metric over nightly runs): PELT on
+ * the mid-ranks of the series (so a lone outlier is just the top rank) with
+ * the normal mean-change cost and penalty 3 log(n) sigma^2 (sigma from the
+ * MAD of successive differences, robust to the steps themselves), segments
+ * at least min_seg long; each change is then confirmed by a permutation
+ * test of the largest standardised mean difference over all splits of its
+ * two neighbouring segments (so the search is part of the null), perms
+ * permutations, seeded. Changes with p > alpha are dropped (neighbours
+ * merge and the test repeats). Each surviving change is finally moved to
+ * the best split between its neighbours.
+ */
+struct hvs_changepoint {
+	size_t at;     /* index of the first value after the change */
+	double p;      /* permutation p-value */
+	double before; /* median of the segment before */
+	double after;  /* median of the segment after */
+};
+
+/*
+ * Returns the number of changes found (written to out[0..max)), or -EINVAL
+ * (non-finite value, min_seg < 1) / -ENOMEM.
+ */
+int hvs_changepoints(const double *x, size_t n, size_t min_seg, unsigned perms, uint64_t seed,
+		     double alpha, struct hvs_changepoint *out, size_t max);
 
 #endif

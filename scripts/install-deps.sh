@@ -9,7 +9,7 @@ PKGS=(
 	build-essential pkg-config git
 	libcpuid-dev libjansson-dev libsqlite3-dev libhwloc-dev libpapi-dev
 	# test
-	perl python3 python3-jsonschema clang libclang-rt-14-dev jq man-db
+	perl python3 python3-jsonschema clang libclang-rt-14-dev jq man-db time
 	# peers we measure ourselves against
 	systemd virt-what cpuid hyperfine
 	# counters and topology tools

@@ -1,0 +1,89 @@
+/*
+ * cmd_ingest.c - `hvscope ingest --db FILE RESULT...`: import result files
+ * into the history, one transaction per file. Files already there (same
+ * run id) are skipped; a bad file is reported on one line and the others
+ * still go in.
+ *
+ * Exit: 0 all ingested (or already there), otherwise the code of the first
+ * bad file (3 malformed, 4 schema, 5 too big, 9 I/O), 6 without SQLite.
+ */
+#include "commands.h"
+#include "history.h"
+#include "hvscope.h"
+#include "result.h"
+
+#include <getopt.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: hvscope ingest --db FILE [--quiet] RESULT...\n\n"
+		   "Append result files to the history database (SQLite, WAL; created if\n"
+		   "missing). One transaction per file; files whose run id is already in the\n"
+		   "history are skipped. A bad file gets one error line and the rest go on.\n\n"
+		   "exit: 0 ok, 3/4/5/9 the first bad file's code (malformed, schema, too big,\n"
+		   "I/O), 6 built without SQLite, 2 usage.\n");
+}
+
+int cmd_ingest(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = NULL;
+	struct hvs_history *h = NULL;
+	size_t added = 0, dups = 0, bad = 0;
+	int quiet = 0, first_bad = 0, ch, ret;
+	char err[512];
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': db = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'h': usage(stdout); return HVS_EX_OK;
+		default: usage(stderr); return HVS_EX_USAGE;
+		}
+	}
+	if (!db || optind >= argc) {
+		hvs_err("ingest: expected --db FILE and at least one result file (try --help)");
+		return HVS_EX_USAGE;
+	}
+	ret = hvs_history_open(db, &h, err, sizeof(err));
+	if (ret) {
+		hvs_err("ingest: %s", err);
+		return -ret;
+	}
+	for (int i = optind; i < argc; i++) {
+		struct hvs_result *r = NULL;
+		int dup = 0;
+
+		ret = hvs_result_read(argv[i], &r, err, sizeof(err));
+		if (!ret)
+			ret = hvs_history_add_result(h, r, &dup, err, sizeof(err));
+		hvs_result_free(r);
+		if (ret) {
+			hvs_err("ingest: %s", err);
+			bad++;
+			if (!first_bad)
+				first_bad = -ret;
+			/* The database itself failing (full disk, locked) stops everything. */
+			if (-ret == HVS_EX_IO || -ret == HVS_EX_TIMEOUT || -ret == HVS_EX_NOPERM)
+				if (strncmp(err, "history:", 8) == 0)
+					break;
+			continue;
+		}
+		if (dup)
+			dups++;
+		else
+			added++;
+	}
+	hvs_history_close(h);
+	if (!quiet)
+		printf("ingested %zu run(s) into %s; %zu already there, %zu bad\n", added, db, dups,
+		       bad);
+	return first_bad;
+}

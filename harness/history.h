@@ -1,0 +1,70 @@
+/*
+ * history.h - the run history: every result appended to a database (SQLite
+ * on one machine; the same tables in PostgreSQL for a fleet, see
+ * docs/history.md). Tables: runs, tags, contexts, metrics, samples.
+ *
+ * Writers: WAL mode, a busy timeout, and one IMMEDIATE transaction per run,
+ * so several runners on one machine can append at once and a crash (even
+ * kill -9) leaves whole runs or nothing.
+ *
+ * Errors: negative HVS_EX_* (like result.h) with a one-line message.
+ */
+#ifndef HVS_HISTORY_H
+#define HVS_HISTORY_H
+
+#include "result.h"
+
+#include <stdint.h>
+
+#define HVS_HISTORY_SCHEMA_VERSION 1
+
+struct hvs_history;
+
+/* Open (creating the tables if needed). -HVS_EX_NODEV when built without SQLite. */
+int hvs_history_open(const char *path, struct hvs_history **out, char *err, size_t errlen);
+void hvs_history_close(struct hvs_history *h);
+
+/*
+ * Append one run in one transaction. host/hypervisor key the context.
+ * *dup is set to 1 (and nothing written) when a run with the same id is
+ * already there. Returns 0 or a negative HVS_EX_*.
+ */
+int hvs_history_add(struct hvs_history *h, const struct hvs_run_info *info,
+		    const struct hvs_metrics *set, const char *host, const char *hypervisor,
+		    int *dup, char *err, size_t errlen);
+
+/* Same, for a result read from a file. */
+int hvs_history_add_result(struct hvs_history *h, const struct hvs_result *r, int *dup,
+			   char *err, size_t errlen);
+
+/* One run of a context series, oldest first. */
+struct hvs_hrun {
+	int64_t id;
+	char uid[64];
+	char commit[48];
+	char started[24];
+};
+
+/*
+ * The newest run (by start time, then insertion) and up to window runs of
+ * its context before and including it: same host, same hypervisor, and the
+ * same value (or absence) for every tag named in ctx_tags[0..nctx).
+ * *runs (oldest first) is malloc'd. Returns 0, -HVS_EX_FAIL-free codes:
+ * -HVS_EX_SCHEMA when the history is empty.
+ */
+int hvs_history_context_runs(struct hvs_history *h, const char *const *ctx_tags, size_t nctx,
+			     size_t window, struct hvs_hrun **runs, size_t *n, char *err,
+			     size_t errlen);
+
+/*
+ * Call fn once per metric of the newest run (runs[n-1]) with that metric's
+ * per-run medians over runs[0..n) (NaN where a run lacks it or skipped it).
+ * Memory: one series at a time. fn returns 0 to go on. Returns 0, fn's
+ * non-zero value, or a negative HVS_EX_*.
+ */
+typedef int (*hvs_series_fn)(void *arg, const char *name, const char *unit,
+			     enum hvs_direction dir, const double *medians, size_t n);
+int hvs_history_series(struct hvs_history *h, const struct hvs_hrun *runs, size_t n,
+		       hvs_series_fn fn, void *arg, char *err, size_t errlen);
+
+#endif

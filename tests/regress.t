@@ -1,0 +1,78 @@
+#!/bin/bash
+# regress: synthetic nightly series (60 nights, 5 metrics, 1% night-to-night
+# noise) with a planted pattern in synthetic.m000: a step is caught and dated,
+# a slow drift is caught, a lone outlier night is not, flat history passes;
+# contexts (config tag) are kept apart; bad input gets distinct exit codes.
+set -u
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+H=${HVSCOPE:?}
+MK="python3 $HVS_SRC/tests/lib/mkmany.py"
+n=0
+ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); m=[x for x in d["metrics"] if x["name"]==sys.argv[2]][0]; print(m.get(sys.argv[3],""))' "$@"; }
+
+echo "1..16"
+for k in flat step drift outlier; do
+	$MK "$T/$k" 60 --series $k --prefix $k --tag config=a
+	$H ingest --quiet --db "$T/$k.db" "$T/$k"/*.json || echo "# ingest $k failed"
+done
+
+$H regress --db "$T/flat.db" --fail-on-regression > "$T/out"
+ok $? "flat history: no regression (exit 0)"
+
+$H regress --db "$T/step.db" --json --fail-on-regression > "$T/step.json"
+ok $([ $? = 1 ]; echo $?) "step: exit 1 with --fail-on-regression"
+[ "$(field "$T/step.json" synthetic.m000 verdict)" = slower ]
+ok $? "step: synthetic.m000 slower"
+b=$(field "$T/step.json" synthetic.m000 began_run)
+case $b in step-00049 | step-00050 | step-00051) r=0 ;; *) r=1 ;; esac
+ok $r "step: began at $b (planted at step-00050)"
+[ "$(field "$T/step.json" synthetic.m000 began_commit)" = "c${b#step-}" ]
+ok $? "step: the commit where it began is reported"
+slow=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["slower"])' "$T/step.json")
+[ "$slow" = 1 ]
+ok $? "step: only that metric ($slow slower)"
+$H regress --db "$T/step.db" > /dev/null
+ok $? "without --fail-on-regression: exit 0"
+
+$H regress --db "$T/drift.db" --window 60 --json --fail-on-regression > "$T/drift.json"
+ok $([ $? = 1 ]; echo $?) "drift: exit 1"
+b=$(field "$T/drift.json" synthetic.m000 began_run)
+i=$((10#${b#drift-}))
+[ "$i" -ge 26 ] && [ "$i" -le 50 ]
+ok $? "drift: caught, began at $b (drift from drift-00030, +0.5%/night)"
+
+$H regress --db "$T/outlier.db" --fail-on-regression > "$T/out"
+ok $? "a lone +30% night: no regression"
+
+# Another context (config=b) in the same database is judged on its own.
+$MK "$T/b" 12 --series flat --prefix b --tag config=b --seed 7
+python3 - "$T/b" <<'P'
+import json, os, sys
+# Make config=b nights the newest ones.
+for f in sorted(os.listdir(sys.argv[1])):
+    p = os.path.join(sys.argv[1], f); d = json.load(open(p))
+    i = int(f[2:7]); d["run"]["started"] = d["run"]["finished"] = "2026-06-%02dT00:00:00Z" % (i + 1)
+    json.dump(d, open(p, "w"))
+P
+$H ingest --quiet --db "$T/step.db" "$T/b"/*.json
+$H regress --db "$T/step.db" --fail-on-regression --json > "$T/ctx.json"
+rc=$?
+runs=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["runs"])' "$T/ctx.json")
+[ $rc = 0 ] && [ "$runs" = 12 ]
+ok $? "context config=b: its own 12 runs, not config=a's step (rc $rc, runs $runs)"
+
+: > "$T/empty.db"
+$H regress --db "$T/empty.db" > /dev/null 2> "$T/err"
+ok $([ $? = 4 ] && [ "$(wc -l < "$T/err")" = 1 ]; echo $?) "empty history: exit 4, one line"
+$H regress --db "$T/none.db" > /dev/null 2> "$T/err"
+ok $([ $? = 9 ] && [ ! -e "$T/none.db" ]; echo $?) "missing history: exit 9, nothing created ($(cat "$T/err"))"
+echo "not a database" > "$T/bad.db"
+$H regress --db "$T/bad.db" > /dev/null 2> "$T/err"
+rc=$?
+ok $([ $rc -ge 3 ] && [ "$(wc -l < "$T/err")" = 1 ]; echo $?) "a file that is not a database: exit $rc, $(cat "$T/err")"
+"$HVSCOPE_STATIC" regress --db "$T/flat.db" > /dev/null 2>&1
+ok $([ $? = 6 ]; echo $?) "static build: exit 6"
+$H regress --db "$T/flat.db" --window 1 > /dev/null 2>&1
+ok $([ $? = 2 ]; echo $?) "bad --window: usage error"

@@ -1,0 +1,68 @@
+#!/bin/bash
+# run: a real quick run writes a schema-valid result with its context;
+# fresh processes merge; suites and selectors; static build; --db; bad
+# options; and a 5-trial version of "two runs of one build flag nothing" on
+# the null syscall (the 20-trial acceptance test over the whole quick suite
+# is tests/slow/compare-noise.t: ~4 minutes).
+set -u
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+H=${HVSCOPE:?}
+n=0
+ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+py() { python3 -c "$@"; }
+
+echo "1..19"
+$H run --quick --out "$T/a.json" --tag host=t1,config=c1 --tag extra=1 > "$T/out" 2> "$T/err"
+ok $? "hvscope run --quick exits 0"
+grep -q 'warning: ' "$T/err"
+ok $? "environment warnings printed ($(grep -c warning "$T/err") of them)"
+python3 "$HVS_SRC/tests/lib/validate.py" "$T/a.json" 2>/dev/null
+ok $? "result validates against the schema"
+py 'import json,sys
+d=json.load(open(sys.argv[1])); c=d["context"]
+assert c["kernel"]["release"] and c["cpu"]["brand"] and c["build"]["compiler"]
+assert "before" in c and "after" in c and "steal_fraction" in c
+assert "fingerprint" in c or c["fingerprint_unavailable"]
+assert d["run"]["tags"] == {"host": "t1", "config": "c1", "extra": "1"}
+assert d["run"]["command_line"][:2] == ["run", "--quick"] or d["run"]["command_line"][1] == "--quick"
+assert d["run"]["started"] <= d["run"]["finished"]' "$T/a.json"
+ok $? "context: kernel, CPU, build, load/steal before and after, fingerprint or why not, tags, command line"
+py 'import json,sys
+d=json.load(open(sys.argv[1])); m=[m for m in d["metrics"] if m["name"]=="syscall.getppid"][0]
+assert m["outcome"]=="pass" and m["summary"]["n"]==33 and len(m["process_medians"])==3, m
+assert m["iterations"]>0 and "overhead" in m and m["summary"]["ci_lo"]<=m["summary"]["median"]<=m["summary"]["ci_hi"]' "$T/a.json"
+ok $? "quick = 3 fresh processes x 11 samples merged, per-process medians kept"
+$H run --bench syscall.getppid --processes 1 --samples 7 --no-checks --out "$T/one.json" > /dev/null 2>&1
+py 'import json,sys; m=json.load(open(sys.argv[1]))["metrics"][0]; assert m["summary"]["n"]==7 and "process_medians" not in m' "$T/one.json"
+ok $? "--bench NAME --processes 1 --samples 7"
+$H run --list --class syscall | grep -q '^syscall.getppid'
+ok $? "--list --class syscall"
+$H run --suite nosuch --no-checks > /dev/null 2> "$T/err"
+ok $([ $? = 2 ] && grep -q "known: quick, default, full, paper" "$T/err"; echo $?) "unknown suite: exit 2, lists the suites"
+$H run --bench no.such.bench --no-checks > /dev/null 2>&1
+ok $([ $? = 2 ]; echo $?) "unknown benchmark: exit 2"
+$H run --tag 'bad key=1' --quick --no-checks --out "$T/x.json" > /dev/null 2>&1
+ok $([ $? = 2 ]; echo $?) "bad tag: exit 2"
+printf '[mine]\nselect = syscall.*\nsamples = 5\nprocesses = 2\nmin_sample_ms = 0.1\n' > "$T/s.conf"
+$H run --suites "$T/s.conf" --suite mine --no-checks --out "$T/mine.json" > /dev/null 2>&1
+py 'import json,sys; d=json.load(open(sys.argv[1])); assert d["run"]["suite"]=="mine" and d["metrics"][0]["summary"]["n"]==10' "$T/mine.json"
+ok $? "--suites FILE: a custom suite (2 processes x 5 samples)"
+printf '[mine]\nsamples five\n' > "$T/bad.conf"
+$H run --suites "$T/bad.conf" --suite mine --no-checks > /dev/null 2>&1
+ok $([ $? = 3 ]; echo $?) "malformed suites file: exit 3"
+$H run --quick --bench syscall.getppid --no-checks --db "$T/h.db" --out "$T/d.json" --tag config=c1 > /dev/null 2>&1
+[ "$(sqlite3 "$T/h.db" 'select count(*) from runs; select count(*) from tags')" = "$(printf '1\n1')" ]
+ok $? "--db appends the run (with its tags)"
+$H run --quick --bench syscall.getppid --no-checks --out - 2> /dev/null | python3 -c 'import json,sys; json.load(sys.stdin)'
+ok $? "--out - writes the result to stdout"
+
+"$HVSCOPE_STATIC" run --quick --bench syscall.getppid --no-checks --out "$T/s.json" > /dev/null 2>&1
+ok $? "static build runs"
+python3 "$HVS_SRC/tests/lib/validate.py" "$T/s.json" 2>/dev/null
+ok $? "static build's result validates"
+"$HVSCOPE_STATIC" run --quick --db "$T/s.db" > /dev/null 2> "$T/err"
+ok $([ $? = 6 ] && [ ! -e "$T/s.db" ]; echo $?) "static --db: exit 6 before measuring ($(cat "$T/err"))"
+
+bash "$HVS_SRC/tests/lib/noise-trials.sh" 5 4 --bench syscall.getppid |
+	awk -v n=$n '/^(not )?ok/ { n++; sub(/^(not ok|ok) [0-9]+/, ($1 == "ok" ? "ok " : "not ok ") n) } { print }'
