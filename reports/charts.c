@@ -261,7 +261,7 @@ struct chunk {
 	size_t n;
 };
 
-static int ref_cmp_ctx_sort(const struct hvs_rpt_model *m, size_t *v, size_t n)
+static void sort_by_ref(const struct hvs_rpt_model *m, size_t *v, size_t n)
 {
 	/* Insertion sort by reference magnitude: groups are small. */
 	for (size_t i = 1; i < n; i++) {
@@ -274,7 +274,6 @@ static int ref_cmp_ctx_sort(const struct hvs_rpt_model *m, size_t *v, size_t n)
 		}
 		v[j] = x;
 	}
-	return 0;
 }
 
 /*
@@ -299,7 +298,7 @@ static int make_chunks(const struct hvs_rpt_model *m, size_t per, struct chunk *
 		for (size_t i = r; i < e; i++)
 			if (isnan(m->rows[i].ws_bytes) && isfinite(row_ref(m, i)))
 				grp[g++] = i;
-		ref_cmp_ctx_sort(m, grp, g);
+		sort_by_ref(m, grp, g);
 		for (size_t i = 0; i < g;) {
 			size_t j = i + 1;
 			double lo = fabs(row_ref(m, grp[i]));
@@ -613,7 +612,6 @@ static int write_norm(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 	}
 	fputc('\n', f);
 	gp_outputs_tail(f, name, g, o->paper);
-	(void)nser;
 	if ((ret = close_checked(f)))
 		return ret;
 	return chart_add(out, "norm", name, title);
