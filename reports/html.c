@@ -25,6 +25,8 @@ static const char css[] =
 	"h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}"
 	"table{border-collapse:collapse;margin:.5em 0;font-variant-numeric:tabular-nums}"
 	"th,td{padding:.2em .6em;border-bottom:1px solid #e4e4e4;text-align:right;vertical-align:top}"
+	"td{white-space:nowrap}th{max-width:18em;overflow-wrap:anywhere}.ctx td{white-space:normal;"
+	"overflow-wrap:anywhere}"
 	"th:first-child,td:first-child,td.l,th.l{text-align:left}"
 	"thead th{border-bottom:2px solid #888}tr.cls td{font-style:italic;text-align:left;"
 	"background:#f4f4f4}td.na{color:#999}td.bad{color:#a33}"
