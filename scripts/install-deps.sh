@@ -25,6 +25,8 @@ PKGS=(
 	# LaTeX tables compiled (booktabs: -recommended, siunitx: -science;
 	# ~200 MB, ~30 s, far less than texlive-latex-extra)
 	chromium texlive-latex-base texlive-latex-recommended texlive-science
+	# scripts/bench-report.sh
+	time bc
 )
 
 if [ "$(id -u)" -ne 0 ]; then
