@@ -174,9 +174,14 @@ int hvs_report_write(struct hvs_rpt_model *m, const struct hvs_report_opts *o, c
 	    (ret = write_with(o->dir, "report.md", hvs_report_markdown, m, err, errlen)) ||
 	    (ret = write_with(o->dir, "table.tex", hvs_report_latex, m, err, errlen)))
 		goto out;
-	if (m->baseline >= 0 && m->ncols > 1 &&
-	    (ret = write_with(o->dir, "normalized.tex", hvs_report_latex_norm, m, err, errlen)))
-		goto out;
+	if (m->baseline >= 0 && m->ncols > 1) {
+		if ((ret = write_with(o->dir, "normalized.tex", hvs_report_latex_norm, m, err, errlen)))
+			goto out;
+	} else {
+		/* No baseline now: an earlier report's ratios must not linger. */
+		snprintf(path, sizeof(path), "%s/normalized.tex", o->dir);
+		unlink(path);
+	}
 	snprintf(path, sizeof(path), "%s/index.html", o->dir);
 	if (!(f = fopen(path, "w"))) {
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
