@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench-report.sh - how long `hvscope report` takes over 20 result files x
 # 100 metrics (31 samples each) with every chart: the normal report (SVG +
-# PNG) and --paper (SVG + PNG + PDF), plus tables only. Target (issue 6):
+# PNG) and --paper (SVG + PNG + PDF), plus tables only; and a history report
+# (--db) over 1000 nightly runs x 100 metrics. Target (issue 6):
 # under 5 s with all charts. Prints the median of REPS runs of each; the
 # numbers go to docs/PERFORMANCE.md ("Reports") with this command. Needs
 # /usr/bin/time (Debian: time) and bc.
@@ -48,4 +49,11 @@ echo "report over $FILES files x $METRICS metrics, $charts charts, median of $RE
 echo "  tables only (--no-charts):      $tw / $tc"
 echo "  all charts (SVG + PNG):         $nw / $nc   (target < 5 s wall: $(echo "$nw < 5" | bc -l | sed 's/1/met/;s/0/MISSED/'))"
 echo "  --paper (SVG + PNG + PDF):      $pw / $pc"
+if "$HVSCOPE" version | grep -q 'sqlite=1'; then
+	mkdir -p "$T/many"
+	python3 "$SRC/tests/lib/mkmany.py" "$T/many" 1000 --metrics 100 --samples 5 --series step
+	"$HVSCOPE" ingest --quiet --db "$T/h.db" "$T"/many/*.json
+	read -r hw hc <<<"$(med "$HVSCOPE" report --db "$T/h.db" --out "$T/o4")"
+	echo "  --db: 1000 nightly runs x 100 metrics, change points, trend charts: $hw / $hc"
+fi
 echo "  load average now: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs (others' builds make the wall time noisy)"
