@@ -171,9 +171,29 @@ int hvs_report_write(struct hvs_rpt_model *m, const struct hvs_report_opts *o, c
 		draw_ret = hvs_rpt_charts_draw(&co, &ch, err, errlen);
 	}
 	if ((ret = write_with(o->dir, "results.csv", hvs_report_csv, m, err, errlen)) ||
-	    (ret = write_with(o->dir, "report.md", hvs_report_markdown, m, err, errlen)) ||
 	    (ret = write_with(o->dir, "table.tex", hvs_report_latex, m, err, errlen)))
 		goto out;
+	snprintf(path, sizeof(path), "%s/report.md", o->dir);
+	if (!(f = fopen(path, "w"))) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		ret = -HVS_EX_IO;
+		goto out;
+	}
+	ret = hvs_report_markdown(m, f);
+	if (!ret && !o->no_charts && !draw_ret)
+		ret = hvs_report_markdown_charts(&ch, f);
+	if (!ret && o->history_note) {
+		fputs("\n## History\n\n", f);
+		hvs_esc_md(f, o->history_note);
+		fputc('\n', f);
+	}
+	if (fclose(f) && !ret)
+		ret = -EIO;
+	if (ret) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(-ret));
+		ret = -HVS_EX_IO;
+		goto out;
+	}
 	if (m->baseline >= 0 && m->ncols > 1) {
 		if ((ret = write_with(o->dir, "normalized.tex", hvs_report_latex_norm, m, err, errlen)))
 			goto out;

@@ -40,6 +40,8 @@ int hvs_report_write(struct hvs_rpt_model *m, const struct hvs_report_opts *o, c
 /* The individual writers (each returns 0 or -errno). */
 int hvs_report_csv(const struct hvs_rpt_model *m, FILE *f);
 int hvs_report_markdown(const struct hvs_rpt_model *m, FILE *f);
+/* The charts as Markdown image links (PNG) under a "Charts" heading. */
+int hvs_report_markdown_charts(const struct hvs_rpt_charts *c, FILE *f);
 int hvs_report_latex(const struct hvs_rpt_model *m, FILE *f);
 int hvs_report_latex_norm(const struct hvs_rpt_model *m, FILE *f);
 int hvs_report_html(const struct hvs_rpt_model *m, const struct hvs_report_opts *o,

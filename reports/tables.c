@@ -326,3 +326,19 @@ int hvs_report_latex_norm(const struct hvs_rpt_model *m, FILE *f)
 	fputs(" \\\\\n\\bottomrule\n\\end{tabular}\n", f);
 	return ferror(f) ? -EIO : 0;
 }
+
+int hvs_report_markdown_charts(const struct hvs_rpt_charts *c, FILE *f)
+{
+	if (!c || !c->n)
+		return 0;
+	fputs("\n## Charts\n\nEach chart also as SVG (and PDF with --paper); its gnuplot script and data "
+	      "are beside it in charts/.\n",
+	      f);
+	for (size_t i = 0; i < c->n; i++) {
+		/* The name is [A-Za-z0-9._-] (hvs_esc_fname): a safe link target. */
+		fputs("\n![", f);
+		hvs_esc_md(f, c->v[i].title);
+		fprintf(f, "](charts/%s.png)\n", c->v[i].name);
+	}
+	return ferror(f) ? -EIO : 0;
+}

@@ -114,6 +114,8 @@ EOF
 ok $? "HTML: no element or handler from result files (script, img, <b>, on*=)"
 diag <"$T/html"
 ! grep -qi '<script\|<img' "$T/r/report.md"; ok $? "Markdown: no raw HTML from result files"
+[ "$(grep -c '^!\[.*\](charts/[A-Za-z0-9._-]*\.png)$' "$T/r/report.md")" = "$(ls "$T"/r/charts/*.gp | wc -l)" ]
+ok $? "Markdown links every chart's PNG"
 if [ "$FP_OK" = 1 ]; then
 	[ "$(grep -o '<summary>Evidence ([0-9]*)' "$T/r/index.html" | grep -vc 'Evidence (0)')" = 3 ]
 	ok $? "each platform shows its fingerprint evidence (real: hvscope probe --json)"
