@@ -3,7 +3,7 @@
  *
  *   DIR/index.html     one self-contained page: tables, inline SVG charts,
  *                      each column's fingerprint with its evidence, links
- *   DIR/report.md      the same tables in Markdown
+ *   DIR/report.md      the same tables in Markdown, chart PNGs linked
  *   DIR/results.csv    one row per (metric, result file): tidy data
  *   DIR/table.tex      booktabs table of medians +- CI (siunitx \num)
  *   DIR/normalized.tex cost ratios and geometric means (with a baseline)
