@@ -619,6 +619,14 @@ static int write_norm(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 
 /* --- pointer chase: latency against working set (log2 x) --- */
 
+/* Same chase series: names equal up to their last dotted component (the size). */
+static int same_series(const char *a, const char *b)
+{
+	const char *da = strrchr(a, '.'), *db = strrchr(b, '.');
+
+	return da && db && da - a == db - b && !strncmp(a, b, (size_t)(da - a));
+}
+
 static int write_chase(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
 		       const char *unit, unsigned idx, struct hvs_rpt_charts *out)
 {
@@ -638,7 +646,8 @@ static int write_chase(const struct hvs_rpt_model *m, const struct hvs_rpt_chart
 		fclose(f);
 		return ret;
 	}
-	fputs("# one block (gnuplot index) per result file: working_set_bytes median ci_lo ci_hi\n", d);
+	fputs("# one block (gnuplot index) per result file and chase series, in plot order:\n"
+	      "# working_set_bytes median ci_lo ci_hi\n", d);
 	gp_begin(f, name, title, o->paper);
 	fputs("set logscale x 2\nset format x '%.0b %BB'\nset xlabel 'working set (bytes, log scale)'\n", f);
 	{
@@ -667,33 +676,78 @@ static int write_chase(const struct hvs_rpt_model *m, const struct hvs_rpt_chart
 	fputc('\n', f);
 	gp_outputs_head(f, name, g, o->paper);
 	fputs("plot", f);
-	for (size_t c = 0; c < m->ncols; c++) {
-		int any = 0;
+	/*
+	 * One line per result file and chase series: a benchmark may sweep
+	 * the working set once per page size (paging.chase.4k.*, .2m.*), and
+	 * those curves must not be joined into one.
+	 */
+	{
+		size_t *ser = malloc((m->nrows ? m->nrows : 1) * sizeof(*ser)), nser = 0;
 
-		for (size_t r = 0; r < m->nrows; r++) {
-			const struct hvs_metric *mt = m->rows[r].cell[c];
-
-			if (isnan(m->rows[r].ws_bytes) || strcmp(m->rows[r].unit, unit) || !hvs_rpt_usable(mt))
-				continue;
-			if (!any && block)
-				fputs("\n\n", d);
-			fprintf(d, "%.9g", m->rows[r].ws_bytes);
-			fmt_num(d, mt->summary.median);
-			fmt_num(d, mt->summary.ci_lo);
-			fmt_num(d, mt->summary.ci_hi);
-			fputc('\n', d);
-			any = 1;
+		if (!ser) {
+			fclose(f);
+			fclose(d);
+			return -ENOMEM;
 		}
-		if (!any)
-			continue;
-		/* Title first: gnuplot 5.4 misparses "pt N ps X title T" on replot. */
-		fprintf(f, "%s '%s.dat' index %zu using 1:2:3:4 with yerrorlines title ",
-			drawn ? ", \\\n    " : " ", name, block);
-		hvs_esc_gp(f, m->cols[c].label);
-		fprintf(f, " lw 1.5 pt %zu ps 0.6", c % 13 + 1);
-		gp_series_style(f, c, 0);
-		block++;
-		drawn = 1;
+		for (size_t r = 0; r < m->nrows; r++) {
+			int seen = 0;
+
+			if (isnan(m->rows[r].ws_bytes) || strcmp(m->rows[r].unit, unit))
+				continue;
+			for (size_t k = 0; k < nser && !seen; k++)
+				seen = same_series(m->rows[ser[k]].name, m->rows[r].name);
+			if (!seen)
+				ser[nser++] = r;
+		}
+		for (size_t c = 0; c < m->ncols; c++)
+			for (size_t k = 0; k < nser; k++) {
+				const char *sn = m->rows[ser[k]].name;
+				int any = 0;
+
+				for (size_t r = 0; r < m->nrows; r++) {
+					const struct hvs_metric *mt = m->rows[r].cell[c];
+
+					if (isnan(m->rows[r].ws_bytes) || strcmp(m->rows[r].unit, unit) ||
+					    !same_series(sn, m->rows[r].name) || !hvs_rpt_usable(mt))
+						continue;
+					if (!any && block)
+						fputs("\n\n", d);
+					fprintf(d, "%.9g", m->rows[r].ws_bytes);
+					fmt_num(d, mt->summary.median);
+					fmt_num(d, mt->summary.ci_lo);
+					fmt_num(d, mt->summary.ci_hi);
+					fputc('\n', d);
+					any = 1;
+				}
+				if (!any)
+					continue;
+				/* Title first: gnuplot 5.4 misparses "pt N ps X title T" on replot. */
+				fprintf(f, "%s '%s.dat' index %zu using 1:2:3:4 with yerrorlines title ",
+					drawn ? ", \\\n    " : " ", name, block);
+				if (nser > 1) {
+					char *t = NULL;
+					const char *tail = strstr(sn, "chase.");
+					int tl = (int)(strrchr(sn, '.') - sn);
+
+					tail = tail ? tail + 6 : sn;
+					if (asprintf(&t, "%s %.*s", m->cols[c].label, tl - (int)(tail - sn), tail) < 0) {
+						free(ser);
+						fclose(f);
+						fclose(d);
+						return -ENOMEM;
+					}
+					hvs_esc_gp(f, t);
+					free(t);
+				} else {
+					hvs_esc_gp(f, m->cols[c].label);
+				}
+				/* Colour: the result file; dash and point: the series. */
+				fprintf(f, " lw 1.5 pt %zu ps 0.6 dt %zu lc rgb '%s'", (k * 2 + c) % 13 + 1, k % 5 + 1,
+					palette[c % NPAL]);
+				block++;
+				drawn = 1;
+			}
+		free(ser);
 	}
 	fputc('\n', f);
 	gp_outputs_tail(f, name, g, o->paper);

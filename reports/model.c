@@ -187,9 +187,17 @@ static int row_cmp(const void *a, const void *b)
 		return d;
 	if ((d = strcmp(x->unit, y->unit)))
 		return d;
-	/* Chase metrics by working set, the rest by name. */
-	if (!isnan(x->ws_bytes) && !isnan(y->ws_bytes) && x->ws_bytes != y->ws_bytes)
-		return x->ws_bytes < y->ws_bytes ? -1 : 1;
+	/* Chase metrics by series (the name before its size), then working set. */
+	if (!isnan(x->ws_bytes) && !isnan(y->ws_bytes)) {
+		size_t lx = (size_t)(strrchr(x->name, '.') - x->name);
+		size_t ly = (size_t)(strrchr(y->name, '.') - y->name);
+
+		d = strncmp(x->name, y->name, lx < ly ? lx : ly);
+		if (d || lx != ly)
+			return d ? d : lx < ly ? -1 : 1;
+		if (x->ws_bytes != y->ws_bytes)
+			return x->ws_bytes < y->ws_bytes ? -1 : 1;
+	}
 	return strcmp(x->name, y->name);
 }
 
@@ -367,7 +375,13 @@ double hvs_rpt_geomean(const struct hvs_rpt_model *m, size_t c, size_t *n)
 
 double hvs_rpt_chase_bytes(const struct hvs_metric *mt)
 {
-	static const char *keys[] = { "working_set_bytes", "ws_bytes", "bytes" };
+	static const struct {
+		const char *key;
+		double mul;
+	} keys[] = {
+		{ "working_set_bytes", 1 }, { "ws_bytes", 1 }, { "bytes", 1 },
+		{ "working_set_kib", 1024 }, /* microbench/paging_chase.c */
+	};
 	const char *last, *p;
 	char *end;
 	double v, mul = 1;
@@ -376,8 +390,8 @@ double hvs_rpt_chase_bytes(const struct hvs_metric *mt)
 		return NAN;
 	for (size_t k = 0; k < HVS_ARRAY_SIZE(keys); k++)
 		for (int i = 0; i < mt->nextra; i++)
-			if (!strcmp(mt->extra[i].key, keys[k]) && mt->extra[i].val > 0)
-				return mt->extra[i].val;
+			if (!strcmp(mt->extra[i].key, keys[k].key) && mt->extra[i].val > 0)
+				return mt->extra[i].val * keys[k].mul;
 	last = strrchr(mt->name, '.') + 1;
 	for (p = last; *p && (*p < '0' || *p > '9'); p++)
 		; /* skip a prefix such as "ws" */

@@ -109,7 +109,7 @@ double hvs_rpt_geomean(const struct hvs_rpt_model *m, size_t c, size_t *n);
 
 /*
  * Parse a working-set size from a pointer-chase metric: an extra value
- * "working_set_bytes" (or "ws_bytes", "bytes"), else the last dotted name
+ * "working_set_bytes" (or "ws_bytes", "bytes", "working_set_kib" x 1024), else the last dotted name
  * component, e.g. "bench.memory.chase.64KiB", "...chase.4M", "...chase.4096".
  * Returns the size in bytes, NAN when the metric is no chase metric.
  */

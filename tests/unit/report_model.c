@@ -147,6 +147,7 @@ static void test_chase_names(void)
 		{ "bench.memory.chase.4KiB", 4096 }, { "bench.memory.chase.4k", 4096 },
 		{ "bench.memory.chase.2M", 2097152 }, { "bench.memory.chase.1GiB", 1073741824 },
 		{ "bench.memory.chase.ws512", 512 },  { "chase.64MB", 67108864 },
+		{ "paging.chase.4k.16MiB", 16777216 }, /* microbench/paging_chase.c: page size, then size */
 	};
 
 	for (size_t i = 0; i < HVS_ARRAY_SIZE(cases); i++) {
@@ -160,6 +161,9 @@ static void test_chase_names(void)
 	hvs_strlcpy(m.name, "bench.memory.chase.x", sizeof(m.name));
 	hvs_metric_set_extra(&m, "working_set_bytes", 8192);
 	is_near(hvs_rpt_chase_bytes(&m), 8192, 0, "size from the extra value");
+	m.nextra = 0;
+	hvs_metric_set_extra(&m, "working_set_kib", 16);
+	is_near(hvs_rpt_chase_bytes(&m), 16384, 0, "size from working_set_kib");
 }
 
 int main(void)
