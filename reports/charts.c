@@ -224,7 +224,7 @@ static void gp_xtics(FILE *f, const struct hvs_rpt_model *m, const size_t *rows,
 		if (strlen(m->rows[rows[i]].name + p) > longest)
 			longest = strlen(m->rows[rows[i]].name + p);
 	if (longest * n > 90 || longest > 18)
-		fputs("set xtics rotate by -30 left\n", f);
+		fputs("set xtics rotate by 30 right\n", f); /* long names run left, never off the page */
 	fputs("set xtics (", f);
 	for (size_t i = 0; i < n; i++) {
 		hvs_esc_gp(f, m->rows[rows[i]].name + p);
@@ -501,6 +501,22 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 		hvs_esc_gp(f, yl);
 	}
 	fputs("\nset xlabel 'metric (box: quartiles, whiskers: 1.5 IQR)'\n", f);
+	{
+		/* Far outliers would flatten every box on a linear axis: go log. */
+		double lo = INFINITY, hi = -INFINITY;
+
+		for (size_t i = 0; i < ck->n; i++)
+			for (size_t c = 0; c < m->ncols; c++) {
+				const struct hvs_metric *mt = m->rows[ck->rows[i]].cell[c];
+
+				if (!hvs_rpt_usable(mt) || !mt->nsamples)
+					continue;
+				lo = mt->summary.min < lo ? mt->summary.min : lo;
+				hi = mt->summary.max > hi ? mt->summary.max : hi;
+			}
+		if (lo > 0 && hi > 20 * lo)
+			fputs("set logscale y 10\nset grid ytics mytics\n", f);
+	}
 	gp_xtics(f, m, ck->rows, ck->n, NULL, &prefix);
 	gp_outputs_head(f, name, g, o->paper);
 	fputs("plot", f);
@@ -593,10 +609,27 @@ static int write_norm(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 	gp_begin(f, name, title, o->paper);
 	fputs("set style data histogram\nset style histogram errorbars gap 1 lw 1\n"
 	      "set style fill solid 0.85 border rgb '#000000'\nset boxwidth 0.9\n"
-	      "set yrange [0:*]\nset offsets 0, 0, graph 0.12, 0\n"
+	      "set offsets 0, 0, graph 0.12, 0\n"
 	      "set arrow from graph 0, first 1 to graph 1, first 1 nohead lc rgb '#000000' dt 2 front\n",
 	      f);
 	fputs("set ylabel 'cost ratio to baseline (time, or 1/throughput)'\nset xlabel 'metric'\n", f);
+	{
+		/*
+		 * The axis follows the ratios, not their intervals: one noisy
+		 * metric's wide interval must not flatten every bar (its whisker
+		 * is clipped at the top instead).
+		 */
+		double top = 1;
+
+		for (size_t i = 0; i < n; i++)
+			for (size_t c = 0; c < m->ncols; c++) {
+				double v = (int)c == m->baseline ? NAN : hvs_rpt_ratio(m, rows[i], c, NULL, NULL);
+
+				if (isfinite(v) && v > top)
+					top = v;
+			}
+		fprintf(f, "set yrange [0:%.4g]\n", top * 1.3);
+	}
 	gp_xtics(f, m, rows, n, with_geomean ? "geomean" : NULL, &prefix);
 	gp_outputs_head(f, name, g, o->paper);
 	fputs("plot", f);
