@@ -142,7 +142,7 @@ grep -q '\\textbackslash{}\\textbackslash{}input\\{/etc/hostname\\}' "$T/r/table
 ok $? "LaTeX: the hostile \\input is text"
 
 # --- LaTeX compiles (when a TeX engine is here) ---
-if command -v pdflatex >/dev/null && kpsewhich booktabs.sty siunitx.sty >/dev/null 2>&1; then
+if command -v pdflatex >/dev/null && [ -n "$(kpsewhich booktabs.sty)" ] && [ -n "$(kpsewhich siunitx.sty)" ]; then
 	mkdir -p "$T/tex"
 	cat >"$T/tex/doc.tex" <<EOF
 \\documentclass{article}
