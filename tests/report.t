@@ -26,6 +26,9 @@ fi
 cd "$T" || exit 1
 make_fixtures "$T/in" || { echo "Bail out! cannot write fixtures"; exit 1; }
 FILES=("$T/in/native.json" "$T/in/kvm.json" "$T/in/hostile.json")
+python3 "$HVS_SRC/tests/lib/validate.py" "${FILES[@]}" >"$T/val" 2>&1
+ok $? "the fixtures are valid result files (results-schema, fingerprint included)"
+diag <"$T/val"
 HOSTILE_LABEL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["run"]["tags"]["label"])' "$T/in/hostile.json")
 
 # --- a normal report ---
