@@ -21,6 +21,12 @@ PKGS=(
 	grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools
 	# reports
 	gnuplot-nox sqlite3 poppler-utils
+	# report tests: the page in a headless browser (~8 s to install), the
+	# LaTeX tables compiled (booktabs: -recommended, siunitx: -science;
+	# ~200 MB, ~30 s, far less than texlive-latex-extra)
+	chromium texlive-latex-base texlive-latex-recommended texlive-science
+	# scripts/bench-report.sh
+	time bc
 )
 
 if [ "$(id -u)" -ne 0 ]; then

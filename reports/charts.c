@@ -1,0 +1,1110 @@
+/*
+ * charts.c - gnuplot scripts and data files for a report, and one gnuplot
+ * process that draws them all.
+ *
+ * Charts: grouped bars of medians with 95% CI error bars per metric class
+ * and unit ("bars"), cost ratios against the baseline with geometric means
+ * ("norm"), box plots of the raw samples ("dist"), pointer-chase latency
+ * against working set on a log2 axis ("chase") and history trends with
+ * change points ("trend").
+ *
+ * Safety: strings from result files reach gnuplot only as single-quoted
+ * strings (escape.h: no backslash, backquote or macro expansion there) on
+ * terminals set `noenhanced`; data files hold numbers only.
+ */
+#include "charts.h"
+#include "escape.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* Okabe & Ito (2008): distinguishable with every common colour-vision deficiency. */
+static const char *const palette[] = {
+	"#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000",
+};
+#define NPAL HVS_ARRAY_SIZE(palette)
+
+#define MAX_GROUP_SPREAD 50.0 /* largest/smallest median sharing one linear axis */
+#define DIST_MAX_SAMPLES 1000 /* per box: quantiles of larger sample sets */
+
+static int chart_add(struct hvs_rpt_charts *c, const char *kind, const char *name, const char *title)
+{
+	struct hvs_rpt_chart *ch;
+
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		struct hvs_rpt_chart *v = realloc(c->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		c->v = v;
+		c->cap = cap;
+	}
+	ch = &c->v[c->n];
+	memset(ch, 0, sizeof(*ch));
+	hvs_strlcpy(ch->kind, kind, sizeof(ch->kind));
+	hvs_strlcpy(ch->name, name, sizeof(ch->name));
+	if (!(ch->title = strdup(title ? title : "")))
+		return -ENOMEM;
+	c->n++;
+	return 0;
+}
+
+void hvs_rpt_charts_free(struct hvs_rpt_charts *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i].title);
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+static FILE *open_in(const char *dir, const char *name, const char *ext)
+{
+	char path[4096];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s", dir, name, ext) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	return fopen(path, "w");
+}
+
+static int close_checked(FILE *f)
+{
+	int bad = ferror(f);
+
+	if (fclose(f) || bad)
+		return -EIO;
+	return 0;
+}
+
+/* Figure geometry: screen sizes grow with the number of bars; papers are 3.3 in wide. */
+struct geom {
+	int w, h;
+};
+
+static struct geom screen_geom(size_t groups, size_t series)
+{
+	struct geom g;
+	long w = 120 + (long)(groups * (series * 16 + 24));
+
+	g.w = w < 640 ? 640 : w > 1800 ? 1800 : (int)w;
+	g.h = 420;
+	return g;
+}
+
+/* Script header: comment, reset, encoding, common style. */
+static void gp_begin(FILE *f, const char *name, const char *title, int paper)
+{
+	/*
+	 * gnuplot expands `backquotes` anywhere on a line, comments included:
+	 * no backquote and no result-file string may ever appear here.
+	 */
+	fprintf(f, "# %s.gp - written by hvscope report.\n"
+		   "# Restyle: edit this file, then run: gnuplot %s.gp (in this directory).\n"
+		   "# It reads %s.dat and writes %s.svg, %s.png%s.\n",
+		name, name, name, name, name, paper ? " and a PDF for a paper" : "");
+	fputs("reset\nset encoding utf8\n", f);
+	fputs("set border 3 lc rgb '#404040'\nset tics nomirror\nset grid ytics lc rgb '#d0d0d0' dt 3\n", f);
+	fputs("set key outside top center horizontal Left reverse noenhanced samplen 1.5 width 1\n", f);
+	fputs("set title ", f);
+	hvs_esc_gp(f, title);
+	fputs(" noenhanced\n", f);
+	if (paper)
+		fputs("# A paper captions its figures: no title (delete the next line to keep it).\n"
+		      "unset title\n",
+		      f);
+}
+
+/*
+ * Script footer: draw to every format. The plot command was written to the
+ * SVG terminal first; replot repeats it on the others.
+ */
+static void gp_outputs_head(FILE *f, const char *name, struct geom g, int paper)
+{
+	if (paper)
+		fprintf(f, "set terminal svg size 317,%d fixed noenhanced font 'Helvetica,7' background '#ffffff'\n",
+			g.h * 317 / g.w < 190 ? 190 : g.h * 317 / g.w);
+	else
+		fprintf(f, "set terminal svg size %d,%d fixed noenhanced font 'Helvetica,11' background '#ffffff'\n",
+			g.w, g.h);
+	fprintf(f, "set output '%s.svg'\n", name);
+}
+
+static void gp_outputs_tail(FILE *f, const char *name, struct geom g, int paper)
+{
+	if (paper) {
+		/* 300 dpi at 3.3 in; fonts scaled to match 7 pt. */
+		fprintf(f, "set terminal pngcairo size 990,%d noenhanced font 'Helvetica,21' background '#ffffff'\n",
+			g.h * 990 / g.w < 570 ? 570 : g.h * 990 / g.w);
+		fprintf(f, "set output '%s.png'\nreplot\n", name);
+		fprintf(f, "set terminal pdfcairo size 3.3in,%.2fin noenhanced font 'Helvetica,7'\n",
+			g.h * 3.3 / g.w < 1.9 ? 1.9 : g.h * 3.3 / g.w);
+		fprintf(f, "set output '%s.pdf'\nreplot\n", name);
+	} else {
+		fprintf(f, "set terminal pngcairo size %d,%d noenhanced font 'Helvetica,10' background '#ffffff'\n",
+			g.w, g.h);
+		fprintf(f, "set output '%s.png'\nreplot\n", name);
+	}
+	fputs("set output\n", f);
+}
+
+static void gp_series_style(FILE *f, size_t i, int bars)
+{
+	fprintf(f, " lc rgb '%s'", palette[i % NPAL]);
+	if (bars && i >= NPAL)
+		fprintf(f, " fs pattern %zu border rgb '#000000'", (i / NPAL) % 7 + 1);
+	else if (!bars && i >= NPAL)
+		fprintf(f, " dt %zu", (i / NPAL) % 5 + 1);
+}
+
+/* Reference magnitude of a row: baseline median, else the first usable one. */
+static double row_ref(const struct hvs_rpt_model *m, size_t r)
+{
+	const struct hvs_rpt_row *row = &m->rows[r];
+
+	if (m->baseline >= 0 && hvs_rpt_usable(row->cell[m->baseline]))
+		return row->cell[m->baseline]->summary.median;
+	for (size_t c = 0; c < m->ncols; c++)
+		if (hvs_rpt_usable(row->cell[c]))
+			return row->cell[c]->summary.median;
+	return NAN;
+}
+
+/* Length of the dotted prefix shared by every name (ends after a '.'). */
+static size_t common_prefix(const char *const *names, size_t n)
+{
+	size_t p = 0;
+
+	if (n < 2)
+		return 0;
+	for (;;) {
+		const char *dot = strchr(names[0] + p, '.');
+		size_t q;
+
+		if (!dot)
+			return p;
+		q = (size_t)(dot - names[0]) + 1;
+		for (size_t i = 1; i < n; i++)
+			if (strncmp(names[i], names[0], q))
+				return p;
+		/* Keep at least one component of every name. */
+		for (size_t i = 0; i < n; i++)
+			if (!names[i][q])
+				return p;
+		p = q;
+	}
+}
+
+/* set xtics ('label' 0, ...) from the row names, shared prefix moved to *prefix. */
+static void gp_xtics(FILE *f, const struct hvs_rpt_model *m, const size_t *rows, size_t n,
+		     const char *extra_last, size_t *prefix)
+{
+	const char **names = malloc((n ? n : 1) * sizeof(*names));
+	size_t p = 0, longest = 0;
+
+	if (names) {
+		for (size_t i = 0; i < n; i++)
+			names[i] = m->rows[rows[i]].name;
+		p = common_prefix(names, n);
+		free(names);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strlen(m->rows[rows[i]].name + p) > longest)
+			longest = strlen(m->rows[rows[i]].name + p);
+	if (longest * n > 90 || longest > 18)
+		fputs("set xtics rotate by 30 right\n", f); /* long names run left, never off the page */
+	fputs("set xtics (", f);
+	for (size_t i = 0; i < n; i++) {
+		hvs_esc_gp(f, m->rows[rows[i]].name + p);
+		fprintf(f, " %zu%s", i, i + 1 < n || extra_last ? ", " : "");
+	}
+	if (extra_last) {
+		hvs_esc_gp(f, extra_last);
+		fprintf(f, " %zu", n);
+	}
+	fputs(")\n", f);
+	*prefix = p;
+}
+
+static void fmt_num(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, " %.9g", v);
+	else
+		fputs(" NaN", f);
+}
+
+/* Title text "<prefix><class> (unit)" into buf. */
+static void make_title(char *buf, size_t len, const char *what, const char *prefix, size_t plen,
+		       const char *klass, const char *unit)
+{
+	snprintf(buf, len, "%s%s%.*s%s [%s]", what, *what ? ": " : "", (int)plen, prefix,
+		 plen ? "*" : klass, unit);
+}
+
+/* --- grouped bars and box plots, one chart per chunk of similar rows --- */
+
+struct chunk {
+	size_t *rows;
+	size_t n;
+};
+
+static void sort_by_ref(const struct hvs_rpt_model *m, size_t *v, size_t n)
+{
+	/* Insertion sort by reference magnitude: groups are small. */
+	for (size_t i = 1; i < n; i++) {
+		size_t x = v[i], j = i;
+		double rx = row_ref(m, x);
+
+		while (j > 0 && row_ref(m, v[j - 1]) > rx) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+}
+
+/*
+ * Split the chartable rows into chunks: same class and unit, at most `per`
+ * rows, medians within MAX_GROUP_SPREAD of each other (so one linear axis
+ * shows them all). Pointer-chase rows are left to the chase chart.
+ */
+static int make_chunks(const struct hvs_rpt_model *m, size_t per, struct chunk **out, size_t *nout)
+{
+	struct chunk *ch = NULL;
+	size_t nch = 0, r = 0;
+	size_t *grp = malloc((m->nrows ? m->nrows : 1) * sizeof(*grp));
+
+	if (!grp)
+		return -ENOMEM;
+	while (r < m->nrows) {
+		size_t g = 0, e = r;
+
+		while (e < m->nrows && !strcmp(m->rows[e].klass, m->rows[r].klass) &&
+		       !strcmp(m->rows[e].unit, m->rows[r].unit))
+			e++;
+		for (size_t i = r; i < e; i++)
+			if (isnan(m->rows[i].ws_bytes) && isfinite(row_ref(m, i)))
+				grp[g++] = i;
+		sort_by_ref(m, grp, g);
+		for (size_t i = 0; i < g;) {
+			size_t j = i + 1;
+			double lo = fabs(row_ref(m, grp[i]));
+			struct chunk *nc;
+
+			while (j < g && j - i < per &&
+			       (lo <= 0 || fabs(row_ref(m, grp[j])) <= lo * MAX_GROUP_SPREAD))
+				j++;
+			nc = realloc(ch, (nch + 1) * sizeof(*ch));
+			if (!nc)
+				goto nomem;
+			ch = nc;
+			ch[nch].n = j - i;
+			ch[nch].rows = malloc((j - i) * sizeof(size_t));
+			if (!ch[nch].rows)
+				goto nomem;
+			memcpy(ch[nch].rows, grp + i, (j - i) * sizeof(size_t));
+			nch++;
+			i = j;
+		}
+		r = e;
+	}
+	free(grp);
+	*out = ch;
+	*nout = nch;
+	return 0;
+nomem:
+	for (size_t i = 0; i < nch; i++)
+		free(ch[i].rows);
+	free(ch);
+	free(grp);
+	return -ENOMEM;
+}
+
+static void free_chunks(struct chunk *ch, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ch[i].rows);
+	free(ch);
+}
+
+static int write_bars(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
+		      const struct chunk *ck, unsigned idx, struct hvs_rpt_charts *out)
+{
+	const struct hvs_rpt_row *r0 = &m->rows[ck->rows[0]];
+	char name[80], safe[48], title[512];
+	struct geom g = screen_geom(ck->n, m->ncols);
+	size_t prefix;
+	FILE *d, *f;
+	int ret;
+
+	hvs_esc_fname(safe, sizeof(safe), r0->klass);
+	snprintf(name, sizeof(name), "bars-%02u-%s", idx, safe);
+	if (!(d = open_in(o->dir, name, "dat")))
+		return -errno;
+	fputs("# row", d);
+	for (size_t c = 0; c < m->ncols; c++)
+		fprintf(d, "  median%zu ci_lo%zu ci_hi%zu", c + 1, c + 1, c + 1);
+	fputs("\n# (column N = the N-th result file of the report, in the order of the key)\n", d);
+	for (size_t i = 0; i < ck->n; i++) {
+		const struct hvs_rpt_row *row = &m->rows[ck->rows[i]];
+
+		fprintf(d, "%zu", i);
+		for (size_t c = 0; c < m->ncols; c++) {
+			const struct hvs_metric *mt = row->cell[c];
+			int u = hvs_rpt_usable(mt);
+
+			fmt_num(d, u ? mt->summary.median : NAN);
+			fmt_num(d, u ? mt->summary.ci_lo : NAN);
+			fmt_num(d, u ? mt->summary.ci_hi : NAN);
+		}
+		fputc('\n', d);
+	}
+	if ((ret = close_checked(d)))
+		return ret;
+
+	if (!(f = open_in(o->dir, name, "gp")))
+		return -errno;
+	{
+		const char **nm = malloc(ck->n * sizeof(*nm));
+		size_t p = 0;
+
+		if (nm) {
+			for (size_t i = 0; i < ck->n; i++)
+				nm[i] = m->rows[ck->rows[i]].name;
+			p = common_prefix(nm, ck->n);
+			free(nm);
+		}
+		make_title(title, sizeof(title), "median with 95% CI", r0->name, p, r0->klass, r0->unit);
+	}
+	gp_begin(f, name, title, o->paper);
+	fputs("set style data histogram\nset style histogram errorbars gap 1 lw 1\n"
+	      "set style fill solid 0.85 border rgb '#000000'\nset boxwidth 0.9\n"
+	      "set offsets 0, 0, graph 0.12, 0\n",
+	      f);
+	{
+		/* Bars start at zero unless some median is negative. */
+		int neg = 0;
+
+		for (size_t i = 0; i < ck->n; i++)
+			for (size_t c = 0; c < m->ncols; c++) {
+				const struct hvs_metric *mt = m->rows[ck->rows[i]].cell[c];
+
+				neg |= hvs_rpt_usable(mt) && mt->summary.ci_lo < 0;
+			}
+		fputs(neg ? "set yrange [*:*]\n" : "set yrange [0:*]\n", f);
+	}
+	fputs("set ylabel ", f);
+	{
+		char yl[160];
+
+		snprintf(yl, sizeof(yl), "%s (%s)", r0->direction == HVS_HIGHER_IS_BETTER ?
+			 "median, higher is better" : "median, lower is better", r0->unit);
+		hvs_esc_gp(f, yl);
+	}
+	fputs("\nset xlabel 'metric'\n", f);
+	gp_xtics(f, m, ck->rows, ck->n, NULL, &prefix);
+	gp_outputs_head(f, name, g, o->paper);
+	fputs("plot", f);
+	for (size_t c = 0; c < m->ncols; c++) {
+		fprintf(f, "%s '%s.dat' using %zu:%zu:%zu title ", c ? ", \\\n    " : "", name,
+			2 + 3 * c, 3 + 3 * c, 4 + 3 * c);
+		hvs_esc_gp(f, m->cols[c].label);
+		gp_series_style(f, c, 1);
+	}
+	fputc('\n', f);
+	gp_outputs_tail(f, name, g, o->paper);
+	if ((ret = close_checked(f)))
+		return ret;
+	return chart_add(out, "bars", name, title);
+}
+
+/* Up to max evenly spaced order statistics of a sorted copy of x. */
+static void write_quantiles(FILE *d, size_t pos, const double *x, size_t n)
+{
+	double *s = malloc(n * sizeof(*s));
+
+	if (!s)
+		return;
+	memcpy(s, x, n * sizeof(*s));
+	hvs_sort(s, n);
+	if (n <= DIST_MAX_SAMPLES) {
+		for (size_t i = 0; i < n; i++)
+			if (isfinite(s[i]))
+				fprintf(d, "%zu %.9g\n", pos, s[i]);
+	} else {
+		for (size_t k = 0; k < DIST_MAX_SAMPLES; k++) {
+			size_t i = (size_t)((double)k * (double)(n - 1) / (DIST_MAX_SAMPLES - 1));
+
+			if (isfinite(s[i]))
+				fprintf(d, "%zu %.9g\n", pos, s[i]);
+		}
+	}
+	free(s);
+}
+
+static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
+		      const struct chunk *ck, unsigned idx, struct hvs_rpt_charts *out)
+{
+	const struct hvs_rpt_row *r0 = &m->rows[ck->rows[0]];
+	char name[80], safe[48], title[512];
+	struct geom g = screen_geom(ck->n, m->ncols);
+	double w = 0.8 / (double)m->ncols;
+	size_t prefix, block = 0, drawn = 0;
+	FILE *d, *f;
+	int ret;
+
+	hvs_esc_fname(safe, sizeof(safe), r0->klass);
+	snprintf(name, sizeof(name), "dist-%02u-%s", idx, safe);
+	if (!(f = open_in(o->dir, name, "gp")))
+		return -errno;
+	if (!(d = open_in(o->dir, name, "dat"))) {
+		ret = -errno;
+		fclose(f);
+		return ret;
+	}
+	fputs("# raw samples: blocks (gnuplot index) of \"row sample\" lines, one block per\n"
+	      "# result file and metric; larger sample sets as 1000 evenly spaced quantiles\n", d);
+	{
+		const char **nm = malloc(ck->n * sizeof(*nm));
+		size_t p = 0;
+
+		if (nm) {
+			for (size_t i = 0; i < ck->n; i++)
+				nm[i] = m->rows[ck->rows[i]].name;
+			p = common_prefix(nm, ck->n);
+			free(nm);
+		}
+		make_title(title, sizeof(title), "distribution of samples", r0->name, p, r0->klass, r0->unit);
+	}
+	gp_begin(f, name, title, o->paper);
+	fprintf(f, "set style data boxplot\nset style boxplot outliers pointtype 7\nset pointsize 0.25\n"
+		   "set style fill solid 0.5 border rgb '#000000'\nset xrange [-0.6:%zu.6]\n"
+		   "set offsets 0, 0, graph 0.12, 0\n", ck->n - 1);
+	fputs("set ylabel ", f);
+	{
+		char yl[160];
+
+		snprintf(yl, sizeof(yl), "per-sample value (%s)", r0->unit);
+		hvs_esc_gp(f, yl);
+	}
+	fputs("\nset xlabel 'metric (box: quartiles, whiskers: 1.5 IQR)'\n", f);
+	{
+		/* Far outliers would flatten every box on a linear axis: go log. */
+		double lo = INFINITY, hi = -INFINITY;
+
+		for (size_t i = 0; i < ck->n; i++)
+			for (size_t c = 0; c < m->ncols; c++) {
+				const struct hvs_metric *mt = m->rows[ck->rows[i]].cell[c];
+
+				if (!hvs_rpt_usable(mt) || !mt->nsamples)
+					continue;
+				lo = mt->summary.min < lo ? mt->summary.min : lo;
+				hi = mt->summary.max > hi ? mt->summary.max : hi;
+			}
+		if (lo > 0 && hi > 20 * lo)
+			fputs("set logscale y 10\nset grid ytics mytics\n", f);
+	}
+	gp_xtics(f, m, ck->rows, ck->n, NULL, &prefix);
+	gp_outputs_head(f, name, g, o->paper);
+	fputs("plot", f);
+	for (size_t c = 0; c < m->ncols; c++) {
+		int titled = 0;
+
+		for (size_t i = 0; i < ck->n; i++) {
+			const struct hvs_metric *mt = m->rows[ck->rows[i]].cell[c];
+			double x;
+
+			if (!hvs_rpt_usable(mt) || !mt->samples || !mt->nsamples)
+				continue;
+			if (block)
+				fputs("\n\n", d);
+			write_quantiles(d, i, mt->samples, mt->nsamples);
+			x = (double)i - 0.4 + w * ((double)c + 0.5);
+			fprintf(f, "%s '%s.dat' index %zu using (%.4f):2:(%.4f)", drawn ? ", \\\n    " : " ",
+				name, block, x, w * 0.9);
+			if (!titled) {
+				fputs(" title ", f);
+				hvs_esc_gp(f, m->cols[c].label);
+				titled = 1;
+			} else {
+				fputs(" notitle", f);
+			}
+			gp_series_style(f, c, 1);
+			block++;
+			drawn++;
+		}
+	}
+	if (!drawn) {
+		/* No raw samples anywhere (histograms only): no chart. */
+		fclose(f);
+		fclose(d);
+		return 1;
+	}
+	fputc('\n', f);
+	gp_outputs_tail(f, name, g, o->paper);
+	ret = close_checked(d);
+	if (close_checked(f) && !ret)
+		ret = -EIO;
+	if (ret)
+		return ret;
+	return chart_add(out, "dist", name, title);
+}
+
+/* --- cost ratios against the baseline --- */
+
+static int write_norm(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
+		      const size_t *rows, size_t n, int with_geomean, unsigned idx,
+		      struct hvs_rpt_charts *out)
+{
+	char name[80], title[512];
+	size_t nser = m->ncols - 1, prefix;
+	struct geom g = screen_geom(n + !!with_geomean, nser);
+	FILE *d, *f;
+	int ret, s;
+
+	snprintf(name, sizeof(name), "norm-%02u", idx);
+	if (!(d = open_in(o->dir, name, "dat")))
+		return -errno;
+	fputs("# row, then per result file except the baseline: cost ratio, interval low, high\n"
+	      "# (ratio > 1: worse than the baseline; last row: geometric mean when present)\n", d);
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n && !with_geomean)
+			break;
+		fprintf(d, "%zu", i);
+		for (size_t c = 0; c < m->ncols; c++) {
+			double lo, hi, v;
+
+			if ((int)c == m->baseline)
+				continue;
+			if (i < n) {
+				v = hvs_rpt_ratio(m, rows[i], c, &lo, &hi);
+			} else {
+				v = hvs_rpt_geomean(m, c, NULL);
+				lo = hi = v;
+			}
+			fmt_num(d, v);
+			fmt_num(d, lo);
+			fmt_num(d, hi);
+		}
+		fputc('\n', d);
+	}
+	if ((ret = close_checked(d)))
+		return ret;
+	if (!(f = open_in(o->dir, name, "gp")))
+		return -errno;
+	snprintf(title, sizeof(title), "relative to %s (>1 = worse)", m->cols[m->baseline].label);
+	gp_begin(f, name, title, o->paper);
+	fputs("set style data histogram\nset style histogram errorbars gap 1 lw 1\n"
+	      "set style fill solid 0.85 border rgb '#000000'\nset boxwidth 0.9\n"
+	      "set offsets 0, 0, graph 0.12, 0\n"
+	      "set arrow from graph 0, first 1 to graph 1, first 1 nohead lc rgb '#000000' dt 2 front\n",
+	      f);
+	fputs("set ylabel 'cost ratio to baseline (time, or 1/throughput)'\nset xlabel 'metric'\n", f);
+	{
+		/*
+		 * The axis follows the ratios, not their intervals: one noisy
+		 * metric's wide interval must not flatten every bar (its whisker
+		 * is clipped at the top instead).
+		 */
+		double top = 1;
+
+		for (size_t i = 0; i < n; i++)
+			for (size_t c = 0; c < m->ncols; c++) {
+				double v = (int)c == m->baseline ? NAN : hvs_rpt_ratio(m, rows[i], c, NULL, NULL);
+
+				if (isfinite(v) && v > top)
+					top = v;
+			}
+		fprintf(f, "set yrange [0:%.4g]\n", top * 1.3);
+	}
+	gp_xtics(f, m, rows, n, with_geomean ? "geomean" : NULL, &prefix);
+	gp_outputs_head(f, name, g, o->paper);
+	fputs("plot", f);
+	s = 0;
+	for (size_t c = 0; c < m->ncols; c++) {
+		if ((int)c == m->baseline)
+			continue;
+		fprintf(f, "%s '%s.dat' using %d:%d:%d title ", s ? ", \\\n    " : "", name, 2 + 3 * s,
+			3 + 3 * s, 4 + 3 * s);
+		hvs_esc_gp(f, m->cols[c].label);
+		gp_series_style(f, c, 1);
+		s++;
+	}
+	fputc('\n', f);
+	gp_outputs_tail(f, name, g, o->paper);
+	if ((ret = close_checked(f)))
+		return ret;
+	return chart_add(out, "norm", name, title);
+}
+
+/* --- pointer chase: latency against working set (log2 x) --- */
+
+/* Same chase series: names equal up to their last dotted component (the size). */
+static int same_series(const char *a, const char *b)
+{
+	const char *da = strrchr(a, '.'), *db = strrchr(b, '.');
+
+	return da && db && da - a == db - b && !strncmp(a, b, (size_t)(da - a));
+}
+
+static int write_chase(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
+		       const char *unit, unsigned idx, struct hvs_rpt_charts *out)
+{
+	char name[80], safe[32], title[256];
+	struct geom g = { 720, 420 };
+	size_t block = 0;
+	FILE *d, *f;
+	int ret, drawn = 0;
+
+	hvs_esc_fname(safe, sizeof(safe), unit);
+	snprintf(name, sizeof(name), "chase-%02u-%s", idx, safe);
+	snprintf(title, sizeof(title), "pointer-chase latency against working set [%s]", unit);
+	if (!(f = open_in(o->dir, name, "gp")))
+		return -errno;
+	if (!(d = open_in(o->dir, name, "dat"))) {
+		ret = -errno;
+		fclose(f);
+		return ret;
+	}
+	fputs("# one block (gnuplot index) per result file and chase series, in plot order:\n"
+	      "# working_set_bytes median ci_lo ci_hi\n", d);
+	gp_begin(f, name, title, o->paper);
+	fputs("set logscale x 2\nset format x '%.0b %BB'\nset xlabel 'working set (bytes, log scale)'\n", f);
+	{
+		double lo = INFINITY, hi = 0;
+
+		for (size_t r = 0; r < m->nrows; r++)
+			for (size_t c = 0; c < m->ncols; c++)
+				if (!isnan(m->rows[r].ws_bytes) && !strcmp(m->rows[r].unit, unit) &&
+				    hvs_rpt_usable(m->rows[r].cell[c]) && m->rows[r].cell[c]->summary.median > 0) {
+					double v = m->rows[r].cell[c]->summary.median;
+
+					lo = v < lo ? v : lo;
+					hi = v > hi ? v : hi;
+				}
+		/* Cache levels span decades: a log axis keeps L1 visible beside DRAM. */
+		if (hi > 20 * lo)
+			fputs("set logscale y 10\nset grid xtics ytics mytics\n", f);
+	}
+	fputs("set ylabel ", f);
+	{
+		char yl[96];
+
+		snprintf(yl, sizeof(yl), "latency per load (%s)", unit);
+		hvs_esc_gp(f, yl);
+	}
+	fputc('\n', f);
+	gp_outputs_head(f, name, g, o->paper);
+	fputs("plot", f);
+	/*
+	 * One line per result file and chase series: a benchmark may sweep
+	 * the working set once per page size (paging.chase.4k.*, .2m.*), and
+	 * those curves must not be joined into one.
+	 */
+	{
+		size_t *ser = malloc((m->nrows ? m->nrows : 1) * sizeof(*ser)), nser = 0;
+
+		if (!ser) {
+			fclose(f);
+			fclose(d);
+			return -ENOMEM;
+		}
+		for (size_t r = 0; r < m->nrows; r++) {
+			int seen = 0;
+
+			if (isnan(m->rows[r].ws_bytes) || strcmp(m->rows[r].unit, unit))
+				continue;
+			for (size_t k = 0; k < nser && !seen; k++)
+				seen = same_series(m->rows[ser[k]].name, m->rows[r].name);
+			if (!seen)
+				ser[nser++] = r;
+		}
+		for (size_t c = 0; c < m->ncols; c++)
+			for (size_t k = 0; k < nser; k++) {
+				const char *sn = m->rows[ser[k]].name;
+				int any = 0;
+
+				for (size_t r = 0; r < m->nrows; r++) {
+					const struct hvs_metric *mt = m->rows[r].cell[c];
+
+					if (isnan(m->rows[r].ws_bytes) || strcmp(m->rows[r].unit, unit) ||
+					    !same_series(sn, m->rows[r].name) || !hvs_rpt_usable(mt))
+						continue;
+					if (!any && block)
+						fputs("\n\n", d);
+					fprintf(d, "%.9g", m->rows[r].ws_bytes);
+					fmt_num(d, mt->summary.median);
+					fmt_num(d, mt->summary.ci_lo);
+					fmt_num(d, mt->summary.ci_hi);
+					fputc('\n', d);
+					any = 1;
+				}
+				if (!any)
+					continue;
+				/* Title first: gnuplot 5.4 misparses "pt N ps X title T" on replot. */
+				fprintf(f, "%s '%s.dat' index %zu using 1:2:3:4 with yerrorlines title ",
+					drawn ? ", \\\n    " : " ", name, block);
+				if (nser > 1) {
+					char *t = NULL;
+					const char *tail = strstr(sn, "chase.");
+					int tl = (int)(strrchr(sn, '.') - sn);
+
+					tail = tail ? tail + 6 : sn;
+					if (asprintf(&t, "%s %.*s", m->cols[c].label, tl - (int)(tail - sn), tail) < 0) {
+						free(ser);
+						fclose(f);
+						fclose(d);
+						return -ENOMEM;
+					}
+					hvs_esc_gp(f, t);
+					free(t);
+				} else {
+					hvs_esc_gp(f, m->cols[c].label);
+				}
+				/* Colour: the result file; dash and point: the series. */
+				fprintf(f, " lw 1.5 pt %zu ps 0.6 dt %zu lc rgb '%s'", (k * 2 + c) % 13 + 1, k % 5 + 1,
+					palette[c % NPAL]);
+				block++;
+				drawn = 1;
+			}
+		free(ser);
+	}
+	fputc('\n', f);
+	gp_outputs_tail(f, name, g, o->paper);
+	ret = close_checked(d);
+	if (close_checked(f) && !ret)
+		ret = -EIO;
+	if (ret)
+		return ret;
+	return drawn ? chart_add(out, "chase", name, title) : 1;
+}
+
+/* --- history trends with change points --- */
+
+static int write_trend(const struct hvs_rpt_chart_opts *o, const struct hvs_rpt_series *s,
+		       unsigned idx, struct hvs_rpt_charts *out)
+{
+	char name[80], safe[48], title[512];
+	struct geom g = { 800, 400 };
+	FILE *d, *f;
+	int ret, nchange = 0;
+
+	hvs_esc_fname(safe, sizeof(safe), s->metric);
+	snprintf(name, sizeof(name), "trend-%02u-%.40s", idx, safe);
+	if (s->changes)
+		snprintf(title, sizeof(title), "%s: %s", s->metric, s->changes);
+	else
+		snprintf(title, sizeof(title), "%s (history up to run %s)", s->metric, s->context);
+	if (!(d = open_in(o->dir, name, "dat")))
+		return -errno;
+	fputs("# unix_time median ci_lo ci_hi change(1 = a change begins here)\n", d);
+	for (size_t i = 0; i < s->n; i++) {
+		fprintf(d, "%.0f", s->pt[i].t);
+		fmt_num(d, s->pt[i].median);
+		fmt_num(d, s->pt[i].ci_lo);
+		fmt_num(d, s->pt[i].ci_hi);
+		fprintf(d, " %d\n", s->pt[i].change);
+		nchange += s->pt[i].change;
+	}
+	if ((ret = close_checked(d)))
+		return ret;
+	if (!(f = open_in(o->dir, name, "gp")))
+		return -errno;
+	gp_begin(f, name, title, o->paper);
+	fputs("set rmargin 8\nset xdata time\nset timefmt '%s'\nset format x '%Y-%m-%d'\nset xtics rotate by -30 left\n"
+	      "set xlabel 'run start (UTC)'\n",
+	      f);
+	fputs("set ylabel ", f);
+	{
+		char yl[96];
+
+		snprintf(yl, sizeof(yl), "median (%s)", s->unit);
+		hvs_esc_gp(f, yl);
+	}
+	fputc('\n', f);
+	for (size_t i = 0; i < s->n; i++)
+		if (s->pt[i].change && isfinite(s->pt[i].median)) {
+			fputs("set label ", f);
+			hvs_esc_gp(f, s->pt[i].commit);
+			fprintf(f, " at %.0f, %.9g offset 1, 1 tc rgb '#D55E00' noenhanced front\n", s->pt[i].t,
+				s->pt[i].median);
+		}
+	gp_outputs_head(f, name, g, o->paper);
+	{
+		int ci = 0;
+
+		for (size_t i = 0; i < s->n && !ci; i++)
+			ci = isfinite(s->pt[i].ci_lo) && isfinite(s->pt[i].ci_hi);
+		if (ci)
+			fprintf(f, "plot '%s.dat' using 1:3:4 with filledcurves title '95%% CI' lc rgb '#56B4E9' "
+				   "fs transparent solid 0.3, \\\n    '' using 1:2 with linespoints title 'median' "
+				   "lc rgb '#0072B2' pt 7 ps 0.5",
+				name);
+		else
+			fprintf(f, "plot '%s.dat' using 1:2 with linespoints title 'median of each run' "
+				   "lc rgb '#0072B2' pt 7 ps 0.5",
+				name);
+	}
+	if (nchange)
+		fputs(", \\\n    '' using 1:($5 > 0 ? $2 : NaN) with points title 'change begins' "
+		      "lc rgb '#D55E00' pt 9 ps 1.6",
+		      f);
+	fputc('\n', f);
+	gp_outputs_tail(f, name, g, o->paper);
+	if ((ret = close_checked(f)))
+		return ret;
+	return chart_add(out, "trend", name, title);
+}
+
+/* Remove charts an earlier report left in the directory (our names only). */
+static void clean_dir(const char *dir)
+{
+	static const char *const pre[] = { "bars-", "norm-", "dist-", "chase-", "trend-" };
+	static const char *const ext[] = { ".gp", ".dat", ".svg", ".png", ".pdf" };
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		int p = 0, x = 0;
+
+		for (size_t i = 0; i < HVS_ARRAY_SIZE(pre); i++)
+			p |= !strncmp(e->d_name, pre[i], strlen(pre[i]));
+		for (size_t i = 0; i < HVS_ARRAY_SIZE(ext); i++)
+			x |= l > strlen(ext[i]) && !strcmp(e->d_name + l - strlen(ext[i]), ext[i]);
+		if (p && x)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+}
+
+int hvs_rpt_charts_prepare(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
+			   struct hvs_rpt_charts *out)
+{
+	struct chunk *ck = NULL;
+	size_t nck = 0, per;
+	int ret;
+	unsigned idx = 1;
+
+	memset(out, 0, sizeof(*out));
+	clean_dir(o->dir);
+	per = 120 / (m->ncols ? m->ncols : 1);
+	per = per < 2 ? 2 : per > 10 ? 10 : per;
+	if (o->paper && per > 6)
+		per = 6;
+	if ((ret = make_chunks(m, per, &ck, &nck)))
+		return ret;
+	for (size_t i = 0; i < nck; i++)
+		if ((ret = write_bars(m, o, &ck[i], idx++, out)) < 0)
+			goto out;
+	if (m->baseline >= 0 && m->ncols > 1) {
+		/*
+		 * Cost ratios share one scale: every row in table order, as many
+		 * per chart as fit; the geometric mean closes the last chart.
+		 */
+		size_t nper = 240 / (m->ncols - 1), k = 0, *rows;
+
+		nper = nper < 4 ? 4 : nper > (o->paper ? 12u : 24u) ? (o->paper ? 12u : 24u) : nper;
+		rows = malloc((m->nrows ? m->nrows : 1) * sizeof(*rows));
+		if (!rows) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		for (size_t r = 0; r < m->nrows; r++)
+			for (size_t c = 0; c < m->ncols; c++)
+				if ((int)c != m->baseline && isfinite(hvs_rpt_ratio(m, r, c, NULL, NULL))) {
+					rows[k++] = r;
+					break;
+				}
+		for (size_t i = 0; i < k; i += nper) {
+			size_t n = k - i < nper ? k - i : nper;
+
+			if ((ret = write_norm(m, o, rows + i, n, i + n == k, idx++, out)) < 0)
+				break;
+		}
+		free(rows);
+		if (ret < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < nck; i++)
+		if ((ret = write_dist(m, o, &ck[i], idx++, out)) < 0)
+			goto out;
+	/* One chase chart per unit that chase metrics use. */
+	for (size_t r = 0; r < m->nrows; r++) {
+		int seen = 0;
+
+		if (isnan(m->rows[r].ws_bytes))
+			continue;
+		for (size_t q = 0; q < r && !seen; q++)
+			seen = !isnan(m->rows[q].ws_bytes) && !strcmp(m->rows[q].unit, m->rows[r].unit);
+		if (!seen && (ret = write_chase(m, o, m->rows[r].unit, idx++, out)) < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < o->nseries; i++)
+		if (o->series[i].n && (ret = write_trend(o, &o->series[i], idx++, out)) < 0)
+			goto out;
+	ret = 0;
+out:
+	free_chunks(ck, nck);
+	return ret;
+}
+
+static int spawn_gnuplot(const struct hvs_rpt_chart_opts *o, int *in_fd, pid_t *pid)
+{
+	const char *prog = o->gnuplot ? o->gnuplot : getenv("HVS_GNUPLOT");
+	char log[4096];
+	char *argv[3];
+	posix_spawn_file_actions_t fa;
+	int p[2], ret;
+
+	if (!prog || !*prog)
+		prog = "gnuplot";
+	snprintf(log, sizeof(log), "%s/../gnuplot.log", o->dir);
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[0], 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	/* Several gnuplots share the log: append (the caller truncated it). */
+	posix_spawn_file_actions_addopen(&fa, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	argv[0] = (char *)prog;
+	argv[1] = NULL;
+	ret = posix_spawnp(pid, prog, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[0]);
+	if (ret) {
+		close(p[1]);
+		return -ret;
+	}
+	*in_fd = p[1];
+	return 0;
+}
+
+#define MAX_JOBS 4
+
+/* $HVS_GNUPLOT_JOBS, else the CPUs online, within 1..MAX_JOBS. */
+static size_t jobs_wanted(void)
+{
+	const char *e = getenv("HVS_GNUPLOT_JOBS");
+	long n = e && *e ? strtol(e, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (size_t)n;
+}
+
+static int image_ok(const char *dir, const char *name, const char *ext)
+{
+	char path[4096];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s.%s", dir, name, ext);
+	return !stat(path, &st) && st.st_size > 0;
+}
+
+int hvs_rpt_charts_draw(const struct hvs_rpt_chart_opts *o, const struct hvs_rpt_charts *c,
+			char *err, size_t errlen)
+{
+	int fd = -1, status, ret = 0;
+	pid_t pid[MAX_JOBS];
+	size_t njobs, j;
+	FILE *f;
+
+	if (!c->n)
+		return 0;
+	/* Images left by an earlier report in the same DIR must not pass the check below. */
+	for (size_t i = 0; i < c->n; i++) {
+		const char *exts[] = { "svg", "png", "pdf" };
+		char path[4096];
+
+		for (size_t e = 0; e < 3; e++) {
+			snprintf(path, sizeof(path), "%s/%s.%s", o->dir, c->v[i].name, exts[e]);
+			unlink(path);
+		}
+	}
+	{
+		char log[4096];
+		int lfd;
+
+		snprintf(log, sizeof(log), "%s/../gnuplot.log", o->dir);
+		lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (lfd >= 0)
+			close(lfd);
+	}
+	/*
+	 * One gnuplot per CPU (at most MAX_JOBS), charts dealt round-robin:
+	 * drawing is CPU-bound and the charts are independent.
+	 */
+	njobs = jobs_wanted();
+	if (njobs > c->n)
+		njobs = c->n;
+	for (j = 0; j < njobs; j++) {
+		ret = spawn_gnuplot(o, &fd, &pid[j]);
+		if (ret) {
+			snprintf(err, errlen, "cannot run gnuplot: %s (install gnuplot-nox or set HVS_GNUPLOT)",
+				 strerror(-ret));
+			break;
+		}
+		f = fdopen(fd, "w");
+		if (!f) {
+			close(fd);
+			snprintf(err, errlen, "fdopen: %s", strerror(errno));
+			ret = -EIO;
+			j++;
+			break;
+		}
+		fputs("cd ", f);
+		hvs_esc_gp(f, o->dir);
+		fputc('\n', f);
+		for (size_t i = j; i < c->n; i += njobs)
+			fprintf(f, "load '%s.gp'\n", c->v[i].name);
+		fputs("quit\n", f);
+		fclose(f);
+	}
+	status = 0;
+	for (size_t k = 0; k < j; k++) {
+		int st;
+
+		while (waitpid(pid[k], &st, 0) < 0)
+			if (errno != EINTR) {
+				st = 0x7f00; /* treat as failed */
+				break;
+			}
+		if (!status && (!WIFEXITED(st) || WEXITSTATUS(st)))
+			status = st;
+	}
+	if (ret)
+		return ret == -EIO ? -EIO : -ENOENT;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		snprintf(err, errlen, "cannot run gnuplot (install gnuplot-nox or set HVS_GNUPLOT)");
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		const char *exts[] = { "svg", "png", "pdf" };
+
+		for (size_t e = 0; e < (o->paper ? 3u : 2u); e++)
+			if (!image_ok(o->dir, c->v[i].name, exts[e])) {
+				snprintf(err, errlen, "gnuplot did not draw %s.%s (see gnuplot.log)",
+					 c->v[i].name, exts[e]);
+				return -EIO;
+			}
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		snprintf(err, errlen, "gnuplot failed (see gnuplot.log)");
+		return -EIO;
+	}
+	return 0;
+}

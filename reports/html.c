@@ -1,0 +1,342 @@
+/*
+ * html.c - the report as one self-contained HTML page: tables, the charts'
+ * SVGs inline, each column's fingerprint with its evidence, links to the
+ * copied result files.
+ *
+ * Safety: every string from a result file goes through hvs_esc_html(); the
+ * SVGs come from gnuplot, which writes text with < and & escaped (and gets
+ * result-file strings only through escape.h). As a second fence the page
+ * carries a Content-Security-Policy that allows no script at all.
+ */
+#include "escape.h"
+#include "report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SVG_MAX_BYTES (64u << 20)
+
+static const char css[] =
+	"body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;"
+	"margin:2em auto;max-width:1400px;padding:0 1em;color:#1a1a1a;background:#fff}"
+	"h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}"
+	"table{border-collapse:collapse;margin:.5em 0;font-variant-numeric:tabular-nums}"
+	"th,td{padding:.2em .6em;border-bottom:1px solid #e4e4e4;text-align:right;vertical-align:top}"
+	"td{white-space:nowrap}th{max-width:18em;overflow-wrap:anywhere}.ctx td{white-space:normal;"
+	"overflow-wrap:anywhere}"
+	"th:first-child,td:first-child,td.l,th.l{text-align:left}"
+	"thead th{border-bottom:2px solid #888}tr.cls td{font-style:italic;text-align:left;"
+	"background:#f4f4f4}td.na{color:#999}td.bad{color:#a33}"
+	".cols{display:flex;flex-wrap:wrap;gap:1em}.col{border:1px solid #ddd;border-radius:6px;"
+	"padding:.6em 1em;flex:1 1 320px}.col h3{margin:.2em 0}.base{background:#f6faff}"
+	".ctx td{text-align:left;font-size:.9em}code{font-size:.9em}"
+	"figure{margin:1.5em 0}figcaption{font-weight:600;margin-bottom:.3em}"
+	"figure svg{max-width:100%;height:auto}.links{font-size:.85em}"
+	".sw{display:inline-block;width:.9em;height:.9em;border:1px solid #000;margin-right:.3em;"
+	"vertical-align:-.1em}.note{color:#555;font-size:.9em}";
+
+static const char *const swatch[] = { "#0072B2", "#E69F00", "#009E73", "#D55E00",
+				      "#56B4E9", "#CC79A7", "#F0E442", "#000000" };
+
+static void cell(FILE *f, const struct hvs_metric *mt)
+{
+	char v[64], u[64];
+	double h;
+
+	if (!mt) {
+		fputs("<td class=na>–</td>", f);
+		return;
+	}
+	if (!hvs_rpt_usable(mt)) {
+		fputs("<td class=bad title=\"", f);
+		hvs_esc_html(f, mt->reason);
+		fprintf(f, "\">%s</td>", mt->outcome == HVS_PASS ? "no data" : hvs_outcome_name(mt->outcome));
+		return;
+	}
+	h = (mt->summary.ci_hi - mt->summary.ci_lo) / 2;
+	hvs_rpt_fmt(mt->summary.median, isfinite(h) && h > 0 ? h : NAN, v, sizeof(v), u, sizeof(u));
+	fprintf(f, "<td title=\"95%% CI [%.6g, %.6g], n = %zu, MAD %.4g, outliers %zu\">%s", mt->summary.ci_lo,
+		mt->summary.ci_hi, mt->summary.n, mt->summary.mad, mt->summary.outliers, v);
+	if (*u)
+		fprintf(f, " ± %s", u);
+	if (mt->flags & HVS_MF_STEAL)
+		fputs(" †", f);
+	fputs("</td>", f);
+}
+
+static void col_head(FILE *f, const struct hvs_rpt_model *m, size_t c)
+{
+	fprintf(f, "<th><span class=sw style=\"background:%s\"></span>", swatch[c % HVS_ARRAY_SIZE(swatch)]);
+	hvs_esc_html(f, m->cols[c].label);
+	fputs("</th>", f);
+}
+
+static void class_row(FILE *f, const struct hvs_rpt_model *m, size_t r, size_t span)
+{
+	if (r && !strcmp(m->rows[r - 1].klass, m->rows[r].klass))
+		return;
+	fprintf(f, "<tr class=cls><td colspan=%zu>", span);
+	hvs_esc_html(f, m->rows[r].klass);
+	fputs("</td></tr>\n", f);
+}
+
+static void platforms(FILE *f, const struct hvs_rpt_model *m)
+{
+	fputs("<h2 id=platforms>Platforms</h2>\n<div class=cols>\n", f);
+	for (size_t c = 0; c < m->ncols; c++) {
+		const struct hvs_rpt_column *col = &m->cols[c];
+
+		fprintf(f, "<section class=\"col%s\"><h3><span class=sw style=\"background:%s\"></span>",
+			(int)c == m->baseline ? " base" : "", swatch[c % HVS_ARRAY_SIZE(swatch)]);
+		hvs_esc_html(f, col->label);
+		fputs((int)c == m->baseline ? " <small>(baseline)</small>" : "", f);
+		fputs("</h3>\n<p><b>", f);
+		hvs_esc_html(f, col->summary && *col->summary ? col->summary : "no fingerprint");
+		fputs("</b></p>\n<table class=ctx>", f);
+		if (col->hostname) {
+			fputs("<tr><td>host</td><td>", f);
+			hvs_esc_html(f, col->hostname);
+			fputs("</td></tr>", f);
+		}
+		for (size_t i = 0; i < col->nctx; i++) {
+			fputs("<tr><td>", f);
+			hvs_esc_html(f, col->ctx[i].key);
+			fputs("</td><td>", f);
+			hvs_esc_html(f, col->ctx[i].val);
+			fputs("</td></tr>", f);
+		}
+		for (size_t i = 0; i < col->ntags; i++) {
+			fputs("<tr><td>tag <code>", f);
+			hvs_esc_html(f, col->tags[i].key);
+			fputs("</code></td><td>", f);
+			hvs_esc_html(f, col->tags[i].val);
+			fputs("</td></tr>", f);
+		}
+		fputs("</table>\n", f);
+		fprintf(f, "<details><summary>Evidence (%zu)</summary><ul>", col->nevidence);
+		for (size_t i = 0; i < col->nevidence; i++) {
+			fputs("<li>", f);
+			hvs_esc_html(f, col->evidence[i]);
+			fputs("</li>", f);
+		}
+		fputs("</ul></details>\n<p class=links>", f);
+		if (col->raw_name) {
+			fputs("<a href=\"raw/", f);
+			/* raw_name is [A-Za-z0-9._-] only (hvs_esc_fname): a safe relative URL. */
+			hvs_esc_html(f, col->raw_name);
+			fputs("\">raw result file</a> · ", f);
+		}
+		fputs("<code>", f);
+		hvs_esc_html(f, col->file);
+		fprintf(f, "</code> · %zu metrics</p></section>\n", col->metrics.n);
+	}
+	fputs("</div>\n", f);
+}
+
+static void medians(FILE *f, const struct hvs_rpt_model *m)
+{
+	fputs("<h2 id=medians>Medians</h2>\n<p class=note>Each cell: median ± half-width of the "
+	      "95% confidence interval of the median (hover for the interval, n, MAD); "
+	      "† = steal time above threshold while measuring.</p>\n"
+	      "<table><thead><tr><th>metric</th><th class=l>unit</th>",
+	      f);
+	for (size_t c = 0; c < m->ncols; c++)
+		col_head(f, m, c);
+	fputs("</tr></thead><tbody>\n", f);
+	for (size_t r = 0; r < m->nrows; r++) {
+		const struct hvs_rpt_row *row = &m->rows[r];
+
+		class_row(f, m, r, m->ncols + 2);
+		fputs("<tr><td title=\"", f);
+		hvs_esc_html(f, row->what);
+		fputs("\"><code>", f);
+		hvs_esc_html(f, row->name);
+		fputs("</code></td><td class=l>", f);
+		hvs_esc_html(f, row->unit);
+		fputs("</td>", f);
+		for (size_t c = 0; c < m->ncols; c++)
+			cell(f, row->cell[c]);
+		fputs("</tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
+static void normalized(FILE *f, const struct hvs_rpt_model *m)
+{
+	if (m->baseline < 0 || m->ncols < 2)
+		return;
+	fputs("<h2 id=relative>Relative to ", f);
+	hvs_esc_html(f, m->cols[m->baseline].label);
+	fputs("</h2>\n<p class=note>Cost ratio: time (or 1/throughput) relative to the baseline, so "
+	      "&gt; 1 is worse. Brackets: a conservative interval from both medians' 95% CIs.</p>\n"
+	      "<table><thead><tr><th>metric</th>",
+	      f);
+	for (size_t c = 0; c < m->ncols; c++)
+		if ((int)c != m->baseline)
+			col_head(f, m, c);
+	fputs("</tr></thead><tbody>\n", f);
+	for (size_t r = 0; r < m->nrows; r++) {
+		class_row(f, m, r, m->ncols);
+		fputs("<tr><td><code>", f);
+		hvs_esc_html(f, m->rows[r].name);
+		fputs("</code></td>", f);
+		for (size_t c = 0; c < m->ncols; c++) {
+			double lo, hi, v;
+
+			if ((int)c == m->baseline)
+				continue;
+			v = hvs_rpt_ratio(m, r, c, &lo, &hi);
+			if (!isfinite(v))
+				fputs("<td class=na>–</td>", f);
+			else
+				fprintf(f, "<td>%.3f <small>[%.3f, %.3f]</small></td>", v, lo, hi);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</tbody><tfoot><tr><th>geometric mean</th>", f);
+	for (size_t c = 0; c < m->ncols; c++) {
+		size_t n;
+		double g;
+
+		if ((int)c == m->baseline)
+			continue;
+		g = hvs_rpt_geomean(m, c, &n);
+		if (isfinite(g))
+			fprintf(f, "<th>%.3f <small>(%zu)</small></th>", g, n);
+		else
+			fputs("<th>–</th>", f);
+	}
+	fputs("</tr></tfoot></table>\n", f);
+}
+
+/*
+ * Copy a gnuplot SVG into the page from its <svg> tag on, with every id and
+ * reference prefixed by the chart's number so the inlined charts' ids
+ * (gnuplot uses the same ones in every file) stay unique.
+ */
+static int inline_svg(FILE *f, const char *dir, const char *name, size_t k)
+{
+	static const char *const pats[] = { "id='", "id=\"", "href='#", "href=\"#", "url(#" };
+	char path[4096], pre[16];
+	char *buf = NULL, *p;
+	long len;
+
+	snprintf(path, sizeof(path), "%s/charts/%s.svg", dir, name);
+	len = hvs_read_file(path, SVG_MAX_BYTES, &buf);
+	if (len < 0)
+		return (int)len;
+	snprintf(pre, sizeof(pre), "c%zu-", k);
+	p = strstr(buf, "<svg");
+	if (!p) {
+		free(buf);
+		return -EINVAL;
+	}
+	while (*p) {
+		size_t best = 0, plen = 0;
+		char *hit = NULL;
+
+		for (size_t i = 0; i < HVS_ARRAY_SIZE(pats); i++) {
+			char *h = strstr(p, pats[i]);
+
+			if (h && (!hit || h < hit)) {
+				hit = h;
+				best = i;
+			}
+		}
+		if (!hit) {
+			fputs(p, f);
+			break;
+		}
+		plen = strlen(pats[best]);
+		fwrite(p, 1, (size_t)(hit - p) + plen, f);
+		fputs(pre, f);
+		p = hit + plen;
+	}
+	free(buf);
+	return 0;
+}
+
+static void charts(FILE *f, const struct hvs_report_opts *o, const struct hvs_rpt_charts *ch)
+{
+	static const struct {
+		const char *kind, *head, *note;
+	} kinds[] = {
+		{ "bars", "Medians by class", "Bars: median; whiskers: 95% CI of the median." },
+		{ "norm", "Relative to the baseline", "Cost ratio to the baseline (dashed line = 1, > 1 is worse); last group: geometric mean." },
+		{ "dist", "Distributions", "Box: quartiles; whiskers: 1.5 IQR; dots: samples beyond." },
+		{ "chase", "Memory latency", "Pointer-chase latency against working-set size (log scale): steps show cache and TLB levels." },
+		{ "trend", "History", "Median per nightly run with its 95% CI; marked points: where a change began." },
+	};
+
+	if (!ch || !ch->n)
+		return;
+	fputs("<h2 id=charts>Charts</h2>\n", f);
+	for (size_t k = 0; k < HVS_ARRAY_SIZE(kinds); k++) {
+		int head = 0;
+
+		for (size_t i = 0; i < ch->n; i++) {
+			const struct hvs_rpt_chart *c = &ch->v[i];
+
+			if (strcmp(c->kind, kinds[k].kind))
+				continue;
+			if (!head) {
+				fprintf(f, "<h3>%s</h3>\n<p class=note>%s</p>\n", kinds[k].head, kinds[k].note);
+				head = 1;
+			}
+			fputs("<figure><figcaption>", f);
+			hvs_esc_html(f, c->title);
+			fputs("</figcaption>\n", f);
+			if (inline_svg(f, o->dir, c->name, i))
+				fputs("<p class=note>(chart missing)</p>", f);
+			fprintf(f, "\n<p class=links><a href=\"charts/%s.svg\">SVG</a> · <a href=\"charts/%s.png\">PNG</a>",
+				c->name, c->name);
+			if (o->paper)
+				fprintf(f, " · <a href=\"charts/%s.pdf\">PDF</a>", c->name);
+			fprintf(f, " · <a href=\"charts/%s.gp\">gnuplot script</a> · <a href=\"charts/%s.dat\">data</a></p>"
+				   "</figure>\n",
+				c->name, c->name);
+		}
+	}
+}
+
+int hvs_report_html(const struct hvs_rpt_model *m, const struct hvs_report_opts *o,
+		    const struct hvs_rpt_charts *ch, FILE *f)
+{
+	const char *title = o->title ? o->title : "hvscope report";
+	char now[32];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof(now), "%Y-%m-%d %H:%M UTC", &tm);
+	fputs("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n"
+	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	      "style-src 'unsafe-inline'; img-src data:\">\n"
+	      "<meta name=viewport content=\"width=device-width, initial-scale=1\">\n<title>",
+	      f);
+	hvs_esc_html(f, title);
+	fprintf(f, "</title>\n<style>%s</style></head><body>\n<h1>", css);
+	hvs_esc_html(f, title);
+	fprintf(f, "</h1>\n<p class=note>%zu result files, %zu metrics. Written %s by hvscope %s. "
+		   "Also here: <a href=\"report.md\">Markdown</a> · <a href=\"results.csv\">CSV</a> · "
+		   "<a href=\"table.tex\">LaTeX</a>%s.</p>\n",
+		m->ncols, m->nrows, now, hvs_version(),
+		m->baseline >= 0 && m->ncols > 1 ? " · <a href=\"normalized.tex\">LaTeX (relative)</a>" : "");
+	platforms(f, m);
+	medians(f, m);
+	normalized(f, m);
+	if (o->no_charts)
+		fputs("<p class=note>Charts were not drawn (--no-charts).</p>\n", f);
+	else
+		charts(f, o, ch);
+	if (o->history_note) {
+		fputs("<h2 id=history>History</h2>\n<p class=note>", f);
+		hvs_esc_html(f, o->history_note);
+		fputs("</p>\n", f);
+	}
+	fputs("</body></html>\n", f);
+	return ferror(f) ? -EIO : 0;
+}

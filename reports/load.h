@@ -1,0 +1,19 @@
+/*
+ * load.h - read a result file (through the harness reader) into a new
+ * column of a report model.
+ */
+#ifndef HVS_REPORT_LOAD_H
+#define HVS_REPORT_LOAD_H
+
+#include "model.h"
+
+#include <stddef.h>
+
+/*
+ * Read and validate path with hvs_result_read() and append it as a column.
+ * Returns 0, or the reader's negative HVS_EX_* code with a one-line message
+ * in err (-HVS_EX_INTERNAL when out of memory).
+ */
+int hvs_rpt_load(struct hvs_rpt_model *m, const char *path, char *err, size_t errlen);
+
+#endif

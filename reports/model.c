@@ -1,0 +1,445 @@
+/*
+ * model.c - build the report model (columns = result files, rows =
+ * metrics), choose the baseline, compute cost ratios and geometric means.
+ */
+#include "model.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void hvs_rpt_model_init(struct hvs_rpt_model *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->baseline = -1;
+}
+
+static void kv_free(struct hvs_rpt_kv *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].val);
+	}
+	free(v);
+}
+
+void hvs_rpt_model_free(struct hvs_rpt_model *m)
+{
+	for (size_t i = 0; i < m->ncols; i++) {
+		struct hvs_rpt_column *c = &m->cols[i];
+
+		free(c->label);
+		free(c->file);
+		free(c->raw_name);
+		free(c->summary);
+		free(c->hostname);
+		kv_free(c->ctx, c->nctx);
+		kv_free(c->tags, c->ntags);
+		for (size_t j = 0; j < c->nevidence; j++)
+			free(c->evidence[j]);
+		free(c->evidence);
+		hvs_metrics_free(&c->metrics);
+	}
+	free(m->cols);
+	for (size_t r = 0; r < m->nrows; r++)
+		free(m->rows[r].cell);
+	free(m->rows);
+	hvs_rpt_model_init(m);
+}
+
+struct hvs_rpt_column *hvs_rpt_model_add_column(struct hvs_rpt_model *m)
+{
+	if (m->ncols == m->capcols) {
+		size_t cap = m->capcols ? m->capcols * 2 : 8;
+		struct hvs_rpt_column *v = realloc(m->cols, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		m->cols = v;
+		m->capcols = cap;
+	}
+	memset(&m->cols[m->ncols], 0, sizeof(m->cols[0]));
+	return &m->cols[m->ncols++];
+}
+
+int hvs_rpt_strset(char **dst, const char *src)
+{
+	char *s = NULL;
+
+	if (src && !(s = strdup(src)))
+		return -ENOMEM;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+int hvs_rpt_kv_add(struct hvs_rpt_kv **v, size_t *n, const char *key, const char *val)
+{
+	struct hvs_rpt_kv *nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[*n].key = strdup(key ? key : "");
+	nv[*n].val = strdup(val ? val : "");
+	if (!nv[*n].key || !nv[*n].val) {
+		free(nv[*n].key);
+		free(nv[*n].val);
+		return -ENOMEM;
+	}
+	(*n)++;
+	return 0;
+}
+
+int hvs_rpt_evidence_add(struct hvs_rpt_column *c, const char *line)
+{
+	char **nv = realloc(c->evidence, (c->nevidence + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -ENOMEM;
+	c->evidence = nv;
+	if (!(nv[c->nevidence] = strdup(line ? line : "")))
+		return -ENOMEM;
+	c->nevidence++;
+	return 0;
+}
+
+static const char *tag_get(const struct hvs_rpt_column *c, const char *key)
+{
+	for (size_t i = 0; i < c->ntags; i++)
+		if (!strcmp(c->tags[i].key, key))
+			return c->tags[i].val;
+	return NULL;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = path ? strrchr(path, '/') : NULL;
+
+	return s ? s + 1 : path ? path : "";
+}
+
+/* The label a column asks for before repeats are numbered. */
+static char *wanted_label(const struct hvs_rpt_column *c)
+{
+	const char *t = tag_get(c, "label");
+	char *s = NULL;
+
+	if (t && *t)
+		return strdup(t);
+	if (c->hostname && *c->hostname && c->summary && *c->summary) {
+		if (asprintf(&s, "%s/%s", c->hostname, c->summary) < 0)
+			return NULL;
+		return s;
+	}
+	if (c->summary && *c->summary)
+		return strdup(c->summary);
+	if (c->hostname && *c->hostname)
+		return strdup(c->hostname);
+	return strdup(*base_name(c->file) ? base_name(c->file) : "run");
+}
+
+static int label_taken(const struct hvs_rpt_model *m, size_t upto, const char *l)
+{
+	for (size_t i = 0; i < upto; i++)
+		if (m->cols[i].label && !strcmp(m->cols[i].label, l))
+			return 1;
+	return 0;
+}
+
+static int make_labels(struct hvs_rpt_model *m)
+{
+	for (size_t i = 0; i < m->ncols; i++) {
+		struct hvs_rpt_column *c = &m->cols[i];
+		char *want, *l;
+
+		if (c->label && *c->label && !label_taken(m, i, c->label))
+			continue;
+		want = (c->label && *c->label) ? strdup(c->label) : wanted_label(c);
+		if (!want)
+			return -ENOMEM;
+		l = want;
+		for (int k = 2; label_taken(m, i, l); k++) {
+			if (l != want)
+				free(l);
+			if (asprintf(&l, "%s #%d", want, k) < 0) {
+				free(want);
+				return -ENOMEM;
+			}
+		}
+		if (l != want)
+			free(want);
+		free(c->label);
+		c->label = l;
+	}
+	return 0;
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct hvs_rpt_row *x = a, *y = b;
+	int d = strcmp(x->klass, y->klass);
+
+	if (d)
+		return d;
+	if ((d = strcmp(x->unit, y->unit)))
+		return d;
+	/* Chase metrics by series (the name before its size), then working set. */
+	if (!isnan(x->ws_bytes) && !isnan(y->ws_bytes)) {
+		size_t lx = (size_t)(strrchr(x->name, '.') - x->name);
+		size_t ly = (size_t)(strrchr(y->name, '.') - y->name);
+
+		d = strncmp(x->name, y->name, lx < ly ? lx : ly);
+		if (d || lx != ly)
+			return d ? d : lx < ly ? -1 : 1;
+		if (x->ws_bytes != y->ws_bytes)
+			return x->ws_bytes < y->ws_bytes ? -1 : 1;
+	}
+	return strcmp(x->name, y->name);
+}
+
+static long find_row(const struct hvs_rpt_row *rows, size_t n, const struct hvs_metric *mt)
+{
+	/* Linear: reports have hundreds of rows, not millions. */
+	for (size_t r = 0; r < n; r++)
+		if (!strcmp(rows[r].name, mt->name) && !strcmp(rows[r].unit, mt->unit))
+			return (long)r;
+	return -1;
+}
+
+int hvs_rpt_model_finish(struct hvs_rpt_model *m)
+{
+	size_t cap = 0, n = 0;
+	struct hvs_rpt_row *rows = NULL;
+	int ret = make_labels(m);
+
+	if (ret)
+		return ret;
+	for (size_t c = 0; c < m->ncols; c++) {
+		const struct hvs_metrics *set = &m->cols[c].metrics;
+
+		for (size_t i = 0; i < set->n; i++) {
+			const struct hvs_metric *mt = &set->v[i];
+			long r = find_row(rows, n, mt);
+
+			if (r < 0) {
+				if (n == cap) {
+					size_t nc = cap ? cap * 2 : 64;
+					struct hvs_rpt_row *nr = realloc(rows, nc * sizeof(*nr));
+
+					if (!nr)
+						goto nomem;
+					rows = nr;
+					cap = nc;
+				}
+				memset(&rows[n], 0, sizeof(rows[0]));
+				rows[n].cell = calloc(m->ncols, sizeof(rows[n].cell[0]));
+				if (!rows[n].cell)
+					goto nomem;
+				rows[n].name = mt->name;
+				rows[n].unit = mt->unit;
+				rows[n].klass = *mt->klass ? mt->klass : "other";
+				rows[n].what = mt->what;
+				rows[n].direction = mt->direction;
+				rows[n].ws_bytes = hvs_rpt_chase_bytes(mt);
+				r = (long)n++;
+			}
+			/* A duplicate metric in one file: the first one wins. */
+			if (!rows[r].cell[c])
+				rows[r].cell[c] = mt;
+		}
+	}
+	if (n)
+		qsort(rows, n, sizeof(*rows), row_cmp);
+	for (size_t r = 0; r < m->nrows; r++)
+		free(m->rows[r].cell);
+	free(m->rows);
+	m->rows = rows;
+	m->nrows = n;
+	return 0;
+nomem:
+	for (size_t r = 0; r < n; r++)
+		free(rows[r].cell);
+	free(rows);
+	return -ENOMEM;
+}
+
+/* Does name equal the file name, with or without directory and ".json"? */
+static int file_matches(const char *file, const char *name)
+{
+	const char *b = base_name(file);
+	size_t bl = strlen(b);
+
+	if (!file)
+		return 0;
+	if (!strcmp(file, name) || !strcmp(b, name))
+		return 1;
+	return bl > 5 && !strcmp(b + bl - 5, ".json") && strlen(name) == bl - 5 &&
+	       !strncmp(b, name, bl - 5);
+}
+
+int hvs_rpt_model_set_baseline(struct hvs_rpt_model *m, const char *name)
+{
+	for (int level = 0; level < 4; level++) {
+		int found = -1, count = 0;
+
+		for (size_t i = 0; i < m->ncols; i++) {
+			const struct hvs_rpt_column *c = &m->cols[i];
+			int hit = 0;
+
+			if (level == 0)
+				hit = c->label && !strcmp(c->label, name);
+			else if (level == 1)
+				hit = file_matches(c->file, name);
+			else if (level == 2)
+				for (size_t t = 0; t < c->ntags && !hit; t++)
+					hit = !strcmp(c->tags[t].val, name);
+			else
+				hit = (c->summary && !strcasecmp(c->summary, name)) ||
+				      (c->hostname && !strcmp(c->hostname, name));
+			if (hit) {
+				found = (int)i;
+				count++;
+			}
+		}
+		if (count > 1)
+			return -EINVAL;
+		if (count == 1) {
+			m->baseline = found;
+			return found;
+		}
+	}
+	return -ENOENT;
+}
+
+int hvs_rpt_usable(const struct hvs_metric *mt)
+{
+	return mt && mt->outcome == HVS_PASS && mt->summary.n > 0 && isfinite(mt->summary.median);
+}
+
+double hvs_rpt_ratio(const struct hvs_rpt_model *m, size_t r, size_t c, double *lo, double *hi)
+{
+	const struct hvs_metric *a, *b;
+	double ra, blo, bhi, alo, ahi;
+
+	if (lo)
+		*lo = NAN;
+	if (hi)
+		*hi = NAN;
+	if (m->baseline < 0 || r >= m->nrows || c >= m->ncols)
+		return NAN;
+	a = m->rows[r].cell[m->baseline];
+	b = m->rows[r].cell[c];
+	if (!hvs_rpt_usable(a) || !hvs_rpt_usable(b) || a->summary.median <= 0 || b->summary.median <= 0)
+		return NAN;
+	alo = a->summary.ci_lo > 0 ? a->summary.ci_lo : a->summary.median;
+	ahi = a->summary.ci_hi > 0 ? a->summary.ci_hi : a->summary.median;
+	blo = b->summary.ci_lo > 0 ? b->summary.ci_lo : b->summary.median;
+	bhi = b->summary.ci_hi > 0 ? b->summary.ci_hi : b->summary.median;
+	if (m->rows[r].direction == HVS_HIGHER_IS_BETTER) {
+		ra = a->summary.median / b->summary.median;
+		if (lo)
+			*lo = alo / bhi;
+		if (hi)
+			*hi = ahi / blo;
+	} else {
+		ra = b->summary.median / a->summary.median;
+		if (lo)
+			*lo = blo / ahi;
+		if (hi)
+			*hi = bhi / alo;
+	}
+	return ra;
+}
+
+double hvs_rpt_geomean(const struct hvs_rpt_model *m, size_t c, size_t *n)
+{
+	double s = 0;
+	size_t k = 0;
+
+	for (size_t r = 0; r < m->nrows; r++) {
+		double x = hvs_rpt_ratio(m, r, c, NULL, NULL);
+
+		if (isfinite(x) && x > 0) {
+			s += log(x);
+			k++;
+		}
+	}
+	if (n)
+		*n = k;
+	return k ? exp(s / (double)k) : NAN;
+}
+
+double hvs_rpt_chase_bytes(const struct hvs_metric *mt)
+{
+	static const struct {
+		const char *key;
+		double mul;
+	} keys[] = {
+		{ "working_set_bytes", 1 }, { "ws_bytes", 1 }, { "bytes", 1 },
+		{ "working_set_kib", 1024 }, /* microbench/paging_chase.c */
+	};
+	const char *last, *p;
+	char *end;
+	double v, mul = 1;
+
+	if (!strstr(mt->name, ".chase.") && strncmp(mt->name, "chase.", 6))
+		return NAN;
+	for (size_t k = 0; k < HVS_ARRAY_SIZE(keys); k++)
+		for (int i = 0; i < mt->nextra; i++)
+			if (!strcmp(mt->extra[i].key, keys[k].key) && mt->extra[i].val > 0)
+				return mt->extra[i].val * keys[k].mul;
+	last = strrchr(mt->name, '.') + 1;
+	for (p = last; *p && (*p < '0' || *p > '9'); p++)
+		; /* skip a prefix such as "ws" */
+	if (!*p)
+		return NAN;
+	v = strtod(p, &end);
+	if (end == p || !(v > 0))
+		return NAN;
+	switch (*end) {
+	case 'k': case 'K': mul = 1024.0; end++; break;
+	case 'm': case 'M': mul = 1024.0 * 1024; end++; break;
+	case 'g': case 'G': mul = 1024.0 * 1024 * 1024; end++; break;
+	default: break;
+	}
+	if (*end == 'i')
+		end++;
+	if (*end == 'B' || *end == 'b')
+		end++;
+	return *end ? NAN : v * mul;
+}
+
+void hvs_rpt_fmt(double val, double unc, char *vbuf, size_t vlen, char *ubuf, size_t ulen)
+{
+	int dec;
+
+	if (!isfinite(val)) {
+		snprintf(vbuf, vlen, "%s", isnan(val) ? "NaN" : val > 0 ? "inf" : "-inf");
+		if (ubuf)
+			snprintf(ubuf, ulen, "%s", "");
+		return;
+	}
+	if (isfinite(unc) && unc > 0) {
+		/* Two significant digits of the uncertainty fix the decimals. */
+		dec = 1 - (int)floor(log10(unc));
+	} else {
+		double a = fabs(val);
+
+		dec = a > 0 ? 3 - (int)floor(log10(a)) : 0;
+	}
+	if (dec < 0)
+		dec = 0;
+	if (dec > 12)
+		dec = 12;
+	snprintf(vbuf, vlen, "%.*f", dec, val);
+	if (ubuf) {
+		if (isfinite(unc) && unc > 0)
+			snprintf(ubuf, ulen, "%.*f", dec, unc);
+		else
+			snprintf(ubuf, ulen, "%s", "");
+	}
+}

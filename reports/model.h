@@ -1,0 +1,126 @@
+/*
+ * model.h - the report model: a table whose columns are result files
+ * (platforms: native, Xen PV, KVM, ...) and whose rows are metrics.
+ *
+ * Every renderer (tables.c: HTML, Markdown, CSV, LaTeX; charts.c: gnuplot)
+ * reads only this model, never a result file: the result reader
+ * (harness/result.h) fills columns, hvs_rpt_model_finish() builds the rows.
+ *
+ * Ownership: the model owns its columns, each column owns its strings and
+ * its struct hvs_metrics; rows point into the columns' metrics.
+ *
+ * "Cost ratio": a column's median over the baseline's median for a
+ * lower-is-better metric, the inverse for a higher-is-better one, so a
+ * ratio above 1 always means "worse than the baseline".
+ */
+#ifndef HVS_REPORT_MODEL_H
+#define HVS_REPORT_MODEL_H
+
+#include "metric.h"
+
+#include <stddef.h>
+
+struct hvs_rpt_kv {
+	char *key;
+	char *val;
+};
+
+/* One result file. Every string is copied in (and may be hostile). */
+struct hvs_rpt_column {
+	char *label;    /* unique, shown in tables and chart keys */
+	char *file;     /* path as given on the command line */
+	char *raw_name; /* name of its copy under DIR/raw/ (set by the report) */
+	char *summary;  /* fingerprint one-liner: "Xen PV dom0 on QEMU TCG" */
+	char *hostname;
+	struct hvs_rpt_kv *ctx; /* context shown beside the fingerprint */
+	size_t nctx;
+	struct hvs_rpt_kv *tags; /* --tag key=value pairs of the run */
+	size_t ntags;
+	char **evidence; /* fingerprint evidence lines */
+	size_t nevidence;
+	struct hvs_metrics metrics; /* owned */
+};
+
+/* One metric across all columns. */
+struct hvs_rpt_row {
+	const char *name, *unit, *klass, *what; /* from the first column that has it */
+	enum hvs_direction direction;
+	const struct hvs_metric **cell; /* [ncols]; NULL where a column lacks it */
+	double ws_bytes; /* working-set size of a pointer-chase metric, else NAN */
+};
+
+struct hvs_rpt_model {
+	struct hvs_rpt_column *cols;
+	size_t ncols, capcols;
+	struct hvs_rpt_row *rows;
+	size_t nrows;
+	int baseline; /* column index, -1 when none */
+};
+
+/* Zeroed model with no baseline. */
+void hvs_rpt_model_init(struct hvs_rpt_model *m);
+void hvs_rpt_model_free(struct hvs_rpt_model *m);
+
+/*
+ * Append an empty column and return it (NULL on allocation failure). The
+ * caller fills it with hvs_rpt_col_set()/hvs_rpt_kv_add() and its metrics.
+ */
+struct hvs_rpt_column *hvs_rpt_model_add_column(struct hvs_rpt_model *m);
+
+/* Replace *dst with a copy of src (NULL allowed). Returns 0 or -ENOMEM. */
+int hvs_rpt_strset(char **dst, const char *src);
+/* Append key/value copies to a kv list. Returns 0 or -ENOMEM. */
+int hvs_rpt_kv_add(struct hvs_rpt_kv **v, size_t *n, const char *key, const char *val);
+/* Append an evidence line copy. Returns 0 or -ENOMEM. */
+int hvs_rpt_evidence_add(struct hvs_rpt_column *c, const char *line);
+
+/*
+ * After all columns are in: give every column a unique label (tag "label",
+ * else hostname + fingerprint summary, else the file name; "#2", "#3" for
+ * repeats) and build the rows sorted by class, unit, then name.
+ * Returns 0 or -ENOMEM.
+ */
+int hvs_rpt_model_finish(struct hvs_rpt_model *m);
+
+/*
+ * Choose the baseline column: exact label, else file name (with or without
+ * its directory and ".json"), else any tag value, else the fingerprint
+ * summary. Returns the index, -ENOENT when nothing matches, -EINVAL when
+ * more than one column matches at the same level.
+ */
+int hvs_rpt_model_set_baseline(struct hvs_rpt_model *m, const char *name);
+
+/* A metric that can be drawn and compared: passed, with a finite median. */
+int hvs_rpt_usable(const struct hvs_metric *mt);
+
+/*
+ * Cost ratio of row r in column c against the baseline (see the top of the
+ * file), with a conservative interval from both medians' 95% CIs in *lo and *hi
+ * (may be NULL). NAN when there is no baseline or either side is unusable
+ * or not positive.
+ */
+double hvs_rpt_ratio(const struct hvs_rpt_model *m, size_t r, size_t c, double *lo, double *hi);
+
+/*
+ * Geometric mean of column c's cost ratios over every row where one exists;
+ * *n gets their count (may be NULL). NAN when there are none.
+ */
+double hvs_rpt_geomean(const struct hvs_rpt_model *m, size_t c, size_t *n);
+
+/*
+ * Parse a working-set size from a pointer-chase metric: an extra value
+ * "working_set_bytes" (or "ws_bytes", "bytes", "working_set_kib" x 1024), else the last dotted name
+ * component, e.g. "bench.memory.chase.64KiB", "...chase.4M", "...chase.4096".
+ * Returns the size in bytes, NAN when the metric is no chase metric.
+ */
+double hvs_rpt_chase_bytes(const struct hvs_metric *mt);
+
+/*
+ * Format a value with its uncertainty: the uncertainty rounded to two
+ * significant digits and the value to the same decimal place ("123.4",
+ * "2.1"); four significant digits when unc is 0 or not finite. ubuf may be
+ * NULL; it gets "" when there is no uncertainty.
+ */
+void hvs_rpt_fmt(double val, double unc, char *vbuf, size_t vlen, char *ubuf, size_t ulen);
+
+#endif

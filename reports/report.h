@@ -1,0 +1,50 @@
+/*
+ * report.h - write a whole report of a model into a directory:
+ *
+ *   DIR/index.html     one self-contained page: tables, inline SVG charts,
+ *                      each column's fingerprint with its evidence, links
+ *   DIR/report.md      the same tables in Markdown, chart PNGs linked
+ *   DIR/results.csv    one row per (metric, result file): tidy data
+ *   DIR/table.tex      booktabs table of medians +- CI (siunitx \num)
+ *   DIR/normalized.tex cost ratios and geometric means (with a baseline)
+ *   DIR/charts/        NAME.gp, NAME.dat, NAME.svg, NAME.png (NAME.pdf: --paper)
+ *   DIR/raw/           copies of the result files the page links to
+ *   DIR/gnuplot.log    what gnuplot said
+ */
+#ifndef HVS_REPORT_H
+#define HVS_REPORT_H
+
+#include "charts.h"
+#include "model.h"
+
+struct hvs_report_opts {
+	const char *dir;
+	const char *title;   /* page title (NULL: "hvscope report") */
+	int paper;           /* --paper: paper-sized figures, PDFs */
+	int no_charts;       /* tables only, no gnuplot */
+	const char *gnuplot; /* NULL: $HVS_GNUPLOT or "gnuplot" */
+	const struct hvs_rpt_series *series; /* history trends (may be NULL) */
+	size_t nseries;
+	const char *history_note; /* shown in the page when there is no history (may be NULL) */
+};
+
+/*
+ * Write everything. Returns 0, or a negative HVS_EX_* with a one-line
+ * message in err: -HVS_EX_IO (cannot write DIR or copy a file),
+ * -HVS_EX_NODEV (gnuplot missing: the tables are written all the same),
+ * -HVS_EX_INTERNAL (gnuplot failed on a script we wrote).
+ */
+int hvs_report_write(struct hvs_rpt_model *m, const struct hvs_report_opts *o, char *err,
+		     size_t errlen);
+
+/* The individual writers (each returns 0 or -errno). */
+int hvs_report_csv(const struct hvs_rpt_model *m, FILE *f);
+int hvs_report_markdown(const struct hvs_rpt_model *m, FILE *f);
+/* The charts as Markdown image links (PNG) under a "Charts" heading. */
+int hvs_report_markdown_charts(const struct hvs_rpt_charts *c, FILE *f);
+int hvs_report_latex(const struct hvs_rpt_model *m, FILE *f);
+int hvs_report_latex_norm(const struct hvs_rpt_model *m, FILE *f);
+int hvs_report_html(const struct hvs_rpt_model *m, const struct hvs_report_opts *o,
+		    const struct hvs_rpt_charts *charts, FILE *f);
+
+#endif

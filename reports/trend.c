@@ -1,0 +1,214 @@
+/*
+ * trend.c - history series for trend charts: the newest run's context
+ * (same host and hypervisor) read from the history database
+ * (harness/history.h), each metric's per-run medians, and the change points
+ * hvs_changepoints() finds in them (the detector `regress` uses).
+ */
+#include "trend.h"
+#include "history.h"
+#include "stats.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define TREND_WINDOW 100000   /* runs read back at most */
+#define TREND_MIN_SEG 3       /* runs on each side of a change */
+#define TREND_PERMS 199
+#define TREND_ALPHA 0.01
+#define TREND_MAX_CHANGES 16
+
+struct collect {
+	const struct hvs_hrun *runs;
+	size_t nruns;
+	double *t;
+	struct hvs_rpt_series *v;
+	size_t n, cap;
+	size_t nmetrics, nchanged;
+	int all; /* keep every series, not only those with a change */
+	int err;
+};
+
+static double iso_to_epoch(const char *s)
+{
+	struct tm tm = { 0 };
+
+	if (!strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return NAN;
+	return (double)timegm(&tm);
+}
+
+static int one_series(void *arg, const char *name, const char *unit, enum hvs_direction dir,
+		      const double *med, size_t n)
+{
+	struct collect *c = arg;
+	struct hvs_changepoint cp[TREND_MAX_CHANGES];
+	struct hvs_rpt_series *s;
+	double *x = malloc((n ? n : 1) * sizeof(*x));
+	size_t *at = malloc((n ? n : 1) * sizeof(*at));
+	size_t k = 0;
+	int nc = 0;
+
+	(void)dir;
+	if (!x || !at)
+		goto nomem;
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(med[i])) {
+			x[k] = med[i];
+			at[k++] = i;
+		}
+	c->nmetrics++;
+	if (k >= 2 * TREND_MIN_SEG)
+		nc = hvs_changepoints(x, k, TREND_MIN_SEG, TREND_PERMS, 1, TREND_ALPHA, cp, TREND_MAX_CHANGES);
+	if (nc < 0)
+		nc = 0;
+	if (nc)
+		c->nchanged++;
+	if (!k || (!nc && !c->all)) {
+		free(x);
+		free(at);
+		return 0;
+	}
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		struct hvs_rpt_series *nv = realloc(c->v, cap * sizeof(*nv));
+
+		if (!nv)
+			goto nomem;
+		c->v = nv;
+		c->cap = cap;
+	}
+	s = &c->v[c->n];
+	memset(s, 0, sizeof(*s));
+	s->metric = strdup(name);
+	s->unit = strdup(unit);
+	s->context = strdup(c->runs[c->nruns - 1].uid);
+	s->changes = NULL;
+	s->pt = calloc(k, sizeof(*s->pt));
+	c->n++;
+	if (!s->metric || !s->unit || !s->context || !s->pt)
+		goto nomem;
+	for (size_t i = 0; i < k; i++) {
+		s->pt[i].t = c->t[at[i]];
+		s->pt[i].median = x[i];
+		s->pt[i].ci_lo = s->pt[i].ci_hi = NAN;
+	}
+	for (size_t i = 0; i < k; i++)
+		hvs_strlcpy(s->pt[i].commit, c->runs[at[i]].commit, sizeof(s->pt[i].commit));
+	for (int j = 0; j < nc; j++)
+		if (cp[j].at < k)
+			s->pt[cp[j].at].change = 1;
+	s->n = k;
+	if (nc) {
+		/* The newest change is what an on-call engineer asks about. */
+		const struct hvs_changepoint *last = &cp[nc - 1];
+		const struct hvs_hrun *r = &c->runs[at[last->at]];
+
+		if (asprintf(&s->changes, "%.4g -> %.4g %s from commit %s (run %s, %.10s)%s", last->before,
+			     last->after, unit, r->commit, r->uid, r->started,
+			     nc > 1 ? ", and earlier changes" : "") < 0) {
+			s->changes = NULL;
+			goto nomem;
+		}
+	}
+	free(x);
+	free(at);
+	return 0;
+nomem:
+	free(x);
+	free(at);
+	c->err = -ENOMEM;
+	return 1;
+}
+
+void hvs_rpt_series_free(struct hvs_rpt_series *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].metric);
+		free(v[i].unit);
+		free(v[i].context);
+		free(v[i].changes);
+		free(v[i].pt);
+	}
+	free(v);
+}
+
+static int valid_since(const char *s)
+{
+	static const char pat[] = "dddd-dd-ddTdd:dd:ddZ";
+	size_t l = strlen(s);
+
+	if (l != 10 && l != 20)
+		return 0;
+	for (size_t i = 0; i < l; i++)
+		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != pat[i])
+			return 0;
+	return 1;
+}
+
+int hvs_rpt_history_load(const char *db, const char *since, int all, struct hvs_rpt_series **out,
+			 size_t *nout, char *note, size_t notelen, char *err, size_t errlen)
+{
+	struct hvs_history *h = NULL;
+	struct hvs_hrun *runs = NULL;
+	struct collect c = { 0 };
+	size_t n = 0, first = 0;
+	int ret;
+
+	*out = NULL;
+	*nout = 0;
+	if (since && !valid_since(since)) {
+		snprintf(err, errlen, "--since '%s': want YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", since);
+		return -HVS_EX_USAGE;
+	}
+	ret = hvs_history_open(db, &h, err, errlen);
+	if (ret)
+		return ret;
+	ret = hvs_history_context_runs(h, NULL, 0, TREND_WINDOW, &runs, &n, err, errlen);
+	if (ret)
+		goto out;
+	/* ISO 8601 UTC strings sort like the times they name. */
+	while (since && first < n && strncmp(runs[first].started, since, strlen(since)) < 0)
+		first++;
+	c.runs = runs + first;
+	c.nruns = n - first;
+	c.all = all;
+	if (!c.nruns) {
+		snprintf(note, notelen, "History: no run since %s in %s.", since, db);
+		goto out;
+	}
+	c.t = malloc(c.nruns * sizeof(*c.t));
+	if (!c.t) {
+		ret = -HVS_EX_INTERNAL;
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < c.nruns; i++)
+		c.t[i] = iso_to_epoch(c.runs[i].started);
+	ret = hvs_history_series(h, c.runs, c.nruns, one_series, &c, err, errlen);
+	if (c.err) {
+		ret = -HVS_EX_INTERNAL;
+		snprintf(err, errlen, "out of memory");
+	} else if (ret > 0) {
+		ret = 0;
+	}
+	if (ret)
+		goto out;
+	snprintf(note, notelen,
+		 "History: %zu runs of the newest run's context (%s .. %s, same host and hypervisor) "
+		 "in %s; %zu of %zu metrics have a change point (permutation-confirmed, alpha %.2f)%s.",
+		 c.nruns, c.runs[0].started, c.runs[c.nruns - 1].started, db, c.nchanged, c.nmetrics,
+		 TREND_ALPHA, all ? "" : "; only those are charted");
+	*out = c.v;
+	*nout = c.n;
+	c.v = NULL;
+	c.n = 0;
+out:
+	hvs_rpt_series_free(c.v, c.n);
+	free(c.t);
+	free(runs);
+	hvs_history_close(h);
+	return ret;
+}
