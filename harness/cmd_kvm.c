@@ -35,8 +35,10 @@ static void usage(FILE *f)
 		"  --exits       also print every KVM counter that moved, per operation\n"
 		"  --serial FILE summarise the bootable image's serial output instead\n\n"
 		"Columns: median ns per operation with the loop's own cost (control loop)\n"
-		"subtracted, half-width of its 95%% CI, cycles per op, VM exits per op\n"
-		"(KVM binary stats; '-' when unreadable), status.\n\n"
+		"subtracted, half-width of its 95%% CI, cycles per op, VM exits and\n"
+		"instructions emulated by KVM per op (KVM binary stats 'exits' and\n"
+		"'insn_emulation'; '-' when unreadable; kvm_pvm emulates privileged\n"
+		"instructions without counting an exit), status.\n\n"
 		"Exit codes: 0 all ran or were skipped, 1 a benchmark failed, 2 usage,\n"
 		"6 no /dev/kvm, 7 no permission, 8 a benchmark timed out (the others ran).\n",
 		R0_MAX_SAMPLES);
@@ -61,28 +63,34 @@ static void list(void)
 static const char *const counter_extras[] = { "io_exits", "mmio_exits", "halt_exits", "irq_exits",
 					      "hypercalls", "insn_emulation", "pf_taken" };
 
-static void print_row(const struct hvs_metric *m, const char *status, double exits_per_op, int have_exits)
+static double extra(const struct hvs_metric *m, const char *key)
 {
-	double cyc = NAN;
-	char ex[24];
-
 	for (int i = 0; i < m->nextra; i++)
-		if (!strcmp(m->extra[i].key, "cycles"))
-			cyc = m->extra[i].val;
-	if (have_exits)
-		snprintf(ex, sizeof(ex), "%.2f", exits_per_op);
-	else
-		snprintf(ex, sizeof(ex), "-");
+		if (!strcmp(m->extra[i].key, key))
+			return m->extra[i].val;
+	return NAN;
+}
+
+static void print_row(const struct hvs_metric *m, const char *status)
+{
+	double ex = extra(m, "exits_per_op"), em = extra(m, "insn_emulation_per_op");
+	char exs[24] = "-", ems[24] = "-";
+
+	if (!isnan(ex))
+		snprintf(exs, sizeof(exs), "%.2f", ex);
+	if (!isnan(em))
+		snprintf(ems, sizeof(ems), "%.2f", em);
 	if (m->nsamples)
-		printf("%-26s %12.1f %9.1f %12.0f %9s  %s\n", m->name, m->summary.median,
-		       (m->summary.ci_hi - m->summary.ci_lo) / 2, cyc, ex, status);
+		printf("%-26s %11.1f %9.1f %10.0f %8s %8s  %s\n", m->name, m->summary.median,
+		       (m->summary.ci_hi - m->summary.ci_lo) / 2, extra(m, "cycles"), exs, ems, status);
 	else
-		printf("%-26s %12s %9s %12s %9s  %s\n", m->name, "-", "-", "-", ex, status);
+		printf("%-26s %11s %9s %10s %8s %8s  %s\n", m->name, "-", "-", "-", exs, ems, status);
 }
 
 static void header(void)
 {
-	printf("%-26s %12s %9s %12s %9s  %s\n", "benchmark", "median ns", "+-CI ns", "cycles", "exits/op", "status");
+	printf("%-26s %11s %9s %10s %8s %8s  %s\n", "benchmark", "median ns", "+-CI ns", "cycles", "exits/op",
+	       "emul/op", "status");
 }
 
 /* `hvscope kvm --serial FILE`: the bootable image's lines to the same table. */
@@ -154,7 +162,7 @@ static int from_serial(const char *path, char **names, int nnames)
 
 			snprintf(st, sizeof(st), "%s%s%s", hvs_outcome_name(m->outcome), m->reason[0] ? ": " : "",
 				 m->reason);
-			print_row(m, st, 0, 0);
+			print_row(m, st);
 		}
 		free(r.cycles);
 		free(r.control);
@@ -163,7 +171,8 @@ static int from_serial(const char *path, char **names, int nnames)
 	fclose(f);
 	if (rc == HVS_EX_OK && started[0]) {
 		/* A benchmark started and never reported: the image hung there. */
-		printf("%-26s %12s %9s %12s %9s  %s\n", started, "-", "-", "-", "-", "timeout: no result on the console");
+		printf("image.%-20s %11s %9s %10s %8s %8s  %s\n", started, "-", "-", "-", "-", "-",
+		       "timeout: no result on the console");
 		rc = HVS_EX_TIMEOUT;
 	} else if (rc == HVS_EX_OK && !ended && !nres) {
 		hvs_err("kvm: %s: no result lines from the ring-0 image", path);
@@ -335,7 +344,7 @@ int cmd_kvm(int argc, char **argv)
 		}
 		hvs_metric_set_extra(m, "tdp", pi.tdp);
 		snprintf(st, sizeof(st), "%s%s%s", hvs_outcome_name(m->outcome), m->reason[0] ? ": " : "", m->reason);
-		print_row(m, st, exits_per_op, res.have_counters && m->outcome == HVS_PASS);
+		print_row(m, st);
 		if (show_exits && res.have_counters && ops > 0)
 			for (int k = 0; k < res.ncounters; k++)
 				if (res.counters[k].delta)
