@@ -100,7 +100,7 @@ static int from_serial(const char *path, char **names, int nnames)
 	struct hvs_metrics set = { 0 };
 	char *line = NULL, started[64] = "";
 	size_t cap = 0;
-	int rc = HVS_EX_OK, nres = 0, ended = 0;
+	int rc = HVS_EX_OK, nres = 0, ended = 0, any_fail = 0, any_timeout = 0;
 
 	if (!f) {
 		hvs_err("kvm: cannot open %s: %s", path, strerror(errno));
@@ -146,17 +146,25 @@ static int from_serial(const char *path, char **names, int nnames)
 			if (!strcmp(r.status, "ok")) {
 				if (ring0_fill_metric(m, "image.", id, r.cycles, r.control, r.n, r.iters, r.tsc_khz) < 0) {
 					m->outcome = HVS_FAILED;
+					any_fail = 1;
 					hvs_strlcpy(m->reason, "no samples or no TSC rate", sizeof(m->reason));
 				} else {
 					m->outcome = HVS_PASS;
 				}
 			} else {
 				ring0_fill_metric(m, "image.", id, NULL, NULL, 0, 0, 0);
-				m->outcome = !strcmp(r.status, "skip") ? HVS_SKIP : HVS_FAILED;
-				m->flags |= m->outcome == HVS_SKIP ? HVS_MF_SKIPPED : 0;
+				if (!strcmp(r.status, "skip")) {
+					m->outcome = HVS_SKIP;
+					m->flags |= HVS_MF_SKIPPED;
+				} else if (!strcmp(r.status, "timeout")) {
+					m->outcome = HVS_TIMEOUT;
+					m->flags |= HVS_MF_TIMEOUT;
+					any_timeout = 1;
+				} else {
+					m->outcome = HVS_FAILED;
+					any_fail = 1;
+				}
 				hvs_strlcpy(m->reason, r.reason, sizeof(m->reason));
-				if (m->outcome == HVS_FAILED)
-					rc = HVS_EX_FAIL;
 			}
 			char st[240];
 
@@ -177,6 +185,10 @@ static int from_serial(const char *path, char **names, int nnames)
 	} else if (rc == HVS_EX_OK && !ended && !nres) {
 		hvs_err("kvm: %s: no result lines from the ring-0 image", path);
 		rc = HVS_EX_PARSE;
+	} else if (rc == HVS_EX_OK && any_fail) {
+		rc = HVS_EX_FAIL;
+	} else if (rc == HVS_EX_OK && any_timeout) {
+		rc = HVS_EX_TIMEOUT;
 	}
 	hvs_metrics_free(&set);
 	return rc;

@@ -63,3 +63,7 @@ $(IMAGE_ISO): $(R0_ELF) $(R0_DIR)/grub.cfg
 	cp $(R0_ELF) $(IMAGE_DIR)/iso/boot/hvscope-ring0.elf
 	cp $(R0_DIR)/grub.cfg $(IMAGE_DIR)/iso/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(IMAGE_DIR)/iso 2>$(IMAGE_DIR)/grub-mkrescue.log || { cat $(IMAGE_DIR)/grub-mkrescue.log >&2; exit 1; }
+
+# make check boots the multiboot ELF under QEMU TCG (tests/ring0-image.t);
+# the ISO needs grub-mkrescue and xorriso, so it is built by `make image` only.
+CHECK_DEPS += $(IMAGE_ELF)

@@ -1,0 +1,62 @@
+#!/bin/bash
+# ring0-image.t - the bootable ring-0 image: boot it under QEMU TCG (same
+# payload as `hvscope kvm`), collect its serial JSON lines with
+# scripts/run-image.sh and summarise them with `hvscope kvm --serial`.
+set -u
+HV=${HVSCOPE:?HVSCOPE not set}
+SRC=${HVS_SRC:?}
+BUILD=${HVS_BUILD:?}
+n=0
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+echo "TAP version 13"
+
+# The serial reader on hand-made damage (no QEMU needed).
+printf '{"type":"result","bench":"cpuid.0","status":"ok","reason":"","iters":4,"tsc_khz":1000,"cycles":[10,20' >"$tmp/trunc"
+"$HV" kvm --serial "$tmp/trunc" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -eq 3 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ]; ok $? "truncated result line: exit 3, one line on stderr (got $rc)"
+"$HV" kvm --serial "$tmp/absent" >/dev/null 2>&1; rc=$?
+[ $rc -eq 9 ]; ok $? "missing serial file: exit 9 (got $rc)"
+printf 'SeaBIOS noise\n{"type":"start","bench":"cpuid.0"}\n' >"$tmp/hung"
+"$HV" kvm --serial "$tmp/hung" >"$tmp/out" 2>&1; rc=$?
+[ $rc -eq 8 ] && grep -q 'image.cpuid.0 .*timeout' "$tmp/out"; ok $? "a started benchmark without result is a timeout: exit 8 (got $rc)"
+printf '{"type":"result","bench":"no.such","status":"ok","reason":"","iters":1,"tsc_khz":1,"cycles":[1],"control":[1]}\n' >"$tmp/unk"
+"$HV" kvm --serial "$tmp/unk" >/dev/null 2>&1; rc=$?
+[ $rc -eq 4 ]; ok $? "unknown benchmark name: exit 4 (got $rc)"
+
+if ! command -v qemu-system-x86_64 >/dev/null; then
+	for i in 1 2 3 4 5 6; do skip "qemu-system-x86_64 not installed"; done
+	echo "1..$n"
+	exit 0
+fi
+
+start=$(date +%s)
+"$SRC/scripts/run-image.sh" --accel tcg --boot elf --append "quick samples=5" --stall 20 --quiet \
+	--out "$tmp/tcg.jsonl"
+rc=$?
+echo "# TCG elf boot: rc $rc in $(($(date +%s) - start)) s"
+[ $rc -eq 0 ]; ok $? "run-image.sh under TCG: every benchmark reported (rc $rc)"
+grep -q '"type":"hello".*"boot":"multiboot"' "$tmp/tcg.jsonl" && grep -q '"type":"end"' "$tmp/tcg.jsonl"
+ok $? "multiboot boot, hello and end lines on COM1"
+nres=$(grep -c '"type":"result"' "$tmp/tcg.jsonl")
+nlist=$("$HV" kvm --list | grep -vc '\[test only\]')
+[ "$nres" -eq "$nlist" ]; ok $? "one result per benchmark ($nres of $nlist)"
+"$HV" kvm --serial "$tmp/tcg.jsonl" >"$tmp/table" 2>&1; rc=$?
+sed 's/^/# /' "$tmp/table"
+[ $rc -eq 0 ]; ok $? "hvscope kvm --serial summarises it (rc $rc)"
+grep -qE '^image\.cpuid\.0 +[0-9.]+ +[0-9.]+ +[0-9]+ .* pass$' "$tmp/table" &&
+	grep -qE '^image\.pf\.guest +[0-9.]+ .* pass$' "$tmp/table"
+ok $? "cpuid and the guest #PF round trip measured under TCG"
+
+iso=$BUILD/image/hvscope-ring0.iso
+if [ -f "$iso" ]; then
+	"$SRC/scripts/run-image.sh" --accel tcg --boot iso --stall 20 --quiet --out "$tmp/iso.jsonl"
+	rc=$?
+	[ $rc -eq 0 ] && grep -q '"type":"end"' "$tmp/iso.jsonl"; ok $? "the ISO boots through GRUB (BIOS) and reports (rc $rc)"
+else
+	skip "no ISO (make image needs grub-mkrescue and xorriso)"
+fi
+echo "1..$n"
+exit 0
