@@ -21,25 +21,29 @@ R0_BLOB := $(R0_OUT)/blob.o
 
 $(R0_OUT)/%.o: $(R0_DIR)/%.c
 	@mkdir -p $(@D)
-	$(CC) $(R0_CFLAGS) -c -o $@ $<
+	$(quiet) CC-R0 $<
+	$(Q)$(CC) $(R0_CFLAGS) -c -o $@ $<
 
 $(R0_OUT)/%.o: $(R0_DIR)/%.S
 	@mkdir -p $(@D)
-	$(CC) $(R0_CFLAGS) -c -o $@ $<
+	$(quiet) AS-R0 $<
+	$(Q)$(CC) $(R0_CFLAGS) -c -o $@ $<
 
 $(R0_ELF): $(R0_OBJS) $(R0_DIR)/ring0.ld
-	$(CC) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
+	$(quiet) LD-R0 $@
+	$(Q)$(CC) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 		-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T $(R0_DIR)/ring0.ld -o $@ $(R0_OBJS)
 
 $(R0_BIN): $(R0_ELF)
-	objcopy -O binary --only-section=.text --only-section=.note.Xen --only-section=.rodata \
+	$(Q)objcopy -O binary --only-section=.text --only-section=.note.Xen --only-section=.rodata \
 		--only-section=.data $< $@
 
 # .incbin keeps the symbol names independent of the build path.
 $(R0_BLOB): $(R0_BIN)
-	printf '\t.section .rodata\n\t.balign 64\n\t.globl hvs_ring0_payload, hvs_ring0_payload_end\nhvs_ring0_payload:\n\t.incbin "%s"\nhvs_ring0_payload_end:\n\t.section .note.GNU-stack,"",@progbits\n' \
+	$(quiet) BLOB $@
+	$(Q)printf '\t.section .rodata\n\t.balign 64\n\t.globl hvs_ring0_payload, hvs_ring0_payload_end\nhvs_ring0_payload:\n\t.incbin "%s"\nhvs_ring0_payload_end:\n\t.section .note.GNU-stack,"",@progbits\n' \
 		'$(abspath $(R0_BIN))' > $(R0_OUT)/blob.s
-	$(CC) -c -o $@ $(R0_OUT)/blob.s
+	$(Q)$(CC) -c -o $@ $(R0_OUT)/blob.s
 
 EXTRA_DYN_OBJS += $(R0_BLOB)
 EXTRA_STATIC_OBJS += $(R0_BLOB)
@@ -54,15 +58,16 @@ image: $(IMAGE_ELF) $(IMAGE_ISO)
 
 $(IMAGE_ELF): $(R0_ELF)
 	@mkdir -p $(@D)
-	cp $< $@
+	$(Q)cp $< $@
 
 $(IMAGE_ISO): $(R0_ELF) $(R0_DIR)/grub.cfg
 	@command -v grub-mkrescue >/dev/null || { echo "make image: grub-mkrescue missing (scripts/install-deps.sh)" >&2; exit 6; }
 	@command -v xorriso >/dev/null || { echo "make image: xorriso missing (scripts/install-deps.sh)" >&2; exit 6; }
-	rm -rf $(IMAGE_DIR)/iso && mkdir -p $(IMAGE_DIR)/iso/boot/grub
-	cp $(R0_ELF) $(IMAGE_DIR)/iso/boot/hvscope-ring0.elf
-	cp $(R0_DIR)/grub.cfg $(IMAGE_DIR)/iso/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(IMAGE_DIR)/iso 2>$(IMAGE_DIR)/grub-mkrescue.log || { cat $(IMAGE_DIR)/grub-mkrescue.log >&2; exit 1; }
+	$(quiet) ISO $@
+	$(Q)rm -rf $(IMAGE_DIR)/iso && mkdir -p $(IMAGE_DIR)/iso/boot/grub
+	$(Q)cp $(R0_ELF) $(IMAGE_DIR)/iso/boot/hvscope-ring0.elf
+	$(Q)cp $(R0_DIR)/grub.cfg $(IMAGE_DIR)/iso/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -o $@ $(IMAGE_DIR)/iso 2>$(IMAGE_DIR)/grub-mkrescue.log || { cat $(IMAGE_DIR)/grub-mkrescue.log >&2; exit 1; }
 
 # make check boots the multiboot ELF under QEMU TCG (tests/ring0-image.t);
 # the ISO needs grub-mkrescue and xorriso, so it is built by `make image` only.
