@@ -70,15 +70,20 @@ static void detect(void)
 }
 
 /*
- * TSC frequency: the hypervisor's timing leaf 0x40000010 (KVM/VMware) when
- * non-zero, else 10 ms of PIT channel 2 (gated through port 0x61).
+ * TSC frequency: the hypervisor's timing leaf when it has one and it is
+ * non-zero (KVM/VMware 0x40000010 EAX; Xen base+3 subleaf 0 ECX, the
+ * guest TSC kHz), else PIT channel 2 gated through port 0x61.
  */
 static uint64_t tsc_khz_calibrate(void)
 {
 	uint32_t r[4];
 	uint64_t t0, t1;
 
-	if (r0_env.hv_max >= 0x40000010) {
+	if (!strcmp(r0_env.hv_sig, "XenVMMXenVMM") && r0_env.hv_max >= 0x40000003) {
+		cpuid2(0x40000003, 0, r);
+		if (r[2])
+			return r[2];
+	} else if (r0_env.hv_max >= 0x40000010) {
 		cpuid2(0x40000010, 0, r);
 		if (r[0])
 			return r[0];
