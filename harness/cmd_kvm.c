@@ -9,6 +9,7 @@
 #include "kvm_vmm.h"
 #include "metric.h"
 #include "ring0_metric.h"
+#include "timing.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -21,7 +22,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hvscope kvm [NAME...] [--list] [--quick] [--timeout S] [--samples N]\n"
-		"                   [--sample-us N] [--exits] [--serial FILE]\n\n"
+		"                   [--sample-us N] [--exits] [--serial FILE] [--tsc-khz K|host]\n\n"
 		"Ring-0 microbenchmarks (VM exits, hypercalls, I/O exits, paging) run by\n"
 		"hvscope's own minimal VMM on /dev/kvm: one fresh VM per benchmark, a\n"
 		"watchdog on every KVM_RUN, KVM's exit counters read around the measurement.\n\n"
@@ -33,7 +34,10 @@ static void usage(FILE *f)
 		"  --samples N   samples per benchmark (default 201, quick 15; max %d)\n"
 		"  --sample-us N target length of one sample in microseconds (default 500)\n"
 		"  --exits       also print every KVM counter that moved, per operation\n"
-		"  --serial FILE summarise the bootable image's serial output instead\n\n"
+		"  --serial FILE summarise the bootable image's serial output instead\n"
+		"  --tsc-khz K   TSC rate for cycles -> ns: kHz, or 'host' (measured here;\n"
+		"                right for QEMU -accel kvm/tcg without TSC scaling); default:\n"
+		"                KVM_GET_TSC_KHZ, or what the image calibrated\n\n"
 		"Columns: median ns per operation with the loop's own cost (control loop)\n"
 		"subtracted, half-width of its 95%% CI, cycles per op, VM exits and\n"
 		"instructions emulated by KVM per op (KVM binary stats 'exits' and\n"
@@ -94,7 +98,7 @@ static void header(void)
 }
 
 /* `hvscope kvm --serial FILE`: the bootable image's lines to the same table. */
-static int from_serial(const char *path, char **names, int nnames)
+static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_khz)
 {
 	FILE *f = fopen(path, "r");
 	struct hvs_metrics set = { 0 };
@@ -144,7 +148,8 @@ static int from_serial(const char *path, char **names, int nnames)
 		if (m) {
 			nres++;
 			if (!strcmp(r.status, "ok")) {
-				if (ring0_fill_metric(m, "image.", id, r.cycles, r.control, r.n, r.iters, r.tsc_khz) < 0) {
+				if (ring0_fill_metric(m, "image.", id, r.cycles, r.control, r.n, r.iters,
+						      tsc_khz ? tsc_khz : r.tsc_khz) < 0) {
 					m->outcome = HVS_FAILED;
 					any_fail = 1;
 					hvs_strlcpy(m->reason, "no samples or no TSC rate", sizeof(m->reason));
@@ -201,6 +206,7 @@ int cmd_kvm(int argc, char **argv)
 		{ "quick", no_argument, NULL, 'q' },	     { "timeout", required_argument, NULL, 't' },
 		{ "samples", required_argument, NULL, 'n' }, { "sample-us", required_argument, NULL, 'u' },
 		{ "exits", no_argument, NULL, 'e' },	     { "serial", required_argument, NULL, 's' },
+		{ "tsc-khz", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kvm_bench_opts o = { .timeout_s = 5.0 };
@@ -248,6 +254,23 @@ int cmd_kvm(int argc, char **argv)
 		case 'e':
 			show_exits = 1;
 			break;
+		case 'k':
+			if (!strcmp(optarg, "host")) {
+				o.tsc_khz = (uint64_t)(hvs_tsc_hz() / 1000.0);
+				if (!o.tsc_khz) {
+					hvs_err("kvm: --tsc-khz host: this host's TSC is not usable");
+					return HVS_EX_NODEV;
+				}
+			} else {
+				unsigned long long v = strtoull(optarg, &end, 10);
+
+				if (*end || !v || v > 100000000ull) {
+					hvs_err("kvm: --tsc-khz wants kHz or 'host', not '%s'", optarg);
+					return HVS_EX_USAGE;
+				}
+				o.tsc_khz = v;
+			}
+			break;
 		case 's':
 			serial = optarg;
 			break;
@@ -276,7 +299,7 @@ int cmd_kvm(int argc, char **argv)
 		}
 	}
 	if (serial)
-		return from_serial(serial, argv + optind, argc - optind);
+		return from_serial(serial, argv + optind, argc - optind, o.tsc_khz);
 	if (optind == argc)
 		for (int b = 0; b < R0_NBENCH; b++)
 			selected[b] = !(ring0_descs[b].expect & R0_X_TEST);

@@ -34,6 +34,34 @@ static void op_cpuid_hv(uint64_t n)
 	R0_LOOP(n, cpuid2(0x40000000, 0, r));
 }
 
+/* The loop of kvm-unit-tests' x86/vmexit.c: an indirect call per operation
+ * to a function that saves RBX on the stack around CPUID. Exists to explain
+ * the difference between the two suites (docs/PERFORMANCE.md): under
+ * kvm_pvm the instructions after an exit are emulated, and emulated stack
+ * writes are expensive. */
+__attribute__((noinline)) static void cpuid_called(void)
+{
+	__asm__ __volatile__("push %%rbx\n\tcpuid\n\tpop %%rbx" : : "a"(0), "c"(0) : "edx", "memory");
+}
+
+static void (*volatile cpuid_fn)(void) = cpuid_called;
+
+static void op_cpuid_call(uint64_t n)
+{
+	R0_LOOP(n, cpuid_fn());
+}
+
+static void nop_called(void)
+{
+}
+
+static void (*volatile nop_fn)(void) = nop_called;
+
+static void ctl_call(uint64_t n)
+{
+	R0_LOOP(n, nop_fn());
+}
+
 /* ---- hypercalls ----
  * Intel uses VMCALL, AMD VMMCALL; KVM patches the other one on the fly but
  * only through its instruction emulator, so issue the native one. A CPU
@@ -423,6 +451,7 @@ R0_BENCHES(R0_NAMES)
 const struct r0_bench r0_benches[R0_NBENCH] = {
 	D(cpuid0, 0, 0, op_cpuid0, ctl_empty, 0, 0)
 	D(cpuid_hv, 0, 0, op_cpuid_hv, ctl_empty, 0, 0)
+	D(cpuid_call, 0, 0, op_cpuid_call, ctl_call, 0, 0)
 	D(hc_vapic, sup_kvm_hc, 0, op_hc_vapic, ctl_empty, 0, 0)
 	D(hc_unknown, sup_kvm_hc, 0, op_hc_unknown, ctl_empty, 0, 0)
 	D(hlt_wake, sup_apic, setup_apic, op_hlt_wake, ctl_empty, 0, 0)

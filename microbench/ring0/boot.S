@@ -83,7 +83,7 @@ _start32:
 	wrmsr
 	lgdt	r0_gdt_desc
 	mov	%cr0, %eax
-	or	$0x80000001, %eax     /* PG | PE */
+	or	$0x80010001, %eax     /* PG | WP | PE */
 	and	$~0x60000000, %eax    /* caches on: clear CD, NW */
 	mov	%eax, %cr0
 	ljmp	$0x08, $start64

@@ -71,6 +71,8 @@
 #define R0_BENCHES(X)                                                                          \
 	X(cpuid0, "cpuid.0", "exit", R0_X_EXIT, "CPUID leaf 0: an unconditional VM exit")       \
 	X(cpuid_hv, "cpuid.hv", "exit", R0_X_EXIT, "CPUID leaf 0x40000000 (hypervisor leaf)")   \
+	X(cpuid_call, "cpuid.0.call", "exit", R0_X_EXIT,                                         \
+	  "CPUID leaf 0 inside an indirect call with PUSH/POP RBX (kvm-unit-tests' loop shape)") \
 	X(hc_vapic, "hypercall.vapic_poll", "hypercall", R0_X_EXIT,                              \
 	  "VMCALL/VMMCALL KVM_HC_VAPIC_POLL_IRQ (no-op hypercall)")                              \
 	X(hc_unknown, "hypercall.unknown", "hypercall", R0_X_EXIT,                               \
