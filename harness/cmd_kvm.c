@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,6 +381,9 @@ int cmd_kvm(int argc, char **argv)
 		hvs_metric_set_extra(m, "tdp", pi.tdp);
 		snprintf(st, sizeof(st), "%s%s%s", hvs_outcome_name(m->outcome), m->reason[0] ? ": " : "", m->reason);
 		print_row(m, st);
+		if (show_exits && m->outcome == HVS_PASS)
+			printf("    %-36s %12.1f cycles/op (subtracted), %" PRIu64 " ops x %u samples\n",
+			       "control loop", extra(m, "control_cycles"), res.r0.iters, res.r0.nsamples);
 		if (show_exits && res.have_counters && ops > 0)
 			for (int k = 0; k < res.ncounters; k++)
 				if (res.counters[k].delta)
