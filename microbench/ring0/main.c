@@ -195,9 +195,19 @@ static void run_one(uint32_t id)
 	if (b->fixed_iters) {
 		iters = b->fixed_iters;
 	} else {
-		/* Double until one sample is long enough (and warm the caches). */
+		/* Double until one sample is long enough (and warm the caches).
+		 * The shortest of three tries decides: one try stretched by a
+		 * host preemption would stop the doubling early, and fewer
+		 * iterations per sample leave more of the timer's own cost in
+		 * each sample (measured: +7% on cpuid under kvm_pvm). */
 		for (iters = 1;; iters *= 2) {
 			t = time_op(b->op, iters);
+			for (int k = 0; k < 2 && t >= target; k++) {
+				uint64_t t2 = time_op(b->op, iters);
+
+				if (t2 < t)
+					t = t2;
+			}
 			if (t >= target || iters >= (1ull << 26))
 				break;
 		}
