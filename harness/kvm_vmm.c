@@ -16,6 +16,7 @@
  * reason, the VM is torn down, and the caller goes on.
  */
 #include "kvm_vmm.h"
+#include "host.h"
 #include "hvscope.h"
 #include "timing.h"
 
@@ -61,27 +62,22 @@ int kvm_open(void)
 
 void kvm_paging_info(struct kvm_paging_info *pi)
 {
-	char ept[16] = "", npt[16] = "", tdp_mmu[16] = "";
-	int pvm = access("/sys/module/kvm_pvm", F_OK) == 0;
+	struct hvs_host *h = calloc(1, sizeof(*h));
 
 	memset(pi, 0, sizeof(*pi));
-	hvs_read_line("/sys/module/kvm_intel/parameters/ept", ept, sizeof(ept));
-	hvs_read_line("/sys/module/kvm_amd/parameters/npt", npt, sizeof(npt));
-	hvs_read_line("/sys/module/kvm/parameters/tdp_mmu", tdp_mmu, sizeof(tdp_mmu));
-	/* kvm_pvm (PVM, software virtualization for nested use) always uses
-	 * shadow paging; for VMX/SVM the ept/npt parameter decides. */
-	if (pvm)
-		pi->tdp = 0;
-	else if (ept[0] == 'Y' || npt[0] == 'Y' || npt[0] == '1')
-		pi->tdp = 1;
-	else if (ept[0] || npt[0])
-		pi->tdp = 0;
-	else
-		pi->tdp = -1;
-	hvs_strlcpy(pi->mode, pi->tdp == 1 ? "tdp" : pi->tdp == 0 ? "shadow" : "unknown", sizeof(pi->mode));
-	snprintf(pi->detail, sizeof(pi->detail), "%s%s%s%s%s%s%s", pvm ? "kvm_pvm loaded" : "kvm",
-		 ept[0] ? ", kvm_intel.ept=" : "", ept, npt[0] ? ", kvm_amd.npt=" : "", npt,
-		 tdp_mmu[0] ? ", kvm.tdp_mmu=" : "", tdp_mmu);
+	pi->tdp = -1;
+	hvs_strlcpy(pi->mode, "unknown", sizeof(pi->mode));
+	/* The host probe (probes/host.c) knows which module drives /dev/kvm
+	 * and its ept/npt/kvm_pvm evidence; one source for both commands. */
+	if (h && hvs_host_collect(NULL, 0, h) == 0) {
+		hvs_strlcpy(pi->mode, hvs_paging_name(h->paging), sizeof(pi->mode));
+		hvs_strlcpy(pi->detail, h->paging_evidence, sizeof(pi->detail));
+		if (h->paging == HVS_PAGING_EPT || h->paging == HVS_PAGING_NPT)
+			pi->tdp = 1;
+		else if (h->paging == HVS_PAGING_SHADOW)
+			pi->tdp = 0;
+	}
+	free(h);
 }
 
 /* ---- binary statistics ---- */

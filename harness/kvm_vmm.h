@@ -65,8 +65,8 @@ int kvm_open(void);
 
 /* Where the paging mode in force is read from, for labelling results. */
 struct kvm_paging_info {
-	char mode[24];     /* "tdp", "shadow", "unknown" */
-	char detail[160];  /* "kvm_pvm loaded; tdp_mmu=N" ... */
+	char mode[24];     /* "EPT", "NPT", "shadow", "unknown" (hvs_paging_name) */
+	char detail[192];  /* the evidence, from the host probe */
 	int tdp;           /* 1 two-dimensional, 0 shadow, -1 unknown */
 };
 void kvm_paging_info(struct kvm_paging_info *pi);

@@ -41,7 +41,7 @@ run_once() {
 }
 
 current_mode() {
-	"$hv" kvm cpuid.0 --quick --samples 3 2>/dev/null | sed -n 's/^# hvscope kvm: paging \([a-z]*\).*/\1/p'
+	"$hv" kvm cpuid.0 --quick --samples 3 2>/dev/null | sed -n 's/^# hvscope kvm: paging \([A-Za-z]*\).*/\1/p'
 }
 
 if [ -d /sys/module/kvm_pvm ]; then

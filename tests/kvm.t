@@ -69,7 +69,7 @@ nlist=$(grep -vc '\[test only\]' "$tmp/list")
 [ "$nrows" -eq "$nlist" ]; ok $? "one row per default benchmark ($nrows of $nlist)"
 ! grep -E '^kvm\.' "$tmp/all" | grep -v '^kvm\.hypercall\.' | grep -qE '  (fail|timeout)'; ok $? "no benchmark but the hypercalls failed or timed out"
 grep -qE '^kvm\.cpuid\.0 .*  pass$' "$tmp/all"; ok $? "cpuid.0 passes"
-grep -q '^# hvscope kvm: paging \(tdp\|shadow\|unknown\) ' "$tmp/all"; ok $? "paging mode recorded"
+grep -qE '^# hvscope kvm: paging (EPT|NPT|shadow|unknown) ' "$tmp/all"; ok $? "paging mode recorded"
 
 # Exit evidence from KVM's binary stats: exits/op (col 5) and emul/op (col 6).
 col() { awk -v b="kvm.$1" -v c="$2" '$1 == b { print $c }' "$tmp/all"; }
