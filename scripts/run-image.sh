@@ -4,7 +4,7 @@
 # `hvscope kvm --serial` (samples -> median, MAD, 95% CI on the host).
 #
 #   scripts/run-image.sh [--accel kvm|tcg] [--boot elf|iso|uefi] [--stall S]
-#                        [--out FILE] [--append "OPTS"] [--quiet]
+#                        [--out FILE] [--append "OPTS"] [--cpu MODEL] [--quiet]
 #
 #   --accel   kvm (default when /dev/kvm is usable) or tcg
 #   --boot    elf: QEMU -kernel (multiboot, default); iso: the GRUB ISO under
@@ -17,6 +17,8 @@
 #   --out     result file: the image's JSON lines (default ring0-image.jsonl)
 #   --append  payload options for elf boots: quick, samples=N, sample_us=N,
 #             only=a,b* skip=a,b*
+#   --cpu     QEMU -cpu model (default: QEMU's; e.g. max for 1 GiB pages
+#             under TCG)
 #   --quiet   no table, no progress messages
 #
 # Needs `make image` first. Exit codes: 0 every benchmark reported, 8 some
@@ -30,6 +32,7 @@ stall=20
 out=ring0-image.jsonl
 append=""
 quiet=0
+cpu=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--accel) accel=$2; shift 2 ;;
@@ -37,8 +40,9 @@ while [ $# -gt 0 ]; do
 	--stall) stall=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
+	--cpu) cpu=$2; shift 2 ;;
 	--quiet) quiet=1; shift ;;
-	-h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run-image.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -74,6 +78,7 @@ trap cleanup EXIT
 # RAM: the payload needs 1 GiB + the 128 MiB chase set (R0_MEM_SIZE).
 qemu=(qemu-system-x86_64 -accel "$accel" -m 1280M -smp 1 -nographic -no-reboot -monitor none
 	-display none -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+[ -z "$cpu" ] || qemu+=(-cpu "$cpu")
 done_list=""
 timeouts=0
 for n in $(seq 1 40); do
