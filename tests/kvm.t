@@ -22,6 +22,10 @@ grep -q '^selftest.hang .*\[test only\]' "$tmp/list"; ok $? "selftest.hang is li
 [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ]; ok $? "unknown option: exit 2, one line on stderr (got $rc)"
 "$HV" kvm no.such.bench 2>/dev/null; ok $(($? != 2)) "unknown benchmark: exit 2"
 "$HV" kvm --timeout -1 2>/dev/null; ok $(($? != 2)) "negative timeout: exit 2"
+"$HV" kvm --samples 0 2>/dev/null; ok $(($? != 2)) "zero samples: exit 2"
+"$HV" kvm --samples 99999 2>/dev/null; ok $(($? != 2)) "too many samples: exit 2"
+"$HV" kvm --sample-us x 2>/dev/null; ok $(($? != 2)) "non-numeric sample length: exit 2"
+"$HV" kvm --tsc-khz 0 2>/dev/null; ok $(($? != 2)) "zero TSC rate: exit 2"
 
 # No device (a private /dev without kvm) and no permission (user nobody):
 # possible to arrange only as root.
