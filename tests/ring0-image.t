@@ -59,6 +59,16 @@ sed 's/^/# /' "$tmp/mtable"
 [ "$(grep -cE '^image\.(tlb\.chase\.1g\.(1m|16m|128m)|rdtscp|xsetbv) .* pass$' "$tmp/mtable")" -eq 5 ]
 ok $? "1 GiB pages, RDTSCP and XSETBV under TCG -cpu max"
 
+# Without QEMU's isa-debug-exit the image powers off through ACPI S5
+# (FADT PM1a_CNT, \_S5 from the DSDT): QEMU exits by itself, status 0.
+for m in pc q35; do
+	timeout 60 qemu-system-x86_64 -accel tcg -machine $m -m 1280M -nographic -no-reboot -monitor none \
+		-display none -kernel "$BUILD/image/hvscope-ring0.elf" -append "only=cpuid.0 quick samples=3" \
+		-serial "file:$tmp/acpi.$m" >/dev/null 2>&1
+	rc=$?
+	[ $rc -eq 0 ] && grep -aq '"type":"end"' "$tmp/acpi.$m"; ok $? "ACPI power-off on QEMU -machine $m (rc $rc)"
+done
+
 iso=$BUILD/image/hvscope-ring0.iso
 if [ -f "$iso" ]; then
 	"$SRC/scripts/run-image.sh" --accel tcg --boot iso --stall 20 --quiet --out "$tmp/iso.jsonl"

@@ -131,17 +131,16 @@ void r0_ucall(uint32_t type, uint32_t bench, uint64_t arg)
 }
 
 /*
- * Power off: QEMU's isa-debug-exit (exit status (code << 1) | 1), then the
- * QEMU/Bochs ACPI PM1a ports of piix4 (0x604) and older Bochs (0xb004);
- * whatever is left halts with interrupts off.
+ * Power off: QEMU's isa-debug-exit (exit status (code << 1) | 1) when the
+ * device is there, else ACPI S5 (acpi.c); whatever is left halts with
+ * interrupts off (run-image.sh then stops the VM after the "end" line).
  */
 void r0_poweroff(uint32_t code)
 {
 	if (r0_env.vmm)
 		r0_ucall(R0_UC_DONE, 0, code);
 	outb(R0_PORT_DEBUG_EXIT, (uint8_t)code);
-	outw(0x604, 0x2000);
-	outw(0xb004, 0x2000);
+	r0_acpi_poweroff();
 	for (;;)
 		__asm__ __volatile__("cli; hlt");
 }

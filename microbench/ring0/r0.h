@@ -25,6 +25,12 @@ static inline uint8_t inb(uint16_t port)
 	__asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port) : "memory");
 	return v;
 }
+static inline uint16_t inw_port(uint16_t port)
+{
+	uint16_t v;
+	__asm__ __volatile__("inw %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+	return v;
+}
 static inline uint32_t inl(uint16_t port)
 {
 	uint32_t v;
@@ -110,6 +116,7 @@ void r0_putjs(const char *s); /* JSON string body (escaped, no quotes) */
 void r0_snprint(char *buf, size_t len, const char *a, const char *b, uint64_t n);
 void r0_serial_init(void);
 void r0_poweroff(uint32_t code) __attribute__((noreturn));
+void r0_acpi_poweroff(void); /* returns only if ACPI S5 could not be found or did not act */
 void r0_idt_init(void);
 void r0_ucall(uint32_t type, uint32_t bench, uint64_t arg);
 
