@@ -42,10 +42,11 @@ static void usage(FILE *f)
 		"Columns: median ns per operation with the loop's own cost (control loop)\n"
 		"subtracted, half-width of its 95%% CI, cycles per op, VM exits and\n"
 		"instructions emulated by KVM per op (KVM binary stats 'exits' and\n"
-		"'insn_emulation'; '-' when unreadable; kvm_pvm emulates privileged\n"
-		"instructions without counting an exit), status.\n\n"
+		"'insn_emulation'; '-' when unreadable; kvm_pvm emulates the guest's\n"
+		"instructions without counting exits), status.\n\n"
 		"Exit codes: 0 all ran or were skipped, 1 a benchmark failed, 2 usage,\n"
-		"6 no /dev/kvm, 7 no permission, 8 a benchmark timed out (the others ran).\n",
+		"6 no /dev/kvm, 7 no permission, 8 a benchmark timed out (the others ran);\n"
+		"with --serial: 3 malformed line, 4 unknown benchmark name, 9 unreadable file.\n",
 		R0_MAX_SAMPLES);
 }
 
