@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <linux/kvm.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -392,11 +393,22 @@ static int wd_arm(struct watchdog *w, struct kvm_run *run, double seconds)
 
 static void wd_disarm(struct watchdog *w)
 {
+	sigset_t set, old;
+	struct timespec zero = { 0, 0 };
+
 	if (!w->armed)
 		return;
+	/* Block, delete, drain: a SIGALRM already generated must not reach
+	 * the previous (default: terminate) disposition once it is restored. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
 	timer_delete(w->t);
+	while (sigtimedwait(&set, NULL, &zero) == SIGALRM)
+		;
 	wd_run = NULL;
 	sigaction(SIGALRM, &w->old, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	w->armed = 0;
 }
 

@@ -367,6 +367,9 @@ static void chase_build(uint64_t va, uint64_t bytes)
 	uint32_t *perm = (uint32_t *)(uintptr_t)(R0_SCRATCH_GPA + 0x200000);
 	uint64_t n = bytes / 4096;
 
+	if (va == R0_VA_4K)
+		r0_paging_fill_4k(bytes);
+
 	for (uint64_t i = 0; i < n; i++)
 		perm[i] = (uint32_t)i;
 	for (uint64_t i = n - 1; i > 0; i--) {

@@ -122,6 +122,7 @@ void r0_ucall(uint32_t type, uint32_t bench, uint64_t arg);
 
 /* paging.c */
 void r0_paging_init(void);
+void r0_paging_fill_4k(uint64_t bytes); /* map the first bytes of the R0_VA_4K alias */
 uint64_t *r0_pte_4k(uint64_t va); /* the PTE of va in our 4 KiB regions */
 extern uint64_t r0_cr3_a, r0_cr3_b;
 #define R0_VA_4K 0x0000008000000000ull  /* PML4[1]: chase set with 4 KiB pages */
