@@ -34,7 +34,8 @@ static void usage(FILE *f)
 		"  --timeout S   watchdog per benchmark, seconds (default 5)\n"
 		"  --samples N   samples per benchmark (default 201, quick 15; max %d)\n"
 		"  --sample-us N target length of one sample in microseconds (default 500)\n"
-		"  --exits       also print every KVM counter that moved, per operation\n"
+		"  --exits       also print the control loop, MAD and CI, and every KVM\n"
+		"                counter that moved, per operation\n"
 		"  --serial FILE summarise the bootable image's serial output instead\n"
 		"  --tsc-khz K   TSC rate for cycles -> ns: kHz, or 'host' (measured here;\n"
 		"                right for QEMU -accel kvm/tcg without TSC scaling); default:\n"
@@ -382,9 +383,13 @@ int cmd_kvm(int argc, char **argv)
 		hvs_metric_set_extra(m, "tdp", pi.tdp);
 		snprintf(st, sizeof(st), "%s%s%s", hvs_outcome_name(m->outcome), m->reason[0] ? ": " : "", m->reason);
 		print_row(m, st);
-		if (show_exits && m->outcome == HVS_PASS)
+		if (show_exits && m->outcome == HVS_PASS) {
 			printf("    %-36s %12.1f cycles/op (subtracted), %" PRIu64 " ops x %u samples\n",
 			       "control loop", extra(m, "control_cycles"), res.r0.iters, res.r0.nsamples);
+			printf("    %-36s median %.1f, MAD %.1f, 95%% CI [%.1f, %.1f], %zu outliers (ns/op)\n",
+			       "spread", m->summary.median, m->summary.mad, m->summary.ci_lo, m->summary.ci_hi,
+			       m->summary.outliers);
+		}
 		if (show_exits && res.have_counters && ops > 0)
 			for (int k = 0; k < res.ncounters; k++)
 				if (res.counters[k].delta)
