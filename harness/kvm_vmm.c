@@ -645,7 +645,8 @@ int kvm_bench_run(int kvm_fd, enum r0_bench_id id, const struct kvm_bench_opts *
 	memset(&boot, 0, sizeof(boot));
 	boot.magic = R0_BOOT_MAGIC;
 	boot.version = R0_ABI_VERSION;
-	boot.flags = (o->quick ? R0_BOOT_QUICK : 0) | (vm->ioeventfd ? R0_BOOT_IOEVENTFD : 0);
+	boot.flags = (o->quick ? R0_BOOT_QUICK : 0) | (vm->ioeventfd ? R0_BOOT_IOEVENTFD : 0) |
+		     (vm->irqchip ? 0 : R0_BOOT_NO_IRQCHIP);
 	boot.bench = (uint32_t)id;
 	boot.tsc_khz = res->tsc_khz;
 	boot.nsamples = o->nsamples;

@@ -120,9 +120,18 @@ void r0_lapic_eoi(void)
 	lapic_write(0xb0, 0);
 }
 
+static const char *sup_irqchip(void)
+{
+	if (r0_env.flags & R0_BOOT_NO_IRQCHIP)
+		return "no in-kernel irqchip (KVM_CREATE_IRQCHIP failed)";
+	return 0;
+}
+
 static const char *sup_apic(void)
 {
-	return r0_env.apic ? 0 : "no local APIC (CPUID.1:EDX[9])";
+	if (!r0_env.apic)
+		return "no local APIC (CPUID.1:EDX[9])";
+	return sup_irqchip();
 }
 
 static void setup_apic(void)
@@ -467,8 +476,8 @@ const struct r0_bench r0_benches[R0_NBENCH] = {
 	D(wbinvd, 0, 0, op_wbinvd, ctl_empty, 0, 0)
 	D(xsetbv, sup_xsave, setup_xsetbv, op_xsetbv, ctl_empty, 0, 0)
 	D(ud2, 0, 0, op_ud2, ctl_empty, 0, 0)
-	D(pio_in_kernel, 0, 0, op_pio_in_kernel, ctl_empty, 0, 0)
-	D(pio_out_kernel, 0, setup_elcr, op_pio_out_kernel, ctl_empty, 0, 0)
+	D(pio_in_kernel, sup_irqchip, 0, op_pio_in_kernel, ctl_empty, 0, 0)
+	D(pio_out_kernel, sup_irqchip, setup_elcr, op_pio_out_kernel, ctl_empty, 0, 0)
 	D(pio_in_user, 0, 0, op_pio_in_user, ctl_empty, 0, 0)
 	D(pio_out_user, 0, 0, op_pio_out_user, ctl_empty, 0, 0)
 	D(mmio_rd_user, 0, 0, op_mmio_rd, ctl_empty, 0, 0)

@@ -130,6 +130,7 @@ enum r0_bench_id {
 /* Written by the VMM at R0_BOOT_GPA before the first KVM_RUN. */
 #define R0_BOOT_QUICK (1u << 0)      /* fewer samples, shorter samples */
 #define R0_BOOT_IOEVENTFD (1u << 1)  /* PIO/MMIO kick addresses are bound */
+#define R0_BOOT_NO_IRQCHIP (1u << 2) /* KVM_CREATE_IRQCHIP failed: no in-kernel PIC/LAPIC */
 struct r0_boot {
 	uint32_t magic;   /* R0_BOOT_MAGIC */
 	uint32_t version; /* R0_ABI_VERSION */
