@@ -46,7 +46,8 @@ static void usage(FILE *f)
 		"'insn_emulation'; '-' when unreadable; kvm_pvm emulates the guest's\n"
 		"instructions without counting exits), status.\n\n"
 		"Exit codes: 0 all ran or were skipped, 1 a benchmark failed, 2 usage,\n"
-		"6 no /dev/kvm, 7 no permission, 8 a benchmark timed out (the others ran);\n"
+		"6 no /dev/kvm (or no VM could be set up at all), 7 no permission,\n"
+		"8 a benchmark timed out (the others ran);\n"
 		"with --serial: 3 malformed line, 4 unknown benchmark name, 9 unreadable file.\n",
 		R0_MAX_SAMPLES);
 }
@@ -111,7 +112,7 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 
 	if (!f) {
 		hvs_err("kvm: cannot open %s: %s", path, strerror(errno));
-		return errno == ENOENT ? HVS_EX_IO : HVS_EX_IO;
+		return HVS_EX_IO;
 	}
 	header();
 	while (getline(&line, &cap, f) > 0) {
@@ -216,7 +217,8 @@ int cmd_kvm(int argc, char **argv)
 	struct kvm_paging_info pi;
 	struct hvs_metrics set = { 0 };
 	const char *serial = NULL;
-	int c, do_list = 0, show_exits = 0, kvm_fd, rc = HVS_EX_OK, any_timeout = 0, any_fail = 0, ran = 0;
+	int c, do_list = 0, show_exits = 0, kvm_fd, rc = HVS_EX_OK, any_timeout = 0, any_fail = 0;
+	int nsel = 0, nsetup_fail = 0;
 	char *end;
 	int selected[R0_NBENCH] = { 0 };
 
@@ -328,6 +330,7 @@ int cmd_kvm(int argc, char **argv)
 
 		if (!selected[b])
 			continue;
+		nsel++;
 		fflush(stdout);
 		r = kvm_bench_run(kvm_fd, (enum r0_bench_id)b, &o, &res);
 		m = hvs_metrics_add(&set);
@@ -339,11 +342,11 @@ int cmd_kvm(int argc, char **argv)
 		ring0_fill_metric(m, "kvm.", b, NULL, NULL, 0, 0, 0);
 		if (r < 0) {
 			/* The VMM could not even start this VM: skip with the reason. */
+			nsetup_fail++;
 			m->outcome = HVS_SKIP;
 			m->flags |= HVS_MF_SKIPPED;
 			snprintf(m->reason, sizeof(m->reason), "VMM setup: %.180s", res.reason);
 		} else if (res.status == KVM_BENCH_OK) {
-			ran++;
 			if (ring0_fill_metric(m, "kvm.", b, res.cycles, res.control, res.r0.nsamples, res.r0.iters,
 					      res.tsc_khz) < 0) {
 				m->outcome = HVS_FAILED;
@@ -401,10 +404,13 @@ int cmd_kvm(int argc, char **argv)
 	hvs_metrics_free(&set);
 	if (rc != HVS_EX_OK)
 		return rc;
+	if (nsel && nsetup_fail == nsel) {
+		hvs_err("kvm: no VM could be set up here (see the reasons above)");
+		return HVS_EX_NODEV;
+	}
 	if (any_fail)
 		return HVS_EX_FAIL;
 	if (any_timeout)
 		return HVS_EX_TIMEOUT;
-	(void)ran;
 	return HVS_EX_OK;
 }
