@@ -405,6 +405,7 @@ int cmd_kvm(int argc, char **argv)
 	if (rc != HVS_EX_OK)
 		return rc;
 	if (nsel && nsetup_fail == nsel) {
+		fflush(stdout);
 		hvs_err("kvm: no VM could be set up here (see the reasons above)");
 		return HVS_EX_NODEV;
 	}
