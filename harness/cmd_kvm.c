@@ -5,9 +5,11 @@
  * serial output of the bootable image (scripts/run-image.sh).
  */
 #include "commands.h"
+#include "context.h"
 #include "hvscope.h"
 #include "kvm_vmm.h"
 #include "metric.h"
+#include "result.h"
 #include "ring0_metric.h"
 #include "timing.h"
 
@@ -23,7 +25,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hvscope kvm [NAME...] [--list] [--quick] [--timeout S] [--samples N]\n"
-		"                   [--sample-us N] [--exits] [--serial FILE] [--tsc-khz K|host]\n\n"
+		"                   [--sample-us N] [--exits] [--serial FILE] [--tsc-khz K|host]\n"
+		"                   [--out FILE] [--tag k=v,...]\n\n"
 		"Ring-0 microbenchmarks (VM exits, hypercalls, I/O exits, paging) run by\n"
 		"hvscope's own minimal VMM on /dev/kvm: one fresh VM per benchmark, a\n"
 		"watchdog on every KVM_RUN, KVM's exit counters read around the measurement.\n\n"
@@ -39,7 +42,11 @@ static void usage(FILE *f)
 		"  --serial FILE summarise the bootable image's serial output instead\n"
 		"  --tsc-khz K   TSC rate for cycles -> ns: kHz, or 'host' (measured here;\n"
 		"                right for QEMU -accel kvm/tcg without TSC scaling); default:\n"
-		"                KVM_GET_TSC_KHZ, or what the image calibrated\n\n"
+		"                KVM_GET_TSC_KHZ, or what the image calibrated\n"
+		"  --out FILE    also write a result file (results-schema/result.schema.json;\n"
+		"                '-' for stdout): metrics kvm.NAME or image.NAME with samples,\n"
+		"                cycles, exits per op; tags driver=kvm|image and paging=...\n"
+		"  --tag k=v,... extra tags for the result file\n\n"
 		"Columns: median ns per operation with the loop's own cost (control loop)\n"
 		"subtracted, half-width of its 95%% CI, cycles per op, VM exits and\n"
 		"instructions emulated by KVM per op (KVM binary stats 'exits' and\n"
@@ -101,8 +108,45 @@ static void header(void)
 	       "emul/op", "status");
 }
 
+/*
+ * Write the metric set as a result file with the run's context. Returns an
+ * exit code (HVS_EX_OK, HVS_EX_USAGE for a bad tag, HVS_EX_IO).
+ */
+static int write_result(const char *out, int argc, char **argv, const struct hvs_metrics *set,
+			const char *driver, const char *paging, const char *tags, struct hvs_context *c)
+{
+	struct hvs_run_info info;
+	char t[160];
+	int r;
+
+	hvs_run_info_init(&info);
+	info.argc = argc;
+	info.argv = argv;
+	snprintf(t, sizeof(t), "driver=%s", driver);
+	hvs_run_info_add_tags(&info, t);
+	if (paging && paging[0]) {
+		snprintf(t, sizeof(t), "paging=%s", paging);
+		hvs_run_info_add_tags(&info, t);
+	}
+	if (tags && hvs_run_info_add_tags(&info, tags)) {
+		hvs_err("kvm: --tag '%s': expected key=value,... (keys [A-Za-z0-9_.-])", tags);
+		return HVS_EX_USAGE;
+	}
+	hvs_context_finish(c);
+	info.context_json = hvs_context_to_json(c);
+	hvs_iso8601_now(info.finished, sizeof(info.finished));
+	r = hvs_result_write(out, &info, set);
+	free(info.context_json);
+	if (r) {
+		hvs_err("kvm: cannot write %s: %s", out, strerror(-r));
+		return HVS_EX_IO;
+	}
+	return HVS_EX_OK;
+}
+
 /* `hvscope kvm --serial FILE`: the bootable image's lines to the same table. */
-static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_khz)
+static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_khz, const char *out,
+		       const char *tags, int argc, char **argv)
 {
 	FILE *f = fopen(path, "r");
 	struct hvs_metrics set = { 0 };
@@ -199,6 +243,19 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 	} else if (rc == HVS_EX_OK && any_timeout) {
 		rc = HVS_EX_TIMEOUT;
 	}
+	if (out && (rc == HVS_EX_OK || rc == HVS_EX_FAIL || rc == HVS_EX_TIMEOUT)) {
+		struct hvs_context c;
+		int w;
+
+		/* The context is this host's, where the serial log is read:
+		 * the guest's own facts are in the log's hello line. */
+		memset(&c, 0, sizeof(c));
+		hvs_context_collect(&c, 0, 0);
+		w = write_result(out, argc, argv, &set, "image", NULL, tags, &c);
+		hvs_context_free(&c);
+		if (w != HVS_EX_OK)
+			rc = w;
+	}
 	hvs_metrics_free(&set);
 	return rc;
 }
@@ -210,13 +267,15 @@ int cmd_kvm(int argc, char **argv)
 		{ "quick", no_argument, NULL, 'q' },	     { "timeout", required_argument, NULL, 't' },
 		{ "samples", required_argument, NULL, 'n' }, { "sample-us", required_argument, NULL, 'u' },
 		{ "exits", no_argument, NULL, 'e' },	     { "serial", required_argument, NULL, 's' },
-		{ "tsc-khz", required_argument, NULL, 'k' },
+		{ "tsc-khz", required_argument, NULL, 'k' }, { "out", required_argument, NULL, 'o' },
+		{ "tag", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kvm_bench_opts o = { .timeout_s = 5.0 };
 	struct kvm_paging_info pi;
 	struct hvs_metrics set = { 0 };
-	const char *serial = NULL;
+	const char *serial = NULL, *out = NULL, *tags = NULL;
+	struct hvs_context ctx;
 	int c, do_list = 0, show_exits = 0, kvm_fd, rc = HVS_EX_OK, any_timeout = 0, any_fail = 0;
 	int nsel = 0, nsetup_fail = 0;
 	char *end;
@@ -279,6 +338,12 @@ int cmd_kvm(int argc, char **argv)
 		case 's':
 			serial = optarg;
 			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'g':
+			tags = optarg;
+			break;
 		default:
 			hvs_err("kvm: unknown option '%s' (try 'hvscope kvm --help')", argv[optind - 1]);
 			return HVS_EX_USAGE;
@@ -304,7 +369,7 @@ int cmd_kvm(int argc, char **argv)
 		}
 	}
 	if (serial)
-		return from_serial(serial, argv + optind, argc - optind, o.tsc_khz);
+		return from_serial(serial, argv + optind, argc - optind, o.tsc_khz, out, tags, argc, argv);
 	if (optind == argc)
 		for (int b = 0; b < R0_NBENCH; b++)
 			selected[b] = !(ring0_descs[b].expect & R0_X_TEST);
@@ -319,6 +384,9 @@ int cmd_kvm(int argc, char **argv)
 		return HVS_EX_NODEV;
 	}
 	kvm_paging_info(&pi);
+	memset(&ctx, 0, sizeof(ctx));
+	if (out)
+		hvs_context_collect(&ctx, 0, 0);
 	printf("# hvscope kvm: paging %s (%s)\n", pi.mode, pi.detail);
 	header();
 	for (int b = 0; b < R0_NBENCH; b++) {
@@ -401,6 +469,14 @@ int cmd_kvm(int argc, char **argv)
 		kvm_bench_result_free(&res);
 	}
 	close(kvm_fd);
+	if (out && rc == HVS_EX_OK) {
+		int w = write_result(out, argc, argv, &set, "kvm", pi.mode, tags, &ctx);
+
+		if (w != HVS_EX_OK)
+			rc = w;
+	}
+	if (out)
+		hvs_context_free(&ctx);
 	hvs_metrics_free(&set);
 	if (rc != HVS_EX_OK)
 		return rc;

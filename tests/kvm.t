@@ -27,6 +27,21 @@ grep -q '^selftest.hang .*\[test only\]' "$tmp/list"; ok $? "selftest.hang is li
 "$HV" kvm --sample-us x 2>/dev/null; ok $(($? != 2)) "non-numeric sample length: exit 2"
 "$HV" kvm --tsc-khz 0 2>/dev/null; ok $(($? != 2)) "zero TSC rate: exit 2"
 
+# The man page renders and documents every option --help lists.
+if command -v man >/dev/null; then
+	w=$(MANWIDTH=80 man --warnings -l "$HVS_SRC/man/hvscope-kvm.1" 2>&1 >/dev/null)
+	[ -z "$w" ]; ok $? "man/hvscope-kvm.1 renders without warnings${w:+: $w}"
+	missing=
+	for opt in $("$HV" kvm --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		[ "$opt" = --help ] && continue
+		grep -q -- "$(sed 's/-/\\\\-/g' <<<"$opt")" "$HVS_SRC/man/hvscope-kvm.1" || missing="$missing $opt"
+	done
+	[ -z "$missing" ]; ok $? "every option is in the man page${missing:+ (missing:$missing)}"
+else
+	skip "man not installed"
+	skip "man not installed"
+fi
+
 # No device (a private /dev without kvm) and no permission (user nobody):
 # possible to arrange only as root.
 if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
@@ -47,7 +62,7 @@ fi
 
 if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ] || ! "$HV" kvm cpuid.0 --quick --samples 3 >/dev/null 2>&1; then
 	why="no usable /dev/kvm here"
-	for i in $(seq 1 16); do skip "$why"; done
+	for i in $(seq 1 18); do skip "$why"; done
 	echo "1..$n"
 	exit 0
 fi
@@ -114,6 +129,26 @@ else
 	rc=$?
 	[ $rc -eq 6 ] && [ "$(grep -c 'skip: VMM setup: mmap' "$tmp/nomem")" -eq 2 ]; ok $? "no VM possible: skips with the reason, exit 6 (got $rc)"
 fi
+
+# A result file: schema-valid, the metrics with their samples and exits.
+"$HV" kvm cpuid.0 xsetbv --quick --samples 5 --out "$tmp/res.json" --tag ci=1 >/dev/null 2>&1
+rc=$?
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	python3 "$HVS_SRC/tests/lib/validate.py" "$tmp/res.json"; ok $? "--out writes a schema-valid result file (rc $rc)"
+else
+	skip "python3-jsonschema missing"
+fi
+python3 - "$tmp/res.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = {x["name"]: x for x in d["metrics"]}
+c = m["kvm.cpuid.0"]
+ok = (c["outcome"] == "pass" and len(c["samples"]) == 5 and "exits_per_op" in c["extra"]
+      and m["kvm.xsetbv"]["outcome"] in ("pass", "skip") and d["run"]["tags"]["driver"] == "kvm"
+      and d["run"]["tags"]["ci"] == "1" and "paging" in d["run"]["tags"])
+sys.exit(0 if ok else 1)
+PY
+ok $? "result file: samples, exits per op, outcome and tags per benchmark"
 
 "$HV" kvm selftest.ud --quick --samples 3 >"$tmp/ud" 2>&1
 grep -qE '^kvm\.selftest\.ud .*  pass$' "$tmp/ud"; ok $? "the payload's #UD handler catches UD2"

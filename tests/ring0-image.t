@@ -43,12 +43,14 @@ ok $? "multiboot boot, hello and end lines on COM1"
 nres=$(grep -c '"type":"result"' "$tmp/tcg.jsonl")
 nlist=$("$HV" kvm --list | grep -vc '\[test only\]')
 [ "$nres" -eq "$nlist" ]; ok $? "one result per benchmark ($nres of $nlist)"
-"$HV" kvm --serial "$tmp/tcg.jsonl" >"$tmp/table" 2>&1; rc=$?
+"$HV" kvm --serial "$tmp/tcg.jsonl" --out "$tmp/tcg-result.json" >"$tmp/table" 2>&1; rc=$?
 sed 's/^/# /' "$tmp/table"
 [ $rc -eq 0 ]; ok $? "hvscope kvm --serial summarises it (rc $rc)"
 grep -qE '^image\.cpuid\.0 +[0-9.]+ +[0-9.]+ +[0-9]+ .* pass$' "$tmp/table" &&
 	grep -qE '^image\.pf\.guest +[0-9.]+ .* pass$' "$tmp/table"
 ok $? "cpuid and the guest #PF round trip measured under TCG"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if d["run"]["tags"]["driver"] == "image" and any(m["name"] == "image.cpuid.0" and m["samples"] for m in d["metrics"]) else 1)' "$tmp/tcg-result.json"
+ok $? "--serial --out: a result file with the image's metrics"
 
 # The CPU features KVM here lacks (1 GiB pages, RDTSCP, XSAVE) exist under
 # TCG with -cpu max: their code paths run somewhere.
