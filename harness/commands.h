@@ -19,7 +19,8 @@
 	X(compare, "A/B comparison of two result files, with CIs and an exit code for CI") \
 	X(ingest, "append result files to the history database (SQLite)")                \
 	X(regress, "nightly gate: newest run against its history, change-point aware")    \
-	X(report, "comparison tables (HTML, Markdown, CSV, LaTeX) and gnuplot charts")
+	X(report, "comparison tables (HTML, Markdown, CSV, LaTeX) and gnuplot charts")    \
+	X(kvm, "ring-0 microbenchmarks in hvscope's own minimal VMM on /dev/kvm")
 
 #define HVS_DECLARE_CMD(name, summary) int cmd_##name(int argc, char **argv);
 HVS_COMMANDS(HVS_DECLARE_CMD)

@@ -18,7 +18,7 @@ PKGS=(
 	qemu-system-x86 qemu-utils linux-image-amd64 busybox-static cpio gzip
 	xen-hypervisor-4.17-amd64
 	# bootable image (ISO, BIOS and UEFI)
-	grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools
+	grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
 	# reports
 	gnuplot-nox sqlite3 poppler-utils
 	# report tests: the page in a headless browser (~8 s to install), the

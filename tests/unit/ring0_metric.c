@@ -1,0 +1,66 @@
+/*
+ * Unit test: ring-0 samples to a metric (control subtraction, cycles to ns)
+ * and the reader of the bootable image's serial lines.
+ */
+#include "ring0_metric.h"
+#include "tap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+static double extra(const struct hvs_metric *m, const char *k)
+{
+	for (int i = 0; i < m->nextra; i++)
+		if (!strcmp(m->extra[i].key, k))
+			return m->extra[i].val;
+	return NAN;
+}
+
+int main(void)
+{
+	/* 100 ops per sample; control loop 1000 cycles (median of {900,1000,5000}),
+	 * so per-op cycles are (c - 1000) / 100 = {10, 20, 30}; 1 GHz: ns == cycles. */
+	uint64_t cyc[] = { 2000, 3000, 4000 }, ctl[] = { 900, 1000, 5000 };
+	struct hvs_metric m;
+	struct ring0_serial_result r;
+	int id = ring0_find("cpuid.0");
+
+	plan(20);
+	ok(id >= 0 && ring0_find("no.such") == -1, "benchmarks are found by name");
+	memset(&m, 0, sizeof(m));
+	is_int(ring0_fill_metric(&m, "kvm.", id, cyc, ctl, 3, 100, 1000000), 0, "fill from three samples");
+	is_str(m.name, "kvm.cpuid.0", "name is prefix + benchmark");
+	is_str(m.unit, "ns", "unit ns");
+	is_near(m.summary.median, 20, 1e-9, "median with the control median subtracted");
+	is_near(extra(&m, "cycles"), 20, 1e-9, "cycles per op");
+	is_near(extra(&m, "control_cycles"), 10, 1e-9, "control cycles per op");
+	is_near(m.overhead, 10, 1e-9, "overhead in ns per op");
+	is_int(m.iterations, 100, "iterations per sample");
+	free(m.samples);
+	memset(&m, 0, sizeof(m));
+	is_int(ring0_fill_metric(&m, "kvm.", id, cyc, ctl, 3, 100, 2000000), 0, "2 GHz TSC");
+	is_near(m.summary.median, 10, 1e-9, "cycles -> ns at 2 GHz");
+	free(m.samples);
+	memset(&m, 0, sizeof(m));
+	is_int(ring0_fill_metric(&m, "kvm.", id, cyc, ctl, 0, 100, 1000000), -EINVAL, "no samples: -EINVAL");
+
+	is_int(ring0_parse_serial_line("SeaBIOS noise {\"type\":\"result\",\"bench\":\"cpuid.0\",\"status\":\"ok\","
+				       "\"reason\":\"a \\\"q\\\"\",\"iters\":64,\"tsc_khz\":2596000,"
+				       "\"cycles\":[5,6,7],\"control\":[1,2,3]}", &r),
+	       1, "a result line after firmware noise");
+	ok(r.n == 3 && r.cycles[2] == 7 && r.control[0] == 1 && r.iters == 64 && r.tsc_khz == 2596000,
+	   "arrays and numbers parsed");
+	is_str(r.reason, "a \"q\"", "escaped quotes in a string");
+	free(r.cycles);
+	free(r.control);
+	is_int(ring0_parse_serial_line("{\"type\":\"start\",\"bench\":\"pf.guest\"}", &r), 2, "start line");
+	is_str(r.bench, "pf.guest", "start names its benchmark");
+	is_int(ring0_parse_serial_line("{\"type\":\"result\",\"bench\":\"x\",\"status\":\"ok\",\"reason\":\"\","
+				       "\"iters\":1,\"tsc_khz\":1,\"cycles\":[1,2],\"control\":[1]}", &r),
+	       -EINVAL, "sample arrays of different length are rejected");
+	is_int(ring0_parse_serial_line("{\"type\":\"result\",\"bench\":\"x\",\"status\":\"ok\",\"reason\":\"\","
+				       "\"iters\":1,\"tsc_khz\":1,\"cycles\":[1,2", &r),
+	       -EINVAL, "a truncated line is rejected");
+	is_int(ring0_parse_serial_line("plain console text", &r), 0, "text that is not ours is ignored");
+	return done_testing();
+}
