@@ -32,6 +32,8 @@
 #   --kernel FILE       guest / dom0 kernel (default: newest /boot/vmlinuz-*)
 #   --xen FILE          Xen image, gzip'd or not (default /boot/xen-4.17-amd64.gz)
 #   --initrd FILE       initramfs to use instead of building one
+#   --hvscope FILE      hvscope-static to put in the initramfs (default
+#                       $HVSCOPE_STATIC, else bin/hvscope-static)
 #   --peers             build the initramfs with systemd-detect-virt and cpuid
 #   --append TEXT       extra guest / dom0 kernel command line
 #   --xen-append TEXT   extra Xen command line
@@ -62,6 +64,8 @@ kernel=""
 xen=/boot/xen-4.17-amd64.gz
 initrd=""
 peers=0
+static=${HVSCOPE_STATIC:-$here/bin/hvscope-static}
+builddir=${HVS_BUILD:-$here/build}
 append=""
 xen_append=""
 qemu_extra=()
@@ -87,6 +91,7 @@ while [ $# -gt 0 ]; do
 	--xen) xen=$2; shift 2 ;;
 	--initrd) initrd=$2; shift 2 ;;
 	--peers) peers=1; shift ;;
+	--hvscope) static=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--xen-append) xen_append=$2; shift 2 ;;
 	--qemu-arg) qemu_extra+=("$2"); shift 2 ;;
@@ -149,7 +154,7 @@ xenimg=""
 if [ "$mode" != linux ]; then
 	[ -r "$xen" ] || missing "Xen image $xen missing (apt-get install xen-hypervisor-4.17-amd64)"
 	if gzip -t "$xen" 2>/dev/null; then
-		xenimg=$here/build/xen/$(basename "$xen" .gz)
+		xenimg=$builddir/xen/$(basename "$xen" .gz)
 		if [ ! -s "$xenimg" ] || [ "$xen" -nt "$xenimg" ]; then
 			mkdir -p "$(dirname "$xenimg")"
 			gunzip -c "$xen" > "$xenimg.$$" && mv "$xenimg.$$" "$xenimg"
@@ -161,11 +166,14 @@ fi
 
 # The initramfs, built once per (hvscope-static, peers, kernel) and reused.
 if [ -z "$initrd" ]; then
+	[ -x "$static" ] || missing "$static missing (run make)"
+	static=$(cd "$(dirname "$static")" && pwd)/$(basename "$static")
 	suffix=$([ "$peers" = 1 ] && echo -peers || true)
-	initrd=$here/build/initramfs/hvscope$suffix-${kver:-nokver}.cpio.gz
-	if [ ! -s "$initrd" ] || [ "$here/bin/hvscope-static" -nt "$initrd" ] ||
+	key=$(printf '%s' "$static" | cksum | cut -d' ' -f1)
+	initrd=$builddir/initramfs/hvscope$suffix-${kver:-nokver}-$key.cpio.gz
+	if [ ! -s "$initrd" ] || [ "$static" -nt "$initrd" ] ||
 	   [ "$here/scripts/mkinitramfs.sh" -nt "$initrd" ]; then
-		margs=(-o "$initrd")
+		margs=(-o "$initrd" -s "$static")
 		[ "$peers" = 1 ] && margs+=(--peers)
 		[ -n "$kver" ] && margs+=(--modules "$kver")
 		"$here/scripts/mkinitramfs.sh" "${margs[@]}" 2>/dev/null ||
@@ -197,7 +205,15 @@ xen-pv|xen-pvh)
 	;;
 esac
 qargs+=("${qemu_extra[@]}")
-printf '%q ' "$qemu" "${qargs[@]}" > "$out/qemu.cmdline"
+# The exact command, quoted for a POSIX shell only where needed.
+shq() {
+	local a
+	for a in "$@"; do
+		if [[ "$a" =~ ^[A-Za-z0-9_./=:,+@%-]+$ ]]; then printf '%s ' "$a"
+		else printf "'%s' " "${a//\'/\'\\\'\'}"; fi
+	done
+}
+shq "$qemu" "${qargs[@]}" | sed 's/ $//' > "$out/qemu.cmdline"
 echo >> "$out/qemu.cmdline"
 
 : > "$log"

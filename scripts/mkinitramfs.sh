@@ -140,7 +140,8 @@ t=/tmp/snap; rm -rf $t; mkdir -p $t
 cp1() { # cp1 PATH: one regular file, skipped if unreadable
 	[ -f "$1" ] || return 0
 	mkdir -p "$t$(dirname "$1")"
-	cat "$1" > "$t$1" 2>/dev/null || rm -f "$t$1"
+	# a sysfs/proc file may block (and be unkillable by sh): bound each read
+	timeout 5 cat "$1" > "$t$1" 2>/dev/null || rm -f "$t$1"
 }
 cptree() { # cptree DIR: every regular file below DIR (no symlinks followed)
 	[ -d "$1" ] || return 0
@@ -153,9 +154,9 @@ for d in /sys/bus/pci/devices/*; do
 	for a in vendor device class subsystem_vendor subsystem_device revision; do cp1 "$d/$a"; done
 done
 for d in /sys/bus/xen/devices/*; do cp1 "$d/devtype"; cp1 "$d/nodename"; done
-cptree /proc/xen
+# not cptree /proc/xen: reading /proc/xen/xenbus blocks for ever
+cp1 /proc/xen/capabilities
 cp1 /proc/cpuinfo
-cp1 /proc/cmdline
 mkdir -p $t/proc && head -n 1 /proc/stat > $t/proc/stat
 (cd $t && tar cf - . ) | gzip -9 | base64
 EOF
@@ -223,6 +224,6 @@ chmod 755 "$stage/init"
 
 mkdir -p "$(dirname "$out")"
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) \
-	| gzip -6 > "$out.tmp"
-mv "$out.tmp" "$out"
+	| gzip -6 > "$out.tmp.$$"
+mv "$out.tmp.$$" "$out"
 echo "mkinitramfs.sh: wrote $out ($(stat -c %s "$out") bytes)" >&2
