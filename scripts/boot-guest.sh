@@ -35,6 +35,7 @@
 #   --hvscope FILE      hvscope-static to put in the initramfs (default
 #                       $HVSCOPE_STATIC, else bin/hvscope-static)
 #   --peers             build the initramfs with systemd-detect-virt and cpuid
+#   --peer PROG         ... with this one program (and its libraries)
 #   --append TEXT       extra guest / dom0 kernel command line
 #   --xen-append TEXT   extra Xen command line
 #   --qemu-arg ARG      extra QEMU argument (repeatable)
@@ -63,7 +64,7 @@ smp=1
 kernel=""
 xen=/boot/xen-4.17-amd64.gz
 initrd=""
-peers=0
+peers=()
 static=${HVSCOPE_STATIC:-$here/bin/hvscope-static}
 builddir=${HVS_BUILD:-$here/build}
 append=""
@@ -90,7 +91,8 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$2; shift 2 ;;
 	--xen) xen=$2; shift 2 ;;
 	--initrd) initrd=$2; shift 2 ;;
-	--peers) peers=1; shift ;;
+	--peers) peers+=(systemd-detect-virt cpuid); shift ;;
+	--peer) peers+=("$2"); shift 2 ;;
 	--hvscope) static=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--xen-append) xen_append=$2; shift 2 ;;
@@ -168,13 +170,16 @@ fi
 if [ -z "$initrd" ]; then
 	[ -x "$static" ] || missing "$static missing (run make)"
 	static=$(cd "$(dirname "$static")" && pwd)/$(basename "$static")
-	suffix=$([ "$peers" = 1 ] && echo -peers || true)
+	suffix=""
+	if [ "${#peers[@]}" -gt 0 ]; then
+		suffix=-$(printf '%s\n' "${peers[@]}" | sort -u | xargs -n1 basename | tr '\n' '+' | sed 's/+$//')
+	fi
 	key=$(printf '%s' "$static" | cksum | cut -d' ' -f1)
 	initrd=$builddir/initramfs/hvscope$suffix-${kver:-nokver}-$key.cpio.gz
 	if [ ! -s "$initrd" ] || [ "$static" -nt "$initrd" ] ||
 	   [ "$here/scripts/mkinitramfs.sh" -nt "$initrd" ]; then
 		margs=(-o "$initrd" -s "$static")
-		[ "$peers" = 1 ] && margs+=(--peers)
+		for p in "${peers[@]}"; do margs+=(--peer "$p"); done
 		[ -n "$kver" ] && margs+=(--modules "$kver")
 		"$here/scripts/mkinitramfs.sh" "${margs[@]}" 2>/dev/null ||
 			{ echo "$me: building the initramfs failed" >&2; "$here/scripts/mkinitramfs.sh" "${margs[@]}"; exit 1; }

@@ -10,6 +10,8 @@
 #   hvscope-probe.txt, hvscope-detect.txt   what hvscope said live (when it has
 #                           those commands), with exit codes
 #   README.md               how this case was captured (command, versions, date)
+#   expect                  (hand-written, kept across captures) what hvscope
+#                           must conclude; read by tests/62-corpus-captured.t
 #
 # Usage: scripts/capture-corpus.sh [--list] [--dest DIR] [CASE...|all]
 # Exit: 0 every case captured, 1 some failed (the others are kept), 2 usage,
@@ -86,7 +88,9 @@ for c in "${want[@]}"; do
 		failed=1; rm -rf "$tmp"; continue
 	fi
 	d=$dest/$name
-	rm -rf "$d"; mkdir -p "$d"
+	# everything but the hand-written expectations is replaced
+	mkdir -p "$d"
+	find "$d" -mindepth 1 -maxdepth 1 ! -name expect -exec rm -rf {} +
 	[ "$(cat "$tmp/1.rc")" = 0 ] && cp "$tmp/1.out" "$d/cpuid-r.txt"
 	[ "$(cat "$tmp/2.rc")" = 0 ] && cp "$tmp/2.out" "$d/hvscope-cpuid.dump"
 	{

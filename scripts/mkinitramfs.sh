@@ -31,7 +31,10 @@
 # ready for `hvscope probe --root`.
 #
 # Usage: scripts/mkinitramfs.sh [-o OUT] [-s HVSCOPE_STATIC] [-c COMMANDS]
-#                               [--peers] [--modules KVER] [--busybox PATH]
+#                               [--peers] [--peer PROG]... [--modules KVER]
+#                               [--busybox PATH]
+#   --peers       add systemd-detect-virt and cpuid (if installed)
+#   --peer PROG   add this one program (a path, or a name found in PATH)
 # Exit: 0 ok, 1 a needed input is missing, 2 usage.
 set -euo pipefail
 
@@ -40,7 +43,7 @@ out="$here/build/initramfs/hvscope.cpio.gz"
 static="$here/bin/hvscope-static"
 busybox=/bin/busybox
 cmds=""
-peers=0
+peers=()
 kver=""
 
 usage() {
@@ -53,7 +56,8 @@ while [ $# -gt 0 ]; do
 	-o) out=$2; shift 2 ;;
 	-s) static=$2; shift 2 ;;
 	-c) cmds=$2; shift 2 ;;
-	--peers) peers=1; shift ;;
+	--peers) peers+=(/usr/bin/systemd-detect-virt /usr/bin/cpuid); shift ;;
+	--peer) peers+=("$(command -v "$2" || echo "$2")"); shift 2 ;;
 	--modules) kver=$2; shift 2 ;;
 	--busybox) busybox=$2; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
@@ -64,7 +68,7 @@ done
 [ -x "$static" ] || die "$static missing (run make)"
 [ -x "$busybox" ] || die "$busybox missing (apt-get install busybox-static)"
 # Debian has two busyboxes; only busybox-static's runs without libraries.
-if command -v file >/dev/null 2>&1 && ! file -L "$busybox" | grep -q 'statically linked'; then
+if ldd "$busybox" >/dev/null 2>&1; then
 	die "$busybox is not statically linked (install busybox-static)"
 fi
 [ -z "$cmds" ] || [ -r "$cmds" ] || die "command file $cmds not readable"
@@ -93,8 +97,8 @@ copy_with_libs() {
 		[ -e "$stage$lib" ] || cp -L "$lib" "$stage$lib"
 	done
 }
-if [ "$peers" = 1 ]; then
-	for p in /usr/bin/systemd-detect-virt /usr/bin/cpuid; do
+if [ "${#peers[@]}" -gt 0 ]; then
+	for p in "${peers[@]}"; do
 		if [ -x "$p" ]; then
 			copy_with_libs "$p"
 		else
