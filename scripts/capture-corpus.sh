@@ -4,6 +4,9 @@
 #
 #   cpuid-r.txt             `cpuid -r -1` (Todd Allen's cpuid) in the guest
 #   hvscope-cpuid.dump      `hvscope-static cpuid --dump` (when the binary has it)
+#   hvscope-cpuid-xen.dump  `hvscope-static cpuid --dump --xen` (Xen PV only:
+#                           Xen's forced-emulation CPUID, which shows Xen's leaves)
+#   hvscope-probe.json      `hvscope-static probe --json` in the guest
 #   root/                   the evidence tree (sys/..., proc/...) with the
 #                           original paths, for `hvscope probe --root`
 #   systemd-detect-virt.txt what systemd-detect-virt printed, and its exit code
@@ -55,14 +58,16 @@ done
 
 # The commands run in every guest. Their order is their N in the output.
 CMDS=(
-	'cpuid -r -1'
-	'hvscope-static cpuid --dump'
-	'systemd-detect-virt'
-	'systemd-detect-virt --vm'
-	'hvs-snapshot'
-	'hvscope-static probe'
-	'hvscope-static detect'
-	'hvscope-static version'
+	'cpuid -r -1'                        # 1
+	'hvscope-static cpuid --dump'        # 2
+	'systemd-detect-virt'                # 3
+	'systemd-detect-virt --vm'           # 4
+	'hvs-snapshot'                       # 5
+	'hvscope-static probe'               # 6
+	'hvscope-static detect'              # 7
+	'hvscope-static version'             # 8
+	'hvscope-static cpuid --dump --xen'  # 9 (Xen PV only: forced emulation)
+	'hvscope-static probe --json'        # 10
 )
 
 qemu_ver=$(qemu-system-x86_64 --version 2>/dev/null | head -n 1 || echo "qemu-system-x86_64 missing")
@@ -93,6 +98,8 @@ for c in "${want[@]}"; do
 	find "$d" -mindepth 1 -maxdepth 1 ! -name expect -exec rm -rf {} +
 	[ "$(cat "$tmp/1.rc")" = 0 ] && cp "$tmp/1.out" "$d/cpuid-r.txt"
 	[ "$(cat "$tmp/2.rc")" = 0 ] && cp "$tmp/2.out" "$d/hvscope-cpuid.dump"
+	[ "$(cat "$tmp/9.rc")" = 0 ] && cp "$tmp/9.out" "$d/hvscope-cpuid-xen.dump"
+	[ "$(cat "$tmp/10.rc")" = 0 ] && cp "$tmp/10.out" "$d/hvscope-probe.json"
 	{
 		echo "\$ systemd-detect-virt"; cat "$tmp/3.out"; echo "exit $(cat "$tmp/3.rc")"
 		echo "\$ systemd-detect-virt --vm"; cat "$tmp/4.out"; echo "exit $(cat "$tmp/4.rc")"

@@ -29,6 +29,13 @@ like() { # like TEXT ERE DESCRIPTION
 	if printf '%s\n' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else
 		ok 1 "$3"; diag "no match for /$2/ in:"; printf '%s\n' "$1" | head -n 20 | sed 's/^/#   /'; fi
 }
+# todo TEXT ERE DESCRIPTION WHY: an expectation another part of hvscope does not
+# meet yet (TAP TODO: reported, not fatal; "unexpectedly succeeded" once met).
+todo() {
+	t_n=$((t_n + 1))
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then echo "ok $t_n - $3 # TODO $4"
+	else echo "not ok $t_n - $3 # TODO $4"; fi
+}
 skip() { # skip N REASON
 	local i
 	for i in $(seq 1 "$1"); do t_n=$((t_n + 1)); echo "ok $t_n # skip $2"; done
