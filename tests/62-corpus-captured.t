@@ -18,6 +18,12 @@ sig() {
 		my $s = join "", map { pack "V", hex } ($1, $2, $3); $s =~ s/\0/\\0/g; print $s; exit }' "$1"
 }
 expect() { sed -n "s/^$2: //p" "$1/expect"; }
+# dumpkeys FILE: "LEAF_SUBLEAF eax=..,ebx=..,ecx=..,edx=.." per row of the
+# first CPU of a `cpuid -r` dump, sorted for join.
+dumpkeys() {
+	awk '/^CPU/ { n++ } n > 1 { exit } /^ +0x[0-9a-f]+ 0x[0-9a-f]+:/ {
+		sub(":", "", $2); print $1 "_" $2, $3 "," $4 "," $5 "," $6 }' "$1" | LC_ALL=C sort
+}
 
 probe_ok=0; detect_ok=0
 has_cmd probe && "$HVSCOPE" probe --help 2>&1 | grep -q -- '--root' && probe_ok=1
@@ -36,7 +42,17 @@ for d in "$corpus"/*/; do
 		"$c: systemd-detect-virt said $(expect "$d" systemd-detect-virt) in the guest"
 
 	dump=$d/cpuid-r.txt
-	[ -s "$d/hvscope-cpuid.dump" ] && dump=$d/hvscope-cpuid.dump
+	if [ -s "$d/hvscope-cpuid.dump" ]; then
+		dump=$d/hvscope-cpuid.dump
+		# hvscope's dump writer against Todd Allen's cpuid in the same
+		# guest: every (leaf, subleaf) both list has the same registers,
+		# except the per-CPU APIC IDs (0x1, 0xb, 0x1f, 0x8000001e: the
+		# two may have run on different vCPUs).
+		diffs=$(join -j1 <(dumpkeys "$d/cpuid-r.txt") <(dumpkeys "$d/hvscope-cpuid.dump") |
+			awk '$2 != $3 && $1 !~ /^(0x00000001|0x0000000b|0x0000001f|0x8000001e)_/')
+		common=$(join -j1 <(dumpkeys "$d/cpuid-r.txt") <(dumpkeys "$d/hvscope-cpuid.dump") | wc -l)
+		is "$diffs" "" "$c: hvscope cpuid --dump agrees with cpuid -r -1 on the $common leaves both list"
+	fi
 	nprobe=$(expect "$d" 'probe\(-todo\)\{0,1\}' | wc -l)
 	if [ "$probe_ok" = 1 ]; then
 		p=$("$HVSCOPE" probe --cpuid-dump "$dump" --root "$d/root" 2>&1)
