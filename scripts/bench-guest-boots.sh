@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BOOTS=${BOOTS:-5}
-KINDS=${KINDS:-"linux linux-probe xen-pv xen-pvh"}
+KINDS=${KINDS:-"linux linux-probe xen-pv xen-pvh cpuid-kernel-tcg cpuid-kernel-kvm"}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -40,6 +40,8 @@ for k in $KINDS; do
 	linux-probe) args=(--mode linux); cmd='hvscope-static probe' ;;
 	xen-pv) args=(--mode xen-pv); cmd=true ;;
 	xen-pvh) args=(--mode xen-pvh); cmd=true ;;
+	cpuid-kernel-tcg) args=(--mode cpuid-kernel --accel tcg); cmd='(cpuid dump)' ;;
+	cpuid-kernel-kvm) args=(--mode cpuid-kernel --accel kvm); cmd='(cpuid dump)' ;;
 	*) echo "bench-guest-boots.sh: unknown kind $k" >&2; exit 2 ;;
 	esac
 	: > "$tmp/t"

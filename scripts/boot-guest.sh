@@ -6,6 +6,10 @@
 #   xen-pv   Xen 4.17 under QEMU (TCG, -cpu qemu64) with a PV dom0
 #   xen-pvh  Xen 4.17 under QEMU (TCG, q35 + amd-iommu, -cpu qemu64,+svm,+npt)
 #            with a PVH dom0 (Xen options dom0=pvh iommu=1)
+#   cpuid-kernel  no Linux: the tiny multiboot kernel tests/guests/cpuid-mb.c
+#            (build/guests/cpuid-mb.elf) prints its CPUID leaves in
+#            `cpuid -r -1` format as command 1 and exits; it also runs
+#            under -accel kvm here, where Linux does not. Commands are ignored.
 #
 # The dom0 / guest kernel boots the initramfs from scripts/mkinitramfs.sh;
 # the commands travel base64-encoded on the kernel command line and their
@@ -14,7 +18,7 @@
 # killed and temporary files are removed whatever happens.
 #
 # Usage: scripts/boot-guest.sh [OPTIONS] [--] [COMMAND_LINE...]
-#   --mode linux|xen-pv|xen-pvh   (default linux)
+#   --mode linux|xen-pv|xen-pvh|cpuid-kernel   (default linux)
 #   --cmd LINE          a shell command line to run in the guest (repeatable;
 #                       positional arguments are added the same way);
 #                       default: "hvscope-static version"
@@ -108,7 +112,8 @@ case "$mode" in
 linux) : "${timeout:=60}" "${cpu:=qemu64}" "${machine:=pc}" "${mem:=512}" ;;
 xen-pv) : "${timeout:=120}" "${cpu:=qemu64}" "${machine:=pc}" "${mem:=1024}" ;;
 xen-pvh) : "${timeout:=120}" "${cpu:=qemu64,+svm,+npt}" "${machine:=q35}" "${mem:=1024}" ;;
-*) bad "unknown mode '$mode' (linux, xen-pv, xen-pvh)" ;;
+cpuid-kernel) : "${timeout:=30}" "${cpu:=qemu64}" "${machine:=pc}" "${mem:=64}" ;;
+*) bad "unknown mode '$mode' (linux, xen-pv, xen-pvh, cpuid-kernel)" ;;
 esac
 case "$accel" in tcg|kvm) ;; *) bad "--accel must be tcg or kvm" ;; esac
 [[ "$timeout" =~ ^[0-9]+$ ]] && [ "$timeout" -gt 0 ] || bad "--timeout wants a positive number of seconds"
@@ -125,6 +130,12 @@ done
 
 qemu=$(command -v qemu-system-x86_64 || true)
 [ -n "$qemu" ] || missing "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
+if [ "$mode" = cpuid-kernel ]; then
+	cmds=("cpuid-mb")
+	: "${kernel:=$builddir/guests/cpuid-mb.elf}"
+	[ -r "$kernel" ] || missing "$kernel missing (make ${kernel#$here/})"
+	initrd=none
+fi
 if [ -z "$kernel" ]; then
 	kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1 || true)
 	[ -n "$kernel" ] || missing "no /boot/vmlinuz-* (apt-get install linux-image-amd64)"
@@ -153,7 +164,7 @@ rm -f "$out"/console.log "$out"/[0-9]*.{cmd,out,err,rc} "$out"/boot.seconds
 
 # Xen: QEMU's multiboot loader wants the plain ELF, Debian ships it gzip'd.
 xenimg=""
-if [ "$mode" != linux ]; then
+if [ "$mode" = xen-pv ] || [ "$mode" = xen-pvh ]; then
 	[ -r "$xen" ] || missing "Xen image $xen missing (apt-get install xen-hypervisor-4.17-amd64)"
 	if gzip -t "$xen" 2>/dev/null; then
 		xenimg=$builddir/xen/$(basename "$xen" .gz)
@@ -185,7 +196,7 @@ if [ -z "$initrd" ]; then
 			{ echo "$me: building the initramfs failed" >&2; "$here/scripts/mkinitramfs.sh" "${margs[@]}"; exit 1; }
 	fi
 fi
-[ -r "$initrd" ] || missing "initramfs $initrd not readable"
+[ "$initrd" = none ] || [ -r "$initrd" ] || missing "initramfs $initrd not readable"
 
 nonce=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 b64=$(printf '%s\n' "${cmds[@]}" | base64 -w0)
@@ -199,6 +210,13 @@ qargs=(-accel "$accel" -machine "$machine" -cpu "$cpu" -m "$mem" -smp "$smp"
 case "$mode" in
 linux)
 	qargs+=(-kernel "$kernel" -initrd "$initrd" -append "console=ttyS0,115200 $gargs")
+	;;
+cpuid-kernel)
+	# qboot (qemu-system-data) starts a multiboot kernel in well under a
+	# second under kvm_pvm, where SeaBIOS takes ~10 s.
+	[ -r /usr/share/qemu/qboot.rom ] && qargs+=(-bios /usr/share/qemu/qboot.rom)
+	qargs+=(-kernel "$kernel" -append "hvs.nonce=$nonce${append:+ $append}"
+		-device isa-debug-exit,iobase=0xf4,iosize=4)
 	;;
 xen-pv|xen-pvh)
 	case "$kernel$initrd$gargs" in *,*) bad "paths and command lines may not contain ',' for Xen's module list" ;; esac

@@ -25,7 +25,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 dest=$here/tests/corpus
 me=capture-corpus.sh
 
-# name | boot-guest mode | -cpu | -machine | vCPUs | what it is
+# name | boot-guest mode | -cpu | -machine | vCPUs | what it is [| accel]
 CASES='
 qemu-tcg-qemu64|linux|qemu64|pc|1|QEMU TCG, default qemu64 model, i440FX
 qemu-tcg-qemu64-kvmoff|linux|qemu64,kvm=off|pc|1|QEMU TCG, qemu64 with kvm=off (hides the KVM signature; no effect under TCG)
@@ -37,6 +37,9 @@ qemu-tcg-skylake-server-kvmoff|linux|Skylake-Server,kvm=off|pc|1|QEMU TCG, Intel
 qemu-tcg-hv-flags|linux|qemu64,hv-relaxed,hv-vapic,hv-spinlocks=0x1fff,hv-vendor-id=hvscopetest1|pc|1|QEMU TCG with Hyper-V enlightenment flags QEMU accepts under TCG (they add no Hyper-V leaves under TCG)
 xen-pv-dom0|xen-pv|qemu64|pc|1|Xen 4.17 PV dom0 under QEMU TCG
 xen-pvh-dom0|xen-pvh|qemu64,+svm,+npt|q35|1|Xen 4.17 PVH dom0 under QEMU TCG (Q35 + AMD IOMMU)
+qemu-kvm-qemu64|cpuid-kernel|qemu64|pc|1|QEMU with -accel kvm (kvm_pvm here), qemu64; CPUID from the multiboot kernel tests/guests/cpuid-mb.c (Linux does not boot under -accel kvm here)|kvm
+qemu-kvm-qemu64-kvmoff|cpuid-kernel|qemu64,kvm=off|pc|1|QEMU with -accel kvm, qemu64,kvm=off (KVM signature hidden, hypervisor bit still set); CPUID from tests/guests/cpuid-mb.c|kvm
+qemu-kvm-hv-relaxed|cpuid-kernel|qemu64,hv-relaxed,hv-frequencies,hv-tlbflush,hv-ipi,hv-runtime,hv-crash,hv-reset|pc|1|QEMU -accel kvm with the Hyper-V flags QEMU accepts here: no Hyper-V leaves appear (kvm_pvm offers no KVM_CAP_HYPERV); CPUID from tests/guests/cpuid-mb.c|kvm
 '
 
 list_cases() { echo "$CASES" | sed '/^$/d'; }
@@ -79,9 +82,11 @@ cpuidv=$(dpkg-query -W -f='${Package} ${Version}' cpuid 2>/dev/null || echo unkn
 
 failed=0
 for c in "${want[@]}"; do
-	IFS='|' read -r name mode cpu machine smp what < <(list_cases | grep "^$c|")
+	IFS='|' read -r name mode cpu machine smp what accel < <(list_cases | grep "^$c|")
+	accel=${accel:-tcg}
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/hvs-capture.XXXXXX")
-	args=(--mode "$mode" --cpu "$cpu" --machine "$machine" --smp "$smp" --peers --out "$tmp")
+	args=(--mode "$mode" --accel "$accel" --cpu "$cpu" --machine "$machine" --smp "$smp" --out "$tmp")
+	[ "$mode" = cpuid-kernel ] || args+=(--peers)
 	echo "$me: $name: booting ($mode, -cpu $cpu, -machine $machine, -smp $smp)" >&2
 	set +e
 	"$here/scripts/boot-guest.sh" "${args[@]}" -- "${CMDS[@]}"
@@ -93,6 +98,37 @@ for c in "${want[@]}"; do
 		failed=1; rm -rf "$tmp"; continue
 	fi
 	d=$dest/$name
+	if [ "$mode" = cpuid-kernel ]; then
+		mkdir -p "$d"
+		find "$d" -mindepth 1 -maxdepth 1 ! -name expect -exec rm -rf {} +
+		cp "$tmp/1.out" "$d/cpuid-mb.txt"
+		boot_cmd=$(sed "s|$tmp|OUT|g; s|$here/|REPO/|g; s|hvs.nonce=[0-9a-f]*|hvs.nonce=NONCE|" "$tmp/qemu.cmdline")
+		cat > "$d/README.md" <<EOF
+# $name
+
+$what.
+
+Captured $(date -u +%Y-%m-%dT%H:%MZ) by \`scripts/capture-corpus.sh $name\` on a
+KVM guest (Firecracker, AMD EPYC host; /dev/kvm is kvm_pvm) with:
+
+- $qemu_ver, \`-accel $accel -cpu $cpu -machine $machine -smp $smp\`
+- guest: build/guests/cpuid-mb.elf (tests/guests/cpuid-mb.c, multiboot),
+  which prints its CPUID leaves in \`cpuid -r -1\` format (cpuid-mb.txt) and
+  exits through isa-debug-exit. No Linux, so no evidence tree and no
+  systemd-detect-virt answer.
+
+Boot command (\`scripts/boot-guest.sh ${args[*]/$tmp/OUT}\`):
+
+\`\`\`
+$boot_cmd
+\`\`\`
+
+Boot to last marker: $(cat "$tmp/boot.seconds") s.
+EOF
+		rm -rf "$tmp"
+		echo "$me: $name: stored in ${d#$here/}" >&2
+		continue
+	fi
 	# everything but the hand-written expectations is replaced
 	mkdir -p "$d"
 	find "$d" -mindepth 1 -maxdepth 1 ! -name expect -exec rm -rf {} +
