@@ -18,6 +18,7 @@ cmds=(
 	'hvscope-static cpuid --dump'
 	'hvscope-static probe'
 	'hvscope-static detect'
+	'hvscope-static probe --json'
 )
 "$HVS_SRC/scripts/boot-guest.sh" --mode linux --cpu qemu64 --peer cpuid --peer systemd-detect-virt \
 	--timeout 240 --out "$out" -- "${cmds[@]}" 2> "$out/stderr"
@@ -50,8 +51,14 @@ if has_cmd probe; then
 	is "$(cat "$out/7.rc")" 0 "hvscope-static probe exits 0 in the guest"
 	v=$(sed -n 's/^Verdict: //p' "$out/7.out")
 	is "$v" 'QEMU TCG' "probe's verdict in the guest is QEMU TCG"
+	python3 "$HVS_SRC/tests/validate-json.py" "$HVS_SRC/results-schema/fingerprint.schema.json" \
+		"$out/9.out" 2> "$out/v"
+	vrc=$?
+	if [ "$vrc" = 77 ]; then skip 1 "python3-jsonschema missing"
+	else is "$vrc" 0 "probe --json from the guest validates against fingerprint.schema.json"; fi
+	[ "$vrc" = 0 ] || [ "$vrc" = 77 ] || sed 's/^/# /' "$out/v"
 else
-	skip 2 "hvscope has no probe command yet (probe-core not merged)"
+	skip 3 "hvscope has no probe command yet (probe-core not merged)"
 fi
 if has_cmd detect; then
 	is "$(cat "$out/8.out")" qemu "hvscope detect in the guest prints qemu"

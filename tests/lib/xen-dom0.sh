@@ -20,6 +20,7 @@ xen_dom0_test() {
 		'hvscope-static probe'
 		'hvscope-static detect'
 		'hvscope-static cpuid --dump --xen'
+		'hvscope-static probe --json'
 	)
 	"$HVS_SRC/scripts/boot-guest.sh" --mode "$mode" --peer cpuid --timeout 300 --out "$out" \
 		-- "${cmds[@]}" 2> "$out/stderr"
@@ -61,8 +62,14 @@ xen_dom0_test() {
 			# Xen hides QEMU's CPUID; DMI names it (tests/corpus/xen-pvh-dom0)
 			like "$v" "^Xen PVH dom0 on (QEMU|qemu)" "probe's verdict '$v' is Xen PVH dom0 on QEMU"
 		fi
+		python3 "$HVS_SRC/tests/validate-json.py" "$HVS_SRC/results-schema/fingerprint.schema.json" \
+			"$out/10.out" 2> "$out/v"
+		local vrc=$?
+		if [ "$vrc" = 77 ]; then skip 1 "python3-jsonschema missing"
+		else is "$vrc" 0 "probe --json from dom0 validates against fingerprint.schema.json"; fi
+		[ "$vrc" = 0 ] || [ "$vrc" = 77 ] || sed 's/^/# /' "$out/v"
 	else
-		skip 2 "hvscope has no probe command yet (probe-core not merged)"
+		skip 3 "hvscope has no probe command yet (probe-core not merged)"
 	fi
 	if has_cmd detect; then
 		# systemd's rule: a dom0 is not a VM, the hypervisor under it is
