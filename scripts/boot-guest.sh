@@ -241,7 +241,10 @@ echo >> "$out/qemu.cmdline"
 
 : > "$log"
 t0=$(date +%s.%N)
-"$qemu" "${qargs[@]}" < /dev/null > "$work/qemu.stderr" 2>&1 &
+# If this script dies without its traps (SIGKILL), QEMU dies with it.
+pdeath=()
+setpriv --pdeathsig KILL true 2>/dev/null && pdeath=(setpriv --pdeathsig KILL)
+"${pdeath[@]}" "$qemu" "${qargs[@]}" < /dev/null > "$work/qemu.stderr" 2>&1 &
 qpid=$!
 
 # Watchdog: poll the console until the last marker, QEMU's exit, a panic,

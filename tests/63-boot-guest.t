@@ -3,7 +3,7 @@
 # byte-exact with exit codes and stderr; a guest that hangs is stopped by the
 # watchdog (exit 8) and QEMU is gone afterwards; a kernel panic and a file
 # that is not a kernel give exit 1 with the console tail; missing inputs give
-# exit 6; bad options exit 2.
+# exit 6; bad options exit 2; QEMU never outlives boot-guest.sh.
 . "$(dirname "$0")/lib/guest.sh"
 bg=$HVS_SRC/scripts/boot-guest.sh
 
@@ -57,4 +57,17 @@ like "$(cat "$out/e")" 'watchdog timeout' "... says watchdog timeout"
 # "[f]ile:" keeps this grep from finding its own command line
 left=$(grep -l -a "[f]ile:$out/h/console.log" /proc/[0-9]*/cmdline 2>/dev/null)
 is "$left" "" "... and its QEMU is gone"
+
+# boot-guest.sh killed with SIGKILL (no traps run): QEMU must not outlive it.
+TMPDIR=$out "$bg" --timeout 120 --out "$out/k" -- 'sleep 600' > /dev/null 2>&1 &
+bpid=$!
+for _ in $(seq 1 100); do
+	grep -q -l -a "[f]ile:$out/k/console.log" /proc/[0-9]*/cmdline 2>/dev/null && break
+	sleep 0.1
+done
+kill -9 "$bpid"
+wait "$bpid" 2>/dev/null
+sleep 0.5
+left=$(grep -l -a "[f]ile:$out/k/console.log" /proc/[0-9]*/cmdline 2>/dev/null)
+is "$left" "" "QEMU dies with a SIGKILLed boot-guest.sh (parent-death signal)"
 done_testing
