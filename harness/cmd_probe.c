@@ -5,6 +5,7 @@
  */
 #include "commands.h"
 #include "fingerprint.h"
+#include "infer.h"
 #include "hvscope.h"
 
 #include <getopt.h>
@@ -24,7 +25,8 @@ static void usage(FILE *f)
 		   "  --root DIR         read /sys, /proc, /dev evidence under DIR\n"
 		   "  --dmidecode FILE   use this dmidecode text output as DMI evidence\n"
 		   "  --privileged       also read MSRs through /dev/cpu/N/msr (root)\n"
-		   "  --timing           measure the CPUID exit cost (~50 ms)\n");
+		   "  --timing           measure the CPUID exit cost and infer measured facts\n"
+		   "                     (SLAT, trapped RDTSC, PV clock, vDSO; ~1 s)\n");
 }
 
 int cmd_probe(int argc, char **argv)
@@ -41,7 +43,8 @@ int cmd_probe(int argc, char **argv)
 	};
 	struct hvs_probe_opts o = { 0 };
 	struct hvs_fingerprint *fp;
-	int json = 0, c, rc;
+	struct hvs_inference inf;
+	int json = 0, have_inf = 0, c, rc;
 
 	optind = 1;
 	opterr = 0;
@@ -85,9 +88,22 @@ int cmd_probe(int argc, char **argv)
 	rc = hvs_fingerprint_collect(&o, &fp);
 	if (rc < 0)
 		return rc < -HVS_EX_INTERNAL ? HVS_EX_IO : -rc;
+	/*
+	 * --timing on the live machine also runs the guest-side benchmarks the
+	 * inference needs (microbench/infer.h): CPUID/RDTSC cost, SLAT,
+	 * paravirtual clocksource, vDSO. A replayed dump has nothing to time.
+	 */
+	if (o.timing && !o.cpuid_dump) {
+		have_inf = hvs_infer_measure(&inf, NULL) == 0;
+		if (!have_inf)
+			hvs_err("--timing: the measured-facts benchmarks failed; the rest stands");
+	}
 	if (json) {
 #if HAVE_JANSSON
 		json_t *j = hvs_fingerprint_json(fp);
+
+		if (j && have_inf)
+			json_object_set_new(j, "measured_facts", hvs_infer_json(&inf));
 
 		if (!j || json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {
 			json_decref(j);
@@ -104,6 +120,10 @@ int cmd_probe(int argc, char **argv)
 #endif
 	} else {
 		hvs_fingerprint_print(fp, stdout);
+		if (have_inf) {
+			printf("Measured facts (--timing, from guest-side benchmarks):\n");
+			hvs_infer_print(&inf, stdout);
+		}
 	}
 	hvs_fingerprint_free(fp);
 	if (fflush(stdout)) {

@@ -14,7 +14,7 @@ ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok 
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-echo "1..13"
+echo "1..16"
 
 "$HVSCOPE" cpuid --dump >"$T/ours.txt"
 ok $? "cpuid --dump exits 0"
@@ -72,6 +72,20 @@ qrc=$?
 "$HVSCOPE" detect >/dev/null
 [ -z "$out" ] && [ $qrc = $? ]
 ok $? "detect --quiet prints nothing and keeps the exit code ($qrc)"
+
+# --timing: the CPUID exit cost and the measured facts (microbench/infer.h).
+# CPUID exits on every hypervisor; we assert plausibility, not a duration.
+"$HVSCOPE" probe --timing --json >"$T/timing.json"
+ok $? "probe --timing --json exits 0"
+python3 "$HVS_SRC/tests/validate-json.py" "$HVS_SRC/results-schema/fingerprint.schema.json" "$T/timing.json"
+ok $? "probe --timing --json is valid against the schema"
+if grep -q '^flags.* hypervisor' /proc/cpuinfo; then
+	[ "$(jq -r '.measured_facts.cpuid_exits.answer' "$T/timing.json")" = yes ] &&
+		[ "$(jq -r '.measured_facts.vdso_works.answer' "$T/timing.json")" != null ]
+	ok $? "in a guest, --timing measures that CPUID exits ($(jq -r '.measured_facts.cpuid_exits.evidence' "$T/timing.json" | cut -c1-60))"
+else
+	skip "not in a guest: CPUID need not exit"
+fi
 
 if [ -x "$HVSCOPE_STATIC" ]; then
 	a=$("$HVSCOPE" probe --json | jq -c '[.verdict.summary, .verdict.detect, .hypervisor_ranges, .cpu.vendor, .cpu.family]')
