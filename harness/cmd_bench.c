@@ -5,10 +5,13 @@
  *
  *   hvscope bench [NAME|PREFIX...] [--list] [--quick|--full] [--peer ADDR[:PORT]]
  *                 [--cpus A,B] [--scratch DIR] [--samples N] [--verbose] [--infer]
+ *                 [--out FILE [--tag K=V,...]]
  *   hvscope bench --echo-server PORT [--seconds S]   (the peer side of net.*)
  */
 #include "bench.h"
 #include "commands.h"
+#include "context.h"
+#include "result.h"
 #include "counters.h"
 #include "echo.h"
 #include "hvscope.h"
@@ -28,6 +31,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: hvscope bench [NAME|PREFIX...] [--list] [--quick|--full] [--peer ADDR[:PORT]]\n"
 		"                     [--cpus A,B] [--scratch DIR] [--samples N] [--verbose] [--infer]\n"
+		"                     [--out FILE [--tag K=V,...]]\n"
 		"       hvscope bench --echo-server PORT [--seconds S]\n\n"
 		"Guest-side microbenchmarks, unprivileged: exit-causing instructions, kernel\n"
 		"paths virtualization changes, memory translation, I/O. Each number is printed\n"
@@ -43,6 +47,10 @@ static void usage(FILE *f)
 		"  --verbose       also what each metric measured, its extras and overhead\n"
 		"  --infer         end with the facts inferred from the numbers (CPUID exit cost,\n"
 		"                  RDTSC trapping, SLAT, paravirtual clocksource, vDSO)\n"
+		"  --out FILE      also write a result file (results-schema/result.schema.json)\n"
+		"                  with the context it was measured in; `hvscope run` adds suites,\n"
+		"                  fresh processes and environment checks\n"
+		"  --tag K=V,...   free-form tags for the result file\n"
 		"  --echo-server PORT  serve UDP and TCP echo on PORT (all addresses) until killed\n"
 		"                  or --seconds S have passed\n\n"
 		"Environment: HVSCOPE_COUNTERS=auto|papi|perf|none chooses the counter backend.\n"
@@ -151,12 +159,17 @@ int cmd_bench(int argc, char **argv)
 		{ "samples", required_argument, NULL, 'n' }, { "echo-server", required_argument, NULL, 'e' },
 		{ "seconds", required_argument, NULL, 'S' }, { "help", no_argument, NULL, 'h' },
 		{ "verbose", no_argument, NULL, 'v' },	    { "infer", no_argument, NULL, 'i' },
+		{ "out", required_argument, NULL, 'o' },    { "tag", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hvs_bench_ctx ctx;
 	struct hvs_metrics set = { 0 };
 	struct hvs_topology *topo = NULL;
 	int do_list = 0, verbose = 0, infer = 0, echo_port = -1, failed = 0, ran = 0, c;
+	const char *out = NULL, *tags = NULL;
+	struct hvs_context cx;
+	struct hvs_run_info info;
+	int rc = HVS_EX_OK;
 	unsigned which = HVS_SET_DEFAULT;
 	double echo_seconds = 0;
 	cpu_set_t saved;
@@ -224,6 +237,12 @@ int cmd_bench(int argc, char **argv)
 		case 'v':
 			verbose = 1;
 			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 't':
+			tags = optarg;
+			break;
 		case 'i':
 			infer = 1;
 			break;
@@ -257,9 +276,23 @@ int cmd_bench(int argc, char **argv)
 		}
 	}
 
+	hvs_run_info_init(&info);
+	info.argc = argc;
+	info.argv = argv;
+	if (tags && hvs_run_info_add_tags(&info, tags)) {
+		hvs_err("bench: --tag '%s': expected key=value,... (keys [A-Za-z0-9_.-])", tags);
+		return HVS_EX_USAGE;
+	}
+	memset(&cx, 0, sizeof(cx));
+	if (out && hvs_context_collect(&cx, 0, 0)) {
+		hvs_err("bench: out of memory collecting the context");
+		return HVS_EX_INTERNAL;
+	}
+
 	/* Context: clock, topology, counters; then pin to cpu_a for stability. */
 	if (hvs_tsc_hz() <= 0) {
 		hvs_err("bench: no usable TSC on this CPU");
+		hvs_context_free(&cx);
 		return HVS_EX_NODEV;
 	}
 	if (hvs_topology_load(NULL, &topo) == 0) {
@@ -312,7 +345,23 @@ int cmd_bench(int argc, char **argv)
 		hvs_infer_print(&inf, stdout);
 	}
 	sched_setaffinity(0, sizeof(saved), &saved);
+	if (out) {
+		int w;
+
+		hvs_context_finish(&cx);
+		info.context_json = hvs_context_to_json(&cx);
+		hvs_iso8601_now(info.finished, sizeof(info.finished));
+		w = hvs_result_write(out, &info, &set);
+		free(info.context_json);
+		if (w) {
+			hvs_err("bench: cannot write %s: %s", out, strerror(-w));
+			rc = HVS_EX_IO;
+		}
+	}
+	hvs_context_free(&cx);
 	hvs_topology_free(topo);
 	hvs_metrics_free(&set);
+	if (rc != HVS_EX_OK)
+		return rc;
 	return failed ? HVS_EX_INTERNAL : HVS_EX_OK;
 }

@@ -11,7 +11,7 @@ ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not o
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hvs-bench-t.XXXXXX")
 trap 'rm -rf "$tmp"; [ -n "${echo_pid:-}" ] && kill "$echo_pid" 2>/dev/null' EXIT
 echo "TAP version 13"
-echo "1..22"
+echo "1..26"
 
 "$HVSCOPE" bench --help >"$tmp/help" 2>&1; rc=$?
 ok $([ $rc -eq 0 ] && grep -q -- '--quick' "$tmp/help"; echo $?) "--help exits 0 and documents --quick"
@@ -72,4 +72,16 @@ ok $(grep -q -E '^net\.tcp\.peer +[0-9.e+]+ (ns|us) +95% CI' "$tmp/peer"; echo $
 kill "$echo_pid" 2>/dev/null; wait "$echo_pid" 2>/dev/null; echo_pid=
 "$HVSCOPE" bench net.udp --quick --peer 127.0.0.1:1 >"$tmp/nopeer" 2>&1; rc=$?
 ok $([ $rc -eq 0 ] && grep -q -E '^net\.udp\.peer +SKIP: .+' "$tmp/nopeer"; echo $?) "an absent peer is a SKIP with a reason, not a hang"
+
+# --out: a result file that validates, carries the tags and every metric printed.
+"$HVSCOPE" bench syscall.getppid exit.cpuid --quick --out "$tmp/r.json" --tag config=test,host=t >"$tmp/outrun" 2>&1; rc=$?
+ok $rc "bench --out exits 0"
+python3 "$HVS_SRC/tests/lib/validate.py" "$tmp/r.json" >/dev/null 2>&1
+ok $? "the result file validates against result.schema.json"
+printed=$(grep -c -E '^(syscall|exit)\.[^ ]+ ' "$tmp/outrun")
+ok $([ "$(jq '.metrics | length' "$tmp/r.json")" -eq "$printed" ] &&
+	[ "$(jq -r '.run.tags.config' "$tmp/r.json")" = test ]; echo $?) \
+	"it holds the $printed metrics printed and the tag config=test"
+"$HVSCOPE" bench syscall.getppid --quick --out "$tmp/bad.json" --tag 'bad key' >/dev/null 2>"$tmp/err"; rc=$?
+ok $([ $rc -eq 2 ] && [ ! -e "$tmp/bad.json" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ]; echo $?) "a bad --tag: exit 2, one line, no file"
 exit $fail
