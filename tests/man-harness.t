@@ -1,5 +1,5 @@
 #!/bin/bash
-# man-harness.t - man/hvscope-{run,compare,ingest,regress}.1 render without
+# man-harness.t - man/hvscope-{run,compare,ingest,regress,bench}.1 render without
 # groff warnings and mention every option their command's --help lists.
 set -u
 cd "$HVS_SRC" || exit 1
@@ -8,9 +8,9 @@ if ! command -v man > /dev/null; then
 	echo "1..0 # SKIP man not installed"
 	exit 0
 fi
-echo "1..8"
+echo "1..10"
 n=0
-for c in run compare ingest regress; do
+for c in run compare ingest regress bench; do
 	page=man/hvscope-$c.1
 	n=$((n + 1))
 	w=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 > /dev/null)
