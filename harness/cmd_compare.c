@@ -207,7 +207,7 @@ int cmd_compare(int argc, char **argv)
 	o.per_metric = per;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		char *eq, *end;
+		char *end;
 
 		switch (ch) {
 		case 'j': fmt = FMT_JSON; break;
@@ -220,16 +220,11 @@ int cmd_compare(int argc, char **argv)
 			}
 			break;
 		case 'T':
-			eq = strrchr(optarg, '=');
-			if (!eq || eq == optarg || (size_t)(eq - optarg) >= sizeof(per[0].pattern) ||
-			    o.nper_metric >= HVS_ARRAY_SIZE(per) ||
-			    hvs_parse_fraction(eq + 1, &per[o.nper_metric].value)) {
-				hvs_err("compare: --metric-threshold '%s': expected NAME=5%%", optarg);
+			if (hvs_parse_metric_threshold(optarg, per, &o.nper_metric, HVS_ARRAY_SIZE(per))) {
+				hvs_err("compare: --metric-threshold '%s': expected NAME=5%% (at most %zu)",
+					optarg, HVS_ARRAY_SIZE(per));
 				return HVS_EX_USAGE;
 			}
-			memcpy(per[o.nper_metric].pattern, optarg, (size_t)(eq - optarg));
-			per[o.nper_metric].pattern[eq - optarg] = '\0';
-			o.nper_metric++;
 			break;
 		case 'a':
 			o.alpha = strtod(optarg, &end);

@@ -217,7 +217,6 @@ int cmd_regress(int argc, char **argv)
 	g.per = per;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		char *eq;
 
 		switch (ch) {
 		case 'd': db = optarg; break;
@@ -245,15 +244,11 @@ int cmd_regress(int argc, char **argv)
 			}
 			break;
 		case 'T':
-			eq = strrchr(optarg, '=');
-			if (!eq || eq == optarg || (size_t)(eq - optarg) >= sizeof(per[0].pattern) ||
-			    g.nper >= HVS_ARRAY_SIZE(per) || hvs_parse_fraction(eq + 1, &per[g.nper].value)) {
-				hvs_err("regress: --metric-threshold '%s': expected NAME=5%%", optarg);
+			if (hvs_parse_metric_threshold(optarg, per, &g.nper, HVS_ARRAY_SIZE(per))) {
+				hvs_err("regress: --metric-threshold '%s': expected NAME=5%% (at most %zu)",
+					optarg, HVS_ARRAY_SIZE(per));
 				return HVS_EX_USAGE;
 			}
-			memcpy(per[g.nper].pattern, optarg, (size_t)(eq - optarg));
-			per[g.nper].pattern[eq - optarg] = '\0';
-			g.nper++;
 			break;
 		case 'a':
 			g.alpha = strtod(optarg, &end);

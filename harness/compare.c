@@ -48,6 +48,24 @@ int hvs_parse_fraction(const char *s, double *out)
 	return 0;
 }
 
+int hvs_parse_metric_threshold(const char *arg, struct hvs_cmp_threshold *per, size_t *n,
+			       size_t cap)
+{
+	const char *eq = strrchr(arg, '=');
+	double v;
+
+	if (*n >= cap)
+		return -ENOSPC;
+	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(per[0].pattern) ||
+	    hvs_parse_fraction(eq + 1, &v))
+		return -EINVAL;
+	memcpy(per[*n].pattern, arg, (size_t)(eq - arg));
+	per[*n].pattern[eq - arg] = '\0';
+	per[*n].value = v;
+	(*n)++;
+	return 0;
+}
+
 static double threshold_for(const struct hvs_cmp_opts *o, const char *name)
 {
 	for (size_t i = 0; i < o->nper_metric; i++)

@@ -79,4 +79,12 @@ void hvs_cmp_free(struct hvs_cmp *c);
  */
 int hvs_parse_fraction(const char *s, double *out);
 
+/*
+ * Parse one "NAME=5%" (NAME a metric name or glob) into per[*n] and bump *n.
+ * Returns 0, -EINVAL (syntax, bad fraction, name too long) or -ENOSPC
+ * (already cap thresholds).
+ */
+int hvs_parse_metric_threshold(const char *arg, struct hvs_cmp_threshold *per, size_t *n,
+			       size_t cap);
+
 #endif
