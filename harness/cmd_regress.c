@@ -217,7 +217,6 @@ int cmd_regress(int argc, char **argv)
 	g.per = per;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-
 		switch (ch) {
 		case 'd': db = optarg; break;
 		case 'j': g.fmt = FMT_JSON; break;
