@@ -535,6 +535,16 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		fail(r, HVS_SKIP, "%s not found (set HVS_SRC to the source tree)", script);
 		return 0;
 	}
+	/* A path the matrix names must exist: a typo is a failed target, not a skip. */
+	{
+		const char *paths[] = { t->kernel, t->initrd, t->xen };
+
+		for (size_t i = 0; i < HVS_ARRAY_SIZE(paths); i++)
+			if (paths[i][0] && access(paths[i], R_OK)) {
+				fail(r, HVS_FAILED, "cannot read %s: %s", paths[i], strerror(errno));
+				return 0;
+			}
+	}
 	snprintf(tmo, sizeof(tmo), "%u", t->timeout_s);
 	argv[a++] = script;
 	argv[a++] = "--mode";
