@@ -256,6 +256,29 @@ static void last_line(const char *path, char *buf, size_t cap)
 	hvs_strlcpy(buf, s ? s + 1 : tail, cap);
 }
 
+/* The first line of a file starting with prefix (without it), else its last line. */
+static void first_line_of(const char *path, const char *prefix, char *buf, size_t cap)
+{
+	char *data = NULL, *p;
+	long n = hvs_read_file(path, 1u << 20, &data);
+	size_t l = strlen(prefix);
+
+	buf[0] = 0;
+	for (p = n > 0 ? data : NULL; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		if (!strncmp(p, prefix, l)) {
+			char *e = strchr(p, '\n');
+
+			if (e)
+				*e = 0;
+			hvs_strlcpy(buf, p + l, cap);
+			break;
+		}
+	}
+	free(data);
+	if (!buf[0])
+		last_line(path, buf, cap);
+}
+
 static int split_words(char *s, char **argv, int max)
 {
 	int n = 0;
@@ -701,8 +724,10 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 	if (rc != 0) {
 		char why[400];
 
-		last_line(blog, why, sizeof(why));
+		first_line_of(blog, "boot-guest.sh: ", why, sizeof(why));
 		file_tail(console, 20, r->tail, sizeof(r->tail));
+		if (!r->tail[0])
+			hvs_strlcpy(r->tail, "(the console stayed empty)\n", sizeof(r->tail));
 		if (rc == 6)
 			fail(r, HVS_SKIP, "cannot start here: %.300s", why);
 		else
