@@ -384,9 +384,16 @@ static int merge_file(struct merged *mg, const char *path, char *err, size_t err
 		mg->base = r;
 		return 0;
 	}
-	for (size_t i = 0; i < r->set.n; i++)
-		if ((ret = take_metric(&mg->base->set, &r->set.v[i], 0)) < 0)
+	for (size_t i = 0; i < r->set.n; i++) {
+		/* the same metric twice (a suite and the workloads): keep the one from more processes */
+		long k = hvs_metrics_find(&mg->base->set, r->set.v[i].name);
+		int better = k >= 0 && r->set.v[i].outcome == HVS_PASS &&
+			     (mg->base->set.v[k].outcome != HVS_PASS ||
+			      r->set.v[i].nprocesses > mg->base->set.v[k].nprocesses);
+
+		if ((ret = take_metric(&mg->base->set, &r->set.v[i], better)) < 0)
 			break;
+	}
 	hvs_result_free(r);
 	return ret < 0 ? ret : 0;
 }
