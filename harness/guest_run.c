@@ -550,6 +550,16 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 {
 	char script[1100], bootdir[1100], blog[1200], console[1200], disk[1200] = "";
 	char cmdbuf[HVS_GT_MAX_CMDS + 4][HVS_GT_STR + 700], nic[256], drive[1200];
+	char nicdev[128], drivedev[128];
+	/*
+	 * Under a PVH dom0 the machine has an (emulated) AMD IOMMU that Xen
+	 * programs with dom0's guest-physical addresses; a virtio device that
+	 * bypasses the IOMMU (QEMU's default) then DMAs to the wrong memory and
+	 * the dom0 locks up (seen here: soft lockup in `ip link set eth0 up`).
+	 * iommu_platform=on makes the device translate like real hardware.
+	 */
+	int viommu = t->kind == HVS_GT_XEN && !strcmp(t->mode, "pvh");
+	const char *vopts = viommu ? ",iommu_platform=on,disable-legacy=on" : "";
 	char tmo[16], mem[16], smp[16], token[40], netcmd[600];
 	char *argv[160];
 	int a = 0, rcs[HVS_GT_MAX_CMDS + 2] = { 0 }, ncmd = 0, p_echo = 0, p_done = 0, net_done = 0;
@@ -635,13 +645,18 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 			return 0;
 		}
 		close(fd);
-		snprintf(drive, sizeof(drive), "file=%s,if=virtio,format=raw,cache=writeback", disk);
+		snprintf(drive, sizeof(drive), "file=%s,if=none,id=hvsdisk,format=raw,cache=writeback", disk);
+		snprintf(drivedev, sizeof(drivedev), "virtio-blk-pci,drive=hvsdisk%s", vopts);
 		argv[a++] = "--module";
 		argv[a++] = "virtio_blk";
 		argv[a++] = "--qemu-arg";
 		argv[a++] = "-drive";
 		argv[a++] = "--qemu-arg";
 		argv[a++] = drive;
+		argv[a++] = "--qemu-arg";
+		argv[a++] = "-device";
+		argv[a++] = "--qemu-arg";
+		argv[a++] = drivedev;
 	}
 	if (t->net) {
 		p_echo = free_port();
@@ -656,15 +671,20 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		 * these forwards.
 		 */
 		snprintf(nic, sizeof(nic),
-			 "user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:%d-:%d,"
+			 "user,id=hvsnet,restrict=on,hostfwd=tcp:127.0.0.1:%d-:%d,"
 			 "hostfwd=tcp:127.0.0.1:%d-:%d",
 			 p_echo, GUEST_ECHO_PORT, p_done, GUEST_DONE_PORT);
+		snprintf(nicdev, sizeof(nicdev), "virtio-net-pci,netdev=hvsnet%s", vopts);
 		argv[a++] = "--module";
 		argv[a++] = "virtio_net";
 		argv[a++] = "--qemu-arg";
-		argv[a++] = "-nic";
+		argv[a++] = "-netdev";
 		argv[a++] = "--qemu-arg";
 		argv[a++] = nic;
+		argv[a++] = "--qemu-arg";
+		argv[a++] = "-device";
+		argv[a++] = "--qemu-arg";
+		argv[a++] = nicdev;
 		/* first command: bring up lo and eth0 (output not collected) */
 		snprintf(cmdbuf[ncmd], sizeof(cmdbuf[ncmd]),
 			 "ip link set lo up; ip addr add %s dev eth0 && ip link set eth0 up", GUEST_IP);

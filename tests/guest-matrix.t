@@ -17,6 +17,10 @@ H=$HVSCOPE
 "$H" guest --help > "$T/help" 2>&1
 ok $? "guest --help exits 0"
 like "$(cat "$T/help")" "--matrix FILE" "--help documents --matrix"
+for opt in $("$H" guest --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+	grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$HVS_SRC/man/hvscope-guest.1" || { echo "# $opt not in the man page"; miss=1; }
+done
+ok "${miss:-0}" "man/hvscope-guest.1 documents every option of --help"
 "$H" guest 2> "$T/e"; is "$?" 2 "no --matrix: exit 2"
 is "$(wc -l < "$T/e")" 1 "... one line on stderr"
 "$H" guest --matrix "$T/none.conf" 2> "$T/e"; is "$?" 9 "missing matrix file: exit 9"
