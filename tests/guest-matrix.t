@@ -91,6 +91,12 @@ run = run --suite quick --processes 1 --samples 5
 net = yes
 timeout = 150
 CONF
+# the ring-0 image (make image), when built: cheap under TCG
+img=0
+if [ -f "${HVS_BUILD:-$HVS_SRC/build}/image/hvscope-ring0.elf" ]; then
+	img=1
+	printf '\n[target ring0]\nkind = image\naccel = tcg\nimage_append = quick\ntimeout = 90\n' >> "$T/m.conf"
+fi
 mkdir -p "$T/tmp"
 t0=$(date +%s)
 TMPDIR=$T/tmp "$H" guest --matrix "$T/m.conf" --out "$T/out" > "$T/stdout" 2> "$T/stderr"
@@ -120,6 +126,13 @@ ok "$([ "${n:-0}" -ge 10 ]; echo $?)" "the TCG guest's quick suite came back ($n
 like "$(cat "$T/out/summary.md")" "\*\*workload.net.rr\*\* \| trans/s \| [0-9.]+% \[[0-9.]+, [0-9.]+\]" \
 	"summary: net workload as percent of native with a CI"
 like "$(cat "$T/stdout")" "\| hung \| timeout \|" "summary lists the hung target"
+if [ "$img" = 1 ]; then
+	like "$(cat "$T/stderr")" "ring0: pass" "ring-0 image target passed"
+	python3 "$HVS_SRC/tests/lib/validate.py" "$T/out/ring0.json" > "$T/v" 2>&1
+	ok $? "ring-0 image: result validates"; sed 's/^/#   /' "$T/v"
+else
+	skip 2 "ring-0 image not built (make image)"
+fi
 is "$(ls -A "$T/tmp")" "" "no temporary files left behind"
 left=$(ps -eo pid,args | grep -F -- "$T/out" | grep -v grep)
 is "$left" "" "no QEMU left running"
