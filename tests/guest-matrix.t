@@ -99,7 +99,9 @@ if [ -f "${HVS_BUILD:-$HVS_SRC/build}/image/hvscope-ring0.elf" ]; then
 fi
 mkdir -p "$T/tmp"
 t0=$(date +%s)
-TMPDIR=$T/tmp "$H" guest --matrix "$T/m.conf" --out "$T/out" > "$T/stdout" 2> "$T/stderr"
+db=()
+"$H" version | grep -q 'sqlite=1' && db=(--db "$T/h.db")
+TMPDIR=$T/tmp "$H" guest --matrix "$T/m.conf" --out "$T/out" "${db[@]}" > "$T/stdout" 2> "$T/stderr"
 rc=$?
 diag "matrix took $(( $(date +%s) - t0 )) s"
 is "$rc" 1 "matrix with broken targets: exit 1 (it completed, some targets failed)"
@@ -132,6 +134,15 @@ if [ "$img" = 1 ]; then
 	ok $? "ring-0 image: result validates"; sed 's/^/#   /' "$T/v"
 else
 	skip 2 "ring-0 image not built (make image)"
+fi
+if [ "${#db[@]}" -gt 0 ]; then
+	want="native qemu-tcg"; [ "$img" = 1 ] && want="native qemu-tcg ring0"
+	got=$(python3 -c 'import sqlite3,sys
+c=sqlite3.connect(sys.argv[1])
+print(" ".join(r[0] for r in c.execute("select value from tags where key=\"target\" order by value")))' "$T/h.db" 2>&1)
+	is "$got" "$want" "--db: every target with a result is in the history, tagged"
+else
+	skip 1 "this build has no SQLite"
 fi
 is "$(ls -A "$T/tmp")" "" "no temporary files left behind"
 left=$(ps -eo pid,args | grep -F -- "$T/out" | grep -v grep)
