@@ -20,7 +20,8 @@
 	X(ingest, "append result files to the history database (SQLite)")                \
 	X(regress, "nightly gate: newest run against its history, change-point aware")    \
 	X(report, "comparison tables (HTML, Markdown, CSV, LaTeX) and gnuplot charts")    \
-	X(kvm, "ring-0 microbenchmarks in hvscope's own minimal VMM on /dev/kvm")
+	X(kvm, "ring-0 microbenchmarks in hvscope's own minimal VMM on /dev/kvm")         \
+	X(guest, "guest matrix: boot QEMU/Xen guests (or ssh), run hvscope inside, compare with native")
 
 #define HVS_DECLARE_CMD(name, summary) int cmd_##name(int argc, char **argv);
 HVS_COMMANDS(HVS_DECLARE_CMD)

@@ -40,6 +40,9 @@
 #                       $HVSCOPE_STATIC, else bin/hvscope-static)
 #   --peers             build the initramfs with systemd-detect-virt and cpuid
 #   --peer PROG         ... with this one program (and its libraries)
+#   --module NAME       ... with this kernel module of the guest kernel and
+#                       its dependencies, loaded at boot (repeatable; e.g.
+#                       virtio_pci, virtio_net, virtio_blk for -nic/-drive)
 #   --append TEXT       extra guest / dom0 kernel command line
 #   --xen-append TEXT   extra Xen command line
 #   --qemu-arg ARG      extra QEMU argument (repeatable)
@@ -69,6 +72,7 @@ kernel=""
 xen=/boot/xen-4.17-amd64.gz
 initrd=""
 peers=()
+modules=()
 static=${HVSCOPE_STATIC:-$here/bin/hvscope-static}
 builddir=${HVS_BUILD:-$here/build}
 append=""
@@ -97,6 +101,7 @@ while [ $# -gt 0 ]; do
 	--initrd) initrd=$2; shift 2 ;;
 	--peers) peers+=(systemd-detect-virt cpuid); shift ;;
 	--peer) peers+=("$2"); shift 2 ;;
+	--module) modules+=("$2"); shift 2 ;;
 	--hvscope) static=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--xen-append) xen_append=$2; shift 2 ;;
@@ -185,12 +190,16 @@ if [ -z "$initrd" ]; then
 	if [ "${#peers[@]}" -gt 0 ]; then
 		suffix=-$(printf '%s\n' "${peers[@]}" | sort -u | xargs -n1 basename | tr '\n' '+' | sed 's/+$//')
 	fi
+	if [ "${#modules[@]}" -gt 0 ]; then
+		suffix=$suffix-m$(printf '%s\n' "${modules[@]}" | sort -u | tr '\n' '+' | sed 's/+$//')
+	fi
 	key=$(printf '%s' "$static" | cksum | cut -d' ' -f1)
 	initrd=$builddir/initramfs/hvscope$suffix-${kver:-nokver}-$key.cpio.gz
 	if [ ! -s "$initrd" ] || [ "$static" -nt "$initrd" ] ||
 	   [ "$here/scripts/mkinitramfs.sh" -nt "$initrd" ]; then
 		margs=(-o "$initrd" -s "$static")
 		for p in "${peers[@]}"; do margs+=(--peer "$p"); done
+		for m in "${modules[@]}"; do margs+=(--module "$m"); done
 		[ -n "$kver" ] && margs+=(--modules "$kver")
 		"$here/scripts/mkinitramfs.sh" "${margs[@]}" 2>/dev/null ||
 			{ echo "$me: building the initramfs failed" >&2; "$here/scripts/mkinitramfs.sh" "${margs[@]}"; exit 1; }

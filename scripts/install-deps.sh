@@ -17,6 +17,8 @@ PKGS=(
 	# guests: QEMU, a Linux kernel to boot, Xen, an initramfs toolbox
 	qemu-system-x86 qemu-utils linux-image-amd64 busybox-static cpio gzip
 	xen-hypervisor-4.17-amd64
+	# guest matrix: ssh targets (client), and a throwaway local sshd in tests
+	openssh-client openssh-server
 	# bootable image (ISO, BIOS and UEFI)
 	grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
 	# reports

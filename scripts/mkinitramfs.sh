@@ -32,9 +32,13 @@
 #
 # Usage: scripts/mkinitramfs.sh [-o OUT] [-s HVSCOPE_STATIC] [-c COMMANDS]
 #                               [--peers] [--peer PROG]... [--modules KVER]
-#                               [--busybox PATH]
+#                               [--module NAME]... [--busybox PATH]
 #   --peers       add systemd-detect-virt and cpuid (if installed)
 #   --peer PROG   add this one program (a path, or a name found in PATH)
+#   --modules KVER  take kernel modules from /lib/modules/KVER: xenfs, and
+#                 every --module NAME (e.g. virtio_pci, virtio_net,
+#                 virtio_blk: modules in Debian's kernel), each with its
+#                 dependencies, loaded by /init in dependency order
 # Exit: 0 ok, 1 a needed input is missing, 2 usage.
 set -euo pipefail
 
@@ -45,6 +49,7 @@ busybox=/bin/busybox
 cmds=""
 peers=()
 kver=""
+extra_mods=()
 
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//; /^set -euo/d'
@@ -59,6 +64,7 @@ while [ $# -gt 0 ]; do
 	--peers) peers+=(/usr/bin/systemd-detect-virt /usr/bin/cpuid); shift ;;
 	--peer) peers+=("$(command -v "$2" || echo "$2")"); shift 2 ;;
 	--modules) kver=$2; shift 2 ;;
+	--module) extra_mods+=("$2"); shift 2 ;;
 	--busybox) busybox=$2; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "mkinitramfs.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -109,30 +115,38 @@ if [ "${#peers[@]}" -gt 0 ]; then
 	[ -r /etc/os-release ] && cp -L /etc/os-release "$stage/etc/os-release"
 fi
 
-# xenfs (and what it depends on) from the guest kernel's module tree, in
-# load order. Optional: only /proc/xen/* evidence needs it.
+# Kernel modules from the guest kernel's module tree, each with what it
+# depends on, in load order: xenfs (optional: only /proc/xen/* evidence needs
+# it) and every --module. Missing ones are left out with a message.
 if [ -n "$kver" ]; then
 	mdir=/lib/modules/$kver
 	if [ -r "$mdir/modules.dep" ]; then
-		dep=$(grep -E '^kernel/drivers/xen/xenfs/xenfs.ko(\.[a-z]+)?:' "$mdir/modules.dep" || true)
-		if [ -n "$dep" ]; then
+		: > "$stage/lib/modules/order"
+		for want in xenfs "${extra_mods[@]}"; do
+			dep=$(grep -E "^(kernel/)?[^:]*/${want//_/[_-]}\.ko(\.[a-z]+)?:" "$mdir/modules.dep" | head -n 1 || true)
+			if [ -z "$dep" ]; then
+				echo "mkinitramfs.sh: no module $want for $kver, left out" >&2
+				continue
+			fi
+			# modules.dep lists a module then all it needs: load them last to first
 			mods=$(echo "$dep" | sed 's/://' | awk '{for (i = NF; i >= 1; i--) print $i}')
-			: > "$stage/lib/modules/order"
 			for m in $mods; do
+				b=$(basename "$m"); b=${b%.xz}; b=${b%.zst}
+				grep -qx "$b" "$stage/lib/modules/order" && continue
 				case "$m" in
 				*.ko) cp "$mdir/$m" "$stage/lib/modules/" ;;
-				*.ko.xz) xz -dc "$mdir/$m" > "$stage/lib/modules/$(basename "$m" .xz)"; m=${m%.xz} ;;
-				*.ko.zst) zstd -qdc "$mdir/$m" > "$stage/lib/modules/$(basename "$m" .zst)"; m=${m%.zst} ;;
+				*.ko.xz) xz -dc "$mdir/$m" > "$stage/lib/modules/$b" ;;
+				*.ko.zst) zstd -qdc "$mdir/$m" > "$stage/lib/modules/$b" ;;
 				*) continue ;;
 				esac
-				basename "$m" >> "$stage/lib/modules/order"
+				echo "$b" >> "$stage/lib/modules/order"
 			done
-		else
-			echo "mkinitramfs.sh: no xenfs module for $kver, /proc/xen left out" >&2
-		fi
+		done
 	else
 		echo "mkinitramfs.sh: $mdir/modules.dep missing, modules left out" >&2
 	fi
+elif [ "${#extra_mods[@]}" -gt 0 ]; then
+	die "--module needs --modules KVER"
 fi
 
 cat > "$stage/bin/hvs-snapshot" <<'EOF'

@@ -19,7 +19,8 @@
 	X(wl_mm_forkexec) \
 	X(wl_mm_mmapchurn) \
 	X(wl_mm_sparse) \
-	X(wl_io_randrw)
+	X(wl_io_randrw) \
+	X(wl_net_rr)
 
 /*
  * Measure l as a rate: the loop is timed like any benchmark (calibrated,
