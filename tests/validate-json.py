@@ -19,7 +19,38 @@ with open(sys.argv[1]) as f:
 doc = json.load(open(sys.argv[2]) if len(sys.argv) == 3 else sys.stdin)
 cls = jsonschema.validators.validator_for(schema)
 cls.check_schema(schema)
-errs = sorted(cls(schema).iter_errors(doc), key=lambda e: list(e.path))
+
+# Every schema of results-schema/ by its $id, so $refs between them resolve
+# locally; any other reference is an error, never a network fetch.
+import glob
+import os
+store = {}
+for path in glob.glob(os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), "*.schema.json")):
+    with open(path) as f:
+        s = json.load(f)
+    if "$id" in s:
+        store[s["$id"]] = s
+
+
+def refuse(uri):
+    raise ValueError("validate-json: refusing to fetch %s (not in results-schema/)" % uri)
+
+
+try:
+    from referencing import Registry, Resource
+    from referencing.exceptions import NoSuchResource
+
+    def retrieve(uri):
+        raise NoSuchResource(ref=uri)
+
+    registry = Registry(retrieve=retrieve).with_resources(
+        [(k, Resource.from_contents(v)) for k, v in store.items()])
+    validator = cls(schema, registry=registry)
+except ImportError:
+    from jsonschema import RefResolver
+    validator = cls(schema, resolver=RefResolver(schema.get("$id", ""), schema, store=store,
+                                                 handlers={"http": refuse, "https": refuse}))
+errs = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
 if errs:
     e = errs[0]
     print("invalid at /%s: %s" % ("/".join(str(p) for p in e.path), e.message), file=sys.stderr)
