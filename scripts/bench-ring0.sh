@@ -11,16 +11,19 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 hv=${HVSCOPE:-$here/bin/hvscope}
 runs=${RUNS:-5}
+# 801 samples x 500 us: about 0.6-1.2 s of measurement per run here, inside
+# the 2 s the target allows; 201 (the kvm default) leaves the CI near 1%.
+samples=${SAMPLES:-801}
 if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
 	echo "bench-ring0: no usable /dev/kvm, skipped"
 	exit 0
 fi
-echo "# hvscope kvm cpuid.0, $runs runs (default 201 samples x 500 us), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# hvscope kvm cpuid.0 --samples $samples, $runs runs ($samples samples x 500 us), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 meds=()
 worst=0
 for i in $(seq 1 "$runs"); do
 	t0=$(date +%s.%N)
-	line=$("$hv" kvm cpuid.0 | grep '^kvm\.cpuid\.0 ')
+	line=$("$hv" kvm cpuid.0 --samples "$samples" | grep '^kvm\.cpuid\.0 ')
 	t1=$(date +%s.%N)
 	read -r _ med ci cyc _ _ st <<<"$line"
 	if [ "$st" != pass ]; then
