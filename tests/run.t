@@ -3,7 +3,7 @@
 # fresh processes merge; suites and selectors; static build; --db; bad
 # options; and a 5-trial version of "two runs of one build flag nothing" on
 # the null syscall (the 20-trial acceptance test over the whole quick suite
-# is tests/slow/compare-noise.t: ~4 minutes).
+# is scripts/bench-compare-noise.sh, make bench: ~4 minutes).
 set -u
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
