@@ -8,6 +8,7 @@
 #include "bench.h"
 #include "bench_util.h"
 #include "measure.h"
+#include "timing.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -77,17 +78,12 @@ static int one(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx, st
 static int run(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx,
 	       struct hvs_metrics *out)
 {
-	uint32_t r[4];
 	int ret = one(self, ctx, out, "rdtsc", body_rdtsc, once_rdtsc);
 
 	if (ret)
 		return ret;
-	hvs_cpuid(0x80000000, 0, r);
-	if (r[0] >= 0x80000001) {
-		hvs_cpuid(0x80000001, 0, r);
-		if (r[3] & (1u << 27))
-			return one(self, ctx, out, "rdtscp", body_rdtscp, once_rdtscp);
-	}
+	if (hvs_rdtscp_probe())
+		return one(self, ctx, out, "rdtscp", body_rdtscp, once_rdtscp);
 	{
 		struct hvs_metric *m = hvs_bench_metric(self, out, "rdtscp");
 

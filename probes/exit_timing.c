@@ -14,7 +14,6 @@
 #include "exit_timing.h"
 #include "timing.h"
 
-#include <cpuid.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -58,13 +57,6 @@ static inline void cpuid_leaf(uint32_t leaf)
 static inline uint64_t tsc_end(int scp)
 {
 	return scp ? hvs_tsc_end() : hvs_tsc_begin();
-}
-
-static int have_rdtscp(void)
-{
-	unsigned a, b, c, d;
-
-	return __get_cpuid(0x80000001, &a, &b, &c, &d) && (d & (1u << 27));
 }
 
 static uint64_t raw_ns(void)
@@ -230,7 +222,7 @@ int hvs_exit_timing_run_flags(size_t samples, unsigned flags, struct hvs_exit_ti
 		return -EPERM;
 	}
 	t_start = hvs_now_ns();
-	scp = !(flags & HVS_TIMING_F_NO_RDTSCP) && have_rdtscp();
+	scp = !(flags & HVS_TIMING_F_NO_RDTSCP) && hvs_rdtscp_probe();
 	out->rdtscp = scp;
 	if (samples == 0)
 		samples = DEFAULT_SAMPLES;
