@@ -72,6 +72,28 @@ STATIC_CFLAGS := $(BASE_CFLAGS) $(STATIC_FEATURES) -ffunction-sections -fdata-se
 	$(if $(STATIC_PKGS),$(shell $(PKG_CONFIG) --cflags $(STATIC_PKGS)))
 STATIC_LIBS := $(if $(STATIC_PKGS),$(shell $(PKG_CONFIG) --static --libs $(STATIC_PKGS))) -lm -lpthread
 
+# The static build links musl when musl-gcc is installed (scripts/install-deps.sh
+# installs it): glibc's static start-up executes ~80 CPUIDs before main(), each
+# a VM exit in a guest (0.3 ms here; harness/libc_compat.c). STATIC_LIBC=glibc
+# forces glibc. musl-gcc sees only musl's headers: the kernel's uapi headers
+# and jansson's are linked into $(STATIC_INC), searched after musl's own, and
+# Debian's glibc-built archives are linked by path (libc_compat.c supplies the
+# fortify symbols they call).
+MUSL_GCC := $(shell command -v musl-gcc 2>/dev/null)
+STATIC_LIBC ?= $(if $(MUSL_GCC),musl,glibc)
+STATIC_CC := $(CC)
+STATIC_INC :=
+ifeq ($(STATIC_LIBC),musl)
+ifeq ($(MUSL_GCC),)
+$(error STATIC_LIBC=musl but musl-gcc is not installed (apt-get install musl-tools))
+endif
+STATIC_CC := $(MUSL_GCC)
+STATIC_INC := $(BUILD)/musl-include
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+STATIC_CFLAGS += -idirafter $(STATIC_INC) -DHVS_LIBC_COMPAT=1
+STATIC_LIBS := $(foreach p,$(STATIC_PKGS),$(shell $(PKG_CONFIG) --variable=libdir $(p))/lib$(patsubst lib%,%,$(p)).a) -lm -lpthread
+endif
+
 SRC_DIRS := probes harness microbench workloads reports
 SRCS := $(sort $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 MAIN_SRC := harness/main.c
@@ -79,7 +101,8 @@ LIB_SRCS := $(filter-out $(MAIN_SRC),$(SRCS))
 
 DYN_OBJS := $(SRCS:%.c=$(BUILD)/dyn/%.o)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/dyn/%.o)
-STATIC_OBJS := $(SRCS:%.c=$(BUILD)/static/%.o)
+STATIC_OBJDIR := $(BUILD)/static-$(STATIC_LIBC)
+STATIC_OBJS := $(SRCS:%.c=$(STATIC_OBJDIR)/%.o)
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -110,10 +133,17 @@ $(BUILD)/dyn/%.o: %.c | $(BUILD)/gen/version.h
 	$(quiet) CC $<
 	$(Q)$(CC) $(DYN_CFLAGS) -c -o $@ $<
 
-$(BUILD)/static/%.o: %.c | $(BUILD)/gen/version.h
+$(STATIC_OBJDIR)/%.o: %.c | $(BUILD)/gen/version.h $(STATIC_INC)
 	@mkdir -p $(@D)
 	$(quiet) CC-ST $<
-	$(Q)$(CC) $(STATIC_CFLAGS) -c -o $@ $<
+	$(Q)$(STATIC_CC) $(STATIC_CFLAGS) -c -o $@ $<
+
+$(BUILD)/musl-include:
+	@mkdir -p $@.new
+	$(Q)for h in linux asm-generic jansson.h jansson_config.h; do \
+		[ -e /usr/include/$$h ] && ln -sfn /usr/include/$$h $@.new/$$h; done; \
+	ln -sfn /usr/include/$(MULTIARCH)/asm $@.new/asm
+	$(Q)rm -rf $@ && mv $@.new $@
 
 $(BIN)/hvscope: $(DYN_OBJS) $(EXTRA_DYN_OBJS)
 	@mkdir -p $(@D)
@@ -123,7 +153,7 @@ $(BIN)/hvscope: $(DYN_OBJS) $(EXTRA_DYN_OBJS)
 $(BIN)/hvscope-static: $(STATIC_OBJS) $(EXTRA_STATIC_OBJS)
 	@mkdir -p $(@D)
 	$(quiet) LINK $@
-	$(Q)$(CC) -static -s -Wl,--gc-sections $(LDFLAGS) -o $@ $^ $(STATIC_LIBS)
+	$(Q)$(STATIC_CC) -static -s -Wl,--gc-sections $(LDFLAGS) -o $@ $^ $(STATIC_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(EXTRA_DYN_OBJS) tests/unit/tap.h
 	@mkdir -p $(@D)

@@ -265,13 +265,13 @@ char *hvs_context_to_json(const struct hvs_context *c)
 		memset(&u, 0, sizeof(u));
 	hvs_read_line("/proc/cmdline", cmdline, sizeof(cmdline));
 	o = json_pack("{ss ss so s{ss ss ss ss ss}"
-		      " s{ss ss sb s{sb sb sb sb sb}}"
+		      " s{ss ss ss sb s{sb sb sb sb sb}}"
 		      " s{so so so so so}}",
 		      "host", c->host, "hypervisor", c->hypervisor,
 		      "cpu", cpu_json(),
 		      "kernel", "sysname", u.sysname, "release", u.release, "version", u.version,
 		      "machine", u.machine, "cmdline", cmdline,
-		      "build", "compiler", __VERSION__, "flags", hvs_build_flags(), "static",
+		      "build", "compiler", __VERSION__, "flags", hvs_build_flags(), "libc", hvs_libc(), "static",
 		      HVS_STATIC, "features", "jansson", HAVE_JANSSON, "libcpuid", HAVE_LIBCPUID,
 		      "sqlite", HAVE_SQLITE, "hwloc", HAVE_HWLOC, "papi", HAVE_PAPI,
 		      "power", "governor", str_or_null(c->governor), "turbo",

@@ -17,6 +17,8 @@
 const char *hvs_version(void);
 const char *hvs_git_commit(void);
 const char *hvs_build_flags(void);
+/* The C library linked in: "glibc 2.36", "musl". */
+const char *hvs_libc(void);
 
 /*
  * Process exit codes. Every kind of bad input has its own code so a script
@@ -65,6 +67,21 @@ long hvs_read_file(const char *path, size_t max, char **out);
  * spaces removed). Returns the length or -errno.
  */
 int hvs_read_line(const char *path, char *buf, size_t len);
+/*
+ * hvs_read_line() relative to an open directory (openat): reading many
+ * files of one sysfs directory skips the path walk for each.
+ */
+int hvs_read_line_at(int dfd, const char *path, char *buf, size_t len);
+
+/*
+ * Call fn(dirfd, name, arg) for each entry of the directory path (relative
+ * to dfd) except "." and "..", in the kernel's order, until fn returns
+ * non-zero. getdents64 into a stack buffer: opendir() allocates a DIR, and
+ * in the musl static build that is an mmap and a munmap per directory, each
+ * with page faults that cost ~10 us in a shadow-paged guest. Returns 0, or
+ * -errno when the directory cannot be opened or read.
+ */
+int hvs_dir_each(int dfd, const char *path, int (*fn)(int dirfd, const char *name, void *arg), void *arg);
 
 /* Join root (may be NULL or "") and an absolute path into buf. */
 const char *hvs_path(char *buf, size_t len, const char *root, const char *path);
@@ -82,9 +99,14 @@ size_t hvs_strlcpy(char *dst, const char *src, size_t len);
 /*
  * argv[1] that makes any program linking util.c exit 0 before main() runs:
  * the exec'd child of the fork/exec benchmarks, which exec /proc/self/exe.
- * A constructor does it, so a unit-test binary cannot recurse into itself.
+ * A constructor does it under glibc, so a unit-test binary cannot recurse
+ * into itself; musl gives constructors no argv, so hvscope's main() checks
+ * hvs_exec_child() first as well (the musl static build has no unit tests).
  */
 #define HVS_EXEC_CHILD_ARG "__exec-child"
+
+/* argv is {prog, HVS_EXEC_CHILD_ARG}: the exec'd child, to exit 0 at once. */
+int hvs_exec_child(int argc, char **argv);
 
 #define HVS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -371,7 +371,11 @@ static int wd_arm(struct watchdog *w, struct kvm_run *run, double seconds)
 	memset(&sev, 0, sizeof(sev));
 	sev.sigev_notify = SIGEV_THREAD_ID;
 	sev.sigev_signo = SIGALRM;
-	sev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
+#ifdef sigev_notify_thread_id
+	sev.sigev_notify_thread_id = (pid_t)syscall(SYS_gettid); /* musl, glibc >= 2.35 */
+#else
+	sev._sigev_un._tid = (pid_t)syscall(SYS_gettid); /* older glibc spells it only this way */
+#endif
 	if (timer_create(CLOCK_MONOTONIC, &sev, &w->t) < 0) {
 		int e = errno;
 

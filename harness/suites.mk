@@ -6,4 +6,4 @@ $(BUILD)/gen/suites_conf.h: harness/suites.conf
 	$(quiet) GEN $@
 	$(Q)sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@.new && mv $@.new $@
 
-$(BUILD)/dyn/harness/suite.o $(BUILD)/static/harness/suite.o: $(BUILD)/gen/suites_conf.h
+$(BUILD)/dyn/harness/suite.o $(STATIC_OBJDIR)/harness/suite.o: $(BUILD)/gen/suites_conf.h

@@ -9,15 +9,30 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
-/* See HVS_EXEC_CHILD_ARG. glibc passes (argc, argv, envp) to constructors. */
+/*
+ * See HVS_EXEC_CHILD_ARG. glibc passes (argc, argv, envp) to constructors,
+ * so every glibc binary that links this file (hvscope, the unit tests) exits
+ * here. musl calls constructors with no arguments: there main() checks the
+ * same thing first (hvs_exec_child()).
+ */
+#ifdef __GLIBC__
 __attribute__((constructor)) static void exec_child_exit(int argc, char **argv, char **envp)
 {
 	(void)envp;
-	if (argc == 2 && argv && argv[1] && !strcmp(argv[1], HVS_EXEC_CHILD_ARG))
+	if (hvs_exec_child(argc, argv))
 		_exit(0);
+}
+#endif
+
+int hvs_exec_child(int argc, char **argv)
+{
+	return argc == 2 && argv && argv[1] && !strcmp(argv[1], HVS_EXEC_CHILD_ARG);
 }
 
 const char *hvs_outcome_name(enum hvs_outcome o)
@@ -59,9 +74,14 @@ void hvs_dbg(const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Files are opened with openat(AT_FDCWD, ...), not open(): musl's open()
+ * follows an O_CLOEXEC open with an fcntl(F_SETFD) for kernels older than
+ * 2.6.23, one more syscall per file in the static build's probe.
+ */
 long hvs_read_file(const char *path, size_t max, char **out)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	size_t cap = 4096, len = 0;
 	char *buf = NULL;
 	long ret;
@@ -113,14 +133,15 @@ out:
 	return ret;
 }
 
-int hvs_read_line(const char *path, char *buf, size_t len)
+int hvs_read_line_at(int dfd, const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd;
 	ssize_t n;
 
 	if (len == 0)
 		return -EINVAL;
 	buf[0] = '\0';
+	fd = openat(dfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = read(fd, buf, len - 1);
@@ -137,6 +158,58 @@ int hvs_read_line(const char *path, char *buf, size_t len)
 	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
 		buf[--n] = '\0';
 	return (int)n;
+}
+
+int hvs_read_line(const char *path, char *buf, size_t len)
+{
+	return hvs_read_line_at(AT_FDCWD, path, buf, len);
+}
+
+/* The kernel's record for getdents64(2). */
+struct hvs_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+int hvs_dir_each(int dfd, const char *path, int (*fn)(int dirfd, const char *name, void *arg), void *arg)
+{
+	_Alignas(8) char buf[4096];
+	int fd = openat(dfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		long n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		for (long off = 0; off < n;) {
+			unsigned short reclen;
+			const char *name = buf + off + offsetof(struct hvs_dirent64, d_name);
+
+			memcpy(&reclen, buf + off + offsetof(struct hvs_dirent64, d_reclen), sizeof(reclen));
+			if (reclen == 0)
+				break;
+			off += reclen;
+			if (!strcmp(name, ".") || !strcmp(name, ".."))
+				continue;
+			if (fn(fd, name, arg)) {
+				close(fd);
+				return 0;
+			}
+		}
+	}
+	close(fd);
+	return rc;
 }
 
 const char *hvs_path(char *buf, size_t len, const char *root, const char *path)

@@ -52,7 +52,7 @@ static void xen_sigill(int sig)
 static int xen_cpuid_guarded(uint32_t leaf, uint32_t subleaf, uint32_t r[4])
 {
 	struct sigaction sa, old;
-	int rc = 0;
+	volatile int rc = 0; /* set after siglongjmp: must not live in a register */
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = xen_sigill;

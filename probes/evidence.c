@@ -5,9 +5,10 @@
 #include "evidence.h"
 #include "hvscope.h"
 
-#include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <linux/perf_event.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -62,18 +63,23 @@ static void dmi_sysfs(const char *root, struct hvs_evidence *ev)
 		{ "chassis_vendor", offsetof(struct hvs_evidence, chassis_vendor) },
 		{ "board_asset_tag", offsetof(struct hvs_evidence, board_asset_tag) },
 	};
-	int any = 0;
+	char p[512];
+	int any = 0, dfd;
 
+	/* One failed open when there is no DMI (Firecracker, Xen PV), not eight. */
+	dfd = openat(AT_FDCWD, hvs_path(p, sizeof(p), root, "/sys/class/dmi/id"),
+		     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return;
 	for (size_t i = 0; i < HVS_ARRAY_SIZE(files); i++) {
-		char path[128];
 		char *dst = (char *)ev + files[i].off;
 
-		snprintf(path, sizeof(path), "/sys/class/dmi/id/%s", files[i].file);
-		if (rd_line(root, path, dst, HVS_EV_STR) >= 0) {
+		if (hvs_read_line_at(dfd, files[i].file, dst, HVS_EV_STR) >= 0) {
 			clean(dst);
 			any = 1;
 		}
 	}
+	close(dfd);
 	if (any)
 		ev->dmi_source = "sysfs";
 }
@@ -250,93 +256,136 @@ static void hypervisor_sysfs(const char *root, struct hvs_evidence *ev)
 
 /* ---- PCI, VMBus ---- */
 
-static unsigned long rd_hexfile(const char *root, const char *dev, const char *name, int *ok)
+/* A hex sysfs file of one device, relative to the devices directory. */
+static unsigned long rd_hexfile(int dfd, const char *dev, const char *name, int *ok)
 {
-	char path[512], line[32];
+	char path[320], line[32];
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", dev, name);
-	*ok = rd_line(root, path, line, sizeof(line)) >= 0;
+	snprintf(path, sizeof(path), "%s/%s", dev, name);
+	*ok = hvs_read_line_at(dfd, path, line, sizeof(line)) >= 0;
 	return *ok ? strtoul(line, NULL, 16) : 0;
+}
+
+/*
+ * One read of the device's uevent gives vendor, device and subsystem IDs
+ * ("PCI_ID=1AF4:1045", "PCI_SUBSYS_ID=1AF4:1100"): a third of the sysfs
+ * reads of the separate files, each ~7 us in a guest here. Trees without
+ * uevent (captured evidence in tests/corpus) fall back to the files.
+ * Return 1 when PCI_ID was found.
+ */
+static int pci_uevent(int dfd, const char *dev, struct hvs_pci_dev *x)
+{
+	char path[320], buf[1024];
+	unsigned v, d;
+	int fd, found = 0;
+	ssize_t n;
+	char *line, *save = NULL;
+
+	snprintf(path, sizeof(path), "%s/uevent", dev);
+	fd = openat(dfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "PCI_ID=%x:%x", &v, &d) == 2 && v <= 0xffff && d <= 0xffff) {
+			x->vendor = (uint16_t)v;
+			x->device = (uint16_t)d;
+			found = 1;
+		} else if (sscanf(line, "PCI_SUBSYS_ID=%x:%x", &v, &d) == 2 && v <= 0xffff && d <= 0xffff) {
+			x->sub_vendor = (uint16_t)v;
+			x->sub_device = (uint16_t)d;
+		}
+	}
+	return found;
+}
+
+static int pci_dev(int dfd, const char *name, void *arg)
+{
+	struct hvs_evidence *ev = arg;
+	struct hvs_pci_dev *x;
+	int ok1, ok2, ok;
+
+	if (ev->npci >= HVS_EV_MAX_PCI)
+		return 1;
+	if (name[0] == '.')
+		return 0;
+	x = &ev->pci[ev->npci];
+	memset(x, 0, sizeof(*x));
+	if (!pci_uevent(dfd, name, x)) {
+		x->vendor = (uint16_t)rd_hexfile(dfd, name, "vendor", &ok1);
+		x->device = (uint16_t)rd_hexfile(dfd, name, "device", &ok2);
+		if (!ok1 || !ok2)
+			return 0;
+		/* subsystem IDs only matter for QEMU's emulated Intel chipset devices */
+		if (x->vendor == 0x8086) {
+			x->sub_vendor = (uint16_t)rd_hexfile(dfd, name, "subsystem_vendor", &ok);
+			x->sub_device = (uint16_t)rd_hexfile(dfd, name, "subsystem_device", &ok);
+		}
+	}
+	ev->npci++;
+	switch (x->vendor) {
+	case 0x1af4: /* Red Hat / virtio */
+		if (x->device >= 0x1000 && x->device <= 0x107f)
+			ev->pci_virtio = 1;
+		else
+			ev->pci_redhat = 1;
+		break;
+	case 0x1b36: /* Red Hat, QEMU's own devices */
+		ev->pci_redhat = 1;
+		ev->pci_qemu = 1;
+		break;
+	case 0x1234: /* QEMU/Bochs stdvga */
+		ev->pci_qemu = 1;
+		break;
+	case 0x15ad:
+		ev->pci_vmware = 1;
+		break;
+	case 0x5853: /* XenSource platform device 0001 */
+		if (x->device == 0x0001)
+			ev->pci_xen_platform = 1;
+		break;
+	case 0x1414:
+		ev->pci_hyperv = 1;
+		break;
+	case 0x80ee:
+		ev->pci_vbox = 1;
+		break;
+	case 0x1ab8:
+		ev->pci_parallels = 1;
+		break;
+	}
+	/* QEMU's subsystem ID on emulated Intel chipsets */
+	if (x->sub_vendor == 0x1af4 && x->sub_device == 0x1100)
+		ev->pci_qemu = 1;
+	return 0;
 }
 
 static void pci_scan(const char *root, struct hvs_evidence *ev)
 {
 	char p[512];
-	DIR *d = opendir(hvs_path(p, sizeof(p), root, "/sys/bus/pci/devices"));
-	struct dirent *de;
 
-	if (!d)
-		return;
-	ev->pci_read = 1;
-	while ((de = readdir(d)) && ev->npci < HVS_EV_MAX_PCI) {
-		struct hvs_pci_dev *x;
-		int ok1, ok2, ok;
+	if (hvs_dir_each(AT_FDCWD, hvs_path(p, sizeof(p), root, "/sys/bus/pci/devices"), pci_dev, ev) == 0)
+		ev->pci_read = 1;
+}
 
-		if (de->d_name[0] == '.')
-			continue;
-		x = &ev->pci[ev->npci];
-		x->vendor = (uint16_t)rd_hexfile(root, de->d_name, "vendor", &ok1);
-		x->device = (uint16_t)rd_hexfile(root, de->d_name, "device", &ok2);
-		if (!ok1 || !ok2)
-			continue;
-		/* subsystem IDs only matter for QEMU's emulated Intel chipset devices */
-		if (x->vendor == 0x8086) {
-			x->sub_vendor = (uint16_t)rd_hexfile(root, de->d_name, "subsystem_vendor", &ok);
-			x->sub_device = (uint16_t)rd_hexfile(root, de->d_name, "subsystem_device", &ok);
-		}
-		ev->npci++;
-		switch (x->vendor) {
-		case 0x1af4: /* Red Hat / virtio */
-			if (x->device >= 0x1000 && x->device <= 0x107f)
-				ev->pci_virtio = 1;
-			else
-				ev->pci_redhat = 1;
-			break;
-		case 0x1b36: /* Red Hat, QEMU's own devices */
-			ev->pci_redhat = 1;
-			ev->pci_qemu = 1;
-			break;
-		case 0x1234: /* QEMU/Bochs stdvga */
-			ev->pci_qemu = 1;
-			break;
-		case 0x15ad:
-			ev->pci_vmware = 1;
-			break;
-		case 0x5853: /* XenSource platform device 0001 */
-			if (x->device == 0x0001)
-				ev->pci_xen_platform = 1;
-			break;
-		case 0x1414:
-			ev->pci_hyperv = 1;
-			break;
-		case 0x80ee:
-			ev->pci_vbox = 1;
-			break;
-		case 0x1ab8:
-			ev->pci_parallels = 1;
-			break;
-		}
-		/* QEMU's subsystem ID on emulated Intel chipsets */
-		if (x->sub_vendor == 0x1af4 && x->sub_device == 0x1100)
-			ev->pci_qemu = 1;
-	}
-	closedir(d);
+static int vmbus_dev(int dfd, const char *name, void *arg)
+{
+	(void)dfd;
+	if (name[0] == '.')
+		return 0;
+	*(int *)arg = 1;
+	return 1;
 }
 
 static void vmbus_scan(const char *root, struct hvs_evidence *ev)
 {
 	char p[512];
-	DIR *d = opendir(hvs_path(p, sizeof(p), root, "/sys/bus/vmbus/devices"));
-	struct dirent *de;
 
-	if (!d)
-		return;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.') {
-			ev->vmbus = 1;
-			break;
-		}
-	closedir(d);
+	hvs_dir_each(AT_FDCWD, hvs_path(p, sizeof(p), root, "/sys/bus/vmbus/devices"), vmbus_dev, &ev->vmbus);
 }
 
 /* ---- clock, vPMU, steal ---- */

@@ -13,7 +13,6 @@
 #include "timing.h"
 
 #include <cpuid.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
@@ -206,7 +205,7 @@ static void collect_kvm(const char *root, struct hvs_host *h)
 		snprintf(h->kvm_note, sizeof(h->kvm_note), "/dev/kvm is not a character device");
 		return;
 	}
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	fd = openat(AT_FDCWD, path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		h->kvm_open_errno = errno;
 		if (errno == EACCES || errno == EPERM)
@@ -289,38 +288,35 @@ static int wanted(const char *const *want, const char *name)
 	return 0;
 }
 
-/*
- * Read one parameter relative to the open parameters directory: openat()
- * skips the walk of /sys/module/NAME/parameters for every file, which is
- * most of a sysfs read's cost here. Trailing newline and blanks removed,
- * as hvs_read_line() does.
- */
-static int read_param(int dfd, const char *name, char *buf, size_t len)
-{
-	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+struct module_walk {
+	const char *const *want;
+	struct hvs_kmod *m;
+};
 
-	buf[0] = '\0';
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	n = (ssize_t)strlen(buf);
-	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
-		buf[--n] = '\0';
-	return (int)n;
+static int module_param(int dfd, const char *name, void *arg)
+{
+	struct module_walk *w = arg;
+	struct hvs_modparam *p;
+
+	if (w->m->nparams >= HVS_HOST_MAX_PARAMS)
+		return 1;
+	if (name[0] == '.' || !wanted(w->want, name))
+		return 0;
+	p = &w->m->params[w->m->nparams];
+	if (hvs_strlcpy(p->name, name, sizeof(p->name)) >= sizeof(p->name))
+		return 0;
+	/* Write-only parameters fail to read: keep the name, value "". */
+	if (hvs_read_line_at(dfd, name, p->value, sizeof(p->value)) < 0)
+		p->value[0] = '\0';
+	w->m->nparams++;
+	return 0;
 }
 
 static void collect_module(const char *root, const char *name, const char *const *want, struct hvs_kmod *m)
 {
 	char base[3072], dir[3200];
-	struct dirent *de;
+	struct module_walk w = { want, m };
 	struct stat st;
-	DIR *d;
 
 	hvs_strlcpy(m->name, name, sizeof(m->name));
 	snprintf(base, sizeof(base), "%s/sys/module/%s", root ? root : "", name);
@@ -328,23 +324,7 @@ static void collect_module(const char *root, const char *name, const char *const
 		return;
 	m->loaded = 1;
 	snprintf(dir, sizeof(dir), "%s/parameters", base);
-	d = opendir(dir);
-	if (!d)
-		return;
-	while ((de = readdir(d)) && m->nparams < HVS_HOST_MAX_PARAMS) {
-		struct hvs_modparam *p;
-
-		if (de->d_name[0] == '.' || !wanted(want, de->d_name))
-			continue;
-		p = &m->params[m->nparams];
-		if (hvs_strlcpy(p->name, de->d_name, sizeof(p->name)) >= sizeof(p->name))
-			continue;
-		/* Write-only parameters fail to read: keep the name, value "". */
-		if (read_param(dirfd(d), de->d_name, p->value, sizeof(p->value)) < 0)
-			p->value[0] = '\0';
-		m->nparams++;
-	}
-	closedir(d);
+	hvs_dir_each(AT_FDCWD, dir, module_param, &w);
 	qsort(m->params, m->nparams, sizeof(m->params[0]), param_cmp);
 }
 
@@ -484,7 +464,7 @@ static int read_cpuinfo_head(const char *root, char *buf, size_t len)
 	int fd;
 
 	hvs_path(path, sizeof(path), root, "/proc/cpuinfo");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	while (got < len - 1) {
@@ -616,7 +596,7 @@ static void collect_msrs(const char *root, struct hvs_host *h)
 	uint64_t v;
 
 	hvs_path(path, sizeof(path), root, "/dev/cpu/0/msr");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		h->msr_errno = errno;
 		if (errno == EACCES || errno == EPERM) {

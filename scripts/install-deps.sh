@@ -7,6 +7,9 @@ set -euo pipefail
 PKGS=(
 	# build
 	build-essential pkg-config git
+	# bin/hvscope-static links musl: glibc's static start-up runs ~80 CPUIDs,
+	# each a VM exit in a guest (Makefile, harness/libc_compat.c)
+	musl-tools
 	libcpuid-dev libjansson-dev libsqlite3-dev libhwloc-dev libpapi-dev
 	# test
 	perl python3 python3-jsonschema clang libclang-rt-14-dev jq man-db time

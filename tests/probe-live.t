@@ -14,7 +14,7 @@ ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok 
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-echo "1..16"
+echo "1..18"
 
 "$HVSCOPE" cpuid --dump >"$T/ours.txt"
 ok $? "cpuid --dump exits 0"
@@ -94,8 +94,20 @@ if [ -x "$HVSCOPE_STATIC" ]; then
 	ok $? "hvscope-static gives the same verdict and leaves"
 	"$HVSCOPE_STATIC" cpuid --dump | cmp -s - "$T/ours.txt"
 	ok $? "hvscope-static cpuid --dump is identical"
+	# the static build links another libc (musl when installed): the whole
+	# fingerprint must agree, all but the time it took
+	a=$("$HVSCOPE" probe --json | jq -S 'del(.. | .collect_ns?) | del(.evidence.steal_ticks)')
+	b=$("$HVSCOPE_STATIC" probe --json | jq -S 'del(.. | .collect_ns?) | del(.evidence.steal_ticks)')
+	[ -n "$a" ] && [ "$a" = "$b" ]
+	ok $? "hvscope-static and hvscope write the same fingerprint ($("$HVSCOPE_STATIC" version | sed -n 2p | cut -c1-40))"
 else
 	skip "no hvscope-static"
 	skip "no hvscope-static"
+	skip "no hvscope-static"
 fi
+# PCI devices as the probe counts them = the devices sysfs lists with a vendor
+want=$(ls /sys/bus/pci/devices/*/vendor 2>/dev/null | wc -l)
+got=$("$HVSCOPE" probe --json | jq '.evidence.pci_devices // 0')
+[ "$got" = "$want" ]
+ok $? "PCI devices counted: $got, sysfs lists $want"
 exit $fail

@@ -12,7 +12,7 @@ KVM="$D/kvm-epyc-live.txt"
 n=0
 fail=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
-echo "1..26"
+echo "1..28"
 
 t() { # tree dump want_summary want_detect want_detect_vm
 	local sum det vm
@@ -78,4 +78,11 @@ ok $? "empty root = plain replay = KVM with no evidence ($a)"
 # the live dump itself says KVM and detect agrees
 [ "$("$HVSCOPE" detect --cpuid-dump "$KVM")" = kvm ]
 ok $? "the stored live dump (AMD EPYC, Firecracker/KVM) replays as kvm"
+# PCI IDs from uevent alone (one read per device): six virtio devices and an
+# Intel host bridge, as on the Firecracker guest the tree was copied from
+json=$("$HVSCOPE" probe --json --cpuid-dump "$KVM" --root "$D/firecracker-pci")
+[ "$(jq -c '[.evidence.pci_devices, .evidence.pci_hypervisor_devices]' <<<"$json")" = '[6,["virtio (1af4)"]]' ]
+ok $? "uevent-only tree: 6 PCI devices, virtio ($(jq -c '[.evidence.pci_devices, .evidence.pci_hypervisor_devices]' <<<"$json"))"
+jq -r '.verdict.layers[0].evidence[]' <<<"$json" | grep -q 'virtio PCI devices present'
+ok $? "uevent-only tree: the virtio devices are evidence for the KVM layer"
 exit $fail
