@@ -150,10 +150,15 @@ $(BIN)/hvscope: $(DYN_OBJS) $(EXTRA_DYN_OBJS)
 	$(quiet) LINK $@
 	$(Q)$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(DYN_LIBS)
 
-$(BIN)/hvscope-static: $(STATIC_OBJS) $(EXTRA_STATIC_OBJS)
+# Relink when STATIC_LIBC changes (the objects of each libc live apart).
+$(BUILD)/static-libc.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(STATIC_LIBC)' | cmp -s - $@ || echo '$(STATIC_LIBC)' > $@
+
+$(BIN)/hvscope-static: $(STATIC_OBJS) $(EXTRA_STATIC_OBJS) $(BUILD)/static-libc.stamp
 	@mkdir -p $(@D)
 	$(quiet) LINK $@
-	$(Q)$(STATIC_CC) -static -s -Wl,--gc-sections $(LDFLAGS) -o $@ $^ $(STATIC_LIBS)
+	$(Q)$(STATIC_CC) -static -s -Wl,--gc-sections $(LDFLAGS) -o $@ $(filter %.o,$^) $(STATIC_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(EXTRA_DYN_OBJS) tests/unit/tap.h
 	@mkdir -p $(@D)

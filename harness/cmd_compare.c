@@ -37,7 +37,9 @@ static void usage(FILE *f)
 		"medians with a 95%% bootstrap CI, a Mann-Whitney U test, and a verdict\n"
 		"(faster / slower / no change) that needs Holm-corrected significance (and a\n"
 		"CI excluding 1) AND an effect above the threshold (default 2%%; NAME may be a\n"
-		"glob) and above the spread between the runs' fresh processes. Direction-aware:\n"
+		"glob) and above the spread between the runs' fresh processes. Runs of >= 3\n"
+		"fresh processes also need Welch's t-test over the log process medians to be\n"
+		"significant after Holm (the process is what varies between runs). Direction-aware:\n"
 		"for higher-is-better metrics 'slower' means a lower value. Also the geometric\n"
 		"mean of the cost ratios (>1 = worse) with its CI.\n\n"
 		"exit: 0 ok, 1 regression (with --fail-on-regression), 2 usage, 3 malformed or\n"
@@ -58,8 +60,8 @@ static void print_table(const struct hvs_result *ra, const struct hvs_result *rb
 {
 	printf("A: %s (commit %s)\nB: %s (commit %s)\n\n", ra->info.id, ra->info.git_commit,
 	       rb->info.id, rb->info.git_commit);
-	printf("%-32s %-6s %10s %10s %8s %19s %9s  %s\n", "metric", "unit", "A median", "B median",
-	       "B/A", "95% CI", "p (Holm)", "verdict");
+	printf("%-32s %-6s %10s %10s %8s %19s %9s %9s  %s\n", "metric", "unit", "A median", "B median",
+	       "B/A", "95% CI", "p (Holm)", "p proc", "verdict");
 	for (size_t i = 0; i < c->n; i++) {
 		const struct hvs_cmp_row *r = &c->rows[i];
 
@@ -75,6 +77,8 @@ static void print_table(const struct hvs_result *ra, const struct hvs_result *rb
 			printf("    [%6.4f, %6.4f]", r->ratio.lo, r->ratio.hi);
 		putchar(' ');
 		print_num(stdout, r->p_holm, 9);
+		putchar(' ');
+		print_num(stdout, r->p_process_holm, 9);
 		printf("  %s%s%s%s", hvs_verdict_name(r->verdict), r->verdict == HVS_V_NA ? " (" : "",
 		       r->verdict == HVS_V_NA ? r->reason : "", r->verdict == HVS_V_NA ? ")" : "");
 		if (r->noise > 0.02 && r->verdict != HVS_V_NA)
@@ -92,8 +96,8 @@ static void print_markdown(const struct hvs_result *ra, const struct hvs_result 
 {
 	printf("### hvscope compare\n\nA: `%s` (commit `%s`), B: `%s` (commit `%s`)\n\n",
 	       ra->info.id, ra->info.git_commit, rb->info.id, rb->info.git_commit);
-	printf("| metric | unit | A median | B median | B/A | 95%% CI | p (Holm) | verdict |\n");
-	printf("|---|---|---:|---:|---:|---|---:|---|\n");
+	printf("| metric | unit | A median | B median | B/A | 95%% CI | p (Holm) | p proc (Holm) | verdict |\n");
+	printf("|---|---|---:|---:|---:|---|---:|---:|---|\n");
 	for (size_t i = 0; i < c->n; i++) {
 		const struct hvs_cmp_row *r = &c->rows[i];
 		const char *mark = r->verdict == HVS_V_SLOWER ? "**" : "";
@@ -104,6 +108,10 @@ static void print_markdown(const struct hvs_result *ra, const struct hvs_result 
 			printf("- | - | ");
 		else
 			printf("[%.4f, %.4f] | %.3g | ", r->ratio.lo, r->ratio.hi, r->p_holm);
+		if (isnan(r->p_process_holm))
+			printf("- | ");
+		else
+			printf("%.3g | ", r->p_process_holm);
 		printf("%s%s%s%s%s |\n", mark, hvs_verdict_name(r->verdict), mark,
 		       r->verdict == HVS_V_NA ? ": " : "", r->verdict == HVS_V_NA ? r->reason : "");
 	}
@@ -144,6 +152,8 @@ static int print_json(const struct hvs_result *ra, const struct hvs_result *rb,
 			goto fail;
 		json_object_set_new(row, "threshold", json_real(r->threshold));
 		json_object_set_new(row, "noise", num_or_null(r->noise));
+		json_object_set_new(row, "p_process", num_or_null(r->p_process));
+		json_object_set_new(row, "p_process_holm", num_or_null(r->p_process_holm));
 		json_object_set_new(row, "ci_from", json_string(r->ci_processes ? "processes" : "samples"));
 		if (r->verdict == HVS_V_NA)
 			json_object_set_new(row, "reason", json_string(r->reason));

@@ -40,6 +40,9 @@ struct hvs_cmp_opts {
 
 void hvs_cmp_opts_default(struct hvs_cmp_opts *o);
 
+/* Trimming of Yuen's test over process medians (3 processes: none; 5: one each end). */
+#define HVS_CMP_PROCESS_TRIM 0.2
+
 struct hvs_cmp_row {
 	char name[HVS_METRIC_NAME_MAX];
 	char unit[16];
@@ -52,8 +55,13 @@ struct hvs_cmp_row {
 	int ci_processes;    /* CI from per-process medians (both runs had >= 3 processes) */
 	double cost;         /* ratio oriented so > 1 is worse */
 	double u, p, p_holm;
+	/*
+	 * Yuen's test on the log per-process medians (both runs >= 3 fresh
+	 * processes), Holm-adjusted over the metrics that have one; NaN without.
+	 */
+	double p_process, p_process_holm;
 	double noise;        /* between-process spread (max-min)/median, NaN if unknown */
-	double threshold;    /* the one applied: max(requested, noise) */
+	double threshold;    /* the one applied (--threshold, --metric-threshold) */
 };
 
 struct hvs_cmp {

@@ -363,6 +363,150 @@ double hvs_pnorm(double z)
 	return 0.5 * erfc(-z / M_SQRT2);
 }
 
+/*
+ * Continued fraction of the incomplete beta function, evaluated with the
+ * modified Lentz method (the standard expansion, e.g. Abramowitz & Stegun
+ * 26.5.8): converges fast for x < (a + 1) / (a + b + 2).
+ */
+static double betacf(double a, double b, double x)
+{
+	const double tiny = 1e-300, eps = 1e-15;
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
+
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1 / d;
+	h = d;
+	for (int m = 1; m <= 300; m++) {
+		double aa = m * (b - m) * x / ((a - 1 + 2 * m) * (a + 2 * m)), del;
+
+		d = 1 + aa * d;
+		d = fabs(d) < tiny ? 1 / tiny : 1 / d;
+		c = 1 + aa / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		h *= d * c;
+		aa = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 1 + 2 * m));
+		d = 1 + aa * d;
+		d = fabs(d) < tiny ? 1 / tiny : 1 / d;
+		c = 1 + aa / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1) < eps)
+			break;
+	}
+	return h;
+}
+
+/* Regularized incomplete beta I_x(a, b), 0 <= x <= 1. */
+static double ibeta(double a, double b, double x)
+{
+	double front;
+
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x));
+	if (x < (a + 1) / (a + b + 2))
+		return front * betacf(a, b, x) / a;
+	return 1 - front * betacf(b, a, 1 - x) / b;
+}
+
+double hvs_pt2(double t, double df)
+{
+	if (isnan(t) || isnan(df) || df <= 0)
+		return NAN;
+	if (isinf(t))
+		return 0;
+	return ibeta(df / 2, 0.5, df / (df + t * t));
+}
+
+double hvs_qt2(double p2, double df)
+{
+	double lo = 0, hi = 1;
+
+	if (!(p2 > 0 && p2 < 1) || !(df > 0))
+		return NAN;
+	while (hvs_pt2(hi, df) > p2 && hi < 1e300)
+		hi *= 2;
+	for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (hvs_pt2(mid, df) > p2)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+/* Trimmed mean and Yuen's d = (n-1) s_w^2 / (h (h-1)) of x (sorted here). */
+static int yuen_side(double *x, size_t n, double trim, double *tmean, double *d, size_t *h)
+{
+	size_t g = (size_t)floor(trim * (double)n), k;
+	double sum = 0, wmean = 0, wvar = 0;
+
+	if (n < 2 || n - 2 * g < 2)
+		return -EINVAL;
+	hvs_sort(x, n);
+	*h = n - 2 * g;
+	for (k = g; k < n - g; k++)
+		sum += x[k];
+	*tmean = sum / (double)*h;
+	for (k = 0; k < n; k++)
+		wmean += x[k < g ? g : k >= n - g ? n - g - 1 : k];
+	wmean /= (double)n;
+	for (k = 0; k < n; k++) {
+		double w = x[k < g ? g : k >= n - g ? n - g - 1 : k] - wmean;
+
+		wvar += w * w;
+	}
+	wvar /= (double)(n - 1);
+	*d = (double)(n - 1) * wvar / ((double)*h * (double)(*h - 1));
+	return 0;
+}
+
+int hvs_yuen(const double *a, size_t na, const double *b, size_t nb, double trim, struct hvs_yuen *out)
+{
+	double *x, ta, tb, da, db;
+	size_t ha, hb;
+	int e;
+
+	out->diff = out->se = out->t = out->df = out->p = NAN;
+	if (!(trim >= 0 && trim < 0.5) || na < 2 || nb < 2)
+		return -EINVAL;
+	for (size_t i = 0; i < na; i++)
+		if (!isfinite(a[i]))
+			return -EINVAL;
+	for (size_t i = 0; i < nb; i++)
+		if (!isfinite(b[i]))
+			return -EINVAL;
+	x = malloc((na + nb) * sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	memcpy(x, a, na * sizeof(*x));
+	memcpy(x + na, b, nb * sizeof(*x));
+	e = yuen_side(x, na, trim, &ta, &da, &ha);
+	if (!e)
+		e = yuen_side(x + na, nb, trim, &tb, &db, &hb);
+	free(x);
+	if (e)
+		return e;
+	out->diff = tb - ta;
+	out->se = sqrt(da + db);
+	if (da + db <= 0) {
+		out->p = ta == tb ? 1 : 0;
+		return 0;
+	}
+	out->t = out->diff / out->se;
+	out->df = (da + db) * (da + db) / (da * da / (double)(ha - 1) + db * db / (double)(hb - 1));
+	out->p = hvs_pt2(out->t, out->df);
+	return 0;
+}
+
 struct tagged {
 	double v;
 	int from_a; /* Mann-Whitney: from sample a; change points: the index */

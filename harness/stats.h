@@ -102,6 +102,37 @@ int hvs_holm(const double *p, size_t n, double *adj);
 double hvs_pnorm(double z);
 
 /*
+ * Two-sided p-value of Student's t with df degrees of freedom (df > 0, not
+ * necessarily whole: Welch's df), from the regularized incomplete beta
+ * function: p = I_{df/(df+t^2)}(df/2, 1/2). NaN for df <= 0 or NaN input.
+ */
+double hvs_pt2(double t, double df);
+
+/* The t >= 0 whose two-sided p-value is p2 (0 < p2 < 1): qt(1 - p2/2, df). */
+double hvs_qt2(double p2, double df);
+
+struct hvs_yuen {
+	double diff; /* trimmed mean of b - trimmed mean of a */
+	double se;   /* its standard error (from the winsorized variances) */
+	double t;    /* diff / se */
+	double df;   /* Welch-Satterthwaite on the trimmed sample sizes */
+	double p;    /* two-sided */
+};
+
+/*
+ * Yuen's test of a against b: Welch's unequal-variance t-test on trimmed
+ * means, each side trimmed by floor(trim * n) values at both ends, with
+ * winsorized variances (Yuen 1974; Wilcox, "Introduction to Robust
+ * Estimation", 5.3). trim = 0 is exactly Welch's test (R's t.test(b, a)).
+ * With trim 0.2, five values lose one at each end (one odd process of five
+ * cannot swing the test); three lose none. Each side needs at least 2
+ * values left after trimming. When both variances are 0, p is 1 for equal
+ * trimmed means and 0 otherwise (se 0, t and df NaN). Returns 0 or -EINVAL
+ * (too few values, trim outside [0, 0.5), a NaN or infinity) or -ENOMEM.
+ */
+int hvs_yuen(const double *a, size_t na, const double *b, size_t nb, double trim, struct hvs_yuen *out);
+
+/*
  * Change points in a series (e.g. one metric over nightly runs): PELT on
  * the mid-ranks of the series (so a lone outlier is just the top rank) with
  * the normal mean-change cost and penalty 3 log(n) sigma^2 (sigma from the

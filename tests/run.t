@@ -12,7 +12,7 @@ n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 py() { python3 -c "$@"; }
 
-echo "1..19"
+echo "1..22"
 $H run --quick --out "$T/a.json" --tag host=t1,config=c1 --tag extra=1 > "$T/out" 2> "$T/err"
 ok $? "hvscope run --quick exits 0"
 grep -q 'warning: ' "$T/err"
@@ -33,6 +33,29 @@ d=json.load(open(sys.argv[1])); m=[m for m in d["metrics"] if m["name"]=="syscal
 assert m["outcome"]=="pass" and m["summary"]["n"]==33 and len(m["process_medians"])==3, m
 assert m["iterations"]>0 and "overhead" in m and m["summary"]["ci_lo"]<=m["summary"]["median"]<=m["summary"]["ci_hi"]' "$T/a.json"
 ok $? "quick = 3 fresh processes x 11 samples merged, per-process medians kept"
+# The issue's planted regression on a real run: B is A with every sample
+# (and process median) of syscall.getppid scaled by 1.10; exactly that
+# metric is slower, through both the U test and the process-level test.
+py 'import json,sys
+d=json.load(open(sys.argv[1]))
+for m in d["metrics"]:
+    if m["name"]=="syscall.getppid":
+        m["samples"]=[x*1.10 for x in m["samples"]]
+        m["process_medians"]=[x*1.10 for x in m["process_medians"]]
+        for k in ("median","mean","mad","min","max","ci_lo","ci_hi"):
+            m["summary"][k]*=1.10
+d["run"]["id"]="scaled"
+json.dump(d,open(sys.argv[2],"w"))' "$T/a.json" "$T/a110.json"
+$H compare --json "$T/a.json" "$T/a110.json" > "$T/c110.json"
+flagged=$(py 'import json,sys; print(",".join(m["name"]+":"+m["verdict"] for m in json.load(open(sys.argv[1]))["metrics"] if m["verdict"] in ("slower","faster")))' "$T/c110.json")
+[ "$flagged" = "syscall.getppid:slower" ]
+ok $? "real run, getppid scaled by 1.10: exactly it is slower (got '$flagged')"
+py 'import json,sys
+m=[m for m in json.load(open(sys.argv[1]))["metrics"] if m["name"]=="syscall.getppid"][0]
+assert m["p_process_holm"] < 0.05 and m["ci_from"] == "processes" and m["ci_lo"] > 1.0, m' "$T/c110.json"
+ok $? "its process-level test (Yuen, Holm) is significant and the CI is above 1"
+$H compare --fail-on-regression "$T/a.json" "$T/a.json" > /dev/null
+ok $? "the real run against itself: no regression"
 $H run --bench syscall.getppid --processes 1 --samples 7 --no-checks --out "$T/one.json" > /dev/null 2>&1
 py 'import json,sys; m=json.load(open(sys.argv[1]))["metrics"][0]; assert m["summary"]["n"]==7 and "process_medians" not in m' "$T/one.json"
 ok $? "--bench NAME --processes 1 --samples 7"

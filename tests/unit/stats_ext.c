@@ -57,6 +57,11 @@ int main(void)
 	double ta[] = { 1, 2, 2, 3, 4, 4, 5 }, tb[] = { 2, 3, 3, 5, 6, 7, 7, 8 };
 	double p[] = { 0.01, 0.04, 0.03, 0.005 }, adj[4];
 	double sorted[] = { 1, 2, 3, 4, 5 };
+	/* R's datasets::sleep, extra hours of sleep under drug 1 and drug 2 */
+	static const double sleep1[] = { 0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0 };
+	static const double sleep2[] = { 1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4 };
+	static const double zero3[] = { 0, 0, 0 }, one3[] = { 1, 1, 1 };
+	struct hvs_yuen w;
 	struct hvs_mwu u;
 	struct hvs_ratio r;
 	struct hvs_rng rng;
@@ -64,7 +69,7 @@ int main(void)
 	double series[120];
 	int covered = 0, trials = 200, n;
 
-	plan(31);
+	plan(47);
 
 	/* Mann-Whitney */
 	ok(hvs_mann_whitney(x, 10, y, 5, &u) == 0, "MWU runs");
@@ -82,6 +87,32 @@ int main(void)
 	is_near(u.z, -1.753217183, 1e-8, "ties: z with tie and continuity correction");
 	is_near(u.p, 0.0795647346, 1e-9, "ties: p = 0.07956");
 	ok(hvs_mann_whitney(x, 0, y, 5, &u) == -EINVAL, "empty sample rejected");
+
+	/* Student's t and Welch's test */
+	is_near(hvs_pt2(1.5, 2), 1 - 1.5 / sqrt(1.5 * 1.5 + 2), 1e-12, "t df=2: closed form 1 - t/sqrt(t^2+2)");
+	is_near(hvs_pt2(3.0, 1), 1 - 2 / M_PI * atan(3.0), 1e-12, "t df=1 (Cauchy): closed form");
+	is_near(hvs_pt2(2.776445105, 4), 0.05, 1e-8, "qt(0.975, 4) = 2.776445 gives p = 0.05");
+	is_near(hvs_pt2(-2.228138852, 10), 0.05, 1e-8, "qt(0.975, 10) = 2.228139 gives p = 0.05 (sign ignored)");
+	is_near(hvs_qt2(0.05, 4), 2.776445105, 1e-8, "qt2(0.05, 4) = qt(0.975, 4) = 2.776445");
+	is_near(hvs_qt2(0.01, 2.5), 7.1637281389, 1e-7, "qt2(0.01, 2.5) = 7.1637 (Welch df are fractional; value from an independent bisection)");
+	ok(hvs_yuen(sleep1, 10, sleep2, 10, 0, &w) == 0, "Yuen with no trimming = Welch (R's sleep data)");
+	is_near(w.t, 1.860813, 1e-6, "sleep: t = 1.8608 (t.test(extra ~ group) prints -1.8608, a - b)");
+	is_near(w.df, 17.77647, 1e-5, "sleep: Welch df = 17.776");
+	is_near(w.p, 0.07939414, 1e-7, "sleep: p = 0.07939");
+	/*
+	 * 20% trimming: 2 of 10 values dropped at each end; trimmed means 0.5333
+	 * and 2.2, winsorized variances. Values from the textbook formulas
+	 * (Wilcox 2012, 5.3) evaluated independently in Python.
+	 */
+	ok(hvs_yuen(sleep1, 10, sleep2, 10, 0.2, &w) == 0, "Yuen 20%% trimmed runs");
+	is_near(w.diff, 1.6666666667, 1e-9, "trimmed means differ by 2.2 - 0.5333");
+	is_near(w.t, 1.6167773658, 1e-8, "Yuen t = 1.6168");
+	is_near(w.df, 8.2647085136, 1e-8, "Yuen df = 8.2647");
+	is_near(w.p, 0.1433782885, 1e-8, "Yuen p = 0.1434");
+	ok(hvs_yuen(sleep1, 1, sleep2, 10, 0, &w) == -EINVAL && hvs_yuen(sleep1, 10, sleep2, 10, 0.5, &w) == -EINVAL &&
+		   hvs_yuen(zero3, 3, one3, 3, 0.2, &w) == 0 && w.p == 0 &&
+		   hvs_yuen(one3, 3, one3, 3, 0.2, &w) == 0 && w.p == 1,
+	   "Yuen: one value or trim 0.5 rejected; zero variance: p 0 (means differ) or 1 (equal)");
 
 	/* Holm */
 	ok(hvs_holm(p, 4, adj) == 0, "holm runs");
