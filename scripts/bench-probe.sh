@@ -32,12 +32,20 @@ cp "${HVSCOPE_STATIC:-bin/hvscope-static}" "$tmp/hvscope-static"
 chmod 755 "$tmp/hvscope" "$tmp/hvscope-static"
 HV=$tmp/hvscope
 HVS=$tmp/hvscope-static
+echo 'int main(void) { return 0; }' > "$tmp/empty.c"
+cc -O2 -static -o "$tmp/empty-glibc" "$tmp/empty.c" 2>/dev/null || true
+command -v musl-gcc >/dev/null && musl-gcc -O2 -static -o "$tmp/empty-musl" "$tmp/empty.c" 2>/dev/null || true
+chmod 755 "$tmp"/empty-* 2>/dev/null || true
 
 table() { # $1 = "" or a user to run as
 	local as=$1 pre=() i r
 	[ -n "$as" ] && pre=(setpriv --reuid="$as" --regid="$(id -gn "$as" 2>/dev/null || echo nogroup)" --clear-groups)
 	local cmds=("$HVS probe" "$HV probe" "$HVS detect" "$HV detect")
-	local names=("hvscope-static probe" "hvscope probe" "hvscope-static detect" "hvscope detect")
+	local names=("hvscope-static probe ($("$HVS" version | sed -n 's/^build: static, \([^,]*\),.*/\1/p'))" "hvscope probe" "hvscope-static detect" "hvscope detect")
+	# the process floor: an empty static program with each libc (glibc's
+	# start-up CPUIDs are VM exits in a guest; see harness/libc_compat.c)
+	[ -x "$tmp/empty-glibc" ] && { cmds+=("$tmp/empty-glibc"); names+=("empty static program, glibc"); }
+	[ -x "$tmp/empty-musl" ] && { cmds+=("$tmp/empty-musl"); names+=("empty static program, musl"); }
 	if command -v systemd-detect-virt >/dev/null; then
 		cmds+=("$(command -v systemd-detect-virt)"); names+=("systemd-detect-virt")
 	fi

@@ -2,8 +2,9 @@
 # run: a real quick run writes a schema-valid result with its context;
 # fresh processes merge; suites and selectors; static build; --db; bad
 # options; and a 5-trial version of "two runs of one build flag nothing" on
-# the null syscall (the 20-trial acceptance test over the whole quick suite
-# is scripts/bench-compare-noise.sh, make bench: ~4 minutes).
+# the null syscall (the 20-trial acceptance over the whole quick suite is
+# tests/slow/compare-noise.t, make check-slow, and
+# scripts/bench-compare-noise.sh, make bench: ~4 minutes each).
 set -u
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
