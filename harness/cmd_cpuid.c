@@ -75,13 +75,8 @@ int cmd_cpuid(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return HVS_EX_OK;
-		case ':':
-			hvs_err("%s: option '%s' needs an argument", argv[0], argv[optind - 1]);
-			return HVS_EX_USAGE;
-		default:
-			hvs_err("%s: bad option '%s' (try 'hvscope %s --help')", argv[0],
-				argv[optind - 1], argv[0]);
-			return HVS_EX_USAGE;
+		default: /* ':' or '?' */
+			return hvs_getopt_fail(c, argv);
 		}
 	}
 	if (optind < argc || (xen && file)) {

@@ -105,6 +105,14 @@ size_t hvs_strlcpy(char *dst, const char *src, size_t len);
  */
 #define HVS_EXEC_CHILD_ARG "__exec-child"
 
+/*
+ * The one-line error for what getopt_long returned instead of an option:
+ * ':' (an option without its argument, with a leading ':' in optstring) or
+ * '?' (an unknown option). argv[0] is the command's name. Returns
+ * HVS_EX_USAGE.
+ */
+int hvs_getopt_fail(int c, char **argv);
+
 /* argv is {prog, HVS_EXEC_CHILD_ARG}: the exec'd child, to exit 0 at once. */
 int hvs_exec_child(int argc, char **argv);
 

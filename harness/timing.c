@@ -26,7 +26,7 @@ uint64_t hvs_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static uint64_t raw_ns(void)
+uint64_t hvs_raw_ns(void)
 {
 	struct timespec ts;
 
@@ -46,10 +46,10 @@ double hvs_tsc_hz(void)
 	 * clock_gettime resolves ~50 ns here, so each window is good to ~3e-5.
 	 */
 	for (int i = 0; i < 5; i++) {
-		uint64_t t0 = raw_ns(), c0 = hvs_tsc_begin(), t1, c1;
+		uint64_t t0 = hvs_raw_ns(), c0 = hvs_tsc_begin(), t1, c1;
 
 		do
-			t1 = raw_ns();
+			t1 = hvs_raw_ns();
 		while (t1 - t0 < 1500000ull);
 		c1 = hvs_tsc_end();
 		est[i] = (double)(c1 - c0) * 1e9 / (double)(t1 - t0);

@@ -45,6 +45,9 @@ static inline uint64_t hvs_tsc_end(void)
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t hvs_now_ns(void);
 
+/* CLOCK_MONOTONIC_RAW in ns: not slewed by NTP, for calibrating the TSC. */
+uint64_t hvs_raw_ns(void);
+
 /*
  * TSC frequency in Hz: measured once against CLOCK_MONOTONIC_RAW (five
  * 1.5 ms windows, the median; cached for the process). Returns 0 when the TSC is not

@@ -59,14 +59,6 @@ static inline uint64_t tsc_end(int scp)
 	return scp ? hvs_tsc_end() : hvs_tsc_begin();
 }
 
-static uint64_t raw_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* hvs_tsc_hz() and hvs_tsc_overhead() need RDTSCP: the same without it. */
 static double tsc_hz(int scp)
 {
@@ -75,10 +67,10 @@ static double tsc_hz(int scp)
 	if (scp)
 		return hvs_tsc_hz();
 	for (int i = 0; i < 5; i++) {
-		uint64_t t0 = raw_ns(), c0 = hvs_tsc_begin(), t1, c1;
+		uint64_t t0 = hvs_raw_ns(), c0 = hvs_tsc_begin(), t1, c1;
 
 		do
-			t1 = raw_ns();
+			t1 = hvs_raw_ns();
 		while (t1 - t0 < 4000000ull);
 		c1 = hvs_tsc_begin();
 		est[i] = (double)(c1 - c0) * 1e9 / (double)(t1 - t0);
