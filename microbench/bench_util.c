@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -93,6 +94,29 @@ int hvs_probe_insn(uint64_t (*fn)(void *arg), void *arg, unsigned timeout_ms,
 out:
 	close(fds[0]);
 	return ret;
+}
+
+int hvs_probe_or_skip(uint64_t (*once)(void *), const char *insn, const char *why,
+		      struct hvs_metric *m, struct hvs_insn_probe *p)
+{
+	int ret = hvs_probe_insn(once, NULL, 2000, p);
+
+	if (ret)
+		return ret;
+	if (p->end == HVS_INSN_RETURNED)
+		return 1;
+	m->outcome = HVS_SKIP;
+	m->flags |= HVS_MF_SKIPPED;
+	if (p->end == HVS_INSN_HUNG) {
+		m->flags |= HVS_MF_TIMEOUT;
+		snprintf(m->reason, sizeof(m->reason),
+			 "%s at CPL 3 hung (watchdog 2 s): the hypervisor never resumed it", insn);
+	} else {
+		snprintf(m->reason, sizeof(m->reason), "%s at CPL 3 raises %s: %s", insn,
+			 hvs_fault_name(p->sig), why);
+	}
+	hvs_metric_set_extra(m, "signal", p->sig);
+	return 0;
 }
 
 int hvs_bench_pair(const struct hvs_bench_ctx *ctx, int *a, int *b, char *desc, size_t len)

@@ -43,6 +43,18 @@ int hvs_probe_insn(uint64_t (*fn)(void *arg), void *arg, unsigned timeout_ms,
 const char *hvs_fault_name(int sig);
 
 /*
+ * Before timing an instruction that may fault or hang at CPL 3 (a
+ * hypercall, RDTSC under CR4.TSD): try once(NULL) in a watched child (2 s).
+ * Returns 1 when it returned (p->value holds what it returned: measure it),
+ * 0 when it did not: m is then skipped, flagged timeout when it hung, its
+ * "signal" extra set, and its reason says "INSN at CPL 3 raises SIGILL
+ * (#UD): WHY" or "INSN at CPL 3 hung (watchdog 2 s): the hypervisor never
+ * resumed it". -errno when the child could not be run.
+ */
+int hvs_probe_or_skip(uint64_t (*once)(void *), const char *insn, const char *why,
+		      struct hvs_metric *m, struct hvs_insn_probe *p);
+
+/*
  * The CPU pair for a cross-CPU benchmark: ctx's choice, else from the
  * topology (farthest pair). *a and *b get Linux CPU numbers, desc a name such
  * as "cpu0-cpu1 (share-L3)". Returns the relation (enum hvs_topo_rel) or

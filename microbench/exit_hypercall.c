@@ -77,23 +77,9 @@ static int one(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx, st
 
 	if (!m)
 		return -ENOMEM;
-	ret = hvs_probe_insn(once, NULL, 2000, &p);
-	if (ret)
+	ret = hvs_probe_or_skip(once, insn, "no hypercall path here", m, &p);
+	if (ret <= 0)
 		return ret;
-	if (p.end != HVS_INSN_RETURNED) {
-		m->outcome = HVS_SKIP;
-		m->flags |= HVS_MF_SKIPPED;
-		if (p.end == HVS_INSN_HUNG) {
-			m->flags |= HVS_MF_TIMEOUT;
-			snprintf(m->reason, sizeof(m->reason),
-				 "%s at CPL 3 hung (watchdog 2 s): the hypervisor never resumed it", insn);
-		} else {
-			snprintf(m->reason, sizeof(m->reason), "%s at CPL 3 raises %s: no hypercall path here",
-				 insn, hvs_fault_name(p.sig));
-		}
-		hvs_metric_set_extra(m, "signal", p.sig);
-		return 0;
-	}
 	ret = hvs_measure_loop(ctx, &l, m);
 	hvs_metric_set_extra(m, "rax", (double)(int64_t)p.value);
 	snprintf(m->reason, sizeof(m->reason), "%s returned RAX=%lld%s", insn, (long long)(int64_t)p.value,

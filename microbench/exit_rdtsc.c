@@ -62,16 +62,9 @@ static int one(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx, st
 
 	if (!m)
 		return -ENOMEM;
-	ret = hvs_probe_insn(once, NULL, 2000, &p);
-	if (ret)
+	ret = hvs_probe_or_skip(once, suffix, "CR4.TSD set?", m, &p);
+	if (ret <= 0)
 		return ret;
-	if (p.end != HVS_INSN_RETURNED) {
-		m->outcome = HVS_SKIP;
-		m->flags |= HVS_MF_SKIPPED;
-		snprintf(m->reason, sizeof(m->reason), "%s %s at CPL 3 (CR4.TSD set?)", suffix,
-			 p.end == HVS_INSN_HUNG ? "hung" : hvs_fault_name(p.sig));
-		return 0;
-	}
 	return hvs_measure_loop(ctx, &l, m);
 }
 

@@ -34,6 +34,12 @@ static uint64_t do_return(void *arg)
 	return *(uint64_t *)arg;
 }
 
+static uint64_t do_return42(void *arg)
+{
+	(void)arg;
+	return 42;
+}
+
 int main(void)
 {
 	struct hvs_bench_ctx ctx;
@@ -78,6 +84,20 @@ int main(void)
 	ok(p.end == HVS_INSN_RETURNED && p.value == 42, "a returning probe passes its value back");
 	is_int(hvs_probe_insn(do_hang, NULL, 200, &p), 0, "probe child for a hang started");
 	ok(p.end == HVS_INSN_HUNG, "a hang is stopped by the watchdog");
+	{
+		struct hvs_metric m = { 0 };
+
+		is_int(hvs_probe_or_skip(do_ud2, "ud2", "no such path", &m, &p), 0,
+		       "probe-or-skip: a faulting instruction is not measured");
+		ok(m.outcome == HVS_SKIP && (m.flags & HVS_MF_SKIPPED) && !(m.flags & HVS_MF_TIMEOUT) &&
+			   !strcmp(m.reason, "ud2 at CPL 3 raises SIGILL (#UD): no such path"),
+		   "  skipped with the fault and the caller's why: %s", m.reason);
+		ok(m.nextra == 1 && m.extra[0].val == SIGILL, "  the signal is kept as an extra");
+		memset(&m, 0, sizeof(m));
+		is_int(hvs_probe_or_skip(do_return42, "ret", "-", &m, &p), 1,
+		       "probe-or-skip: a returning instruction is measured");
+		ok(m.outcome == HVS_PASS && !m.flags && !m.reason[0] && p.value == 42, "  metric untouched, value passed");
+	}
 
 	setenv("HVSCOPE_COUNTERS", "papi", 1);
 	setenv("HVSCOPE_FORCE_NO_PAPI", "1", 1);
