@@ -560,9 +560,12 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 	 */
 	int viommu = t->kind == HVS_GT_XEN && !strcmp(t->mode, "pvh");
 	const char *vopts = viommu ? ",iommu_platform=on,disable-legacy=on" : "";
-	char tmo[16], mem[16], smp[16], token[40], netcmd[600];
+	char tmo[16], mem[16], smp[16], token[40], ready[48], done[48], netcmd[640];
 	char *argv[160];
-	int a = 0, rcs[HVS_GT_MAX_CMDS + 2] = { 0 }, ncmd = 0, p_echo = 0, p_done = 0, net_done = 0;
+	int a = 0, rcs[HVS_GT_MAX_CMDS + 2] = { 0 }, ncmd = 0, p_echo = 0, p_done = 0;
+	/* network workload: 0 waiting for READY, 1 measured (poking until DONE), 2 done */
+	int net_state = 0;
+	double next_poke = 0;
 	int first_job;
 	pid_t pid;
 	int rc;
@@ -703,12 +706,24 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		argv[a++] = cmdbuf[ncmd++];
 	}
 	if (t->net) {
-		snprintf(token, sizeof(token), "HVSNET:%08x:READY", (unsigned)(hvs_now_ns() ^ (uint64_t)getpid()));
+		/*
+		 * The guest announces its echo server on the console (READY), the
+		 * host measures, then connects to the guest's "done" port to let
+		 * it go on; the guest says DONE once it saw the connection. One
+		 * connection is not enough: slirp accepts on the host side at
+		 * once and may drop the guest side if we close first or nc is
+		 * not listening yet (seen under Xen PV on TCG: the guest waited
+		 * out its watchdog), so the host pokes every second until DONE.
+		 */
+		snprintf(token, sizeof(token), "HVSNET:%08x", (unsigned)(hvs_now_ns() ^ (uint64_t)getpid()));
+		/* matched at a line start: the console also echoes the command itself */
+		snprintf(ready, sizeof(ready), "\n%s:READY", token);
+		snprintf(done, sizeof(done), "\n%s:DONE", token);
 		snprintf(netcmd, sizeof(netcmd),
 			 "hvscope-static bench --echo-server %d --seconds %u & e=$!; sleep 1; "
 			 "echo %s > /dev/console; timeout %u nc -l -p %d </dev/null >/dev/null 2>&1; "
-			 "kill $e; wait $e; echo net-done",
-			 GUEST_ECHO_PORT, t->timeout_s, token, t->timeout_s, GUEST_DONE_PORT);
+			 "echo %s > /dev/console; kill $e; wait $e; echo net-done",
+			 GUEST_ECHO_PORT, t->timeout_s, ready + 1, t->timeout_s, GUEST_DONE_PORT, done + 1);
 		argv[a++] = "--cmd";
 		argv[a++] = netcmd;
 	}
@@ -720,7 +735,7 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		return 0;
 	}
 	for (;;) {
-		rc = spawn_poll(pid, t->net && !net_done ? now_s() + 0.2 : deadline + 20);
+		rc = spawn_poll(pid, t->net && net_state < 2 ? now_s() + 0.2 : deadline + 20);
 		if (rc != 1000)
 			break;
 		if (now_s() >= deadline + 20) {
@@ -728,20 +743,25 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 			rc = 8;
 			break;
 		}
-		if (t->net && !net_done) {
+		if (t->net && net_state < 2) {
 			char *log = NULL;
 			long n = hvs_read_file(console, 64u << 20, &log);
 
-			if (n > 0 && strstr(log, token)) {
+			if (net_state == 0 && n > 0 && strstr(log, ready)) {
 				char peer[32], what[160];
 
-				net_done = 1;
+				net_state = 1;
 				snprintf(peer, sizeof(peer), "127.0.0.1:%d", p_echo);
 				snprintf(what, sizeof(what),
 					 "TCP request/response, 64 bytes each way, host -> QEMU user net "
 					 "(127.0.0.1:%d) -> guest echo server", p_echo);
 				hvs_guest_net_rr(peer, what, &mg->extra);
+			}
+			if (net_state == 1 && n > 0 && strstr(log, done)) {
+				net_state = 2;
+			} else if (net_state == 1 && now_s() >= next_poke) {
 				poke_port(p_done);
+				next_poke = now_s() + 1;
 			}
 			free(log);
 		}
@@ -781,7 +801,7 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		rename(from, to);
 	}
 	collect(t, o, j, rcs, mg, r);
-	if (t->net && !net_done)
+	if (t->net && net_state == 0)
 		fail(r, HVS_FAILED, "the guest's echo server never announced itself: no network numbers");
 	return 0;
 }

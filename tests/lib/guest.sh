@@ -19,15 +19,16 @@ ok() { # ok STATUS DESCRIPTION: STATUS 0 passes
 		echo "ok $t_n - $2"
 	else
 		echo "not ok $t_n - $2"
+		echo "#   Failed test $t_n - $2 ($(basename "$0"))" >&2
 		t_failed=$((t_failed + 1))
 	fi
 }
 is() { # is GOT EXPECTED DESCRIPTION
-	if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; diag "got '$1', expected '$2'"; fi
+	if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; diag "got '$1', expected '$2'" >&2; fi
 }
 like() { # like TEXT ERE DESCRIPTION
 	if printf '%s\n' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else
-		ok 1 "$3"; diag "no match for /$2/ in:"; printf '%s\n' "$1" | head -n 20 | sed 's/^/#   /'; fi
+		ok 1 "$3"; { diag "no match for /$2/ in:"; printf '%s\n' "$1" | head -n 20 | sed 's/^/#   /'; } >&2; fi
 }
 # todo TEXT ERE DESCRIPTION WHY: an expectation another part of hvscope does not
 # meet yet (TAP TODO: reported, not fatal; "unexpectedly succeeded" once met).
@@ -40,6 +41,8 @@ skip() { # skip N REASON
 	local i
 	for i in $(seq 1 "$1"); do t_n=$((t_n + 1)); echo "ok $t_n # skip $2"; done
 }
+# diag: a note on stdout (prove -v shows it); failures above also go to
+# stderr, which prove shows always (CI logs keep only that).
 diag() { printf '# %s\n' "$*"; }
 done_testing() { echo "1..$t_n"; [ "$t_failed" = 0 ]; exit $?; }
 skip_all() { # skip_all REASON (or fail under HVS_REQUIRE_GUESTS=1)

@@ -19,6 +19,12 @@ rc=$?
 diag "quick matrix: $(( $(date +%s) - t0 )) s"
 is "$rc" 0 "the quick matrix passed"
 grep -v '^| ' "$T/stderr" | sed 's/^/#   /'
+if [ "$rc" != 0 ]; then # what failed, and the end of each failed target's console, for CI logs
+	grep -v '^| ' "$T/stderr" | sed 's/^/#   /' >&2
+	for c in "$T"/out/*.boot/console.log; do
+		[ -f "$c" ] && { echo "#   --- tail of $c"; tail -n 15 "$c" | sed 's/^/#   /'; } >&2
+	done
+fi
 for t in native qemu-tcg xen-pv; do
 	python3 "$HVS_SRC/tests/lib/validate.py" "$T/out/$t.json" > "$T/v" 2>&1
 	ok $? "$t: result validates"; sed 's/^/#   /' "$T/v"
