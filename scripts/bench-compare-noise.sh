@@ -10,7 +10,7 @@
 #        benchmarks move between runs by more than their fresh processes
 #        spread within one run; see docs/PERFORMANCE.md).
 #
-# A measurement (make check-slow gates the whole suite at 17 of 20 in
+# A measurement (make check-slow gates the whole suite at 24 of 30 in
 # tests/slow/compare-noise.t). With compare's process-level test, on this
 # 2-vCPU nested guest, quiet: whole suite 20/20 and 19/20, single-vCPU
 # subset 18/20 (its runs are short, and whole runs fall into the host's
