@@ -40,17 +40,16 @@ ok $? "quick = 3 fresh processes x 11 samples merged, per-process medians kept"
 # the one whose three processes agree best in this run: a 10% step in a
 # metric whose processes spread by 20% (getppid under ASan, one slow
 # process) is rightly not called from three processes (docs/harness.md).
-pick=$(py 'import json,sys
+pick=$(py 'import json,sys,os
+sys.path.insert(0, os.environ["HVS_SRC"] + "/tests/lib")
+from plant import plant_regression
 d=json.load(open(sys.argv[1]))
 def spread(m):
     p=m["process_medians"]; s=sorted(p)[len(p)//2]
     return (max(p)-min(p))/s if s>0 else 9
 c=[m for m in d["metrics"] if m["outcome"]=="pass" and len(m.get("process_medians",[]))>=3 and m["summary"]["median"]>0]
 m=min(c,key=spread)
-for k in ("samples","process_medians"):
-    m[k]=[x*(1.10 if m["direction"]=="lower_is_better" else 1/1.10) for x in m[k]]
-for k in ("median","mean","mad","min","max","ci_lo","ci_hi"):
-    m["summary"][k]*=(1.10 if m["direction"]=="lower_is_better" else 1/1.10)
+plant_regression(m, 1.10)
 d["run"]["id"]="scaled"
 json.dump(d,open(sys.argv[2],"w"))
 print(m["name"], "%.2g%%" % (100*spread(json.load(open(sys.argv[1]))["metrics"][d["metrics"].index(m)])))' "$T/a.json" "$T/a110.json")
