@@ -5,6 +5,7 @@
 #
 #   scripts/run-image.sh [--accel kvm|tcg] [--boot elf|iso|uefi] [--stall S]
 #                        [--out FILE] [--append "OPTS"] [--cpu MODEL] [--quiet]
+#                        [--console FILE]
 #
 #   --accel   kvm (default when /dev/kvm is usable) or tcg
 #   --boot    elf: QEMU -kernel (multiboot, default); iso: the GRUB ISO under
@@ -20,6 +21,8 @@
 #   --cpu     QEMU -cpu model (default: QEMU's; e.g. max for 1 GiB pages
 #             under TCG)
 #   --quiet   no table, no progress messages
+#   --console FILE  keep every boot's whole serial console (firmware lines
+#             included) and QEMU's own messages in FILE, for failure logs
 #
 # Needs `make image` first. Exit codes: 0 every benchmark reported, 8 some
 # timed out, 6 QEMU or the image missing, 9 the image printed nothing usable.
@@ -33,6 +36,7 @@ out=ring0-image.jsonl
 append=""
 quiet=0
 cpu=""
+console=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--accel) accel=$2; shift 2 ;;
@@ -42,6 +46,7 @@ while [ $# -gt 0 ]; do
 	--append) append=$2; shift 2 ;;
 	--cpu) cpu=$2; shift 2 ;;
 	--quiet) quiet=1; shift ;;
+	--console) console=$2; shift 2 ;;
 	-h | --help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run-image.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -119,6 +124,10 @@ for n in $(seq 1 40); do
 	done
 	wait "$qpid" 2>/dev/null || true
 	qpid=""
+	if [ -n "$console" ]; then
+		{ echo "--- run-image.sh: boot $n, serial console"; tr -d '\r' <"$log"
+		  echo "--- run-image.sh: boot $n, QEMU"; cat "$tmp/qemu.$n"; } >>"$console"
+	fi
 	# Keep our JSON lines (the firmware prints its own noise before them).
 	tr -d '\r' <"$log" | grep -ao '{"type":.*}$' >"$tmp/lines.$n" || true
 	if [ "$n" -eq 1 ]; then grep '"type":"hello"' "$tmp/lines.$n" >>"$out" || true; fi

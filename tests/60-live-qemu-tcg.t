@@ -9,6 +9,7 @@ guest_prereqs
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/hvs-t60.XXXXXX")
 trap 'rm -rf "$out"' EXIT
+HVS_FAIL_DIR=$out HVS_FAIL_ERR=$out/stderr
 cmds=(
 	'hvscope-static version'
 	'cat /sys/class/dmi/id/sys_vendor'
@@ -24,10 +25,7 @@ cmds=(
 	--timeout 240 --out "$out" -- "${cmds[@]}" 2> "$out/stderr"
 rc=$?
 is "$rc" 0 "QEMU TCG guest booted and ran all ${#cmds[@]} commands"
-if [ "$rc" != 0 ]; then
-	sed 's/^/# /' "$out/stderr"
-	done_testing
-fi
+[ "$rc" = 0 ] || done_testing
 diag "$(tail -n 1 "$out/stderr")"
 
 is "$(cat "$out/1.out")" "$("$HVSCOPE_STATIC" version)" "the guest ran the hvscope-static we built"
@@ -54,7 +52,7 @@ if has_cmd probe; then
 	python3 "$HVS_SRC/tests/validate-json.py" "$HVS_SRC/results-schema/fingerprint.schema.json" \
 		"$out/9.out" 2> "$out/v"
 	vrc=$?
-	if [ "$vrc" = 77 ]; then skip 1 "python3-jsonschema missing"
+	if [ "$vrc" = 77 ] && ! have python3-jsonschema py:jsonschema; then skip 1 "python3-jsonschema missing"
 	else is "$vrc" 0 "probe --json from the guest validates against fingerprint.schema.json"; fi
 	[ "$vrc" = 0 ] || [ "$vrc" = 77 ] || sed 's/^/# /' "$out/v"
 else

@@ -39,7 +39,7 @@ if [ "$rc" = 0 ]; then
 	is "$(cat "$out/g/4.out")" "a  b" "shell quoting survives the trip"
 	is "$(cat "$out/g/4.cmd")" "echo 'a  b'" "N.cmd holds the command line"
 else
-	sed 's/^/# /' "$out/e"
+	guest_fail_log "$out/g" "$out/e"
 	skip 8 "the guest did not boot"
 fi
 

@@ -5,7 +5,7 @@
 # the development machine): the dumps it brings back carry the expected
 # signatures, and hvscope replaying them names TCG resp. KVM.
 . "$(dirname "$0")/lib/guest.sh"
-command -v qemu-system-x86_64 >/dev/null 2>&1 || skip_all "qemu-system-x86_64 not installed"
+need qemu-system-x86 cmd:qemu-system-x86_64
 elf=${HVS_BUILD:-$HVS_SRC/build}/guests/cpuid-mb.elf
 [ -r "$elf" ] || skip_all "$elf not built (make check builds it)"
 
@@ -18,7 +18,7 @@ verdict() { "$HVSCOPE" probe --cpuid-dump "$1" 2>&1 | sed -n 's/^Verdict: //p'; 
 "$HVS_SRC/scripts/boot-guest.sh" --mode cpuid-kernel --accel tcg --out "$out/tcg" 2> "$out/e"
 rc=$?
 is "$rc" 0 "cpuid kernel under TCG ran"
-[ "$rc" = 0 ] || sed 's/^/# /' "$out/e"
+[ "$rc" = 0 ] || guest_fail_log "$out/tcg" "$out/e"
 like "$(cat "$out/tcg/1.out" 2>/dev/null)" "$tcg" "... its dump has TCGTCGTCGTCG at 0x40000000"
 like "$(cat "$out/tcg/1.out" 2>/dev/null)" '^   0x80000002 0x00: ' "... and the brand string leaves"
 is "$(verdict "$out/tcg/1.out")" "QEMU TCG" "hvscope replaying it says QEMU TCG"
@@ -30,7 +30,7 @@ if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 			--out "$out/kvm" 2> "$out/e"
 		rc=$?
 		is "$rc" 0 "cpuid kernel under QEMU -accel kvm -cpu $cpu ran"
-		[ "$rc" = 0 ] || sed 's/^/# /' "$out/e"
+		[ "$rc" = 0 ] || guest_fail_log "$out/kvm" "$out/e"
 		like "$(cat "$out/kvm/1.out" 2>/dev/null)" "$re" "... 0x40000000 is as expected for -cpu $cpu"
 		like "$(verdict "$out/kvm/1.out")" "^$want" "hvscope replaying it says $want"
 	done

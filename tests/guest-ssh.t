@@ -6,9 +6,9 @@
 # switches users) and Debian's openssh-server; skips otherwise.
 . "$(dirname "$0")/lib/guest.sh"
 
-sshd=$(command -v sshd || echo /usr/sbin/sshd)
-[ -x "$sshd" ] || skip_all "sshd not installed (openssh-server)"
-command -v ssh >/dev/null && command -v scp >/dev/null || skip_all "ssh/scp not installed"
+need openssh-server /usr/sbin/sshd
+need openssh-client cmd:ssh cmd:scp
+sshd=/usr/sbin/sshd
 [ "$(id -u)" = 0 ] || skip_all "sshd needs root to run"
 [ -x "$HVSCOPE_STATIC" ] || skip_all "$HVSCOPE_STATIC not built"
 

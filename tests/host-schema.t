@@ -1,13 +1,11 @@
-#!/bin/sh
+#!/bin/bash
 # host-schema.t - the JSON of the host facts (every fake tree of
 # tests/data/host, fake MSR files, the live machine) and of the exit timing
 # (with and without RDTSCP) validates against results-schema/host.schema.json.
 B=${HVS_BUILD:-build}
 SRC=${HVS_SRC:-.}
-if ! python3 -c 'import jsonschema' 2>/dev/null; then
-	echo "1..0 # SKIP python3-jsonschema not installed"
-	exit 0
-fi
+. "$SRC/tests/lib/need.sh"
+need python3-jsonschema py:jsonschema
 if [ ! -x "$B/tests/host" ] || [ ! -x "$B/tests/exit_timing" ]; then
 	echo "1..0 # SKIP unit test binaries not built ($B/tests)"
 	exit 0

@@ -13,6 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 echo "TAP version 13"
+. "$HVS_SRC/tests/lib/need.sh"
 
 "$HV" kvm --help >/dev/null; ok $? "--help exits 0"
 "$HV" kvm --list >"$tmp/list"; ok $? "--list exits 0"
@@ -28,7 +29,7 @@ grep -q '^selftest.hang .*\[test only\]' "$tmp/list"; ok $? "selftest.hang is li
 "$HV" kvm --tsc-khz 0 2>/dev/null; ok $(($? != 2)) "zero TSC rate: exit 2"
 
 # The man page renders and documents every option --help lists.
-if command -v man >/dev/null; then
+if have man-db cmd:man; then
 	w=$(MANWIDTH=80 man --warnings -l "$HVS_SRC/man/hvscope-kvm.1" 2>&1 >/dev/null)
 	[ -z "$w" ]; ok $? "man/hvscope-kvm.1 renders without warnings${w:+: $w}"
 	missing=
@@ -51,7 +52,7 @@ if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
 else
 	skip "needs root and unshare to hide /dev/kvm"
 fi
-if [ "$(id -u)" -eq 0 ] && [ -e /dev/kvm ] && command -v setpriv >/dev/null &&
+if [ "$(id -u)" -eq 0 ] && [ -e /dev/kvm ] && have util-linux cmd:setpriv &&
 	! setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'test -r /dev/kvm && test -w /dev/kvm'; then
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$HV" kvm cpuid.0 >/dev/null 2>"$tmp/err"
 	rc=$?
@@ -133,7 +134,7 @@ fi
 # A result file: schema-valid, the metrics with their samples and exits.
 "$HV" kvm cpuid.0 xsetbv --quick --samples 5 --out "$tmp/res.json" --tag ci=1 >/dev/null 2>&1
 rc=$?
-if python3 -c 'import jsonschema' 2>/dev/null; then
+if have python3-jsonschema py:jsonschema; then
 	python3 "$HVS_SRC/tests/lib/validate.py" "$tmp/res.json"; ok $? "--out writes a schema-valid result file (rc $rc)"
 else
 	skip "python3-jsonschema missing"

@@ -4,10 +4,8 @@
 set -u
 cd "$HVS_SRC" || exit 1
 HVSCOPE=${HVSCOPE:-$HVS_SRC/bin/hvscope}
-if ! command -v man >/dev/null; then
-	echo "1..0 # SKIP man not installed"
-	exit 0
-fi
+. "$HVS_SRC/tests/lib/need.sh"
+need man-db cmd:man
 echo "1..4"
 w=$(MANWIDTH=80 man --warnings -l man/hvscope.1 2>&1 >/dev/null)
 [ -z "$w" ]

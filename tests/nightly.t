@@ -3,6 +3,7 @@
 # with two runs, reports with the regress table (and, the second night, the
 # compare against the first), exit 0; a planted regression in the history
 # turns the exit code to 1. The unit files parse (systemd-analyze, if present).
+. "${HVS_SRC:?}/tests/lib/need.sh"
 set -u
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -27,7 +28,7 @@ python3 "$HVS_SRC/tests/lib/mkmany.py" "$T/step" 40 --series step --prefix s --t
 "$HVSCOPE" ingest --quiet --db "$T/state/history.db" "$T/step"/*.json
 "$HVSCOPE" regress --db "$T/state/history.db" --context config --fail-on-regression > /dev/null
 ok $([ $? = 1 ]; echo $?) "a planted step in the newest context: the gate exits 1"
-if command -v systemd-analyze > /dev/null; then
+if have systemd cmd:systemd-analyze; then
 	cp "$HVS_SRC/scripts/hvscope-nightly.service" "$HVS_SRC/scripts/hvscope-nightly.timer" "$T/"
 	out=$(systemd-analyze verify "$T/hvscope-nightly.timer" 2>&1 | grep -v -e 'ExecStart' -e 'User' -e 'Failed to' -e '^$' || true)
 	[ -z "$out" ]

@@ -16,10 +16,8 @@ if [ ! -d "$CORPUS" ]; then
 	echo "1..0 # SKIP corpus not found at $CORPUS"
 	exit 0
 fi
-if ! command -v jq >/dev/null; then
-	echo "1..0 # SKIP jq not installed (scripts/install-deps.sh)"
-	exit 0
-fi
+. "$HVS_SRC/tests/lib/need.sh"
+need jq cmd:jq
 
 # file | summary | detect | jq expressions that must all be true (joined with and)
 EXPECT=(

@@ -4,6 +4,7 @@
 # shadow paging, CPUID traps), a fake tree through --root, and the same
 # probe run as nobody (setpriv), which must report "no permission" cleanly.
 # Facts that do not hold on a machine are skipped with the reason.
+. "${HVS_SRC:?}/tests/lib/need.sh"
 set -u
 HVSCOPE=${HVSCOPE:-$HVS_SRC/bin/hvscope}
 HVSCOPE_STATIC=${HVSCOPE_STATIC:-$HVS_SRC/bin/hvscope-static}
@@ -30,7 +31,7 @@ hvbit=0; grep -qw hypervisor /proc/cpuinfo && hvbit=1
 xenpv=0; [ "$(cat /sys/hypervisor/guest_type 2>/dev/null)" = PV ] && xenpv=1
 # nobody needs a binary it can reach: copy it where every user can read it
 canpriv=0
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+if [ "$(id -u)" = 0 ] && have util-linux cmd:setpriv; then
 	chmod 755 "$T"
 	canpriv=1
 fi

@@ -5,6 +5,7 @@
 # --container), the verdict names KVM where the CPUID signature is KVM and
 # carries the kvm_pvm host fact where kvm_pvm drives /dev/kvm, and the
 # static binary agrees with the dynamic one.
+. "${HVS_SRC:?}/tests/lib/need.sh"
 set -u
 HVSCOPE=${HVSCOPE:-$HVS_SRC/bin/hvscope}
 HVSCOPE_STATIC=${HVSCOPE_STATIC:-$HVS_SRC/bin/hvscope-static}
@@ -18,7 +19,7 @@ echo "1..18"
 
 "$HVSCOPE" cpuid --dump >"$T/ours.txt"
 ok $? "cpuid --dump exits 0"
-if command -v cpuid >/dev/null; then
+if have cpuid cmd:cpuid; then
 	# per-CPU fields (APIC IDs) differ: run the peer on the CPU we pin to
 	first=$(taskset -pc $$ 2>/dev/null | sed -n 's/.*: *\([0-9]*\).*/\1/p')
 	taskset -c "${first:-0}" cpuid -r -1 >"$T/peer.txt" 2>/dev/null
@@ -52,7 +53,7 @@ ok $? "live probe --json is valid against the schema"
 [ "$("$HVSCOPE" probe --json | jq -r '.xen_forced_cpuid.tried')" = true ]
 ok $? "live probe tries Xen forced-emulation CPUID (and survives its SIGILL)"
 
-if command -v systemd-detect-virt >/dev/null; then
+if have systemd cmd:systemd-detect-virt; then
 	for flag in "" --vm --container; do
 		want=$(systemd-detect-virt $flag 2>/dev/null)
 		wrc=$?

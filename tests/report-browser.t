@@ -15,18 +15,10 @@ ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok 
 diag() { sed 's/^/# /'; }
 echo "TAP version 13"
 
-CHROMIUM=
-for c in chromium chromium-browser google-chrome; do
-	command -v "$c" >/dev/null && { CHROMIUM=$c; break; }
-done
-if [ -z "$CHROMIUM" ]; then
-	echo "1..0 # SKIP no chromium (scripts/install-deps.sh installs it)"
-	exit 0
-fi
-if ! command -v gnuplot >/dev/null; then
-	echo "1..0 # SKIP gnuplot not installed"
-	exit 0
-fi
+. "$HVS_SRC/tests/lib/need.sh"
+need chromium cmd:chromium
+need gnuplot-nox cmd:gnuplot
+CHROMIUM=chromium
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT

@@ -19,10 +19,8 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 echo "TAP version 13"
 
-if ! command -v gnuplot >/dev/null; then
-	echo "1..0 # SKIP gnuplot not installed (scripts/install-deps.sh installs gnuplot-nox)"
-	exit 0
-fi
+. "$HVS_SRC/tests/lib/need.sh"
+need gnuplot-nox cmd:gnuplot
 cd "$T" || exit 1
 make_fixtures "$T/in" || { echo "Bail out! cannot write fixtures"; exit 1; }
 FILES=("$T/in/native.json" "$T/in/kvm.json" "$T/in/hostile.json")
@@ -145,7 +143,8 @@ grep -q '\\textbackslash{}\\textbackslash{}input\\{/etc/hostname\\}' "$T/r/table
 ok $? "LaTeX: the hostile \\input is text"
 
 # --- LaTeX compiles (when a TeX engine is here) ---
-if command -v pdflatex >/dev/null && [ -n "$(kpsewhich booktabs.sty)" ] && [ -n "$(kpsewhich siunitx.sty)" ]; then
+if have texlive-binaries cmd:pdflatex && have texlive-latex-recommended tex:booktabs.sty &&
+	have texlive-science tex:siunitx.sty; then
 	mkdir -p "$T/tex"
 	cat >"$T/tex/doc.tex" <<EOF
 \\documentclass{article}
@@ -161,7 +160,7 @@ EOF
 	(cd "$T/tex" && pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error doc.tex) >"$T/tex.log" 2>&1
 	ok $? "table.tex and normalized.tex compile with pdflatex"
 	grep -E '^!' -A2 "$T/tex.log" | diag
-	if command -v pdftotext >/dev/null; then
+	if have poppler-utils cmd:pdftotext; then
 		pdftotext "$T/tex/doc.pdf" - | grep -q 'geometric mean'; ok $? "the compiled table has the geometric mean row"
 	else
 		skip "pdftotext not installed (poppler-utils)"
@@ -184,7 +183,7 @@ for gp in "$T"/p/charts/*.gp; do
 	fi
 done
 [ -z "$badpdf" ] && [ $npdf -gt 0 ]; ok $? "one PDF per figure ($npdf)${badpdf:+, bad:$badpdf}"
-if command -v pdftoppm >/dev/null && command -v pdfinfo >/dev/null; then
+if have poppler-utils cmd:pdftoppm cmd:pdfinfo; then
 	pdf=$(ls "$T"/p/charts/bars-*.pdf | head -1)
 	w=$(pdfinfo "$pdf" | awk '/^Page size/ {print $3}')
 	[ "${w%.*}" = 237 ]; ok $? "paper figure is 3.3 in (237.6 pt) wide (got $w pt)"

@@ -2,6 +2,7 @@
 # ring0-image.t - the bootable ring-0 image: boot it under QEMU TCG (same
 # payload as `hvscope kvm`), collect its serial JSON lines with
 # scripts/run-image.sh and summarise them with `hvscope kvm --serial`.
+. "${HVS_SRC:?}/tests/lib/need.sh"
 set -u
 HV=${HVSCOPE:?HVSCOPE not set}
 SRC=${HVS_SRC:?}
@@ -26,7 +27,7 @@ printf '{"type":"result","bench":"no.such","status":"ok","reason":"","iters":1,"
 "$HV" kvm --serial "$tmp/unk" >/dev/null 2>&1; rc=$?
 [ $rc -eq 4 ]; ok $? "unknown benchmark name: exit 4 (got $rc)"
 
-if ! command -v qemu-system-x86_64 >/dev/null; then
+if ! have qemu-system-x86 cmd:qemu-system-x86_64; then
 	for i in 1 2 3 4 5 6; do skip "qemu-system-x86_64 not installed"; done
 	echo "1..$n"
 	exit 0

@@ -1,15 +1,17 @@
 # guest.sh - sourced by the live guest tests (tests/*live*.t, tests/slow/*.t):
 # a few TAP helpers and the check for what a guest boot needs.
 #
-# A machine without QEMU, a kernel or Xen skips these tests with the reason.
-# CI installs all of them (scripts/install-deps.sh) and sets
-# HVS_REQUIRE_GUESTS=1: there a missing piece is a failure, not a skip.
+# A machine without QEMU, a kernel or Xen skips these tests with the reason
+# (need.sh: each prerequisite named by its Debian package). CI installs all
+# of them (scripts/install-deps.sh) and sets HVS_REQUIRE_GUESTS=1: there a
+# missing piece is a failure, not a skip.
 
 HVS_SRC=${HVS_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 [ -f "$HVS_SRC/scripts/boot-guest.sh" ] || HVS_SRC=$(cd "$(dirname "$0")/../.." && pwd)
 HVSCOPE_STATIC=${HVSCOPE_STATIC:-$HVS_SRC/bin/hvscope-static}
 HVSCOPE=${HVSCOPE:-$HVS_SRC/bin/hvscope}
 export HVS_SRC HVSCOPE_STATIC HVSCOPE
+. "$HVS_SRC/tests/lib/need.sh"
 
 t_n=0
 t_failed=0
@@ -44,9 +46,35 @@ skip() { # skip N REASON
 # diag: a note on stdout (prove -v shows it); failures above also go to
 # stderr, which prove shows always (CI logs keep only that).
 diag() { printf '# %s\n' "$*"; }
-done_testing() { echo "1..$t_n"; [ "$t_failed" = 0 ]; exit $?; }
+done_testing() {
+	echo "1..$t_n"
+	[ "$t_failed" = 0 ] || [ -z "${HVS_FAIL_DIR:-}" ] || guest_fail_log "$HVS_FAIL_DIR" "${HVS_FAIL_ERR:-}"
+	[ "$t_failed" = 0 ]; exit $?
+}
+# guest_fail_log DIR [STDERR]: what a CI log needs after a failed guest test,
+# on stderr: the boot script's stderr, each failed command's stderr, the tail
+# of every console log under DIR. A test names its DIR and STDERR in
+# HVS_FAIL_DIR and HVS_FAIL_ERR and done_testing calls this when a test failed.
+guest_fail_log() {
+	local d=$1 e=${2:-} f rc
+	{
+		if [ -n "$e" ] && [ -s "$e" ]; then echo "#   --- stderr"; tail -n 30 "$e" | sed 's/^/#   /'; fi
+		for f in "$d"/[0-9]*.rc; do
+			[ -f "$f" ] || continue
+			rc=$(cat "$f")
+			[ "$rc" = 0 ] && continue
+			echo "#   --- command ${f##*/} exited $rc: $(cat "${f%.rc}.cmd" 2>/dev/null)"
+			tail -n 10 "${f%.rc}.err" 2>/dev/null | sed 's/^/#   /'
+		done
+		for f in "$d"/console.log "$d"/*/console.log; do
+			[ -f "$f" ] || continue
+			echo "#   --- tail of $f"; tail -n 25 "$f" | sed 's/^/#   /'
+		done
+	} >&2
+}
 skip_all() { # skip_all REASON (or fail under HVS_REQUIRE_GUESTS=1)
-	if [ "${HVS_REQUIRE_GUESTS:-0}" = 1 ]; then
+	if hvs_require_prereqs; then
+		echo "# $(basename "$0"): guest prerequisites missing: $1" >&2
 		echo "1..1"; echo "not ok 1 - guest prerequisites missing on a machine that requires them: $1"; exit 1
 	fi
 	echo "1..0 # SKIP $1"; exit 0
@@ -54,15 +82,14 @@ skip_all() { # skip_all REASON (or fail under HVS_REQUIRE_GUESTS=1)
 
 # guest_prereqs [xen]: skip_all unless a guest can be booted here.
 guest_prereqs() {
-	command -v qemu-system-x86_64 >/dev/null 2>&1 || skip_all "qemu-system-x86_64 not installed"
-	ls /boot/vmlinuz-* >/dev/null 2>&1 || skip_all "no kernel in /boot/vmlinuz-* (linux-image-amd64)"
-	[ -r "$(ls /boot/vmlinuz-* | sort -V | tail -n 1)" ] || skip_all "the kernel in /boot is not readable by $(id -un)"
-	[ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 ||
-		skip_all "no static busybox (busybox-static)"
-	command -v cpio >/dev/null 2>&1 || skip_all "cpio not installed"
+	need qemu-system-x86 cmd:qemu-system-x86_64
+	need linux-image-amd64 '/boot/vmlinuz-*'
+	need busybox-static /bin/busybox
+	need cpio cmd:cpio
+	ldd /bin/busybox >/dev/null 2>&1 && skip_all "/bin/busybox is not static (busybox-static)"
 	[ -x "$HVSCOPE_STATIC" ] || skip_all "$HVSCOPE_STATIC not built"
 	if [ "${1:-}" = xen ]; then
-		[ -r /boot/xen-4.17-amd64.gz ] || skip_all "no Xen 4.17 image (xen-hypervisor-4.17-amd64)"
+		need xen-hypervisor-4.17-amd64 /boot/xen-4.17-amd64.gz
 	fi
 }
 

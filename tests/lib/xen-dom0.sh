@@ -10,6 +10,7 @@ xen_dom0_test() {
 	guest_prereqs xen
 	out=$(mktemp -d "${TMPDIR:-/tmp}/hvs-xen.XXXXXX")
 	trap 'rm -rf "$out"' EXIT
+	HVS_FAIL_DIR=$out HVS_FAIL_ERR=$out/stderr
 	local cmds=(
 		'hvscope-static version'
 		'cat /sys/hypervisor/type'
@@ -26,10 +27,7 @@ xen_dom0_test() {
 		-- "${cmds[@]}" 2> "$out/stderr"
 	rc=$?
 	is "$rc" 0 "Xen $kind dom0 under QEMU TCG booted and ran all ${#cmds[@]} commands"
-	if [ "$rc" != 0 ]; then
-		sed 's/^/# /' "$out/stderr"
-		done_testing
-	fi
+	[ "$rc" = 0 ] || done_testing
 	diag "$(tail -n 1 "$out/stderr")"
 	is "$(cat "$out/1.out")" "$("$HVSCOPE_STATIC" version)" "dom0 ran the hvscope-static we built"
 	is "$(cat "$out/2.out")" xen "/sys/hypervisor/type is xen"
@@ -65,7 +63,7 @@ xen_dom0_test() {
 		python3 "$HVS_SRC/tests/validate-json.py" "$HVS_SRC/results-schema/fingerprint.schema.json" \
 			"$out/10.out" 2> "$out/v"
 		local vrc=$?
-		if [ "$vrc" = 77 ]; then skip 1 "python3-jsonschema missing"
+		if [ "$vrc" = 77 ] && ! have python3-jsonschema py:jsonschema; then skip 1 "python3-jsonschema missing"
 		else is "$vrc" 0 "probe --json from dom0 validates against fingerprint.schema.json"; fi
 		[ "$vrc" = 0 ] || [ "$vrc" = 77 ] || sed 's/^/# /' "$out/v"
 	else
