@@ -94,7 +94,7 @@ static int dmi_text(const char *file, struct hvs_evidence *ev, char *why, size_t
 	char *buf = NULL, *line, *save = NULL;
 	long n = hvs_read_file(file, 4u << 20, &buf);
 	enum { NONE, BIOS, SYS, BOARD, CHASSIS } sec = NONE;
-	int keys = 0;
+	int keys = 0, bios_len = -1, ext2 = 0, vm = 0;
 
 	if (n == -EFBIG) {
 		snprintf(why, whylen, "%s: dmidecode file over 4 MiB", file);
@@ -114,6 +114,9 @@ static int dmi_text(const char *file, struct hvs_evidence *ev, char *why, size_t
 		const char *key;
 
 		if (line[0] != '\t' && line[0] != ' ') {
+			/* "Handle 0x0000, DMI type 0, 24 bytes": type 0's length */
+			if (!strncmp(line, "Handle ", 7) && strstr(line, ", DMI type 0,"))
+				sscanf(strstr(line, ", DMI type 0,") + 13, "%d bytes", &bios_len);
 			if (!strncmp(line, "BIOS Information", 16))
 				sec = BIOS;
 			else if (!strncmp(line, "System Information", 18))
@@ -127,6 +130,22 @@ static int dmi_text(const char *file, struct hvs_evidence *ev, char *why, size_t
 			continue;
 		}
 		key = line + strspn(line, " \t");
+		if (sec == BIOS) {
+			/*
+			 * dmidecode prints Extension Byte 2's flags (and, from 24
+			 * bytes on, the revisions) only when the table has the byte
+			 * (length >= 20): any of them says the VM bit was readable.
+			 */
+			if (!strcmp(key, "System is a virtual machine"))
+				vm = 1;
+			if (!strcmp(key, "System is a virtual machine") ||
+			    !strcmp(key, "BIOS boot specification is supported") ||
+			    !strcmp(key, "Function key-initiated network boot is supported") ||
+			    !strcmp(key, "Targeted content distribution is supported") ||
+			    !strcmp(key, "UEFI is supported") || !strncmp(key, "BIOS Revision:", 14) ||
+			    !strncmp(key, "Firmware Revision:", 18))
+				ext2 = 1;
+		}
 		colon = strchr(key, ':');
 		if (!colon)
 			continue;
@@ -161,7 +180,46 @@ static int dmi_text(const char *file, struct hvs_evidence *ev, char *why, size_t
 		return -HVS_EX_PARSE;
 	}
 	ev->dmi_source = "dmidecode";
+	if (vm || ext2 || bios_len >= 20) {
+		ev->smbios_vm = vm;
+		snprintf(ev->smbios_vm_src, sizeof(ev->smbios_vm_src),
+			 "dmidecode: BIOS Characteristics %s \"System is a virtual machine\"",
+			 vm ? "list" : "do not list");
+	} else {
+		snprintf(ev->smbios_vm_src, sizeof(ev->smbios_vm_src),
+			 "dmidecode: no BIOS Characteristics Extension Byte 2 in the text");
+	}
 	return 0;
+}
+
+/*
+ * The raw SMBIOS type 0 structure, as systemd's detect_vm_smbios() reads
+ * it: byte 1 is the structure's length, byte 0x13 Extension Byte 2.
+ */
+static void smbios_raw(const char *root, struct hvs_evidence *ev)
+{
+	static const char raw[] = "/sys/firmware/dmi/entries/0-0/raw";
+	unsigned char b[64];
+	char p[512];
+	ssize_t n;
+	int e, fd = open(hvs_path(p, sizeof(p), root, raw), O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(ev->smbios_vm_src, sizeof(ev->smbios_vm_src), "%s: %s", raw,
+			 errno == EACCES || errno == EPERM ? "root only" : strerror(errno));
+		return;
+	}
+	n = read(fd, b, sizeof(b));
+	e = errno;
+	close(fd);
+	if (n < 20 || b[1] < 20) {
+		snprintf(ev->smbios_vm_src, sizeof(ev->smbios_vm_src),
+			 "%s: %s, no Extension Byte 2", raw, n < 0 ? strerror(e) : "too short");
+		return;
+	}
+	ev->smbios_vm = b[19] >> 4 & 1;
+	snprintf(ev->smbios_vm_src, sizeof(ev->smbios_vm_src), "%s: Extension Byte 2 = 0x%02x", raw,
+		 b[19]);
 }
 
 /* systemd's dmi_vendor_table (src/basic/virt.c), prefix matches. */
@@ -188,8 +246,9 @@ static const struct {
 	{ "Google Compute Engine", "google" },
 };
 
-const char *hvs_evidence_dmi_vm(const struct hvs_evidence *ev, const char **which)
+const char *hvs_evidence_dmi_table(const struct hvs_evidence *ev, const char **which)
 {
+	/* product_name before sys_vendor: KVM over QEMU (systemd's order) */
 	const struct {
 		const char *name;
 		const char *val;
@@ -209,6 +268,15 @@ const char *hvs_evidence_dmi_vm(const struct hvs_evidence *ev, const char **whic
 					*which = f[i].name;
 				return dmi_table[j].id;
 			}
+	return NULL;
+}
+
+const char *hvs_evidence_dmi_vm(const struct hvs_evidence *ev, const char **which)
+{
+	const char *id = hvs_evidence_dmi_table(ev, which);
+
+	if (id)
+		return id;
 	/* Hyper-V: "Microsoft Corporation" + "Virtual Machine" */
 	if (!strcmp(ev->sys_vendor, "Microsoft Corporation") &&
 	    !strcmp(ev->product_name, "Virtual Machine")) {
@@ -217,6 +285,21 @@ const char *hvs_evidence_dmi_vm(const struct hvs_evidence *ev, const char **whic
 		return "microsoft";
 	}
 	return NULL;
+}
+
+const char *hvs_evidence_dmi_value(const struct hvs_evidence *ev, const char *which)
+{
+	if (!which)
+		return "";
+	if (!strcmp(which, "product_name"))
+		return ev->product_name;
+	if (!strcmp(which, "board_vendor"))
+		return ev->board_vendor;
+	if (!strcmp(which, "bios_vendor"))
+		return ev->bios_vendor;
+	if (!strcmp(which, "product_version"))
+		return ev->product_version;
+	return ev->sys_vendor;
 }
 
 /* ---- /sys/hypervisor, /proc/xen ---- */
@@ -356,6 +439,9 @@ static int pci_dev(int dfd, const char *name, void *arg)
 		break;
 	case 0x1ab8:
 		ev->pci_parallels = 1;
+		break;
+	case 0x1d0f: /* Amazon: ENA, EBS NVMe (the Nitro cards' functions) */
+		ev->pci_amazon = 1;
 		break;
 	}
 	/* QEMU's subsystem ID on emulated Intel chipsets */
@@ -573,6 +659,10 @@ static void fill_fields(struct hvs_evidence *ev)
 		if (id)
 			hvs_fields_str(f, "dmi_points_to", "%s (%s)", id, which);
 	}
+	if (ev->smbios_vm >= 0)
+		hvs_fields_bool(f, "smbios_vm_bit", ev->smbios_vm);
+	if (ev->smbios_vm_src[0] && (ev->smbios_vm >= 0 || (ev->dmi_source && ev->dmi_source[0])))
+		hvs_fields_str(f, "smbios_vm_bit_source", "%s", ev->smbios_vm_src);
 	if (ev->hv_type[0])
 		hvs_fields_str(f, "sys_hypervisor_type", "%s", ev->hv_type);
 	if (ev->hv_guest_type[0])
@@ -604,6 +694,8 @@ static void fill_fields(struct hvs_evidence *ev)
 			hvs_fields_list_add(f, "pci_hypervisor_devices", "VirtualBox (80ee)");
 		if (ev->pci_parallels)
 			hvs_fields_list_add(f, "pci_hypervisor_devices", "Parallels (1ab8)");
+		if (ev->pci_amazon)
+			hvs_fields_list_add(f, "pci_hypervisor_devices", "Amazon Nitro (1d0f)");
 	}
 	if (ev->vmbus)
 		hvs_fields_bool(f, "hyperv_vmbus", 1);
@@ -627,6 +719,7 @@ int hvs_evidence_collect(const char *root, const char *dmidecode, int read_tree,
 	memset(ev, 0, sizeof(*ev));
 	ev->dmi_source = "";
 	ev->vpmu = -1;
+	ev->smbios_vm = -1;
 	ev->root_given = root && root[0];
 	if (dmidecode) {
 		rc = dmi_text(dmidecode, ev, why, whylen);
@@ -636,6 +729,8 @@ int hvs_evidence_collect(const char *root, const char *dmidecode, int read_tree,
 	if (read_tree) {
 		if (!dmidecode)
 			dmi_sysfs(root, ev);
+		if (!dmidecode)
+			smbios_raw(root, ev);
 		hypervisor_sysfs(root, ev);
 		pci_scan(root, ev);
 		vmbus_scan(root, ev);

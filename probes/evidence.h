@@ -28,6 +28,15 @@ struct hvs_evidence {
 	char sys_vendor[HVS_EV_STR], product_name[HVS_EV_STR], product_version[HVS_EV_STR];
 	char bios_vendor[HVS_EV_STR], bios_version[HVS_EV_STR], board_vendor[HVS_EV_STR];
 	char chassis_vendor[HVS_EV_STR], board_asset_tag[HVS_EV_STR];
+	/*
+	 * SMBIOS type 0 (BIOS Information), BIOS Characteristics Extension
+	 * Byte 2 bit 4, "System is a virtual machine" (DSP0134 7.1.2.2): 1 set,
+	 * 0 clear, -1 unknown (no table, the table too short, or unreadable:
+	 * /sys/firmware/dmi/entries/0-0/raw is root's only). smbios_vm_src says
+	 * where it was read, or why it is unknown.
+	 */
+	int smbios_vm;
+	char smbios_vm_src[112];
 
 	/* /sys/hypervisor */
 	char hv_type[32];       /* "xen", ... "" when absent */
@@ -45,6 +54,7 @@ struct hvs_evidence {
 	struct hvs_pci_dev pci[HVS_EV_MAX_PCI];
 	int pci_virtio, pci_vmware, pci_xen_platform, pci_qemu, pci_redhat, pci_hyperv,
 	    pci_vbox, pci_parallels;
+	int pci_amazon; /* Amazon (1d0f): ENA, EBS NVMe: the Nitro cards */
 	int vmbus; /* /sys/bus/vmbus/devices is non-empty */
 
 	/* clock and counters */
@@ -78,7 +88,14 @@ void hvs_evidence_free(struct hvs_evidence *ev);
 /*
  * The systemd-detect-virt identifier the DMI strings point to (its
  * dmi_vendor_table), or NULL. *which receives the matching field name.
+ * hvs_evidence_dmi_vm() also names Hyper-V by "Microsoft Corporation" +
+ * "Virtual Machine", which systemd's table does not; hvs_evidence_dmi_table()
+ * is the table alone, in systemd's field order.
  */
 const char *hvs_evidence_dmi_vm(const struct hvs_evidence *ev, const char **which);
+const char *hvs_evidence_dmi_table(const struct hvs_evidence *ev, const char **which);
+
+/* The DMI string of a field name hvs_evidence_dmi_vm() returned in *which. */
+const char *hvs_evidence_dmi_value(const struct hvs_evidence *ev, const char *which);
 
 #endif

@@ -31,6 +31,7 @@
 #include "host.h"
 #include "hvscope.h"
 #include "hypervisor.h"
+#include "sd_detect.h"
 #include "timing.h"
 
 #include <errno.h>
@@ -74,6 +75,8 @@ struct hvs_fingerprint {
 	int have_container;
 	struct hvs_layer container;
 	char summary[256];
+	struct hvs_sd_result sd; /* systemd-detect-virt's order: the detect word */
+	char beyond[320];        /* where hvscope's reading says more, or "" */
 };
 
 const char *const hvs_detect_vocabulary[] = {
@@ -135,26 +138,12 @@ static const char *field_str(const struct hvs_hv_range *r, const char *key)
 	return f && f->t == HVS_F_STR ? f->str : NULL;
 }
 
-/* The DMI string behind hvs_evidence_dmi_vm()'s answer. */
-static const char *dmi_value(const struct hvs_evidence *ev, const char *which)
-{
-	if (!which)
-		return "";
-	if (!strcmp(which, "product_name"))
-		return ev->product_name;
-	if (!strcmp(which, "board_vendor"))
-		return ev->board_vendor;
-	if (!strcmp(which, "bios_vendor"))
-		return ev->bios_vendor;
-	if (!strcmp(which, "product_version"))
-		return ev->product_version;
-	return ev->sys_vendor;
-}
 
 /* systemd lets DMI overrule CPUID for these (its detect_vm() order) */
 static int dmi_overrules(const char *dmi)
 {
-	return dmi && (!strcmp(dmi, "amazon") || !strcmp(dmi, "oracle") || !strcmp(dmi, "xen"));
+	return dmi && (!strcmp(dmi, "amazon") || !strcmp(dmi, "oracle") || !strcmp(dmi, "xen") ||
+		       !strcmp(dmi, "parallels") || !strcmp(dmi, "google"));
 }
 
 /* The Xen layer (PV/PVH/HVM) from forced-emulation CPUID and /sys. */
@@ -243,6 +232,15 @@ static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
 	int hyperv_iface = 0;
 
 	if (!r0) {
+		/*
+		 * Bare metal although DMI names a cloud: EC2 metal (the firmware's
+		 * VM bit is clear, systemd's rule) and GCE metal (GCE's VMs always
+		 * show KVM in CPUID; its metal instances keep "Google Compute
+		 * Engine" in DMI). verdict_systemd() says so.
+		 */
+		if (!c->hypervisor_bit && dmi &&
+		    ((!strcmp(dmi, "amazon") && hvs_sd_ec2_metal(ev)) || !strcmp(dmi, "google")))
+			return;
 		if (c->hypervisor_bit) {
 			/* QEMU's named CPU models say so in the brand string */
 			int qemu_brand = strstr(c->brand, "QEMU") != NULL;
@@ -264,7 +262,20 @@ static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
 			if (qemu_brand)
 				addev(l, "CPU brand string \"%.100s\"", c->brand);
 			if (dmi)
-				addev(l, "DMI %s = \"%s\" points to %s", dmi_which, dmi_value(ev, dmi_which), dmi);
+				addev(l, "DMI %s = \"%s\" points to %s", dmi_which, hvs_evidence_dmi_value(ev, dmi_which), dmi);
+		} else if (!dmi && ev->smbios_vm == 1 && !xen_done) {
+			l = new_layer(fp, "unknown hypervisor (the firmware says virtual machine)", "unknown",
+				      "guest", "vm-other", 1, 60);
+			if (!l)
+				return;
+			addev(l, "CPUID.1:ECX[31] = 0 and no hypervisor leaves");
+			addev(l, "SMBIOS BIOS Characteristics: \"System is a virtual machine\" (%.100s)",
+			      ev->smbios_vm_src);
+			if (ev->sys_vendor[0] || ev->product_name[0])
+				addev(l, "DMI \"%.60s\" \"%.60s\" is no hypervisor vendor hvscope knows",
+				      ev->sys_vendor, ev->product_name);
+			if (fp->timing && fp->timing->cpuid_traps == HVS_TRI_YES)
+				addev(l, "timing: %s", fp->timing->verdict);
 		} else if ((dmi || (fp->timing && fp->timing->cpuid_traps == HVS_TRI_YES)) && !xen_done) {
 			l = new_layer(fp, dmi ? "hypervisor hidden from CPUID (named by DMI)" :
 						"hypervisor hidden from CPUID (CPUID exits measured)",
@@ -273,7 +284,9 @@ static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
 				return;
 			addev(l, "CPUID.1:ECX[31] = 0 and no hypervisor leaves: the hypervisor hides itself");
 			if (dmi)
-				addev(l, "DMI %s = \"%s\" points to %s", dmi_which, dmi_value(ev, dmi_which), dmi);
+				addev(l, "DMI %s = \"%s\" points to %s", dmi_which, hvs_evidence_dmi_value(ev, dmi_which), dmi);
+			if (dmi && ev->smbios_vm == 1)
+				addev(l, "SMBIOS BIOS Characteristics: \"System is a virtual machine\"");
 			if (fp->timing && fp->timing->cpuid_traps == HVS_TRI_YES)
 				addev(l, "timing: %s", fp->timing->verdict);
 		}
@@ -311,7 +324,7 @@ static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
 		if (dmi && strcmp(dmi, "microsoft")) {
 			l->confidence = 60;
 			addev(l, "but DMI %s = \"%s\" points to %s: another hypervisor offering Hyper-V's "
-				 "interface?", dmi_which, dmi_value(ev, dmi_which), dmi);
+				 "interface?", dmi_which, hvs_evidence_dmi_value(ev, dmi_which), dmi);
 			if (dmi_overrules(dmi))
 				l->detect = dmi;
 		} else if (dmi) {
@@ -330,7 +343,7 @@ static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
 		addev(l, "CPUID 0x%08x unknown signature \"%s\" (hex %s)", own->base, own->sig_text,
 		      own->sig_hex);
 		if (dmi)
-			addev(l, "DMI %s = \"%s\" points to %s", dmi_which, dmi_value(ev, dmi_which), dmi);
+			addev(l, "DMI %s = \"%s\" points to %s", dmi_which, hvs_evidence_dmi_value(ev, dmi_which), dmi);
 		return;
 	}
 
@@ -389,13 +402,13 @@ static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
 					 "would (none read)", kf ? (unsigned long long)kf->num : 0ULL);
 			} else {
 				l->confidence = 95;
-				addev(l, "DMI %s = \"%s\" points to %s", dmi_which, dmi_value(ev, dmi_which), dmi);
+				addev(l, "DMI %s = \"%s\" points to %s", dmi_which, hvs_evidence_dmi_value(ev, dmi_which), dmi);
 			}
 		} else if (dmi) {
 			int agree = !strcmp(dmi, detect) || (!strcmp(dmi, "qemu") && !strcmp(id, "tcg"));
 
 			l->confidence = agree ? 97 : 70;
-			addev(l, "DMI %s = \"%s\" points to %s%s", dmi_which, dmi_value(ev, dmi_which), dmi,
+			addev(l, "DMI %s = \"%s\" points to %s%s", dmi_which, hvs_evidence_dmi_value(ev, dmi_which), dmi,
 			      agree ? "" : " (disagrees)");
 		}
 		if (field_str(own, "xen_version"))
@@ -448,6 +461,61 @@ static void verdict_container(struct hvs_fingerprint *fp)
 	addev(l, "%s", fp->ev.container_evidence);
 }
 
+/* hvscope's own word: the innermost guest layer's */
+static const char *own_word(const struct hvs_fingerprint *fp)
+{
+	for (int i = 0; i < fp->nlayers; i++)
+		if (fp->layers[i].guest)
+			return fp->layers[i].detect ? fp->layers[i].detect : "vm-other";
+	return "none";
+}
+
+/*
+ * The detect word in systemd-detect-virt's order (sd_detect.c), and where
+ * hvscope's layers say more than that word.
+ */
+static void verdict_systemd(struct hvs_fingerprint *fp)
+{
+	const struct hvs_evidence *ev = &fp->ev;
+	const char *which = NULL, *own = own_word(fp), *dmi = hvs_evidence_dmi_table(ev, &which);
+	struct hvs_sd_input in = { .ev = ev, .hypervisor_bit = fp->cpu.hypervisor_bit,
+				   .cpuid_fallback = own };
+	uint32_t r[4] = { 0 };
+	unsigned char sig[12];
+	char *b = fp->beyond;
+	size_t bl = sizeof(fp->beyond);
+
+	if (hvs_cpuid(&fp->src, 0x40000000, 0, r) > 0) {
+		in.leaf_known = 1;
+		memcpy(sig, &r[1], 4);
+		memcpy(sig + 4, &r[2], 4);
+		memcpy(sig + 8, &r[3], 4);
+		in.sig = sig;
+	}
+	hvs_sd_detect_vm(&in, &fp->sd);
+	if (fp->sd.ec2_metal) {
+		snprintf(b, bl, "EC2 bare metal: no hypervisor (DMI \"%.40s\" \"%.40s\", %s)%s",
+			 ev->sys_vendor[0] ? ev->sys_vendor : ev->bios_vendor, ev->product_name,
+			 ev->smbios_vm == 0 ? "SMBIOS VM bit clear" : "\".metal\" product, VM bit unread",
+			 ev->pci_amazon ? "; Nitro card present (Amazon PCI devices 1d0f)" : "");
+	} else if (dmi && !strcmp(dmi, "google") && !fp->cpu.hypervisor_bit && !fp->nranges) {
+		snprintf(b, bl, "Google Compute Engine bare metal: no hypervisor (CPUID.1:ECX[31] = 0 "
+				"and no hypervisor leaves; GCE's VMs show KVM). systemd-detect-virt lets "
+				"DMI win and says google");
+	} else if (dmi && !strcmp(fp->sd.word, dmi) && fp->nlayers && fp->layers[0].guest &&
+		   strcmp(fp->layers[0].id, "unknown") && strcmp(fp->layers[0].id, dmi) &&
+		   !(!strcmp(dmi, "oracle") && !strcmp(fp->layers[0].id, "vbox"))) {
+		snprintf(b, bl, "%s, operated as %s: systemd-detect-virt names the operator from DMI "
+				"(%s \"%.60s\"), CPUID names the hypervisor", fp->layers[0].name, dmi,
+			 which, hvs_evidence_dmi_value(ev, which));
+	} else if (strcmp(fp->sd.word, own)) {
+		snprintf(b, bl, "%s: systemd-detect-virt says %s", fp->nlayers ? fp->summary :
+			 "no hypervisor", fp->sd.word);
+	} else if (fp->nlayers > 1) {
+		snprintf(b, bl, "%d layers: %s (systemd-detect-virt names one)", fp->nlayers, fp->summary);
+	}
+}
+
 static void verdict(struct hvs_fingerprint *fp)
 {
 	int xen_done = 0;
@@ -481,16 +549,17 @@ static void verdict(struct hvs_fingerprint *fp)
 			l = new_layer(fp, name, dmi, "guest", dmi, 1, 70);
 			if (l)
 				addev(l, "DMI %s = \"%s\" points to %s; CPUID shows only Xen's leaves", which,
-				      dmi_value(&fp->ev, which), dmi);
+				      hvs_evidence_dmi_value(&fp->ev, which), dmi);
 		}
 	}
 	verdict_container(fp);
 	if (!fp->nlayers) {
 		snprintf(fp->summary, sizeof(fp->summary), "no hypervisor");
-		return;
+	} else {
+		for (int i = 0; i < fp->nlayers && p < end; i++)
+			p += snprintf(p, (size_t)(end - p), "%s%s", i ? " on " : "", fp->layers[i].name);
 	}
-	for (int i = 0; i < fp->nlayers && p < end; i++)
-		p += snprintf(p, (size_t)(end - p), "%s%s", i ? " on " : "", fp->layers[i].name);
+	verdict_systemd(fp);
 }
 
 int hvs_fingerprint_collect(const struct hvs_probe_opts *o, struct hvs_fingerprint **out)
@@ -614,10 +683,7 @@ const char *hvs_fingerprint_detect(const struct hvs_fingerprint *fp, enum hvs_de
 		return "none";
 	if (fp->unknown)
 		return NULL;
-	for (int i = 0; i < fp->nlayers; i++)
-		if (fp->layers[i].guest)
-			return fp->layers[i].detect ? fp->layers[i].detect : "vm-other";
-	return "none";
+	return fp->sd.word ? fp->sd.word : own_word(fp);
 }
 
 /* ---- text ---- */
@@ -660,6 +726,13 @@ void hvs_fingerprint_print(const struct hvs_fingerprint *fp, FILE *f)
 		fprintf(f, "Container:\n");
 		print_layer(&fp->container, 0, f);
 	}
+	if (!fp->unknown && fp->sd.word) {
+		fprintf(f, "systemd-detect-virt's order (detect: %s):\n", fp->sd.word);
+		for (int i = 0; i < fp->sd.nsteps; i++)
+			fprintf(f, "  %d. %s\n", i + 1, fp->sd.step[i]);
+	}
+	if (fp->beyond[0])
+		fprintf(f, "Beyond systemd: %s\n", fp->beyond);
 	fprintf(f, "Source: %s", fp->source_kind);
 	if (fp->o.cpuid_dump)
 		fprintf(f, " %s (format %s, %d logical CPU%s in file, first kept)", fp->o.cpuid_dump,
@@ -749,6 +822,14 @@ json_t *hvs_fingerprint_json(const struct hvs_fingerprint *fp)
 	if (fp->unknown)
 		json_object_set_new(v, "unknown_reason", json_string(fp->unknown_why));
 	json_object_set_new(v, "detect", det ? json_string(det) : json_null());
+	{
+		json_t *steps = json_array();
+
+		for (int i = 0; !fp->unknown && i < fp->sd.nsteps; i++)
+			json_array_append_new(steps, json_string(fp->sd.step[i]));
+		json_object_set_new(v, "detect_steps", steps);
+	}
+	json_object_set_new(v, "beyond_systemd", fp->beyond[0] ? json_string(fp->beyond) : json_null());
 	for (int i = 0; i < fp->nlayers; i++)
 		json_array_append_new(layers, layer_json(&fp->layers[i]));
 	json_object_set_new(v, "layers", layers);

@@ -18,12 +18,14 @@
 #
 # Usage: scripts/xen-domu.sh [--out DIR] [--timeout SEC] [--mem MIB]
 #                            [--domu-mem MIB] [--kernel FILE] [--hvscope FILE]
-#                            [--cmd LINE]... [--] [LINE...]
+#                            [--peer PROG]... [--cmd LINE]... [--] [LINE...]
 #   --out DIR      console.log (the domU's), N.cmd, N.out, N.err, N.rc,
 #                  dom0/ (boot-guest.sh's directory of the dom0)
 #   --timeout SEC  watchdog of the whole boot (default 400)
 #   --mem MIB      machine RAM (default 2048; dom0 gets half)
 #   --domu-mem MIB domU RAM (default 256)
+#   --peer PROG    add this program to the domU's initramfs, with its shared
+#                  libraries (e.g. systemd-detect-virt, to compare with detect)
 # Exit: as boot-guest.sh (0 ok, 1 failed, 2 usage, 6 missing, 8 timeout);
 #       1 also when the domU did not run every command.
 set -euo pipefail
@@ -37,6 +39,7 @@ domu_mem=256
 kernel=""
 static=${HVSCOPE_STATIC:-$here/bin/hvscope-static}
 cmds=()
+peers=()
 X=/usr/lib/xen-4.17/bin
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//; /^set -euo/d'; }
@@ -50,6 +53,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$2; shift 2 ;;
 	--hvscope) static=$2; shift 2 ;;
 	--cmd) cmds+=("$2"); shift 2 ;;
+	--peer) peers+=(--peer "$2"); shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; cmds+=("$@"); break ;;
 	-*) bad "unknown option '$1' (see --help)" ;;
@@ -74,7 +78,7 @@ trap 'exit 130' INT TERM
 mkdir -p "$out"
 rm -f "$out"/[0-9]*.{cmd,out,err,rc} "$out/console.log"
 
-"$here/scripts/mkinitramfs.sh" -o "$work/domu.cpio.gz" -s "$static" 2>/dev/null ||
+"$here/scripts/mkinitramfs.sh" -o "$work/domu.cpio.gz" -s "$static" ${peers[@]+"${peers[@]}"} 2>/dev/null ||
 	{ echo "$me: building the domU initramfs failed" >&2; exit 1; }
 ks=$(stat -c %s "$kernel")
 is=$(stat -c %s "$work/domu.cpio.gz")

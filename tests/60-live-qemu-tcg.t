@@ -6,6 +6,8 @@
 # reference for the raw leaves.
 . "$(dirname "$0")/lib/guest.sh"
 guest_prereqs
+need systemd cmd:systemd-detect-virt
+need cpuid cmd:cpuid
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/hvs-t60.XXXXXX")
 trap 'rm -rf "$out"' EXIT
@@ -20,6 +22,7 @@ cmds=(
 	'hvscope-static probe'
 	'hvscope-static detect'
 	'hvscope-static probe --json'
+	'od -An -tx1 -v /sys/firmware/dmi/entries/0-0/raw'
 )
 "$HVS_SRC/scripts/boot-guest.sh" --mode linux --cpu qemu64 --peer cpuid --peer systemd-detect-virt \
 	--timeout 240 --out "$out" -- "${cmds[@]}" 2> "$out/stderr"
@@ -55,11 +58,23 @@ if has_cmd probe; then
 	if [ "$vrc" = 77 ] && ! have python3-jsonschema py:jsonschema; then skip 1 "python3-jsonschema missing"
 	else is "$vrc" 0 "probe --json from the guest validates against fingerprint.schema.json"; fi
 	[ "$vrc" = 0 ] || [ "$vrc" = 77 ] || sed 's/^/# /' "$out/v"
+	# the raw SMBIOS type 0 structure as the guest's kernel shows it (root
+	# in the guest): byte 1 its length, byte 0x13 Extension Byte 2, bit 4
+	# "System is a virtual machine" (systemd's detect_vm_smbios())
+	raw=($(cat "$out/10.out"))
+	if [ "${#raw[@]}" -ge 20 ] && [ $((16#${raw[1]})) -ge 20 ]; then
+		want=$(( (16#${raw[19]} >> 4) & 1 ))
+		want=$([ "$want" = 1 ] && echo true || echo false)
+	else
+		want=null
+	fi
+	got=$(python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["evidence"]; print(json.dumps(e.get("smbios_vm_bit")))' "$out/9.out")
+	is "$got" "$want" "probe's smbios_vm_bit equals bit 4 of the raw table's byte 0x13 (${raw[19]:-none})"
 else
-	skip 3 "hvscope has no probe command yet (probe-core not merged)"
+	skip 4 "hvscope has no probe command yet (probe-core not merged)"
 fi
 if has_cmd detect; then
-	is "$(cat "$out/8.out")" qemu "hvscope detect in the guest prints qemu"
+	is "$(cat "$out/8.out")" "$(cat "$out/5.out")" "hvscope detect in the guest prints what systemd-detect-virt does"
 	is "$(cat "$out/8.rc")" "$(cat "$out/5.rc")" "hvscope detect exits like systemd-detect-virt"
 else
 	skip 2 "hvscope has no detect command yet (probe-core not merged)"

@@ -5,7 +5,7 @@
 # verdict that says "unknown" - never a crash (run under SANITIZE=1 too).
 set -u
 HVSCOPE=${HVSCOPE:-$HVS_SRC/bin/hvscope}
-CORPUS="$HVS_SRC/../shared/cpuid-corpus"
+CORPUS="$HVS_SRC/tests/corpus/public"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 n=0
