@@ -18,6 +18,7 @@
  */
 #include "bench.h"
 #include "guest.h"
+#include "shquote.h"
 #include "hvscope.h"
 #include "result.h"
 #include "timing.h"
@@ -289,6 +290,38 @@ static int split_words(char *s, char **argv, int max)
 	return n;
 }
 
+/*
+ * A shell command line for job args: prefix (constant text from this file,
+ * NULL for none), then path quoted (NULL for none), then every word of args
+ * quoted (shquote.h). With out set, the word after "--out" that is "-"
+ * becomes out. Return 0 or -E2BIG.
+ */
+static int job_command(const char *args, const char *prefix, const char *path, const char *out,
+		       char *cmd, size_t len)
+{
+	char buf[HVS_GT_STR + 700], *w[64];
+	size_t k = 0;
+	int nw, rc = 0;
+
+	if (!len)
+		return -E2BIG;
+	cmd[0] = '\0';
+	hvs_strlcpy(buf, args, sizeof(buf));
+	nw = split_words(buf, w, 64);
+	if (prefix)
+		rc = hvs_sh_raw(cmd, len, &k, prefix);
+	if (path && !rc)
+		rc = hvs_shq_append(cmd, len, &k, path);
+	for (int x = 0; x < nw && !rc; x++) {
+		const char *word = w[x];
+
+		if (out && !strcmp(word, "-") && x > 0 && !strcmp(w[x - 1], "--out"))
+			word = out;
+		rc = hvs_shq_append(cmd, len, &k, word);
+	}
+	return rc;
+}
+
 /* A free TCP port on 127.0.0.1 (bound, then released), or -errno. */
 static int free_port(void)
 {
@@ -523,26 +556,6 @@ static int run_native(const struct hvs_gtarget *t, const struct hvs_grun_opts *o
 	return 0;
 }
 
-/* Quote s for a POSIX shell into buf. */
-static const char *shq(const char *s, char *buf, size_t len)
-{
-	size_t k = 0;
-
-	if (len < 3)
-		return "''";
-	buf[k++] = '\'';
-	for (; *s && k + 5 < len; s++) {
-		if (*s == '\'') {
-			memcpy(buf + k, "'\\''", 4);
-			k += 4;
-		} else {
-			buf[k++] = *s;
-		}
-	}
-	buf[k++] = '\'';
-	buf[k] = 0;
-	return buf;
-}
 
 /* QEMU and Xen through scripts/boot-guest.sh. */
 static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
@@ -700,8 +713,14 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 	}
 	first_job = ncmd;
 	for (int i = 0; i < j->n; i++) {
-		snprintf(cmdbuf[ncmd], sizeof(cmdbuf[ncmd]), "%shvscope-static %s",
-			 t->disk_mib ? "HVSCOPE_SCRATCH=/dev/vda " : "", j->v[i].args);
+		/* the guest runs it with sh -c: every configured word quoted */
+		if (job_command(j->v[i].args, t->disk_mib ? "HVSCOPE_SCRATCH=/dev/vda hvscope-static" :
+							   "hvscope-static", NULL, NULL, cmdbuf[ncmd],
+				sizeof(cmdbuf[ncmd]))) {
+			fail(r, HVS_FAILED, "'hvscope %.200s': command line too long for the guest",
+			     j->v[i].args);
+			return 0;
+		}
 		argv[a++] = "--cmd";
 		argv[a++] = cmdbuf[ncmd++];
 	}
@@ -810,7 +829,7 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 static int run_ssh(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		   const struct jobs *j, double deadline, struct merged *mg, struct hvs_gresult *r)
 {
-	char port[16], rbin[400], rdest[1024], remote[2000], q1[900], errp[1024], out[1024], suf[32];
+	char port[16], rbin[400], rdest[1024], remote[2000], errp[1024], out[1024], suf[32];
 	char *base[40];
 	int nb = 0, rcs[HVS_GT_MAX_CMDS + 2] = { 0 }, rc;
 	unsigned id = (unsigned)(hvs_now_ns() ^ (uint64_t)getpid()) & 0xffffff;
@@ -864,9 +883,16 @@ static int run_ssh(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 			argv[a++] = base[k];
 		argv[a++] = (char *)t->host;
 		if (i == j->n) {
-			/* teardown: remove what we copied */
-			snprintf(remote, sizeof(remote), "rm -f %s %s/hvs-%06x-*.json", shq(rbin, q1, sizeof(q1)),
-				 t->remote_dir, id);
+			/* teardown: remove what we copied; the glob stays outside the quotes */
+			char pat[32];
+			size_t k = 0;
+
+			snprintf(pat, sizeof(pat), "/hvs-%06x-*.json", id);
+			if (hvs_sh_raw(remote, sizeof(remote), &k, "rm -f --") ||
+			    hvs_shq_append(remote, sizeof(remote), &k, rbin) ||
+			    hvs_shq_append(remote, sizeof(remote), &k, t->remote_dir) ||
+			    hvs_sh_raw(remote, sizeof(remote), &k, pat))
+				break;
 			argv[a++] = remote;
 			argv[a] = NULL;
 			hvs_guest_spawn(argv, NULL, NULL, 30, NULL);
@@ -875,23 +901,13 @@ static int run_ssh(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		snprintf(out, sizeof(out), "%s/%s.%s", o->out_dir, t->name,
 			 job_suffix(&j->v[i], i, suf, sizeof(suf)));
 		snprintf(rres, sizeof(rres), "%s/hvs-%06x-%d.json", t->remote_dir, id, i + 1);
-		{
-			/* words of the job, each quoted for the remote shell */
-			char buf[sizeof(j->v[i].args)], *w[64], q[700];
-			size_t k;
-			int nw;
-
-			hvs_strlcpy(buf, j->v[i].args, sizeof(buf));
-			nw = split_words(buf, w, 64);
-			k = (size_t)snprintf(remote, sizeof(remote), "%s", shq(rbin, q1, sizeof(q1)));
-			for (int x = 0; x < nw && k < sizeof(remote); x++) {
-				/* a run's result goes to a remote file, fetched with scp */
-				const char *word = w[x];
-
-				if (j->v[i].type == JOB_RUN && !strcmp(word, "-") && x > 0 && !strcmp(w[x - 1], "--out"))
-					word = rres;
-				k += (size_t)snprintf(remote + k, sizeof(remote) - k, " %s", shq(word, q, sizeof(q)));
-			}
+		/* words of the job, each quoted for the remote shell; a run's
+		 * result goes to a remote file, fetched with scp */
+		if (job_command(j->v[i].args, NULL, rbin, j->v[i].type == JOB_RUN ? rres : NULL, remote,
+				sizeof(remote))) {
+			fail(r, HVS_FAILED, "'hvscope %.200s': command line too long for %s", j->v[i].args,
+			     t->host);
+			continue;
 		}
 		argv[a++] = remote;
 		argv[a] = NULL;
