@@ -112,7 +112,7 @@ int cmd_guest(int argc, char **argv)
 	struct hvs_gresult *res = NULL;
 	struct hvs_history *h = NULL;
 	size_t nres = 0;
-	int ch, list = 0, ret, bad = 0;
+	int ch, list = 0, ret, bad = 0, hung = 0;
 	unsigned timeout = 0;
 
 	while ((ch = getopt_long(argc, argv, "m:o:h", opts, NULL)) != -1) {
@@ -288,7 +288,9 @@ int cmd_guest(int argc, char **argv)
 				fprintf(stderr, "| %.*s\n", (int)(nl - p + (*nl != '\n')), p);
 			}
 		}
-		if (r->outcome != HVS_PASS)
+		if (r->outcome == HVS_TIMEOUT)
+			hung = 1;
+		else if (r->outcome != HVS_PASS)
 			bad = 1;
 		if (h && r->result_path[0]) {
 			struct hvs_result *rr = NULL;
@@ -310,7 +312,8 @@ int cmd_guest(int argc, char **argv)
 		ret = HVS_EX_IO;
 		goto out;
 	}
-	ret = bad ? HVS_EX_FAIL : HVS_EX_OK;
+	/* a hang is the more specific news: the README's 8 before 1 */
+	ret = hung ? HVS_EX_TIMEOUT : bad ? HVS_EX_FAIL : HVS_EX_OK;
 out:
 	if (h)
 		hvs_history_close(h);

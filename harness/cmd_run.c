@@ -432,8 +432,9 @@ int cmd_run(int argc, char **argv)
 		long len = hvs_read_file(o.suites_file, 1u << 20, &conf_buf);
 
 		if (len < 0) {
-			hvs_err("run: %s: %s", o.suites_file, strerror((int)-len));
-			return HVS_EX_IO;
+			hvs_err("run: %s: %s%s", o.suites_file, strerror((int)-len),
+				len == -EFBIG ? " (the limit is 1 MiB)" : "");
+			return hvs_errno_exit((int)-len);
 		}
 		conf = conf_buf;
 	} else {

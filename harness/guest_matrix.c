@@ -370,7 +370,7 @@ int hvs_matrix_load(const char *path, struct hvs_matrix *m, char *err, size_t er
 		snprintf(err, errlen, "cannot read %s: %s", path,
 			 n == -EFBIG ? "over 1 MiB, not a matrix file" : strerror((int)-n));
 		memset(m, 0, sizeof(*m));
-		return n == -EFBIG ? -HVS_EX_TOOBIG : -HVS_EX_IO;
+		return -hvs_errno_exit((int)-n);
 	}
 	ret = hvs_matrix_parse(buf, (size_t)n, m, err, errlen);
 	free(buf);

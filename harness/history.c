@@ -11,6 +11,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 
 static int herr(char *err, size_t len, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -107,6 +109,32 @@ void hvs_history_close(struct hvs_history *h)
 	free(h);
 }
 
+/*
+ * What SQLite would report as "unable to open database file" or "readonly"
+ * (both read as permission problems before): a directory named as the
+ * database, or a file system mounted read-only, is a write failure, not a
+ * permission one (README exit codes 9 and 7).
+ */
+static int writable_place(const char *path, char *err, size_t errlen)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct statvfs vfs;
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return herr(err, errlen, HVS_EX_IO, "history: %s: is a directory", path);
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+		return herr(err, errlen, HVS_EX_IO, "history: %s: read-only file system", path);
+	return 0;
+}
+
 int hvs_history_open(const char *path, struct hvs_history **out, char *err, size_t errlen)
 {
 	struct hvs_history *h = calloc(1, sizeof(*h));
@@ -116,6 +144,11 @@ int hvs_history_open(const char *path, struct hvs_history **out, char *err, size
 	*out = NULL;
 	if (!h)
 		return herr(err, errlen, HVS_EX_INTERNAL, "out of memory");
+	ret = writable_place(path, err, errlen);
+	if (ret) {
+		free(h);
+		return ret;
+	}
 	if (sqlite3_open_v2(path, &h->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
 		ret = h->db ? dberr(h, err, errlen, path) :

@@ -113,6 +113,14 @@ size_t hvs_strlcpy(char *dst, const char *src, size_t len);
  */
 int hvs_getopt_fail(int c, char **argv);
 
+/*
+ * The README's exit code for a failed system call's errno (positive):
+ * EACCES, EPERM -> HVS_EX_NOPERM; EFBIG -> HVS_EX_TOOBIG; ETIME ->
+ * HVS_EX_TIMEOUT; ENODEV, ENXIO -> HVS_EX_NODEV; anything else (ENOENT,
+ * EISDIR, EROFS, EIO, ENOSPC, ...) -> HVS_EX_IO.
+ */
+int hvs_errno_exit(int err);
+
 /* argv is {prog, HVS_EXEC_CHILD_ARG}: the exec'd child, to exit 0 at once. */
 int hvs_exec_child(int argc, char **argv);
 

@@ -925,7 +925,7 @@ int hvs_result_read(const char *path, struct hvs_result **out, char *err, size_t
 	}
 	if (n < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror((int)-n));
-		return -HVS_EX_IO;
+		return -hvs_errno_exit((int)-n);
 	}
 	ret = hvs_result_parse(buf, (size_t)n, out, err, errlen);
 	free(buf);

@@ -221,6 +221,24 @@ int hvs_dir_each(int dfd, const char *path, int (*fn)(int dirfd, const char *nam
 	return rc;
 }
 
+int hvs_errno_exit(int err)
+{
+	switch (err) {
+	case EACCES:
+	case EPERM:
+		return HVS_EX_NOPERM;
+	case EFBIG:
+		return HVS_EX_TOOBIG;
+	case ETIME:
+		return HVS_EX_TIMEOUT;
+	case ENODEV:
+	case ENXIO:
+		return HVS_EX_NODEV;
+	default:
+		return HVS_EX_IO;
+	}
+}
+
 const char *hvs_path(char *buf, size_t len, const char *root, const char *path)
 {
 	snprintf(buf, len, "%s%s", root ? root : "", path);

@@ -576,7 +576,7 @@ int hvs_cpuid_src_replay_file(struct hvs_cpuid_src *s, const char *path, char *w
 	}
 	if (n < 0) {
 		snprintf(why, whylen, "%s: %s", path, strerror((int)-n));
-		return -HVS_EX_IO;
+		return -hvs_errno_exit((int)-n);
 	}
 	rc = hvs_cpuid_src_replay_buf(s, buf, (size_t)n, why, whylen);
 	free(buf);
