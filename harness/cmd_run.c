@@ -17,6 +17,7 @@
 #include "cputime.h"
 #include "history.h"
 #include "hvs_features.h"
+#include "hvs_limits.h"
 #include "hvscope.h"
 #include "result.h"
 #include "suite.h"
@@ -61,7 +62,8 @@ static void usage(FILE *f)
 		"  --tag k=v,...   free-form tags, e.g. host=box1,config=ept-off (repeatable)\n"
 		"  --no-checks     skip the environment checks\n"
 		"  --list          print the selected benchmarks and exit\n\n"
-		"exit: 0 ok, 2 usage, 6 --db without SQLite (static build), 9 cannot write.\n");
+		"exit: 0 ok, 2 usage, 3 malformed suites file, 4 a suites value out of range,\n"
+		"6 --db without SQLite (static build), 9 cannot write.\n");
 }
 
 /* ---------------------------------------------------------------- child */
@@ -274,7 +276,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "child-label", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
+	char *end, why[160];
 	int ch;
 
 	optind = 1;
@@ -299,19 +301,21 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			hvs_strlcpy(o->tags[o->ntags++], optarg, sizeof(o->tags[0]));
 			break;
 		case 'p':
-			o->processes = (int)strtol(optarg, &end, 10);
-			if (*end || o->processes < 1 || o->processes > 1000) {
-				hvs_err("run: --processes '%s': expected 1..1000", optarg);
+		case 'n': {
+			double x;
+
+			if (hvs_limit_parse(ch == 'p' ? HVS_LIM_PROCESSES : HVS_LIM_SAMPLES,
+					    ch == 'p' ? "--processes" : "--samples", optarg, &x, why,
+					    sizeof(why))) {
+				hvs_err("run: %s", why);
 				return HVS_EX_USAGE;
 			}
+			if (ch == 'p')
+				o->processes = (int)x;
+			else
+				o->samples = (unsigned)x;
 			break;
-		case 'n':
-			o->samples = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || o->samples < 2 || o->samples > 1000000) {
-				hvs_err("run: --samples '%s': expected 2..1000000", optarg);
-				return HVS_EX_USAGE;
-			}
-			break;
+		}
 		case 'O':
 			o->order_seed = (unsigned)strtoul(optarg, &end, 10);
 			break;
@@ -439,8 +443,8 @@ int cmd_run(int argc, char **argv)
 	} else {
 		conf = hvs_suites_builtin();
 	}
-	ret = hvs_suite_find(conf, o.suite ? o.suite : o.quick ? "quick" : "default", &s, err,
-			     sizeof(err));
+	ret = hvs_suite_find(conf, o.suites_file ? o.suites_file : "suites.conf (built in)",
+			     o.suite ? o.suite : o.quick ? "quick" : "default", &s, err, sizeof(err));
 	if (ret) {
 		hvs_err("run: %s", err);
 		ret = -ret;
