@@ -254,6 +254,30 @@ static int run_children(const struct run_opts *o, const char *bench_list,
 
 /* ---------------------------------------------------------------- main */
 
+/*
+ * A run whose result file no reader would accept (result.h's budget) is
+ * refused before measuring: samples x processes per metric, and that for
+ * each of the n benchmarks in the file (one metric each, at least).
+ */
+static int over_budget(const struct hvs_suite *s, size_t n)
+{
+	uint64_t per = (uint64_t)s->samples * (uint64_t)s->processes;
+
+	if (per > HVS_RESULT_MAX_SAMPLES) {
+		hvs_err("run: %u samples x %d processes = %llu per metric, over the limit of %u a "
+			"result file may hold",
+			s->samples, s->processes, (unsigned long long)per, HVS_RESULT_MAX_SAMPLES);
+		return 1;
+	}
+	if (per * n > HVS_RESULT_MAX_VALUES) {
+		hvs_err("run: %llu samples x %zu benchmarks = %llu, over the limit of %u a result "
+			"file may hold",
+			(unsigned long long)per, n, (unsigned long long)(per * n), HVS_RESULT_MAX_VALUES);
+		return 1;
+	}
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option opts[] = {
@@ -473,6 +497,10 @@ int cmd_run(int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			printf("%-32s %-8s %s\n", v[i]->name, v[i]->klass, v[i]->what);
 		ret = HVS_EX_OK;
+		goto out;
+	}
+	if (over_budget(&s, n)) {
+		ret = HVS_EX_USAGE;
 		goto out;
 	}
 	if (n == 0) {
