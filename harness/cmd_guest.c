@@ -297,7 +297,7 @@ int cmd_guest(int argc, char **argv)
 			int dup = 0;
 
 			if (hvs_result_read(r->result_path, &rr, err, sizeof(err)) ||
-			    hvs_history_add_result(h, rr, &dup, err, sizeof(err))) {
+			    hvs_history_add_result(h, rr, 0, &dup, err, sizeof(err))) {
 				hvs_err("guest: %s: not added to %s: %s", r->name, db, err);
 				bad = 1;
 			}

@@ -593,9 +593,14 @@ int cmd_run(int argc, char **argv)
 		struct hvs_history *h = NULL;
 		int dup;
 
+		char digest[HVS_SHA256_HEX];
+
 		ret = hvs_history_open(o.db, &h, err, sizeof(err));
+		if (!ret && hvs_result_digest(&info, &set, digest))
+			digest[0] = '\0';
 		if (!ret)
-			ret = hvs_history_add(h, &info, &set, host, hyp, &dup, err, sizeof(err));
+			ret = hvs_history_add(h, &info, &set, host, hyp, digest, 0, &dup, err,
+					      sizeof(err));
 		hvs_history_close(h);
 		if (ret) {
 			hvs_err("run: %s", err);

@@ -426,6 +426,47 @@ int hvs_result_write(const char *path, const struct hvs_run_info *info,
 	return ret;
 }
 
+/* ---------------------------------------------------------------- digest */
+
+static int digest_chunk(const char *buf, size_t len, void *arg)
+{
+	hvs_sha256_update(arg, buf, len);
+	return 0;
+}
+
+/* Canonical form: sorted keys, no blanks, 17 digits; streamed, never built. */
+static int digest_json(json_t *root, char *hex)
+{
+	struct hvs_sha256 c;
+
+	hvs_sha256_init(&c);
+	if (json_dump_callback(root, digest_chunk, &c,
+			       JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17)))
+		return -ENOMEM;
+	hvs_sha256_hex(&c, hex);
+	return 0;
+}
+
+int hvs_result_digest(const struct hvs_run_info *info, const struct hvs_metrics *set,
+		      char *hex)
+{
+	char *text;
+	json_t *root;
+	json_error_t e;
+	int ret = hvs_result_dump(info, set, &text);
+
+	if (ret)
+		return ret;
+	/* What a reader of the file would parse: the same text, so the same digest. */
+	root = json_loads(text, 0, &e);
+	free(text);
+	if (!root)
+		return -ENOMEM;
+	ret = digest_json(root, hex);
+	json_decref(root);
+	return ret;
+}
+
 /* ---------------------------------------------------------------- reader */
 
 struct rd {
@@ -940,6 +981,10 @@ int hvs_result_parse(const char *buf, size_t len, struct hvs_result **out, char 
 			goto out;
 		}
 	}
+	if (digest_json(root, res->digest)) {
+		ret = fail(&r, HVS_EX_INTERNAL, "out of memory");
+		goto out;
+	}
 	*out = res;
 	res = NULL;
 	ret = 0;
@@ -965,6 +1010,15 @@ int hvs_result_write(const char *path, const struct hvs_run_info *info,
 	(void)path;
 	(void)info;
 	(void)set;
+	return -ENOTSUP;
+}
+
+int hvs_result_digest(const struct hvs_run_info *info, const struct hvs_metrics *set,
+		      char *hex)
+{
+	(void)info;
+	(void)set;
+	hex[0] = '\0';
 	return -ENOTSUP;
 }
 

@@ -16,6 +16,7 @@
 #define HVS_RESULT_H
 
 #include "metric.h"
+#include "sha256.h"
 
 #include <stddef.h>
 
@@ -70,6 +71,12 @@ struct hvs_result {
 	struct hvs_metrics set;
 	char host[128];       /* context.host */
 	char hypervisor[128]; /* context.hypervisor, "" when absent */
+	/*
+	 * SHA-256 of the content: the (upgraded) JSON with sorted keys, no
+	 * blanks, numbers to 17 digits. Layout and key order do not change it;
+	 * any value does. The history keeps it beside the run id.
+	 */
+	char digest[HVS_SHA256_HEX];
 };
 
 /* Fill id, version, commit and the started timestamp. */
@@ -93,6 +100,14 @@ const char *hvs_run_info_tag(const struct hvs_run_info *info, const char *key);
  * / -ENOTSUP (no jansson).
  */
 int hvs_result_dump(const struct hvs_run_info *info, const struct hvs_metrics *set, char **out);
+
+/*
+ * The digest a file written from info and set reads back with (struct
+ * hvs_result.digest), for runs added to the history without a file.
+ * Returns 0, or -errno as hvs_result_dump().
+ */
+int hvs_result_digest(const struct hvs_run_info *info, const struct hvs_metrics *set,
+		      char *hex);
 
 /*
  * Write a result file atomically (temp file + fsync + rename): a crash
