@@ -9,6 +9,7 @@
 #include "guest.h"
 #include "history.h"
 #include "hvs_features.h"
+#include "hvs_limits.h"
 #include "hvscope.h"
 #include "result.h"
 
@@ -124,14 +125,15 @@ int cmd_guest(int argc, char **argv)
 		case 'b': baseline = optarg; break;
 		case 'l': list = 1; break;
 		case 't': {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
+			char why[160];
+			double x;
 
-			if (*optarg < '0' || *optarg > '9' || *end || v < 1 || v > 86400) {
-				hvs_err("guest: --timeout wants whole seconds, 1..86400");
+			if (hvs_limit_parse(HVS_LIM_TIMEOUT_S, "--timeout", optarg, &x, why,
+					    sizeof(why))) {
+				hvs_err("guest: %s", why);
 				return HVS_EX_USAGE;
 			}
-			timeout = (unsigned)v;
+			timeout = (unsigned)x;
 			break;
 		}
 		case 'h': usage(stdout); return HVS_EX_OK;
@@ -297,7 +299,7 @@ int cmd_guest(int argc, char **argv)
 			int dup = 0;
 
 			if (hvs_result_read(r->result_path, &rr, err, sizeof(err)) ||
-			    hvs_history_add_result(h, rr, &dup, err, sizeof(err))) {
+			    hvs_history_add_result(h, rr, 0, &dup, err, sizeof(err))) {
 				hvs_err("guest: %s: not added to %s: %s", r->name, db, err);
 				bad = 1;
 			}

@@ -17,6 +17,7 @@
 #include "cputime.h"
 #include "history.h"
 #include "hvs_features.h"
+#include "hvs_limits.h"
 #include "hvscope.h"
 #include "result.h"
 #include "suite.h"
@@ -61,7 +62,8 @@ static void usage(FILE *f)
 		"  --tag k=v,...   free-form tags, e.g. host=box1,config=ept-off (repeatable)\n"
 		"  --no-checks     skip the environment checks\n"
 		"  --list          print the selected benchmarks and exit\n\n"
-		"exit: 0 ok, 2 usage, 6 --db without SQLite (static build), 9 cannot write.\n");
+		"exit: 0 ok, 2 usage, 3 malformed suites file, 4 a suites value out of range,\n"
+		"6 --db without SQLite (static build), 9 cannot write.\n");
 }
 
 /* ---------------------------------------------------------------- child */
@@ -252,6 +254,30 @@ static int run_children(const struct run_opts *o, const char *bench_list,
 
 /* ---------------------------------------------------------------- main */
 
+/*
+ * A run whose result file no reader would accept (result.h's budget) is
+ * refused before measuring: samples x processes per metric, and that for
+ * each of the n benchmarks in the file (one metric each, at least).
+ */
+static int over_budget(const struct hvs_suite *s, size_t n)
+{
+	uint64_t per = (uint64_t)s->samples * (uint64_t)s->processes;
+
+	if (per > HVS_RESULT_MAX_SAMPLES) {
+		hvs_err("run: %u samples x %d processes = %llu per metric, over the limit of %u a "
+			"result file may hold",
+			s->samples, s->processes, (unsigned long long)per, HVS_RESULT_MAX_SAMPLES);
+		return 1;
+	}
+	if (per * n > HVS_RESULT_MAX_VALUES) {
+		hvs_err("run: %llu samples x %zu benchmarks = %llu, over the limit of %u a result "
+			"file may hold",
+			(unsigned long long)per, n, (unsigned long long)(per * n), HVS_RESULT_MAX_VALUES);
+		return 1;
+	}
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option opts[] = {
@@ -274,7 +300,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "child-label", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
+	char *end, why[160];
 	int ch;
 
 	optind = 1;
@@ -299,19 +325,21 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			hvs_strlcpy(o->tags[o->ntags++], optarg, sizeof(o->tags[0]));
 			break;
 		case 'p':
-			o->processes = (int)strtol(optarg, &end, 10);
-			if (*end || o->processes < 1 || o->processes > 1000) {
-				hvs_err("run: --processes '%s': expected 1..1000", optarg);
+		case 'n': {
+			double x;
+
+			if (hvs_limit_parse(ch == 'p' ? HVS_LIM_PROCESSES : HVS_LIM_SAMPLES,
+					    ch == 'p' ? "--processes" : "--samples", optarg, &x, why,
+					    sizeof(why))) {
+				hvs_err("run: %s", why);
 				return HVS_EX_USAGE;
 			}
+			if (ch == 'p')
+				o->processes = (int)x;
+			else
+				o->samples = (unsigned)x;
 			break;
-		case 'n':
-			o->samples = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || o->samples < 2 || o->samples > 1000000) {
-				hvs_err("run: --samples '%s': expected 2..1000000", optarg);
-				return HVS_EX_USAGE;
-			}
-			break;
+		}
 		case 'O':
 			o->order_seed = (unsigned)strtoul(optarg, &end, 10);
 			break;
@@ -440,8 +468,8 @@ int cmd_run(int argc, char **argv)
 	} else {
 		conf = hvs_suites_builtin();
 	}
-	ret = hvs_suite_find(conf, o.suite ? o.suite : o.quick ? "quick" : "default", &s, err,
-			     sizeof(err));
+	ret = hvs_suite_find(conf, o.suites_file ? o.suites_file : "suites.conf (built in)",
+			     o.suite ? o.suite : o.quick ? "quick" : "default", &s, err, sizeof(err));
 	if (ret) {
 		hvs_err("run: %s", err);
 		ret = -ret;
@@ -470,6 +498,10 @@ int cmd_run(int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			printf("%-32s %-8s %s\n", v[i]->name, v[i]->klass, v[i]->what);
 		ret = HVS_EX_OK;
+		goto out;
+	}
+	if (over_budget(&s, n)) {
+		ret = HVS_EX_USAGE;
 		goto out;
 	}
 	if (n == 0) {
@@ -562,9 +594,14 @@ int cmd_run(int argc, char **argv)
 		struct hvs_history *h = NULL;
 		int dup;
 
+		char digest[HVS_SHA256_HEX];
+
 		ret = hvs_history_open(o.db, &h, err, sizeof(err));
+		if (!ret && hvs_result_digest(&info, &set, digest))
+			digest[0] = '\0';
 		if (!ret)
-			ret = hvs_history_add(h, &info, &set, host, hyp, &dup, err, sizeof(err));
+			ret = hvs_history_add(h, &info, &set, host, hyp, digest, 0, &dup, err,
+					      sizeof(err));
 		hvs_history_close(h);
 		if (ret) {
 			hvs_err("run: %s", err);

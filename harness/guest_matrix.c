@@ -1,14 +1,18 @@
 /*
  * guest_matrix.c - parse a guest matrix file (docs/matrix.md): INI-like
  * sections, one per target, `key = value` lines, `#`/`;` comments, a
- * [defaults] section whose keys every later target starts with.
+ * [defaults] section whose keys every later target starts with. Numeric
+ * keys are range-checked with hvs_limits.h ("line 7: mem = -1: out of
+ * range [64, 1048576]").
  */
 #include "guest.h"
+#include "hvs_limits.h"
 #include "hvscope.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,21 +64,6 @@ static char *trim(char *s)
 	return s;
 }
 
-static int parse_uint(const char *v, unsigned lo, unsigned hi, unsigned *out)
-{
-	char *end;
-	unsigned long x;
-
-	if (!isdigit((unsigned char)*v))
-		return -1;
-	errno = 0;
-	x = strtoul(v, &end, 10);
-	if (errno || *end || x < lo || x > hi)
-		return -1;
-	*out = (unsigned)x;
-	return 0;
-}
-
 static int parse_bool(const char *v, int *out)
 {
 	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "on"))
@@ -102,11 +91,32 @@ static int set_str(char *dst, size_t len, const char *v)
 	return hvs_strlcpy(dst, v, len) >= len ? -1 : 0;
 }
 
+/* The numeric keys, each with its range in hvs_limits.h. */
+static unsigned *num_field(struct hvs_gtarget *t, const char *k, enum hvs_lim *lim)
+{
+	static const struct {
+		const char *key;
+		enum hvs_lim lim;
+		size_t off;
+	} keys[] = {
+		{ "timeout", HVS_LIM_TIMEOUT_S, offsetof(struct hvs_gtarget, timeout_s) },
+		{ "disk", HVS_LIM_DISK_MIB, offsetof(struct hvs_gtarget, disk_mib) },
+		{ "mem", HVS_LIM_MEM_MIB, offsetof(struct hvs_gtarget, mem_mib) },
+		{ "smp", HVS_LIM_SMP, offsetof(struct hvs_gtarget, smp) },
+		{ "port", HVS_LIM_PORT, offsetof(struct hvs_gtarget, port) },
+	};
+
+	for (size_t i = 0; i < HVS_ARRAY_SIZE(keys); i++)
+		if (!strcmp(k, keys[i].key)) {
+			*lim = keys[i].lim;
+			return (unsigned *)((char *)t + keys[i].off);
+		}
+	return NULL;
+}
+
 /* One key = value of target t (or of the defaults). 0 or a message in why. */
 static int set_key(struct hvs_gtarget *t, const char *k, const char *v, const char **why)
 {
-	unsigned u;
-
 	*why = NULL;
 	if (!strcmp(k, "kind")) {
 		for (size_t i = 0; i < HVS_ARRAY_SIZE(kind_names); i++)
@@ -115,9 +125,6 @@ static int set_key(struct hvs_gtarget *t, const char *k, const char *v, const ch
 				return 0;
 			}
 		*why = "kind must be native, qemu, xen, ssh or image";
-	} else if (!strcmp(k, "timeout")) {
-		if (parse_uint(v, 1, 86400, &t->timeout_s))
-			*why = "timeout wants whole seconds, 1..86400";
 	} else if (!strcmp(k, "run")) {
 		if (t->ncmds >= HVS_GT_MAX_CMDS)
 			*why = "too many run lines (16 at most)";
@@ -137,9 +144,6 @@ static int set_key(struct hvs_gtarget *t, const char *k, const char *v, const ch
 	} else if (!strcmp(k, "net")) {
 		if (parse_bool(v, &t->net))
 			*why = "net must be yes or no";
-	} else if (!strcmp(k, "disk")) {
-		if (parse_uint(v, 0, 65536, &t->disk_mib))
-			*why = "disk wants MiB, 0..65536";
 	} else if (!strcmp(k, "mode")) {
 		if (strcmp(v, "pv") && strcmp(v, "pvh"))
 			*why = "mode must be pv or pvh";
@@ -156,14 +160,6 @@ static int set_key(struct hvs_gtarget *t, const char *k, const char *v, const ch
 	} else if (!strcmp(k, "machine")) {
 		if (set_str(t->machine, sizeof(t->machine), v))
 			*why = "machine too long";
-	} else if (!strcmp(k, "mem")) {
-		if (parse_uint(v, 64, 1u << 20, &t->mem_mib))
-			*why = "mem wants MiB, at least 64";
-	} else if (!strcmp(k, "smp")) {
-		if (parse_uint(v, 1, 256, &u))
-			*why = "smp wants 1..256";
-		else
-			t->smp = u;
 	} else if (!strcmp(k, "kernel")) {
 		if (set_str(t->kernel, HVS_GT_STR, v))
 			*why = "path too long";
@@ -187,9 +183,6 @@ static int set_key(struct hvs_gtarget *t, const char *k, const char *v, const ch
 	} else if (!strcmp(k, "host")) {
 		if (set_str(t->host, sizeof(t->host), v) || *v == '-')
 			*why = "host wants [user@]address";
-	} else if (!strcmp(k, "port")) {
-		if (parse_uint(v, 1, 65535, &t->port))
-			*why = "port wants 1..65535";
 	} else if (!strcmp(k, "identity")) {
 		if (set_str(t->identity, HVS_GT_STR, v))
 			*why = "path too long";
@@ -257,6 +250,8 @@ int hvs_matrix_parse(const char *buf, size_t len, struct hvs_matrix *m, char *er
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		char *s, *eq, *k, *v;
 		const char *why;
+		unsigned *field;
+		enum hvs_lim lim;
 
 		lineno++;
 		if (l >= sizeof(line)) {
@@ -331,6 +326,18 @@ int hvs_matrix_parse(const char *buf, size_t len, struct hvs_matrix *m, char *er
 				goto out;
 			}
 			hvs_strlcpy(m->baseline, v, sizeof(m->baseline));
+			continue;
+		}
+		field = num_field(cur ? cur : &dflt, k, &lim);
+		if (field) {
+			char nwhy[160];
+			double x;
+
+			if (hvs_limit_parse(lim, k, v, &x, nwhy, sizeof(nwhy))) {
+				ret = perr(err, errlen, lineno, "%s", nwhy);
+				goto out;
+			}
+			*field = (unsigned)x;
 			continue;
 		}
 		if (set_key(cur ? cur : &dflt, k, v, &why)) {

@@ -64,9 +64,17 @@ static const char schema_sql[] =
 	"  metric_id BIGINT NOT NULL REFERENCES metrics (id) ON DELETE CASCADE,\n"
 	"  seq INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL,\n"
 	"  PRIMARY KEY (metric_id, seq)) WITHOUT ROWID;\n" /* SQLite: WITHOUT ROWID */
+	/*
+	 * The content digest of each run (result.h), added after version 1
+	 * without changing it: older hvscope ignore the table, runs they add
+	 * have no row here and are taken as the same content.
+	 */
+	"CREATE TABLE IF NOT EXISTS digests (\n"
+	"  run_id BIGINT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,\n"
+	"  sha256 TEXT NOT NULL);\n"
 	"INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1');\n";
 
-enum { S_RUN, S_TAG, S_CTX, S_METRIC, S_SAMPLE, S_DUP, S_NSTMT };
+enum { S_RUN, S_TAG, S_CTX, S_METRIC, S_SAMPLE, S_DUP, S_DIGEST, S_DELETE, S_NSTMT };
 
 static const char *const stmt_sql[S_NSTMT] = {
 	[S_RUN] = "INSERT INTO runs (run_uid, started, finished, hvscope_version, git_commit, "
@@ -79,7 +87,10 @@ static const char *const stmt_sql[S_NSTMT] = {
 		     "outliers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
 		     "?15, ?16, ?17, ?18, ?19)",
 	[S_SAMPLE] = "INSERT INTO samples (metric_id, seq, value) VALUES (?1, ?2, ?3)",
-	[S_DUP] = "SELECT 1 FROM runs WHERE run_uid = ?1",
+	[S_DUP] = "SELECT r.id, d.sha256 FROM runs r LEFT JOIN digests d ON d.run_id = r.id "
+		  "WHERE r.run_uid = ?1",
+	[S_DIGEST] = "INSERT INTO digests (run_id, sha256) VALUES (?1, ?2)",
+	[S_DELETE] = "DELETE FROM runs WHERE id = ?1", /* cascades to every table */
 };
 
 struct hvs_history {
@@ -284,16 +295,58 @@ static char *join_argv(const struct hvs_run_info *info)
 	return s;
 }
 
+/*
+ * Is run id info->id there already? Sets *dup (HVS_HISTORY_*) and returns
+ * 0: absent (ADDED, go on), same content or unknown (DUP, stop), other
+ * content with replace (REPLACED: deleted, go on); other content without
+ * replace is -HVS_EX_CONFLICT. Inside the write transaction.
+ */
+static int check_dup(struct hvs_history *h, const struct hvs_run_info *info, const char *digest,
+		     int replace, int *dup, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = h->st[S_DUP];
+	int64_t old;
+	const char *had;
+	int same;
+
+	sqlite3_bind_text(s, 1, info->id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		*dup = HVS_HISTORY_ADDED;
+		return 0;
+	}
+	old = sqlite3_column_int64(s, 0);
+	had = (const char *)sqlite3_column_text(s, 1);
+	/* No digest on either side (an older hvscope added it): cannot tell, keep it. */
+	same = !had || !digest || !digest[0] || !strcmp(had, digest);
+	sqlite3_reset(s);
+	if (same) {
+		*dup = HVS_HISTORY_DUP;
+		return 0;
+	}
+	if (!replace)
+		return herr(err, errlen, HVS_EX_CONFLICT,
+			    "run id %s is already in the history with different content "
+			    "(use --replace to replace it)",
+			    info->id);
+	s = h->st[S_DELETE];
+	sqlite3_bind_int64(s, 1, old);
+	if (step_done(s))
+		return dberr(h, err, errlen, info->id);
+	*dup = HVS_HISTORY_REPLACED;
+	return 0;
+}
+
 int hvs_history_add(struct hvs_history *h, const struct hvs_run_info *info,
 		    const struct hvs_metrics *set, const char *host, const char *hypervisor,
-		    int *dup, char *err, size_t errlen)
+		    const char *digest, int replace, int *dup, char *err, size_t errlen)
 {
 	sqlite3_stmt *s;
 	char *argv = join_argv(info);
 	int64_t run;
 	int ret;
 
-	*dup = 0;
+	*dup = HVS_HISTORY_ADDED;
 	if (!argv)
 		return herr(err, errlen, HVS_EX_INTERNAL, "out of memory");
 	/* IMMEDIATE: take the write lock now (waiting up to the busy timeout). */
@@ -301,15 +354,9 @@ int hvs_history_add(struct hvs_history *h, const struct hvs_run_info *info,
 		free(argv);
 		return dberr(h, err, errlen, "begin");
 	}
-	s = h->st[S_DUP];
-	sqlite3_bind_text(s, 1, info->id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		sqlite3_reset(s);
-		*dup = 1;
-		ret = 0;
+	ret = check_dup(h, info, digest, replace, dup, err, errlen);
+	if (ret || *dup == HVS_HISTORY_DUP)
 		goto rollback;
-	}
-	sqlite3_reset(s);
 	s = h->st[S_RUN];
 	sqlite3_bind_text(s, 1, info->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, info->started, -1, SQLITE_STATIC);
@@ -345,6 +392,13 @@ int hvs_history_add(struct hvs_history *h, const struct hvs_run_info *info,
 	for (size_t i = 0; i < set->n; i++)
 		if (add_metric(h, run, &set->v[i]))
 			goto dberror;
+	if (digest && digest[0]) {
+		s = h->st[S_DIGEST];
+		sqlite3_bind_int64(s, 1, run);
+		sqlite3_bind_text(s, 2, digest, -1, SQLITE_STATIC);
+		if (step_done(s))
+			goto dberror;
+	}
 	if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto dberror;
 	free(argv);
@@ -357,10 +411,11 @@ rollback:
 	return ret;
 }
 
-int hvs_history_add_result(struct hvs_history *h, const struct hvs_result *r, int *dup,
-			   char *err, size_t errlen)
+int hvs_history_add_result(struct hvs_history *h, const struct hvs_result *r, int replace,
+			   int *dup, char *err, size_t errlen)
 {
-	return hvs_history_add(h, &r->info, &r->set, r->host, r->hypervisor, dup, err, errlen);
+	return hvs_history_add(h, &r->info, &r->set, r->host, r->hypervisor, r->digest, replace,
+			       dup, err, errlen);
 }
 
 int hvs_history_context_runs(struct hvs_history *h, const char *const *ctx_tags, size_t nctx,
@@ -548,22 +603,25 @@ void hvs_history_close(struct hvs_history *h)
 
 int hvs_history_add(struct hvs_history *h, const struct hvs_run_info *info,
 		    const struct hvs_metrics *set, const char *host, const char *hypervisor,
-		    int *dup, char *err, size_t errlen)
+		    const char *digest, int replace, int *dup, char *err, size_t errlen)
 {
 	(void)h;
 	(void)info;
 	(void)set;
 	(void)host;
 	(void)hypervisor;
+	(void)digest;
+	(void)replace;
 	*dup = 0;
 	return herr(err, errlen, HVS_EX_NODEV, "built without SQLite");
 }
 
-int hvs_history_add_result(struct hvs_history *h, const struct hvs_result *r, int *dup,
-			   char *err, size_t errlen)
+int hvs_history_add_result(struct hvs_history *h, const struct hvs_result *r, int replace,
+			   int *dup, char *err, size_t errlen)
 {
 	(void)h;
 	(void)r;
+	(void)replace;
 	*dup = 0;
 	return herr(err, errlen, HVS_EX_NODEV, "built without SQLite");
 }

@@ -24,18 +24,29 @@ struct hvs_history;
 int hvs_history_open(const char *path, struct hvs_history **out, char *err, size_t errlen);
 void hvs_history_close(struct hvs_history *h);
 
+/* What hvs_history_add() did with a run (*dup). */
+enum {
+	HVS_HISTORY_ADDED = 0,    /* a new run id */
+	HVS_HISTORY_DUP = 1,      /* the id was there with the same content: nothing written */
+	HVS_HISTORY_REPLACED = 2, /* the id was there with other content: replaced */
+};
+
 /*
- * Append one run in one transaction. host/hypervisor key the context.
- * *dup is set to 1 (and nothing written) when a run with the same id is
- * already there. Returns 0 or a negative HVS_EX_*.
+ * Append one run in one transaction. host/hypervisor key the context;
+ * digest (struct hvs_result.digest, hvs_result_digest(); NULL = unknown)
+ * is kept with it. A run id already there with the same digest (or one
+ * side without) is left alone (*dup = HVS_HISTORY_DUP); with another
+ * digest it is -HVS_EX_CONFLICT, or with replace deleted and written anew
+ * in the same transaction (HVS_HISTORY_REPLACED). Returns 0 or a negative
+ * HVS_EX_*.
  */
 int hvs_history_add(struct hvs_history *h, const struct hvs_run_info *info,
 		    const struct hvs_metrics *set, const char *host, const char *hypervisor,
-		    int *dup, char *err, size_t errlen);
+		    const char *digest, int replace, int *dup, char *err, size_t errlen);
 
 /* Same, for a result read from a file. */
-int hvs_history_add_result(struct hvs_history *h, const struct hvs_result *r, int *dup,
-			   char *err, size_t errlen);
+int hvs_history_add_result(struct hvs_history *h, const struct hvs_result *r, int replace,
+			   int *dup, char *err, size_t errlen);
 
 /* One run of a context series, oldest first. */
 struct hvs_hrun {

@@ -38,6 +38,7 @@ enum hvs_exit {
 	HVS_EX_TIMEOUT = 8,   /* a guest or payload hung and was stopped */
 	HVS_EX_IO = 9,        /* read/write failure */
 	HVS_EX_INTERNAL = 10, /* a bug in hvscope */
+	HVS_EX_CONFLICT = 11, /* ingest: another result under a run id the history has */
 };
 
 /* Outcome of one unit of work (benchmark, probe, guest), kselftest style. */

@@ -426,11 +426,53 @@ int hvs_result_write(const char *path, const struct hvs_run_info *info,
 	return ret;
 }
 
+/* ---------------------------------------------------------------- digest */
+
+static int digest_chunk(const char *buf, size_t len, void *arg)
+{
+	hvs_sha256_update(arg, buf, len);
+	return 0;
+}
+
+/* Canonical form: sorted keys, no blanks, 17 digits; streamed, never built. */
+static int digest_json(json_t *root, char *hex)
+{
+	struct hvs_sha256 c;
+
+	hvs_sha256_init(&c);
+	if (json_dump_callback(root, digest_chunk, &c,
+			       JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17)))
+		return -ENOMEM;
+	hvs_sha256_hex(&c, hex);
+	return 0;
+}
+
+int hvs_result_digest(const struct hvs_run_info *info, const struct hvs_metrics *set,
+		      char *hex)
+{
+	char *text;
+	json_t *root;
+	json_error_t e;
+	int ret = hvs_result_dump(info, set, &text);
+
+	if (ret)
+		return ret;
+	/* What a reader of the file would parse: the same text, so the same digest. */
+	root = json_loads(text, 0, &e);
+	free(text);
+	if (!root)
+		return -ENOMEM;
+	ret = digest_json(root, hex);
+	json_decref(root);
+	return ret;
+}
+
 /* ---------------------------------------------------------------- reader */
 
 struct rd {
 	char *err;
 	size_t errlen;
+	size_t values; /* samples and process medians decoded so far (the file's budget) */
 };
 
 static int fail(struct rd *r, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -525,13 +567,38 @@ static int get_uint(struct rd *r, json_t *obj, const char *where, const char *ke
 	return 0;
 }
 
-static int num_array(struct rd *r, json_t *a, const char *where, double **out, size_t *n)
+/*
+ * Charge n decoded values of where (a metric's samples, histogram or
+ * process medians) to the file's budget before allocating them: over the
+ * per-array limit max, or the file's HVS_RESULT_MAX_VALUES, is -HVS_EX_TOOBIG.
+ */
+static int budget(struct rd *r, const char *where, const char *what, uint64_t n, uint64_t max)
+{
+	if (n > max)
+		return fail(r, HVS_EX_TOOBIG, "%s: %llu %s, over the limit of %llu per metric", where,
+			    (unsigned long long)n, what, (unsigned long long)max);
+	if (n > HVS_RESULT_MAX_VALUES - r->values)
+		return fail(r, HVS_EX_TOOBIG,
+			    "%s: %llu more %s bring the file to %llu values, over the limit of %u per file",
+			    where, (unsigned long long)n, what, (unsigned long long)(r->values + n),
+			    HVS_RESULT_MAX_VALUES);
+	r->values += n;
+	return 0;
+}
+
+static int num_array(struct rd *r, json_t *a, const char *where, uint64_t max, double **out,
+		     size_t *n)
 {
 	size_t len = json_array_size(a);
-	double *x = len ? malloc(len * sizeof(*x)) : NULL;
+	double *x;
+	int ret;
 
 	*out = NULL;
 	*n = 0;
+	if ((ret = budget(r, where, max == HVS_RESULT_MAX_PROCESSES ? "process medians" : "samples",
+			  len, max)))
+		return ret;
+	x = len ? malloc(len * sizeof(*x)) : NULL;
 	if (len && !x)
 		return fail(r, HVS_EX_INTERNAL, "out of memory");
 	for (size_t i = 0; i < len; i++) {
@@ -563,8 +630,11 @@ static int read_histogram(struct rd *r, json_t *h, const char *where, double **o
 	    (ret = get_uint(r, h, where, "zero", 0, &zero)) ||
 	    (ret = member(r, h, where, "bins", JSON_ARRAY, 1, &bins)))
 		return ret;
-	if (!(base > 1) || total == 0 || total > (1u << 24))
+	if (!(base > 1) || total == 0)
 		return fail(r, HVS_EX_SCHEMA, "%s: bad base or count", where);
+	/* n is one number in a small file: check it before it becomes memory. */
+	if ((ret = budget(r, where, "samples", total, HVS_RESULT_MAX_SAMPLES)))
+		return ret;
 	x = malloc(total * sizeof(*x));
 	if (!x)
 		return fail(r, HVS_EX_INTERNAL, "out of memory");
@@ -579,8 +649,12 @@ static int read_histogram(struct rd *r, json_t *h, const char *where, double **o
 			return fail(r, HVS_EX_SCHEMA, "%s.bins[%zu]: expected [sign, k, count] within n",
 				    where, i);
 		}
-		for (json_int_t c = 0; c < cnt; c++)
-			x[got++] = (double)sign * pow(base, (double)k + 0.5);
+		{
+			double val = (double)sign * pow(base, (double)k + 0.5);
+
+			for (json_int_t c = 0; c < cnt; c++)
+				x[got++] = val;
+		}
 	}
 	if (got != total) {
 		free(x);
@@ -657,7 +731,8 @@ static int read_metric(struct rd *r, json_t *o, size_t idx, struct hvs_metric *m
 		char w2[200];
 
 		snprintf(w2, sizeof(w2), "%s.%s", where, samples ? "samples" : "histogram");
-		ret = samples ? num_array(r, samples, w2, &x, &n) : read_histogram(r, hist, w2, &x, &n);
+		ret = samples ? num_array(r, samples, w2, HVS_RESULT_MAX_SAMPLES, &x, &n) :
+				read_histogram(r, hist, w2, &x, &n);
 		if (ret)
 			return ret;
 		if (n == 0) {
@@ -672,7 +747,8 @@ static int read_metric(struct rd *r, json_t *o, size_t idx, struct hvs_metric *m
 		char w2[200];
 
 		snprintf(w2, sizeof(w2), "%s.process_medians", where);
-		if ((ret = num_array(r, pm, w2, &m->process_medians, &m->nprocesses)))
+		if ((ret = num_array(r, pm, w2, HVS_RESULT_MAX_PROCESSES, &m->process_medians,
+				     &m->nprocesses)))
 			return ret;
 	}
 	if (extra) {
@@ -741,6 +817,44 @@ static int read_run(struct rd *r, json_t *run, struct hvs_run_info *info)
 	return 0;
 }
 
+/*
+ * The budget of the whole file from what its metrics declare (array
+ * lengths, histogram n), before any of them is decoded: a file over it
+ * is refused at once, not after decoding its first 8 million values.
+ * Wrong types are left to read_metric(), which charges the budget again.
+ */
+static int check_budget(struct rd *r, json_t *metrics)
+{
+	json_t *o, *a, *h;
+	size_t i;
+	int ret = 0;
+
+	json_array_foreach(metrics, i, o) {
+		char where[200];
+		json_t *name = json_object_get(o, "name");
+
+		snprintf(where, sizeof(where), "metric \"%.96s\"",
+			 json_is_string(name) ? json_string_value(name) : "?");
+		a = json_object_get(o, "samples");
+		h = json_object_get(o, "histogram");
+		if (json_is_array(a))
+			ret = budget(r, where, "samples", json_array_size(a), HVS_RESULT_MAX_SAMPLES);
+		else if (json_is_integer(json_object_get(h, "n")) &&
+			 json_integer_value(json_object_get(h, "n")) > 0)
+			ret = budget(r, where, "samples",
+				     (uint64_t)json_integer_value(json_object_get(h, "n")),
+				     HVS_RESULT_MAX_SAMPLES);
+		a = json_object_get(o, "process_medians");
+		if (!ret && json_is_array(a))
+			ret = budget(r, where, "process medians", json_array_size(a),
+				     HVS_RESULT_MAX_PROCESSES);
+		if (ret)
+			return ret;
+	}
+	r->values = 0;
+	return 0;
+}
+
 /* Where older versions differ, bring them to the current one (docs/results.md). */
 static int upgrade(struct rd *r, json_t *root, json_int_t version)
 {
@@ -788,7 +902,7 @@ static int classify_parse_error(struct rd *r, const char *buf, size_t len, const
 int hvs_result_parse(const char *buf, size_t len, struct hvs_result **out, char *err,
 		     size_t errlen)
 {
-	struct rd r = { err, errlen };
+	struct rd r = { err, errlen, 0 };
 	struct hvs_result *res = NULL;
 	json_t *root, *v, *run, *ctx, *metrics;
 	json_error_t e;
@@ -841,9 +955,12 @@ int hvs_result_parse(const char *buf, size_t len, struct hvs_result **out, char 
 			   sizeof(res->hypervisor))))
 		goto out;
 	if (json_array_size(metrics) > HVS_RESULT_MAX_METRICS) {
-		ret = fail(&r, HVS_EX_TOOBIG, "more than %d metrics", HVS_RESULT_MAX_METRICS);
+		ret = fail(&r, HVS_EX_TOOBIG, "%zu metrics is over the limit of %d per file",
+			   json_array_size(metrics), HVS_RESULT_MAX_METRICS);
 		goto out;
 	}
+	if ((ret = check_budget(&r, metrics)))
+		goto out;
 	res->info.context_json = json_dumps(ctx, JSON_COMPACT | JSON_REAL_PRECISION(17));
 	if (!res->info.context_json) {
 		ret = fail(&r, HVS_EX_INTERNAL, "out of memory");
@@ -863,6 +980,10 @@ int hvs_result_parse(const char *buf, size_t len, struct hvs_result **out, char 
 			ret = fail(&r, HVS_EX_SCHEMA, "duplicate metric \"%s\"", m->name);
 			goto out;
 		}
+	}
+	if (digest_json(root, res->digest)) {
+		ret = fail(&r, HVS_EX_INTERNAL, "out of memory");
+		goto out;
 	}
 	*out = res;
 	res = NULL;
@@ -889,6 +1010,15 @@ int hvs_result_write(const char *path, const struct hvs_run_info *info,
 	(void)path;
 	(void)info;
 	(void)set;
+	return -ENOTSUP;
+}
+
+int hvs_result_digest(const struct hvs_run_info *info, const struct hvs_metrics *set,
+		      char *hex)
+{
+	(void)info;
+	(void)set;
+	hex[0] = '\0';
 	return -ENOTSUP;
 }
 

@@ -7,20 +7,38 @@
  * values collide with them) and a one-line message:
  *   -HVS_EX_PARSE   malformed or truncated JSON
  *   -HVS_EX_SCHEMA  wrong schema version, wrong type, NaN/Inf, duplicate metric
- *   -HVS_EX_TOOBIG  file over HVS_RESULT_MAX_BYTES
+ *   -HVS_EX_TOOBIG  file over HVS_RESULT_MAX_BYTES, or decoding to more than
+ *                   the budget below (samples per metric and per file,
+ *                   process medians, metrics)
  *   -HVS_EX_IO      cannot open/read (message says why)
  */
 #ifndef HVS_RESULT_H
 #define HVS_RESULT_H
 
 #include "metric.h"
+#include "sha256.h"
 
 #include <stddef.h>
 
 #define HVS_RESULT_SCHEMA_VERSION 1
 #define HVS_RESULT_MAX_BYTES (256u << 20) /* larger files are refused, not parsed */
 #define HVS_RESULT_MAX_RAW 65536          /* more samples than this -> histogram */
-#define HVS_RESULT_MAX_METRICS 100000
+/*
+ * The budget on what a file decodes to (docs/results.md), so a small file
+ * cannot expand without bound (a histogram's n, one number, is n samples
+ * in memory and n rows in the history). Over it: -HVS_EX_TOOBIG.
+ *   per metric: samples after histogram expansion, 16 x the raw limit
+ *     (run --samples 1000000 in one process, bench --samples 100000 fit);
+ *   per file: samples and process medians of all metrics together, as
+ *     many 8-byte values as a quarter of HVS_RESULT_MAX_BYTES holds, so a
+ *     decoded file never costs more than the largest file read as text;
+ *   process medians per metric: run --processes' upper bound;
+ *   metrics per file: 100 x what the largest suite or kvm writes.
+ */
+#define HVS_RESULT_MAX_SAMPLES (1u << 20)                   /* 1,048,576 per metric */
+#define HVS_RESULT_MAX_VALUES (HVS_RESULT_MAX_BYTES / 32u)  /* 8,388,608 per file */
+#define HVS_RESULT_MAX_PROCESSES 1000                       /* process_medians per metric */
+#define HVS_RESULT_MAX_METRICS 10000
 #define HVS_MAX_TAGS 32
 
 struct hvs_tag {
@@ -53,6 +71,12 @@ struct hvs_result {
 	struct hvs_metrics set;
 	char host[128];       /* context.host */
 	char hypervisor[128]; /* context.hypervisor, "" when absent */
+	/*
+	 * SHA-256 of the content: the (upgraded) JSON with sorted keys, no
+	 * blanks, numbers to 17 digits. Layout and key order do not change it;
+	 * any value does. The history keeps it beside the run id.
+	 */
+	char digest[HVS_SHA256_HEX];
 };
 
 /* Fill id, version, commit and the started timestamp. */
@@ -76,6 +100,14 @@ const char *hvs_run_info_tag(const struct hvs_run_info *info, const char *key);
  * / -ENOTSUP (no jansson).
  */
 int hvs_result_dump(const struct hvs_run_info *info, const struct hvs_metrics *set, char **out);
+
+/*
+ * The digest a file written from info and set reads back with (struct
+ * hvs_result.digest), for runs added to the history without a file.
+ * Returns 0, or -errno as hvs_result_dump().
+ */
+int hvs_result_digest(const struct hvs_run_info *info, const struct hvs_metrics *set,
+		      char *hex);
 
 /*
  * Write a result file atomically (temp file + fsync + rename): a crash

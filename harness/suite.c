@@ -1,11 +1,16 @@
 /*
- * suite.c - parse suites.conf and resolve benchmark selectors.
+ * suite.c - parse suites.conf and resolve benchmark selectors. Numeric
+ * keys are range-checked with hvs_limits.h (the same ranges as run's
+ * options); errors are one line, "FILE:LINE: what".
  */
 #include "suite.h"
+#include "hvs_limits.h"
 #include "hvscope.h"
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,10 +35,72 @@ static char *trim(char *s)
 	return s;
 }
 
-int hvs_suite_find(const char *conf, const char *name, struct hvs_suite *out, char *err,
-		   size_t errlen)
+/* "FILE:LINE: " in front of what went wrong. */
+static int serr(char *err, size_t errlen, int code, const char *file, int line, const char *fmt,
+		...) __attribute__((format(printf, 6, 7)));
+static int serr(char *err, size_t errlen, int code, const char *file, int line, const char *fmt,
+		...)
 {
-	char *text = strdup(conf), *line, *save = NULL, known[256] = "";
+	va_list ap;
+	int n = snprintf(err, errlen, "%s:%d: ", file, line);
+
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < errlen)
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -code;
+}
+
+/* The numeric keys of a suite, each with its range in hvs_limits.h. */
+static const struct {
+	const char *key;
+	enum hvs_lim lim;
+} num_keys[] = {
+	{ "samples", HVS_LIM_SAMPLES },
+	{ "processes", HVS_LIM_PROCESSES },
+	{ "min_sample_ms", HVS_LIM_MIN_SAMPLE_MS },
+	{ "budget_s", HVS_LIM_BUDGET_S },
+	{ "quick", HVS_LIM_QUICK },
+};
+
+static void set_num(struct hvs_suite *s, enum hvs_lim l, double v)
+{
+	switch (l) {
+	case HVS_LIM_SAMPLES: s->samples = (unsigned)v; break;
+	case HVS_LIM_PROCESSES: s->processes = (int)v; break;
+	case HVS_LIM_MIN_SAMPLE_MS: s->min_sample_ms = v; break;
+	case HVS_LIM_BUDGET_S: s->budget_s = v; break;
+	default: s->quick = (int)v; break;
+	}
+}
+
+/* key = v of the suite being read. 0 or a negative HVS_EX_* with err set. */
+static int suite_key(struct hvs_suite *s, const char *k, const char *v, const char *file,
+		     int line, char *err, size_t errlen)
+{
+	char why[160];
+	double x;
+
+	if (!strcmp(k, "select")) {
+		hvs_strlcpy(s->select, v, sizeof(s->select));
+		return 0;
+	}
+	for (size_t i = 0; i < HVS_ARRAY_SIZE(num_keys); i++) {
+		if (strcmp(k, num_keys[i].key))
+			continue;
+		if (hvs_limit_parse(num_keys[i].lim, k, v, &x, why, sizeof(why)))
+			return serr(err, errlen, HVS_EX_SCHEMA, file, line, "%s", why);
+		set_num(s, num_keys[i].lim, x);
+		return 0;
+	}
+	return serr(err, errlen, HVS_EX_PARSE, file, line, "unknown key '%.40s'", k);
+}
+
+int hvs_suite_find(const char *conf, const char *file, const char *name, struct hvs_suite *out,
+		   char *err, size_t errlen)
+{
+	char *text = strdup(conf), *line, known[256] = "";
+	struct hvs_suite other; /* the keys of other suites are checked too */
 	int lineno = 0, in = 0, found = 0, ret = 0;
 
 	if (!text)
@@ -43,8 +110,9 @@ int hvs_suite_find(const char *conf, const char *name, struct hvs_suite *out, ch
 	out->min_sample_ms = 1;
 	out->budget_s = 5;
 	out->processes = 1;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *s = trim(line), *eq, *k, *v, *end;
+	/* strsep, not strtok: empty lines count, so line numbers are right. */
+	for (char *rest = text; (line = strsep(&rest, "\n"));) {
+		char *s = trim(line), *eq, *k, *v;
 
 		lineno++;
 		if (!*s || *s == '#')
@@ -53,8 +121,7 @@ int hvs_suite_find(const char *conf, const char *name, struct hvs_suite *out, ch
 			char *close = strchr(s, ']');
 
 			if (!close || close[1]) {
-				snprintf(err, errlen, "suites line %d: bad section header", lineno);
-				ret = -HVS_EX_PARSE;
+				ret = serr(err, errlen, HVS_EX_PARSE, file, lineno, "bad section header");
 				goto out;
 			}
 			*close = '\0';
@@ -69,47 +136,18 @@ int hvs_suite_find(const char *conf, const char *name, struct hvs_suite *out, ch
 		}
 		eq = strchr(s, '=');
 		if (!eq) {
-			snprintf(err, errlen, "suites line %d: expected key = value", lineno);
-			ret = -HVS_EX_PARSE;
+			ret = serr(err, errlen, HVS_EX_PARSE, file, lineno, "expected key = value");
 			goto out;
 		}
 		*eq = '\0';
 		k = trim(s);
 		v = trim(eq + 1);
-		if (!in)
-			continue;
-		errno = 0;
-		if (!strcmp(k, "select")) {
-			hvs_strlcpy(out->select, v, sizeof(out->select));
-			continue;
-		} else if (!strcmp(k, "samples")) {
-			out->samples = (unsigned)strtoul(v, &end, 10);
-		} else if (!strcmp(k, "min_sample_ms")) {
-			out->min_sample_ms = strtod(v, &end);
-		} else if (!strcmp(k, "budget_s")) {
-			out->budget_s = strtod(v, &end);
-		} else if (!strcmp(k, "processes")) {
-			out->processes = (int)strtol(v, &end, 10);
-		} else if (!strcmp(k, "quick")) {
-			out->quick = (int)strtol(v, &end, 10);
-		} else {
-			snprintf(err, errlen, "suites line %d: unknown key '%s'", lineno, k);
-			ret = -HVS_EX_PARSE;
+		if ((ret = suite_key(in ? out : &other, k, v, file, lineno, err, errlen)))
 			goto out;
-		}
-		if (*end || errno || end == v) {
-			snprintf(err, errlen, "suites line %d: bad value for '%s'", lineno, k);
-			ret = -HVS_EX_PARSE;
-			goto out;
-		}
 	}
 	if (!found) {
 		snprintf(err, errlen, "no suite '%s' (known: %s)", name, known);
 		ret = -HVS_EX_USAGE;
-	} else if (out->samples < 2 || out->processes < 1 || out->processes > 1000 ||
-		   !(out->min_sample_ms > 0) || !(out->budget_s > 0)) {
-		snprintf(err, errlen, "suite '%s': samples >= 2, processes 1..1000, positive times", name);
-		ret = -HVS_EX_PARSE;
 	}
 out:
 	free(text);

@@ -23,11 +23,15 @@ struct hvs_suite {
 const char *hvs_suites_builtin(void);
 
 /*
- * Find suite name in conf text. Returns 0, -HVS_EX_USAGE (no such suite:
- * err lists the known ones) or -HVS_EX_PARSE (bad line, err says where).
+ * Find suite name in conf text (read from file, named in messages).
+ * Every line of every suite is checked. Returns 0, -HVS_EX_USAGE (no such
+ * suite: err lists the known ones), -HVS_EX_PARSE (a line that is not a
+ * section or key = value, an unknown key) or -HVS_EX_SCHEMA (a numeric
+ * value that is not a number or outside its range in hvs_limits.h), with
+ * "FILE:LINE: samples = -1: out of range [2, 1000000]" in err.
  */
-int hvs_suite_find(const char *conf, const char *name, struct hvs_suite *out, char *err,
-		   size_t errlen);
+int hvs_suite_find(const char *conf, const char *file, const char *name, struct hvs_suite *out,
+		   char *err, size_t errlen);
 
 /*
  * Resolve selectors (see suites.conf) into registry order. *out is
