@@ -23,9 +23,10 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined 
 FUZZ_SRCS_cpuid_dump := probes/cpuid_src.c probes/cpuid_dump.c probes/hv_sig.c probes/hv_kvm.c \
 	probes/hv_hyperv.c probes/hv_xen.c probes/hv_vmware.c probes/fields.c probes/cpu.c \
 	probes/cpu_libcpuid.c harness/util.c
-FUZZ_SRCS_result := harness/result.c harness/util.c harness/metric.c harness/stats.c harness/version.c
-FUZZ_SRCS_matrix := harness/guest_matrix.c harness/util.c
-FUZZ_SRCS_suites := harness/suite.c harness/util.c harness/timing.c harness/cputime.c harness/stats.c \
+FUZZ_SRCS_result := harness/result.c harness/util.c harness/metric.c harness/stats.c harness/version.c \
+	harness/sha256.c
+FUZZ_SRCS_matrix := harness/guest_matrix.c harness/util.c harness/hvs_limits.c
+FUZZ_SRCS_suites := harness/suite.c harness/util.c harness/hvs_limits.c harness/timing.c harness/cputime.c harness/stats.c \
 	harness/metric.c harness/topology.c harness/topology_hwloc.c \
 	$(wildcard microbench/*.c) $(wildcard workloads/*.c)
 FUZZ_SRCS_serial := harness/ring0_metric.c harness/util.c harness/stats.c harness/metric.c

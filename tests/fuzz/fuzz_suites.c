@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct hvs_bench **sel = NULL;
 		size_t n = 0;
 
-		if (hvs_suite_find(text, names[i], &s, err, sizeof(err)) == 0 &&
+		if (hvs_suite_find(text, "fuzz", names[i], &s, err, sizeof(err)) == 0 &&
 		    hvs_suite_select(s.select, &sel, &n, err, sizeof(err)) == 0)
 			free(sel);
 	}
