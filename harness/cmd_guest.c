@@ -306,8 +306,8 @@ int cmd_guest(int argc, char **argv)
 	signal(SIGTERM, SIG_DFL);
 	ret = hvs_guest_summary(out, res, nres, m.baseline[0] ? m.baseline : "native");
 	if (ret) {
-		hvs_err("guest: cannot write the summary into %s: %s", out, strerror(-ret));
-		ret = HVS_EX_IO;
+		hvs_err("guest: cannot write the summary into %s: %s", out, hvs_strerror(ret));
+		ret = hvs_write_exit(ret);
 		goto out;
 	}
 	ret = bad ? HVS_EX_FAIL : HVS_EX_OK;

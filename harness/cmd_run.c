@@ -61,7 +61,8 @@ static void usage(FILE *f)
 		"  --tag k=v,...   free-form tags, e.g. host=box1,config=ept-off (repeatable)\n"
 		"  --no-checks     skip the environment checks\n"
 		"  --list          print the selected benchmarks and exit\n\n"
-		"exit: 0 ok, 2 usage, 6 --db without SQLite (static build), 9 cannot write.\n");
+		"exit: 0 ok, 2 usage, 6 --db without SQLite (static build), 7 permission denied,\n"
+		"9 cannot write (or FILE is a device, socket or directory).\n");
 }
 
 /* ---------------------------------------------------------------- child */
@@ -548,9 +549,9 @@ int cmd_run(int argc, char **argv)
 	}
 	ret = hvs_result_write(o.out, &info, &set);
 	if (ret) {
-		hvs_err("run: cannot write %s: %s", o.out, strerror(-ret));
+		hvs_err("run: cannot write %s: %s", o.out, hvs_strerror(ret));
 		free(info.context_json);
-		ret = HVS_EX_IO;
+		ret = hvs_write_exit(ret);
 		goto out;
 	}
 	if (strcmp(o.out, "-")) {
