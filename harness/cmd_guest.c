@@ -45,7 +45,8 @@ static void usage(FILE *f)
 	      "Environment: HVS_SRC (source tree with scripts/; default: next to the binary),\n"
 	      "HVSCOPE_STATIC (the binary copied into guests; default: bin/hvscope-static).\n"
 	      "Exit: 0 every target passed, 1 a target failed, timed out or was skipped,\n"
-	      "2 usage, 3/4/5 bad matrix file, 6 --db without SQLite, 9 cannot write DIR.\n",
+	      "2 usage, 3/4/5 bad matrix file, 6 --db without SQLite, 7 DIR not writable,\n"
+	      "9 cannot write DIR.\n",
 	      f);
 }
 
@@ -235,12 +236,12 @@ int cmd_guest(int argc, char **argv)
 	}
 	if (mkdir(out, 0755) && errno != EEXIST) {
 		hvs_err("guest: cannot create %s: %s", out, strerror(errno));
-		ret = HVS_EX_IO;
+		ret = hvs_write_exit(errno);
 		goto out;
 	}
 	if (access(out, W_OK)) {
 		hvs_err("guest: cannot write into %s: %s", out, strerror(errno));
-		ret = HVS_EX_IO;
+		ret = hvs_write_exit(errno);
 		goto out;
 	}
 	if (db) {

@@ -212,9 +212,11 @@ static int charts(struct hvs_rpt_model *m, const struct hvs_report_opts *o, cons
 static int write_stage(struct hvs_rpt_model *m, const struct hvs_report_opts *o, const char *stage,
 		       struct hvs_rpt_charts *ch, int *draw_ret, char *err, size_t errlen)
 {
+	struct hvs_report_opts so = *o; /* the page inlines the SVGs from the stage, not DIR */
 	const struct hvs_rpt_charts *drawn;
 	int ret;
 
+	so.dir = stage;
 	if ((ret = copy_raw(m, stage, err, errlen)))
 		return ret;
 	if (!o->no_charts && (ret = charts(m, o, stage, ch, draw_ret, err, errlen)))
@@ -227,7 +229,7 @@ static int write_stage(struct hvs_rpt_model *m, const struct hvs_report_opts *o,
 	if (m->baseline >= 0 && m->ncols > 1 &&
 	    (ret = write_with(stage, "normalized.tex", hvs_report_latex_norm, m, err, errlen)))
 		return ret;
-	return write_html(stage, m, o, *draw_ret ? NULL : ch, err, errlen);
+	return write_html(stage, m, &so, *draw_ret ? NULL : ch, err, errlen);
 }
 
 int hvs_report_write(struct hvs_rpt_model *m, const struct hvs_report_opts *o, char *err,

@@ -169,7 +169,7 @@ ok $? "10 reports killed by SIGKILL after 0-${ms} ms: no half-written file, no m
 ok $? "no gnuplot outlived its killed report ($alive of 10 did)"
 "$H" report "${B[@]}" --baseline native --paper --out "$T/rep" >/dev/null 2>"$T/err"; rc=$?
 r=$(python3 "$T/check.py" "$T/rep")
-[ $rc = 0 ] && [ "$r" = "ok B" ] && [ -z "$(find "$T/rep" -name '.hvscope-report.*')" ] &&
-	[ ! -e "$T/rep/raw/02-kvm.json" ]
-ok $? "the next report completes: all B, A's raw copy gone, killed reports' staging removed ($r)"
+[ $rc = 0 ] && [ "$r" = "ok B" ] && [ -z "$(find "$T" -maxdepth 2 -name '*.hvscope-report.*')" ] &&
+	[ ! -e "$T/rep/raw/02-kvm.json" ] && grep -q '<svg' "$T/rep/index.html"
+ok $? "the next report completes: all B, charts inline, A's raw copy gone, killed reports' stages removed ($r)"
 diag <"$T/err"
