@@ -309,10 +309,39 @@ static int commit_files(const char *stage, const char *dir, int charts, char *er
 	return 0;
 }
 
+/*
+ * What the swap will drop from the old DIR must be the report's regular
+ * files (or links): a device, FIFO or socket under a report name is never
+ * replaced (the same rule as harness/safe_write.c). 0 or -errno.
+ */
+static int check_names(const char *dir, int charts, char *err, size_t errlen)
+{
+	static const char *const top[] = { "index.html", "report.md", "results.csv", "table.tex",
+					   "normalized.tex", "gnuplot.log", "charts", "raw" };
+	char p[8192];
+	struct stat st;
+
+	for (size_t i = 0; i < HVS_ARRAY_SIZE(top); i++) {
+		int isdir = i >= HVS_ARRAY_SIZE(top) - 2;
+
+		if (!charts && (!strcmp(top[i], "gnuplot.log") || !strcmp(top[i], "charts")))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, top[i]);
+		if (lstat(p, &st) || S_ISLNK(st.st_mode) || (isdir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
+			continue;
+		return fail(err, errlen, "cannot write", p, isdir ? -ENOTDIR : -HVS_ENOTREG);
+	}
+	return 0;
+}
+
 int hvs_rpt_stage_commit(struct hvs_rpt_stage *s, char *err, size_t errlen)
 {
 	int ret;
 
+	if ((ret = check_names(s->dir, s->charts, err, errlen))) {
+		hvs_rpt_stage_drop(s);
+		return ret;
+	}
 	if (!s->inside) {
 		carry_dir(s->dir, s->path, "", s->charts, 0);
 		same_owner(s->path, s->dir);
