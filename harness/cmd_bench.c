@@ -354,8 +354,8 @@ int cmd_bench(int argc, char **argv)
 		w = hvs_result_write(out, &info, &set);
 		free(info.context_json);
 		if (w) {
-			hvs_err("bench: cannot write %s: %s", out, strerror(-w));
-			rc = HVS_EX_IO;
+			hvs_err("bench: cannot write %s: %s", out, hvs_strerror(w));
+			rc = hvs_write_exit(w);
 		}
 	}
 	hvs_context_free(&cx);

@@ -46,7 +46,8 @@ static void usage(FILE *f)
 	      "Environment: HVS_SRC (source tree with scripts/; default: next to the binary),\n"
 	      "HVSCOPE_STATIC (the binary copied into guests; default: bin/hvscope-static).\n"
 	      "Exit: 0 every target passed, 1 a target failed, timed out or was skipped,\n"
-	      "2 usage, 3/4/5 bad matrix file, 6 --db without SQLite, 9 cannot write DIR.\n",
+	      "2 usage, 3/4/5 bad matrix file, 6 --db without SQLite, 7 DIR not writable,\n"
+	      "9 cannot write DIR.\n",
 	      f);
 }
 
@@ -237,12 +238,12 @@ int cmd_guest(int argc, char **argv)
 	}
 	if (mkdir(out, 0755) && errno != EEXIST) {
 		hvs_err("guest: cannot create %s: %s", out, strerror(errno));
-		ret = HVS_EX_IO;
+		ret = hvs_write_exit(errno);
 		goto out;
 	}
 	if (access(out, W_OK)) {
 		hvs_err("guest: cannot write into %s: %s", out, strerror(errno));
-		ret = HVS_EX_IO;
+		ret = hvs_write_exit(errno);
 		goto out;
 	}
 	if (db) {
@@ -310,8 +311,8 @@ int cmd_guest(int argc, char **argv)
 	signal(SIGTERM, SIG_DFL);
 	ret = hvs_guest_summary(out, res, nres, m.baseline[0] ? m.baseline : "native");
 	if (ret) {
-		hvs_err("guest: cannot write the summary into %s: %s", out, strerror(-ret));
-		ret = HVS_EX_IO;
+		hvs_err("guest: cannot write the summary into %s: %s", out, hvs_strerror(ret));
+		ret = hvs_write_exit(ret);
 		goto out;
 	}
 	/* a hang is the more specific news: the README's 8 before 1 */

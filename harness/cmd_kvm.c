@@ -138,8 +138,8 @@ static int write_result(const char *out, int argc, char **argv, const struct hvs
 	r = hvs_result_write(out, &info, set);
 	free(info.context_json);
 	if (r) {
-		hvs_err("kvm: cannot write %s: %s", out, strerror(-r));
-		return HVS_EX_IO;
+		hvs_err("kvm: cannot write %s: %s", out, hvs_strerror(r));
+		return hvs_write_exit(r);
 	}
 	return HVS_EX_OK;
 }

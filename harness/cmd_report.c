@@ -43,7 +43,7 @@ static void usage(FILE *f)
 		"Column labels: the run's tag 'label' if set, else host/hypervisor.\n"
 		"gnuplot: $HVS_GNUPLOT, else `gnuplot` on PATH (Debian: gnuplot-nox).\n"
 		"Exit: 0 ok, 2 usage, 3/4/5 a bad result file, 6 gnuplot missing (tables still\n"
-		"written), 9 cannot write DIR, 10 gnuplot failed.\n");
+		"written), 7 DIR not writable, 9 cannot write DIR, 10 gnuplot failed.\n");
 }
 
 int cmd_report(int argc, char **argv)

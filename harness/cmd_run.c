@@ -63,7 +63,8 @@ static void usage(FILE *f)
 		"  --no-checks     skip the environment checks\n"
 		"  --list          print the selected benchmarks and exit\n\n"
 		"exit: 0 ok, 2 usage, 3 malformed suites file, 4 a suites value out of range,\n"
-		"6 --db without SQLite (static build), 9 cannot write.\n");
+		"5 a suites file over 1 MiB, 6 --db without SQLite (static build), 7 permission\n"
+		"denied, 9 cannot write (or FILE is a device, socket or directory).\n");
 }
 
 /* ---------------------------------------------------------------- child */
@@ -581,9 +582,9 @@ int cmd_run(int argc, char **argv)
 	}
 	ret = hvs_result_write(o.out, &info, &set);
 	if (ret) {
-		hvs_err("run: cannot write %s: %s", o.out, strerror(-ret));
+		hvs_err("run: cannot write %s: %s", o.out, hvs_strerror(ret));
 		free(info.context_json);
-		ret = HVS_EX_IO;
+		ret = hvs_write_exit(ret);
 		goto out;
 	}
 	if (strcmp(o.out, "-")) {

@@ -59,20 +59,47 @@ static void sleep_ms(unsigned ms)
 		;
 }
 
+/* A child's log: a new file through the safe writer (harness/safe_write.c), or /dev/null. */
+static int open_log(const char *path)
+{
+	int fd;
+
+	if (!path)
+		return open("/dev/null", O_WRONLY | O_CLOEXEC);
+	fd = hvs_wcreate(path, 0);
+	if (fd < 0) {
+		errno = -fd;
+		return -1;
+	}
+	return fd;
+}
+
 /* Start argv in a new process group. Returns the pid or -errno. */
 static pid_t spawn_start(char *const argv[], const char *out_path, const char *err_path,
 			 const char *env_extra)
 {
+	int o, e, ret;
 	pid_t pid;
 
 	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
+	o = open_log(out_path);
+	if (o < 0)
 		return -errno;
+	e = open_log(err_path);
+	if (e < 0) {
+		ret = -errno;
+		close(o);
+		return ret;
+	}
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		close(o);
+		close(e);
+		return ret;
+	}
 	if (pid == 0) {
 		int in = open("/dev/null", O_RDONLY);
-		int o = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(err_path ? err_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
 		setpgid(0, 0);
 		if (in < 0 || o < 0 || e < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
@@ -85,6 +112,8 @@ static pid_t spawn_start(char *const argv[], const char *out_path, const char *e
 		dprintf(2, "hvscope: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	close(o);
+	close(e);
 	setpgid(pid, pid); /* both sides, so no kill can miss the group */
 	hvs_guest_current_pgid = pid;
 	return pid;
@@ -653,9 +682,11 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		int fd;
 
 		snprintf(disk, sizeof(disk), "%s/%s.disk.img", o->out_dir, t->name);
-		fd = open(disk, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		fd = hvs_wcreate(disk, 0);
+		if (fd < 0)
+			errno = -fd;
 		if (fd < 0 || ftruncate(fd, (off_t)t->disk_mib << 20)) {
-			fail(r, HVS_FAILED, "cannot create the disk image %s: %s", disk, strerror(errno));
+			fail(r, HVS_FAILED, "cannot create the disk image %s: %s", disk, hvs_strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			return 0;
@@ -1054,7 +1085,7 @@ int hvs_guest_run_target(const struct hvs_gtarget *t, const struct hvs_grun_opts
 		snprintf(path, sizeof(path), "%s/%s.json", o->out_dir, t->name);
 		w = write_merged(&eff, &mg, path, &n);
 		if (w)
-			fail(r, HVS_FAILED, "cannot write %s: %s", path, strerror(-w));
+			fail(r, HVS_FAILED, "cannot write %s: %s", path, hvs_strerror(w));
 		else {
 			hvs_strlcpy(r->result_path, path, sizeof(r->result_path));
 			r->nmetrics = n;

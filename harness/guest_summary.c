@@ -82,6 +82,21 @@ static void json_num(FILE *f, double x)
 		fputs("null", f);
 }
 
+/* Commit both summaries when all went well (ret 0), else remove their temp files. */
+static int finish(struct hvs_wfile *md, struct hvs_wfile *js, int ret)
+{
+	int r;
+
+	if (ret) {
+		hvs_wabort(md);
+		hvs_wabort(js);
+		return ret;
+	}
+	ret = hvs_wcommit(md);
+	r = hvs_wcommit(js);
+	return ret ? ret : r;
+}
+
 int hvs_guest_summary(const char *out_dir, const struct hvs_gresult *res, size_t n,
 		      const char *baseline)
 {
@@ -90,6 +105,7 @@ int hvs_guest_summary(const char *out_dir, const struct hvs_gresult *res, size_t
 	struct hvs_cmp_opts o;
 	struct hvs_metrics bw = { 0 };
 	char path[1024], err[300];
+	struct hvs_wfile wmd = { 0 }, wjs = { 0 };
 	FILE *md = NULL, *js = NULL;
 	size_t bi = n;
 	int ret = 0;
@@ -122,13 +138,13 @@ int hvs_guest_summary(const char *out_dir, const struct hvs_gresult *res, size_t
 	}
 
 	snprintf(path, sizeof(path), "%s/summary.md", out_dir);
-	md = fopen(path, "w");
-	snprintf(path, sizeof(path), "%s/summary.json", out_dir);
-	js = fopen(path, "w");
-	if (!md || !js) {
-		ret = -errno;
+	if ((ret = hvs_wopen(&wmd, path, HVS_W_DURABLE)))
 		goto out;
-	}
+	snprintf(path, sizeof(path), "%s/summary.json", out_dir);
+	if ((ret = hvs_wopen(&wjs, path, HVS_W_DURABLE)))
+		goto out;
+	md = wmd.f;
+	js = wjs.f;
 	fprintf(md, "# Guest matrix\n\n| target | outcome | seconds | metrics | note |\n|---|---|---|---|---|\n");
 	fprintf(js, "{\"baseline\":\"%s\",\"targets\":[", baseline);
 	for (size_t i = 0; i < n; i++) {
@@ -218,10 +234,7 @@ int hvs_guest_summary(const char *out_dir, const struct hvs_gresult *res, size_t
 	}
 	fprintf(js, "]}\n");
 out:
-	if (md)
-		fclose(md);
-	if (js)
-		fclose(js);
+	ret = finish(&wmd, &wjs, ret);
 	/* print what was written */
 	if (!ret) {
 		char *text = NULL;

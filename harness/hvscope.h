@@ -88,11 +88,52 @@ int hvs_dir_each(int dfd, const char *path, int (*fn)(int dirfd, const char *nam
 const char *hvs_path(char *buf, size_t len, const char *root, const char *path);
 
 /*
- * Write data to path atomically: temp file in the same directory, fsync,
- * rename. A crash leaves either the old file or the complete new one.
- * Returns 0 or -errno.
+ * Output files (safe_write.c): every file hvscope writes goes through these.
+ * A regular file (or nothing, or a symlink: the link itself) at the path is
+ * replaced by rename() of a mkostemp() temp file from the same directory;
+ * /dev/null, /dev/tty, a FIFO and our own stdout/stderr (/dev/stdout) are
+ * written in place; any other device, a socket or a directory is refused
+ * (-HVS_ENOTREG, -EISDIR) and left alone. Functions return 0 or -errno.
  */
+#define HVS_ENOTREG 4096  /* "errno": the target is a special file we refuse */
+#define HVS_W_DURABLE 0x1 /* fsync the file, and its directory after the rename */
+
+struct hvs_wfile {
+	FILE *f;        /* write here, then hvs_wcommit() or hvs_wabort() */
+	int flags;
+	int inplace;    /* writing straight into a FIFO, /dev/null, our stdout */
+	char path[4096];
+	char tmp[4096]; /* the temp file, "" when in place */
+};
+
+int hvs_wopen(struct hvs_wfile *w, const char *path, int flags);
+/* Flush, check for errors, rename over the path. Closes w->f either way. */
+int hvs_wcommit(struct hvs_wfile *w);
+/* Close and remove the temp file: the path is untouched. */
+void hvs_wabort(struct hvs_wfile *w);
+
+/* Write data to path through hvs_wopen(path, HVS_W_DURABLE): a crash leaves the old file or the new one. */
 int hvs_write_atomic(const char *path, const void *data, size_t len);
+
+/*
+ * A new empty file at path, at once (logs, disk images that a child fills):
+ * returns an O_CLOEXEC fd or -errno. Same rules as hvs_wopen().
+ */
+int hvs_wcreate(const char *path, int flags);
+
+/*
+ * A new file in a private staging directory (mkdtemp, renamed into place
+ * later with hvs_rename_into): O_CREAT|O_EXCL|O_NOFOLLOW. NULL and errno.
+ */
+FILE *hvs_wfopen_new(const char *path);
+
+/* rename(from, to) only when to may be replaced by the rules above. */
+int hvs_rename_into(const char *from, const char *to, int flags);
+
+/* strerror() that also names HVS_ENOTREG (err: positive or negative). */
+const char *hvs_strerror(int err);
+/* The exit code for a failed write: HVS_EX_NOPERM for EACCES/EPERM, else HVS_EX_IO. */
+int hvs_write_exit(int err);
 
 /* strlcpy-alike: always terminates, returns strlen(src). */
 size_t hvs_strlcpy(char *dst, const char *src, size_t len);

@@ -1,6 +1,6 @@
 /*
  * util.c - small helpers shared by every part of hvscope: error lines,
- * file reading with a size bound, atomic file replacement.
+ * file reading with a size bound (writing files: safe_write.c).
  */
 #include "hvscope.h"
 
@@ -243,51 +243,6 @@ const char *hvs_path(char *buf, size_t len, const char *root, const char *path)
 {
 	snprintf(buf, len, "%s%s", root ? root : "", path);
 	return buf;
-}
-
-int hvs_write_atomic(const char *path, const void *data, size_t len)
-{
-	char tmp[4096];
-	const char *p = data;
-	int fd, ret = 0;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
-			goto fail;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	if (fsync(fd) < 0 && errno != EINVAL) {
-		ret = -errno;
-		goto fail;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		ret = -errno;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		ret = -errno;
-		goto fail;
-	}
-	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return ret;
 }
 
 size_t hvs_strlcpy(char *dst, const char *src, size_t len)

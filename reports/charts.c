@@ -15,19 +15,17 @@
 #include "charts.h"
 #include "escape.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <spawn.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-extern char **environ;
 
 /* Okabe & Ito (2008): distinguishable with every common colour-vision deficiency. */
 static const char *const palette[] = {
@@ -77,7 +75,7 @@ static FILE *open_in(const char *dir, const char *name, const char *ext)
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	return fopen(path, "w");
+	return hvs_wfopen_new(path);
 }
 
 static int close_checked(FILE *f)
@@ -869,28 +867,18 @@ static int write_trend(const struct hvs_rpt_chart_opts *o, const struct hvs_rpt_
 	return chart_add(out, "trend", name, title);
 }
 
-/* Remove charts an earlier report left in the directory (our names only). */
-static void clean_dir(const char *dir)
+int hvs_rpt_charts_is_ours(const char *name)
 {
 	static const char *const pre[] = { "bars-", "norm-", "dist-", "chase-", "trend-" };
 	static const char *const ext[] = { ".gp", ".dat", ".svg", ".png", ".pdf" };
-	DIR *d = opendir(dir);
-	struct dirent *e;
+	size_t l = strlen(name);
+	int p = 0, x = 0;
 
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		int p = 0, x = 0;
-
-		for (size_t i = 0; i < HVS_ARRAY_SIZE(pre); i++)
-			p |= !strncmp(e->d_name, pre[i], strlen(pre[i]));
-		for (size_t i = 0; i < HVS_ARRAY_SIZE(ext); i++)
-			x |= l > strlen(ext[i]) && !strcmp(e->d_name + l - strlen(ext[i]), ext[i]);
-		if (p && x)
-			unlinkat(dirfd(d), e->d_name, 0);
-	}
-	closedir(d);
+	for (size_t i = 0; i < HVS_ARRAY_SIZE(pre); i++)
+		p |= !strncmp(name, pre[i], strlen(pre[i]));
+	for (size_t i = 0; i < HVS_ARRAY_SIZE(ext); i++)
+		x |= l > strlen(ext[i]) && !strcmp(name + l - strlen(ext[i]), ext[i]);
+	return p && x;
 }
 
 int hvs_rpt_charts_prepare(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
@@ -902,7 +890,6 @@ int hvs_rpt_charts_prepare(const struct hvs_rpt_model *m, const struct hvs_rpt_c
 	unsigned idx = 1;
 
 	memset(out, 0, sizeof(*out));
-	clean_dir(o->dir);
 	per = 120 / (m->ncols ? m->ncols : 1);
 	per = per < 2 ? 2 : per > 10 ? 10 : per;
 	if (o->paper && per > 6)
@@ -964,32 +951,76 @@ out:
 	return ret;
 }
 
+/*
+ * The child side of spawn_gnuplot: stdin from the pipe, stdout to
+ * /dev/null, stderr to the log. PR_SET_PDEATHSIG: a gnuplot must not
+ * outlive a killed report (kill -9 included, where no handler of ours
+ * runs); it fires when the thread that forked exits, and a report draws
+ * from its only thread. The getppid() check closes the window between
+ * fork and prctl. An exec failure's errno goes back through errpipe.
+ */
+static void __attribute__((noreturn)) gnuplot_child(const char *prog, int in, int log, int errpipe,
+						    pid_t parent)
+{
+	char *argv[2] = { (char *)prog, NULL };
+	int null = open("/dev/null", O_WRONLY), e;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+	if (null < 0 || dup2(in, 0) < 0 || dup2(null, 1) < 0 || dup2(log, 2) < 0)
+		_exit(126);
+	signal(SIGPIPE, SIG_DFL);
+	execvp(prog, argv);
+	e = errno;
+	if (write(errpipe, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+/* Start one gnuplot reading commands from *in_fd. Returns 0 or -errno. */
 static int spawn_gnuplot(const struct hvs_rpt_chart_opts *o, int *in_fd, pid_t *pid)
 {
 	const char *prog = o->gnuplot ? o->gnuplot : getenv("HVS_GNUPLOT");
 	char log[4096];
-	char *argv[3];
-	posix_spawn_file_actions_t fa;
-	int p[2], ret;
+	int p[2], ep[2], lfd, e = 0, ret = 0;
+	pid_t parent = getpid();
 
 	if (!prog || !*prog)
 		prog = "gnuplot";
 	snprintf(log, sizeof(log), "%s/../gnuplot.log", o->dir);
-	if (pipe2(p, O_CLOEXEC))
+	/* Several gnuplots share the log: append (the caller created it). */
+	lfd = open(log, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	if (lfd < 0)
 		return -errno;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, p[0], 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	/* Several gnuplots share the log: append (the caller truncated it). */
-	posix_spawn_file_actions_addopen(&fa, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-	argv[0] = (char *)prog;
-	argv[1] = NULL;
-	ret = posix_spawnp(pid, prog, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
+	if (pipe2(p, O_CLOEXEC)) {
+		ret = -errno;
+		close(lfd);
+		return ret;
+	}
+	if (pipe2(ep, O_CLOEXEC)) {
+		ret = -errno;
+		goto out;
+	}
+	*pid = fork();
+	if (*pid == 0)
+		gnuplot_child(prog, p[0], lfd, ep[1], parent);
+	if (*pid < 0)
+		ret = -errno;
+	close(ep[1]);
+	while (!ret && read(ep[0], &e, sizeof(e)) < 0 && errno == EINTR)
+		;
+	close(ep[0]);
+	if (!ret && e) {
+		waitpid(*pid, NULL, 0);
+		ret = -e;
+	}
+out:
+	close(lfd);
 	close(p[0]);
 	if (ret) {
 		close(p[1]);
-		return -ret;
+		return ret;
 	}
 	*in_fd = p[1];
 	return 0;
@@ -1037,12 +1068,11 @@ int hvs_rpt_charts_draw(const struct hvs_rpt_chart_opts *o, const struct hvs_rpt
 	}
 	{
 		char log[4096];
-		int lfd;
+		FILE *lf;
 
 		snprintf(log, sizeof(log), "%s/../gnuplot.log", o->dir);
-		lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (lfd >= 0)
-			close(lfd);
+		if ((lf = hvs_wfopen_new(log)))
+			fclose(lf);
 	}
 	/*
 	 * One gnuplot per CPU (at most MAX_JOBS), charts dealt round-robin:

@@ -5,7 +5,9 @@
  * that reads NAME.dat and writes NAME.svg, NAME.png and, for papers,
  * NAME.pdf) and NAME.dat (numbers only: every string a result file carries
  * goes into the script as an escaped gnuplot string, never into data), then
- * pipes `load` lines for all scripts into one gnuplot process. A user
+ * pipes `load` lines for all scripts into one gnuplot process. DIR is the
+ * report's staging directory (report.c); gnuplot dies with hvscope
+ * (PR_SET_PDEATHSIG). A user
  * restyles a chart by editing NAME.gp and running `gnuplot NAME.gp` in
  * DIR/charts.
  */
@@ -69,5 +71,8 @@ int hvs_rpt_charts_draw(const struct hvs_rpt_chart_opts *o, const struct hvs_rpt
 			char *err, size_t errlen);
 
 void hvs_rpt_charts_free(struct hvs_rpt_charts *c);
+
+/* 1 when a file name in DIR/charts is one this writes (bars-*.gp, ...): stale ones go. */
+int hvs_rpt_charts_is_ours(const char *name);
 
 #endif

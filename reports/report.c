@@ -2,9 +2,15 @@
  * report.c - write every output of a report into its directory (the list
  * is in report.h): copy the result files, draw the charts, write the
  * tables, then the HTML page that embeds the charts.
+ *
+ * Everything is first written into a staging directory and put in place
+ * in one step at the end (stage.c): a report killed while it works leaves
+ * DIR as the last finished report left it, never half-written files or a
+ * mix of two runs.
  */
 #include "escape.h"
 #include "report.h"
+#include "stage.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,14 +43,14 @@ static int mkdir_p(const char *path)
 static int copy_file(const char *from, const char *to)
 {
 	char buf[65536];
-	int in, out, ret = 0;
+	int in, ret = 0;
+	FILE *out;
 	ssize_t n;
 
 	in = open(from, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return -errno;
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (out < 0) {
+	if (!(out = hvs_wfopen_new(to))) {
 		ret = -errno;
 		close(in);
 		return ret;
@@ -56,22 +62,42 @@ static int copy_file(const char *from, const char *to)
 			ret = -errno;
 			break;
 		}
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(out, buf + off, (size_t)(n - off));
-
-			if (w < 0) {
-				if (errno == EINTR)
-					continue;
-				ret = -errno;
-				goto out;
-			}
-			off += w;
+		if (fwrite(buf, 1, (size_t)n, out) != (size_t)n) {
+			ret = -EIO;
+			break;
 		}
 	}
-out:
 	close(in);
-	if (close(out) && !ret)
-		ret = -errno;
+	n = ferror(out);
+	if ((fclose(out) || n) && !ret)
+		ret = -EIO;
+	return ret;
+}
+
+/* The one-line error for a failed write of path, and its exit code (negative). */
+static int write_fail(char *err, size_t errlen, const char *what, const char *path, int ret)
+{
+	snprintf(err, errlen, "%s %s: %s", what, path, hvs_strerror(ret));
+	return -hvs_write_exit(ret);
+}
+
+/* A new file dir/name in the staging directory. */
+static FILE *open_new(const char *dir, const char *name, char *path, size_t len)
+{
+	if ((size_t)snprintf(path, len, "%s/%s", dir, name) >= len) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	return hvs_wfopen_new(path);
+}
+
+/* fclose that also reports earlier write errors: 0 or -errno. */
+static int close_out(FILE *f, int ret)
+{
+	int bad = ferror(f);
+
+	if ((fclose(f) || bad) && !ret)
+		ret = -EIO;
 	return ret;
 }
 
@@ -80,22 +106,12 @@ static int write_with(const char *dir, const char *name, int (*fn)(const struct 
 		      const struct hvs_rpt_model *m, char *err, size_t errlen)
 {
 	char path[4096];
-	FILE *f;
-	int ret;
+	FILE *f = open_new(dir, name, path, sizeof(path));
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-		return -HVS_EX_IO;
-	}
-	ret = fn(m, f);
-	if (fclose(f) && !ret)
-		ret = -EIO;
-	if (ret) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(-ret));
-		return -HVS_EX_IO;
-	}
+	if (!f)
+		return write_fail(err, errlen, "cannot write", path, -errno);
+	if (close_out(f, fn(m, f)))
+		return write_fail(err, errlen, "cannot write", path, -EIO);
 	return 0;
 }
 
@@ -104,11 +120,10 @@ static int copy_raw(struct hvs_rpt_model *m, const char *dir, char *err, size_t 
 	char rawdir[4096], path[4096], safe[128];
 	int ret;
 
-	snprintf(rawdir, sizeof(rawdir), "%s/raw", dir);
-	if ((ret = mkdir_p(rawdir))) {
-		snprintf(err, errlen, "cannot create %s: %s", rawdir, strerror(-ret));
-		return -HVS_EX_IO;
-	}
+	if ((size_t)snprintf(rawdir, sizeof(rawdir), "%s/raw", dir) >= sizeof(rawdir))
+		return write_fail(err, errlen, "cannot create raw/ in", dir, -ENAMETOOLONG);
+	if ((ret = mkdir_p(rawdir)))
+		return write_fail(err, errlen, "cannot create", rawdir, ret);
 	for (size_t c = 0; c < m->ncols; c++) {
 		struct hvs_rpt_column *col = &m->cols[c];
 		const char *b;
@@ -130,98 +145,115 @@ static int copy_raw(struct hvs_rpt_model *m, const char *dir, char *err, size_t 
 		col->raw_name = name;
 		if ((ret = copy_file(col->file, path))) {
 			snprintf(err, errlen, "cannot copy %s to %s: %s", col->file, path, strerror(-ret));
-			return -HVS_EX_IO;
+			return -hvs_write_exit(ret);
 		}
 	}
 	return 0;
+}
+
+/* The Markdown page: tables, chart links, the history note. */
+static int write_md(const char *dir, const struct hvs_rpt_model *m, const struct hvs_report_opts *o,
+		    const struct hvs_rpt_charts *ch, char *err, size_t errlen)
+{
+	char path[4096];
+	FILE *f = open_new(dir, "report.md", path, sizeof(path));
+	int ret;
+
+	if (!f)
+		return write_fail(err, errlen, "cannot write", path, -errno);
+	ret = hvs_report_markdown(m, f);
+	if (!ret && ch)
+		ret = hvs_report_markdown_charts(ch, f);
+	if (!ret && o->history_note) {
+		fputs("\n## History\n\n", f);
+		hvs_esc_md(f, o->history_note);
+		fputc('\n', f);
+	}
+	if (close_out(f, ret))
+		return write_fail(err, errlen, "cannot write", path, -EIO);
+	return 0;
+}
+
+static int write_html(const char *dir, const struct hvs_rpt_model *m, const struct hvs_report_opts *o,
+		      const struct hvs_rpt_charts *ch, char *err, size_t errlen)
+{
+	char path[4096];
+	FILE *f = open_new(dir, "index.html", path, sizeof(path));
+
+	if (!f)
+		return write_fail(err, errlen, "cannot write", path, -errno);
+	if (close_out(f, hvs_report_html(m, o, ch, f)))
+		return write_fail(err, errlen, "cannot write", path, -EIO);
+	return 0;
+}
+
+/* Charts into stage/charts: scripts, then gnuplot. Returns 0 or -HVS_EX_IO; *draw_ret: the drawing. */
+static int charts(struct hvs_rpt_model *m, const struct hvs_report_opts *o, const char *stage,
+		  struct hvs_rpt_charts *ch, int *draw_ret, char *err, size_t errlen)
+{
+	struct hvs_rpt_chart_opts co = { 0 };
+	char dir[4096];
+	int ret;
+
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/charts", stage) >= sizeof(dir))
+		return write_fail(err, errlen, "cannot write charts in", stage, -ENAMETOOLONG);
+	co.dir = dir;
+	co.paper = o->paper;
+	co.gnuplot = o->gnuplot;
+	co.series = o->series;
+	co.nseries = o->nseries;
+	if ((ret = hvs_rpt_charts_prepare(m, &co, ch)))
+		return write_fail(err, errlen, "cannot write chart scripts in", dir, ret);
+	*draw_ret = hvs_rpt_charts_draw(&co, ch, err, errlen);
+	return 0;
+}
+
+/* Everything into stage; 0 or a negative HVS_EX_*. */
+static int write_stage(struct hvs_rpt_model *m, const struct hvs_report_opts *o, const char *stage,
+		       struct hvs_rpt_charts *ch, int *draw_ret, char *err, size_t errlen)
+{
+	struct hvs_report_opts so = *o; /* the page inlines the SVGs from the stage, not DIR */
+	const struct hvs_rpt_charts *drawn;
+	int ret;
+
+	so.dir = stage;
+	if ((ret = copy_raw(m, stage, err, errlen)))
+		return ret;
+	if (!o->no_charts && (ret = charts(m, o, stage, ch, draw_ret, err, errlen)))
+		return ret;
+	drawn = o->no_charts || *draw_ret ? NULL : ch;
+	if ((ret = write_with(stage, "results.csv", hvs_report_csv, m, err, errlen)) ||
+	    (ret = write_with(stage, "table.tex", hvs_report_latex, m, err, errlen)) ||
+	    (ret = write_md(stage, m, o, drawn, err, errlen)))
+		return ret;
+	if (m->baseline >= 0 && m->ncols > 1 &&
+	    (ret = write_with(stage, "normalized.tex", hvs_report_latex_norm, m, err, errlen)))
+		return ret;
+	return write_html(stage, m, &so, *draw_ret ? NULL : ch, err, errlen);
 }
 
 int hvs_report_write(struct hvs_rpt_model *m, const struct hvs_report_opts *o, char *err,
 		     size_t errlen)
 {
 	struct hvs_rpt_charts ch = { 0 };
-	struct hvs_rpt_chart_opts co = { 0 };
-	char chdir_[4096], path[4096];
+	struct hvs_rpt_stage st;
 	int ret, draw_ret = 0;
-	FILE *f;
 
-	if ((ret = mkdir_p(o->dir))) {
-		snprintf(err, errlen, "cannot create %s: %s", o->dir, strerror(-ret));
-		return -HVS_EX_IO;
-	}
-	if ((ret = copy_raw(m, o->dir, err, errlen)))
+	if ((ret = mkdir_p(o->dir)))
+		return write_fail(err, errlen, "cannot create", o->dir, ret);
+	if ((ret = hvs_rpt_stage_open(&st, o->dir, !o->no_charts, err, errlen)))
+		return -hvs_write_exit(ret);
+	/* err keeps gnuplot's complaint unless a later step fails. */
+	ret = write_stage(m, o, st.path, &ch, &draw_ret, err, errlen);
+	if (ret)
+		hvs_rpt_stage_drop(&st);
+	else if ((ret = hvs_rpt_stage_commit(&st, err, errlen)))
+		ret = -hvs_write_exit(ret);
+	hvs_rpt_charts_free(&ch);
+	if (ret)
 		return ret;
-	if (!o->no_charts) {
-		snprintf(chdir_, sizeof(chdir_), "%s/charts", o->dir);
-		if ((ret = mkdir_p(chdir_))) {
-			snprintf(err, errlen, "cannot create %s: %s", chdir_, strerror(-ret));
-			return -HVS_EX_IO;
-		}
-		co.dir = chdir_;
-		co.paper = o->paper;
-		co.gnuplot = o->gnuplot;
-		co.series = o->series;
-		co.nseries = o->nseries;
-		ret = hvs_rpt_charts_prepare(m, &co, &ch);
-		if (ret) {
-			snprintf(err, errlen, "cannot write chart scripts in %s: %s", chdir_, strerror(-ret));
-			ret = -HVS_EX_IO;
-			goto out;
-		}
-		draw_ret = hvs_rpt_charts_draw(&co, &ch, err, errlen);
-	}
-	if ((ret = write_with(o->dir, "results.csv", hvs_report_csv, m, err, errlen)) ||
-	    (ret = write_with(o->dir, "table.tex", hvs_report_latex, m, err, errlen)))
-		goto out;
-	snprintf(path, sizeof(path), "%s/report.md", o->dir);
-	if (!(f = fopen(path, "w"))) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-		ret = -HVS_EX_IO;
-		goto out;
-	}
-	ret = hvs_report_markdown(m, f);
-	if (!ret && !o->no_charts && !draw_ret)
-		ret = hvs_report_markdown_charts(&ch, f);
-	if (!ret && o->history_note) {
-		fputs("\n## History\n\n", f);
-		hvs_esc_md(f, o->history_note);
-		fputc('\n', f);
-	}
-	if (fclose(f) && !ret)
-		ret = -EIO;
-	if (ret) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(-ret));
-		ret = -HVS_EX_IO;
-		goto out;
-	}
-	if (m->baseline >= 0 && m->ncols > 1) {
-		if ((ret = write_with(o->dir, "normalized.tex", hvs_report_latex_norm, m, err, errlen)))
-			goto out;
-	} else {
-		/* No baseline now: an earlier report's ratios must not linger. */
-		snprintf(path, sizeof(path), "%s/normalized.tex", o->dir);
-		unlink(path);
-	}
-	snprintf(path, sizeof(path), "%s/index.html", o->dir);
-	if (!(f = fopen(path, "w"))) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-		ret = -HVS_EX_IO;
-		goto out;
-	}
-	ret = hvs_report_html(m, o, draw_ret ? NULL : &ch, f);
-	if (fclose(f) && !ret)
-		ret = -EIO;
-	if (ret) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(-ret));
-		ret = -HVS_EX_IO;
-		goto out;
-	}
 	/* The tables are out; now say what went wrong with the charts. */
 	if (draw_ret == -ENOENT)
-		ret = -HVS_EX_NODEV;
-	else if (draw_ret)
-		ret = -HVS_EX_INTERNAL;
-out:
-	hvs_rpt_charts_free(&ch);
-	return ret;
+		return -HVS_EX_NODEV;
+	return draw_ret ? -HVS_EX_INTERNAL : 0;
 }
