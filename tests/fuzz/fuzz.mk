@@ -24,7 +24,7 @@ FUZZ_SRCS_cpuid_dump := probes/cpuid_src.c probes/cpuid_dump.c probes/hv_sig.c p
 	probes/hv_hyperv.c probes/hv_xen.c probes/hv_vmware.c probes/fields.c probes/cpu.c \
 	probes/cpu_libcpuid.c harness/util.c
 FUZZ_SRCS_result := harness/result.c harness/util.c harness/metric.c harness/stats.c harness/version.c \
-	harness/sha256.c
+	harness/sha256.c harness/safe_write.c
 FUZZ_SRCS_matrix := harness/guest_matrix.c harness/util.c harness/hvs_limits.c
 FUZZ_SRCS_suites := harness/suite.c harness/util.c harness/hvs_limits.c harness/timing.c harness/cputime.c harness/stats.c \
 	harness/metric.c harness/topology.c harness/topology_hwloc.c \
