@@ -42,7 +42,7 @@ WARN := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
 	-Wold-style-definition -Wformat=2 -Wshadow -Wvla -Wno-format-nonliteral
 OPT ?= -O2 -g
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -MMD -MP \
-	-Iharness -Iprobes -Imicrobench -Iworkloads -Ireports -I$(BUILD)/gen \
+	-I. -Iharness -I$(BUILD)/gen \
 	$(CFLAGS)
 
 pc_have = $(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo 1 || echo 0)
@@ -74,7 +74,7 @@ STATIC_LIBS := $(if $(STATIC_PKGS),$(shell $(PKG_CONFIG) --static --libs $(STATI
 
 # The static build links musl when musl-gcc is installed (scripts/install-deps.sh
 # installs it): glibc's static start-up executes ~80 CPUIDs before main(), each
-# a VM exit in a guest (0.3 ms here; harness/libc_compat.c). STATIC_LIBC=glibc
+# a VM exit in a guest (0.3 ms here; harness/core/libc_compat.c). STATIC_LIBC=glibc
 # forces glibc. musl-gcc sees only musl's headers: the kernel's uapi headers
 # and jansson's are linked into $(STATIC_INC), searched after musl's own, and
 # Debian's glibc-built archives are linked by path (libc_compat.c supplies the
@@ -94,9 +94,12 @@ STATIC_CFLAGS += -idirafter $(STATIC_INC) -DHVS_LIBC_COMPAT=1
 STATIC_LIBS := $(foreach p,$(STATIC_PKGS),$(shell $(PKG_CONFIG) --variable=libdir $(p))/lib$(patsubst lib%,%,$(p)).a) -lm -lpthread
 endif
 
-SRC_DIRS := probes harness microbench workloads reports
+# harness/ is built in floors (harness/README.md): each includes only the
+# floors below it, by name ("core/stats.h"; tests/layers.t checks it).
+HARNESS_FLOORS := core results run analysis vmm guest cli
+SRC_DIRS := probes $(HARNESS_FLOORS:%=harness/%) microbench workloads reports
 SRCS := $(sort $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
-MAIN_SRC := harness/main.c
+MAIN_SRC := harness/cli/main.c
 LIB_SRCS := $(filter-out $(MAIN_SRC),$(SRCS))
 
 DYN_OBJS := $(SRCS:%.c=$(BUILD)/dyn/%.o)

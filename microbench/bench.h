@@ -3,12 +3,12 @@
  *
  * One file per benchmark under microbench/, each exporting one
  * `const struct hvs_bench hvs_bench_<id>`, plus one X() line in benches.h.
- * A benchmark fills one or more struct hvs_metric (harness/metric.h) per run.
+ * A benchmark fills one or more struct hvs_metric (harness/core/metric.h) per run.
  */
 #ifndef HVS_BENCH_H
 #define HVS_BENCH_H
 
-#include "metric.h"
+#include "core/metric.h"
 
 #include <stddef.h>
 

@@ -2,8 +2,8 @@
  * bench_util.c - shared helpers for benchmarks (see bench_util.h).
  */
 #include "bench_util.h"
-#include "timing.h"
-#include "topology.h"
+#include "core/timing.h"
+#include "core/topology.h"
 
 #include <errno.h>
 #include <poll.h>

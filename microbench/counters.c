@@ -3,7 +3,7 @@
  * counts (a guest without vPMU may accept perf_event_open and read 0).
  */
 #include "counters.h"
-#include "hvscope.h"
+#include "core/hvscope.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -6,8 +6,8 @@
  * with PAPI's own reason.
  */
 #include "counters.h"
-#include "hvs_features.h"
-#include "hvscope.h"
+#include "core/hvs_features.h"
+#include "core/hvscope.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * is left to PAPI's native event names.
  */
 #include "counters.h"
-#include "hvscope.h"
+#include "core/hvscope.h"
 
 #include <errno.h>
 #include <linux/perf_event.h>

@@ -2,9 +2,9 @@
  * echo.c - UDP/TCP echo server and client sockets (see echo.h).
  */
 #include "echo.h"
-#include "hvs_features.h"
-#include "hvscope.h"
-#include "timing.h"
+#include "core/hvs_features.h"
+#include "core/hvscope.h"
+#include "core/timing.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -8,7 +8,7 @@
 #include "bench.h"
 #include "bench_util.h"
 #include "measure.h"
-#include "timing.h"
+#include "core/timing.h"
 
 #include <errno.h>
 #include <stdio.h>

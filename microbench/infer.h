@@ -19,8 +19,8 @@
 #ifndef HVS_INFER_H
 #define HVS_INFER_H
 
-#include "hvs_features.h"
-#include "metric.h"
+#include "core/hvs_features.h"
+#include "core/metric.h"
 
 #include <stdio.h>
 

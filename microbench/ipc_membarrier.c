@@ -11,7 +11,7 @@
 #include "bench.h"
 #include "bench_util.h"
 #include "measure.h"
-#include "topology.h"
+#include "core/topology.h"
 
 #include <errno.h>
 #include <linux/membarrier.h>

@@ -9,7 +9,7 @@
 #include "bench.h"
 #include "bench_util.h"
 #include "measure.h"
-#include "topology.h"
+#include "core/topology.h"
 
 #include <errno.h>
 #include <sched.h>

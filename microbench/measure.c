@@ -3,7 +3,7 @@
  * counter accounting (see measure.h).
  */
 #include "measure.h"
-#include "timing.h"
+#include "core/timing.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -15,7 +15,7 @@
 
 #include "bench.h"
 #include "counters.h"
-#include "cputime.h"
+#include "core/cputime.h"
 
 #include <stdint.h>
 

@@ -4,7 +4,7 @@
  * exec throws it away and builds a new address space (fresh page tables,
  * ELF mapping, the first faults of the new program). The child executes
  * /proc/self/exe with HVS_EXEC_CHILD_ARG, which exits at once (a
- * constructor in harness/util.c, before main): the dynamic build also pays
+ * constructor in harness/core/util.c, before main): the dynamic build also pays
  * the dynamic linker, the static one does not.
  */
 #include "bench.h"

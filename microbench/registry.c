@@ -5,7 +5,7 @@
 #include "bench.h"
 #include "benches.h"
 #include "counters.h"
-#include "workload.h"
+#include "workloads/workload.h"
 
 #include <string.h>
 

@@ -8,7 +8,7 @@
  * affinity, no /dev/cpu), which keeps `probe` fast.
  */
 #include "cpu.h"
-#include "hvs_features.h"
+#include "core/hvs_features.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -22,7 +22,7 @@
  * contradiction: -HVS_EX_PARSE.
  */
 #include "cpuid_src.h"
-#include "hvscope.h"
+#include "core/hvscope.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -3,7 +3,7 @@
  * CPUID behind a SIGILL handler, and lookups into a replayed dump.
  */
 #include "cpuid_src.h"
-#include "hvscope.h"
+#include "core/hvscope.h"
 
 #include <errno.h>
 #include <setjmp.h>

@@ -3,7 +3,7 @@
  * absence: a missing file is simply no evidence.
  */
 #include "evidence.h"
-#include "hvscope.h"
+#include "core/hvscope.h"
 
 #include <fcntl.h>
 #include <errno.h>

@@ -12,7 +12,7 @@
  * the hypervisor's first-exit paths).
  */
 #include "exit_timing.h"
-#include "timing.h"
+#include "core/timing.h"
 
 #include <errno.h>
 #include <math.h>

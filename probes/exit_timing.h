@@ -18,10 +18,10 @@
 #ifndef HVS_EXIT_TIMING_H
 #define HVS_EXIT_TIMING_H
 
-#include "hvs_features.h"
-#include "hvscope.h"
+#include "core/hvs_features.h"
+#include "core/hvscope.h"
 #include "host.h"
-#include "stats.h"
+#include "core/stats.h"
 
 #include <stdio.h>
 

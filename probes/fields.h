@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "hvs_features.h"
+#include "core/hvs_features.h"
 #if HAVE_JANSSON
 #include <jansson.h>
 #endif

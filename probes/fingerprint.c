@@ -29,10 +29,10 @@
 #include "evidence.h"
 #include "exit_timing.h"
 #include "host.h"
-#include "hvscope.h"
+#include "core/hvscope.h"
 #include "hypervisor.h"
 #include "sd_detect.h"
-#include "timing.h"
+#include "core/timing.h"
 
 #include <errno.h>
 #include <stdarg.h>

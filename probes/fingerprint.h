@@ -9,7 +9,7 @@
 #ifndef HVS_FINGERPRINT_H
 #define HVS_FINGERPRINT_H
 
-#include "hvs_features.h"
+#include "core/hvs_features.h"
 
 #include <stdio.h>
 

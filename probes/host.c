@@ -9,8 +9,8 @@
  * docs/PERFORMANCE.md.
  */
 #include "host.h"
-#include "hvscope.h"
-#include "timing.h"
+#include "core/hvscope.h"
+#include "core/timing.h"
 
 #include <cpuid.h>
 #include <errno.h>

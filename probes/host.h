@@ -16,7 +16,7 @@
 #ifndef HVS_HOST_H
 #define HVS_HOST_H
 
-#include "hvs_features.h"
+#include "core/hvs_features.h"
 
 #include <stdint.h>
 #include <stdio.h>

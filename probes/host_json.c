@@ -3,7 +3,7 @@
  * as JSON objects: keys "host" and "timing" of the fingerprint. The only
  * file of these two probes that sees jansson.
  */
-#include "hvs_features.h"
+#include "core/hvs_features.h"
 
 #if HAVE_JANSSON
 

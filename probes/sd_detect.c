@@ -4,7 +4,7 @@
  * out->step, so `probe` can show why the word is what it is.
  */
 #include "sd_detect.h"
-#include "hvscope.h"
+#include "core/hvscope.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,12 +1,12 @@
 /*
  * load.c - turn a result file into a report column. The file is read and
- * validated by the harness reader (harness/result.h); this only picks what
+ * validated by the harness reader (harness/results/result.h); this only picks what
  * the report shows: host, fingerprint summary and evidence, tags and a few
  * context facts, and takes over the metrics.
  */
 #include "load.h"
-#include "hvs_features.h"
-#include "result.h"
+#include "core/hvs_features.h"
+#include "results/result.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
  *
  * Every renderer (tables.c: HTML, Markdown, CSV, LaTeX; charts.c: gnuplot)
  * reads only this model, never a result file: the result reader
- * (harness/result.h) fills columns, hvs_rpt_model_finish() builds the rows.
+ * (harness/results/result.h) fills columns, hvs_rpt_model_finish() builds the rows.
  *
  * Ownership: the model owns its columns, each column owns its strings and
  * its struct hvs_metrics; rows point into the columns' metrics.
@@ -16,7 +16,7 @@
 #ifndef HVS_REPORT_MODEL_H
 #define HVS_REPORT_MODEL_H
 
-#include "metric.h"
+#include "core/metric.h"
 
 #include <stddef.h>
 

@@ -4,7 +4,7 @@
  * DIR that are not the report's carried over (stage.h says which and how).
  */
 #include "charts.h"
-#include "hvscope.h"
+#include "core/hvscope.h"
 #include "stage.h"
 
 #include <errno.h>
@@ -312,7 +312,7 @@ static int commit_files(const char *stage, const char *dir, int charts, char *er
 /*
  * What the swap will drop from the old DIR must be the report's regular
  * files (or links): a device, FIFO or socket under a report name is never
- * replaced (the same rule as harness/safe_write.c). 0 or -errno.
+ * replaced (the same rule as harness/core/safe_write.c). 0 or -errno.
  */
 static int check_names(const char *dir, int charts, char *err, size_t errlen)
 {

@@ -1,12 +1,12 @@
 /*
  * trend.c - history series for trend charts: the newest run's context
  * (same host and hypervisor) read from the history database
- * (harness/history.h), each metric's per-run medians, and the change points
+ * (harness/results/history.h), each metric's per-run medians, and the change points
  * hvs_changepoints() finds in them (the detector `regress` uses).
  */
 #include "trend.h"
-#include "history.h"
-#include "stats.h"
+#include "results/history.h"
+#include "core/stats.h"
 
 #include <errno.h>
 #include <math.h>

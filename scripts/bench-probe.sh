@@ -43,7 +43,7 @@ table() { # $1 = "" or a user to run as
 	local cmds=("$HVS probe" "$HV probe" "$HVS detect" "$HV detect")
 	local names=("hvscope-static probe ($("$HVS" version | sed -n 's/^build: static, \([^,]*\),.*/\1/p'))" "hvscope probe" "hvscope-static detect" "hvscope detect")
 	# the process floor: an empty static program with each libc (glibc's
-	# start-up CPUIDs are VM exits in a guest; see harness/libc_compat.c)
+	# start-up CPUIDs are VM exits in a guest; see harness/core/libc_compat.c)
 	[ -x "$tmp/empty-glibc" ] && { cmds+=("$tmp/empty-glibc"); names+=("empty static program, glibc"); }
 	[ -x "$tmp/empty-musl" ] && { cmds+=("$tmp/empty-musl"); names+=("empty static program, musl"); }
 	if command -v systemd-detect-virt >/dev/null; then

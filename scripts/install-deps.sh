@@ -17,7 +17,7 @@ PKGS=(
 	# build
 	build-essential pkg-config git
 	# bin/hvscope-static links musl: glibc's static start-up runs ~80 CPUIDs,
-	# each a VM exit in a guest (Makefile, harness/libc_compat.c)
+	# each a VM exit in a guest (Makefile, harness/core/libc_compat.c)
 	musl-tools
 	libcpuid-dev libjansson-dev libsqlite3-dev libhwloc-dev libpapi-dev
 	# test

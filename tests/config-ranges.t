@@ -76,6 +76,6 @@ ok $? "run --processes 4294967297 (wraps to 1 as an int): exit 2"
 $H guest --matrix "$T/m.conf" --timeout -1 --list > /dev/null 2> "$T/e"
 [ $? = 2 ] && grep -qF -- "--timeout = -1: out of range [1, 86400]" "$T/e"
 ok $? "guest --timeout -1: exit 2, the matrix's range"
-# The built-in suites still load (run --list reads harness/suites.conf).
+# The built-in suites still load (run --list reads harness/run/suites.conf).
 $H run --suite paper --list > /dev/null 2> "$T/e"
 ok $? "the built-in suites are within the ranges"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # safe-write.t - every file hvscope writes goes through one safe writer
-# (harness/safe_write.c, issue 16): `run --out` never replaces a device node
+# (harness/core/safe_write.c, issue 16): `run --out` never replaces a device node
 # (/dev/null is written in place, /dev/zero refused with exit 9), a socket
 # or a directory; planted PATH.tmp.<pid> symlinks are never followed; a
 # symlink at the path is replaced, its target untouched; /dev/stdout works

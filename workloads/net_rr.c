@@ -15,7 +15,7 @@
  * The client never picks an address itself: only the one it is given.
  */
 #include "workload.h"
-#include "echo.h"
+#include "microbench/echo.h"
 
 #include <errno.h>
 #include <signal.h>

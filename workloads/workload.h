@@ -10,8 +10,8 @@
 #ifndef HVS_WORKLOAD_H
 #define HVS_WORKLOAD_H
 
-#include "bench.h"
-#include "measure.h"
+#include "microbench/bench.h"
+#include "microbench/measure.h"
 
 #define HVS_WORKLOADS(X) \
 	X(wl_cpu_intmix)  \

@@ -1,6 +1,6 @@
 /*
  * ring0_abi.h - the contract between the ring-0 payload (microbench/ring0/,
- * freestanding) and its two drivers: the /dev/kvm VMM (harness/kvm_vmm.c)
+ * freestanding) and its two drivers: the /dev/kvm VMM (harness/vmm/kvm_vmm.c)
  * and the bootable image (serial console, scripts/run-image.sh).
  *
  * Included by freestanding payload code and by hosted harness code: only

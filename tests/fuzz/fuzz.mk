@@ -16,20 +16,20 @@ FUZZ_ALL := cpuid_dump result matrix suites serial
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -DHAVE_LIBCPUID=$(HAVE_LIBCPUID) -DHAVE_SQLITE=0 -DHAVE_HWLOC=0 \
-	-DHAVE_PAPI=0 -Iharness -Iprobes -Imicrobench -Iworkloads -Ireports -I$(BUILD)/gen \
+	-DHAVE_PAPI=0 -I. -Iharness -I$(BUILD)/gen \
 	$(if $(filter 1,$(HAVE_LIBCPUID)),$(shell $(PKG_CONFIG) --cflags libcpuid))
 
 # what each target links (the parser and what it calls), compiled by clang
 FUZZ_SRCS_cpuid_dump := probes/cpuid_src.c probes/cpuid_dump.c probes/hv_sig.c probes/hv_kvm.c \
 	probes/hv_hyperv.c probes/hv_xen.c probes/hv_vmware.c probes/fields.c probes/cpu.c \
-	probes/cpu_libcpuid.c harness/util.c
-FUZZ_SRCS_result := harness/result.c harness/util.c harness/metric.c harness/stats.c harness/version.c \
-	harness/sha256.c harness/safe_write.c
-FUZZ_SRCS_matrix := harness/guest_matrix.c harness/util.c harness/hvs_limits.c
-FUZZ_SRCS_suites := harness/suite.c harness/util.c harness/hvs_limits.c harness/timing.c harness/cputime.c harness/stats.c \
-	harness/metric.c harness/topology.c harness/topology_hwloc.c \
+	probes/cpu_libcpuid.c harness/core/util.c
+FUZZ_SRCS_result := harness/results/result.c harness/core/util.c harness/core/metric.c harness/core/stats.c harness/core/version.c \
+	harness/core/sha256.c harness/core/safe_write.c
+FUZZ_SRCS_matrix := harness/guest/guest_matrix.c harness/core/util.c harness/core/hvs_limits.c
+FUZZ_SRCS_suites := harness/run/suite.c harness/core/util.c harness/core/hvs_limits.c harness/core/timing.c harness/core/cputime.c harness/core/stats.c \
+	harness/core/metric.c harness/core/topology.c harness/core/topology_hwloc.c \
 	$(wildcard microbench/*.c) $(wildcard workloads/*.c)
-FUZZ_SRCS_serial := harness/ring0_metric.c harness/util.c harness/stats.c harness/metric.c
+FUZZ_SRCS_serial := harness/vmm/ring0_metric.c harness/core/util.c harness/core/stats.c harness/core/metric.c
 # the CPUID target is built without jansson (as the static binary may be)
 FUZZ_JSON_cpuid_dump := 0
 FUZZ_LIBS_cpuid_dump := $(if $(filter 1,$(HAVE_LIBCPUID)),$(shell $(PKG_CONFIG) --libs libcpuid))
@@ -42,7 +42,7 @@ fuzz-build: $(FUZZ_BINS)
 
 define FUZZ_RULE
 build/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(FUZZ_SRCS_$(1)) $(BUILD)/gen/suites_conf.h \
-		$(wildcard harness/*.h probes/*.h microbench/*.h workloads/*.h) | $(BUILD)/gen/version.h
+		$(wildcard harness/*/*.h probes/*.h microbench/*.h workloads/*.h reports/*.h) | $(BUILD)/gen/version.h
 	@mkdir -p $$(@D)
 	$$(quiet) FUZZ $$@
 	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) \

@@ -7,10 +7,10 @@
  *   make fuzz              build and run for FUZZ_TIME seconds (default 60)
  *   build/fuzz/fuzz_cpuid_dump tests/fuzz/corpus   run by hand
  */
-#include "cpu.h"
-#include "cpuid_src.h"
-#include "hvscope.h"
-#include "hypervisor.h"
+#include "probes/cpu.h"
+#include "probes/cpuid_src.h"
+#include "core/hvscope.h"
+#include "probes/hypervisor.h"
 
 #include <stdio.h>
 

@@ -1,11 +1,11 @@
 /*
  * fuzz_matrix.c - libFuzzer target for the guest matrix parser
- * (harness/guest_matrix.c hvs_matrix_parse): sections, keys, values and
+ * (harness/guest/guest_matrix.c hvs_matrix_parse): sections, keys, values and
  * their checks, target kinds and defaults.
  *
  *   make fuzz FUZZ_TARGETS=matrix
  */
-#include "guest.h"
+#include "guest/guest.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,12 +1,12 @@
 /*
  * fuzz_result.c - libFuzzer target for the result-file loader
- * (harness/result.c hvs_result_parse): JSON parsing, schema checks, the
+ * (harness/results/result.c hvs_result_parse): JSON parsing, schema checks, the
  * upgrade of older schema versions, histogram expansion and the limits.
  *
  *   make fuzz FUZZ_TARGETS=result    build and run for FUZZ_TIME seconds
  */
-#include "hvscope.h"
-#include "result.h"
+#include "core/hvscope.h"
+#include "results/result.h"
 
 #include <stddef.h>
 #include <stdint.h>

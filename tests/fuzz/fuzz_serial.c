@@ -1,11 +1,11 @@
 /*
  * fuzz_serial.c - libFuzzer target for one line of the ring-0 image's
- * serial output (harness/ring0_metric.c ring0_parse_serial_line): firmware
+ * serial output (harness/vmm/ring0_metric.c ring0_parse_serial_line): firmware
  * noise, our JSON lines, and malformed ones.
  *
  *   make fuzz FUZZ_TARGETS=serial
  */
-#include "ring0_metric.h"
+#include "vmm/ring0_metric.h"
 
 #include <stddef.h>
 #include <stdint.h>

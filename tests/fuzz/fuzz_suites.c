@@ -1,11 +1,11 @@
 /*
  * fuzz_suites.c - libFuzzer target for the suites file parser
- * (harness/suite.c hvs_suite_find) and the selectors of the suite it finds
+ * (harness/run/suite.c hvs_suite_find) and the selectors of the suite it finds
  * (hvs_suite_select against the real benchmark registry).
  *
  *   make fuzz FUZZ_TARGETS=suites
  */
-#include "suite.h"
+#include "run/suite.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -4,9 +4,9 @@
  * SKIP with a reason; the instruction-probe child catches SIGILL (#UD) and
  * a hang; a forced PAPI failure degrades to "unavailable" with its reason.
  */
-#include "bench.h"
-#include "bench_util.h"
-#include "counters.h"
+#include "microbench/bench.h"
+#include "microbench/bench_util.h"
+#include "microbench/counters.h"
 #include "tap.h"
 
 #include <signal.h>

@@ -3,8 +3,8 @@
  * guest with EPT, shadow paging, bare metal, inconclusive numbers), steal
  * flagging of a sample window, and the live measurement path.
  */
-#include "infer.h"
-#include "measure.h"
+#include "microbench/infer.h"
+#include "microbench/measure.h"
 #include "tap.h"
 
 #include <math.h>

@@ -2,7 +2,7 @@
  * Unit test: the benchmark registry and the measurement loop produce a
  * plausible, positive number with its spread; unsupported -> SKIP.
  */
-#include "bench.h"
+#include "microbench/bench.h"
 #include "tap.h"
 
 #include <string.h>

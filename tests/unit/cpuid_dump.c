@@ -4,9 +4,9 @@
  * signature table (exact padding) and the Xen forced-emulation source
  * (unavailable outside a Xen PV guest, SIGILL handler restored).
  */
-#include "cpuid_src.h"
-#include "hvscope.h"
-#include "hypervisor.h"
+#include "probes/cpuid_src.h"
+#include "core/hvscope.h"
+#include "probes/hypervisor.h"
 #include "tap.h"
 
 #include <errno.h>

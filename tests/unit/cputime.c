@@ -1,8 +1,8 @@
 /*
  * Unit test: /proc/stat parsing and steal fraction, on fake trees and live.
  */
-#include "cputime.h"
-#include "hvscope.h"
+#include "core/cputime.h"
+#include "core/hvscope.h"
 #include "tap.h"
 
 #include <stdlib.h>

@@ -10,8 +10,8 @@
  * flip under load. Run alone: build/tests/exit_timing (HVS_TIMING_SHOW=1
  * prints the section as TAP comments).
  */
-#include "exit_timing.h"
-#include "hvscope.h"
+#include "probes/exit_timing.h"
+#include "core/hvscope.h"
 #include "tap.h"
 
 #include <cpuid.h>

@@ -7,9 +7,9 @@
  * make check sets it). With HVS_HOST_SHOW=1 it also prints the live "Host"
  * section as TAP comments.
  */
-#include "host.h"
-#include "hvscope.h"
-#include "stats.h"
+#include "probes/host.h"
+#include "core/hvscope.h"
+#include "core/stats.h"
 #include "tap.h"
 
 #include <cpuid.h>

@@ -3,9 +3,9 @@
  * geometric means, pointer-chase sizes, number formatting) and the escaping
  * of hostile strings for every output format.
  */
-#include "escape.h"
-#include "model.h"
-#include "report.h"
+#include "reports/escape.h"
+#include "reports/model.h"
+#include "reports/report.h"
 #include "tap.h"
 
 #include <errno.h>

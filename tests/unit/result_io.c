@@ -3,7 +3,7 @@
  * (raw samples, the histogram form above the size limit, skipped metrics,
  * tags, extras), and the writer refuses what the schema forbids (NaN).
  */
-#include "result.h"
+#include "results/result.h"
 #include "tap.h"
 
 #include <errno.h>

@@ -2,7 +2,7 @@
  * Unit test: ring-0 samples to a metric (control subtraction, cycles to ns)
  * and the reader of the bootable image's serial lines.
  */
-#include "ring0_metric.h"
+#include "vmm/ring0_metric.h"
 #include "tap.h"
 
 #include <errno.h>

@@ -1,8 +1,8 @@
 /*
- * sha256.c - harness/sha256.c against the FIPS 180-4 examples and a
+ * sha256.c - harness/core/sha256.c against the FIPS 180-4 examples and a
  * message fed in uneven pieces (the streaming path the result digest uses).
  */
-#include "sha256.h"
+#include "core/sha256.h"
 #include "tap.h"
 
 #include <string.h>

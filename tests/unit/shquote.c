@@ -5,7 +5,7 @@
  * does not fit is an error, never a truncated word; a raw glob after a
  * quoted directory still globs.
  */
-#include "shquote.h"
+#include "core/shquote.h"
 #include "tap.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /*
  * Unit test: summary statistics against hand-computed answers.
  */
-#include "stats.h"
+#include "core/stats.h"
 #include "tap.h"
 
 #include <math.h>

@@ -10,7 +10,7 @@
  * Bootstrap: coverage of the 95% CI of a known ratio, by seeded simulation.
  * Change points: a step, a drift and a lone outlier in synthetic series.
  */
-#include "stats.h"
+#include "core/stats.h"
 #include "tap.h"
 
 #include <errno.h>

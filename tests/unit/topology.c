@@ -4,7 +4,7 @@
  * the live machine loads too.
  */
 #include "tap.h"
-#include "topology.h"
+#include "core/topology.h"
 
 #include <errno.h>
 #include <stdlib.h>

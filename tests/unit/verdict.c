@@ -11,8 +11,8 @@
  * DMI, no /proc/xen): "Microsoft Hv" at 0x40000000 reads microsoft in its
  * order whatever offers it; the verdict names the hypervisor behind it.
  */
-#include "fingerprint.h"
-#include "hvscope.h"
+#include "probes/fingerprint.h"
+#include "core/hvscope.h"
 #include "tap.h"
 
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * Unit test: every macro workload runs briefly and yields a positive,
  * plausible throughput with its spread, or skips with a reason.
  */
-#include "bench.h"
+#include "microbench/bench.h"
 #include "tap.h"
 
 #include <string.h>

@@ -1,0 +1,113 @@
+/*
+ * cmd_cpuid.c - `hvscope cpuid --dump`: every CPUID leaf in Todd Allen's
+ * `cpuid -r -1` raw format, readable back by `--cpuid-dump FILE`.
+ */
+#include "commands.h"
+#include "probes/cpuid_src.h"
+#include "core/hvscope.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <string.h>
+
+/*
+ * APIC IDs (leaves 1, 0xB, 0x1F, 0x8000001E) differ per logical CPU: run on
+ * the lowest CPU we may use, like the first block of `cpuid -r`, so a dump
+ * does not depend on where the scheduler put us. Returns 0 when pinned (the
+ * old mask is in *old), -1 otherwise (dump from wherever we are).
+ */
+static int pin_first_cpu(cpu_set_t *old)
+{
+	cpu_set_t one;
+
+	if (sched_getaffinity(0, sizeof(*old), old))
+		return -1;
+	for (int i = 0; i < CPU_SETSIZE; i++) {
+		if (!CPU_ISSET(i, old))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(i, &one);
+		return sched_setaffinity(0, sizeof(one), &one) ? -1 : 0;
+	}
+	return -1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: hvscope cpuid --dump [--xen] [--cpuid-dump FILE]\n\n"
+		   "Write all basic, extended and hypervisor CPUID leaves (0x40000000..0x4000ff00\n"
+		   "in steps of 0x100) with their subleaves, in the raw format of `cpuid -r -1`,\n"
+		   "as seen on the first CPU this process may run on.\n\n"
+		   "  --dump             write the dump to stdout (the default action)\n"
+		   "  --xen              use Xen's forced-emulation CPUID (Xen PV guests only)\n"
+		   "  --cpuid-dump FILE  read a dump (any supported format) and write it back\n"
+		   "                     in cpuid -r format (first logical CPU only)\n");
+}
+
+int cmd_cpuid(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "dump", no_argument, NULL, 'd' },
+		{ "xen", no_argument, NULL, 'x' },
+		{ "cpuid-dump", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct hvs_cpuid_src src;
+	const char *file = NULL;
+	char why[256];
+	int xen = 0, c, rc, pinned;
+	cpu_set_t old;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			break;
+		case 'x':
+			xen = 1;
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return HVS_EX_OK;
+		default: /* ':' or '?' */
+			return hvs_getopt_fail(c, argv);
+		}
+	}
+	if (optind < argc || (xen && file)) {
+		hvs_err("cpuid: %s (try 'hvscope cpuid --help')",
+			optind < argc ? "unexpected argument" : "--xen and --cpuid-dump exclude each other");
+		return HVS_EX_USAGE;
+	}
+	if (file) {
+		rc = hvs_cpuid_src_replay_file(&src, file, why, sizeof(why));
+		if (rc < 0) {
+			hvs_err("%s", why);
+			return -rc;
+		}
+	} else if (xen) {
+		rc = hvs_cpuid_src_xen(&src);
+		if (rc < 0) {
+			hvs_err("Xen forced-emulation CPUID unavailable (%s): not a Xen PV guest",
+				rc == -ENODEV ? "the ud2a prefix raised SIGILL" : strerror(-rc));
+			return HVS_EX_NODEV;
+		}
+	} else {
+		hvs_cpuid_src_live(&src);
+	}
+	pinned = !file && pin_first_cpu(&old) == 0;
+	rc = hvs_cpuid_write_dump(&src, stdout);
+	if (pinned)
+		sched_setaffinity(0, sizeof(old), &old);
+	hvs_cpuid_src_free(&src);
+	if (rc || fflush(stdout)) {
+		hvs_err("writing the dump failed");
+		return HVS_EX_IO;
+	}
+	return HVS_EX_OK;
+}

@@ -1,0 +1,44 @@
+/*
+ * hvs_limits.h - the one table of numeric settings and their ranges. A setting
+ * has the same range whether it comes from the command line (run
+ * --samples, guest --timeout) or from a file (harness/run/suites.conf, a guest
+ * matrix, docs/matrix.md); every parser goes through hvs_limit_parse().
+ */
+#ifndef HVS_LIMITS_H
+#define HVS_LIMITS_H
+
+#include <stddef.h>
+
+enum hvs_lim {
+	/* suites.conf and `hvscope run` */
+	HVS_LIM_SAMPLES,       /* samples per metric per process */
+	HVS_LIM_PROCESSES,     /* fresh processes */
+	HVS_LIM_MIN_SAMPLE_MS, /* iterations double until a sample lasts this long */
+	HVS_LIM_BUDGET_S,      /* wall-time budget per benchmark */
+	HVS_LIM_QUICK,         /* 0 or 1 */
+	/* guest matrix and `hvscope guest` */
+	HVS_LIM_TIMEOUT_S,     /* watchdog per target */
+	HVS_LIM_DISK_MIB,
+	HVS_LIM_MEM_MIB,
+	HVS_LIM_SMP,
+	HVS_LIM_PORT,
+	HVS_NLIMITS
+};
+
+struct hvs_limit {
+	double lo, hi; /* inclusive; whole numbers unless real */
+	int real;      /* 1: a decimal number is allowed (strtod) */
+};
+
+extern const struct hvs_limit hvs_limits[HVS_NLIMITS];
+
+/*
+ * Parse text v as setting l. Returns 0 with *out set, or -EINVAL (not a
+ * number) / -ERANGE (negative, overflowing or outside the range) with
+ * "KEY = V: out of range [LO, HI]" or "KEY = V: not a whole number" in why
+ * (key is the name the user wrote: "samples", "--samples").
+ */
+int hvs_limit_parse(enum hvs_lim l, const char *key, const char *v, double *out, char *why,
+		    size_t whylen);
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * guest.h - the guest matrix of `hvscope guest --matrix FILE`: a declarative
+ * list of targets (native, QEMU, Xen, ssh, the ring-0 image), each started
+ * with a watchdog, hvscope run inside it, its results brought home into one
+ * directory (one result file per target, tagged with the target's name),
+ * and each guest's numbers set beside the native ones.
+ *
+ * The matrix file format is in docs/matrix.md. Launching goes through the
+ * project's scripts: scripts/boot-guest.sh (QEMU and Xen, with the
+ * initramfs of scripts/mkinitramfs.sh), scripts/run-image.sh (the ring-0
+ * image), and OpenSSH's ssh/scp for existing guests.
+ */
+#ifndef HVS_GUEST_H
+#define HVS_GUEST_H
+
+#include "core/metric.h"
+
+#include <stddef.h>
+
+#define HVS_GT_NAME_MAX 48
+#define HVS_GT_MAX_CMDS 16
+#define HVS_GT_MAX_QARGS 16
+#define HVS_GT_STR 512
+#define HVS_MATRIX_MAX_TARGETS 64
+
+enum hvs_gt_kind {
+	HVS_GT_NATIVE = 0,
+	HVS_GT_QEMU,
+	HVS_GT_XEN,
+	HVS_GT_SSH,
+	HVS_GT_IMAGE,
+};
+
+const char *hvs_gt_kind_name(enum hvs_gt_kind k);
+
+struct hvs_gtarget {
+	char name[HVS_GT_NAME_MAX]; /* [A-Za-z0-9_.-]: becomes file names and the target tag */
+	enum hvs_gt_kind kind;
+	int line;                   /* of its [section] in the matrix file */
+	unsigned timeout_s;         /* watchdog for the whole target */
+	/* hvscope command lines to run inside, without the program name ("probe") */
+	char cmds[HVS_GT_MAX_CMDS][HVS_GT_STR];
+	int ncmds;
+	char workloads[16]; /* "", "quick", "default": add the macro workloads */
+	int net;            /* host-side workload.net.rr against an echo server in the target */
+	unsigned disk_mib;  /* qemu/xen: a virtio disk of this size, backed by a host file */
+	/* qemu / xen */
+	char mode[8];       /* xen: pv or pvh */
+	char accel[8];      /* tcg or kvm */
+	char cpu[128];
+	char machine[32];
+	unsigned mem_mib, smp;
+	char kernel[HVS_GT_STR], initrd[HVS_GT_STR], xen[HVS_GT_STR];
+	char append[HVS_GT_STR], xen_append[HVS_GT_STR];
+	char qemu_args[HVS_GT_MAX_QARGS][HVS_GT_STR];
+	int nqemu_args;
+	/* ssh */
+	char host[256];     /* [user@]host */
+	unsigned port;
+	char identity[HVS_GT_STR];
+	char remote_dir[256];
+	char ssh_opts[HVS_GT_MAX_QARGS][HVS_GT_STR]; /* -o values */
+	int nssh_opts;
+	/* image */
+	char image_append[HVS_GT_STR];
+};
+
+struct hvs_matrix {
+	struct hvs_gtarget *t;
+	size_t n;
+	char baseline[HVS_GT_NAME_MAX]; /* "" = the first native target */
+};
+
+/*
+ * Parse a matrix file's text (len bytes). Returns 0, or -HVS_EX_PARSE /
+ * -HVS_EX_SCHEMA / -ENOMEM with "LINE: what" in err.
+ */
+int hvs_matrix_parse(const char *buf, size_t len, struct hvs_matrix *m, char *err, size_t errlen);
+
+/* Read and parse path. Returns as hvs_matrix_parse, or -HVS_EX_IO. */
+int hvs_matrix_load(const char *path, struct hvs_matrix *m, char *err, size_t errlen);
+
+void hvs_matrix_free(struct hvs_matrix *m);
+
+/* Options of one matrix run. */
+struct hvs_grun_opts {
+	const char *out_dir;   /* results land here */
+	const char *src;       /* the source tree (scripts/), from $HVS_SRC or the binary's place */
+	const char *self;      /* this hvscope (native targets re-execute it) */
+	const char *statbin;   /* hvscope-static (copied into guests) */
+	unsigned timeout_s;    /* --timeout: overrides every target's */
+	int verbose;
+};
+
+/* What became of one target. */
+struct hvs_gresult {
+	char name[HVS_GT_NAME_MAX];
+	enum hvs_outcome outcome;
+	char reason[512];      /* why not PASS (one line) */
+	char tail[4096];       /* console tail when a guest failed */
+	double seconds;
+	char result_path[1024]; /* merged result file, "" when none */
+	int nmetrics;
+};
+
+/*
+ * Run target t: start it under a watchdog, run its commands, write
+ * DIR/NAME.json (the result, tagged target=NAME) and side files
+ * (NAME.probe.json, NAME.console.log, ...), tear it down. Never exits:
+ * every failure lands in r. Returns 0 (even when the target failed) or
+ * -errno for a failure of the host side itself (cannot write DIR).
+ */
+int hvs_guest_run_target(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
+			 struct hvs_gresult *r);
+
+/*
+ * Run cmd (argv, NULL-terminated) in its own process group with stdout to
+ * out_path and stderr to err_path (either may be NULL: /dev/null), killing
+ * the group after timeout_s (SIGTERM, then SIGKILL 3 s later). Returns the
+ * exit status (0..255), 128+signal, -ETIME on timeout or -errno.
+ */
+int hvs_guest_spawn(char *const argv[], const char *out_path, const char *err_path,
+		    unsigned timeout_s, const char *env_extra);
+
+/*
+ * Host-side network request/response against an echo server at peer
+ * ("127.0.0.1:PORT"), or a local echo child when peer is NULL: the
+ * workload.net.rr metric appended to set. Returns 0 or -errno.
+ */
+int hvs_guest_net_rr(const char *peer, const char *what, struct hvs_metrics *set);
+
+/*
+ * The overhead table: every target's metrics against the baseline's, as a
+ * percentage of the baseline's performance (higher = closer to native) with
+ * the 95% bootstrap CI of the ratio of medians (harness/analysis/compare.c). Writes
+ * DIR/summary.md and DIR/summary.json and prints the table on stdout.
+ * Returns 0 or -errno.
+ */
+int hvs_guest_summary(const char *out_dir, const struct hvs_gresult *res, size_t n,
+		      const char *baseline);
+
+#endif

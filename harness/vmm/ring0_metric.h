@@ -1,0 +1,51 @@
+/*
+ * ring0_metric.h - from the ring-0 payload's raw samples (either driver:
+ * the /dev/kvm VMM or the bootable image's serial lines) to struct
+ * hvs_metric, and the reader of the image's serial JSON lines.
+ */
+#ifndef HVS_RING0_METRIC_H
+#define HVS_RING0_METRIC_H
+
+#include "core/metric.h"
+#include "microbench/ring0/ring0_abi.h"
+
+#include <stdint.h>
+
+struct ring0_desc {
+	const char *name, *klass, *what;
+	uint32_t expect; /* R0_X_* */
+};
+extern const struct ring0_desc ring0_descs[R0_NBENCH];
+
+/* Index of the benchmark called name, or -1. */
+int ring0_find(const char *name);
+
+/*
+ * Fill m (name = prefix + benchmark name, unit ns) from n pairs of
+ * benchmark/control loop cycle counts of iters operations each: per-op
+ * sample i = (cycles[i] - median(control)) / iters, converted with tsc_khz.
+ * Extras: cycles (median per op), control_cycles, tsc_khz. Returns 0 or
+ * -errno (-EINVAL: no samples or no TSC rate).
+ */
+int ring0_fill_metric(struct hvs_metric *m, const char *prefix, int id, const uint64_t *cycles,
+		      const uint64_t *control, uint32_t n, uint64_t iters, uint64_t tsc_khz);
+
+/* One result line of the image's serial output, parsed. */
+struct ring0_serial_result {
+	char bench[64];
+	char status[16];  /* ok, skip, fail */
+	char reason[200];
+	uint64_t iters, tsc_khz;
+	uint64_t *cycles, *control; /* owned */
+	uint32_t n, nctl;
+};
+
+/*
+ * Parse one line: returns 1 for a result (r filled; free r->cycles and
+ * r->control), 2 for a "start" line (r->bench set), 3 for "end", 4 for
+ * "hello", 0 for anything that is not ours (firmware noise), -EINVAL for a
+ * malformed line of ours.
+ */
+int ring0_parse_serial_line(const char *line, struct ring0_serial_result *r);
+
+#endif
