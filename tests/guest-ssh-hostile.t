@@ -62,6 +62,16 @@ CONF
 	ok "$([ -s "$T/out$n/box.json" ]; echo $?)" "... and its result came back"
 	is "$(ls -A "$dir")" "" "... the remote copies removed (the glob after the quoted directory still works)"
 done
+# host is an ssh argument, never shell text, but "-o..." would be an option
+cat > "$T/opt.conf" <<CONF
+[target box]
+kind = ssh
+host = -oProxyCommand=touch\${IFS}$T/PWNED3
+run = probe
+CONF
+PATH="$T/bin:$PATH" "$HVSCOPE" guest --matrix "$T/opt.conf" --out "$T/outo" > /dev/null 2> "$T/stderro"
+rc=$?
+ok "$([ "$rc" = 4 ] && [ ! -e "$T/PWNED3" ]; echo $?)" "host = -oProxyCommand=...: refused as a bad value (exit $rc), nothing ran"
 ok "$([ ! -e "$T/PWNED" ]; echo $?)" "nothing ran from remote_dir (no $T/PWNED)"
 ok "$([ ! -e "$T/PWNED2" ]; echo $?)" "nothing ran from a run line (no $T/PWNED2)"
 is "$(cat "$T/with")" keep "no other path removed (the file $T/with is intact)"
