@@ -24,7 +24,9 @@ q() { sqlite3 "$1" "$2"; }
 echo "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ), hvscope $("$H" version | head -1)"
 
 # 1. fuzzing
-if command -v clang > /dev/null && make -s fuzz-build > "$T/fb" 2>&1; then
+if [ "$FUZZ_TIME" = 0 ]; then
+	echo "fuzz: skipped (FUZZ_TIME=0)"
+elif command -v clang > /dev/null && make -s fuzz-build > "$T/fb" 2>&1; then
 	for t in cpuid_dump result matrix suites serial; do
 		rm -rf "$T/fz" && mkdir -p "$T/fz" && cp tests/fuzz/corpus/"$t"/* "$T/fz/"
 		out=$(build/fuzz/fuzz_"$t" -max_total_time="$FUZZ_TIME" -max_len=65536 -timeout=5 \
@@ -39,43 +41,56 @@ else
 	echo "fuzz: skipped (no clang or the fuzz build failed: $(tail -1 "$T/fb" 2>/dev/null))"
 fi
 
-# 2. kill -9 during ingest
+# 2. kill -9 during ingest, at a uniformly random moment of its run time
 python3 tests/lib/mkmany.py "$T/ing" 300 --metrics 5 --samples 50 --prefix k > /dev/null
 ls "$T/ing"/*.json > "$T/list"
-bad=0 partial=0 total=0
+t0=$(date +%s%N)
+xargs -a "$T/list" -d '\n' "$H" ingest --quiet --db "$T/k.db" > /dev/null 2>&1
+ms=$(( ($(date +%s%N) - t0) / 1000000 + 1 ))
+bad=0 partial=0 total=0 during=0
 for i in $(seq 1 "$KILLS"); do
 	rm -f "$T/k.db"*
 	xargs -a "$T/list" -d '\n' "$H" ingest --quiet --db "$T/k.db" > /dev/null 2>&1 &
 	pid=$!
-	sleep "0.$(( RANDOM % 9 + 1 ))"
+	sleep "$(awk -v r=$RANDOM -v ms="$ms" 'BEGIN { printf "%.3f", r / 32768 * ms / 1000 }')"
+	# xargs and its hvscope child: kill the whole group of the job
+	pkill -9 -P "$pid" hvscope 2> /dev/null && during=$((during + 1))
 	kill -9 "$pid" 2> /dev/null
 	wait "$pid" 2> /dev/null
 	[ -f "$T/k.db" ] || continue
 	total=$((total + 1))
-	[ "$(q "$T/k.db" 'pragma integrity_check')" = ok ] || bad=$((bad + 1))
+	ic=$(q "$T/k.db" 'pragma integrity_check' 2>&1)
+	[ "$ic" = ok ] || { bad=$((bad + 1)); echo "  kill $i: integrity_check: $ic"; }
 	# a run is whole when it has its 5 metrics, each with its 50 samples
 	p=$(q "$T/k.db" 'select count(*) from runs r where (select count(*) from metrics m where m.run_id = r.id) != 5
-		or (select count(*) from samples s join metrics m on s.metric_id = m.id where m.run_id = r.id) != 250' 2>/dev/null)
-	[ "${p:-1}" = 0 ] || partial=$((partial + 1))
+		or (select count(*) from samples s join metrics m on s.metric_id = m.id where m.run_id = r.id) != 250' 2>&1)
+	[ "$p" = 0 ] || { partial=$((partial + 1)); echo "  kill $i: partial-run query: $p"; }
 done
-echo "kill -9 during ingest: $KILLS kills, $total left a database: integrity_check failed in $bad, a partial run in $partial"
+echo "kill -9 during ingest ($ms ms for 300 files): $KILLS kills, $during while hvscope ran, $total left a database: integrity_check failed in $bad, a partial run in $partial"
 
 # 3. kill -9 during report
 python3 tests/lib/mkmany.py "$T/rep" 3 --metrics 20 --samples 30 --prefix r > /dev/null
 "$H" report "$T"/rep/*.json --out "$T/R" > /dev/null 2>&1
 ref=$(cd "$T/R" && find . -type f | sort | md5sum)
-mixed=0 leftover=0
+# kill at a uniformly random moment of a report's run time (measured here)
+t0=$(date +%s%N)
+"$H" report "$T"/rep/*.json --out "$T/R" > /dev/null 2>&1
+ms=$(( ($(date +%s%N) - t0) / 1000000 + 1 ))
+mixed=0 leftover=0 during=0
+# gnuplot processes that are running (a zombie is dead: in a container
+# whose PID 1 does not reap, killed children stay listed as Z)
+alive() { ps -C gnuplot -o stat= 2> /dev/null | grep -vc '^Z'; }
 for i in $(seq 1 "$KILLS"); do
 	"$H" report "$T"/rep/*.json --out "$T/R" > /dev/null 2>&1 &
 	pid=$!
-	sleep "0.$(( RANDOM % 9 ))$(( RANDOM % 10 ))"
-	kill -9 "$pid" 2> /dev/null
+	sleep "$(awk -v r=$RANDOM -v ms="$ms" 'BEGIN { printf "%.3f", r / 32768 * ms / 1000 }')"
+	kill -9 "$pid" 2> /dev/null && during=$((during + 1))
 	wait "$pid" 2> /dev/null
 	sleep 0.2
 	[ "$(cd "$T/R" && find . -type f | sort | md5sum)" = "$ref" ] || mixed=$((mixed + 1))
-	pgrep -x gnuplot > /dev/null && leftover=$((leftover + 1))
+	[ "$(alive)" = 0 ] || leftover=$((leftover + 1))
 done
-echo "kill -9 during report: $KILLS kills, DIR's file list differed from a complete report in $mixed, gnuplot left behind in $leftover"
+echo "kill -9 during report ($ms ms each): $KILLS kills, $during while it ran: DIR's file list differed from a complete report in $mixed, a running gnuplot left behind in $leftover"
 
 # 4. concurrent writers
 for w in $(seq 1 "$WRITERS"); do
