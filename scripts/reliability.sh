@@ -20,7 +20,8 @@ WRITERS=${WRITERS:-8}
 RUNS=${RUNS:-100}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-q() { sqlite3 "$1" "$2"; }
+# the killed process may still be exiting: wait up to 5 s for its locks
+q() { sqlite3 -cmd '.timeout 5000' "$1" "$2"; }
 echo "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ), hvscope $("$H" version | head -1)"
 
 # 1. fuzzing
