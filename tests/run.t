@@ -40,6 +40,11 @@ ok $? "quick = 3 fresh processes x 11 samples merged, per-process medians kept"
 # the one whose three processes agree best in this run: a 10% step in a
 # metric whose processes spread by 20% (getppid under ASan, one slow
 # process) is rightly not called from three processes (docs/harness.md).
+# On a busy machine (CI, ASan) even the best metric's processes may spread
+# by 3%; three processes a side and Holm over ~30 metrics then cannot call a
+# 10% step (1 of 4 runs here). The step is therefore 10%, or ten times the
+# metric's own process spread when that is larger: what this checks is that
+# a step the processes clearly show is called, and nothing else is.
 pick=$(py 'import json,sys,os
 sys.path.insert(0, os.environ["HVS_SRC"] + "/tests/lib")
 from plant import plant_regression
@@ -49,15 +54,16 @@ def spread(m):
     return (max(p)-min(p))/s if s>0 else 9
 c=[m for m in d["metrics"] if m["outcome"]=="pass" and len(m.get("process_medians",[]))>=3 and m["summary"]["median"]>0]
 m=min(c,key=spread)
-plant_regression(m, 1.10)
+f=max(1.10, 1 + 10 * spread(m))
+plant_regression(m, f)
 d["run"]["id"]="scaled"
 json.dump(d,open(sys.argv[2],"w"))
-print(m["name"], "%.2g%%" % (100*spread(json.load(open(sys.argv[1]))["metrics"][d["metrics"].index(m)])))' "$T/a.json" "$T/a110.json")
+print(m["name"], "%.2g%% process spread, scaled by %.3g" % (100*spread(json.load(open(sys.argv[1]))["metrics"][d["metrics"].index(m)]), f))' "$T/a.json" "$T/a110.json")
 name=${pick%% *}
 $H compare --json "$T/a.json" "$T/a110.json" > "$T/c110.json"
 flagged=$(py 'import json,sys; print(",".join(m["name"]+":"+m["verdict"] for m in json.load(open(sys.argv[1]))["metrics"] if m["verdict"] in ("slower","faster")))' "$T/c110.json")
 [ -n "$name" ] && [ "$flagged" = "$name:slower" ]
-ok $? "real run, $pick process spread, scaled by 1.10: exactly it is slower (got '$flagged')"
+ok $? "real run, $pick: exactly it is slower (got '$flagged')"
 py 'import json,sys
 m=[m for m in json.load(open(sys.argv[1]))["metrics"] if m["name"]==sys.argv[2]][0]
 assert m["p_process_holm"] < 0.05 and m["ci_from"] == "processes" and m["ci_lo"] > 1.0, m' "$T/c110.json" "$name"
