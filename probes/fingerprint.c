@@ -146,6 +146,21 @@ static int dmi_overrules(const char *dmi)
 		       !strcmp(dmi, "parallels") || !strcmp(dmi, "google"));
 }
 
+/*
+ * Bare metal although DMI names a cloud: EC2 metal (the firmware's VM bit
+ * is clear, systemd's rule) and GCE metal (GCE's VMs always show KVM in
+ * CPUID; its metal instances keep "Google Compute Engine" in DMI).
+ * 1 for EC2, 2 for GCE, 0 for neither.
+ */
+static int cloud_metal(const struct hvs_fingerprint *fp)
+{
+	const char *dmi = hvs_evidence_dmi_table(&fp->ev, NULL);
+
+	if (fp->cpu.hypervisor_bit || fp->nranges || !dmi)
+		return 0;
+	return hvs_sd_ec2_metal(&fp->ev) ? 1 : !strcmp(dmi, "google") ? 2 : 0;
+}
+
 /* The Xen layer (PV/PVH/HVM) from forced-emulation CPUID and /sys. */
 static void verdict_xen(struct hvs_fingerprint *fp, int *xen_done)
 {
@@ -232,14 +247,7 @@ static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
 	int hyperv_iface = 0;
 
 	if (!r0) {
-		/*
-		 * Bare metal although DMI names a cloud: EC2 metal (the firmware's
-		 * VM bit is clear, systemd's rule) and GCE metal (GCE's VMs always
-		 * show KVM in CPUID; its metal instances keep "Google Compute
-		 * Engine" in DMI). verdict_systemd() says so.
-		 */
-		if (!c->hypervisor_bit && dmi &&
-		    ((!strcmp(dmi, "amazon") && hvs_sd_ec2_metal(ev)) || !strcmp(dmi, "google")))
+		if (cloud_metal(fp)) /* no layer: verdict_systemd() says which metal */
 			return;
 		if (c->hypervisor_bit) {
 			/* QEMU's named CPU models say so in the brand string */
@@ -493,12 +501,12 @@ static void verdict_systemd(struct hvs_fingerprint *fp)
 		in.sig = sig;
 	}
 	hvs_sd_detect_vm(&in, &fp->sd);
-	if (fp->sd.ec2_metal) {
+	if (cloud_metal(fp) == 1) {
 		snprintf(b, bl, "EC2 bare metal: no hypervisor (DMI \"%.40s\" \"%.40s\", %s)%s",
 			 ev->sys_vendor[0] ? ev->sys_vendor : ev->bios_vendor, ev->product_name,
 			 ev->smbios_vm == 0 ? "SMBIOS VM bit clear" : "\".metal\" product, VM bit unread",
 			 ev->pci_amazon ? "; Nitro card present (Amazon PCI devices 1d0f)" : "");
-	} else if (dmi && !strcmp(dmi, "google") && !fp->cpu.hypervisor_bit && !fp->nranges) {
+	} else if (cloud_metal(fp) == 2) {
 		snprintf(b, bl, "Google Compute Engine bare metal: no hypervisor (CPUID.1:ECX[31] = 0 "
 				"and no hypervisor leaves; GCE's VMs show KVM). systemd-detect-virt lets "
 				"DMI win and says google");

@@ -70,28 +70,18 @@ static const char *dmi_step(const struct hvs_evidence *ev, struct hvs_sd_result 
 	id = hvs_evidence_dmi_table(ev, &which);
 	if (id && !strcmp(id, "amazon")) {
 		const char *v = hvs_evidence_dmi_value(ev, which);
+		int metal = hvs_sd_ec2_metal(ev);
 
-		if (ev->smbios_vm == 1) {
-			step(out, "DMI %s \"%.60s\": amazon; the SMBIOS VM bit is set (%.80s): an EC2 "
-				  "virtual machine", which, v, ev->smbios_vm_src);
-			return id;
-		}
-		if (ev->smbios_vm == 0) {
-			out->ec2_metal = 1;
-			step(out, "DMI %s \"%.60s\": amazon, but the SMBIOS VM bit is clear (%.80s): EC2 "
-				  "bare metal, none", which, v, ev->smbios_vm_src);
-			return NULL;
-		}
-		if (ev->product_name[0] && metal_name(ev->product_name)) {
-			out->ec2_metal = 1;
+		if (ev->smbios_vm >= 0)
+			step(out, "DMI %s \"%.60s\": amazon%s (%.80s): %s", which, v,
+			     ev->smbios_vm ? "; the SMBIOS VM bit is set" : ", but the SMBIOS VM bit is clear",
+			     ev->smbios_vm_src, metal ? "EC2 bare metal, none" : "an EC2 virtual machine");
+		else
 			step(out, "DMI %s \"%.60s\": amazon; SMBIOS VM bit unknown (%.60s), product name "
-				  "\"%.40s\" is .metal: EC2 bare metal, none", which, v, ev->smbios_vm_src,
-			     ev->product_name);
-			return NULL;
-		}
-		step(out, "DMI %s \"%.60s\": amazon; SMBIOS VM bit unknown, product name \"%.40s\" is "
-			  "not .metal: an EC2 virtual machine", which, v, ev->product_name);
-		return id;
+				  "\"%.40s\" is %s: %s", which, v, ev->smbios_vm_src, ev->product_name,
+			     metal ? ".metal" : "not .metal",
+			     metal ? "EC2 bare metal, none" : "an EC2 virtual machine");
+		return metal ? NULL : id;
 	}
 	if (id) {
 		step(out, "DMI %s \"%.80s\" is in systemd's vendor table: %s", which,

@@ -41,7 +41,6 @@ struct hvs_sd_result {
 	const char *word; /* the systemd-detect-virt --vm word */
 	int nsteps;
 	char step[HVS_SD_MAX_STEPS][208]; /* how each step decided, in order */
-	int ec2_metal;    /* DMI "Amazon EC2" judged bare metal */
 };
 
 /* Follow systemd's order; fill *out. */
