@@ -585,7 +585,6 @@ static int run_native(const struct hvs_gtarget *t, const struct hvs_grun_opts *o
 	return 0;
 }
 
-
 /* QEMU and Xen through scripts/boot-guest.sh. */
 static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		    const struct jobs *j, double deadline, struct merged *mg, struct hvs_gresult *r)

@@ -5,8 +5,10 @@
  */
 #include "history.h"
 #include "core/hvs_features.h"
+#include "core/hvscope.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -127,22 +129,19 @@ void hvs_history_close(struct hvs_history *h)
  * database, or a file system mounted read-only, is a write failure, not a
  * permission one (README exit codes 9 and 7).
  */
+/* How long concurrent runners wait for each other's locks. */
+#define BUSY_MS 60000
+
 static int writable_place(const char *path, char *err, size_t errlen)
 {
 	char dir[4096];
-	const char *slash = strrchr(path, '/');
 	struct statvfs vfs;
 	struct stat st;
 
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return herr(err, errlen, HVS_EX_IO, "history: %s: is a directory", path);
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	if (statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+	hvs_strlcpy(dir, path, sizeof(dir));
+	if (statvfs(dirname(dir), &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
 		return herr(err, errlen, HVS_EX_IO, "history: %s: read-only file system", path);
 	return 0;
 }
@@ -160,7 +159,7 @@ static int exec_retry(sqlite3 *db, const char *sql, char **msg)
 	for (int waited = 0;; ) {
 		int rc = sqlite3_exec(db, sql, NULL, NULL, msg), ms;
 
-		if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) || waited >= 60000)
+		if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) || waited >= BUSY_MS)
 			return rc;
 		sqlite3_free(*msg);
 		*msg = NULL;
@@ -191,7 +190,7 @@ int hvs_history_open(const char *path, struct hvs_history **out, char *err, size
 		goto fail;
 	}
 	/* Concurrent runners wait for each other instead of failing. */
-	sqlite3_busy_timeout(h->db, 60000);
+	sqlite3_busy_timeout(h->db, BUSY_MS);
 	if (exec_retry(h->db,
 		       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
 		       "PRAGMA wal_autocheckpoint=8192;",
