@@ -199,27 +199,21 @@ static int dmi_text(const char *file, struct hvs_evidence *ev, char *why, size_t
 static void smbios_raw(const char *root, struct hvs_evidence *ev)
 {
 	static const char raw[] = "/sys/firmware/dmi/entries/0-0/raw";
-	unsigned char b[64];
-	char p[512];
-	ssize_t n;
-	int e, fd = open(hvs_path(p, sizeof(p), root, raw), O_RDONLY | O_CLOEXEC);
+	char p[512], *b = NULL;
+	long n = hvs_read_file(hvs_path(p, sizeof(p), root, raw), 4096, &b);
 
-	if (fd < 0) {
+	if (n < 0)
 		snprintf(ev->smbios_vm_src, sizeof(ev->smbios_vm_src), "%s: %s", raw,
-			 errno == EACCES || errno == EPERM ? "root only" : strerror(errno));
-		return;
-	}
-	n = read(fd, b, sizeof(b));
-	e = errno;
-	close(fd);
-	if (n < 20 || b[1] < 20) {
+			 n == -EACCES || n == -EPERM ? "root only" : strerror((int)-n));
+	else if (n < 20 || (unsigned char)b[1] < 20)
 		snprintf(ev->smbios_vm_src, sizeof(ev->smbios_vm_src),
-			 "%s: %s, no Extension Byte 2", raw, n < 0 ? strerror(e) : "too short");
-		return;
+			 "%s: too short, no Extension Byte 2", raw);
+	else {
+		ev->smbios_vm = (unsigned char)b[19] >> 4 & 1;
+		snprintf(ev->smbios_vm_src, sizeof(ev->smbios_vm_src),
+			 "%s: Extension Byte 2 = 0x%02x", raw, (unsigned char)b[19]);
 	}
-	ev->smbios_vm = b[19] >> 4 & 1;
-	snprintf(ev->smbios_vm_src, sizeof(ev->smbios_vm_src), "%s: Extension Byte 2 = 0x%02x", raw,
-		 b[19]);
+	free(b);
 }
 
 /* systemd's dmi_vendor_table (src/basic/virt.c), prefix matches. */
