@@ -259,7 +259,7 @@ int cmd_bench(int argc, char **argv)
 
 		if (ret) {
 			hvs_err("bench: echo server on port %d: %s", echo_port, strerror(-ret));
-			return ret == -EACCES ? HVS_EX_NOPERM : HVS_EX_IO;
+			return hvs_errno_exit(-ret);
 		}
 		return HVS_EX_OK;
 	}

@@ -285,7 +285,7 @@ int cmd_regress(int argc, char **argv)
 	/* A gate reading a history that is not there must not create one. */
 	if (access(db, R_OK) < 0) {
 		hvs_err("regress: %s: %s", db, strerror(errno));
-		return errno == EACCES ? HVS_EX_NOPERM : HVS_EX_IO;
+		return hvs_errno_exit(errno);
 	}
 	for (tok = strtok_r(ctxbuf, ",", &save); tok && nctx < MAX_CTX; tok = strtok_r(NULL, ",", &save))
 		if (*tok)

@@ -1,7 +1,7 @@
 /*
  * commands.h - the one list of hvscope subcommands.
  *
- * Adding a subcommand = one file harness/cmd_NAME.c defining
+ * Adding a subcommand = one file harness/cli/cmd_NAME.c defining
  * `int cmd_NAME(int argc, char **argv)` + one line here. argv[0] is the
  * subcommand name; the return value is the process exit code (enum hvs_exit).
  */

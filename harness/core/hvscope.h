@@ -3,7 +3,7 @@
  * the one-line error printer and a few small helpers.
  *
  * Library code returns 0 or -errno (or a negative HVS_EX_* for data errors)
- * and never prints to stdout or exits; only the command layer (harness/cmd_*.c)
+ * and never prints to stdout or exits; only the command layer (harness/cli/cmd_*.c)
  * prints results and chooses the process exit code.
  */
 #ifndef HVSCOPE_H
@@ -132,8 +132,6 @@ int hvs_rename_into(const char *from, const char *to, int flags);
 
 /* strerror() that also names HVS_ENOTREG (err: positive or negative). */
 const char *hvs_strerror(int err);
-/* The exit code for a failed write: HVS_EX_NOPERM for EACCES/EPERM, else HVS_EX_IO. */
-int hvs_write_exit(int err);
 
 /* strlcpy-alike: always terminates, returns strlen(src). */
 size_t hvs_strlcpy(char *dst, const char *src, size_t len);
@@ -162,6 +160,12 @@ int hvs_getopt_fail(int c, char **argv);
  * EISDIR, EROFS, EIO, ENOSPC, ...) -> HVS_EX_IO.
  */
 int hvs_errno_exit(int err);
+/*
+ * The exit code for a failed write (err positive or negative): the same
+ * table, narrowed to HVS_EX_NOPERM or HVS_EX_IO (a FIFO without a reader,
+ * ENXIO, is a write failure, not a missing device).
+ */
+int hvs_write_exit(int err);
 
 /* argv is {prog, HVS_EXEC_CHILD_ARG}: the exec'd child, to exit 0 at once. */
 int hvs_exec_child(int argc, char **argv);

@@ -282,9 +282,3 @@ const char *hvs_strerror(int err)
 	return strerror(err);
 }
 
-int hvs_write_exit(int err)
-{
-	if (err < 0)
-		err = -err;
-	return err == EACCES || err == EPERM ? HVS_EX_NOPERM : HVS_EX_IO;
-}

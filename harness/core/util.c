@@ -239,6 +239,11 @@ int hvs_errno_exit(int err)
 	}
 }
 
+int hvs_write_exit(int err)
+{
+	return hvs_errno_exit(err < 0 ? -err : err) == HVS_EX_NOPERM ? HVS_EX_NOPERM : HVS_EX_IO;
+}
+
 const char *hvs_path(char *buf, size_t len, const char *root, const char *path)
 {
 	snprintf(buf, len, "%s%s", root ? root : "", path);
