@@ -72,13 +72,6 @@ guest_fail_log() {
 		done
 	} >&2
 }
-skip_all() { # skip_all REASON (or fail under HVS_REQUIRE_GUESTS=1)
-	if hvs_require_prereqs; then
-		echo "# $(basename "$0"): guest prerequisites missing: $1" >&2
-		echo "1..1"; echo "not ok 1 - guest prerequisites missing on a machine that requires them: $1"; exit 1
-	fi
-	echo "1..0 # SKIP $1"; exit 0
-}
 
 # guest_prereqs [xen]: skip_all unless a guest can be booted here.
 guest_prereqs() {

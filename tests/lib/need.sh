@@ -5,6 +5,8 @@
 #                       (1..0 # SKIP) unless every CHECK holds
 #   have PKG CHECK...   anywhere: status 0 when every CHECK holds, else 1
 #                       and the caller skips that part
+#   skip_all REASON     before any TAP output, for what is not a package
+#                       (root, a build product): skip, or fail where required
 #
 # CHECK is one of
 #   cmd:NAME        a command on PATH
@@ -50,18 +52,23 @@ hvs_missing() {
 	echo "$pkg not installed (${miss[*]} missing; scripts/install-deps.sh installs it)"
 }
 
+# skip_all REASON: before any TAP output, skip the whole test, or fail it
+# (naming REASON on stderr) where prerequisites are required.
+skip_all() {
+	if hvs_require_prereqs; then
+		echo "1..1"
+		echo "not ok 1 - prerequisite missing on a machine that requires it: $1"
+		echo "# $(basename "$0"): prerequisite missing: $1" >&2
+		exit 1
+	fi
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
 need() {
 	local why
 	why=$(hvs_missing "$@")
-	[ -z "$why" ] && return 0
-	if hvs_require_prereqs; then
-		echo "1..1"
-		echo "not ok 1 - prerequisite missing on a machine that requires it: $why"
-		echo "# $(basename "$0"): prerequisite missing: $why" >&2
-		exit 1
-	fi
-	echo "1..0 # SKIP $why"
-	exit 0
+	[ -z "$why" ] || skip_all "$why"
 }
 
 have() {
