@@ -22,6 +22,15 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 # the killed process may still be exiting: wait up to 5 s for its locks
 q() { sqlite3 -cmd '.timeout 5000' "$1" "$2"; }
+# elapsed_ms CMD...: run it once, print its wall time in ms (at least 1)
+elapsed_ms() {
+	local t0
+	t0=$(date +%s%N)
+	"$@" > /dev/null 2>&1
+	echo $(( ($(date +%s%N) - t0) / 1000000 + 1 ))
+}
+# sleep_upto MS: sleep a uniformly random time in [0, MS) ms
+sleep_upto() { sleep "$(awk -v r=$RANDOM -v ms="$1" 'BEGIN { printf "%.3f", r / 32768 * ms / 1000 }')"; }
 echo "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ), hvscope $("$H" version | head -1)"
 
 # 1. fuzzing
@@ -45,15 +54,13 @@ fi
 # 2. kill -9 during ingest, at a uniformly random moment of its run time
 python3 tests/lib/mkmany.py "$T/ing" 300 --metrics 5 --samples 50 --prefix k > /dev/null
 ls "$T/ing"/*.json > "$T/list"
-t0=$(date +%s%N)
-xargs -a "$T/list" -d '\n' "$H" ingest --quiet --db "$T/k.db" > /dev/null 2>&1
-ms=$(( ($(date +%s%N) - t0) / 1000000 + 1 ))
+ms=$(elapsed_ms xargs -a "$T/list" -d '\n' "$H" ingest --quiet --db "$T/k.db")
 bad=0 partial=0 total=0 during=0
 for i in $(seq 1 "$KILLS"); do
 	rm -f "$T/k.db"*
 	xargs -a "$T/list" -d '\n' "$H" ingest --quiet --db "$T/k.db" > /dev/null 2>&1 &
 	pid=$!
-	sleep "$(awk -v r=$RANDOM -v ms="$ms" 'BEGIN { printf "%.3f", r / 32768 * ms / 1000 }')"
+	sleep_upto "$ms"
 	# xargs and its hvscope child: kill the whole group of the job
 	pkill -9 -P "$pid" hvscope 2> /dev/null && during=$((during + 1))
 	kill -9 "$pid" 2> /dev/null
@@ -74,9 +81,7 @@ python3 tests/lib/mkmany.py "$T/rep" 3 --metrics 20 --samples 30 --prefix r > /d
 "$H" report "$T"/rep/*.json --out "$T/R" > /dev/null 2>&1
 ref=$(cd "$T/R" && find . -type f | sort | md5sum)
 # kill at a uniformly random moment of a report's run time (measured here)
-t0=$(date +%s%N)
-"$H" report "$T"/rep/*.json --out "$T/R" > /dev/null 2>&1
-ms=$(( ($(date +%s%N) - t0) / 1000000 + 1 ))
+ms=$(elapsed_ms "$H" report "$T"/rep/*.json --out "$T/R")
 mixed=0 leftover=0 during=0
 # gnuplot processes that are running (a zombie is dead: in a container
 # whose PID 1 does not reap, killed children stay listed as Z)
@@ -84,7 +89,7 @@ alive() { ps -C gnuplot -o stat= 2> /dev/null | grep -vc '^Z'; }
 for i in $(seq 1 "$KILLS"); do
 	"$H" report "$T"/rep/*.json --out "$T/R" > /dev/null 2>&1 &
 	pid=$!
-	sleep "$(awk -v r=$RANDOM -v ms="$ms" 'BEGIN { printf "%.3f", r / 32768 * ms / 1000 }')"
+	sleep_upto "$ms"
 	kill -9 "$pid" 2> /dev/null && during=$((during + 1))
 	wait "$pid" 2> /dev/null
 	sleep 0.2
