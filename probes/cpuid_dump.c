@@ -611,11 +611,12 @@ static void emit_basic(const struct hvs_cpuid_src *s, FILE *f, uint32_t leaf)
 	if (emit(s, f, leaf, 0, r0) <= 0)
 		return;
 	switch (leaf) {
-	case 4: /* deterministic cache parameters: until cache type 0 (not printed) */
+	case 4: /* deterministic cache parameters: until cache type 0, which is printed */
+		if ((r0[0] & 0x1f) == 0)
+			break;
 		for (uint32_t i = 1; i < 64; i++) {
-			if (hvs_cpuid(s, leaf, i, r) <= 0 || (r[0] & 0x1f) == 0)
+			if (emit(s, f, leaf, i, r) <= 0 || (r[0] & 0x1f) == 0)
 				break;
-			emit(s, f, leaf, i, r);
 		}
 		break;
 	case 7: case 0x14: case 0x17: case 0x18: case 0x1d: case 0x20: case 0x23: case 0x24:
