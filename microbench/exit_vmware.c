@@ -146,7 +146,7 @@ static int run(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx, st
 	hvs_metric_set_extra(m, "vmware_type", ecx);
 	hvs_metric_set_extra(m, "ioperm", need_perm);
 	snprintf(m->reason, sizeof(m->reason), "EBX=magic, version %u, type %u; %s", eax & 0xffff, ecx & 0xffff,
-		 need_perm ? "needed ioperm() (root): the I/O permission is checked at CPL 3 here (QEMU TCG; KVM "
+		 need_perm ? "needed ioperm() (root): I/O permission is checked at CPL 3 here (QEMU TCG, Xen PV, KVM "
 			     "without enable_vmware_backdoor)"
 			   : "a PIO exit to the VMM's user space plus the protocol");
 	return ret;

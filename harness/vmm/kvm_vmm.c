@@ -219,7 +219,8 @@ out:
 /*
  * --hyperv: present KVM's Hyper-V leaves (KVM_GET_SUPPORTED_HV_CPUID, a
  * vCPU ioctl) at 0x40000000.. and move KVM's own leaves to 0x40000100, as
- * QEMU does for its hv-* flags. KVM turns its Hyper-V emulation on for a
+ * QEMU does for its hv-* flags, with CPUID.1:ECX[31] (hypervisor present)
+ * set as QEMU sets it (KVM_GET_SUPPORTED_CPUID leaves it clear). KVM turns its Hyper-V emulation on for a
  * vCPU whose CPUID 0x40000001 EAX says "Hv#1" (kvm_hv_set_cpuid); no
  * KVM_ENABLE_CAP is needed for hypercalls (QEMU enables SYNIC, eVMCS and
  * ENFORCE_CPUID only for the flags that ask for them). *cp is replaced.
@@ -252,6 +253,8 @@ static int vcpu_hyperv_cpuid(struct kvm_vm *vm, struct kvm_cpuid2 **cp)
 	}
 	for (uint32_t i = 0; i < c->nent; i++) {
 		n->entries[k] = c->entries[i];
+		if (c->entries[i].function == 1)
+			n->entries[k].ecx |= 1u << 31; /* the hypervisor bit (QEMU sets it too) */
 		if ((c->entries[i].function & 0xffffff00u) == 0x40000000u) {
 			n->entries[k].function += 0x100;
 			if (c->entries[i].function == 0x40000000u)
