@@ -1,0 +1,60 @@
+#!/bin/bash
+# hypercalls-xen.t - Xen hypercalls timed for real, Xen 4.17 under QEMU TCG:
+#  - a PV dom0 (boot-guest.sh --mode xen-pv, with the xen_privcmd module):
+#    xen.privcmd.version and xen.privcmd.sched_yield through
+#    /dev/xen/privcmd must pass with plausible numbers and name Xen 4.x;
+#  - the ring-0 image as a PVH dom0 (Xen console=none leaves COM1 to it):
+#    xen.hcpage.version and xen.hcpage.sched_yield through the hypercall
+#    page (the MSR from CPUID base+2) must pass; the Hyper-V rows must skip
+#    with "not Hv#1" (Xen offers no Viridian to a PVH dom0).
+# Both QEMUs run under a watchdog; a hang prints the console's tail.
+. "$(dirname "$0")/../lib/guest.sh"
+guest_prereqs xen
+IMG=${HVS_BUILD:-$HVS_SRC/build}/image/hvscope-ring0.elf
+[ -f "$IMG" ] || skip_all "$IMG not built (make)"
+T=$(mktemp -d "${TMPDIR:-/tmp}/hvs-xhc.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+HVS_FAIL_DIR=$T HVS_FAIL_ERR=$T/e
+echo "TAP version 13"
+
+# plausible NAME TABLE: the image row passed with 1 ns < median < 10 ms
+plausible() {
+	awk -v n="$1" '$1 == n && $NF == "pass" && $2 + 0 > 1 && $2 + 0 < 1e7 { f = 1 } END { exit !f }' "$2"
+}
+
+"$HVS_SRC/scripts/boot-guest.sh" --mode xen-pv --module xen_privcmd --timeout 240 --out "$T/pv" \
+	--cmd 'hvscope-static bench xen.privcmd' 2>"$T/e"
+rc=$?
+is "$rc" 0 "Xen PV dom0 under QEMU TCG booted and ran the benchmark"
+out=$(cat "$T/pv/1.out" 2>/dev/null)
+printf '%s\n' "$out" | sed 's/^/# /'
+for r in version sched_yield; do
+	# "xen.privcmd.version   17.36 us   95% CI [...]": between 10 ns and 10 ms
+	printf '%s\n' "$out" | awk -v n="xen.privcmd.$r" '$1 == n && $4 == "95%" {
+		v = $2 * ($3 == "ns" ? 1 : $3 == "us" ? 1e3 : $3 == "ms" ? 1e6 : 1e9); f = v > 10 && v < 1e7 }
+		END { exit !f }'
+	ok $? "xen.privcmd.$r passes in the PV dom0 with a plausible number"
+done
+like "$out" 'note: Xen 4\.[0-9]+; an ioctl\(\) into the kernel plus the hypercall' "... and names Xen's version and what the number includes"
+
+mkdir -p "$T/pvh"
+gunzip -c "$(ls /boot/xen-4.17-amd64.gz)" >"$T/xen"
+timeout 150 qemu-system-x86_64 -accel tcg -machine q35 -device amd-iommu -cpu qemu64,+svm,+npt -m 2G \
+	-nographic -no-reboot -monitor none -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-kernel "$T/xen" -append "dom0=pvh iommu=1 console=none dom0_mem=1500M" \
+	-initrd "$IMG only=xen.*,,hyperv.*,,cpuid.0 samples=15 quick" \
+	-serial "file:$T/pvh/console.log" >"$T/pvh/qemu.log" 2>&1
+rc=$?
+[ $rc = 124 ] && diag "PVH dom0 image: QEMU killed by the 150 s watchdog; last console bytes: $(tail -c 300 "$T/pvh/console.log")"
+tr -d '\r' <"$T/pvh/console.log" | grep -ao '{"type":.*}$' >"$T/pvh/lines.jsonl"
+grep -q '"boot":"pvh".*"hypervisor":"XenVMMXenVMM"' "$T/pvh/lines.jsonl"
+ok $? "the ring-0 image boots as a Xen PVH dom0 (rc $rc)"
+"$HVSCOPE" kvm --serial "$T/pvh/lines.jsonl" >"$T/pvh/table" 2>&1
+sed 's/^/# /' "$T/pvh/table"
+plausible image.xen.hcpage.version "$T/pvh/table"
+ok $? "xen.hcpage.version passes through the hypercall page"
+plausible image.xen.hcpage.sched_yield "$T/pvh/table"
+ok $? "xen.hcpage.sched_yield passes through the hypercall page"
+like "$(grep '^image.hyperv.notify_spin_wait' "$T/pvh/table")" 'skip: no Hyper-V interface \(CPUID 0x40000001 EAX is not "Hv#1"\)$' \
+	"the Hyper-V row skips under Xen's own leaves with the reason"
+done_testing
