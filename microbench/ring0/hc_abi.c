@@ -259,3 +259,93 @@ void r0_hc_vmw(uint64_t n)
 	for (uint64_t i = 0; i < n; i++)
 		(void)vmw_getversion(&ebx);
 }
+
+/* ---- Xen PV console and shutdown (a PVH domU has no UART) ----
+ * The console page and its event channel come from HVM params (libxl sets
+ * them for a domU; a dom0 has none and keeps COM1). Bytes go into the
+ * out ring (public/io/console.h); the event channel is kicked at each
+ * newline or when the ring is full, then we yield until xenconsoled in
+ * dom0 has drained it. */
+#define XEN_HC_HVM_OP 34
+#define XEN_HC_EVENT_CHANNEL_OP 32
+#define XEN_HVMOP_GET_PARAM 1
+#define XEN_HVM_PARAM_CONSOLE_PFN 17
+#define XEN_HVM_PARAM_CONSOLE_EVTCHN 18
+#define XEN_EVTCHNOP_SEND 4
+#define XEN_SCHEDOP_SHUTDOWN 2
+#define XEN_DOMID_SELF 0x7ff0u
+
+struct xen_hvm_param {
+	uint16_t domid;
+	uint16_t pad;
+	uint32_t index;
+	uint64_t value;
+};
+
+struct xencons_interface {
+	char in[1024];
+	char out[2048];
+	uint32_t in_cons, in_prod;
+	uint32_t out_cons, out_prod;
+};
+
+static volatile struct xencons_interface *xencons;
+static uint32_t xencons_port;
+int r0_xencons;
+
+static int xen_get_param(uint32_t index, uint64_t *v)
+{
+	struct xen_hvm_param p = { .domid = XEN_DOMID_SELF, .index = index };
+	int64_t r = (int64_t)xen_hc2(XEN_HC_HVM_OP, XEN_HVMOP_GET_PARAM, (uint64_t)(uintptr_t)&p);
+
+	*v = p.value;
+	return (int)r;
+}
+
+static void xencons_kick(void)
+{
+	uint32_t port = xencons_port;
+
+	xen_hc2(XEN_HC_EVENT_CHANNEL_OP, XEN_EVTCHNOP_SEND, (uint64_t)(uintptr_t)&port);
+}
+
+void r0_xencons_init(void)
+{
+	uint64_t pfn, port;
+
+	xen_init();
+	if (xen_state < 0 || xen_get_param(XEN_HVM_PARAM_CONSOLE_PFN, &pfn) || !pfn || pfn >= (1ull << 20) ||
+	    xen_get_param(XEN_HVM_PARAM_CONSOLE_EVTCHN, &port) || !port)
+		return;
+	xencons = (volatile struct xencons_interface *)(uintptr_t)(pfn << 12); /* identity map, < 4 GiB */
+	xencons_port = (uint32_t)port;
+	r0_xencons = 1;
+}
+
+void r0_xencons_putc(char c)
+{
+	/* A stuck console must not hang the payload for good: ~10^6 yields. */
+	for (uint32_t k = 0; xencons->out_prod - xencons->out_cons >= sizeof(xencons->out) && k < 1000000; k++) {
+		xencons_kick();
+		xen_hc2(XEN_HC_SCHED_OP, XEN_SCHEDOP_YIELD, 0);
+	}
+	xencons->out[xencons->out_prod & (sizeof(xencons->out) - 1)] = c;
+	__asm__ __volatile__("sfence" ::: "memory");
+	xencons->out_prod++;
+	if (c == '\n')
+		xencons_kick();
+}
+
+void r0_xen_shutdown(void)
+{
+	uint32_t reason = 0; /* SHUTDOWN_poweroff */
+
+	if (xen_state <= 0)
+		return;
+	if (r0_xencons) /* let xenconsoled drain the ring first */
+		for (uint32_t k = 0; xencons->out_cons != xencons->out_prod && k < 100000; k++) {
+			xencons_kick();
+			xen_hc2(XEN_HC_SCHED_OP, XEN_SCHEDOP_YIELD, 0);
+		}
+	xen_hc2(XEN_HC_SCHED_OP, XEN_SCHEDOP_SHUTDOWN, (uint64_t)(uintptr_t)&reason);
+}

@@ -143,6 +143,10 @@ void r0_hc_hv_spin(uint64_t n);
 void r0_hc_hv_invalid(uint64_t n);
 const char *r0_hc_vmw_sup(void);
 void r0_hc_vmw(uint64_t n);
+extern int r0_xencons;            /* output also goes to Xen's PV console ring */
+void r0_xencons_init(void);       /* a Xen domain with a console page (PVH domU) */
+void r0_xencons_putc(char c);
+void r0_xen_shutdown(void);       /* SCHEDOP_shutdown(poweroff); returns if not Xen */
 
 /* benches.c: the descriptors built from R0_BENCHES */
 struct r0_bench {

@@ -6,7 +6,11 @@
 #  - the ring-0 image as a PVH dom0 (Xen console=none leaves COM1 to it):
 #    xen.hcpage.version and xen.hcpage.sched_yield through the hypercall
 #    page (the MSR from CPUID base+2) must pass; the Hyper-V rows must skip
-#    with "not Hv#1" (Xen offers no Viridian to a PVH dom0).
+#    with "not Hv#1" (Xen offers no Viridian to a PVH dom0);
+#  - the ring-0 image as a PVH domU created by xl from a PV dom0
+#    (scripts/xen-domu.sh --raw): no UART there, its lines come back through
+#    Xen's PV console ring (xenconsoled's log); the hypercall-page rows pass,
+#    the VMware row skips (a domU has no port 0x5658).
 # Both QEMUs run under a watchdog; a hang prints the console's tail.
 . "$(dirname "$0")/../lib/guest.sh"
 guest_prereqs xen
@@ -57,4 +61,23 @@ plausible image.xen.hcpage.sched_yield "$T/pvh/table"
 ok $? "xen.hcpage.sched_yield passes through the hypercall page"
 like "$(grep '^image.hyperv.notify_spin_wait' "$T/pvh/table")" 'skip: no Hyper-V interface \(CPUID 0x40000001 EAX is not "Hv#1"\)$' \
 	"the Hyper-V row skips under Xen's own leaves with the reason"
+
+if have xen-utils-4.17 /usr/lib/xen-4.17/bin/xl /usr/lib/xen-4.17/bin/xenstored /usr/lib/xen-4.17/bin/xenconsoled; then
+	"$HVS_SRC/scripts/xen-domu.sh" --raw --kernel "$IMG" --timeout 300 --out "$T/domu" \
+		--extra "only=xen.*,vmware.*,cpuid.0 samples=15 quick" 2>"$T/e"
+	rc=$?
+	grep -ao '{"type":.*}$' "$T/domu/console.log" >"$T/domu/lines.jsonl" 2>/dev/null
+	grep -q '"boot":"pvh".*"hypervisor":"XenVMMXenVMM"' "$T/domu/lines.jsonl" && grep -q '"type":"end"' "$T/domu/lines.jsonl"
+	ok $? "the ring-0 image as an xl-created PVH domU reports through Xen's PV console (rc $rc)"
+	"$HVSCOPE" kvm --serial "$T/domu/lines.jsonl" >"$T/domu/table" 2>&1
+	sed 's/^/# /' "$T/domu/table"
+	plausible image.xen.hcpage.version "$T/domu/table"
+	ok $? "domU: xen.hcpage.version passes through the hypercall page"
+	grep -qE '^image\.xen\.hcpage\.sched_yield .* pass$' "$T/domu/table"
+	ok $? "domU: xen.hcpage.sched_yield passes (it yields to dom0: milliseconds)"
+	like "$(grep '^image.vmware.getversion' "$T/domu/table")" 'skip: no VMware backdoor: GETVERSION left EBX 0$' \
+		"domU: the VMware row skips (no port 0x5658 in a PVH domU)"
+else
+	skip 4 "xen-utils-4.17 (xl, xenstored, xenconsoled) not installed"
+fi
 done_testing
