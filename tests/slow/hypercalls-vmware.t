@@ -4,7 +4,8 @@
 #  - ring 0: the image under `-machine pc` (vmport on, QEMU's default) must
 #    pass vmware.getversion with a plausible number (the payload checks that
 #    EBX came back as the magic before timing), and under `pc,vmport=off` skip
-#    with "no VMware backdoor";
+#    with "no VMware backdoor"; under QEMU -accel kvm (where /dev/kvm
+#    works) it must pass and cost more than a plain PIO exit to QEMU;
 #  - ring 3: in a Linux guest, root passes exit.vmware.getversion through
 #    ioperm() (QEMU TCG checks the I/O bitmap at CPL 3, VMware does not), with
 #    the magic, version and type in its note; an unprivileged user skips with
@@ -43,6 +44,24 @@ like "$(grep '^image.vmware.getversion' "$T/r0-off/table")" 'skip: no VMware bac
 	"ring 0, pc,vmport=off: vmware.getversion skips: no backdoor"
 plausible image.cpuid.0 "$T/r0-off/table"
 ok $? "... while cpuid.0 still runs there (the image itself worked)"
+
+# Under QEMU -accel kvm (where /dev/kvm works) the IN is a real PIO exit to
+# QEMU, and vmport then synchronises the vCPU's registers: it must pass and
+# cost more than a plain PIO exit to QEMU (pio.in.user) in the same boot.
+if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+	mkdir -p "$T/kvm"
+	"$HVS_SRC/scripts/run-image.sh" --accel kvm --append "only=vmware.getversion,pio.in.user quick samples=15" \
+		--stall 20 --quiet --out "$T/kvm/lines.jsonl" --console "$T/kvm/console.log" 2>"$T/kvm/err"
+	rc=$?
+	"$HVSCOPE" kvm --serial "$T/kvm/lines.jsonl" >"$T/kvm/table" 2>&1
+	sed 's/^/# /' "$T/kvm/table"
+	plausible image.vmware.getversion "$T/kvm/table"
+	ok $? "QEMU -accel kvm: vmware.getversion passes (run-image.sh rc $rc)"
+	awk '$NF == "pass" { v[$1] = $2 } END { exit !(v["image.vmware.getversion"] > v["image.pio.in.user"] && v["image.pio.in.user"] > 0) }' "$T/kvm/table"
+	ok $? "... and costs more than a plain PIO exit to QEMU (the protocol syncs the registers)"
+else
+	skip 2 "no usable /dev/kvm"
+fi
 
 "$HVS_SRC/scripts/boot-guest.sh" --mode linux --timeout 120 --out "$T/o" \
 	--cmd 'hvscope-static bench exit.vmware.getversion xen.privcmd' \
