@@ -468,6 +468,7 @@ const struct r0_bench r0_benches[R0_NBENCH] = {
 	D(hc_unknown, sup_kvm_hc, 0, op_hc_unknown, ctl_empty, 0, 0)
 	D(xen_version, r0_hc_xen_sup, 0, r0_hc_xen_version, ctl_empty, 0, 0)
 	D(xen_yield, r0_hc_xen_sup, 0, r0_hc_xen_yield, ctl_empty, 0, 0)
+	D(xen_evtchn, r0_hc_xen_evtchn_sup, 0, r0_hc_xen_evtchn, ctl_empty, 0, 0)
 	D(hv_spin, r0_hc_hv_sup, 0, r0_hc_hv_spin, ctl_empty, 0, 0)
 	D(hv_invalid, r0_hc_hv_invalid_sup, 0, r0_hc_hv_invalid, ctl_empty, 0, 0)
 	D(vmw_version, r0_hc_vmw_sup, 0, r0_hc_vmw, ctl_empty, 0, 0)

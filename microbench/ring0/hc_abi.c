@@ -122,6 +122,61 @@ void r0_hc_xen_yield(uint64_t n)
 		xen_hc2(XEN_HC_SCHED_OP, XEN_SCHEDOP_YIELD, 0);
 }
 
+/*
+ * Event channel send to ourselves: EVTCHNOP_alloc_unbound(self, self) gives
+ * port A, EVTCHNOP_bind_interdomain(self, A) a port B connected to it; the
+ * row times EVTCHNOP_send(B). No upcall is registered (no callback vector),
+ * so A just stays pending: from the second send on, each one is Xen's port
+ * lookup, the pending test-and-set and its return.
+ */
+#define XEN_HC_EVTCHN_OP 32
+#define XEN_EVTCHNOP_BIND_INTERDOMAIN 0
+#define XEN_EVTCHNOP_SEND_ 4
+#define XEN_EVTCHNOP_ALLOC_UNBOUND 6
+#define XEN_DOMID_SELF_ 0x7ff0u
+
+static uint32_t evtchn_local;
+
+const char *r0_hc_xen_evtchn_sup(void)
+{
+	struct {
+		uint16_t dom, remote_dom;
+		uint32_t port;
+	} au = { XEN_DOMID_SELF_, XEN_DOMID_SELF_, 0 };
+	struct {
+		uint16_t remote_dom, pad;
+		uint32_t remote_port, local_port;
+	} bi = { XEN_DOMID_SELF_, 0, 0, 0 };
+	const char *why = r0_hc_xen_sup();
+	int64_t r;
+
+	if (why)
+		return why;
+	if (evtchn_local)
+		return 0;
+	r = (int64_t)xen_hc2(XEN_HC_EVTCHN_OP, XEN_EVTCHNOP_ALLOC_UNBOUND, (uint64_t)(uintptr_t)&au);
+	if (r) {
+		r0_snprint(why_buf, sizeof(why_buf), "EVTCHNOP_alloc_unbound failed, -errno ", "", (uint64_t)-r);
+		return why_buf;
+	}
+	bi.remote_port = au.port;
+	r = (int64_t)xen_hc2(XEN_HC_EVTCHN_OP, XEN_EVTCHNOP_BIND_INTERDOMAIN, (uint64_t)(uintptr_t)&bi);
+	if (r || !bi.local_port) {
+		r0_snprint(why_buf, sizeof(why_buf), "EVTCHNOP_bind_interdomain failed, -errno ", "", (uint64_t)-r);
+		return why_buf;
+	}
+	evtchn_local = bi.local_port;
+	return 0;
+}
+
+void r0_hc_xen_evtchn(uint64_t n)
+{
+	uint32_t port = evtchn_local;
+
+	for (uint64_t i = 0; i < n; i++)
+		xen_hc2(XEN_HC_EVTCHN_OP, XEN_EVTCHNOP_SEND_, (uint64_t)(uintptr_t)&port);
+}
+
 /* ---- Hyper-V ---- */
 #define HV_MSR_GUEST_OS_ID 0x40000000u
 #define HV_MSR_HYPERCALL 0x40000001u

@@ -137,6 +137,8 @@ void r0_lapic_eoi(void);
 const char *r0_hc_xen_sup(void);
 void r0_hc_xen_version(uint64_t n);
 void r0_hc_xen_yield(uint64_t n);
+const char *r0_hc_xen_evtchn_sup(void);
+void r0_hc_xen_evtchn(uint64_t n);
 const char *r0_hc_hv_sup(void);
 const char *r0_hc_hv_invalid_sup(void);
 void r0_hc_hv_spin(uint64_t n);

@@ -77,6 +77,8 @@
 	  "Xen hypercall page (MSR from CPUID base+2): xen_version(XENVER_version), a trap to Xen and back") \
 	X(xen_yield, "xen.hcpage.sched_yield", "hypercall", R0_X_EXIT,                           \
 	  "Xen hypercall page: sched_op(SCHEDOP_yield), a trap to Xen through its scheduler and back") \
+	X(xen_evtchn, "xen.hcpage.evtchn_send", "hypercall", R0_X_EXIT,                          \
+	  "Xen hypercall page: EVTCHNOP_send on a port bound to our own unbound port (no upcall registered)") \
 	X(hv_spin, "hyperv.notify_spin_wait", "hypercall", R0_X_EXIT,                            \
 	  "Hyper-V hypercall page: fast HvCallNotifyLongSpinWait (0x0008), a trap to the hypervisor and back") \
 	X(hv_invalid, "hyperv.invalid_code", "hypercall", R0_X_EXIT,                             \

@@ -4,8 +4,8 @@
 #    xen.privcmd.version and xen.privcmd.sched_yield through
 #    /dev/xen/privcmd must pass with plausible numbers and name Xen 4.x;
 #  - the ring-0 image as a PVH dom0 (Xen console=none leaves COM1 to it):
-#    xen.hcpage.version and xen.hcpage.sched_yield through the hypercall
-#    page (the MSR from CPUID base+2) must pass; the Hyper-V rows must skip
+#    xen.hcpage.version, .sched_yield and .evtchn_send through the
+#    hypercall page (the MSR from CPUID base+2) must pass; the Hyper-V rows must skip
 #    with "not Hv#1" (Xen offers no Viridian to a PVH dom0);
 #  - the ring-0 image as a PVH domU created by xl from a PV dom0
 #    (scripts/xen-domu.sh --raw): no UART there, its lines come back through
@@ -59,6 +59,8 @@ plausible image.xen.hcpage.version "$T/pvh/table"
 ok $? "xen.hcpage.version passes through the hypercall page"
 plausible image.xen.hcpage.sched_yield "$T/pvh/table"
 ok $? "xen.hcpage.sched_yield passes through the hypercall page"
+plausible image.xen.hcpage.evtchn_send "$T/pvh/table"
+ok $? "xen.hcpage.evtchn_send passes (a port bound to our own unbound port)"
 like "$(grep '^image.hyperv.notify_spin_wait' "$T/pvh/table")" 'skip: no Hyper-V interface \(CPUID 0x40000001 EAX is not "Hv#1"\)$' \
 	"the Hyper-V row skips under Xen's own leaves with the reason"
 
@@ -75,9 +77,11 @@ if have xen-utils-4.17 /usr/lib/xen-4.17/bin/xl /usr/lib/xen-4.17/bin/xenstored 
 	ok $? "domU: xen.hcpage.version passes through the hypercall page"
 	grep -qE '^image\.xen\.hcpage\.sched_yield .* pass$' "$T/domu/table"
 	ok $? "domU: xen.hcpage.sched_yield passes (it yields to dom0: milliseconds)"
+	plausible image.xen.hcpage.evtchn_send "$T/domu/table"
+	ok $? "domU: xen.hcpage.evtchn_send passes"
 	like "$(grep '^image.vmware.getversion' "$T/domu/table")" 'skip: no VMware backdoor: GETVERSION left EBX 0$' \
 		"domU: the VMware row skips (no port 0x5658 in a PVH domU)"
 else
-	skip 4 "xen-utils-4.17 (xl, xenstored, xenconsoled) not installed"
+	skip 5 "xen-utils-4.17 (xl, xenstored, xenconsoled) not installed"
 fi
 done_testing
