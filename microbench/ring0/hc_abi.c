@@ -6,7 +6,9 @@
  *    leaves up when it also offers Viridian) gives in EBX the MSR that
  *    fills a guest page with one 32-byte stub per hypercall ("mov $nr,%eax;
  *    vmcall/vmmcall; ret"). 64-bit arguments in RDI, RSI, RDX, R10, R8;
- *    result in RAX (Xen public headers: arch-x86/xen-x86_64.h).
+ *    result in RAX (Xen public headers: arch-x86/xen-x86_64.h). Rows:
+ *    xen_version, sched_op(yield), an event channel send to ourselves;
+ *    in a PVH domU the output also goes into the PV console ring.
  *  - Hyper-V (TLFS): CPUID 0x40000001 EAX "Hv#1" says the interface is
  *    there, 0x40000003 EAX bit 5 (AccessHypercallMsrs) that the partition
  *    may use HV_X64_MSR_GUEST_OS_ID (0x40000000) and HV_X64_MSR_HYPERCALL
@@ -28,8 +30,18 @@
 /* ---- Xen ---- */
 #define XEN_HC_SCHED_OP 29
 #define XEN_HC_XEN_VERSION 17
+#define XEN_HC_EVENT_CHANNEL_OP 32
+#define XEN_HC_HVM_OP 34
 #define XEN_SCHEDOP_YIELD 0
+#define XEN_SCHEDOP_SHUTDOWN 2
 #define XEN_XENVER_VERSION 0
+#define XEN_EVTCHNOP_BIND_INTERDOMAIN 0
+#define XEN_EVTCHNOP_SEND 4
+#define XEN_EVTCHNOP_ALLOC_UNBOUND 6
+#define XEN_HVMOP_GET_PARAM 1
+#define XEN_HVM_PARAM_CONSOLE_PFN 17
+#define XEN_HVM_PARAM_CONSOLE_EVTCHN 18
+#define XEN_DOMID_SELF 0x7ff0u
 
 static uint8_t hc_page[4096] __attribute__((aligned(4096)));
 static int xen_state;  /* 0 not tried, 1 ready, -1 absent */
@@ -129,12 +141,6 @@ void r0_hc_xen_yield(uint64_t n)
  * so A just stays pending: from the second send on, each one is Xen's port
  * lookup, the pending test-and-set and its return.
  */
-#define XEN_HC_EVTCHN_OP 32
-#define XEN_EVTCHNOP_BIND_INTERDOMAIN 0
-#define XEN_EVTCHNOP_SEND_ 4
-#define XEN_EVTCHNOP_ALLOC_UNBOUND 6
-#define XEN_DOMID_SELF_ 0x7ff0u
-
 static uint32_t evtchn_local;
 
 const char *r0_hc_xen_evtchn_sup(void)
@@ -142,11 +148,11 @@ const char *r0_hc_xen_evtchn_sup(void)
 	struct {
 		uint16_t dom, remote_dom;
 		uint32_t port;
-	} au = { XEN_DOMID_SELF_, XEN_DOMID_SELF_, 0 };
+	} au = { XEN_DOMID_SELF, XEN_DOMID_SELF, 0 };
 	struct {
 		uint16_t remote_dom, pad;
 		uint32_t remote_port, local_port;
-	} bi = { XEN_DOMID_SELF_, 0, 0, 0 };
+	} bi = { XEN_DOMID_SELF, 0, 0, 0 };
 	const char *why = r0_hc_xen_sup();
 	int64_t r;
 
@@ -154,13 +160,13 @@ const char *r0_hc_xen_evtchn_sup(void)
 		return why;
 	if (evtchn_local)
 		return 0;
-	r = (int64_t)xen_hc2(XEN_HC_EVTCHN_OP, XEN_EVTCHNOP_ALLOC_UNBOUND, (uint64_t)(uintptr_t)&au);
+	r = (int64_t)xen_hc2(XEN_HC_EVENT_CHANNEL_OP, XEN_EVTCHNOP_ALLOC_UNBOUND, (uint64_t)(uintptr_t)&au);
 	if (r) {
 		r0_snprint(why_buf, sizeof(why_buf), "EVTCHNOP_alloc_unbound failed, -errno ", "", (uint64_t)-r);
 		return why_buf;
 	}
 	bi.remote_port = au.port;
-	r = (int64_t)xen_hc2(XEN_HC_EVTCHN_OP, XEN_EVTCHNOP_BIND_INTERDOMAIN, (uint64_t)(uintptr_t)&bi);
+	r = (int64_t)xen_hc2(XEN_HC_EVENT_CHANNEL_OP, XEN_EVTCHNOP_BIND_INTERDOMAIN, (uint64_t)(uintptr_t)&bi);
 	if (r || !bi.local_port) {
 		r0_snprint(why_buf, sizeof(why_buf), "EVTCHNOP_bind_interdomain failed, -errno ", "", (uint64_t)-r);
 		return why_buf;
@@ -174,7 +180,7 @@ void r0_hc_xen_evtchn(uint64_t n)
 	uint32_t port = evtchn_local;
 
 	for (uint64_t i = 0; i < n; i++)
-		xen_hc2(XEN_HC_EVTCHN_OP, XEN_EVTCHNOP_SEND_, (uint64_t)(uintptr_t)&port);
+		xen_hc2(XEN_HC_EVENT_CHANNEL_OP, XEN_EVTCHNOP_SEND, (uint64_t)(uintptr_t)&port);
 }
 
 /* ---- Hyper-V ---- */
@@ -321,15 +327,6 @@ void r0_hc_vmw(uint64_t n)
  * out ring (public/io/console.h); the event channel is kicked at each
  * newline or when the ring is full, then we yield until xenconsoled in
  * dom0 has drained it. */
-#define XEN_HC_HVM_OP 34
-#define XEN_HC_EVENT_CHANNEL_OP 32
-#define XEN_HVMOP_GET_PARAM 1
-#define XEN_HVM_PARAM_CONSOLE_PFN 17
-#define XEN_HVM_PARAM_CONSOLE_EVTCHN 18
-#define XEN_EVTCHNOP_SEND 4
-#define XEN_SCHEDOP_SHUTDOWN 2
-#define XEN_DOMID_SELF 0x7ff0u
-
 struct xen_hvm_param {
 	uint16_t domid;
 	uint16_t pad;
