@@ -12,6 +12,8 @@
 	X(exit_pause)        \
 	X(exit_xgetbv)       \
 	X(exit_fep)          \
+	X(exit_vmware)       \
+	X(xen_privcmd)       \
 	X(syscall_getppid)    \
 	X(mm_pagefault)      \
 	X(mm_munmap)         \

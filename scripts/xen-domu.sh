@@ -26,6 +26,9 @@
 #   --domu-mem MIB domU RAM (default 256)
 #   --peer PROG    add this program to the domU's initramfs, with its shared
 #                  libraries (e.g. systemd-detect-virt, to compare with detect)
+#   --raw          the kernel is no Linux (e.g. the ring-0 image, whose PVH
+#                  entry xl boots): no commands, console.log is the result
+#   --extra TEXT   more of the domU's kernel command line (image options)
 # Exit: as boot-guest.sh (0 ok, 1 failed, 2 usage, 6 missing, 8 timeout);
 #       1 also when the domU did not run every command.
 set -euo pipefail
@@ -41,6 +44,8 @@ static=${HVSCOPE_STATIC:-$here/bin/hvscope-static}
 cmds=()
 peers=()
 X=/usr/lib/xen-4.17/bin
+raw=0
+extra=""
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//; /^set -euo/d'; }
 bad() { echo "$me: $*" >&2; exit 2; }
@@ -54,6 +59,8 @@ while [ $# -gt 0 ]; do
 	--hvscope) static=$2; shift 2 ;;
 	--cmd) cmds+=("$2"); shift 2 ;;
 	--peer) peers+=(--peer "$2"); shift 2 ;;
+	--raw) raw=1; shift ;;
+	--extra) extra=$2; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; cmds+=("$@"); break ;;
 	-*) bad "unknown option '$1' (see --help)" ;;
@@ -70,6 +77,9 @@ if [ -z "$kernel" ]; then
 fi
 [ -r "$kernel" ] || { echo "$me: kernel '$kernel' not readable" >&2; exit 6; }
 kver=$(basename "$kernel" | sed -n 's/^vmlinuz-//p')
+dom0k=$kernel
+[ "$raw" = 0 ] || dom0k=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1 || true)
+[ -r "$dom0k" ] || { echo "$me: no dom0 kernel /boot/vmlinuz-* (apt-get install linux-image-amd64)" >&2; exit 6; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/hvs-domu.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -93,7 +103,7 @@ mount -t devpts devpts /dev/pts
 $X/xenstored --pid-file=/run/xenstored.pid && sleep 1 && $X/xen-init-dom0 >/dev/null && $X/xenconsoled --log=guest --log-dir=/tmp/xc || echo "xen-domu: toolstack failed to start"
 dd if=/dev/vda bs=1M count=16 2>/dev/null | head -c $ks > /tmp/k
 dd if=/dev/vda bs=1M skip=16 count=8 2>/dev/null | head -c $is > /tmp/i
-printf 'type="pvh"\nname="hvs"\nkernel="/tmp/k"\nramdisk="/tmp/i"\nmemory=$domu_mem\nvcpus=1\nextra="console=hvc0 quiet panic=-1 hvs.nonce=$nonce hvs.cmds=$b64"\non_poweroff="destroy"\non_crash="destroy"\n' > /tmp/hvs.cfg
+printf 'type="pvh"\nname="hvs"\nkernel="/tmp/k"\nramdisk="/tmp/i"\nmemory=$domu_mem\nvcpus=1\nextra="console=hvc0 quiet panic=-1 hvs.nonce=$nonce hvs.cmds=$b64${extra:+ $extra}"\non_poweroff="destroy"\non_crash="destroy"\n' > /tmp/hvs.cfg
 $X/xl create /tmp/hvs.cfg >&2 || echo "xen-domu: xl create failed"
 i=0; while [ \$i -lt $timeout ] && $X/xl list hvs >/dev/null 2>&1; do sleep 1; i=\$((i + 1)); done
 cat /tmp/xc/guest-hvs.log
@@ -105,7 +115,7 @@ dd if="$work/dom0.sh" of="$work/disk.img" bs=1M seek=24 conv=notrunc status=none
 
 rc=0
 "$here/scripts/boot-guest.sh" --mode xen-pv --cpu qemu64,+svm,+npt --mem "$mem" --timeout "$timeout" \
-	--kernel "$kernel" --hvscope "$static" --out "$out/dom0" \
+	--kernel "$dom0k" --hvscope "$static" --out "$out/dom0" \
 	--peer "$X/xl" --peer "$X/xenstored" --peer "$X/xenconsoled" --peer "$X/xen-init-dom0" \
 	--peer /lib/x86_64-linux-gnu/libgcc_s.so.1 \
 	--module xen-evtchn --module xen-gntdev --module xen-gntalloc --module virtio_pci --module virtio_blk \
@@ -124,6 +134,10 @@ awk -v n="HVS:$nonce:" -v dir="$out" '
 	mark("END:") { close(f); split(rest, a, "rc="); print a[2] > (dir "/" i ".rc"); close(dir "/" i ".rc"); f = ""; next }
 	f != "" { print > f }
 ' "$out/console.log"
+if [ "$raw" = 1 ]; then
+	echo "$me: PVH domU ($(basename "$kernel")) powered off; its console is $out/console.log" >&2
+	exit 0
+fi
 for i in $(seq 1 "${#cmds[@]}"); do
 	if [ ! -e "$out/$i.rc" ]; then
 		echo "$me: the domU did not finish command $i; its console (tail), then the dom0's stderr:" >&2

@@ -26,7 +26,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: hvscope kvm [NAME...] [--list] [--quick] [--timeout S] [--samples N]\n"
 		"                   [--sample-us N] [--exits] [--serial FILE] [--tsc-khz K|host]\n"
-		"                   [--out FILE] [--tag k=v,...]\n\n"
+		"                   [--out FILE] [--tag k=v,...] [--hyperv]\n\n"
 		"Ring-0 microbenchmarks (VM exits, hypercalls, I/O exits, paging) run by\n"
 		"hvscope's own minimal VMM on /dev/kvm: one fresh VM per benchmark, a\n"
 		"watchdog on every KVM_RUN, KVM's exit counters read around the measurement.\n\n"
@@ -46,7 +46,10 @@ static void usage(FILE *f)
 		"  --out FILE    also write a result file (results-schema/result.schema.json;\n"
 		"                '-' for stdout): metrics kvm.NAME or image.NAME with samples,\n"
 		"                cycles, exits per op; tags driver=kvm|image and paging=...\n"
-		"  --tag k=v,... extra tags for the result file\n\n"
+		"  --tag k=v,... extra tags for the result file\n"
+		"  --hyperv      present KVM's Hyper-V CPUID leaves (KVM_GET_SUPPORTED_HV_CPUID)\n"
+		"                at 0x40000000, KVM's at 0x40000100, as QEMU's hv-* flags do:\n"
+		"                the hyperv.* rows then call KVM's Hyper-V hypercalls\n\n"
 		"Columns: median ns per operation with the loop's own cost (control loop)\n"
 		"subtracted, half-width of its 95%% CI, cycles per op, VM exits and\n"
 		"instructions emulated by KVM per op (KVM binary stats 'exits' and\n"
@@ -268,7 +271,7 @@ int cmd_kvm(int argc, char **argv)
 		{ "samples", required_argument, NULL, 'n' }, { "sample-us", required_argument, NULL, 'u' },
 		{ "exits", no_argument, NULL, 'e' },	     { "serial", required_argument, NULL, 's' },
 		{ "tsc-khz", required_argument, NULL, 'k' }, { "out", required_argument, NULL, 'o' },
-		{ "tag", required_argument, NULL, 'g' },
+		{ "tag", required_argument, NULL, 'g' },	     { "hyperv", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kvm_bench_opts o = { .timeout_s = 5.0 };
@@ -343,6 +346,9 @@ int cmd_kvm(int argc, char **argv)
 			break;
 		case 'g':
 			tags = optarg;
+			break;
+		case 'H':
+			o.hyperv = 1;
 			break;
 		default:
 			hvs_err("kvm: unknown option '%s' (try 'hvscope kvm --help')", argv[optind - 1]);

@@ -216,6 +216,61 @@ out:
 	return r;
 }
 
+/*
+ * --hyperv: present KVM's Hyper-V leaves (KVM_GET_SUPPORTED_HV_CPUID, a
+ * vCPU ioctl) at 0x40000000.. and move KVM's own leaves to 0x40000100, as
+ * QEMU does for its hv-* flags, with CPUID.1:ECX[31] (hypervisor present)
+ * set as QEMU sets it (KVM_GET_SUPPORTED_CPUID leaves it clear). KVM turns its Hyper-V emulation on for a
+ * vCPU whose CPUID 0x40000001 EAX says "Hv#1" (kvm_hv_set_cpuid); no
+ * KVM_ENABLE_CAP is needed for hypercalls (QEMU enables SYNIC, eVMCS and
+ * ENFORCE_CPUID only for the flags that ask for them). *cp is replaced.
+ * Returns 0 or -errno (-EOPNOTSUPP: this KVM has no Hyper-V emulation).
+ */
+static int vcpu_hyperv_cpuid(struct kvm_vm *vm, struct kvm_cpuid2 **cp)
+{
+	struct kvm_cpuid2 *c = *cp, *hv, *n;
+	uint32_t k = 0;
+	long r;
+
+	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_HYPERV_CPUID) <= 0) {
+		snprintf(vm->err, sizeof(vm->err),
+			 "--hyperv: this KVM has no Hyper-V emulation (KVM_CAP_HYPERV_CPUID is 0)");
+		return -EOPNOTSUPP;
+	}
+	hv = calloc(1, sizeof(*hv) + 64 * sizeof(hv->entries[0]));
+	if (!hv)
+		return -ENOMEM;
+	hv->nent = 64;
+	r = vcpu_ioctl(vm, KVM_GET_SUPPORTED_HV_CPUID, hv);
+	if (r < 0) {
+		free(hv);
+		return (int)r;
+	}
+	n = calloc(1, sizeof(*n) + (size_t)(c->nent + hv->nent) * sizeof(n->entries[0]));
+	if (!n) {
+		free(hv);
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < c->nent; i++) {
+		n->entries[k] = c->entries[i];
+		if (c->entries[i].function == 1)
+			n->entries[k].ecx |= 1u << 31; /* the hypervisor bit (QEMU sets it too) */
+		if ((c->entries[i].function & 0xffffff00u) == 0x40000000u) {
+			n->entries[k].function += 0x100;
+			if (c->entries[i].function == 0x40000000u)
+				n->entries[k].eax = n->entries[k].eax ? n->entries[k].eax + 0x100 : 0;
+		}
+		k++;
+	}
+	for (uint32_t i = 0; i < hv->nent; i++)
+		n->entries[k++] = hv->entries[i];
+	n->nent = k;
+	free(hv);
+	free(c);
+	*cp = n;
+	return 0;
+}
+
 static int vcpu_set_cpuid(struct kvm_vm *vm)
 {
 	struct kvm_cpuid2 *c = NULL;
@@ -236,6 +291,10 @@ static int vcpu_set_cpuid(struct kvm_vm *vm)
 			return r;
 		}
 		n *= 2;
+	}
+	if (vm->hyperv && (r = vcpu_hyperv_cpuid(vm, &c)) < 0) {
+		free(c);
+		return r;
 	}
 	r = (int)vcpu_ioctl(vm, KVM_SET_CPUID2, c);
 	free(c);
@@ -625,6 +684,7 @@ int kvm_bench_run(int kvm_fd, enum r0_bench_id id, const struct kvm_bench_opts *
 	r = vm_create(kvm_fd, R0_MEM_SIZE, &vm, res->reason, sizeof(res->reason));
 	if (r < 0)
 		return r;
+	vm->hyperv = o->hyperv;
 	r = vcpu_create(vm);
 	if (r < 0)
 		goto setup_failed;

@@ -42,6 +42,7 @@ struct kvm_vm {
 	uint8_t *mem;
 	size_t mem_size;
 	int irqchip, pit, ioeventfd; /* what could be created */
+	int hyperv;                  /* present KVM's Hyper-V leaves (--hyperv) */
 	int efd[2];                  /* ioeventfds: PIO kick, MMIO kick */
 	struct kvm_stats stats;
 	struct kvm_vcpu vcpu;
@@ -78,6 +79,7 @@ struct kvm_bench_opts {
 	uint32_t sample_us; /* 0: payload default */
 	double timeout_s;   /* whole benchmark, watchdog on every KVM_RUN */
 	uint64_t tsc_khz;   /* 0: ask KVM (KVM_GET_TSC_KHZ) */
+	int hyperv;         /* present Hyper-V's CPUID leaves (KVM_GET_SUPPORTED_HV_CPUID) */
 };
 
 enum kvm_bench_status {

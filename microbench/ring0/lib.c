@@ -68,6 +68,8 @@ void r0_putc(char c)
 	for (int i = 0; i < 100000 && !(inb(R0_PORT_COM1 + 5) & 0x20); i++)
 		;
 	outb(R0_PORT_COM1, (uint8_t)c);
+	if (r0_xencons)
+		r0_xencons_putc(c);
 }
 
 void r0_puts(const char *s)
@@ -141,6 +143,7 @@ void r0_poweroff(uint32_t code)
 		r0_ucall(R0_UC_DONE, 0, code);
 	outb(R0_PORT_DEBUG_EXIT, (uint8_t)code);
 	r0_acpi_poweroff();
+	r0_xen_shutdown();
 	for (;;)
 		__asm__ __volatile__("cli; hlt");
 }

@@ -328,6 +328,8 @@ void r0_main(void)
 	}
 
 	r0_serial_init();
+	if (r0_boot_magic == 0x336ec578u)
+		r0_xencons_init(); /* Xen PVH domU: no UART, the PV console instead */
 	if (r0_boot_magic == 0x2BADB002u) {
 		const uint32_t *mbi = (const uint32_t *)(uintptr_t)r0_boot_info;
 

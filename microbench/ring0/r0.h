@@ -133,6 +133,23 @@ extern uint64_t r0_cr3_a, r0_cr3_b;
 /* lapic.c-style helpers live in benches.c; r0_lapic_eoi is used by traps. */
 void r0_lapic_eoi(void);
 
+/* hc_abi.c: Xen, Hyper-V and VMware hypercall ABIs */
+const char *r0_hc_xen_sup(void);
+void r0_hc_xen_version(uint64_t n);
+void r0_hc_xen_yield(uint64_t n);
+const char *r0_hc_xen_evtchn_sup(void);
+void r0_hc_xen_evtchn(uint64_t n);
+const char *r0_hc_hv_sup(void);
+const char *r0_hc_hv_invalid_sup(void);
+void r0_hc_hv_spin(uint64_t n);
+void r0_hc_hv_invalid(uint64_t n);
+const char *r0_hc_vmw_sup(void);
+void r0_hc_vmw(uint64_t n);
+extern int r0_xencons;            /* output also goes to Xen's PV console ring */
+void r0_xencons_init(void);       /* a Xen domain with a console page (PVH domU) */
+void r0_xencons_putc(char c);
+void r0_xen_shutdown(void);       /* SCHEDOP_shutdown(poweroff); returns if not Xen */
+
 /* benches.c: the descriptors built from R0_BENCHES */
 struct r0_bench {
 	const char *name;

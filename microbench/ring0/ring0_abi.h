@@ -68,6 +68,24 @@
 	X(chase_##page##_128m, "tlb.chase." #page ".128m", "paging", R0_X_NONE,             \
 	  "dependent load, one per page, random order over 128 MiB mapped with " #page " pages")
 
+/*
+ * Hypercalls in the other hypervisors' own ABIs (hc_abi.c): each skips with
+ * the reason where its ABI is absent.
+ */
+#define R0_HC_ABIS(X)                                                                        \
+	X(xen_version, "xen.hcpage.version", "hypercall", R0_X_EXIT,                             \
+	  "Xen hypercall page (MSR from CPUID base+2): xen_version(XENVER_version), a trap to Xen and back") \
+	X(xen_yield, "xen.hcpage.sched_yield", "hypercall", R0_X_EXIT,                           \
+	  "Xen hypercall page: sched_op(SCHEDOP_yield), a trap to Xen through its scheduler and back") \
+	X(xen_evtchn, "xen.hcpage.evtchn_send", "hypercall", R0_X_EXIT,                          \
+	  "Xen hypercall page: EVTCHNOP_send on a port bound to our own unbound port (no upcall registered)") \
+	X(hv_spin, "hyperv.notify_spin_wait", "hypercall", R0_X_EXIT,                            \
+	  "Hyper-V hypercall page: fast HvCallNotifyLongSpinWait (0x0008), a trap to the hypervisor and back") \
+	X(hv_invalid, "hyperv.invalid_code", "hypercall", R0_X_EXIT,                             \
+	  "Hyper-V hypercall page: fast call with an unknown code (HV_STATUS_INVALID_HYPERCALL_CODE path)") \
+	X(vmw_version, "vmware.getversion", "io", R0_X_EXIT | R0_X_IO,                           \
+	  "VMware backdoor GETVERSION (IN port 0x5658, magic checked): a PIO exit to the VMM's user space plus the protocol")
+
 #define R0_BENCHES(X)                                                                          \
 	X(cpuid0, "cpuid.0", "exit", R0_X_EXIT, "CPUID leaf 0: an unconditional VM exit")       \
 	X(cpuid_hv, "cpuid.hv", "exit", R0_X_EXIT, "CPUID leaf 0x40000000 (hypervisor leaf)")   \
@@ -77,6 +95,7 @@
 	  "VMCALL/VMMCALL KVM_HC_VAPIC_POLL_IRQ (no-op hypercall)")                              \
 	X(hc_unknown, "hypercall.unknown", "hypercall", R0_X_EXIT,                               \
 	  "VMCALL/VMMCALL with an unknown number (-KVM_ENOSYS path)")                            \
+	R0_HC_ABIS(X)                                                                          \
 	X(hlt_wake, "hlt.wake", "exit", R0_X_EXIT,                                               \
 	  "arm the LAPIC timer (1 tick), STI;HLT, take the interrupt")                           \
 	X(rdmsr, "msr.rd.tsc_adjust", "exit", R0_X_EXIT, "RDMSR IA32_TSC_ADJUST (intercepted)")  \
