@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hvscope - GNU make build.
 #
 #   make                 bin/hvscope (dynamic, every optional library found)

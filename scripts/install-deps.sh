@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # install-deps.sh - install every Debian package hvscope needs to build,
 # test (including the QEMU/Xen guest tests) and draw reports. Run as root on
 # Debian 12. Idempotent: packages already installed are not fetched again.

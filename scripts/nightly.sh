@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # nightly.sh - the example nightly job: run the suite, ingest the result into
 # the history, gate with `hvscope regress`, and write a Markdown report
 # (regress against the history + compare against the previous night).

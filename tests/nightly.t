@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # nightly.sh: two nights in a fresh state directory -> two results, a history
 # with two runs, reports with the regress table (and, the second night, the
 # compare against the first), exit 0; a planted regression in the history

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * io_randrw.c - 4 KiB random O_DIRECT I/O, 70% reads and 30% writes, one
  * at a time, on a scratch file (or a block device named explicitly): the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_guest.c - `hvscope guest --matrix FILE`: run every target of a guest
  * matrix (harness/guest/guest.h, docs/matrix.md) one after the other, each under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_run.c - `hvscope run`: environment checks, the selected benchmarks
  * (a suite, names, or a class) in fresh processes with interleaved order,

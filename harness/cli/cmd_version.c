@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_version.c - `hvscope version`: what this binary is and what it can do.
  */

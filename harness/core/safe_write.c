@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * safe_write.c - the one way hvscope writes an output file (issue 16).
  *

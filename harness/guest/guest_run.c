@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * guest_run.c - start one matrix target under a watchdog, run hvscope in
  * it, bring the output home, merge its result files into DIR/NAME.json

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fuzz.mk - libFuzzer targets for every parser of untrusted input (clang
 # only), each with its seed corpus in tests/fuzz/corpus/TARGET:
 #   cpuid_dump  CPUID dump files (five formats) and what runs on them
