@@ -46,6 +46,8 @@ PKGS=(
 	chromium texlive-latex-base texlive-binaries texlive-latex-recommended texlive-science
 	# scripts/bench-report.sh
 	time bc
+	# the Debian package (debian/, make deb, tests/slow/deb.t): build and check it
+	debhelper dpkg-dev fakeroot lintian
 )
 
 case "${1:-}" in

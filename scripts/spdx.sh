@@ -37,7 +37,7 @@ comment_for() {
 	tests/corpus/* | tests/data/* | tests/fuzz/corpus/*) echo "" ;;
 	*.c | *.h | *.S | *.ld | *.c.in | *.h.in) echo "/* $ID */" ;;
 	*.sh | *.t | *.py | *.mk | Makefile | */Makefile | *.conf | *.cfg | *.cron | *.service | *.timer | \
-		*.service.in | *.timer.in | *.cron.in | debian/rules | debian/*.install | debian/*.links | \
+		*.service.in | *.timer.in | *.cron.in | *.sysusers | *.tmpfiles | debian/rules | debian/control | debian/*.install | debian/*.links | \
 		debian/*.dirs | debian/*.lintian-overrides | debian/*.maintscript | debian/watch)
 		echo "# $ID" ;;
 	man/*.[1-8] | man/*.[1-8].in) echo ".\\\" $ID" ;;
