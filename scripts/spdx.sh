@@ -38,7 +38,7 @@ comment_for() {
 	*.c | *.h | *.S | *.ld | *.c.in | *.h.in) echo "/* $ID */" ;;
 	*.sh | *.t | *.py | *.mk | Makefile | */Makefile | *.conf | *.cfg | *.cron | *.service | *.timer | \
 		*.service.in | *.timer.in | *.cron.in | *.sysusers | *.tmpfiles | debian/rules | debian/control | debian/*.install | debian/*.links | \
-		debian/*.dirs | debian/*.lintian-overrides | debian/*.maintscript | debian/watch)
+		debian/*.dirs | debian/*.postrm | debian/*.postinst | debian/*.lintian-overrides | debian/*.maintscript | debian/watch)
 		echo "# $ID" ;;
 	man/*.[1-8] | man/*.[1-8].in) echo ".\\\" $ID" ;;
 	*) echo "" ;;

@@ -20,7 +20,7 @@ trap 'rm -rf "$T"' EXIT
 n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-echo "1..9"
+echo "1..10"
 
 mkdir "$T/src"
 if git -C "$HVS_SRC" rev-parse --git-dir > /dev/null 2>&1; then
@@ -58,10 +58,12 @@ if [ "$(id -u)" != 0 ]; then
 	skip "not root: apt-get install ./hvscope_*.deb is CI's part"
 	skip "not root"
 	skip "not root"
+	skip "not root"
 	exit 0
 fi
 if dpkg-query -W -f='${Status}' hvscope 2> /dev/null | grep -q 'install ok installed'; then
 	skip "hvscope is already installed on this machine: not replacing it"
+	skip "hvscope installed"
 	skip "hvscope installed"
 	skip "hvscope installed"
 	exit 0
@@ -77,3 +79,6 @@ ok $? "the installed hvscope runs; man hvscope-nightly works"
 getent passwd hvscope > /dev/null && [ -d /var/lib/hvscope ] && [ "$(stat -c %U /var/lib/hvscope)" = hvscope ] &&
 	! systemctl is-enabled hvscope-nightly.timer > /dev/null 2>&1
 ok $? "postinst made the cron form's user and /var/lib/hvscope; the timer is not enabled"
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq hvscope > /dev/null 2>&1
+! dpkg-query -W -f='${Status}' hvscope 2> /dev/null | grep -q 'installed' && [ ! -e /var/lib/hvscope ] && [ ! -e /usr/bin/hvscope ]
+ok $? "apt-get purge removes it and its state directory"
