@@ -23,7 +23,7 @@ PKGS=(
 	libcpuid-dev libjansson-dev libsqlite3-dev libhwloc-dev libpapi-dev
 	# test
 	perl python3 python3-jsonschema clang libclang-rt-14-dev jq man-db time
-	util-linux
+	util-linux procps
 	# peers we measure ourselves against
 	systemd virt-what cpuid hyperfine
 	# counters and topology tools
@@ -47,7 +47,7 @@ PKGS=(
 	# scripts/bench-report.sh
 	time bc
 	# the Debian package (debian/, make deb, tests/slow/deb.t): build and check it
-	debhelper dpkg-dev fakeroot lintian
+	debhelper dpkg-dev lintian
 )
 
 case "${1:-}" in

@@ -79,7 +79,7 @@ ok $? "run starts a benchmark process"
 child=$(pgrep -P "$pid" | head -n 1)
 wait_for 10 sh -c 'ls "$TMPDIR"/hvscope-run-* > /dev/null 2>&1'
 wait_for 30 holds_scratch "$child"
-ok $? "... which measures on its scratch file in /var/tmp"
+ok $? "... measuring on its scratch file in /var/tmp"
 kill -TERM "$pid"
 finish
 [ "$rc" = 143 ]

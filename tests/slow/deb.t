@@ -12,7 +12,6 @@
 need dpkg-dev cmd:dpkg-buildpackage
 need debhelper cmd:dh
 need lintian cmd:lintian
-need fakeroot cmd:fakeroot
 need git cmd:git
 set -u
 T=$(mktemp -d)
@@ -80,5 +79,5 @@ getent passwd hvscope > /dev/null && [ -d /var/lib/hvscope ] && [ "$(stat -c %U 
 	! systemctl is-enabled hvscope-nightly.timer > /dev/null 2>&1
 ok $? "postinst made the cron form's user and /var/lib/hvscope; the timer is not enabled"
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq hvscope > /dev/null 2>&1
-! dpkg-query -W -f='${Status}' hvscope 2> /dev/null | grep -q 'installed' && [ ! -e /var/lib/hvscope ] && [ ! -e /usr/bin/hvscope ]
+! dpkg-query -W -f='${Status}' hvscope 2> /dev/null | grep -q 'installed' && [ ! -e /var/lib/hvscope ] && gone=/usr/bin/hvscope && [ ! -e "$gone" ]
 ok $? "apt-get purge removes it and its state directory"
