@@ -98,8 +98,10 @@ if [ $rc -ge 2 ]; then
 	fail "hvscope regress failed (exit $rc)"
 	exit $rc
 fi
-checked=$(sed -n 's/^ *"checked": *\([0-9][0-9]*\).*/\1/p' "$dir/reports/$stamp.regress.json" | head -n 1)
-runs=$(sed -n 's/^ *"runs": *\([0-9][0-9]*\).*/\1/p' "$dir/reports/$stamp.regress.json" | head -n 1)
+# (the top-level keys come before the per-metric rows, which have "runs" too)
+jnum() { grep -o "\"$1\": *[0-9][0-9]*" "$dir/reports/$stamp.regress.json" | head -n 1 | grep -o '[0-9]*$'; }
+checked=$(jnum checked)
+runs=$(jnum runs)
 
 {
 	echo "# hvscope nightly $stamp"
