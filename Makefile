@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hvscope - GNU make build.
 #
 #   make                 bin/hvscope (dynamic, every optional library found)
@@ -7,6 +8,8 @@
 #   make check SANITIZE=1  the same with ASan+UBSan (objects in build/san, bin/san)
 #   make V=1             show full compiler command lines
 #   make bench           benchmarks of hvscope itself (numbers: docs/PERFORMANCE.md)
+#   make install         PREFIX=/usr/local DESTDIR=; also uninstall, install-list,
+#                        deb (scripts/install.mk, debian/)
 #
 # Optional libraries are found with pkg-config and enabled with HAVE_*=1.
 # Each area may add rules in a fragment (*/*.mk, */*/*.mk) included below.

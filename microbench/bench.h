@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bench.h - the guest-side benchmark descriptor and registry.
  *

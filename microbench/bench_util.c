@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bench_util.c - shared helpers for benchmarks (see bench_util.h).
  */

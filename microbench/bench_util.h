@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bench_util.h - small pieces several benchmarks share: CPUID, running an
  * instruction that may fault or hang in a watched child process, choosing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * benches.h - the one list of guest-side benchmarks (see bench.h).
  * X(id): the file defines `const struct hvs_bench hvs_bench_<id>`.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * counters.c - backend choice and the verification that a counter really
  * counts (a guest without vPMU may accept perf_event_open and read 0).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * counters.h - hardware performance counters around a measured region:
  * cycles, instructions, dTLB misses and page-walk cycles, through PAPI

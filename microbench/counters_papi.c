@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * counters_papi.c - the PAPI backend (dynamic build only). Presets for
  * cycles, instructions and data-TLB misses; page-walk cycles only exist as

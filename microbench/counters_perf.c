@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * counters_perf.c - the perf_event_open(2) backend: generic hardware events
  * for cycles and instructions, the generic dTLB read-miss cache event. There

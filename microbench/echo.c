@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * echo.c - UDP/TCP echo server and client sockets (see echo.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * echo.h - the tiny UDP/TCP echo used by the net.* benchmarks: a loopback
  * server in a child process, the peer address parser, and the unprivileged

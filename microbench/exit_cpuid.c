@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * exit_cpuid.c - CPUID from ring 3, several leaves. CPUID is
  * unconditionally intercepted under VMX and by every SVM hypervisor in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * exit_fep.c - CPUID behind a forced-emulation prefix. Xen recognises
  * "ud2a; .ascii \"xen\"; cpuid" in PV guests (always) and HVM guests (only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * exit_hypercall.c - VMCALL (Intel) and VMMCALL (AMD) from CPL 3.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * exit_pause.c - PAUSE in a spin loop. Pause-loop exiting (Intel PLE, AMD
  * pause filter) makes a vCPU that spins on PAUSE for longer than a window

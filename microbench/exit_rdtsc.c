@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * exit_rdtsc.c - RDTSC and RDTSCP from ring 3. Native: ~10-40 cycles. A
  * hypervisor that traps the TSC (TSC scaling emulated in software, VMware

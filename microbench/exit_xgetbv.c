@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * exit_xgetbv.c - XGETBV(0) from ring 3: reads XCR0. Not intercepted by
  * VMX or SVM (only XSETBV is), so it is a native-cost control among the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * infer.c - turn benchmark numbers into facts (see infer.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * infer.h - measured facts about the virtualization layer, inferred from
  * guest-side benchmark numbers (for `hvscope probe --timing` and result

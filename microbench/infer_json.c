@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * infer_json.c - the inferred facts as a JSON object (jansson builds).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * io_odirect.c - 4 KiB random reads with O_DIRECT from a file on the
  * guest's block device: the page cache is bypassed, so every read goes

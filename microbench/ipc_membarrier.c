@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ipc_membarrier.c - cross-CPU IPI cost through
  * membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED): the kernel sends an IPI to

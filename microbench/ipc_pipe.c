@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ipc_pipe.c - pipe ping-pong between two processes (lmbench lat_pipe):
  * one byte there and back per operation. On one CPU (.same_cpu) each round

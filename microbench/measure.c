@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * measure.c - calibrated, control-subtracted loop timing with steal and
  * counter accounting (see measure.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * measure.h - time a loop the way every guest-side benchmark does:
  * warm-up, iterations doubled until a sample lasts ctx->min_sample_ns

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mm_fork.c - fork+exit with 16 MiB (quick: 4 MiB) of touched private
  * memory: fork copies the page tables and write-protects every PTE, the

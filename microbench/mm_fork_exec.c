@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mm_fork_exec.c - fork+exec+exit from a parent with 16 MiB (quick:
  * 4 MiB) of touched private memory: the page-table copy of mm.fork, then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mm_mprotect.c - mprotect of one resident page, alternating read-only and
  * read-write: a PTE update plus a local TLB flush per call (under Xen PV a

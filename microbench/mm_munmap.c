@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mm_munmap.c - mmap, touch, munmap of one page: the munmap must flush the
  * TLB. Alone (.local) the flush is a local INVLPG; with a second thread of

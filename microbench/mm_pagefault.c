@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mm_pagefault.c - a minor page fault on fresh anonymous memory: the first
  * write to each 4 KiB page of a new private mapping (THP disabled for it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * net_rr.c - UDP and TCP request/response round trips of one byte (netperf
  * UDP_RR/TCP_RR style) over loopback (an echo child process: the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * paging_chase.c - dependent pointer chase over working sets from 16 KiB
  * up (default 256 MiB, full 4 GiB, quick three points; never more than a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * registry.c - the benchmark list from benches.h, lookup, and the runner
  * that turns "unsupported here" into a SKIP metric with its reason.

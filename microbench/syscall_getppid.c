@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * syscall_getppid.c - the null system call: getppid() through syscall(2),
  * so no libc caching can skip the kernel entry. Under Xen PV every syscall

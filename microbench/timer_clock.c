@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * timer_clock.c - clock_gettime(CLOCK_MONOTONIC) through the vDSO and with
  * the vDSO bypassed (syscall(2)). The vDSO reads the clocksource in user

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * timer_nanosleep.c - nanosleep accuracy: how much later than requested a
  * sleep of 50 us and of 1 ms ends (CLOCK_MONOTONIC). The timer slack of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cpu.c - decode the CPU identification leaves (see cpu.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cpu.h - CPU facts as CPUID (from any source, so replay works) shows them
  * from where we run: vendor, family/model/stepping, brand, the hypervisor

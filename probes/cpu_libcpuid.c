@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cpu_libcpuid.c - the only file that talks to libcpuid: the
  * microarchitecture codename for the CPU a CPUID source describes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cpuid_dump.c - read CPUID dumps in the formats real captures come in, and
  * write our own in Todd Allen's `cpuid -r -1` format.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cpuid_src.c - CPUID sources: the live instruction, Xen's forced-emulation
  * CPUID behind a SIGILL handler, and lookups into a replayed dump.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * evidence.c - platform evidence (see evidence.h). Every reader tolerates
  * absence: a missing file is simply no evidence.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * evidence.h - platform evidence beside CPUID, each piece optional and
  * never fatal: DMI (sysfs or a dmidecode text file), /sys/hypervisor,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * exit_timing.c - time CPUID (leaf 0 and 0x40000000), RDTSC and RDTSCP
  * against a chain of dependent ADDs, and decide whether CPUID / RDTSC trap

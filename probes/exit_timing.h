@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * exit_timing.h - `probe --timing`: does CPUID (or RDTSC) trap to a
  * hypervisor, and what does one exit cost?

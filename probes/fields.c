@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fields.c - ordered key/value lists of decoded facts (see fields.h).
  * Allocation failures drop the field silently: the probe never aborts for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fields.h - an ordered list of decoded facts (key -> number, hex, string,
  * bool or list of names). Decoders fill one per CPUID range or evidence

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fingerprint.c - collect every piece of evidence and turn it into a
  * verdict: an ordered list of layers (innermost first), each with a mode,

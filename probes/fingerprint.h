@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fingerprint.h - the public face of probes/: collect every piece of
  * evidence about the machine we run on and turn it into a verdict.

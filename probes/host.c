@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * host.c - collect the host-side facts of host.h: /dev/kvm, KVM
  * capabilities, KVM module parameters, vendor module and paging mode,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * host.h - host-side facts: can this machine run guests, and how?
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * host_json.c - the host facts (host.h) and the exit timing (exit_timing.h)
  * as JSON objects: keys "host" and "timing" of the fingerprint. The only

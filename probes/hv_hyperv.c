@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hv_hyperv.c - the Hyper-V TLFS leaves base+1..base+0xC (Hypervisor
  * Top-Level Functional Specification, "Feature Discovery"):

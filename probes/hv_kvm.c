@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hv_kvm.c - KVM's feature leaf base+1 (KVM_CPUID_FEATURES): EAX is the
  * KVM_FEATURE_* bit set, EDX the hints (KVM_HINTS_REALTIME: vCPUs are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hv_sig.c - the table of known hypervisor signatures and the scan of the
  * hypervisor CPUID ranges.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hv_vmware.c - the timing leaf base+0x10, introduced by VMware
  * (EAX = (virtual) TSC frequency in kHz, EBX = APIC bus / timer frequency

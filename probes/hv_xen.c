@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hv_xen.c - Xen's leaves (xen/include/public/arch-x86/cpuid.h):
  *   base+1 EAX: version major<<16 | minor

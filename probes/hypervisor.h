@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hypervisor.h - the hypervisor CPUID ranges 0x40000000..0x4000ff00 (step
  * 0x100): which are in use, whose signature each carries, and the decoded

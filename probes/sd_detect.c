@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sd_detect.c - systemd-detect-virt's order, from our evidence (see
  * sd_detect.h). Every step that decides or passes leaves one line in

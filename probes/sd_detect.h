@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sd_detect.h - the word systemd-detect-virt --vm would print, from the same
  * evidence, in systemd's order (src/basic/virt.c detect_vm()), step by step:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * charts.c - gnuplot scripts and data files for a report, and one gnuplot
  * process that draws them all.

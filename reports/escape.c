@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * escape.c - escaping of hostile strings for HTML, LaTeX, CSV, Markdown and
  * gnuplot (see escape.h for the rules of each).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * escape.h - write a string from a result file into an output format so
  * that it is shown as text and can never become markup or code.

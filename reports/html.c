@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * html.c - the report as one self-contained HTML page: tables, the charts'
  * SVGs inline, each column's fingerprint with its evidence, links to the

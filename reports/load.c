@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * load.c - turn a result file into a report column. The file is read and
  * validated by the harness reader (harness/results/result.h); this only picks what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * load.h - read a result file (through the harness reader) into a new
  * column of a report model.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * model.c - build the report model (columns = result files, rows =
  * metrics), choose the baseline, compute cost ratios and geometric means.

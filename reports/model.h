@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * model.h - the report model: a table whose columns are result files
  * (platforms: native, Xen PV, KVM, ...) and whose rows are metrics.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * report.c - write every output of a report into its directory (the list
  * is in report.h): copy the result files, draw the charts, write the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * stage.c - build a report in a staging directory and put it in place in
  * one step: rename(RENAME_EXCHANGE) of the stage with DIR, the files of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * stage.h - a report is written into a staging directory and put in place
  * at the end in one step (issue 16), so a killed report never leaves

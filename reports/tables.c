@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tables.c - the comparison table as CSV (tidy: one line per metric and
  * result file), Markdown and LaTeX (booktabs, siunitx \num{} cells).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * trend.c - history series for trend charts: the newest run's context
  * (same host and hypervisor) read from the history database

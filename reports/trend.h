@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * trend.h - history series (per-run medians of each metric, change points
  * marked) from the history database, for the report's trend charts.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench-compare-noise.sh - issue 5's statistical acceptance, measured (run by
 # `make bench`; numbers in docs/PERFORMANCE.md "Harness" and docs/harness.md):
 # two `hvscope run --quick` of the same build, compared, 20 times; the goal

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench-guest-boots.sh - how long do the guests hvscope boots take? For each
 # guest kind, BOOTS boots (default 5) through scripts/boot-guest.sh; the time
 # is from QEMU's start to the guest's last console marker (after the

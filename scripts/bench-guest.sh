@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench-guest.sh - the numbers behind docs/PERFORMANCE.md, "Guest-side
 # benchmarks": wall time of the default `hvscope bench` set, and the
 # null-syscall and page-fault figures against `perf bench syscall basic`

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench-harness.sh - how fast is the harness itself (numbers go to
 # docs/PERFORMANCE.md, section "Harness"):
 #   1. ingest 10,000 result files (~1 M samples) into a fresh history   (goal < 10 s)

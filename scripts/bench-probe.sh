@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench-probe.sh - how long does a fingerprint take? Median wall time of a
 # whole `hvscope probe` process (dynamic and static, no --timing, no
 # --privileged) side by side with the peers systemd-detect-virt and

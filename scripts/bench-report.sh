@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench-report.sh - how long `hvscope report` takes over 20 result files x
 # 100 metrics (31 samples each) with every chart: the normal report (SVG +
 # PNG) and --paper (SVG + PNG + PDF), plus tables only; and a history report

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench-ring0.sh - precision of the ring-0 cpuid exit as measured by
 # `hvscope kvm` (run by `make bench`; numbers go to docs/PERFORMANCE.md).
 #

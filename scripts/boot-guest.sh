@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # boot-guest.sh - boot a guest with hvscope inside, run commands in it and
 # bring their output home. One script, three modes:
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # capture-corpus.sh - boot each guest kind we can boot here, with hvscope and
 # the peers inside, and store what it saw under tests/corpus/<case>/:
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """compare-eval.py DIR [COMPARE-ARGS...] - how `hvscope compare` does on kept
 noise trials (DIR/a1.json, b1.json, a2.json, ... as written by
 HVS_NOISE_KEEP=DIR bash tests/lib/noise-trials.sh N M):

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # install-deps.sh - install every Debian package hvscope needs to build,
 # test (including the QEMU/Xen guest tests) and draw reports. Run as root on
 # Debian 12. Idempotent: packages already installed are not fetched again.
@@ -22,7 +23,7 @@ PKGS=(
 	libcpuid-dev libjansson-dev libsqlite3-dev libhwloc-dev libpapi-dev
 	# test
 	perl python3 python3-jsonschema clang libclang-rt-14-dev jq man-db time
-	util-linux
+	util-linux procps
 	# peers we measure ourselves against
 	systemd virt-what cpuid hyperfine
 	# counters and topology tools
@@ -45,6 +46,8 @@ PKGS=(
 	chromium texlive-latex-base texlive-binaries texlive-latex-recommended texlive-science
 	# scripts/bench-report.sh
 	time bc
+	# the Debian package (debian/, make deb, tests/slow/deb.t): build and check it
+	debhelper dpkg-dev lintian
 )
 
 case "${1:-}" in

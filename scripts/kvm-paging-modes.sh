@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # kvm-paging-modes.sh - run `hvscope kvm` under both paging modes of the
 # host's KVM: two-dimensional (EPT/NPT) and shadow paging, by reloading
 # kvm_intel with ept=Y/N or kvm_amd with npt=1/0.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * lmloop.c - lmbench-style reference loops for docs/PERFORMANCE.md (not part
  * of hvscope; scripts/bench-guest.sh compiles it into build/): each try

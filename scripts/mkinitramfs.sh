@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mkinitramfs.sh - build a gzip'd cpio initramfs whose /init runs hvscope
 # commands inside a guest and prints their output on the console between
 # unambiguous markers, then powers the guest off.

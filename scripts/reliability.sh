@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # reliability.sh - the hardening figures of docs/reliability.md, reproducible:
 #   1. fuzz every parser of untrusted input for FUZZ_TIME seconds each
 #      (tests/fuzz; clang's libFuzzer with ASan+UBSan): runs and findings

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-image.sh - boot the hvscope ring-0 image under QEMU, collect the JSON
 # lines it prints on COM1 into a result file, and summarise them with
 # `hvscope kvm --serial` (samples -> median, MAD, 95% CI on the host).

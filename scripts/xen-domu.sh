@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # xen-domu.sh - boot a Xen PVH domU with hvscope inside, created with Xen's
 # own `xl` from a Xen 4.17 PV dom0, everything under QEMU TCG; run commands
 # in the domU and bring their output home in boot-guest.sh's layout.

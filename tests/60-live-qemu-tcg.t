@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 60-live-qemu-tcg.t - boot Debian's kernel under QEMU TCG with hvscope-static
 # in the initramfs (scripts/boot-guest.sh) and check what it says there: the
 # verdict must be QEMU TCG and `detect` must print what systemd-detect-virt

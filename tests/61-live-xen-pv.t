@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 61-live-xen-pv.t - Xen 4.17 under QEMU TCG (-cpu qemu64) with a PV dom0
 # running hvscope-static: the verdict must be `Xen PV dom0` although plain
 # CPUID in a PV guest shows QEMU's TCG signature. In make check because it

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 62-corpus-captured.t - the corpus we captured from real guests
 # (tests/corpus/<case>/, scripts/capture-corpus.sh): every case is complete,
 # its raw dump carries the signature we expect, the peer's answer is the one

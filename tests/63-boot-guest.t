@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 63-boot-guest.t - scripts/boot-guest.sh itself: command output comes back
 # byte-exact with exit codes and stderr; a guest that hangs is stopped by the
 # watchdog (exit 8) and QEMU is gone afterwards; a kernel panic and a file

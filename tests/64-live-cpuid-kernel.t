@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 64-live-cpuid-kernel.t - the multiboot CPUID kernel (tests/guests/cpuid-mb.c,
 # scripts/boot-guest.sh --mode cpuid-kernel) under QEMU TCG and, where
 # /dev/kvm is usable, under QEMU KVM (where a Linux kernel does not boot on

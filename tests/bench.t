@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench.t - `hvscope bench` from the command line: help, list, usage
 # errors with their exit codes, a quick run whose every number carries unit
 # and spread, the static binary in an empty environment, forced counter

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # budget.t - a small result file cannot expand without bound (issue 16): a
 # histogram-encoded metric whose n is 2^24 (a 10 KB file), ten of them at
 # 2^20, too many process medians or metrics are refused by compare and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # compare: a planted 10% regression in one metric is flagged, and only it;
 # every kind of bad input gets its one-line error and its own exit code;
 # every result file the test writes validates against the schema.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # config-ranges.t - every numeric setting of a suites file and of a guest
 # matrix file is range-checked (issue 16): 99999999999999999, -1, 0 (where
 # 0 is out of range) and non-numbers are refused with exit 4 and one line

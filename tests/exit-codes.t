@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # exit-codes.t - the README's exit code table, one documented condition at
 # a time, through the real commands (issue 16): 2 usage, 3 malformed, 4
 # schema, 5 over a size limit, 6 missing feature, 7 permission denied on an

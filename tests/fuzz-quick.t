@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fuzz-quick.t - a short libFuzzer pass (FUZZ_QUICK_S seconds, default 3)
 # of every parser of untrusted input, each from its seed corpus in
 # tests/fuzz/corpus/TARGET: CPUID dumps, result files, matrix files, suites

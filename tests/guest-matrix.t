@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guest-matrix.t - `hvscope guest --matrix`: bad matrix files and options
 # give one line and their exit code; then a live matrix in one command:
 # a target with a broken kernel path and a hung guest (init waits for ever,

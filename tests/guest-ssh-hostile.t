@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guest-ssh-hostile.t - hostile matrix values never reach a shell unquoted
 # (issue 16). A fake ssh runs its command words the way OpenSSH does (joined
 # with spaces, through sh -c: here on this machine) and a fake scp copies

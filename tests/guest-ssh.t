@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guest-ssh.t - the ssh target kind against a throwaway OpenSSH server on
 # 127.0.0.1 (a high port, a temporary host key and authorized key, started
 # and stopped here): hvscope-static is copied with scp, run, its result file

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # history: ingest is idempotent, concurrent writers lose nothing, and kill -9
 # in the middle of an ingest leaves a consistent database (whole runs only).
 set -u

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # host-schema.t - the JSON of the host facts (every fake tree of
 # tests/data/host, fake MSR files, the live machine) and of the exit timing
 # (with and without RDTSCP) validates against results-schema/host.schema.json.

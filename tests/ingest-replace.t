@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ingest-replace.t - a run id already in the history (issue 16): the same
 # content (even re-indented, keys reordered) is skipped as "already there";
 # different content is an error with its own exit code (11) and one line

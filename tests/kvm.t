@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # kvm.t - `hvscope kvm`: every ring-0 benchmark runs briefly in our own VMM
 # on /dev/kvm, KVM's counters prove the exits each benchmark claims, the
 # watchdog stops a hanging payload and the run goes on.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # layers.t - the folders' floors (harness/README.md): every quoted #include
 # names the folder of the header ("core/stats.h", "probes/cpu.h") unless
 # the header sits beside the including file, and no file includes a floor

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # man-harness.t - man/hvscope-{run,compare,ingest,regress,bench}.1 render without
 # groff warnings and mention every option their command's --help lists.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # man-report.t - man/hvscope-report.1 renders without groff warnings and
 # mentions every option `hvscope report --help` lists.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # man.t - man/hvscope.1 renders without groff warnings and documents the
 # probe, detect and cpuid commands and every option their --help lists.
 set -u

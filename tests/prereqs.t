@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # prereqs.t - what the tests need from the machine is what
 # scripts/install-deps.sh installs. Every `need PKG CHECK...` / `have PKG
 # CHECK...` line in tests/ (tests/lib/need.sh) must name a package the

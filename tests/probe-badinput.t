@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # probe-badinput.t - bad CPUID dumps and evidence files: truncated,
 # garbage, huge, contradictory, missing. Each must give one line on stderr
 # ("hvscope: ...") and its own exit code (3 parse, 5 too big, 9 I/O), or a

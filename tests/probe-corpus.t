@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # probe-corpus.t - replay every real CPUID dump of tests/corpus/public (SOURCES.md)
 # (SOURCES.md says what each is) through `hvscope probe --json` and
 # `hvscope detect`, asserting the verdict and the key decoded fields, and

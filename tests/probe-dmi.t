@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # probe-dmi.t - real dmidecode captures (tests/corpus/public, SOURCES.md:
 # virt-what's test suite, SpareCores' cloud captures, glpi-agent) as DMI
 # evidence through --dmidecode, with a real CPUID dump that hides the

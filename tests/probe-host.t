@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # probe-host.t - the Host and Timing sections of `hvscope probe` on this
 # machine, for both binaries: what is true here (/dev/kvm usable, kvm_pvm,
 # shadow paging, CPUID traps), a fake tree through --root, and the same

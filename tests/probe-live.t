@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # probe-live.t - hvscope on the machine it runs on, against the peers:
 # `cpuid --dump` is byte-identical to `cpuid -r -1` (Todd Allen's cpuid),
 # `detect` prints what systemd-detect-virt prints (default, --vm,

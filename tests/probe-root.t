@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # probe-root.t - evidence read under --root from the trees in
 # tests/data/probe (Xen PV dom0/domU, PVH, pre-4.15 PV without guest_type,
 # a docker container) combined with CPUID dumps: the Xen PV layer goes above

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # regress: synthetic nightly series (60 nights, 5 metrics, 1% night-to-night
 # noise) with a planted pattern in synthetic.m000: a step is caught and dated,
 # a slow drift is caught, a lone outlier night is not, flat history passes;

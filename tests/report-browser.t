@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # report-browser.t - the report page in headless Chromium: it loads without
 # a console message, and hostile strings in a result file (a <script> in the
 # host name, an <img onerror> in the hypervisor, markup in a tag and in the

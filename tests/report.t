@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # report.t - `hvscope report` end to end on result files read by the harness
 # reader: every promised file exists; SVGs are XML with the series names;
 # PNG/PDF are real images (magic, size, pdftoppm renders a page); the LaTeX

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ring0-image.t - the bootable ring-0 image: boot it under QEMU TCG (same
 # payload as `hvscope kvm`), collect its serial JSON lines with
 # scripts/run-image.sh and summarise them with `hvscope kvm --serial`.

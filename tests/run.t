@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run: a real quick run writes a schema-valid result with its context;
 # fresh processes merge; suites and selectors; static build; --db; bad
 # options; and a 5-trial version of "two runs of one build flag nothing" on

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # safe-write.t - every file hvscope writes goes through one safe writer
 # (harness/core/safe_write.c, issue 16): `run --out` never replaces a device node
 # (/dev/null is written in place, /dev/zero refused with exit 9), a socket

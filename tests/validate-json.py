@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """validate-json.py SCHEMA [FILE] - validate a JSON document (FILE or stdin)
 against a JSON Schema 2020-12 with python3-jsonschema. Exit 0 valid,
 1 invalid (first error on stderr), 2 usage, 77 jsonschema missing."""

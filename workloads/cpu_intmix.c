@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cpu_intmix.c - a CPU-bound integer mix: xorshift generation, a hash-table
  * insert/lookup round, a small insertion sort and a CRC-32 over 16 KiB that

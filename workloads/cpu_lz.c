@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cpu_lz.c - a CPU-bound compression kernel: greedy LZ77 (hash of the next
  * 4 bytes, one candidate, 64 KiB window) over 256 KiB of generated

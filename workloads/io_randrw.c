@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * io_randrw.c - 4 KiB random O_DIRECT I/O, 70% reads and 30% writes, one
  * at a time, on a scratch file (or a block device named explicitly): the
@@ -87,23 +88,28 @@ static int open_target(const char *path, uint64_t bytes, char *made, size_t made
 		return -ENOTDIR;
 	snprintf(made, made_len, "%s/hvscope-io.XXXXXX", path);
 	fd = mkstemp(made);
-	if (fd < 0) {
-		int e = -errno;
-
-		made[0] = '\0';
-		return e;
-	}
+	/* Unlinked at once: the 64 MiB go with the last close, whatever ends the
+	 * process (a signal, a kill -9), and nothing is left in /var/tmp. */
+	if (fd >= 0)
+		unlink(made);
+	made[0] = '\0';
+	if (fd < 0)
+		return -errno;
 	for (uint64_t off = 0; off < bytes; off += IO_BLOCK)
 		if (pwrite(fd, buf, IO_BLOCK, (off_t)off) != (ssize_t)IO_BLOCK) {
 			close(fd);
 			return -EIO;
 		}
 	fsync(fd);
-	close(fd);
-	/* Reopen with O_DIRECT: tmpfs and some overlays refuse it with EINVAL. */
-	fd = open(made, O_RDWR | O_DIRECT | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	/* Drop the written pages, then O_DIRECT: tmpfs and some overlays refuse
+	 * it with EINVAL. */
+	posix_fadvise(fd, 0, (off_t)bytes, POSIX_FADV_DONTNEED);
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_DIRECT) < 0) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
 	*blocks = bytes / IO_BLOCK;
 	return fd;
 }

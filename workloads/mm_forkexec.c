@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mm_forkexec.c - the fork/exec storm: fork, exec ourselves with an
  * argument that exits at once, wait. Every round builds and tears down an

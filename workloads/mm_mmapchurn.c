@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mm_mmapchurn.c - mmap 4 MiB of anonymous memory, touch every page, munmap,
  * repeat: page faults, page-table allocation and teardown, TLB flushes.

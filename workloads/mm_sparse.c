@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mm_sparse.c - touch one byte in each 4 KiB page of a large sparse
  * anonymous region in a scrambled order, then release it: first-touch

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * net_rr.c - network request/response (netperf TCP_RR style): one TCP
  * connection, a 64-byte request, wait for the 64-byte answer, repeat.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * workload.h - macro workloads: the same work natively and in every guest,
  * each yielding a throughput, so a guest's number over the native one is the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * compare.c - the statistics behind `hvscope compare` (see compare.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * compare.h - A/B comparison of two metric sets: per metric the ratio B/A
  * of medians with a seeded bootstrap 95% CI, a Mann-Whitney U test, Holm

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_bench.c - `hvscope bench`: run guest-side microbenchmarks
  * (microbench/) unprivileged, and print every number with its unit and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_compare.c - `hvscope compare A B`: is B faster, slower or the same
  * as A, metric by metric, with confidence intervals and significance, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_cpuid.c - `hvscope cpuid --dump`: every CPUID leaf in Todd Allen's
  * `cpuid -r -1` raw format, readable back by `--cpuid-dump FILE`.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_detect.c - `hvscope detect`: one identifier, a drop-in for
  * systemd-detect-virt (same words, same flags, same exit codes: 0 when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_guest.c - `hvscope guest --matrix FILE`: run every target of a guest
  * matrix (harness/guest/guest.h, docs/matrix.md) one after the other, each under
@@ -6,6 +7,7 @@
  * history, and the overhead table against the baseline is printed.
  */
 #include "commands.h"
+#include "core/cleanup.h"
 #include "guest/guest.h"
 #include "results/history.h"
 #include "core/hvs_features.h"
@@ -51,14 +53,15 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* Stop the target's process group (boot-guest.sh's trap stops QEMU and
+ * removes its files; SIGKILL after 3 s), remove the disk image, die by sig. */
 static void on_signal(int sig)
 {
 	pid_t g = hvs_guest_current_pgid;
 
 	if (g > 0)
-		kill(-g, SIGTERM);
-	signal(sig, SIG_DFL);
-	raise(sig);
+		hvs_cleanup_watch(-g);
+	hvs_cleanup_handler(sig);
 }
 
 static int in_list(const char *list, const char *name)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_ingest.c - `hvscope ingest --db FILE RESULT...`: import result files
  * into the history, one transaction per file. Files already there (same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_kvm.c - `hvscope kvm`: ring-0 microbenchmarks in our own minimal VMM
  * on /dev/kvm (harness/vmm/kvm_vmm.c), one fresh VM per benchmark, with KVM's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_probe.c - `hvscope probe`: the fingerprint (verdict layers with
  * evidence, CPU, hypervisor CPUID ranges, platform evidence, host facts),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_regress.c - `hvscope regress --db FILE`: the nightly gate. The newest
  * run is judged against the history of its own context (same host, same

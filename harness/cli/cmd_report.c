@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_report.c - `hvscope report FILES... --out DIR`: comparison tables
  * (HTML, Markdown, CSV, LaTeX) and gnuplot charts from result files.

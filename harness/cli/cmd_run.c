@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_run.c - `hvscope run`: environment checks, the selected benchmarks
  * (a suite, names, or a class) in fresh processes with interleaved order,
@@ -12,6 +13,7 @@
  * that many samples from one process hide.
  */
 #include "microbench/bench.h"
+#include "core/cleanup.h"
 #include "commands.h"
 #include "results/context.h"
 #include "core/cputime.h"
@@ -199,12 +201,15 @@ static int resummarize(struct hvs_metrics *set)
 static int run_children(const struct run_opts *o, const char *bench_list,
 			const struct hvs_suite *s, struct hvs_metrics *set)
 {
-	char tmpdir[] = "/tmp/hvscope-run-XXXXXX", out[256], samples[16], seed[16], procs[32],
-	     err[512];
+	char tmpdir[4096], out[4352], samples[16], seed[16], procs[32], err[512];
+	const char *td = getenv("TMPDIR");
 	int ret = 0;
 
+	/* Removed on SIGINT/SIGTERM too (core/cleanup.h), with the child stopped first. */
+	snprintf(tmpdir, sizeof(tmpdir), "%s/hvscope-run-XXXXXX", td && *td == '/' ? td : "/tmp");
 	if (!mkdtemp(tmpdir))
 		return -errno;
+	hvs_cleanup_add(tmpdir);
 	for (int p = 0; p < o->processes && !ret; p++) {
 		struct hvs_result *r = NULL;
 		pid_t pid;
@@ -231,8 +236,10 @@ static int run_children(const struct run_opts *o, const char *bench_list,
 			execvp(program_invocation_name, args);
 			_exit(127);
 		}
+		hvs_cleanup_watch(pid);
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
+		hvs_cleanup_watch(0);
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 			hvs_err("run: benchmark process %d died (%s %d)", p + 1,
 				WIFSIGNALED(status) ? "signal" : "exit",
@@ -249,7 +256,7 @@ static int run_children(const struct run_opts *o, const char *bench_list,
 		hvs_result_free(r);
 		unlink(out);
 	}
-	rmdir(tmpdir);
+	hvs_cleanup_remove(tmpdir);
 	return ret ? ret : resummarize(set);
 }
 
@@ -539,6 +546,10 @@ int cmd_run(int argc, char **argv)
 			ret = HVS_EX_USAGE;
 			goto out;
 		}
+	/* From here on a signal stops the children and removes the temp files;
+	 * the result file is written last, through a temp name, or not at all. */
+	hvs_cleanup_on_signals();
+	hvs_pause_point("checks");
 	hvs_context_collect(&c, !o.no_checks, s.quick ? 100 : 250);
 	for (int i = 0; i < c.nwarnings; i++)
 		hvs_err("warning: %s", c.warnings[i]);
@@ -597,6 +608,7 @@ int cmd_run(int argc, char **argv)
 
 		char digest[HVS_SHA256_HEX];
 
+		hvs_pause_point("db");
 		ret = hvs_history_open(o.db, &h, err, sizeof(err));
 		if (!ret && hvs_result_digest(&info, &set, digest))
 			digest[0] = '\0';

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_version.c - `hvscope version`: what this binary is and what it can do.
  */
@@ -14,5 +15,8 @@ int cmd_version(int argc, char **argv)
 	       __VERSION__, hvs_build_flags());
 	printf("features: jansson=%d libcpuid=%d sqlite=%d hwloc=%d papi=%d\n", HAVE_JANSSON,
 	       HAVE_LIBCPUID, HAVE_SQLITE, HAVE_HWLOC, HAVE_PAPI);
+	printf("license: GPL-2.0-or-later (GNU GPL version 2 or any later version; COPYING)\n"
+	       "This is free software: you may change and redistribute it under those terms.\n"
+	       "There is NO WARRANTY, to the extent permitted by law.\n");
 	return HVS_EX_OK;
 }

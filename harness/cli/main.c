@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * main.c - hvscope entry point: dispatch to a subcommand from the one list
  * in commands.h. Nothing else lives here.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cputime.c - parse /proc/stat's aggregate cpu line.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cputime.h - the aggregate "cpu" line of /proc/stat, for steal time and
  * load accounting around a measurement. Steal is what the hypervisor took

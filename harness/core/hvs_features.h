@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hvs_features.h - which optional libraries this binary was built with.
  * The Makefile sets HAVE_* from pkg-config; #if on them stays at the edges

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hvs_limits.c - the ranges of numeric settings (hvs_limits.h) and their one
  * parser: strtoll/strtod with errno and end-pointer checks, so "-1",

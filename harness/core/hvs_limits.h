@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hvs_limits.h - the one table of numeric settings and their ranges. A setting
  * has the same range whether it comes from the command line (run

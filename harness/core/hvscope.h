@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hvscope.h - definitions every part of hvscope shares: version, exit codes,
  * the one-line error printer and a few small helpers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libc_compat.c - what a musl static link needs from glibc's ABI.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * metric.h - one measured number with everything it must carry, and a
  * growable set of them. Benchmarks (microbench/, the /dev/kvm VMM) fill

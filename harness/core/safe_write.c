@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * safe_write.c - the one way hvscope writes an output file (issue 16).
  *
@@ -23,6 +24,7 @@
  * The check is repeated just before the rename; a device node planted in
  * between is in a directory the planter can write, so it is theirs.
  */
+#include "cleanup.h"
 #include "hvscope.h"
 
 #include <errno.h>
@@ -114,6 +116,7 @@ static int open_temp(const char *path, char *tmp, size_t len)
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	hvs_cleanup_add(tmp); /* full table: not removed on a signal, still atomic */
 	mask = umask(0);
 	umask(mask);
 	if (fchmod(fd, 0666 & ~mask) < 0) {
@@ -121,8 +124,10 @@ static int open_temp(const char *path, char *tmp, size_t len)
 
 		close(fd);
 		unlink(tmp);
+		hvs_cleanup_forget(tmp);
 		return ret;
 	}
+	hvs_pause_point("write");
 	return fd;
 }
 
@@ -187,8 +192,10 @@ void hvs_wabort(struct hvs_wfile *w)
 	if (w->f)
 		fclose(w->f);
 	w->f = NULL;
-	if (!w->inplace && w->tmp[0])
+	if (!w->inplace && w->tmp[0]) {
 		unlink(w->tmp);
+		hvs_cleanup_forget(w->tmp);
+	}
 	w->tmp[0] = '\0';
 }
 
@@ -219,6 +226,7 @@ int hvs_wcommit(struct hvs_wfile *w)
 		ret = hvs_rename_into(w->tmp, w->path, w->flags);
 	if (ret)
 		unlink(w->tmp);
+	hvs_cleanup_forget(w->tmp);
 	w->tmp[0] = '\0';
 	return ret;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sha256.c - SHA-256 (FIPS 180-4), see sha256.h. Small and portable: it
  * digests a result once per ingest, speed does not matter.

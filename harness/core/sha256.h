@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sha256.h - SHA-256 (FIPS 180-4), streaming: the content digest of a
  * result, which tells "the same run ingested again" from "another result

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * shquote.c - quoting words for a POSIX shell (see shquote.h).
  */

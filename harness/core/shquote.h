@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * shquote.h - the one way hvscope builds a command line that a shell will
  * parse: on a remote host (ssh runs its command argument through the

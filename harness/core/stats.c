@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * stats.c - median, MAD, order-statistic confidence interval of the median.
  */

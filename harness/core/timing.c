@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * timing.c - TSC calibration against the monotonic clock, and the cost of
  * the timer itself (subtracted from every measured region).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * topology.c - CPU topology from sysfs, relations and pair choice (see
  * topology.h). The hwloc reader lives in topology_hwloc.c.

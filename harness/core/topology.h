@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * topology.h - which CPUs share a core (SMT siblings), a cache, a package.
  *

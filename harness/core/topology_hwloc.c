@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * topology_hwloc.c - fill struct hvs_topology from hwloc (dynamic build).
  * hwloc knows topologies sysfs describes poorly (and other OSes); the

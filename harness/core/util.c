@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * util.c - small helpers shared by every part of hvscope: error lines,
  * file reading with a size bound (writing files: safe_write.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * version.c - build identity. The only file that includes the generated
  * version.h, so a new commit rebuilds one object, not the tree.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * guest.h - the guest matrix of `hvscope guest --matrix FILE`: a declarative
  * list of targets (native, QEMU, Xen, ssh, the ring-0 image), each started

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * guest_matrix.c - parse a guest matrix file (docs/matrix.md): INI-like
  * sections, one per target, `key = value` lines, `#`/`;` comments, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * guest_run.c - start one matrix target under a watchdog, run hvscope in
  * it, bring the output home, merge its result files into DIR/NAME.json
@@ -18,6 +19,7 @@
  */
 #include "microbench/bench.h"
 #include "guest.h"
+#include "core/cleanup.h"
 #include "core/shquote.h"
 #include "core/hvscope.h"
 #include "results/result.h"
@@ -684,10 +686,14 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		fd = hvs_wcreate(disk, 0);
 		if (fd < 0)
 			errno = -fd;
+		else
+			hvs_cleanup_add(disk); /* removed on SIGINT/SIGTERM too */
 		if (fd < 0 || ftruncate(fd, (off_t)t->disk_mib << 20)) {
 			fail(r, HVS_FAILED, "cannot create the disk image %s: %s", disk, hvs_strerror(errno));
-			if (fd >= 0)
+			if (fd >= 0) {
 				close(fd);
+				hvs_cleanup_remove(disk);
+			}
 			return 0;
 		}
 		close(fd);
@@ -816,7 +822,7 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		}
 	}
 	if (disk[0])
-		unlink(disk);
+		hvs_cleanup_remove(disk);
 	if (rc != 0) {
 		char why[400];
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * guest_summary.c - every target against the baseline (native), metric by
  * metric, as "percent of native performance": for a throughput the guest's

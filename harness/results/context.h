@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * context.h - everything a number must carry besides itself: the machine,
  * the hypervisor fingerprint, kernel, build, power settings, load and steal

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * history.c - the SQLite history (see history.h and docs/history.md). The
  * only file that includes sqlite3.h. The SQL sticks to what PostgreSQL also

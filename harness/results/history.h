@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * history.h - the run history: every result appended to a database (SQLite
  * on one machine; the same tables in PostgreSQL for a fleet, see

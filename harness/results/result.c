@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * result.c - result file writer and strict reader (jansson), see result.h
  * and results-schema/result.schema.json. The reader checks everything the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * result.h - result files (results-schema/result.schema.json): one run's
  * metrics plus the context they were measured in, written atomically and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * suite.c - parse suites.conf and resolve benchmark selectors. Numeric
  * keys are range-checked with hvs_limits.h (the same ranges as run's

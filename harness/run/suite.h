@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * suite.h - benchmark suites (harness/run/suites.conf, compiled in) and the
  * selectors that pick benchmarks from the registry (microbench/bench.h).

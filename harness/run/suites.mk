@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # suites.mk - compile harness/run/suites.conf into hvscope as a C string
 # ($(BUILD)/gen/suites_conf.h), so the static binary carries its suites.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * kvm_vmm.c - the minimal /dev/kvm VMM behind `hvscope kvm`.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * kvm_vmm.h - a minimal VMM on raw /dev/kvm ioctls that runs the ring-0
  * payload (microbench/ring0/) one benchmark per VM and collects its samples

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ring0_metric.c - ring-0 samples to metrics, and the reader of the
  * bootable image's serial lines (a fixed, flat JSON shape written by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ring0_metric.h - from the ring-0 payload's raw samples (either driver:
  * the /dev/kvm VMM or the bootable image's serial lines) to struct

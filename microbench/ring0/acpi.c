@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * acpi.c - power off through ACPI S5, for hypervisors without QEMU's
  * isa-debug-exit: find the RSDP in the BIOS areas, the FADT through the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * benches.c - the ring-0 benchmarks: for each line of R0_BENCHES in
  * ring0_abi.h, a supported() check (NULL or the reason it cannot run here),

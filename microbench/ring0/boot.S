@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * boot.S - entry of the ring-0 payload, from 32-bit protected mode with
  * paging off (the state multiboot loaders, Xen PVH and the hvscope VMM all

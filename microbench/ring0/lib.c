@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * lib.c - the little library the freestanding payload needs: string
  * helpers the compiler may call, the COM1 console, the ucall channel to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * main.c - the payload's driver loop: learn the environment, then measure
  * benchmarks and send the raw samples out.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * paging.c - the payload's extra address-space layout on top of the boot
  * identity map (low 4 GiB, 2 MiB pages, built in boot.S):

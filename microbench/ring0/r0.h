@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * r0.h - payload-internal helpers: instruction wrappers, the trap frame,
  * the output channel and the small library the freestanding code needs.

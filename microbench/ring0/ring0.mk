@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ring0.mk - build the freestanding ring-0 payload and embed it in both
 # hvscope binaries; `make image` wraps it into a multiboot ELF and an ISO.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ring0_abi.h - the contract between the ring-0 payload (microbench/ring0/,
  * freestanding) and its two drivers: the /dev/kvm VMM (harness/vmm/kvm_vmm.c)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fuzz.mk - libFuzzer targets for every parser of untrusted input (clang
 # only), each with its seed corpus in tests/fuzz/corpus/TARGET:
 #   cpuid_dump  CPUID dump files (five formats) and what runs on them
@@ -24,7 +25,7 @@ FUZZ_SRCS_cpuid_dump := probes/cpuid_src.c probes/cpuid_dump.c probes/hv_sig.c p
 	probes/hv_hyperv.c probes/hv_xen.c probes/hv_vmware.c probes/fields.c probes/cpu.c \
 	probes/cpu_libcpuid.c harness/core/util.c
 FUZZ_SRCS_result := harness/results/result.c harness/core/util.c harness/core/metric.c harness/core/stats.c harness/core/version.c \
-	harness/core/sha256.c harness/core/safe_write.c
+	harness/core/sha256.c harness/core/safe_write.c harness/core/cleanup.c
 FUZZ_SRCS_matrix := harness/guest/guest_matrix.c harness/core/util.c harness/core/hvs_limits.c
 FUZZ_SRCS_suites := harness/run/suite.c harness/core/util.c harness/core/hvs_limits.c harness/core/timing.c harness/core/cputime.c harness/core/stats.c \
 	harness/core/metric.c harness/core/topology.c harness/core/topology_hwloc.c \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_cpuid_dump.c - libFuzzer target for the CPUID dump parser and what
  * runs on its output: format sniffing and all five parsers, the dump writer,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_matrix.c - libFuzzer target for the guest matrix parser
  * (harness/guest/guest_matrix.c hvs_matrix_parse): sections, keys, values and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_result.c - libFuzzer target for the result-file loader
  * (harness/results/result.c hvs_result_parse): JSON parsing, schema checks, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_serial.c - libFuzzer target for one line of the ring-0 image's
  * serial output (harness/vmm/ring0_metric.c ring0_parse_serial_line): firmware

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_suites.c - libFuzzer target for the suites file parser
  * (harness/run/suite.c hvs_suite_find) and the selectors of the suite it finds

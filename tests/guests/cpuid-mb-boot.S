@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cpuid-mb-boot.S - multiboot 1 entry of the CPUID dump kernel
  * (cpuid-mb.c). The loader (QEMU -kernel) enters in 32-bit protected mode,

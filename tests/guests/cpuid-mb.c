@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cpuid-mb.c - a tiny multiboot kernel that prints its CPUID leaves in the
  * raw format of `cpuid -r -1` (Todd Allen's cpuid) on COM1 and exits QEMU.

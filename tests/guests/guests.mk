@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/guests/guests.mk - the CPUID dump kernel booted by
 # scripts/boot-guest.sh --mode cpuid-kernel (QEMU -accel kvm and tcg).
 # A 32-bit freestanding multiboot ELF; built for the tests (CHECK_DEPS).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guest.sh - sourced by the live guest tests (tests/*live*.t, tests/slow/*.t):
 # a few TAP helpers and the check for what a guest boot needs.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """mkmany.py DIR COUNT [--metrics M] [--samples S] [--prefix P] [--series KIND]
 [--start YYYY-MM-DD] [--tag k=v]...
 Write COUNT small schema-valid result files into DIR (ids PREFIX-00000...),

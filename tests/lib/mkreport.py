@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """mkreport.py - write synthetic hvscope result files (results-schema v1)
 for the report tests and benchmark.
 

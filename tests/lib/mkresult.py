@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """mkresult.py OUT [--metrics N] [--samples N] [--seed S] [--scale NAME=F]...
 [--commit C] [--tag k=v]... [--noise SIGMA] [--shift F] [--started ISO]
 Write a synthetic but schema-valid hvscope result file: N metrics

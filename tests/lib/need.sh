@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # need.sh - sourced by the (bash) tests: the one way a test says what it needs from
 # the machine, named by the Debian package that provides it.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # noise-trials.sh TRIALS MIN_CLEAN [RUN-ARGS...] - run `hvscope run --quick
 # [RUN-ARGS]` twice per trial (same build, same machine) and compare: count
 # trials where compare flags nothing (every metric "no change" or n/a).

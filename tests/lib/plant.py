@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """plant.py - plant a regression in one metric of a real result file (as
 loaded by json): every sample, process median and summary statistic made
 `factor` times worse, oriented by the metric's direction (a lower-is-better

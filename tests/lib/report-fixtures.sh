@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # report-fixtures.sh - sourced by the report tests: make_fixtures DIR writes
 # three result files into DIR (native, kvm, hostile) with tests/lib/mkreport.py.
 # hostile.json carries strings meant to break out of every output format:

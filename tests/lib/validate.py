@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """validate.py FILE... - check hvscope result files against
 results-schema/result.schema.json (JSON Schema 2020-12), with the
 fingerprint it embeds checked against results-schema/fingerprint.schema.json.

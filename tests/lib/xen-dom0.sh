@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # xen-dom0.sh - the body of the live Xen dom0 tests (61-live-xen-pv.t,
 # slow/61-live-xen-pvh.t): boot Debian's Xen 4.17 under QEMU TCG with a dom0
 # that runs hvscope-static, and check hvscope names the Xen layer although,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 61-live-xen-pvh.t - Xen 4.17 under QEMU TCG (Q35, AMD IOMMU,
 # -cpu qemu64,+svm,+npt) with a PVH dom0 running hvscope-static: CPUID traps
 # to Xen there, /sys/hypervisor/guest_type says PVH; the verdict must be

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # compare-noise.t - issue 5's noise acceptance as a gate: two `hvscope run
 # --quick` of the same build (the whole quick suite, 3 fresh processes),
 # compared, 30 times. The issue's target is nothing flagged in >= 19 of 20;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guest-matrix-quick.t - the shipped quick matrix (scripts/matrix-quick.conf):
 # native, QEMU TCG and a Xen 4.17 PV dom0 under TCG, each running probe, the
 # quick suite, the macro workloads (block I/O on a virtio disk backed by a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ring0-image-boots.t (slow) - the ring-0 ISO under UEFI (OVMF + GRUB,
 # TCG) and the multiboot ELF under QEMU -accel kvm, where /dev/kvm works
 # (hangs there - VMCALL under kvm_pvm, XSETBV it cannot emulate - must be

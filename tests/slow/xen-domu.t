@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # xen-domu.t - a Xen PVH domU created with xl from a PV dom0, all under QEMU
 # TCG (scripts/xen-domu.sh): hvscope-static runs in the domU, its
 # fingerprint says Xen PVH (a domU: no control_d), and a result file comes

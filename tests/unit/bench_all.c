@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit test: every registered benchmark runs briefly (quick settings) and
  * each metric is either a plausible positive number with its spread or a

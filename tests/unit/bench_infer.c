@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit test: facts inferred from synthetic metric sets (hardware-assisted
  * guest with EPT, shadow paging, bare metal, inconclusive numbers), steal

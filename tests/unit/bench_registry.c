@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit test: the benchmark registry and the measurement loop produce a
  * plausible, positive number with its spread; unsupported -> SKIP.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cpuid_dump.c - unit tests of the CPUID sources, the dump parser (every
  * format, first CPU only, contradictions) and the writer (round trip), the

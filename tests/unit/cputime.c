@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit test: /proc/stat parsing and steal fraction, on fake trees and live.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * exit_timing.c - live test of probes/exit_timing.c on this machine.
  *

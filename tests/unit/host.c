@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * host.c - unit tests of probes/host.c: fake /proc, /sys, /dev trees
  * (tests/data/host/<case>, see its README), fake MSR files made here, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * report_model.c - the report model (labels, baseline choice, cost ratios,
  * geometric means, pointer-chase sizes, number formatting) and the escaping

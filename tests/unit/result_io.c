@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit test: result files round-trip through the writer and the reader
  * (raw samples, the histogram form above the size limit, skipped metrics,

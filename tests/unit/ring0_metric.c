@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit test: ring-0 samples to a metric (control subtraction, cycles to ns)
  * and the reader of the bootable image's serial lines.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sha256.c - harness/core/sha256.c against the FIPS 180-4 examples and a
  * message fed in uneven pieces (the streaming path the result digest uses).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * shquote.c - every hostile word survives a real /bin/sh unchanged after
  * hvs_shq(): the shell prints back exactly the bytes of the word, expands

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit test: topology from a fake sysfs tree (2 cores x 2 SMT threads, L2
  * per core, one L3; and a second package), relations, pair choice, names;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * verdict.c - the verdict logic on CPUID tables for which the corpus has no
  * real capture (SOURCES.md "Not found"): KVM with Hyper-V enlightenments,

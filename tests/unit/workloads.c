@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit test: every macro workload runs briefly and yields a positive,
  * plausible throughput with its spread, or skips with a reason.
