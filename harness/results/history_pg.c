@@ -64,8 +64,15 @@ static const char schema_sql[] =
 	"  min DOUBLE PRECISION, max DOUBLE PRECISION,\n"
 	"  ci_lo DOUBLE PRECISION, ci_hi DOUBLE PRECISION, outliers INTEGER,\n"
 	"  UNIQUE (run_id, name));\n"
+	/*
+	 * samples.metric_id has no REFERENCES here: the foreign key's check is a
+	 * trigger per row, and samples are nearly all the rows (measured: 8
+	 * writers, 1 M samples, 12.2 s with it, 8.6 s without, on the loaded
+	 * 2-vCPU machine). Samples are written only in the statement that
+	 * writes their metric, and deleted with it (delete_run()).
+	 */
 	"CREATE TABLE IF NOT EXISTS samples (\n"
-	"  metric_id BIGINT NOT NULL REFERENCES metrics (id) ON DELETE CASCADE,\n"
+	"  metric_id BIGINT NOT NULL,\n"
 	"  seq INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL,\n"
 	"  PRIMARY KEY (metric_id, seq));\n"
 	"CREATE TABLE IF NOT EXISTS digests (\n"
@@ -546,8 +553,12 @@ static int add_slow(struct hist_pg *h, const struct hvs_run_info *info,
 		goto rollback;
 	}
 	v[0] = old;
-	res = PQexecParams(h->conn, "DELETE FROM runs WHERE id = $1::bigint", 1, NULL, v, NULL,
-			   NULL, 0); /* cascades to every table */
+	/* Samples by hand (no foreign key, see schema_sql); the rest cascades. */
+	res = PQexecParams(h->conn,
+			   "WITH s AS (DELETE FROM samples WHERE metric_id IN "
+			   "(SELECT id FROM metrics WHERE run_id = $1::bigint)) "
+			   "DELETE FROM runs WHERE id = $1::bigint",
+			   1, NULL, v, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		ret = pgerr(h, res, err, errlen, info->id);
 	PQclear(res);
