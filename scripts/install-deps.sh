@@ -41,7 +41,7 @@ PKGS=(
 	grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
 	# fleet: a throwaway PostgreSQL server in tests and benchmarks
 	# (tests/lib/pg.sh), Ansible to fan the nightly out (scripts/fleet/)
-	postgresql ansible-core
+	postgresql postgresql-client-common ansible-core
 	# reports
 	gnuplot-nox sqlite3 poppler-utils
 	# report tests: the page in a headless browser (~8 s to install), the

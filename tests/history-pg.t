@@ -9,7 +9,7 @@
 set -u
 . "$HVS_SRC/tests/lib/need.sh"
 need postgresql /usr/lib/postgresql/*/bin/initdb /usr/lib/postgresql/*/bin/pg_ctl
-need postgresql cmd:psql
+need postgresql-client-common cmd:psql
 need sqlite3 cmd:sqlite3
 "${HVSCOPE:?}" version | grep -q 'libpq=1' || skip_all "hvscope built without libpq (libpq-dev)"
 . "$HVS_SRC/tests/lib/pg.sh"
