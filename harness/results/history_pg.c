@@ -115,6 +115,7 @@ static const char add_sql[] =
 struct hist_pg {
 	struct hvs_history base; /* first: history.c sees only this */
 	PGconn *conn;
+	int prepared; /* add_sql prepared as "hvs_add" on this connection */
 };
 
 /* A growing string (the array literals of add_sql). */
@@ -366,9 +367,16 @@ static int pg_open(const char *spec, struct hvs_history **out, char *err, size_t
 		goto fail;
 	}
 	PQsetNoticeProcessor(h->conn, quiet_notice, NULL);
-	/* Concurrent writers wait for each other's row locks, up to 60 s (SQLite's busy timeout). */
+	/*
+	 * Concurrent writers wait for each other's row locks, up to 60 s
+	 * (SQLite's busy timeout). synchronous_commit off is SQLite's
+	 * synchronous=NORMAL in WAL mode: a server crash or power cut can lose
+	 * the last runs committed (up to 3 x wal_writer_delay), never leave one
+	 * half-written or corrupt the database; the result files stay the
+	 * source of truth and ingesting them again is a no-op for what is there.
+	 */
 	ret = exec_ok(h, "SET lock_timeout = '60s'; SET client_min_messages = warning; "
-			 "SET application_name = 'hvscope'",
+			 "SET application_name = 'hvscope'; SET synchronous_commit = off",
 		      err, errlen, "session");
 	if (!ret)
 		ret = migrate(h, PQdb(h->conn), err, errlen);
@@ -488,12 +496,23 @@ static int insert_run(struct hist_pg *h, const struct hvs_run_info *info,
 		v[i] = p.a[i - 10].p;
 	v[12] = info->context_json ? info->context_json : "{}";
 	v[13] = digest && digest[0] ? digest : NULL;
-	res = PQexecParams(h->conn, add_sql, ADD_NPARAM, NULL, v, NULL, NULL, 0);
+	/* Prepared once per connection: parsing and planning it was most of the server's time. */
+	if (!h->prepared) {
+		res = PQprepare(h->conn, "hvs_add", add_sql, ADD_NPARAM, NULL);
+		h->prepared = PQresultStatus(res) == PGRES_COMMAND_OK;
+		if (!h->prepared)
+			ret = pgerr(h, res, err, errlen, "prepare");
+		PQclear(res);
+		if (ret)
+			goto out;
+	}
+	res = PQexecPrepared(h->conn, "hvs_add", ADD_NPARAM, v, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		ret = pgerr(h, res, err, errlen, info->id);
 	else
 		*added = PQntuples(res) == 1;
 	PQclear(res);
+out:
 	free_params(&p);
 	free(argv);
 	return ret;
