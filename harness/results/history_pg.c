@@ -537,7 +537,7 @@ static int add_slow(struct hist_pg *h, const struct hvs_run_info *info,
 		 (long long)hvs_hash64(info->id));
 	ret = exec_ok(h, sql, err, errlen, "begin");
 	if (ret)
-		return ret;
+		goto rollback; /* BEGIN may have gone through */
 	res = PQexecParams(h->conn,
 			   "SELECT r.id, d.sha256 FROM runs r LEFT JOIN digests d ON d.run_id = r.id "
 			   "WHERE r.run_uid = $1",
