@@ -23,7 +23,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/hvs-tfleet.XXXXXX")
 spids=()
 cleanup() { for p in "${spids[@]}"; do kill "$p" 2>/dev/null; done; pg_stop; rm -rf "$T"; }
 trap cleanup EXIT
-mkdir -p /run/sshd
+mkdir -p /run/sshd "$T/home"
 ssh-keygen -q -t ed25519 -N '' -f "$T/id"
 cp "$T/id.pub" "$T/authorized_keys"
 declare -A port
@@ -85,7 +85,8 @@ export ANSIBLE_LOCAL_TEMP=$T/ansible-local ANSIBLE_REMOTE_TMP=$T/ansible-remote 
 	ANSIBLE_SSH_CONTROL_PATH_DIR=$T/cp ANSIBLE_PIPELINING=True
 play() {
 	local t0=$SECONDS rc
-	ansible-playbook -i "$T/inventory.ini" "$HVS_SRC/scripts/fleet/nightly.yml" "$@"
+	# HOME: ansible keeps ~/.ansible; ssh reads ~/.ssh from the passwd entry, not HOME
+	HOME=$T/home ansible-playbook -i "$T/inventory.ini" "$HVS_SRC/scripts/fleet/nightly.yml" "$@"
 	rc=$?
 	echo "# play: $((SECONDS - t0)) s" >&2
 	return $rc
