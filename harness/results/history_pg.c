@@ -173,6 +173,31 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 	b->len += (size_t)k;
 }
 
+static void sb_put(struct sbuf *b, const char *s, size_t k)
+{
+	sb_grow(b, k);
+	if (b->oom)
+		return;
+	memcpy(b->p + b->len, s, k);
+	b->len += k;
+	b->p[b->len] = '\0';
+}
+
+/* A number formatted once (sb_printf formats twice: size, then text). */
+static void sb_num(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_num(struct sbuf *b, const char *fmt, ...)
+{
+	char tmp[40];
+	va_list ap;
+	int k;
+
+	va_start(ap, fmt);
+	k = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (k > 0 && (size_t)k < sizeof(tmp))
+		sb_put(b, tmp, (size_t)k);
+}
+
 /* Array literal elements: ',' between them, '{' / '}' by the caller. */
 static void arr_sep(struct sbuf *b)
 {
@@ -185,7 +210,7 @@ static void arr_text(struct sbuf *b, const char *s, int nullable)
 {
 	arr_sep(b);
 	if (!s || (nullable && !s[0])) {
-		sb_printf(b, "NULL");
+		sb_put(b, "NULL", 4);
 		return;
 	}
 	sb_putc(b, '"');
@@ -202,15 +227,15 @@ static void arr_num(struct sbuf *b, double v)
 {
 	arr_sep(b);
 	if (isfinite(v))
-		sb_printf(b, "%.17g", v);
+		sb_num(b, "%.17g", v);
 	else
-		sb_printf(b, "NULL");
+		sb_put(b, "NULL", 4);
 }
 
 static void arr_int(struct sbuf *b, long long v)
 {
 	arr_sep(b);
-	sb_printf(b, "%lld", v);
+	sb_num(b, "%lld", v);
 }
 
 /* First line of a libpq message, without its "ERROR:  " and newline. */
@@ -446,9 +471,9 @@ static int build_params(struct add_params *p, const struct hvs_run_info *info,
 			/* NOT NULL column: a non-finite sample fails the run, as in SQLite. */
 			arr_sep(&p->a[SVAL]);
 			if (isfinite(m->samples[j]))
-				sb_printf(&p->a[SVAL], "%.17g", m->samples[j]);
+				sb_num(&p->a[SVAL], "%.17g", m->samples[j]);
 			else
-				sb_printf(&p->a[SVAL], "NULL");
+				sb_put(&p->a[SVAL], "NULL", 4);
 		}
 	}
 	for (i = 0; i < NA; i++) {
