@@ -5,7 +5,7 @@
 # regress and report give what they give on SQLite; a run id already there
 # (exit 11, --replace); 8 concurrent writers x 100 runs lose nothing, also
 # when all 8 write the same 100 runs; a kill -9 loop during ingest leaves
-# whole runs only. ~15 s here.
+# whole runs only; run --db. ~15 s here.
 set -u
 . "$HVS_SRC/tests/lib/need.sh"
 need postgresql /usr/lib/postgresql/*/bin/initdb /usr/lib/postgresql/*/bin/pg_ctl
@@ -30,7 +30,7 @@ broken() {
 	      + (select count(*) from runs r where not exists (select 1 from digests d where d.run_id = r.id))"
 }
 
-echo "1..20"
+echo "1..21"
 pg_start || { echo "Bail out! PostgreSQL did not start"; exit 1; }
 python3 "$HVS_SRC/tests/lib/mkmany.py" "$T/a" 40 --prefix a --series step --metrics 6
 # a second host with its own step, and newer than every run of the first
@@ -57,6 +57,15 @@ $H report --db "$PGCONN" --all-trends --out "$T/rep" > /dev/null 2> "$T/e" &&
 	[ "$(grep -c '](charts/trend-0[1-6]-synthetic' "$T/rep/report.md")" = 6 ] &&
 	grep -q 'synthetic.m000: .* from commit c00030' "$T/rep/report.md" && grep -q "History: 40 runs of the newest run" "$T/rep/report.md"
 ok $? "report --db PostgreSQL: 6 trends over 40 runs, the step at c00030 ($(cat "$T/e"))"
+
+# run --db writes the run itself; ingesting its file afterwards is a no-op.
+$H run --bench syscall.getppid --processes 1 --samples 5 --no-checks --out "$T/run.json" --db "$PGCONN" > /dev/null 2> "$T/e"
+rc=$?
+id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["run"]["id"])' "$T/run.json" 2>/dev/null)
+[ $rc = 0 ] && [ "$(pgq "select count(*) from samples s join metrics m on m.id = s.metric_id join runs r on r.id = m.run_id where r.run_uid = '$id'")" = 5 ] &&
+	$H ingest --db "$PGCONN" "$T/run.json" | grep -q "0 run(s) into .*; 1 already there"
+ok $? "run --db PostgreSQL: the run and its 5 samples, its file then already there ($(cat "$T/e"))"
+pgq "delete from samples where metric_id in (select m.id from metrics m join runs r on r.id = m.run_id where r.run_uid = '$id'); delete from runs where run_uid = '$id'"
 
 # A second host in the same history: the newest run is web2's; host= pins.
 $H ingest --quiet --db "$PGCONN" "$T"/b/*.json
