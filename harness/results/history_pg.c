@@ -750,18 +750,21 @@ out:
 	return ret;
 }
 
+/*
+ * Rows streamed one at a time (libpq's single-row mode), so memory stays
+ * one series, however long the window (as history_sqlite.c's stepping).
+ */
 static int pg_series(struct hvs_history *hh, const struct hvs_hrun *runs, size_t n,
 		     hvs_series_fn fn, void *arg, char *err, size_t errlen)
 {
 	struct hist_pg *h = (struct hist_pg *)hh;
 	struct sbuf ids = { 0 };
-	char last[24];
+	char last[24], name[HVS_METRIC_NAME_MAX] = "", unit[16] = "";
 	const char *v[2];
 	double *med = NULL;
-	PGresult *res = NULL;
-	const char *name = NULL, *unit = "";
+	PGresult *res;
 	enum hvs_direction dir = HVS_LOWER_IS_BETTER;
-	int ret = 0, rows;
+	int ret = 0, have = 0;
 
 	med = malloc(n * sizeof(*med));
 	if (!med)
@@ -778,40 +781,51 @@ static int pg_series(struct hvs_history *hh, const struct hvs_hrun *runs, size_t
 	v[0] = ids.p;
 	v[1] = last;
 	/* The window as an array parameter (SQLite: a TEMP table); "C": byte order, as SQLite. */
-	res = PQexecParams(h->conn,
-			   "SELECT m.name, m.unit, m.direction, w.pos - 1, m.median, m.outcome "
-			   "FROM unnest($1::bigint[]) WITH ORDINALITY AS w(run_id, pos) "
-			   "JOIN metrics m ON m.run_id = w.run_id "
-			   "WHERE m.name IN (SELECT name FROM metrics WHERE run_id = $2::bigint) "
-			   "ORDER BY m.name COLLATE \"C\", w.pos",
-			   2, NULL, v, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		ret = pgerr(h, res, err, errlen, "series query");
+	if (!PQsendQueryParams(h->conn,
+			       "SELECT m.name, m.unit, m.direction, w.pos - 1, m.median, m.outcome "
+			       "FROM unnest($1::bigint[]) WITH ORDINALITY AS w(run_id, pos) "
+			       "JOIN metrics m ON m.run_id = w.run_id "
+			       "WHERE m.name IN (SELECT name FROM metrics WHERE run_id = $2::bigint) "
+			       "ORDER BY m.name COLLATE \"C\", w.pos",
+			       2, NULL, v, NULL, NULL, 0)) {
+		ret = pgerr(h, NULL, err, errlen, "series query");
 		goto out;
 	}
-	rows = PQntuples(res);
-	for (int r = 0; r < rows; r++) {
-		const char *nm = PQgetvalue(res, r, 0);
-		long long pos = strtoll(PQgetvalue(res, r, 3), NULL, 10);
+	PQsetSingleRowMode(h->conn); /* if refused, rows come in one result: same loop */
+	/* Read every result to the end (libpq needs it), acting on rows while ret is 0. */
+	while ((res = PQgetResult(h->conn))) {
+		ExecStatusType st = PQresultStatus(res);
 
-		if (!name || strcmp(nm, name)) {
-			if (name && (ret = fn(arg, name, unit, dir, med, n)))
-				goto out;
-			name = nm;
-			unit = PQgetvalue(res, r, 1);
-			dir = !strcmp(PQgetvalue(res, r, 2), "higher_is_better") ?
-				      HVS_HIGHER_IS_BETTER : HVS_LOWER_IS_BETTER;
-			for (size_t i = 0; i < n; i++)
-				med[i] = NAN;
+		if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK) {
+			if (!ret)
+				ret = pgerr(h, res, err, errlen, "series query");
+			PQclear(res);
+			continue;
 		}
-		if (pos >= 0 && (size_t)pos < n && !PQgetisnull(res, r, 4) &&
-		    !strcmp(PQgetvalue(res, r, 5), "pass"))
-			med[pos] = strtod(PQgetvalue(res, r, 4), NULL);
+		for (int r = 0; r < PQntuples(res) && !ret; r++) {
+			const char *nm = PQgetvalue(res, r, 0);
+			long long pos = strtoll(PQgetvalue(res, r, 3), NULL, 10);
+
+			if (!have || strcmp(nm, name)) {
+				if (have && (ret = fn(arg, name, unit, dir, med, n)))
+					break;
+				hvs_strlcpy(name, nm, sizeof(name));
+				hvs_strlcpy(unit, PQgetvalue(res, r, 1), sizeof(unit));
+				dir = !strcmp(PQgetvalue(res, r, 2), "higher_is_better") ?
+					      HVS_HIGHER_IS_BETTER : HVS_LOWER_IS_BETTER;
+				for (size_t i = 0; i < n; i++)
+					med[i] = NAN;
+				have = 1;
+			}
+			if (pos >= 0 && (size_t)pos < n && !PQgetisnull(res, r, 4) &&
+			    !strcmp(PQgetvalue(res, r, 5), "pass"))
+				med[pos] = strtod(PQgetvalue(res, r, 4), NULL);
+		}
+		PQclear(res);
 	}
-	if (name)
+	if (have && !ret)
 		ret = fn(arg, name, unit, dir, med, n);
 out:
-	PQclear(res);
 	free(ids.p);
 	free(med);
 	return ret;
