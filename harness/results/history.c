@@ -71,11 +71,6 @@ int hvs_history_open(const char *db, struct hvs_history **out, char *err, size_t
 	return hvs_history_sqlite_ops.open(db, out, err, errlen);
 }
 
-const char *hvs_history_backend(const struct hvs_history *h)
-{
-	return h ? h->ops->name : "none";
-}
-
 void hvs_history_close(struct hvs_history *h)
 {
 	if (h)

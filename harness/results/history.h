@@ -37,9 +37,6 @@ int hvs_history_is_conninfo(const char *db);
 int hvs_history_open(const char *db, struct hvs_history **out, char *err, size_t errlen);
 void hvs_history_close(struct hvs_history *h);
 
-/* "sqlite" or "postgresql". */
-const char *hvs_history_backend(const struct hvs_history *h);
-
 /* What hvs_history_add() did with a run (*dup). */
 enum {
 	HVS_HISTORY_ADDED = 0,    /* a new run id */
