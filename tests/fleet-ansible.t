@@ -5,7 +5,7 @@
 # is copied to each "host", a quick run made there with the host's tags, the
 # results fetched, ingested into PostgreSQL and regress run per host; a
 # second night with one host unreachable fails the play and the others
-# still land. Needs root (sshd switches users). 60-80 s wall here under a load
+# still land. Needs root (sshd switches users). 38 s wall here at load ~6, 60-80 s at a load
 # of 10-14 on 2 vCPUs, 10 s of CPU.
 . "$(dirname "$0")/lib/guest.sh"
 
