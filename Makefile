@@ -54,13 +54,16 @@ HAVE_LIBCPUID := $(call pc_have,libcpuid)
 HAVE_SQLITE := $(call pc_have,sqlite3)
 HAVE_HWLOC := $(call pc_have,hwloc)
 HAVE_PAPI := $(call pc_have,papi)
+# libpq: the PostgreSQL history (harness/results/history_pg.c); not in the static build.
+HAVE_LIBPQ := $(call pc_have,libpq)
 
 pc_pkgs = $(if $(filter 1,$(HAVE_JANSSON)),jansson) $(if $(filter 1,$(HAVE_LIBCPUID)),libcpuid) \
 	$(if $(filter 1,$(HAVE_SQLITE)),sqlite3) $(if $(filter 1,$(HAVE_HWLOC)),hwloc) \
-	$(if $(filter 1,$(HAVE_PAPI)),papi)
+	$(if $(filter 1,$(HAVE_PAPI)),papi) $(if $(filter 1,$(HAVE_LIBPQ)),libpq)
 DYN_PKGS := $(strip $(pc_pkgs))
 DYN_FEATURES := -DHAVE_JANSSON=$(HAVE_JANSSON) -DHAVE_LIBCPUID=$(HAVE_LIBCPUID) \
-	-DHAVE_SQLITE=$(HAVE_SQLITE) -DHAVE_HWLOC=$(HAVE_HWLOC) -DHAVE_PAPI=$(HAVE_PAPI)
+	-DHAVE_SQLITE=$(HAVE_SQLITE) -DHAVE_HWLOC=$(HAVE_HWLOC) -DHAVE_PAPI=$(HAVE_PAPI) \
+	-DHAVE_LIBPQ=$(HAVE_LIBPQ)
 DYN_CFLAGS := $(BASE_CFLAGS) $(SAN_FLAGS) $(DYN_FEATURES) \
 	$(if $(DYN_PKGS),$(shell $(PKG_CONFIG) --cflags $(DYN_PKGS)))
 DYN_LIBS := $(if $(DYN_PKGS),$(shell $(PKG_CONFIG) --libs $(DYN_PKGS))) -lm -lpthread
@@ -70,7 +73,7 @@ DYN_LIBS := $(if $(DYN_PKGS),$(shell $(PKG_CONFIG) --libs $(DYN_PKGS))) -lm -lpt
 # leaves out SQLite, hwloc and PAPI (history and counters live on the host).
 STATIC_PKGS := $(strip $(if $(filter 1,$(HAVE_JANSSON)),jansson) $(if $(filter 1,$(HAVE_LIBCPUID)),libcpuid))
 STATIC_FEATURES := -DHVS_STATIC=1 -DHAVE_JANSSON=$(HAVE_JANSSON) -DHAVE_LIBCPUID=$(HAVE_LIBCPUID) \
-	-DHAVE_SQLITE=0 -DHAVE_HWLOC=0 -DHAVE_PAPI=0
+	-DHAVE_SQLITE=0 -DHAVE_HWLOC=0 -DHAVE_PAPI=0 -DHAVE_LIBPQ=0
 STATIC_CFLAGS := $(BASE_CFLAGS) $(STATIC_FEATURES) -ffunction-sections -fdata-sections \
 	$(if $(STATIC_PKGS),$(shell $(PKG_CONFIG) --cflags $(STATIC_PKGS)))
 STATIC_LIBS := $(if $(STATIC_PKGS),$(shell $(PKG_CONFIG) --static --libs $(STATIC_PKGS))) -lm -lpthread

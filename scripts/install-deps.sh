@@ -21,6 +21,8 @@ PKGS=(
 	# each a VM exit in a guest (Makefile, harness/core/libc_compat.c)
 	musl-tools
 	libcpuid-dev libjansson-dev libsqlite3-dev libhwloc-dev libpapi-dev
+	# the PostgreSQL history of a fleet (harness/results/history_pg.c)
+	libpq-dev
 	# test
 	perl python3 python3-jsonschema clang libclang-rt-14-dev jq man-db time
 	util-linux procps
@@ -38,6 +40,9 @@ PKGS=(
 	openssh-client openssh-server
 	# bootable image (ISO, BIOS and UEFI)
 	grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
+	# fleet: a throwaway PostgreSQL server in tests and benchmarks
+	# (tests/lib/pg.sh), Ansible to fan the nightly out (scripts/fleet/)
+	postgresql postgresql-client-common ansible-core
 	# reports
 	gnuplot-nox sqlite3 poppler-utils
 	# report tests: the page in a headless browser (~8 s to install), the

@@ -21,15 +21,16 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: hvscope ingest --db FILE [--replace] [--quiet] RESULT...\n\n"
-		   "Append result files to the history database (SQLite, WAL; created if\n"
-		   "missing). One transaction per file; a file whose run id is already in the\n"
+		   "Append result files to the history: an SQLite file (WAL; created if\n"
+		   "missing) or a PostgreSQL conninfo (postgresql://... or 'host=... dbname=...';\n"
+		   "docs/history.md). One transaction per file; a file whose run id is already in the\n"
 		   "history with the same content is skipped, with different content it is an\n"
 		   "error. A bad file gets one error line and the rest go on.\n\n"
 		   "  --replace   replace a run whose id is there with different content\n"
 		   "  --quiet     no summary line\n\n"
 		   "exit: 0 ok, 3/4/5/9 the first bad file's code (malformed, schema, too big,\n"
 		   "I/O), 11 a run id already there with different content, 6 built without\n"
-		   "SQLite, 2 usage.\n");
+		   "SQLite (or libpq, for a conninfo), 2 usage.\n");
 }
 
 int cmd_ingest(int argc, char **argv)

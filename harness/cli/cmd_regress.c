@@ -65,12 +65,14 @@ static void usage(FILE *f)
 		"                       [--json|--markdown] [--fail-on-regression]\n\n"
 		"Judge the newest run in the history against the last N runs (default 30) of\n"
 		"its context: same host, hypervisor and values of the named tags (default:\n"
-		"config). Each metric's series of medians goes through change-point detection\n"
+		"config; KEY=VALUE pins the newest run: host=NAME, or a tag, e.g. fleet_host=web1).\n"
+		"Each metric's series of medians goes through change-point detection\n"
 		"with a permutation test; a step or drift into the newest runs beyond the\n"
 		"threshold is reported with the run and commit where it began. A change needs\n"
 		"--min-segment runs (default 2) before it counts, so one noisy night never does.\n\n"
 		"exit: 0 ok, 1 regression (with --fail-on-regression), 2 usage, 3 not a database,\n"
-		"4 empty history or foreign database, 6 built without SQLite, 9 I/O (e.g. no\n"
+		"4 empty history or foreign database, 6 built without SQLite (libpq for a\n"
+		"PostgreSQL conninfo), 9 I/O (e.g. no\n"
 		"such file). >= 2 means no verdict.\n");
 }
 
@@ -284,7 +286,7 @@ int cmd_regress(int argc, char **argv)
 		return HVS_EX_USAGE;
 	}
 	/* A gate reading a history that is not there must not create one. */
-	if (access(db, R_OK) < 0) {
+	if (!hvs_history_is_conninfo(db) && access(db, R_OK) < 0) {
 		hvs_err("regress: %s: %s", db, strerror(errno));
 		return hvs_errno_exit(errno);
 	}

@@ -60,7 +60,7 @@ static void usage(FILE *f)
 		"  --class C       all benchmarks of class C (syscall, exit, mm, ...)\n"
 		"  --processes N   fresh processes (default from the suite)\n"
 		"  --out FILE      result file (default hvscope-RUNID.json; '-' = stdout)\n"
-		"  --db FILE       also append the run to this history database (SQLite)\n"
+		"  --db FILE       also append the run to this history (SQLite file or PostgreSQL conninfo)\n"
 		"  --tag k=v,...   free-form tags, e.g. host=box1,config=ept-off (repeatable)\n"
 		"  --no-checks     skip the environment checks\n"
 		"  --list          print the selected benchmarks and exit\n\n"
@@ -459,7 +459,7 @@ int cmd_run(int argc, char **argv)
 	ret = parse(argc, argv, &o);
 	if (ret)
 		return ret < 0 ? HVS_EX_OK : ret;
-	if (o.db && !HAVE_SQLITE) {
+	if (o.db && !(hvs_history_is_conninfo(o.db) ? HAVE_LIBPQ : HAVE_SQLITE)) {
 		hvs_err("run: --db needs SQLite, which this build lacks (static build): write --out "
 			"and ingest on the host");
 		return HVS_EX_NODEV;

@@ -22,6 +22,9 @@
 #ifndef HAVE_PAPI
 #define HAVE_PAPI 0
 #endif
+#ifndef HAVE_LIBPQ
+#define HAVE_LIBPQ 0
+#endif
 #ifndef HVS_STATIC
 #define HVS_STATIC 0
 #endif

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * history.h - the run history: every result appended to a database (SQLite
- * on one machine; the same tables in PostgreSQL for a fleet, see
- * docs/history.md). Tables: runs, tags, contexts, metrics, samples.
+ * on one machine, history_sqlite.c; the same tables in PostgreSQL for a
+ * fleet, history_pg.c; see docs/history.md and docs/fleet.md). Tables:
+ * runs, tags, contexts, metrics, samples, digests.
  *
- * Writers: WAL mode, a busy timeout, and one IMMEDIATE transaction per run,
- * so several runners on one machine can append at once and a crash (even
+ * Writers: one transaction per run, so several runners (SQLite: on one
+ * machine; PostgreSQL: anywhere) can append at once and a crash (even
  * kill -9) leaves whole runs or nothing.
  *
  * Errors: negative HVS_EX_* (like result.h) with a one-line message.
@@ -21,8 +22,20 @@
 
 struct hvs_history;
 
-/* Open (creating the tables if needed). -HVS_EX_NODEV when built without SQLite. */
-int hvs_history_open(const char *path, struct hvs_history **out, char *err, size_t errlen);
+/*
+ * Is db a PostgreSQL connection string rather than an SQLite file path?
+ * Yes when it begins with postgresql:// or postgres://, or with a libpq
+ * keyword and '=' ("host=/run/pg dbname=hvs"): lower-case letters and '_'
+ * then '='. Any other string is a path (write ./dbname=x for such a file).
+ */
+int hvs_history_is_conninfo(const char *db);
+
+/*
+ * Open db (creating the tables if needed): an SQLite file, or a PostgreSQL
+ * database when hvs_history_is_conninfo(db). -HVS_EX_NODEV when built
+ * without that backend (SQLite or libpq).
+ */
+int hvs_history_open(const char *db, struct hvs_history **out, char *err, size_t errlen);
 void hvs_history_close(struct hvs_history *h);
 
 /* What hvs_history_add() did with a run (*dup). */
@@ -60,7 +73,12 @@ struct hvs_hrun {
 /*
  * The newest run (by start time, then insertion) and up to window runs of
  * its context before and including it: same host, same hypervisor, and the
- * same value (or absence) for every tag named in ctx_tags[0..nctx).
+ * same value (or absence) for every tag named in ctx_tags[0..nctx). An
+ * entry KEY=VALUE pins which run is the newest: host=NAME and
+ * hypervisor=NAME the newest run of that host or hypervisor, any other KEY
+ * the newest run whose tag KEY is VALUE (KEY is then also a shared tag);
+ * `regress --context host=web1,config` judges web1's newest run in a fleet
+ * history.
  * *runs (oldest first) is malloc'd. Returns 0, -HVS_EX_FAIL-free codes:
  * -HVS_EX_SCHEMA when the history is empty.
  */

@@ -1,0 +1,151 @@
+#!/bin/bash
+# history-pg.t - the PostgreSQL history (harness/results/history_pg.c)
+# against a real throwaway server (tests/lib/pg.sh: initdb in a temp dir,
+# Unix socket only, run as `nobody` when the test runs as root): ingest,
+# regress and report give what they give on SQLite; a run id already there
+# (exit 11, --replace); 8 concurrent writers x 100 runs lose nothing, also
+# when all 8 write the same 100 runs; a kill -9 loop during ingest leaves
+# whole runs only; run --db. ~15 s here.
+set -u
+. "$HVS_SRC/tests/lib/need.sh"
+need postgresql /usr/lib/postgresql/*/bin/initdb /usr/lib/postgresql/*/bin/pg_ctl
+need postgresql-client-common cmd:psql
+need sqlite3 cmd:sqlite3
+"${HVSCOPE:?}" version | grep -q 'libpq=1' || skip_all "hvscope built without libpq (libpq-dev)"
+. "$HVS_SRC/tests/lib/pg.sh"
+T=$(mktemp -d)
+trap 'pg_stop; rm -rf "$T"' EXIT
+H=$HVSCOPE
+MK="python3 $HVS_SRC/tests/lib/mkresult.py"
+n=0
+ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+pgq() { $PSQL -c "$1"; }
+# Every run whole: its metrics all there (mkmany writes M per run), every
+# metric with its n samples, no sample without a metric, context and digest present.
+broken() {
+	pgq "select (select count(*) from runs r where (select count(*) from metrics m where m.run_id = r.id) != $1)
+	      + (select count(*) from metrics m where m.n != (select count(*) from samples s where s.metric_id = m.id))
+	      + (select count(*) from samples s where not exists (select 1 from metrics m where m.id = s.metric_id))
+	      + (select count(*) from runs r where not exists (select 1 from contexts c where c.run_id = r.id))
+	      + (select count(*) from runs r where not exists (select 1 from digests d where d.run_id = r.id))"
+}
+
+echo "1..21"
+pg_start || { echo "Bail out! PostgreSQL did not start"; exit 1; }
+python3 "$HVS_SRC/tests/lib/mkmany.py" "$T/a" 40 --prefix a --series step --metrics 6
+# a second host with its own step, and newer than every run of the first
+python3 "$HVS_SRC/tests/lib/mkmany.py" "$T/b" 12 --prefix b --metrics 6 --start 2026-03-01
+sed -i 's/"host": "synthetic"/"host": "web2"/' "$T"/b/*.json
+
+$H ingest --db "$PGCONN" "$T"/a/*.json > "$T/o"
+ok $? "ingest 40 files into PostgreSQL ($(cat "$T/o"))"
+[ "$(pgq 'select count(*) from runs')" = 40 ] && [ "$(pgq 'select count(*) from samples')" = 4800 ] &&
+	[ "$(pgq "select value from meta where key = 'schema_version'")" = 1 ]
+ok $? "... 40 runs, 4800 samples, schema version 1"
+$H ingest --db "postgresql:///hvs?host=$PGDIR&user=hvs" "$T"/a/*.json > "$T/o"
+grep -q "0 run(s) into .*; 40 already there, 0 bad" "$T/o"
+ok $? "the same files again through a postgresql:// URI: all already there"
+$H ingest --quiet --db "$T/s.db" "$T"/a/*.json
+$H regress --db "$T/s.db" --json > "$T/rs.json"
+$H regress --db "$PGCONN" --json > "$T/rp.json"
+rc=$?
+[ $rc -le 1 ] && [ -s "$T/rp.json" ] && diff <(sed "s#$T/s.db##" "$T/rs.json") <(sed "s#$PGCONN##" "$T/rp.json") > "$T/d"
+ok $? "regress: the same verdicts from PostgreSQL as from SQLite ($(head -c 300 "$T/d"))"
+grep -q '"slower"' "$T/rp.json"
+ok $? "... and the planted step is found"
+$H report --db "$PGCONN" --all-trends --out "$T/rep" > /dev/null 2> "$T/e" &&
+	[ "$(grep -c '](charts/trend-0[1-6]-synthetic' "$T/rep/report.md")" = 6 ] &&
+	grep -q 'synthetic.m000: .* from commit c00030' "$T/rep/report.md" && grep -q "History: 40 runs of the newest run" "$T/rep/report.md"
+ok $? "report --db PostgreSQL: 6 trends over 40 runs, the step at c00030 ($(cat "$T/e"))"
+
+# run --db writes the run itself; ingesting its file afterwards is a no-op.
+$H run --bench syscall.getppid --processes 1 --samples 5 --no-checks --out "$T/run.json" --db "$PGCONN" > /dev/null 2> "$T/e"
+rc=$?
+id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["run"]["id"])' "$T/run.json" 2>/dev/null)
+[ $rc = 0 ] && [ "$(pgq "select count(*) from samples s join metrics m on m.id = s.metric_id join runs r on r.id = m.run_id where r.run_uid = '$id'")" = 5 ] &&
+	$H ingest --db "$PGCONN" "$T/run.json" | grep -q "0 run(s) into .*; 1 already there"
+ok $? "run --db PostgreSQL: the run and its 5 samples, its file then already there ($(cat "$T/e"))"
+pgq "delete from samples where metric_id in (select m.id from metrics m join runs r on r.id = m.run_id where r.run_uid = '$id'); delete from runs where run_uid = '$id'"
+
+# A second host in the same history: the newest run is web2's; host= pins.
+$H ingest --quiet --db "$PGCONN" "$T"/b/*.json
+$H regress --db "$PGCONN" > "$T/o"
+grep -q "newest run b-00011" "$T/o" && grep -q "12 runs of its context" "$T/o"
+ok $? "two hosts: regress judges the newest run's host only ($(head -1 "$T/o"))"
+$H regress --db "$PGCONN" --context host=synthetic,config > "$T/o"
+grep -q "newest run a-00039" "$T/o" && grep -q "30 runs of its context" "$T/o"
+ok $? "--context host=synthetic pins the other host ($(head -1 "$T/o"))"
+$H regress --db "$T/s.db" --context host=synthetic > "$T/o2"
+diff <(sed 1d "$T/o") <(sed 1d "$T/o2") > /dev/null
+ok $? "... as it does on SQLite"
+$H regress --db "$PGCONN" --context host=nosuch > /dev/null 2> "$T/e"
+rc=$?
+[ $rc = 4 ] && grep -q "no run in the history matches" "$T/e"
+ok $? "a pin nothing matches: exit 4 ($(cat "$T/e"))"
+
+# A run id already there (docs/history.md): 11, nothing written; --replace.
+$MK "$T/x.json" --metrics 4 --samples 20 --seed 1 --id same-id
+$MK "$T/y.json" --metrics 3 --samples 25 --seed 2 --id same-id
+$H ingest --quiet --db "$PGCONN" "$T/x.json"
+$H ingest --quiet --db "$PGCONN" "$T/y.json" 2> "$T/e"
+rc=$?
+[ $rc = 11 ] && grep -qF "run id same-id is already in the history with different content" "$T/e" &&
+	[ "$(pgq "select count(*) from metrics m join runs r on r.id = m.run_id where r.run_uid = 'same-id'")" = 4 ]
+ok $? "same run id, other content: exit 11, the old run kept ($(cat "$T/e"))"
+$H ingest --db "$PGCONN" --replace "$T/y.json" > "$T/o"
+[ $? = 0 ] && grep -q replaced "$T/o" &&
+	[ "$(pgq "select count(*) from samples s join metrics m on m.id = s.metric_id join runs r on r.id = m.run_id where r.run_uid = 'same-id'")" = 75 ] &&
+	[ "$(pgq 'select count(*) from samples s where not exists (select 1 from metrics m where m.id = s.metric_id)')" = 0 ]
+ok $? "--replace: the new run whole, no sample of the old one left"
+
+# 8 concurrent writers x 100 runs, then all 8 writing the same 100 runs.
+python3 "$HVS_SRC/tests/lib/mkmany.py" "$T/c" 800 --prefix c --metrics 5 --samples 10
+pgq 'drop table samples, metrics, digests, contexts, tags, runs, meta'
+for w in 0 1 2 3 4 5 6 7; do
+	$H ingest --quiet --db "$PGCONN" $(ls "$T"/c/*.json | sed -n "$((w * 100 + 1)),$((w * 100 + 100))p") 2>> "$T/e8" &
+done
+wait
+[ "$(pgq 'select count(*) from runs')" = 800 ] && [ "$(pgq 'select count(*) from samples')" = 40000 ] && [ ! -s "$T/e8" ]
+ok $? "8 writers x 100 runs at once, creating the tables: 800 runs, 40000 samples ($(head -c 300 "$T/e8"))"
+[ "$(broken 5)" = 0 ]
+ok $? "... every run whole"
+python3 "$HVS_SRC/tests/lib/mkmany.py" "$T/same" 100 --prefix d --metrics 5 --samples 10
+for w in 0 1 2 3 4 5 6 7; do
+	$H ingest --quiet --db "$PGCONN" "$T"/same/*.json 2>> "$T/e9" &
+done
+wait
+[ "$(pgq "select count(*) from runs where run_uid like 'd-%'")" = 100 ] && [ ! -s "$T/e9" ] && [ "$(broken 5)" = 0 ]
+ok $? "8 writers of the same 100 runs: each once, no error ($(head -c 300 "$T/e9"))"
+
+# kill -9 during ingest, 5 times, each at another point; then finish.
+python3 "$HVS_SRC/tests/lib/mkmany.py" "$T/k" 600 --prefix k --metrics 10 --samples 50
+pgq 'drop table samples, metrics, digests, contexts, tags, runs, meta'
+bad=0
+for i in 1 2 3 4 5; do
+	$H ingest --quiet --db "$PGCONN" "$T"/k/*.json &
+	pid=$!
+	sleep "0.$((RANDOM % 5 + 2))"
+	kill -9 $pid
+	wait $pid 2>/dev/null
+	[ "$(broken 10)" = 0 ] || bad=$((bad + 1))
+done
+got=$(pgq 'select count(*) from runs')
+[ $bad = 0 ] && [ "$got" -gt 0 ] && [ "$got" -lt 600 ]
+ok $? "kill -9 5 times during ingest: whole runs only after each ($got of 600 in, $bad broken)"
+$H ingest --quiet --db "$PGCONN" "$T"/k/*.json
+[ "$(pgq 'select count(*) from runs')" = 600 ] && [ "$(broken 10)" = 0 ]
+ok $? "re-running the ingest completes it"
+
+# Bad connections: one line, the README's codes.
+$H ingest --db "host=$T/nosuch dbname=hvs" "$T/x.json" > /dev/null 2> "$T/e"
+rc=$?
+[ $rc = 9 ] && [ "$(wc -l < "$T/e")" = 1 ] && grep -q "cannot connect to PostgreSQL" "$T/e"
+ok $? "no server there: exit 9, one line ($(cat "$T/e"))"
+$H regress --db "host=$PGDIR dbname=nosuch user=hvs" > /dev/null 2> "$T/e"
+rc=$?
+[ $rc = 9 ] && [ "$(wc -l < "$T/e")" = 1 ]
+ok $? "no such database: exit 9, one line ($(cat "$T/e"))"
+"${HVSCOPE_STATIC:?}" ingest --db "$PGCONN" "$T/x.json" 2> "$T/e"
+rc=$?
+[ $rc = 6 ] && [ "$(wc -l < "$T/e")" = 1 ] && grep -q libpq "$T/e"
+ok $? "static build: no libpq, exit 6 ($(cat "$T/e"))"
