@@ -443,3 +443,52 @@ void hvs_rpt_fmt(double val, double unc, char *vbuf, size_t vlen, char *ubuf, si
 			snprintf(ubuf, ulen, "%s", "");
 	}
 }
+
+/*
+ * Geometric mean of column c's cost ratios over the rows of class klass
+ * (NULL: every row) with a 95% interval: exp(mean ± t·sd/√k) of the log
+ * ratios, the spread across metrics (Student t, k - 1 degrees of freedom).
+ * With one metric the interval is that metric's own. NAN when there are none.
+ */
+double hvs_rpt_geomean_ci(const struct hvs_rpt_model *m, size_t c, const char *klass, double *lo,
+			  double *hi, size_t *n)
+{
+	/* two-sided 95% t quantiles for 1..30 degrees of freedom, then 1.96 */
+	static const double t95[] = { 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
+				      2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
+				      2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+				      2.060,  2.056, 2.052, 2.048, 2.045, 2.042 };
+	double s = 0, ss = 0, one_lo = NAN, one_hi = NAN, mean, sd, t;
+	size_t k = 0;
+
+	*lo = *hi = NAN;
+	for (size_t r = 0; r < m->nrows; r++) {
+		double l, h, x;
+
+		if (klass && strcmp(m->rows[r].klass, klass))
+			continue;
+		x = hvs_rpt_ratio(m, r, c, &l, &h);
+		if (!(isfinite(x) && x > 0))
+			continue;
+		s += log(x);
+		ss += log(x) * log(x);
+		one_lo = l;
+		one_hi = h;
+		k++;
+	}
+	if (n)
+		*n = k;
+	if (!k)
+		return NAN;
+	mean = s / (double)k;
+	if (k == 1) {
+		*lo = one_lo;
+		*hi = one_hi;
+		return exp(mean);
+	}
+	sd = sqrt(fmax(0, (ss - (double)k * mean * mean) / (double)(k - 1)));
+	t = k - 1 <= HVS_ARRAY_SIZE(t95) ? t95[k - 2] : 1.96;
+	*lo = exp(mean - t * sd / sqrt((double)k));
+	*hi = exp(mean + t * sd / sqrt((double)k));
+	return exp(mean);
+}

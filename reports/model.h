@@ -108,6 +108,14 @@ double hvs_rpt_ratio(const struct hvs_rpt_model *m, size_t r, size_t c, double *
 double hvs_rpt_geomean(const struct hvs_rpt_model *m, size_t c, size_t *n);
 
 /*
+ * Geometric mean of column c's cost ratios over the rows of class klass
+ * (NULL: all rows) with a 95% interval from the spread of the log ratios
+ * across metrics (t-based); *n gets their count (may be NULL). NAN when none.
+ */
+double hvs_rpt_geomean_ci(const struct hvs_rpt_model *m, size_t c, const char *klass, double *lo,
+			  double *hi, size_t *n);
+
+/*
  * Parse a working-set size from a pointer-chase metric: an extra value
  * "working_set_bytes" (or "ws_bytes", "bytes", "working_set_kib" x 1024), else the last dotted name
  * component, e.g. "bench.memory.chase.64KiB", "...chase.4M", "...chase.4096".

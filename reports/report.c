@@ -221,7 +221,8 @@ static int write_stage(struct hvs_rpt_model *m, const struct hvs_report_opts *o,
 		return ret;
 	if (!o->no_charts && (ret = charts(m, o, stage, ch, draw_ret, err, errlen)))
 		return ret;
-	drawn = o->no_charts || *draw_ret ? NULL : ch;
+	/* Charts gnuplot drew are shown even when another failed (those are marked failed). */
+	drawn = o->no_charts || *draw_ret == -ENOENT ? NULL : ch;
 	if ((ret = write_with(stage, "results.csv", hvs_report_csv, m, err, errlen)) ||
 	    (ret = write_with(stage, "table.tex", hvs_report_latex, m, err, errlen)) ||
 	    (ret = write_md(stage, m, o, drawn, err, errlen)))
@@ -229,7 +230,7 @@ static int write_stage(struct hvs_rpt_model *m, const struct hvs_report_opts *o,
 	if (m->baseline >= 0 && m->ncols > 1 &&
 	    (ret = write_with(stage, "normalized.tex", hvs_report_latex_norm, m, err, errlen)))
 		return ret;
-	return write_html(stage, m, &so, *draw_ret ? NULL : ch, err, errlen);
+	return write_html(stage, m, &so, drawn, err, errlen);
 }
 
 int hvs_report_write(struct hvs_rpt_model *m, const struct hvs_report_opts *o, char *err,

@@ -15,6 +15,7 @@
 #define HVS_REPORT_H
 
 #include "charts.h"
+#include "core/units.h"
 #include "model.h"
 
 struct hvs_report_opts {
@@ -36,6 +37,17 @@ struct hvs_report_opts {
  */
 int hvs_report_write(struct hvs_rpt_model *m, const struct hvs_report_opts *o, char *err,
 		     size_t errlen);
+
+/* The display unit of row r: the one of its largest median, shared by its cells. */
+void hvs_rpt_row_scale(const struct hvs_rpt_model *m, size_t r, enum hvs_ustyle st, struct hvs_uscale *sc);
+/*
+ * A cell's text in sc's unit: "12.3 ± 0.4", "441 [400, 3098]", "skipped", "–";
+ * sc NULL: each cell in its own unit ("12.3 µs ± 0.4 µs").
+ */
+void hvs_rpt_cell_text(const struct hvs_metric *mt, const struct hvs_uscale *sc, enum hvs_ustyle st,
+		       char *buf, size_t len);
+/* A cost ratio with its interval, or "–". */
+void hvs_rpt_ratio_text(double v, double lo, double hi, char *buf, size_t len);
 
 /* The individual writers (each returns 0 or -errno). */
 int hvs_report_csv(const struct hvs_rpt_model *m, FILE *f);

@@ -7,6 +7,7 @@
  * decimal place (hvs_rpt_fmt). Every string from a result file goes
  * through escape.h.
  */
+#include "core/units.h"
 #include "escape.h"
 #include "report.h"
 
@@ -96,10 +97,20 @@ int hvs_report_csv(const struct hvs_rpt_model *m, FILE *f)
 	return ferror(f) ? -EIO : 0;
 }
 
-/* Plain-text cell "123.4 ± 2.1" (or "skipped", "fail", "–"): no escaping needed. */
-static void cell_text(const struct hvs_metric *mt, char *buf, size_t len)
+void hvs_rpt_row_scale(const struct hvs_rpt_model *m, size_t r, enum hvs_ustyle st, struct hvs_uscale *sc)
 {
-	char v[64], u[64];
+	double ref = 0;
+
+	for (size_t c = 0; c < m->ncols; c++)
+		if (hvs_rpt_usable(m->rows[r].cell[c]))
+			ref = fmax(ref, fabs(m->rows[r].cell[c]->summary.median));
+	hvs_unit_pick(m->rows[r].unit, ref, st, sc);
+}
+
+void hvs_rpt_cell_text(const struct hvs_metric *mt, const struct hvs_uscale *sc, enum hvs_ustyle st,
+		       char *buf, size_t len)
+{
+	char v[128];
 
 	if (!mt) {
 		snprintf(buf, len, "–");
@@ -109,21 +120,30 @@ static void cell_text(const struct hvs_metric *mt, char *buf, size_t len)
 		snprintf(buf, len, "%s", mt->outcome == HVS_PASS ? "no data" : hvs_outcome_name(mt->outcome));
 		return;
 	}
-	hvs_rpt_fmt(mt->summary.median, half_ci(mt), v, sizeof(v), u, sizeof(u));
-	if (*u)
-		snprintf(buf, len, "%s ± %s%s", v, u, (mt->flags & HVS_MF_STEAL) ? " †" : "");
+	if (sc)
+		hvs_fmt_ci_bare(v, sizeof(v), mt->summary.median / sc->div, mt->summary.ci_lo / sc->div,
+				mt->summary.ci_hi / sc->div, st);
 	else
-		snprintf(buf, len, "%s%s", v, (mt->flags & HVS_MF_STEAL) ? " †" : "");
+		hvs_fmt_ci(v, sizeof(v), mt->summary.median, mt->summary.ci_lo, mt->summary.ci_hi, mt->unit, st);
+	snprintf(buf, len, "%s%s", v, (mt->flags & HVS_MF_STEAL) ? " †" : "");
+}
+
+void hvs_rpt_ratio_text(double v, double lo, double hi, char *buf, size_t len)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "–");
+	else
+		hvs_fmt_ci_bare(buf, len, v, lo, hi, HVS_U_UTF8);
+}
+
+static void cell_text(const struct hvs_metric *mt, const struct hvs_uscale *sc, char *buf, size_t len)
+{
+	hvs_rpt_cell_text(mt, sc, HVS_U_UTF8, buf, len);
 }
 
 static void ratio_text(double v, double lo, double hi, char *buf, size_t len)
 {
-	if (!isfinite(v))
-		snprintf(buf, len, "–");
-	else if (isfinite(lo) && isfinite(hi))
-		snprintf(buf, len, "%.3f [%.3f, %.3f]", v, lo, hi);
-	else
-		snprintf(buf, len, "%.3f", v);
+	hvs_rpt_ratio_text(v, lo, hi, buf, len);
 }
 
 int hvs_report_markdown(const struct hvs_rpt_model *m, FILE *f)
@@ -144,26 +164,24 @@ int hvs_report_markdown(const struct hvs_rpt_model *m, FILE *f)
 		hvs_esc_md(f, col->raw_name ? col->raw_name : col->file);
 		fputs(" |\n", f);
 	}
-	fputs("\n## Medians\n\nEach cell: median ± half-width of its 95% confidence interval "
-	      "(† = steal time above threshold).\n\n| metric | unit |",
+	fputs("\n## Medians\n\nEach cell: median and its 95% confidence interval, as ± when symmetric, "
+	      "else [low, high], in the unit of the median († = steal time above threshold).\n\n| metric |",
 	      f);
 	for (size_t c = 0; c < m->ncols; c++) {
 		fputc(' ', f);
 		hvs_esc_md(f, m->cols[c].label);
 		fputs(" |", f);
 	}
-	fputs("\n|---|---|", f);
+	fputs("\n|---|", f);
 	for (size_t c = 0; c < m->ncols; c++)
 		fputs("---:|", f);
 	fputc('\n', f);
 	for (size_t r = 0; r < m->nrows; r++) {
 		fputs("| ", f);
 		hvs_esc_md(f, m->rows[r].name);
-		fputs(" | ", f);
-		hvs_esc_md(f, m->rows[r].unit);
 		fputs(" |", f);
 		for (size_t c = 0; c < m->ncols; c++) {
-			cell_text(m->rows[r].cell[c], buf, sizeof(buf));
+			cell_text(m->rows[r].cell[c], NULL, buf, sizeof(buf));
 			fprintf(f, " %s |", buf);
 		}
 		fputc('\n', f);
@@ -200,16 +218,17 @@ int hvs_report_markdown(const struct hvs_rpt_model *m, FILE *f)
 			}
 			fputc('\n', f);
 		}
-		fputs("| **geometric mean** |", f);
+		fputs("| **geometric mean** (95% CI across metrics) |", f);
 		for (size_t c = 0; c < m->ncols; c++) {
 			size_t n;
-			double g;
+			double g, lo, hi;
 
 			if ((int)c == m->baseline)
 				continue;
-			g = hvs_rpt_geomean(m, c, &n);
+			g = hvs_rpt_geomean_ci(m, c, NULL, &lo, &hi, &n);
+			ratio_text(g, lo, hi, buf, sizeof(buf));
 			if (isfinite(g))
-				fprintf(f, " **%.3f** (%zu metrics) |", g, n);
+				fprintf(f, " **%s** (%zu metrics) |", buf, n);
 			else
 				fputs(" – |", f);
 		}
@@ -335,6 +354,8 @@ int hvs_report_markdown_charts(const struct hvs_rpt_charts *c, FILE *f)
 	      "are beside it in charts/.\n",
 	      f);
 	for (size_t i = 0; i < c->n; i++) {
+		if (c->v[i].failed)
+			continue;
 		/* The name is [A-Za-z0-9._-] (hvs_esc_fname): a safe link target. */
 		fputs("\n![", f);
 		hvs_esc_md(f, c->v[i].title);

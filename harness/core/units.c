@@ -297,6 +297,22 @@ char *hvs_fmt_ci_off(char *buf, size_t n, double c, double lo, double hi, const 
 	return buf;
 }
 
+char *hvs_fmt_ci_bare(char *buf, size_t n, double c, double lo, double hi, enum hvs_ustyle st)
+{
+	char cs[48], a[48], b[48];
+	double up = hi - c, down = c - lo;
+
+	hvs_fmt_num(cs, sizeof(cs), c);
+	if (!isfinite(c) || !isfinite(lo) || !isfinite(hi)) {
+		snprintf(buf, n, "%s", cs);
+	} else if (up >= 0 && down >= 0 && fabs(up - down) <= 0.1 * fmax(up, down)) {
+		snprintf(buf, n, "%s %s %s", cs, hvs_units_pm(st), hvs_fmt_num(a, sizeof(a), (up + down) / 2));
+	} else {
+		snprintf(buf, n, "%s [%s, %s]", cs, hvs_fmt_num(a, sizeof(a), lo), hvs_fmt_num(b, sizeof(b), hi));
+	}
+	return buf;
+}
+
 char *hvs_fmt_pct(char *buf, size_t n, double ratio)
 {
 	char num[48];

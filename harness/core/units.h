@@ -84,6 +84,12 @@ char *hvs_fmt_ci(char *buf, size_t n, double c, double lo, double hi, const char
 char *hvs_fmt_ci_off(char *buf, size_t n, double c, double lo, double hi, const char *unit,
 		     enum hvs_ustyle st);
 
+/*
+ * Numbers only, already divided by a scale (a table cell under a header
+ * that names the unit): "12.3 ± 0.4" or "12.3 [12.1, 13.9]".
+ */
+char *hvs_fmt_ci_bare(char *buf, size_t n, double c, double lo, double hi, enum hvs_ustyle st);
+
 /* A ratio as a percentage of the baseline, 3 significant digits: "87.3%". */
 char *hvs_fmt_pct(char *buf, size_t n, double ratio);
 
