@@ -36,7 +36,9 @@ static const char css[] =
 	"figure{margin:1.5em 0}figcaption{font-weight:600;margin-bottom:.3em}"
 	"figure svg{max-width:100%;height:auto}.links{font-size:.85em}"
 	".sw{display:inline-block;width:.9em;height:.9em;border:1px solid #000;margin-right:.3em;"
-	"vertical-align:-.1em}.note{color:#555;font-size:.9em}";
+	"vertical-align:-.1em}.note{color:#555;font-size:.9em}"
+	".warn{background:#fff4e0;border-left:4px solid #D55E00;padding:.4em .8em}"
+	".ctx td:first-child{white-space:nowrap;overflow-wrap:normal;word-break:keep-all}";
 
 static const char *const swatch[] = { "#0072B2", "#E69F00", "#009E73", "#D55E00",
 				      "#56B4E9", "#CC79A7", "#F0E442", "#000000" };
@@ -91,7 +93,16 @@ static void platforms(FILE *f, const struct hvs_rpt_model *m)
 		fprintf(f, "<section class=\"col%s\"><h3><span class=sw style=\"background:%s\"></span>",
 			(int)c == m->baseline ? " base" : "", swatch[c % HVS_ARRAY_SIZE(swatch)]);
 		hvs_esc_html(f, col->label);
-		fputs((int)c == m->baseline ? " <small>(baseline)</small>" : "", f);
+		if ((int)c == m->baseline) {
+			char vb[512];
+
+			fputs(" <small>(baseline", f);
+			if (hvs_rpt_baseline_virtual(m, vb, sizeof(vb))) {
+				fputs(": ", f);
+				hvs_esc_html(f, vb);
+			}
+			fputs(")</small>", f);
+		}
 		fputs("</h3>\n<p><b>", f);
 		hvs_esc_html(f, col->summary && *col->summary ? col->summary : "no fingerprint");
 		fputs("</b></p>\n<table class=ctx>", f);
@@ -166,6 +177,15 @@ static void normalized(FILE *f, const struct hvs_rpt_model *m)
 		return;
 	fputs("<h2 id=relative>Relative to ", f);
 	hvs_esc_html(f, m->cols[m->baseline].label);
+	{
+		char vb[512];
+
+		if (hvs_rpt_baseline_virtual(m, vb, sizeof(vb))) {
+			fputs(" <small>(", f);
+			hvs_esc_html(f, vb);
+			fputs(")</small>", f);
+		}
+	}
 	fputs("</h2>\n<p class=note>Cost ratio: time (or 1/throughput) relative to the baseline, so "
 	      "&gt; 1 is worse. Brackets: a conservative interval from both medians' 95% CIs.</p>\n"
 	      "<table><thead><tr><th>metric</th>",
@@ -222,7 +242,7 @@ static void normalized(FILE *f, const struct hvs_rpt_model *m)
 static int inline_svg(FILE *f, const char *dir, const char *name, size_t k)
 {
 	static const char *const pats[] = { "id='", "id=\"", "href='#", "href=\"#", "url(#" };
-	char path[4096], pre[16];
+	char path[4096], pre[32];
 	char *buf = NULL, *p;
 	long len;
 
@@ -334,6 +354,15 @@ int hvs_report_html(const struct hvs_rpt_model *m, const struct hvs_report_opts 
 		   "<a href=\"table.tex\">LaTeX</a>%s.</p>\n",
 		m->ncols, m->nrows, now, hvs_version(),
 		m->baseline >= 0 && m->ncols > 1 ? " · <a href=\"normalized.tex\">LaTeX (relative)</a>" : "");
+	{
+		char vb[512];
+
+		if (hvs_rpt_baseline_virtual(m, vb, sizeof(vb))) {
+			fputs("<p class=warn><b>Baseline is virtualized:</b> ", f);
+			hvs_esc_html(f, vb);
+			fputs(". Ratios compare against that guest, not against hardware.</p>\n", f);
+		}
+	}
 	platforms(f, m);
 	medians(f, m);
 	normalized(f, m);

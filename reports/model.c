@@ -150,23 +150,141 @@ static int label_taken(const struct hvs_rpt_model *m, size_t upto, const char *l
 	return 0;
 }
 
+/* The value a --label key names for column c ("" when it has none). */
+static const char *key_value(const struct hvs_rpt_column *c, const char *key)
+{
+	const char *t = tag_get(c, key);
+
+	if (t)
+		return t;
+	if (!strcmp(key, "host"))
+		return c->hostname ? c->hostname : "";
+	if (!strcmp(key, "hypervisor"))
+		return c->summary ? c->summary : "";
+	if (!strcmp(key, "file"))
+		return base_name(c->file);
+	return "";
+}
+
+/* Label from keys (comma separated): "v" for one key, "k=v, k=v" for several. */
+static char *label_from_keys(const struct hvs_rpt_column *c, const char *keys, int named)
+{
+	char *buf = NULL, *list = strdup(keys), *save = NULL;
+	size_t len = 0;
+	FILE *f;
+	int first = 1;
+
+	if (!list || !(f = open_memstream(&buf, &len))) {
+		free(list);
+		return NULL;
+	}
+	for (char *k = strtok_r(list, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+		if (named)
+			fprintf(f, "%s%s=%s", first ? "" : ", ", k, key_value(c, k));
+		else
+			fprintf(f, "%s%s", first ? "" : ", ", key_value(c, k));
+		first = 0;
+	}
+	fclose(f);
+	free(list);
+	return buf;
+}
+
+/*
+ * The tag keys (other than "label") whose values differ between the
+ * columns, comma separated, or NULL (none, or out of memory).
+ */
+static char *differing_keys(const struct hvs_rpt_model *m)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int any = 0;
+
+	if (!f)
+		return NULL;
+	for (size_t c = 0; c < m->ncols; c++)
+		for (size_t t = 0; t < m->cols[c].ntags; t++) {
+			const char *k = m->cols[c].tags[t].key;
+			int seen = 0, differ = 0;
+
+			if (!strcmp(k, "label") || strchr(k, ','))
+				continue;
+			for (size_t p = 0; p < c && !seen; p++)
+				seen = tag_get(&m->cols[p], k) != NULL;
+			for (size_t q = 0; q < t && !seen; q++)
+				seen = !strcmp(m->cols[c].tags[q].key, k);
+			if (seen)
+				continue;
+			for (size_t o = 0; o < m->ncols && !differ; o++) {
+				const char *a = tag_get(&m->cols[o], k);
+
+				differ = strcmp(a ? a : "", m->cols[c].tags[t].val);
+			}
+			if (differ) {
+				fprintf(f, "%s%s", any ? "," : "", k);
+				any = 1;
+			}
+		}
+	fclose(f);
+	if (!any) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Does every column carry a distinct tag "label"? */
+static int labels_tagged(const struct hvs_rpt_model *m)
+{
+	for (size_t c = 0; c < m->ncols; c++) {
+		const char *l = tag_get(&m->cols[c], "label");
+
+		if (!l || !*l)
+			return 0;
+		for (size_t p = 0; p < c; p++)
+			if (!strcmp(tag_get(&m->cols[p], "label"), l))
+				return 0;
+	}
+	return 1;
+}
+
 static int make_labels(struct hvs_rpt_model *m)
 {
+	char *keys = NULL;
+	int named = 0;
+
+	if (m->label_by && *m->label_by) {
+		keys = strdup(m->label_by);
+		if (!keys)
+			return -ENOMEM;
+	} else if (m->ncols > 1 && !labels_tagged(m)) {
+		keys = differing_keys(m);
+		named = 1;
+	}
 	for (size_t i = 0; i < m->ncols; i++) {
 		struct hvs_rpt_column *c = &m->cols[i];
 		char *want, *l;
 
 		if (c->label && *c->label && !label_taken(m, i, c->label))
 			continue;
-		want = (c->label && *c->label) ? strdup(c->label) : wanted_label(c);
-		if (!want)
+		if (c->label && *c->label)
+			want = strdup(c->label);
+		else if (keys)
+			want = label_from_keys(c, keys, named);
+		else
+			want = wanted_label(c);
+		if (!want) {
+			free(keys);
 			return -ENOMEM;
+		}
 		l = want;
 		for (int k = 2; label_taken(m, i, l); k++) {
 			if (l != want)
 				free(l);
 			if (asprintf(&l, "%s #%d", want, k) < 0) {
 				free(want);
+				free(keys);
 				return -ENOMEM;
 			}
 		}
@@ -175,7 +293,24 @@ static int make_labels(struct hvs_rpt_model *m)
 		free(c->label);
 		c->label = l;
 	}
+	free(keys);
 	return 0;
+}
+
+int hvs_rpt_baseline_virtual(const struct hvs_rpt_model *m, char *buf, size_t len)
+{
+	const struct hvs_rpt_column *b;
+	const char *s;
+
+	if (m->baseline < 0)
+		return 0;
+	b = &m->cols[m->baseline];
+	s = b->summary;
+	if (!s || !*s || !strcmp(s, "none") || strstr(s, "no hypervisor") || strstr(s, "bare metal") ||
+	    !strcmp(s, "unknown"))
+		return 0;
+	snprintf(buf, len, "%s = %s guest, not bare metal", b->label, s);
+	return 1;
 }
 
 static int row_cmp(const void *a, const void *b)

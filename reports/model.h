@@ -55,6 +55,7 @@ struct hvs_rpt_model {
 	struct hvs_rpt_row *rows;
 	size_t nrows;
 	int baseline; /* column index, -1 when none */
+	const char *label_by; /* --label: comma-separated tag keys (or host, hypervisor, file); NULL: automatic */
 };
 
 /* Zeroed model with no baseline. */
@@ -75,9 +76,13 @@ int hvs_rpt_kv_add(struct hvs_rpt_kv **v, size_t *n, const char *key, const char
 int hvs_rpt_evidence_add(struct hvs_rpt_column *c, const char *line);
 
 /*
- * After all columns are in: give every column a unique label (tag "label",
- * else hostname + fingerprint summary, else the file name; "#2", "#3" for
- * repeats) and build the rows sorted by class, unit, then name.
+ * After all columns are in: give every column a unique label and build the
+ * rows sorted by class, unit, then name. Labels: with m->label_by, the
+ * values of those tag keys ("host", "hypervisor" and "file" name the
+ * column's host, fingerprint summary and file name); else the tag "label"
+ * when every column has a distinct one; else "key=value" of the tag keys
+ * whose values differ between the columns; else hostname + fingerprint
+ * summary, else the file name. "#2", "#3" for repeats that remain.
  * Returns 0 or -ENOMEM.
  */
 int hvs_rpt_model_finish(struct hvs_rpt_model *m);
@@ -89,6 +94,13 @@ int hvs_rpt_model_finish(struct hvs_rpt_model *m);
  * more than one column matches at the same level.
  */
 int hvs_rpt_model_set_baseline(struct hvs_rpt_model *m, const char *name);
+
+/*
+ * Is the baseline itself a virtual machine (its fingerprint names a
+ * hypervisor)? Then 1, and buf gets "native = KVM (nested) guest, not bare
+ * metal" (label = fingerprint); else 0.
+ */
+int hvs_rpt_baseline_virtual(const struct hvs_rpt_model *m, char *buf, size_t len);
 
 /* A metric that can be drawn and compared: passed, with a finite median. */
 int hvs_rpt_usable(const struct hvs_metric *mt);

@@ -187,8 +187,15 @@ int hvs_report_markdown(const struct hvs_rpt_model *m, FILE *f)
 		fputc('\n', f);
 	}
 	if (m->baseline >= 0 && m->ncols > 1) {
+		char vb[512];
+
 		fputs("\n## Relative to ", f);
 		hvs_esc_md(f, m->cols[m->baseline].label);
+		if (hvs_rpt_baseline_virtual(m, vb, sizeof(vb))) {
+			fputs("\n\n**Baseline is virtualized:** ", f);
+			hvs_esc_md(f, vb);
+			fputc('.', f);
+		}
 		fputs("\n\nCost ratio (time, or 1/throughput, relative to the baseline: > 1 is worse) "
 		      "with a conservative interval from both medians' 95% CIs.\n\n| metric |",
 		      f);

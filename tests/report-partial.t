@@ -18,7 +18,7 @@ diag() { sed 's/^/# /'; }
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 echo "TAP version 13"
-echo "1..12"
+echo "1..15"
 mkdir -p "$T/m"
 "$HVSCOPE" run --bench exit.rdtsc,syscall.getppid,ipc.pipe --samples 5 --processes 1 --no-checks \
 	--tag label=alpha,config=a --out "$T/m/alpha.json" >"$T/run.out" 2>"$T/run.err"
@@ -64,3 +64,27 @@ bad=$(grep -hoE '[0-9.]+e[-+][0-9]+' "$T/page.txt" rep/report.md "$T/run.out" | 
 ok $? "no exponent in run's output, the page or the Markdown ${bad:+(found: $bad)}"
 grep -qE '(µs|us|ns|ms) (\[|±|\+/-)' "$T/run.out" && grep -qE '[0-9] (µs|ns|ms) (\[|±)' rep/report.md
 ok $? "values with SI units and their intervals (run, Markdown)"
+# Column names: --label KEY, else the tags that differ between the runs.
+"$HVSCOPE" report m/alpha.json m/beta.json --label config --out rep3 >/dev/null 2>&1 &&
+	grep -q '</span>a</th>' rep3/index.html && grep -q '</span>b</th>' rep3/index.html
+ok $? "--label config names the columns a and b"
+mkdir -p nolabel
+for f in alpha beta; do
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); del d["run"]["tags"]["label"]; json.dump(d, open(sys.argv[2], "w"))' \
+		"m/$f.json" "nolabel/$f.json"
+done
+"$HVSCOPE" report nolabel --out rep4 >/dev/null 2>&1 &&
+	grep -q '</span>config=a</th>' rep4/index.html && grep -q '</span>config=b</th>' rep4/index.html &&
+	! grep -q '#2' rep4/index.html
+ok $? "without labels the columns are named by the tag that differs (config=a, config=b)"
+# A baseline that is a virtual machine is named as such wherever ratios are shown.
+fp=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["context"]["hypervisor"])' m/alpha.json)
+case "$fp" in
+none | *"no hypervisor"* | *"bare metal"*)
+	! grep -q 'Baseline is virtualized' rep/index.html
+	ok $? "bare-metal baseline ($fp): no virtualized-baseline warning" ;;
+*)
+	grep -q "Baseline is virtualized:</b> alpha = $fp guest" rep/index.html &&
+		grep -q 'Baseline is virtualized' rep/report.md
+	ok $? "virtualized baseline named as such ($fp) on the page and in the Markdown" ;;
+esac

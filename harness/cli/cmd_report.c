@@ -176,6 +176,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hvscope report FILE|DIR... --out DIR [--baseline NAME] [--paper] [--title TEXT]\n"
+		"                      [--label KEY,...]\n"
 		"                      [--no-charts] [--db FILE [--since DATE] [--all-trends]]\n\n"
 		"Compare result files (from `hvscope run`): one column per file, one row per metric.\n"
 		"A DIR argument (e.g. the --out DIR of a guest matrix) gives its *.json result\n"
@@ -190,6 +191,8 @@ static void usage(FILE *f)
 		"                       adds cost ratios, geometric means and normalized charts\n"
 		"  -p, --paper          figures for a two-column paper (3.3 in wide, 7 pt), one PDF each\n"
 		"  -t, --title TEXT     page title\n"
+		"  -l, --label KEY,...  name the columns by these tags' values (host, hypervisor and\n"
+		"                       file name the host, the fingerprint and the file name)\n"
 		"      --no-charts      tables only (no gnuplot needed)\n"
 		"      --db FILE        history database (hvscope ingest / run --db): trend charts of\n"
 		"                       the newest run's context (same host and hypervisor) with\n"
@@ -197,7 +200,8 @@ static void usage(FILE *f)
 		"      --since DATE     history from DATE on (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)\n"
 		"      --all-trends     chart every metric's history, not only those that changed\n"
 		"  -h, --help           this text\n\n"
-		"Column labels: the run's tag 'label' if set, else host/hypervisor.\n"
+		"Column labels: the runs' tag 'label' when each has its own, else the tags whose\n"
+		"values differ between the runs (config=a, config=b), else host/hypervisor.\n"
 		"gnuplot: $HVS_GNUPLOT, else `gnuplot` on PATH (Debian: gnuplot-nox).\n"
 		"Exit: 0 ok, 2 usage, 3/4/5 a bad result file, 6 gnuplot missing (tables still\n"
 		"written), 7 DIR not writable, 9 cannot write DIR, 10 gnuplot failed.\n");
@@ -210,20 +214,20 @@ int cmd_report(int argc, char **argv)
 		{ "paper", no_argument, NULL, 'p' },      { "title", required_argument, NULL, 't' },
 		{ "no-charts", no_argument, NULL, 'N' }, { "help", no_argument, NULL, 'h' },
 		{ "db", required_argument, NULL, 'D' },   { "since", required_argument, NULL, 'S' },
-		{ "all-trends", no_argument, NULL, 'A' },
+		{ "all-trends", no_argument, NULL, 'A' }, { "label", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hvs_report_opts o = { 0 };
 	struct inputs in = { 0 };
 	struct hvs_rpt_model m;
-	const char *baseline = NULL, *db = NULL, *since = NULL;
+	const char *baseline = NULL, *db = NULL, *since = NULL, *label_by = NULL;
 	struct hvs_rpt_series *series = NULL;
 	size_t nseries = 0;
 	char err[512], note[512];
 	int c, ret = HVS_EX_OK, all_trends = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:b:pt:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:b:pt:l:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o.dir = optarg; break;
 		case 'b': baseline = optarg; break;
@@ -233,6 +237,7 @@ int cmd_report(int argc, char **argv)
 		case 'D': db = optarg; break;
 		case 'S': since = optarg; break;
 		case 'A': all_trends = 1; break;
+		case 'l': label_by = optarg; break;
 		case 'h': usage(stdout); return HVS_EX_OK;
 		default: usage(stderr); return HVS_EX_USAGE;
 		}
@@ -270,6 +275,7 @@ int cmd_report(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	hvs_rpt_model_init(&m);
+	m.label_by = label_by;
 	for (size_t i = 0; i < in.n; i++) {
 		ret = hvs_rpt_load(&m, in.v[i], err, sizeof(err));
 		if (ret) {
