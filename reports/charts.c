@@ -673,7 +673,7 @@ struct ratio_pt {
 /*
  * Ratios on an axis centred at 1: log (symmetric in decades) when they span
  * more than LOG_SPAN, else linear from 0. Whiskers beyond the axis are
- * never cut silently: a ▲ (or ▼) with the bound's value marks each.
+ * never cut silently: a triangle at the edge with the bound's value marks each.
  * pt[i * nser + s]: group i, series s. Writes the axis settings and marks.
  */
 static void ratio_axis(FILE *f, const struct ratio_pt *pt, size_t ngroups, size_t nser)
@@ -718,11 +718,12 @@ static void ratio_axis(FILE *f, const struct ratio_pt *pt, size_t ngroups, size_
 			if (!isfinite(p->v))
 				continue;
 			if (isfinite(p->hi) && p->hi > yhi)
-				fprintf(f, "set label '%s \xe2\x96\xb2' at first %.4f, graph 0.99 right rotate by 90 "
+				/* rotated 90 degrees: a right-pointing triangle points up */
+				fprintf(f, "set label '%s \xe2\x96\xb6' at first %.4f, graph 0.99 right rotate by 90 "
 					   "font ',7'\n",
 					hvs_fmt_num(num, sizeof(num), p->hi), cluster_x(i, s, nser));
 			if (logy && isfinite(p->lo) && p->lo < ylo)
-				fprintf(f, "set label '\xe2\x96\xbc %s' at first %.4f, graph 0.01 left rotate by 90 "
+				fprintf(f, "set label '\xe2\x97\x80 %s' at first %.4f, graph 0.01 left rotate by 90 "
 					   "font ',7'\n",
 					hvs_fmt_num(num, sizeof(num), p->lo), cluster_x(i, s, nser));
 		}
@@ -804,8 +805,9 @@ static int write_ratio_chart(const struct hvs_rpt_model *m, const struct hvs_rpt
 				drawn ? ", \\\n    " : " ", name, drawn, w / 2, w / 2);
 			hvs_esc_gp(f, m->cols[c].label);
 			gp_series_style(f, c, 1);
-			fprintf(f, ", \\\n    '%s.dat' index %zu using 1:2:3:4 with yerrorbars pt 7 ps 0 lw 1 "
-				   "lc rgb '#000000' notitle",
+			/* whiskers as vectors: an error-bar style would draw a point at the ratio */
+			fprintf(f, ", \\\n    '%s.dat' index %zu using 1:3:(0):($4-$3) with vectors heads "
+				   "size screen 0.006,90 lw 1 lc rgb '#000000' notitle",
 				name, drawn);
 			drawn++;
 		}

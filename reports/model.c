@@ -191,8 +191,9 @@ static char *label_from_keys(const struct hvs_rpt_column *c, const char *keys, i
 }
 
 /*
- * The tag keys (other than "label") whose values differ between the
- * columns, comma separated, or NULL (none, or out of memory).
+ * The tag keys (other than "label") that every column carries and whose
+ * values differ between them, comma separated, or NULL (none, or out of
+ * memory).
  */
 static char *differing_keys(const struct hvs_rpt_model *m)
 {
@@ -216,12 +217,15 @@ static char *differing_keys(const struct hvs_rpt_model *m)
 				seen = !strcmp(m->cols[c].tags[q].key, k);
 			if (seen)
 				continue;
-			for (size_t o = 0; o < m->ncols && !differ; o++) {
+			for (size_t o = 0; o < m->ncols && differ >= 0; o++) {
 				const char *a = tag_get(&m->cols[o], k);
 
-				differ = strcmp(a ? a : "", m->cols[c].tags[t].val);
+				if (!a)
+					differ = -1; /* only keys every run carries */
+				else if (strcmp(a, m->cols[c].tags[t].val))
+					differ = 1;
 			}
-			if (differ) {
+			if (differ > 0) {
 				fprintf(f, "%s%s", any ? "," : "", k);
 				any = 1;
 			}
@@ -262,6 +266,7 @@ static int make_labels(struct hvs_rpt_model *m)
 		keys = differing_keys(m);
 		named = 1;
 	}
+	/* automatic names: a run's own tag "label" comes first */
 	for (size_t i = 0; i < m->ncols; i++) {
 		struct hvs_rpt_column *c = &m->cols[i];
 		char *want, *l;
@@ -270,6 +275,8 @@ static int make_labels(struct hvs_rpt_model *m)
 			continue;
 		if (c->label && *c->label)
 			want = strdup(c->label);
+		else if (named && tag_get(c, "label") && *tag_get(c, "label"))
+			want = strdup(tag_get(c, "label"));
 		else if (keys)
 			want = label_from_keys(c, keys, named);
 		else

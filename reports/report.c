@@ -225,10 +225,12 @@ static int write_stage(struct hvs_rpt_model *m, const struct hvs_report_opts *o,
 	drawn = o->no_charts || *draw_ret == -ENOENT ? NULL : ch;
 	if ((ret = write_with(stage, "results.csv", hvs_report_csv, m, err, errlen)) ||
 	    (ret = write_with(stage, "table.tex", hvs_report_latex, m, err, errlen)) ||
+	    (ret = write_with(stage, "table-wide.tex", hvs_report_latex_wide, m, err, errlen)) ||
 	    (ret = write_md(stage, m, o, drawn, err, errlen)))
 		return ret;
 	if (m->baseline >= 0 && m->ncols > 1 &&
-	    (ret = write_with(stage, "normalized.tex", hvs_report_latex_norm, m, err, errlen)))
+	    ((ret = write_with(stage, "normalized.tex", hvs_report_latex_norm, m, err, errlen)) ||
+	     (ret = write_with(stage, "normalized-wide.tex", hvs_report_latex_norm_wide, m, err, errlen))))
 		return ret;
 	return write_html(stage, m, &so, drawn, err, errlen);
 }

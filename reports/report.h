@@ -5,8 +5,10 @@
  *                      each column's fingerprint with its evidence, links
  *   DIR/report.md      the same tables in Markdown, chart PNGs linked
  *   DIR/results.csv    one row per (metric, result file): tidy data
- *   DIR/table.tex      booktabs table of medians +- CI (siunitx \num)
- *   DIR/normalized.tex cost ratios and geometric means (with a baseline)
+ *   DIR/table.tex      booktabs table of medians for one 3.3 in column (siunitx S)
+ *   DIR/table-wide.tex the same with 95% intervals, for a table* (two columns)
+ *   DIR/normalized.tex cost ratios and geometric means (with a baseline), one column
+ *   DIR/normalized-wide.tex  the same with intervals, for a table*
  *   DIR/charts/        NAME.gp, NAME.dat, NAME.svg, NAME.png (NAME.pdf: --paper)
  *   DIR/raw/           copies of the result files the page links to
  *   DIR/gnuplot.log    what gnuplot said
@@ -56,6 +58,9 @@ int hvs_report_markdown(const struct hvs_rpt_model *m, FILE *f);
 int hvs_report_markdown_charts(const struct hvs_rpt_charts *c, FILE *f);
 int hvs_report_latex(const struct hvs_rpt_model *m, FILE *f);
 int hvs_report_latex_norm(const struct hvs_rpt_model *m, FILE *f);
+/* The table* variants with every value's interval. */
+int hvs_report_latex_wide(const struct hvs_rpt_model *m, FILE *f);
+int hvs_report_latex_norm_wide(const struct hvs_rpt_model *m, FILE *f);
 int hvs_report_html(const struct hvs_rpt_model *m, const struct hvs_report_opts *o,
 		    const struct hvs_rpt_charts *charts, FILE *f);
 
