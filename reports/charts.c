@@ -170,10 +170,20 @@ static void gp_outputs_tail(FILE *f, const char *name, struct geom g, int paper)
 	fputs("set output\n", f);
 }
 
+/*
+ * Platform i's style: its Okabe-Ito colour everywhere. bars: 1 filled
+ * shapes, 2 filled shapes for a paper, where the fill density also varies
+ * by platform (full, light, medium, ...) so that neighbours stay apart in
+ * grayscale print; 0 lines.
+ */
 static void gp_series_style(FILE *f, size_t i, int bars)
 {
+	static const double density[] = { 1.0, 0.35, 0.7, 0.5, 0.2, 0.85 };
+
 	fprintf(f, " lc rgb '%s'", palette[i % NPAL]);
-	if (bars && i >= NPAL)
+	if (bars == 2 && i < NPAL)
+		fprintf(f, " fs solid %.2f border rgb '#000000'", density[i % HVS_ARRAY_SIZE(density)]);
+	else if (bars && i >= NPAL)
 		fprintf(f, " fs pattern %zu border rgb '#000000'", (i / NPAL) % 7 + 1);
 	else if (!bars && i >= NPAL)
 		fprintf(f, " dt %zu", (i / NPAL) % 5 + 1);
@@ -219,7 +229,7 @@ static size_t common_prefix(const char *const *names, size_t n)
 
 /* set xtics ('label' 0, ...) from the row names, shared prefix moved to *prefix. */
 static void gp_xtics(FILE *f, const struct hvs_rpt_model *m, const size_t *rows, size_t n,
-		     const char *extra_last, size_t *prefix)
+		     int paper, size_t *prefix)
 {
 	const char **names = malloc((n ? n : 1) * sizeof(*names));
 	size_t p = 0, longest = 0;
@@ -233,16 +243,13 @@ static void gp_xtics(FILE *f, const struct hvs_rpt_model *m, const size_t *rows,
 	for (size_t i = 0; i < n; i++)
 		if (strlen(m->rows[rows[i]].name + p) > longest)
 			longest = strlen(m->rows[rows[i]].name + p);
-	if (longest * n > 90 || longest > 18)
+	/* a 3.3 in paper figure holds about half the characters of a screen one */
+	if (longest * n > (paper ? 45u : 90u) || longest > (paper ? 12u : 18u))
 		fputs("set xtics rotate by 30 right\n", f); /* long names run left, never off the page */
 	fputs("set xtics (", f);
 	for (size_t i = 0; i < n; i++) {
 		hvs_esc_gp(f, m->rows[rows[i]].name + p);
-		fprintf(f, " %zu%s", i, i + 1 < n || extra_last ? ", " : "");
-	}
-	if (extra_last) {
-		hvs_esc_gp(f, extra_last);
-		fprintf(f, " %zu", n);
+		fprintf(f, " %zu%s", i, i + 1 < n ? ", " : "");
 	}
 	fputs(")\n", f);
 	*prefix = p;
@@ -490,7 +497,7 @@ static int write_bars(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 		hvs_esc_gp(f, yl);
 	}
 	fputs("\nset xlabel 'metric'\n", f);
-	gp_xtics(f, m, ck->rows, ck->n, NULL, &prefix);
+	gp_xtics(f, m, ck->rows, ck->n, o->paper, &prefix);
 	/* "not measured here": a mark where a platform with a series has no value */
 	for (size_t i = 0; i < ck->n; i++) {
 		size_t k = 0;
@@ -513,7 +520,7 @@ static int write_bars(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 		fprintf(f, "%s '%s.dat' using %zu:%zu:%zu title ", k++ ? ", \\\n    " : "", name,
 			2 + 3 * c, 3 + 3 * c, 4 + 3 * c);
 		hvs_esc_gp(f, m->cols[c].label);
-		gp_series_style(f, c, 1);
+		gp_series_style(f, c, o->paper ? 2 : 1);
 	}
 	fputc('\n', f);
 	gp_outputs_tail(f, name, g, o->paper);
@@ -614,7 +621,7 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 		if (lo > 0 && hi > 20 * lo)
 			fputs("set logscale y 10\nset grid ytics mytics\n", f);
 	}
-	gp_xtics(f, m, ck->rows, ck->n, NULL, &prefix);
+	gp_xtics(f, m, ck->rows, ck->n, o->paper, &prefix);
 	gp_outputs_head(f, name, g, o->paper);
 	fputs("plot", f);
 	for (size_t c = 0; c < m->ncols; c++) {
@@ -639,7 +646,7 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 			} else {
 				fputs(" notitle", f);
 			}
-			gp_series_style(f, c, 1);
+			gp_series_style(f, c, o->paper ? 2 : 1);
 			block++;
 			drawn++;
 		}
@@ -763,7 +770,7 @@ static int write_ratio_chart(const struct hvs_rpt_model *m, const struct hvs_rpt
 	ratio_axis(f, pt, ngroups, nser);
 	for (size_t i = 0; i < ngroups; i++)
 		longest = strlen(xlabels[i]) > longest ? strlen(xlabels[i]) : longest;
-	if (longest * ngroups > 90 || longest > 18)
+	if (longest * ngroups > (o->paper ? 45u : 90u) || longest > (o->paper ? 12u : 18u))
 		fputs("set xtics rotate by 30 right\n", f);
 	fputs("set xtics (", f);
 	for (size_t i = 0; i < ngroups; i++) {
@@ -804,7 +811,7 @@ static int write_ratio_chart(const struct hvs_rpt_model *m, const struct hvs_rpt
 				   "with boxxyerror title ",
 				drawn ? ", \\\n    " : " ", name, drawn, w / 2, w / 2);
 			hvs_esc_gp(f, m->cols[c].label);
-			gp_series_style(f, c, 1);
+			gp_series_style(f, c, o->paper ? 2 : 1);
 			/* whiskers as vectors: an error-bar style would draw a point at the ratio */
 			fprintf(f, ", \\\n    '%s.dat' index %zu using 1:3:(0):($4-$3) with vectors heads "
 				   "size screen 0.006,90 lw 1 lc rgb '#000000' notitle",
