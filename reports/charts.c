@@ -395,6 +395,12 @@ static void missing_note(const struct hvs_rpt_model *m, const size_t *rows, size
 		snprintf(buf + off, len - off, ".");
 }
 
+/*
+ * Marks on a chart (n/m, clipped whiskers): 7 pt on a screen chart (11 pt
+ * text); the terminal's own font on a paper one, already 7 pt (21 px at 300 dpi).
+ */
+#define SMALL_FONT(paper) ((paper) ? "" : "font ',7'")
+
 /* Do medians (or ratios) from lo to hi span more than ~1.5 decades? Then a log axis. */
 #define LOG_SPAN 31.6
 
@@ -507,8 +513,8 @@ static int write_bars(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 				continue;
 			if (!hvs_rpt_usable(m->rows[ck->rows[i]].cell[c]) && ++marks)
 				fprintf(f, "set label 'n/m' at first %.4f, graph 0.02 center rotate by 90 "
-					   "font ',7' tc rgb '#555555'\n",
-					cluster_x(i, k, nser));
+					   "%s tc rgb '#555555'\n",
+					cluster_x(i, k, nser), SMALL_FONT(o->paper));
 			k++;
 		}
 	}
@@ -683,7 +689,7 @@ struct ratio_pt {
  * never cut silently: a triangle at the edge with the bound's value marks each.
  * pt[i * nser + s]: group i, series s. Writes the axis settings and marks.
  */
-static void ratio_axis(FILE *f, const struct ratio_pt *pt, size_t ngroups, size_t nser)
+static void ratio_axis(FILE *f, const struct ratio_pt *pt, size_t ngroups, size_t nser, int paper)
 {
 	double vlo = 1, vhi = 1, elo = 1, ehi = 1, ylo, yhi;
 	int logy;
@@ -726,13 +732,13 @@ static void ratio_axis(FILE *f, const struct ratio_pt *pt, size_t ngroups, size_
 				continue;
 			if (isfinite(p->hi) && p->hi > yhi)
 				/* rotated 90 degrees: a right-pointing triangle points up */
-				fprintf(f, "set label '%s \xe2\x96\xb6' at first %.4f, graph 0.99 right rotate by 90 "
-					   "font ',7'\n",
-					hvs_fmt_num(num, sizeof(num), p->hi), cluster_x(i, s, nser));
+				fprintf(f, "set label '%s \xe2\x96\xb6' at first %.4f, graph 0.99 right rotate by 90 front "
+					   "%s\n",
+					hvs_fmt_num(num, sizeof(num), p->hi), cluster_x(i, s, nser), SMALL_FONT(paper));
 			if (logy && isfinite(p->lo) && p->lo < ylo)
-				fprintf(f, "set label '\xe2\x97\x80 %s' at first %.4f, graph 0.01 left rotate by 90 "
-					   "font ',7'\n",
-					hvs_fmt_num(num, sizeof(num), p->lo), cluster_x(i, s, nser));
+				fprintf(f, "set label '\xe2\x97\x80 %s' at first %.4f, graph 0.01 left rotate by 90 front "
+					   "%s\n",
+					hvs_fmt_num(num, sizeof(num), p->lo), cluster_x(i, s, nser), SMALL_FONT(paper));
 		}
 }
 
@@ -763,11 +769,13 @@ static int write_ratio_chart(const struct hvs_rpt_model *m, const struct hvs_rpt
 	}
 	gp_begin(f, name, title, o->paper);
 	fputs("set style fill solid 0.85 border rgb '#000000'\n"
-	      "set arrow from graph 0, first 1 to graph 1, first 1 nohead lc rgb '#000000' dt 2 front\n"
-	      "set ylabel 'cost ratio to baseline (time, or 1/throughput)'\n",
+	      "set arrow from graph 0, first 1 to graph 1, first 1 nohead lc rgb '#000000' dt 2 front\n",
+	      f);
+	fputs(o->paper ? "set ylabel 'cost ratio (> 1: worse)'\n"
+		       : "set ylabel 'cost ratio to baseline (time, or 1/throughput)'\n",
 	      f);
 	fprintf(f, "set xrange [-0.6:%zu.6]\n", ngroups - 1);
-	ratio_axis(f, pt, ngroups, nser);
+	ratio_axis(f, pt, ngroups, nser, o->paper);
 	for (size_t i = 0; i < ngroups; i++)
 		longest = strlen(xlabels[i]) > longest ? strlen(xlabels[i]) : longest;
 	if (longest * ngroups > (o->paper ? 45u : 90u) || longest > (o->paper ? 12u : 18u))
@@ -783,8 +791,8 @@ static int write_ratio_chart(const struct hvs_rpt_model *m, const struct hvs_rpt
 		for (size_t s = 0; s < nser; s++)
 			if (!isfinite(pt[i * nser + s].v))
 				fprintf(f, "set label 'n/m' at first %.4f, first 1 center rotate by 90 "
-					   "font ',7' tc rgb '#555555'\n",
-					cluster_x(i, s, nser));
+					   "%s tc rgb '#555555'\n",
+					cluster_x(i, s, nser), SMALL_FONT(o->paper));
 	gp_outputs_head(f, name, g, o->paper);
 	fputs("plot", f);
 	for (size_t c = 0; c < m->ncols; c++) {
