@@ -244,7 +244,7 @@ static void gp_xtics(FILE *f, const struct hvs_rpt_model *m, const size_t *rows,
 		if (strlen(m->rows[rows[i]].name + p) > longest)
 			longest = strlen(m->rows[rows[i]].name + p);
 	/* a 3.3 in paper figure holds about half the characters of a screen one */
-	if (longest * n > (paper ? 45u : 90u) || longest > (paper ? 12u : 18u))
+	if (longest * n > (paper ? 45u : 70u) || longest > (paper ? 12u : 18u))
 		fputs("set xtics rotate by 30 right\n", f); /* long names run left, never off the page */
 	fputs("set xtics (", f);
 	for (size_t i = 0; i < n; i++) {
@@ -542,7 +542,7 @@ static int write_bars(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 }
 
 /* Up to max evenly spaced order statistics of a sorted copy of x. */
-static void write_quantiles(FILE *d, size_t pos, const double *x, size_t n)
+static void write_quantiles(FILE *d, size_t pos, const double *x, size_t n, double div)
 {
 	double *s = malloc(n * sizeof(*s));
 
@@ -553,13 +553,13 @@ static void write_quantiles(FILE *d, size_t pos, const double *x, size_t n)
 	if (n <= DIST_MAX_SAMPLES) {
 		for (size_t i = 0; i < n; i++)
 			if (isfinite(s[i]))
-				fprintf(d, "%zu %.9g\n", pos, s[i]);
+				fprintf(d, "%zu %.9g\n", pos, s[i] / div);
 	} else {
 		for (size_t k = 0; k < DIST_MAX_SAMPLES; k++) {
 			size_t i = (size_t)((double)k * (double)(n - 1) / (DIST_MAX_SAMPLES - 1));
 
 			if (isfinite(s[i]))
-				fprintf(d, "%zu %.9g\n", pos, s[i]);
+				fprintf(d, "%zu %.9g\n", pos, s[i] / div);
 		}
 	}
 	free(s);
@@ -572,6 +572,7 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 	char name[80], safe[48], title[512];
 	struct geom g = screen_geom(ck->n, m->ncols);
 	double w = 0.8 / (double)m->ncols;
+	struct hvs_uscale sc;
 	size_t prefix, block = 0, drawn = 0;
 	FILE *d, *f;
 	int ret;
@@ -585,8 +586,17 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 		fclose(f);
 		return ret;
 	}
-	fputs("# raw samples: blocks (gnuplot index) of \"row sample\" lines, one block per\n"
-	      "# result file and metric; larger sample sets as 1000 evenly spaced quantiles\n", d);
+	{
+		double vmax = 0;
+
+		for (size_t i = 0; i < ck->n; i++)
+			for (size_t c = 0; c < m->ncols; c++)
+				if (hvs_rpt_usable(m->rows[ck->rows[i]].cell[c]))
+					vmax = fmax(vmax, fabs(m->rows[ck->rows[i]].cell[c]->summary.median));
+		hvs_unit_pick(r0->unit, vmax, HVS_U_UTF8, &sc);
+	}
+	fprintf(d, "# raw samples in %s: blocks (gnuplot index) of \"row sample\" lines, one block per\n"
+		   "# result file and metric; larger sample sets as 1000 evenly spaced quantiles\n", sc.unit);
 	{
 		const char **nm = malloc(ck->n * sizeof(*nm));
 		size_t p = 0;
@@ -597,7 +607,7 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 			p = common_prefix(nm, ck->n);
 			free(nm);
 		}
-		make_title(title, sizeof(title), "distribution of samples", r0->name, p, r0->klass, r0->unit);
+		make_title(title, sizeof(title), "distribution of samples", r0->name, p, r0->klass, sc.unit);
 	}
 	gp_begin(f, name, title, o->paper);
 	fprintf(f, "set style data boxplot\nset style boxplot outliers pointtype 7\nset pointsize 0.25\n"
@@ -607,7 +617,7 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 	{
 		char yl[160];
 
-		snprintf(yl, sizeof(yl), "per-sample value (%s)", r0->unit);
+		snprintf(yl, sizeof(yl), "per-sample value (%s)", sc.unit);
 		hvs_esc_gp(f, yl);
 	}
 	fputs("\nset xlabel 'metric (box: quartiles, whiskers: 1.5 IQR)'\n", f);
@@ -641,7 +651,7 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 				continue;
 			if (block)
 				fputs("\n\n", d);
-			write_quantiles(d, i, mt->samples, mt->nsamples);
+			write_quantiles(d, i, mt->samples, mt->nsamples, sc.div);
 			x = (double)i - 0.4 + w * ((double)c + 0.5);
 			fprintf(f, "%s '%s.dat' index %zu using (%.4f):2:(%.4f)", drawn ? ", \\\n    " : " ",
 				name, block, x, w * 0.9);
@@ -778,7 +788,7 @@ static int write_ratio_chart(const struct hvs_rpt_model *m, const struct hvs_rpt
 	ratio_axis(f, pt, ngroups, nser, o->paper);
 	for (size_t i = 0; i < ngroups; i++)
 		longest = strlen(xlabels[i]) > longest ? strlen(xlabels[i]) : longest;
-	if (longest * ngroups > (o->paper ? 45u : 90u) || longest > (o->paper ? 12u : 18u))
+	if (longest * ngroups > (o->paper ? 45u : 70u) || longest > (o->paper ? 12u : 18u))
 		fputs("set xtics rotate by 30 right\n", f);
 	fputs("set xtics (", f);
 	for (size_t i = 0; i < ngroups; i++) {
@@ -934,13 +944,21 @@ static int write_chase(const struct hvs_rpt_model *m, const struct hvs_rpt_chart
 {
 	char name[80], safe[32], title[256];
 	struct geom g = { 720, 420 };
+	struct hvs_uscale sc;
 	size_t block = 0;
+	double top = 0;
 	FILE *d, *f;
 	int ret, drawn = 0;
 
+	for (size_t r = 0; r < m->nrows; r++)
+		for (size_t c = 0; c < m->ncols; c++)
+			if (!isnan(m->rows[r].ws_bytes) && !strcmp(m->rows[r].unit, unit) &&
+			    hvs_rpt_usable(m->rows[r].cell[c]))
+				top = fmax(top, fabs(m->rows[r].cell[c]->summary.median));
+	hvs_unit_pick(unit, top, HVS_U_UTF8, &sc);
 	hvs_esc_fname(safe, sizeof(safe), unit);
 	snprintf(name, sizeof(name), "chase-%02u-%s", idx, safe);
-	snprintf(title, sizeof(title), "pointer-chase latency against working set [%s]", unit);
+	snprintf(title, sizeof(title), "pointer-chase latency against working set [%s]", sc.unit);
 	if (!(f = open_in(o->dir, name, "gp")))
 		return -errno;
 	if (!(d = open_in(o->dir, name, "dat"))) {
@@ -972,7 +990,7 @@ static int write_chase(const struct hvs_rpt_model *m, const struct hvs_rpt_chart
 	{
 		char yl[96];
 
-		snprintf(yl, sizeof(yl), "latency per load (%s)", unit);
+		snprintf(yl, sizeof(yl), "latency per load (%s)", sc.unit);
 		hvs_esc_gp(f, yl);
 	}
 	fputc('\n', f);
@@ -1015,9 +1033,9 @@ static int write_chase(const struct hvs_rpt_model *m, const struct hvs_rpt_chart
 					if (!any && block)
 						fputs("\n\n", d);
 					fprintf(d, "%.9g", m->rows[r].ws_bytes);
-					fmt_num(d, mt->summary.median);
-					fmt_num(d, mt->summary.ci_lo);
-					fmt_num(d, mt->summary.ci_hi);
+					fmt_num(d, mt->summary.median / sc.div);
+					fmt_num(d, mt->summary.ci_lo / sc.div);
+					fmt_num(d, mt->summary.ci_hi / sc.div);
 					fputc('\n', d);
 					any = 1;
 				}
