@@ -38,7 +38,8 @@ static const char css[] =
 	".sw{display:inline-block;width:.9em;height:.9em;border:1px solid #000;margin-right:.3em;"
 	"vertical-align:-.1em}.note{color:#555;font-size:.9em}"
 	".warn{background:#fff4e0;border-left:4px solid #D55E00;padding:.4em .8em}"
-	".ctx td:first-child{white-space:nowrap;overflow-wrap:normal;word-break:keep-all}";
+	".ctx td:first-child{white-space:nowrap;overflow-wrap:normal;word-break:keep-all}"
+	".claims th{white-space:nowrap;overflow-wrap:normal}";
 
 static const char *const swatch[] = { "#0072B2", "#E69F00", "#009E73", "#D55E00",
 				      "#56B4E9", "#CC79A7", "#F0E442", "#000000" };
@@ -358,7 +359,7 @@ int hvs_report_html(const struct hvs_rpt_model *m, const struct hvs_report_opts 
 		char vb[512];
 
 		if (hvs_rpt_baseline_virtual(m, vb, sizeof(vb))) {
-			fputs("<p class=warn><b>Baseline is virtualized:</b> ", f);
+			fputs("<p class=warn><strong>Baseline is virtualized:</strong> ", f);
 			hvs_esc_html(f, vb);
 			fputs(". Ratios compare against that guest, not against hardware.</p>\n", f);
 		}
@@ -366,6 +367,7 @@ int hvs_report_html(const struct hvs_rpt_model *m, const struct hvs_report_opts 
 	platforms(f, m);
 	medians(f, m);
 	normalized(f, m);
+	hvs_report_claims_html(m, f);
 	if (o->no_charts)
 		fputs("<p class=note>Charts were not drawn (--no-charts).</p>\n", f);
 	else

@@ -58,6 +58,9 @@ int hvs_report_markdown(const struct hvs_rpt_model *m, FILE *f);
 int hvs_report_markdown_charts(const struct hvs_rpt_charts *c, FILE *f);
 int hvs_report_latex(const struct hvs_rpt_model *m, FILE *f);
 int hvs_report_latex_norm(const struct hvs_rpt_model *m, FILE *f);
+/* Claims from the literature beside what the model measured (claims.c). */
+int hvs_report_claims_html(const struct hvs_rpt_model *m, FILE *f);
+int hvs_report_claims_md(const struct hvs_rpt_model *m, FILE *f);
 /* The table* variants with every value's interval. */
 int hvs_report_latex_wide(const struct hvs_rpt_model *m, FILE *f);
 int hvs_report_latex_norm_wide(const struct hvs_rpt_model *m, FILE *f);

@@ -234,6 +234,7 @@ int hvs_report_markdown(const struct hvs_rpt_model *m, FILE *f)
 		}
 		fputc('\n', f);
 	}
+	hvs_report_claims_md(m, f);
 	return ferror(f) ? -EIO : 0;
 }
 

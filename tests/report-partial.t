@@ -18,7 +18,7 @@ diag() { sed 's/^/# /'; }
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 echo "TAP version 13"
-echo "1..15"
+echo "1..17"
 mkdir -p "$T/m"
 "$HVSCOPE" run --bench exit.rdtsc,syscall.getppid,ipc.pipe --samples 5 --processes 1 --no-checks \
 	--tag label=alpha,config=a --out "$T/m/alpha.json" >"$T/run.out" 2>"$T/run.err"
@@ -84,7 +84,14 @@ none | *"no hypervisor"* | *"bare metal"*)
 	! grep -q 'Baseline is virtualized' rep/index.html
 	ok $? "bare-metal baseline ($fp): no virtualized-baseline warning" ;;
 *)
-	grep -q "Baseline is virtualized:</b> alpha = $fp guest" rep/index.html &&
+	grep -q "Baseline is virtualized:</strong> alpha = $fp guest" rep/index.html &&
 		grep -q 'Baseline is virtualized' rep/report.md
 	ok $? "virtualized baseline named as such ($fp) on the page and in the Markdown" ;;
 esac
+# Claims: each literature row has a verdict from the data.
+rows=$(sed -n '/id=claims/,/<\/table>/p' rep/index.html | grep -c '<tr><td')
+verd=$(sed -n '/id=claims/,/<\/table>/p' rep/index.html | grep -cE '<strong>(supported|contradicted|inconclusive|not testable here)</strong>: [^<]')
+[ "$rows" -ge 4 ] && [ "$rows" = "$verd" ]
+ok $? "claims page: $rows rows, $verd with a verdict and its reason"
+sed -n '/id=claims/,/<\/table>/p' rep/index.html | grep -q 'no Xen platform among the result files'
+ok $? "claims: the Xen claim is not testable without a Xen platform, and says so"

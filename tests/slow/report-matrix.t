@@ -58,6 +58,6 @@ is "$(grep -hoE '[0-9.]+e[-+][0-9]+' page.txt rep/report.md paper/table.tex pape
 fp=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["context"]["hypervisor"])' m/native.json)
 case "$fp" in
 none | *"no hypervisor"* | *"bare metal"*) is "$(grep -c 'Baseline is virtualized' page.txt)" 0 "bare-metal native: no warning" ;;
-*) like "$(cat page.txt)" "Baseline is virtualized:</b> native = " "native ($fp) is named a guest on the page" ;;
+*) like "$(cat page.txt)" "Baseline is virtualized:</strong> native = " "native ($fp) is named a guest on the page" ;;
 esac
 done_testing
