@@ -319,6 +319,8 @@ int cmd_bench(int argc, char **argv)
 	if (ctx.cpu_a >= 0)
 		hvs_pin_cpu(ctx.cpu_a);
 
+	printf("(each metric: median and its 95%% CI, %s when symmetric, else [low, high]; MAD; n samples)\n",
+	       hvs_units_pm(HVS_U_TERM));
 	t0 = hvs_now_ns();
 	for (size_t i = 0; i < n; i++) {
 		size_t first = set.n;

@@ -423,6 +423,8 @@ static void print_summary(const struct hvs_metrics *set)
 {
 	size_t multi = 0;
 
+	printf("  (each metric: median and its 95%% CI, %s when symmetric, else [low, high]; MAD; n samples)\n",
+	       hvs_units_pm(HVS_U_TERM));
 	for (size_t i = 0; i < set->n; i++) {
 		const struct hvs_metric *m = &set->v[i];
 		char ci[160], mad[64];
