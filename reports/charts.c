@@ -34,6 +34,9 @@ static const char *const palette[] = {
 };
 #define NPAL HVS_ARRAY_SIZE(palette)
 
+/* gnuplot point types per platform: filled circle, square, triangle up, diamond, triangle down, pentagon, x, + */
+static const int markers[] = { 7, 5, 9, 13, 11, 15, 2, 1 };
+
 #define MAX_GROUP_SPREAD 1e12 /* one chart per class and unit: a log axis when medians span decades */
 #define DIST_MAX_SAMPLES 1000 /* per box: quantiles of larger sample sets */
 
@@ -1061,9 +1064,13 @@ static int write_chase(const struct hvs_rpt_model *m, const struct hvs_rpt_chart
 				} else {
 					hvs_esc_gp(f, m->cols[c].label);
 				}
-				/* Colour: the result file; dash and point: the series. */
-				fprintf(f, " lw 1.5 pt %zu ps 0.6 dt %zu lc rgb '%s'", (k * 2 + c) % 13 + 1, k % 5 + 1,
-					palette[c % NPAL]);
+				/*
+				 * Colour and marker: the platform, the same in every
+				 * chart (filled circle, square, triangle, diamond, ...);
+				 * dash: the series.
+				 */
+				fprintf(f, " lw 1.5 pt %d ps 0.6 dt %zu lc rgb '%s'", markers[c % HVS_ARRAY_SIZE(markers)],
+					k % 5 + 1, palette[c % NPAL]);
 				block++;
 				drawn = 1;
 			}
