@@ -287,8 +287,8 @@ static void charts(FILE *f, const struct hvs_report_opts *o, const struct hvs_rp
 	static const struct {
 		const char *kind, *head, *note;
 	} kinds[] = {
-		{ "bars", "Medians by class", "Bars: median; whiskers: 95% CI of the median." },
-		{ "norm", "Relative to the baseline", "Cost ratio to the baseline (dashed line = 1, > 1 is worse); last group: geometric mean." },
+		{ "bars", "Medians by class", "Bars: median; whiskers: 95% CI of the median; a log axis where the medians span decades; n/m: not measured on that platform (why: under the chart)." },
+		{ "norm", "Relative to the baseline", "Cost ratio to the baseline, one chart per class: bars from 1 (up: worse, down: better), whiskers: the ratio's interval; a log axis centred at 1 where ratios span decades; a triangle with a value marks a whisker beyond the axis. Last chart: the geometric mean per class with its 95% CI." },
 		{ "dist", "Distributions", "Box: quartiles; whiskers: 1.5 IQR; dots: samples beyond." },
 		{ "chase", "Memory latency", "Pointer-chase latency against working-set size (log scale): steps show cache and TLB levels." },
 		{ "trend", "History", "Median per nightly run with its 95% CI; marked points: where a change began." },
