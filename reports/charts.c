@@ -14,6 +14,7 @@
  * terminals set `noenhanced`; data files hold numbers only.
  */
 #include "charts.h"
+#include "core/units.h"
 #include "escape.h"
 
 #include <errno.h>
@@ -34,7 +35,10 @@ static const char *const palette[] = {
 };
 #define NPAL HVS_ARRAY_SIZE(palette)
 
-#define MAX_GROUP_SPREAD 50.0 /* largest/smallest median sharing one linear axis */
+/* gnuplot point types per platform: filled circle, square, triangle up, diamond, triangle down, pentagon, x, + */
+static const int markers[] = { 7, 5, 9, 13, 11, 15, 2, 1 };
+
+#define MAX_GROUP_SPREAD 1e12 /* one chart per class and unit: a log axis when medians span decades */
 #define DIST_MAX_SAMPLES 1000 /* per box: quantiles of larger sample sets */
 
 static int chart_add(struct hvs_rpt_charts *c, const char *kind, const char *name, const char *title)
@@ -60,10 +64,21 @@ static int chart_add(struct hvs_rpt_charts *c, const char *kind, const char *nam
 	return 0;
 }
 
+/* Attach a note (what is not drawn and why) to the chart added last. */
+static int chart_note(struct hvs_rpt_charts *c, const char *note)
+{
+	if (!c->n || !note || !*note)
+		return 0;
+	free(c->v[c->n - 1].note);
+	return (c->v[c->n - 1].note = strdup(note)) ? 0 : -ENOMEM;
+}
+
 void hvs_rpt_charts_free(struct hvs_rpt_charts *c)
 {
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = 0; i < c->n; i++) {
 		free(c->v[i].title);
+		free(c->v[i].note);
+	}
 	free(c->v);
 	memset(c, 0, sizeof(*c));
 }
@@ -159,10 +174,20 @@ static void gp_outputs_tail(FILE *f, const char *name, struct geom g, int paper)
 	fputs("set output\n", f);
 }
 
+/*
+ * Platform i's style: its Okabe-Ito colour everywhere. bars: 1 filled
+ * shapes, 2 filled shapes for a paper, where the fill density also varies
+ * by platform (full, light, medium, ...) so that neighbours stay apart in
+ * grayscale print; 0 lines.
+ */
 static void gp_series_style(FILE *f, size_t i, int bars)
 {
+	static const double density[] = { 1.0, 0.35, 0.7, 0.5, 0.2, 0.85 };
+
 	fprintf(f, " lc rgb '%s'", palette[i % NPAL]);
-	if (bars && i >= NPAL)
+	if (bars == 2 && i < NPAL)
+		fprintf(f, " fs solid %.2f border rgb '#000000'", density[i % HVS_ARRAY_SIZE(density)]);
+	else if (bars && i >= NPAL)
 		fprintf(f, " fs pattern %zu border rgb '#000000'", (i / NPAL) % 7 + 1);
 	else if (!bars && i >= NPAL)
 		fprintf(f, " dt %zu", (i / NPAL) % 5 + 1);
@@ -208,7 +233,7 @@ static size_t common_prefix(const char *const *names, size_t n)
 
 /* set xtics ('label' 0, ...) from the row names, shared prefix moved to *prefix. */
 static void gp_xtics(FILE *f, const struct hvs_rpt_model *m, const size_t *rows, size_t n,
-		     const char *extra_last, size_t *prefix)
+		     int paper, size_t *prefix)
 {
 	const char **names = malloc((n ? n : 1) * sizeof(*names));
 	size_t p = 0, longest = 0;
@@ -222,16 +247,13 @@ static void gp_xtics(FILE *f, const struct hvs_rpt_model *m, const size_t *rows,
 	for (size_t i = 0; i < n; i++)
 		if (strlen(m->rows[rows[i]].name + p) > longest)
 			longest = strlen(m->rows[rows[i]].name + p);
-	if (longest * n > 90 || longest > 18)
+	/* a 3.3 in paper figure holds about half the characters of a screen one */
+	if (longest * n > (paper ? 45u : 70u) || longest > (paper ? 12u : 18u))
 		fputs("set xtics rotate by 30 right\n", f); /* long names run left, never off the page */
 	fputs("set xtics (", f);
 	for (size_t i = 0; i < n; i++) {
 		hvs_esc_gp(f, m->rows[rows[i]].name + p);
-		fprintf(f, " %zu%s", i, i + 1 < n || extra_last ? ", " : "");
-	}
-	if (extra_last) {
-		hvs_esc_gp(f, extra_last);
-		fprintf(f, " %zu", n);
+		fprintf(f, " %zu%s", i, i + 1 < n ? ", " : "");
 	}
 	fputs(")\n", f);
 	*prefix = p;
@@ -339,24 +361,97 @@ static void free_chunks(struct chunk *ch, size_t n)
 	free(ch);
 }
 
+/* Why column c has no value for row r: the metric's reason, else that it is absent. */
+static const char *missing_why(const struct hvs_rpt_model *m, size_t r, size_t c)
+{
+	const struct hvs_metric *mt = m->rows[r].cell[c];
+
+	if (!mt)
+		return "not in its result file";
+	if (mt->reason[0])
+		return mt->reason;
+	return mt->outcome == HVS_PASS ? "no samples" : hvs_outcome_name(mt->outcome);
+}
+
+/*
+ * The note under a chart: which platforms have no value for some of its
+ * rows, and why (the first reason met per platform). Empty when all do.
+ */
+static void missing_note(const struct hvs_rpt_model *m, const size_t *rows, size_t n, char *buf,
+			 size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (size_t c = 0; c < m->ncols; c++) {
+		size_t miss = 0, first = 0;
+
+		for (size_t i = 0; i < n; i++)
+			if (!hvs_rpt_usable(m->rows[rows[i]].cell[c]) && !miss++)
+				first = rows[i];
+		if (!miss || off >= len)
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, "%s%s: %s%s%s", off ? "; " : "Not measured here: ",
+					m->cols[c].label, miss == n ? "" : "some metrics (",
+					missing_why(m, first, c), miss == n ? "" : ")");
+	}
+	if (off && off < len)
+		snprintf(buf + off, len - off, ".");
+}
+
+/*
+ * Marks on a chart (n/m, clipped whiskers): 7 pt on a screen chart (11 pt
+ * text); the terminal's own font on a paper one, already 7 pt (21 px at 300 dpi).
+ */
+#define SMALL_FONT(paper) ((paper) ? "" : "font ',7'")
+
+/* Do medians (or ratios) from lo to hi span more than ~1.5 decades? Then a log axis. */
+#define LOG_SPAN 31.6
+
+/* x of series k of nser in histogram cluster i (gnuplot: gap 1, boxes 1/(nser+1) wide) */
+static double cluster_x(size_t i, size_t k, size_t nser)
+{
+	return (double)i + ((double)k - ((double)nser - 1) / 2) / ((double)nser + 1);
+}
+
 static int write_bars(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
 		      const struct chunk *ck, unsigned idx, struct hvs_rpt_charts *out)
 {
 	const struct hvs_rpt_row *r0 = &m->rows[ck->rows[0]];
-	char name[80], safe[48], title[512];
+	char name[80], safe[48], title[512], note[1024];
 	struct geom g = screen_geom(ck->n, m->ncols);
-	size_t prefix;
+	struct hvs_uscale sc;
+	double vmin = INFINITY, vmax = 0;
+	size_t prefix, nser = 0;
+	int *have = calloc(m->ncols ? m->ncols : 1, sizeof(*have));
 	FILE *d, *f;
-	int ret;
+	int ret, neg = 0, marks = 0;
 
+	if (!have)
+		return -ENOMEM;
+	/* Only platforms with a value in this chart get a series (an empty one stops gnuplot). */
+	for (size_t i = 0; i < ck->n; i++)
+		for (size_t c = 0; c < m->ncols; c++) {
+			const struct hvs_metric *mt = m->rows[ck->rows[i]].cell[c];
+
+			if (!hvs_rpt_usable(mt))
+				continue;
+			have[c] = 1;
+			neg |= mt->summary.ci_lo < 0 || mt->summary.median <= 0;
+			vmin = fmin(vmin, fabs(mt->summary.median));
+			vmax = fmax(vmax, fmax(fabs(mt->summary.median), fabs(mt->summary.ci_hi)));
+		}
+	for (size_t c = 0; c < m->ncols; c++)
+		nser += have[c];
+	hvs_unit_pick(r0->unit, vmax, HVS_U_UTF8, &sc);
 	hvs_esc_fname(safe, sizeof(safe), r0->klass);
 	snprintf(name, sizeof(name), "bars-%02u-%s", idx, safe);
-	if (!(d = open_in(o->dir, name, "dat")))
+	if (!(d = open_in(o->dir, name, "dat"))) {
+		free(have);
 		return -errno;
-	fputs("# row", d);
-	for (size_t c = 0; c < m->ncols; c++)
-		fprintf(d, "  median%zu ci_lo%zu ci_hi%zu", c + 1, c + 1, c + 1);
-	fputs("\n# (column N = the N-th result file of the report, in the order of the key)\n", d);
+	}
+	fprintf(d, "# row, then per result file: median ci_lo ci_hi, in %s (the axis unit)\n", sc.unit);
+	fputs("# (column N = the N-th result file of the report, in the order of the key)\n", d);
 	for (size_t i = 0; i < ck->n; i++) {
 		const struct hvs_rpt_row *row = &m->rows[ck->rows[i]];
 
@@ -365,17 +460,21 @@ static int write_bars(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 			const struct hvs_metric *mt = row->cell[c];
 			int u = hvs_rpt_usable(mt);
 
-			fmt_num(d, u ? mt->summary.median : NAN);
-			fmt_num(d, u ? mt->summary.ci_lo : NAN);
-			fmt_num(d, u ? mt->summary.ci_hi : NAN);
+			fmt_num(d, u ? mt->summary.median / sc.div : NAN);
+			fmt_num(d, u ? mt->summary.ci_lo / sc.div : NAN);
+			fmt_num(d, u ? mt->summary.ci_hi / sc.div : NAN);
 		}
 		fputc('\n', d);
 	}
-	if ((ret = close_checked(d)))
+	if ((ret = close_checked(d))) {
+		free(have);
 		return ret;
+	}
 
-	if (!(f = open_in(o->dir, name, "gp")))
+	if (!(f = open_in(o->dir, name, "gp"))) {
+		free(have);
 		return -errno;
+	}
 	{
 		const char **nm = malloc(ck->n * sizeof(*nm));
 		size_t p = 0;
@@ -386,52 +485,68 @@ static int write_bars(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 			p = common_prefix(nm, ck->n);
 			free(nm);
 		}
-		make_title(title, sizeof(title), "median with 95% CI", r0->name, p, r0->klass, r0->unit);
+		make_title(title, sizeof(title), "median with 95% CI", r0->name, p, r0->klass, sc.unit);
 	}
 	gp_begin(f, name, title, o->paper);
 	fputs("set style data histogram\nset style histogram errorbars gap 1 lw 1\n"
 	      "set style fill solid 0.85 border rgb '#000000'\nset boxwidth 0.9\n"
-	      "set offsets 0, 0, graph 0.12, 0\n",
+	      "set offsets 0, 0, graph 0.12, 0\nset format y '%g'\n",
 	      f);
-	{
+	if (!neg && vmin > 0 && vmax > LOG_SPAN * vmin)
+		/* Medians spanning decades: a log axis keeps the small ones visible. */
+		fputs("set logscale y 10\nset yrange [*:*]\nset grid ytics mytics\n", f);
+	else
 		/* Bars start at zero unless some median is negative. */
-		int neg = 0;
-
-		for (size_t i = 0; i < ck->n; i++)
-			for (size_t c = 0; c < m->ncols; c++) {
-				const struct hvs_metric *mt = m->rows[ck->rows[i]].cell[c];
-
-				neg |= hvs_rpt_usable(mt) && mt->summary.ci_lo < 0;
-			}
 		fputs(neg ? "set yrange [*:*]\n" : "set yrange [0:*]\n", f);
-	}
 	fputs("set ylabel ", f);
 	{
 		char yl[160];
 
 		snprintf(yl, sizeof(yl), "%s (%s)", r0->direction == HVS_HIGHER_IS_BETTER ?
-			 "median, higher is better" : "median, lower is better", r0->unit);
+			 "median, higher is better" : "median, lower is better", sc.unit);
 		hvs_esc_gp(f, yl);
 	}
 	fputs("\nset xlabel 'metric'\n", f);
-	gp_xtics(f, m, ck->rows, ck->n, NULL, &prefix);
+	gp_xtics(f, m, ck->rows, ck->n, o->paper, &prefix);
+	/* "not measured here": a mark where a platform with a series has no value */
+	for (size_t i = 0; i < ck->n; i++) {
+		size_t k = 0;
+
+		for (size_t c = 0; c < m->ncols; c++) {
+			if (!have[c])
+				continue;
+			if (!hvs_rpt_usable(m->rows[ck->rows[i]].cell[c]) && ++marks)
+				fprintf(f, "set label 'n/m' at first %.4f, graph 0.02 center rotate by 90 "
+					   "%s tc rgb '#555555'\n",
+					cluster_x(i, k, nser), SMALL_FONT(o->paper));
+			k++;
+		}
+	}
 	gp_outputs_head(f, name, g, o->paper);
 	fputs("plot", f);
-	for (size_t c = 0; c < m->ncols; c++) {
-		fprintf(f, "%s '%s.dat' using %zu:%zu:%zu title ", c ? ", \\\n    " : "", name,
+	for (size_t c = 0, k = 0; c < m->ncols; c++) {
+		if (!have[c])
+			continue;
+		fprintf(f, "%s '%s.dat' using %zu:%zu:%zu title ", k++ ? ", \\\n    " : "", name,
 			2 + 3 * c, 3 + 3 * c, 4 + 3 * c);
 		hvs_esc_gp(f, m->cols[c].label);
-		gp_series_style(f, c, 1);
+		gp_series_style(f, c, o->paper ? 2 : 1);
 	}
 	fputc('\n', f);
 	gp_outputs_tail(f, name, g, o->paper);
+	free(have);
 	if ((ret = close_checked(f)))
 		return ret;
-	return chart_add(out, "bars", name, title);
+	missing_note(m, ck->rows, ck->n, note, sizeof(note));
+	if (marks)
+		strncat(note, " (n/m on the chart)", sizeof(note) - strlen(note) - 1);
+	if ((ret = chart_add(out, "bars", name, title)))
+		return ret;
+	return chart_note(out, note);
 }
 
 /* Up to max evenly spaced order statistics of a sorted copy of x. */
-static void write_quantiles(FILE *d, size_t pos, const double *x, size_t n)
+static void write_quantiles(FILE *d, size_t pos, const double *x, size_t n, double div)
 {
 	double *s = malloc(n * sizeof(*s));
 
@@ -442,13 +557,13 @@ static void write_quantiles(FILE *d, size_t pos, const double *x, size_t n)
 	if (n <= DIST_MAX_SAMPLES) {
 		for (size_t i = 0; i < n; i++)
 			if (isfinite(s[i]))
-				fprintf(d, "%zu %.9g\n", pos, s[i]);
+				fprintf(d, "%zu %.9g\n", pos, s[i] / div);
 	} else {
 		for (size_t k = 0; k < DIST_MAX_SAMPLES; k++) {
 			size_t i = (size_t)((double)k * (double)(n - 1) / (DIST_MAX_SAMPLES - 1));
 
 			if (isfinite(s[i]))
-				fprintf(d, "%zu %.9g\n", pos, s[i]);
+				fprintf(d, "%zu %.9g\n", pos, s[i] / div);
 		}
 	}
 	free(s);
@@ -461,6 +576,7 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 	char name[80], safe[48], title[512];
 	struct geom g = screen_geom(ck->n, m->ncols);
 	double w = 0.8 / (double)m->ncols;
+	struct hvs_uscale sc;
 	size_t prefix, block = 0, drawn = 0;
 	FILE *d, *f;
 	int ret;
@@ -474,8 +590,17 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 		fclose(f);
 		return ret;
 	}
-	fputs("# raw samples: blocks (gnuplot index) of \"row sample\" lines, one block per\n"
-	      "# result file and metric; larger sample sets as 1000 evenly spaced quantiles\n", d);
+	{
+		double vmax = 0;
+
+		for (size_t i = 0; i < ck->n; i++)
+			for (size_t c = 0; c < m->ncols; c++)
+				if (hvs_rpt_usable(m->rows[ck->rows[i]].cell[c]))
+					vmax = fmax(vmax, fabs(m->rows[ck->rows[i]].cell[c]->summary.median));
+		hvs_unit_pick(r0->unit, vmax, HVS_U_UTF8, &sc);
+	}
+	fprintf(d, "# raw samples in %s: blocks (gnuplot index) of \"row sample\" lines, one block per\n"
+		   "# result file and metric; larger sample sets as 1000 evenly spaced quantiles\n", sc.unit);
 	{
 		const char **nm = malloc(ck->n * sizeof(*nm));
 		size_t p = 0;
@@ -486,7 +611,7 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 			p = common_prefix(nm, ck->n);
 			free(nm);
 		}
-		make_title(title, sizeof(title), "distribution of samples", r0->name, p, r0->klass, r0->unit);
+		make_title(title, sizeof(title), "distribution of samples", r0->name, p, r0->klass, sc.unit);
 	}
 	gp_begin(f, name, title, o->paper);
 	fprintf(f, "set style data boxplot\nset style boxplot outliers pointtype 7\nset pointsize 0.25\n"
@@ -496,7 +621,7 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 	{
 		char yl[160];
 
-		snprintf(yl, sizeof(yl), "per-sample value (%s)", r0->unit);
+		snprintf(yl, sizeof(yl), "per-sample value (%s)", sc.unit);
 		hvs_esc_gp(f, yl);
 	}
 	fputs("\nset xlabel 'metric (box: quartiles, whiskers: 1.5 IQR)'\n", f);
@@ -516,7 +641,7 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 		if (lo > 0 && hi > 20 * lo)
 			fputs("set logscale y 10\nset grid ytics mytics\n", f);
 	}
-	gp_xtics(f, m, ck->rows, ck->n, NULL, &prefix);
+	gp_xtics(f, m, ck->rows, ck->n, o->paper, &prefix);
 	gp_outputs_head(f, name, g, o->paper);
 	fputs("plot", f);
 	for (size_t c = 0; c < m->ncols; c++) {
@@ -530,7 +655,7 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 				continue;
 			if (block)
 				fputs("\n\n", d);
-			write_quantiles(d, i, mt->samples, mt->nsamples);
+			write_quantiles(d, i, mt->samples, mt->nsamples, sc.div);
 			x = (double)i - 0.4 + w * ((double)c + 0.5);
 			fprintf(f, "%s '%s.dat' index %zu using (%.4f):2:(%.4f)", drawn ? ", \\\n    " : " ",
 				name, block, x, w * 0.9);
@@ -541,7 +666,7 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 			} else {
 				fputs(" notitle", f);
 			}
-			gp_series_style(f, c, 1);
+			gp_series_style(f, c, o->paper ? 2 : 1);
 			block++;
 			drawn++;
 		}
@@ -564,89 +689,248 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 
 /* --- cost ratios against the baseline --- */
 
-static int write_norm(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
-		      const size_t *rows, size_t n, int with_geomean, unsigned idx,
-		      struct hvs_rpt_charts *out)
-{
-	char name[80], title[512];
-	size_t nser = m->ncols - 1, prefix;
-	struct geom g = screen_geom(n + !!with_geomean, nser);
-	FILE *d, *f;
-	int ret, s;
+/*
+ * One point of a ratio chart: the bar runs from 1 to the ratio (up: worse
+ * than the baseline, down: better), the whisker is its interval.
+ */
+struct ratio_pt {
+	double v, lo, hi;
+};
 
-	snprintf(name, sizeof(name), "norm-%02u", idx);
+/*
+ * Ratios on an axis centred at 1: log (symmetric in decades) when they span
+ * more than LOG_SPAN, else linear from 0. Whiskers beyond the axis are
+ * never cut silently: a triangle at the edge with the bound's value marks each.
+ * pt[i * nser + s]: group i, series s. Writes the axis settings and marks.
+ */
+static void ratio_axis(FILE *f, const struct ratio_pt *pt, size_t ngroups, size_t nser, int paper)
+{
+	double vlo = 1, vhi = 1, elo = 1, ehi = 1, ylo, yhi;
+	int logy;
+
+	for (size_t i = 0; i < ngroups * nser; i++) {
+		if (!isfinite(pt[i].v))
+			continue;
+		vlo = fmin(vlo, pt[i].v);
+		vhi = fmax(vhi, pt[i].v);
+		if (isfinite(pt[i].lo) && pt[i].lo > 0)
+			elo = fmin(elo, pt[i].lo);
+		if (isfinite(pt[i].hi))
+			ehi = fmax(ehi, pt[i].hi);
+	}
+	elo = fmin(elo, vlo);
+	ehi = fmax(ehi, vhi);
+	logy = vlo > 0 && vhi / vlo > LOG_SPAN;
+	if (logy) {
+		/* whole decades around 1, wide enough for every bar; whiskers up to 10x further */
+		double rb = fmax(log10(vhi), -log10(vlo)), re = fmax(log10(ehi), -log10(elo));
+		double r = fmin(fmax(rb, re), rb + 1);
+
+		r = ceil(r * 1.05 + 0.05);
+		ylo = pow(10, -r);
+		yhi = pow(10, r);
+		fprintf(f, "set logscale y 10\nset yrange [%g:%g]\nset grid ytics mytics\n", ylo, yhi);
+	} else {
+		/* the intervals fit unless one is far beyond every bar */
+		yhi = ehi <= 3 * vhi ? ehi * 1.08 : vhi * 1.3;
+		ylo = 0;
+		fprintf(f, "set yrange [0:%.4g]\n", yhi);
+	}
+	fputs("set format y '%g'\n", f);
+	for (size_t i = 0; i < ngroups; i++)
+		for (size_t s = 0; s < nser; s++) {
+			const struct ratio_pt *p = &pt[i * nser + s];
+			char num[48];
+
+			if (!isfinite(p->v))
+				continue;
+			if (isfinite(p->hi) && p->hi > yhi)
+				/* rotated 90 degrees: a right-pointing triangle points up */
+				fprintf(f, "set label '%s \xe2\x96\xb6' at first %.4f, graph 0.99 right rotate by 90 front "
+					   "%s\n",
+					hvs_fmt_num(num, sizeof(num), p->hi), cluster_x(i, s, nser), SMALL_FONT(paper));
+			if (logy && isfinite(p->lo) && p->lo < ylo)
+				fprintf(f, "set label '\xe2\x97\x80 %s' at first %.4f, graph 0.01 left rotate by 90 front "
+					   "%s\n",
+					hvs_fmt_num(num, sizeof(num), p->lo), cluster_x(i, s, nser), SMALL_FONT(paper));
+		}
+}
+
+/*
+ * A ratio chart: ngroups groups (x tic labels given), the platforms with a
+ * value as bars from 1, whiskers for intervals. pt as for ratio_axis, over
+ * the non-baseline columns in order.
+ */
+static int write_ratio_chart(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
+			     const char *name, const char *title, const char *const *xlabels,
+			     size_t ngroups, const struct ratio_pt *pt, const char *kind, const char *note,
+			     struct hvs_rpt_charts *out)
+{
+	size_t nser = m->ncols - 1, drawn = 0, k = 0, longest = 0;
+	struct geom g = screen_geom(ngroups, nser);
+	double w = 0.9 / ((double)nser + 1);
+	FILE *d, *f;
+	int ret;
+
 	if (!(d = open_in(o->dir, name, "dat")))
 		return -errno;
-	fputs("# row, then per result file except the baseline: cost ratio, interval low, high\n"
-	      "# (ratio > 1: worse than the baseline; last row: geometric mean when present)\n", d);
-	for (size_t i = 0; i <= n; i++) {
-		if (i == n && !with_geomean)
-			break;
-		fprintf(d, "%zu", i);
-		for (size_t c = 0; c < m->ncols; c++) {
-			double lo, hi, v;
-
-			if ((int)c == m->baseline)
-				continue;
-			if (i < n) {
-				v = hvs_rpt_ratio(m, rows[i], c, &lo, &hi);
-			} else {
-				v = hvs_rpt_geomean(m, c, NULL);
-				lo = hi = v;
-			}
-			fmt_num(d, v);
-			fmt_num(d, lo);
-			fmt_num(d, hi);
-		}
-		fputc('\n', d);
-	}
-	if ((ret = close_checked(d)))
+	fputs("# one block (gnuplot index) per platform except the baseline, in key order:\n"
+	      "# x ratio lo hi   (cost ratio to the baseline, > 1 worse; lo hi its interval)\n", d);
+	if (!(f = open_in(o->dir, name, "gp"))) {
+		ret = -errno;
+		fclose(d);
 		return ret;
-	if (!(f = open_in(o->dir, name, "gp")))
-		return -errno;
-	snprintf(title, sizeof(title), "relative to %s (>1 = worse)", m->cols[m->baseline].label);
+	}
 	gp_begin(f, name, title, o->paper);
-	fputs("set style data histogram\nset style histogram errorbars gap 1 lw 1\n"
-	      "set style fill solid 0.85 border rgb '#000000'\nset boxwidth 0.9\n"
-	      "set offsets 0, 0, graph 0.12, 0\n"
+	fputs("set style fill solid 0.85 border rgb '#000000'\n"
 	      "set arrow from graph 0, first 1 to graph 1, first 1 nohead lc rgb '#000000' dt 2 front\n",
 	      f);
-	fputs("set ylabel 'cost ratio to baseline (time, or 1/throughput)'\nset xlabel 'metric'\n", f);
-	{
-		/*
-		 * The axis follows the ratios, not their intervals: one noisy
-		 * metric's wide interval must not flatten every bar (its whisker
-		 * is clipped at the top instead).
-		 */
-		double top = 1;
-
-		for (size_t i = 0; i < n; i++)
-			for (size_t c = 0; c < m->ncols; c++) {
-				double v = (int)c == m->baseline ? NAN : hvs_rpt_ratio(m, rows[i], c, NULL, NULL);
-
-				if (isfinite(v) && v > top)
-					top = v;
-			}
-		fprintf(f, "set yrange [0:%.4g]\n", top * 1.3);
+	fputs(o->paper ? "set ylabel 'cost ratio (> 1: worse)'\n"
+		       : "set ylabel 'cost ratio to baseline (time, or 1/throughput)'\n",
+	      f);
+	fprintf(f, "set xrange [-0.6:%zu.6]\n", ngroups - 1);
+	ratio_axis(f, pt, ngroups, nser, o->paper);
+	for (size_t i = 0; i < ngroups; i++)
+		longest = strlen(xlabels[i]) > longest ? strlen(xlabels[i]) : longest;
+	if (longest * ngroups > (o->paper ? 45u : 70u) || longest > (o->paper ? 12u : 18u))
+		fputs("set xtics rotate by 30 right\n", f);
+	fputs("set xtics (", f);
+	for (size_t i = 0; i < ngroups; i++) {
+		hvs_esc_gp(f, xlabels[i]);
+		fprintf(f, " %zu%s", i, i + 1 < ngroups ? ", " : "");
 	}
-	gp_xtics(f, m, rows, n, with_geomean ? "geomean" : NULL, &prefix);
+	fputs(")\n", f);
+	/* "not measured here" marks */
+	for (size_t i = 0; i < ngroups; i++)
+		for (size_t s = 0; s < nser; s++)
+			if (!isfinite(pt[i * nser + s].v))
+				fprintf(f, "set label 'n/m' at first %.4f, first 1 center rotate by 90 "
+					   "%s tc rgb '#555555'\n",
+					cluster_x(i, s, nser), SMALL_FONT(o->paper));
 	gp_outputs_head(f, name, g, o->paper);
 	fputs("plot", f);
-	s = 0;
 	for (size_t c = 0; c < m->ncols; c++) {
+		int any = 0;
+
 		if ((int)c == m->baseline)
 			continue;
-		fprintf(f, "%s '%s.dat' using %d:%d:%d title ", s ? ", \\\n    " : "", name, 2 + 3 * s,
-			3 + 3 * s, 4 + 3 * s);
-		hvs_esc_gp(f, m->cols[c].label);
-		gp_series_style(f, c, 1);
-		s++;
+		for (size_t i = 0; i < ngroups; i++) {
+			const struct ratio_pt *p = &pt[i * nser + k];
+
+			if (!isfinite(p->v))
+				continue;
+			if (!any && drawn)
+				fputs("\n\n", d);
+			fprintf(d, "%.4f", cluster_x(i, k, nser));
+			fmt_num(d, p->v);
+			fmt_num(d, isfinite(p->lo) ? p->lo : p->v);
+			fmt_num(d, isfinite(p->hi) ? p->hi : p->v);
+			fputc('\n', d);
+			any = 1;
+		}
+		if (any) {
+			fprintf(f, "%s '%s.dat' index %zu using 1:2:($1-%.4f):($1+%.4f):($2<1?$2:1):($2<1?1:$2) "
+				   "with boxxyerror title ",
+				drawn ? ", \\\n    " : " ", name, drawn, w / 2, w / 2);
+			hvs_esc_gp(f, m->cols[c].label);
+			gp_series_style(f, c, o->paper ? 2 : 1);
+			/* whiskers as vectors: an error-bar style would draw a point at the ratio */
+			fprintf(f, ", \\\n    '%s.dat' index %zu using 1:3:(0):($4-$3) with vectors heads "
+				   "size screen 0.006,90 lw 1 lc rgb '#000000' notitle",
+				name, drawn);
+			drawn++;
+		}
+		k++;
 	}
 	fputc('\n', f);
 	gp_outputs_tail(f, name, g, o->paper);
-	if ((ret = close_checked(f)))
+	ret = close_checked(d);
+	if (close_checked(f) && !ret)
+		ret = -EIO;
+	if (ret)
 		return ret;
-	return chart_add(out, "norm", name, title);
+	if (!drawn)
+		return 1;
+	if ((ret = chart_add(out, kind, name, title)))
+		return ret;
+	return chart_note(out, note);
+}
+
+/* The cost ratios of rows[0..n) (one class), one chart. */
+static int write_norm(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
+		      const size_t *rows, size_t n, unsigned idx, struct hvs_rpt_charts *out)
+{
+	size_t nser = m->ncols - 1, p = 0;
+	struct ratio_pt *pt = calloc(n * nser, sizeof(*pt));
+	const char **names = malloc(n * sizeof(*names));
+	char name[80], safe[48], title[512], note[1024];
+	int ret = -ENOMEM;
+
+	if (!pt || !names)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		names[i] = m->rows[rows[i]].name;
+	p = common_prefix(names, n);
+	for (size_t i = 0; i < n; i++) {
+		names[i] += p;
+		for (size_t c = 0, s = 0; c < m->ncols; c++) {
+			if ((int)c == m->baseline)
+				continue;
+			pt[i * nser + s].v = hvs_rpt_ratio(m, rows[i], c, &pt[i * nser + s].lo, &pt[i * nser + s].hi);
+			s++;
+		}
+	}
+	hvs_esc_fname(safe, sizeof(safe), m->rows[rows[0]].klass);
+	snprintf(name, sizeof(name), "norm-%02u-%s", idx, safe);
+	snprintf(title, sizeof(title), "%s%.*s: relative to %s (>1 = worse)", p ? "" : m->rows[rows[0]].klass,
+		 (int)(p ? p - 1 : 0), m->rows[rows[0]].name, m->cols[m->baseline].label);
+	missing_note(m, rows, n, note, sizeof(note));
+	ret = write_ratio_chart(m, o, name, title, names, n, pt, "norm", note, out);
+out:
+	free(pt);
+	free(names);
+	return ret;
+}
+
+/* Geometric means per class and over everything, with their intervals. */
+static int write_geomean(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
+			 unsigned idx, struct hvs_rpt_charts *out)
+{
+	size_t nser = m->ncols - 1, ng = 0;
+	const char **labels = malloc((m->nrows + 1) * sizeof(*labels));
+	struct ratio_pt *pt = calloc((m->nrows + 1) * nser, sizeof(*pt));
+	char name[80], title[256];
+	int ret = -ENOMEM;
+
+	if (!labels || !pt)
+		goto out;
+	for (size_t r = 0; r <= m->nrows; r++) {
+		const char *k = r < m->nrows ? m->rows[r].klass : NULL;
+
+		if (r < m->nrows && r && !strcmp(m->rows[r - 1].klass, k))
+			continue;
+		labels[ng] = k ? k : "all";
+		for (size_t c = 0, s = 0; c < m->ncols; c++) {
+			struct ratio_pt *p = &pt[ng * nser + s];
+
+			if ((int)c == m->baseline)
+				continue;
+			p->v = hvs_rpt_geomean_ci(m, c, k, &p->lo, &p->hi, NULL);
+			s++;
+		}
+		ng++;
+	}
+	snprintf(name, sizeof(name), "norm-%02u-geomean", idx);
+	snprintf(title, sizeof(title), "geometric mean of the cost ratios per class, with 95%% CI, "
+		 "relative to %s", m->cols[m->baseline].label);
+	ret = write_ratio_chart(m, o, name, title, labels, ng, pt, "norm",
+				"Interval: from the spread of the log ratios across the class's metrics "
+				"(t-based); a class of one metric shows that metric's own interval.",
+				out);
+out:
+	free(labels);
+	free(pt);
+	return ret;
 }
 
 /* --- pointer chase: latency against working set (log2 x) --- */
@@ -664,13 +948,21 @@ static int write_chase(const struct hvs_rpt_model *m, const struct hvs_rpt_chart
 {
 	char name[80], safe[32], title[256];
 	struct geom g = { 720, 420 };
+	struct hvs_uscale sc;
 	size_t block = 0;
+	double top = 0;
 	FILE *d, *f;
 	int ret, drawn = 0;
 
+	for (size_t r = 0; r < m->nrows; r++)
+		for (size_t c = 0; c < m->ncols; c++)
+			if (!isnan(m->rows[r].ws_bytes) && !strcmp(m->rows[r].unit, unit) &&
+			    hvs_rpt_usable(m->rows[r].cell[c]))
+				top = fmax(top, fabs(m->rows[r].cell[c]->summary.median));
+	hvs_unit_pick(unit, top, HVS_U_UTF8, &sc);
 	hvs_esc_fname(safe, sizeof(safe), unit);
 	snprintf(name, sizeof(name), "chase-%02u-%s", idx, safe);
-	snprintf(title, sizeof(title), "pointer-chase latency against working set [%s]", unit);
+	snprintf(title, sizeof(title), "pointer-chase latency against working set [%s]", sc.unit);
 	if (!(f = open_in(o->dir, name, "gp")))
 		return -errno;
 	if (!(d = open_in(o->dir, name, "dat"))) {
@@ -702,7 +994,7 @@ static int write_chase(const struct hvs_rpt_model *m, const struct hvs_rpt_chart
 	{
 		char yl[96];
 
-		snprintf(yl, sizeof(yl), "latency per load (%s)", unit);
+		snprintf(yl, sizeof(yl), "latency per load (%s)", sc.unit);
 		hvs_esc_gp(f, yl);
 	}
 	fputc('\n', f);
@@ -745,9 +1037,9 @@ static int write_chase(const struct hvs_rpt_model *m, const struct hvs_rpt_chart
 					if (!any && block)
 						fputs("\n\n", d);
 					fprintf(d, "%.9g", m->rows[r].ws_bytes);
-					fmt_num(d, mt->summary.median);
-					fmt_num(d, mt->summary.ci_lo);
-					fmt_num(d, mt->summary.ci_hi);
+					fmt_num(d, mt->summary.median / sc.div);
+					fmt_num(d, mt->summary.ci_lo / sc.div);
+					fmt_num(d, mt->summary.ci_hi / sc.div);
 					fputc('\n', d);
 					any = 1;
 				}
@@ -773,9 +1065,13 @@ static int write_chase(const struct hvs_rpt_model *m, const struct hvs_rpt_chart
 				} else {
 					hvs_esc_gp(f, m->cols[c].label);
 				}
-				/* Colour: the result file; dash and point: the series. */
-				fprintf(f, " lw 1.5 pt %zu ps 0.6 dt %zu lc rgb '%s'", (k * 2 + c) % 13 + 1, k % 5 + 1,
-					palette[c % NPAL]);
+				/*
+				 * Colour and marker: the platform, the same in every
+				 * chart (filled circle, square, triangle, diamond, ...);
+				 * dash: the series.
+				 */
+				fprintf(f, " lw 1.5 pt %d ps 0.6 dt %zu lc rgb '%s'", markers[c % HVS_ARRAY_SIZE(markers)],
+					k % 5 + 1, palette[c % NPAL]);
 				block++;
 				drawn = 1;
 			}
@@ -902,30 +1198,34 @@ int hvs_rpt_charts_prepare(const struct hvs_rpt_model *m, const struct hvs_rpt_c
 			goto out;
 	if (m->baseline >= 0 && m->ncols > 1) {
 		/*
-		 * Cost ratios share one scale: every row in table order, as many
-		 * per chart as fit; the geometric mean closes the last chart.
+		 * Cost ratios: one chart per class (split when it has many rows),
+		 * then the geometric means per class with their intervals.
 		 */
-		size_t nper = 240 / (m->ncols - 1), k = 0, *rows;
+		size_t nper = o->paper ? 12 : 24, *rows;
 
-		nper = nper < 4 ? 4 : nper > (o->paper ? 12u : 24u) ? (o->paper ? 12u : 24u) : nper;
 		rows = malloc((m->nrows ? m->nrows : 1) * sizeof(*rows));
 		if (!rows) {
 			ret = -ENOMEM;
 			goto out;
 		}
-		for (size_t r = 0; r < m->nrows; r++)
-			for (size_t c = 0; c < m->ncols; c++)
-				if ((int)c != m->baseline && isfinite(hvs_rpt_ratio(m, r, c, NULL, NULL))) {
-					rows[k++] = r;
-					break;
-				}
-		for (size_t i = 0; i < k; i += nper) {
-			size_t n = k - i < nper ? k - i : nper;
+		for (size_t r = 0; r < m->nrows && ret >= 0;) {
+			size_t e = r, k = 0;
 
-			if ((ret = write_norm(m, o, rows + i, n, i + n == k, idx++, out)) < 0)
-				break;
+			while (e < m->nrows && !strcmp(m->rows[e].klass, m->rows[r].klass))
+				e++;
+			for (size_t q = r; q < e; q++)
+				for (size_t c = 0; c < m->ncols; c++)
+					if ((int)c != m->baseline && isfinite(hvs_rpt_ratio(m, q, c, NULL, NULL))) {
+						rows[k++] = q;
+						break;
+					}
+			for (size_t i = 0; i < k && ret >= 0; i += nper)
+				ret = write_norm(m, o, rows + i, k - i < nper ? k - i : nper, idx++, out);
+			r = e;
 		}
 		free(rows);
+		if (ret >= 0)
+			ret = write_geomean(m, o, idx++, out);
 		if (ret < 0)
 			goto out;
 	}
@@ -1047,41 +1347,21 @@ static int image_ok(const char *dir, const char *name, const char *ext)
 	return !stat(path, &st) && st.st_size > 0;
 }
 
-int hvs_rpt_charts_draw(const struct hvs_rpt_chart_opts *o, const struct hvs_rpt_charts *c,
-			char *err, size_t errlen)
+/*
+ * Run njobs gnuplots over the charts idx[0..n), dealt round-robin. Returns
+ * 0 when every gnuplot exited 0, -ENOENT when gnuplot cannot be started,
+ * -EIO otherwise (err says why).
+ */
+static int run_jobs(const struct hvs_rpt_chart_opts *o, const struct hvs_rpt_charts *c,
+		    const size_t *idx, size_t n, size_t njobs, char *err, size_t errlen)
 {
-	int fd = -1, status, ret = 0;
+	int fd = -1, status = 0, ret = 0;
 	pid_t pid[MAX_JOBS];
-	size_t njobs, j;
+	size_t j;
 	FILE *f;
 
-	if (!c->n)
-		return 0;
-	/* Images left by an earlier report in the same DIR must not pass the check below. */
-	for (size_t i = 0; i < c->n; i++) {
-		const char *exts[] = { "svg", "png", "pdf" };
-		char path[4096];
-
-		for (size_t e = 0; e < 3; e++) {
-			snprintf(path, sizeof(path), "%s/%s.%s", o->dir, c->v[i].name, exts[e]);
-			unlink(path);
-		}
-	}
-	{
-		char log[4096];
-		FILE *lf;
-
-		snprintf(log, sizeof(log), "%s/../gnuplot.log", o->dir);
-		if ((lf = hvs_wfopen_new(log)))
-			fclose(lf);
-	}
-	/*
-	 * One gnuplot per CPU (at most MAX_JOBS), charts dealt round-robin:
-	 * drawing is CPU-bound and the charts are independent.
-	 */
-	njobs = jobs_wanted();
-	if (njobs > c->n)
-		njobs = c->n;
+	if (njobs > n)
+		njobs = n;
 	for (j = 0; j < njobs; j++) {
 		ret = spawn_gnuplot(o, &fd, &pid[j]);
 		if (ret) {
@@ -1100,12 +1380,11 @@ int hvs_rpt_charts_draw(const struct hvs_rpt_chart_opts *o, const struct hvs_rpt
 		fputs("cd ", f);
 		hvs_esc_gp(f, o->dir);
 		fputc('\n', f);
-		for (size_t i = j; i < c->n; i += njobs)
-			fprintf(f, "load '%s.gp'\n", c->v[i].name);
+		for (size_t i = j; i < n; i += njobs)
+			fprintf(f, "load '%s.gp'\n", c->v[idx[i]].name);
 		fputs("quit\n", f);
 		fclose(f);
 	}
-	status = 0;
 	for (size_t k = 0; k < j; k++) {
 		int st;
 
@@ -1123,19 +1402,93 @@ int hvs_rpt_charts_draw(const struct hvs_rpt_chart_opts *o, const struct hvs_rpt
 		snprintf(err, errlen, "cannot run gnuplot (install gnuplot-nox or set HVS_GNUPLOT)");
 		return -ENOENT;
 	}
-	for (size_t i = 0; i < c->n; i++) {
-		const char *exts[] = { "svg", "png", "pdf" };
-
-		for (size_t e = 0; e < (o->paper ? 3u : 2u); e++)
-			if (!image_ok(o->dir, c->v[i].name, exts[e])) {
-				snprintf(err, errlen, "gnuplot did not draw %s.%s (see gnuplot.log)",
-					 c->v[i].name, exts[e]);
-				return -EIO;
-			}
-	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		snprintf(err, errlen, "gnuplot failed (see gnuplot.log)");
 		return -EIO;
 	}
 	return 0;
+}
+
+static const char *const image_exts[] = { "svg", "png", "pdf" };
+
+/* Are all of chart i's images there and not empty? */
+static int chart_drawn(const struct hvs_rpt_chart_opts *o, const struct hvs_rpt_chart *ch)
+{
+	for (size_t e = 0; e < (o->paper ? 3u : 2u); e++)
+		if (!image_ok(o->dir, ch->name, image_exts[e]))
+			return 0;
+	return 1;
+}
+
+int hvs_rpt_charts_draw(const struct hvs_rpt_chart_opts *o, struct hvs_rpt_charts *c,
+			char *err, size_t errlen)
+{
+	size_t *idx, n = 0;
+	int ret;
+
+	if (!c->n)
+		return 0;
+	/* Images left by an earlier report in the same DIR must not pass the check below. */
+	for (size_t i = 0; i < c->n; i++) {
+		char path[4096];
+
+		for (size_t e = 0; e < 3; e++) {
+			snprintf(path, sizeof(path), "%s/%s.%s", o->dir, c->v[i].name, image_exts[e]);
+			unlink(path);
+		}
+	}
+	{
+		char log[4096];
+		FILE *lf;
+
+		snprintf(log, sizeof(log), "%s/../gnuplot.log", o->dir);
+		if ((lf = hvs_wfopen_new(log)))
+			fclose(lf);
+	}
+	if (!(idx = malloc(c->n * sizeof(*idx))))
+		return -ENOMEM;
+	for (size_t i = 0; i < c->n; i++)
+		idx[i] = i;
+	/*
+	 * One gnuplot per CPU (at most MAX_JOBS), charts dealt round-robin:
+	 * drawing is CPU-bound and the charts are independent.
+	 */
+	ret = run_jobs(o, c, idx, c->n, jobs_wanted(), err, errlen);
+	if (ret == -ENOENT) {
+		free(idx);
+		return ret;
+	}
+	/*
+	 * A gnuplot stops at its first failing script and leaves the rest of
+	 * its share undrawn: draw each missing chart again on its own, so one
+	 * bad chart costs only itself.
+	 */
+	for (size_t i = 0; i < c->n; i++)
+		if (!chart_drawn(o, &c->v[i]))
+			idx[n++] = i;
+	for (size_t k = 0; k < n; k++) {
+		char e2[256];
+
+		run_jobs(o, c, idx + k, 1, 1, e2, sizeof(e2));
+	}
+	ret = 0;
+	for (size_t k = 0; k < n; k++) {
+		struct hvs_rpt_chart *ch = &c->v[idx[k]];
+
+		if (chart_drawn(o, ch))
+			continue;
+		/* No half-drawn chart: its images go, the page says it is missing. */
+		ch->failed = 1;
+		for (size_t e = 0; e < 3; e++) {
+			char path[4096];
+
+			snprintf(path, sizeof(path), "%s/%s.%s", o->dir, ch->name, image_exts[e]);
+			unlink(path);
+		}
+		if (!ret)
+			snprintf(err, errlen, "gnuplot did not draw %s (see gnuplot.log)", ch->name);
+		ret = -EIO;
+	}
+	free(idx);
+	return ret;
 }

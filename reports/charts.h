@@ -40,6 +40,8 @@ struct hvs_rpt_chart {
 	char name[80];   /* file stem under DIR/charts */
 	char kind[12];   /* bars, norm, dist, chase, trend */
 	char *title;     /* plain text (may hold result-file strings: escape it) */
+	char *note;      /* plain text: what is not drawn and why, or NULL */
+	int failed;      /* gnuplot did not draw it (hvs_rpt_charts_draw): no images */
 };
 
 struct hvs_rpt_charts {
@@ -64,11 +66,13 @@ int hvs_rpt_charts_prepare(const struct hvs_rpt_model *m, const struct hvs_rpt_c
 
 /*
  * Run gnuplot over the prepared scripts and check that every promised
- * image exists and is not empty. gnuplot's messages go to DIR/gnuplot.log.
- * Returns 0, -ENOENT when gnuplot cannot be started, -EIO when it failed or
- * an image is missing (err names the first problem).
+ * image exists and is not empty; a chart whose images are missing is drawn
+ * again on its own, and if it still fails it is marked failed and its
+ * images removed (never a 0-byte SVG). gnuplot's messages go to
+ * DIR/gnuplot.log. Returns 0, -ENOENT when gnuplot cannot be started, -EIO
+ * when a chart failed (err names the first).
  */
-int hvs_rpt_charts_draw(const struct hvs_rpt_chart_opts *o, const struct hvs_rpt_charts *c,
+int hvs_rpt_charts_draw(const struct hvs_rpt_chart_opts *o, struct hvs_rpt_charts *c,
 			char *err, size_t errlen);
 
 void hvs_rpt_charts_free(struct hvs_rpt_charts *c);

@@ -129,6 +129,33 @@ void hvs_esc_latex(FILE *f, const char *s)
 	walk(f, s, put_latex);
 }
 
+void hvs_esc_latex_break(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	int run = 0;
+
+	while (*p) {
+		long cp;
+		int n = utf8_next(p, &cp);
+
+		if (cp < 0)
+			cp = '?';
+		else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0x2028 ||
+			 cp == 0x2029)
+			cp = ' ';
+		if (!put_latex(f, cp))
+			fputc((int)cp, f);
+		p += n;
+		if (cp == ' ') {
+			run = 0;
+		} else if (strchr("._-/,:=", (int)(cp < 0x80 ? cp : 'x')) || ++run >= 10) {
+			if (*p)
+				fputs("\\allowbreak{}", f);
+			run = 0;
+		}
+	}
+}
+
 static int put_csv(FILE *f, long cp)
 {
 	if (cp == '"') {

@@ -21,6 +21,8 @@ void hvs_esc_html(FILE *f, const char *s);
  * commands; non-ASCII as '?' except a few symbols units use (µ ± °).
  */
 void hvs_esc_latex(FILE *f, const char *s);
+/* The same, with \allowbreak after . _ - / , : = and every 10 characters without one. */
+void hvs_esc_latex_break(FILE *f, const char *s);
 
 /*
  * One CSV field (RFC 4180): always double-quoted, " doubled. A field that

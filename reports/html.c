@@ -37,15 +37,17 @@ static const char css[] =
 	"figure{margin:1.5em 0}figcaption{font-weight:600;margin-bottom:.3em}"
 	"figure svg{max-width:100%;height:auto}.links{font-size:.85em}"
 	".sw{display:inline-block;width:.9em;height:.9em;border:1px solid #000;margin-right:.3em;"
-	"vertical-align:-.1em}.note{color:#555;font-size:.9em}";
+	"vertical-align:-.1em}.note{color:#555;font-size:.9em}"
+	".warn{background:#fff4e0;border-left:4px solid #D55E00;padding:.4em .8em}"
+	".ctx td:first-child{white-space:nowrap;overflow-wrap:normal;word-break:keep-all}"
+	".claims th{white-space:nowrap;overflow-wrap:normal}";
 
 static const char *const swatch[] = { "#0072B2", "#E69F00", "#009E73", "#D55E00",
 				      "#56B4E9", "#CC79A7", "#F0E442", "#000000" };
 
-static void cell(FILE *f, const struct hvs_metric *mt)
+static void cell(FILE *f, const struct hvs_metric *mt, const struct hvs_rpt_row *row)
 {
-	char v[64], u[64];
-	double h;
+	char v[128], ci[160], mad[64];
 
 	if (!mt) {
 		fputs("<td class=na>–</td>", f);
@@ -57,15 +59,15 @@ static void cell(FILE *f, const struct hvs_metric *mt)
 		fprintf(f, "\">%s</td>", mt->outcome == HVS_PASS ? "no data" : hvs_outcome_name(mt->outcome));
 		return;
 	}
-	h = (mt->summary.ci_hi - mt->summary.ci_lo) / 2;
-	hvs_rpt_fmt(mt->summary.median, isfinite(h) && h > 0 ? h : NAN, v, sizeof(v), u, sizeof(u));
-	fprintf(f, "<td title=\"95%% CI [%.6g, %.6g], n = %zu, MAD %.4g, outliers %zu\">%s", mt->summary.ci_lo,
-		mt->summary.ci_hi, mt->summary.n, mt->summary.mad, mt->summary.outliers, v);
-	if (*u)
-		fprintf(f, " ± %s", u);
-	if (mt->flags & HVS_MF_STEAL)
-		fputs(" †", f);
-	fputs("</td>", f);
+	hvs_rpt_cell_text(mt, NULL, HVS_U_UTF8, v, sizeof(v));
+	hvs_fmt_ci(ci, sizeof(ci), mt->summary.median, mt->summary.ci_lo, mt->summary.ci_hi, row->unit,
+		   HVS_U_UTF8);
+	hvs_fmt_val(mad, sizeof(mad), mt->summary.mad, row->unit, HVS_U_UTF8);
+	fputs("<td title=\"", f);
+	hvs_esc_html(f, ci);
+	fprintf(f, ", n = %zu, MAD ", mt->summary.n);
+	hvs_esc_html(f, mad);
+	fprintf(f, ", outliers %zu\">%s</td>", mt->summary.outliers, v);
 }
 
 static void col_head(FILE *f, const struct hvs_rpt_model *m, size_t c)
@@ -93,7 +95,16 @@ static void platforms(FILE *f, const struct hvs_rpt_model *m)
 		fprintf(f, "<section class=\"col%s\"><h3><span class=sw style=\"background:%s\"></span>",
 			(int)c == m->baseline ? " base" : "", swatch[c % HVS_ARRAY_SIZE(swatch)]);
 		hvs_esc_html(f, col->label);
-		fputs((int)c == m->baseline ? " <small>(baseline)</small>" : "", f);
+		if ((int)c == m->baseline) {
+			char vb[512];
+
+			fputs(" <small>(baseline", f);
+			if (hvs_rpt_baseline_virtual(m, vb, sizeof(vb))) {
+				fputs(": ", f);
+				hvs_esc_html(f, vb);
+			}
+			fputs(")</small>", f);
+		}
 		fputs("</h3>\n<p><b>", f);
 		hvs_esc_html(f, col->summary && *col->summary ? col->summary : "no fingerprint");
 		fputs("</b></p>\n<table class=ctx>", f);
@@ -139,27 +150,24 @@ static void platforms(FILE *f, const struct hvs_rpt_model *m)
 
 static void medians(FILE *f, const struct hvs_rpt_model *m)
 {
-	fputs("<h2 id=medians>Medians</h2>\n<p class=note>Each cell: median ± half-width of the "
-	      "95% confidence interval of the median (hover for the interval, n, MAD); "
+	fputs("<h2 id=medians>Medians</h2>\n<p class=note>Each cell: median and the 95% confidence "
+	      "interval of the median, as ± when symmetric, else [low, high] (hover for n, MAD); "
 	      "† = steal time above threshold while measuring.</p>\n"
-	      "<table><thead><tr><th>metric</th><th class=l>unit</th>",
+	      "<table><thead><tr><th>metric</th>",
 	      f);
 	for (size_t c = 0; c < m->ncols; c++)
 		col_head(f, m, c);
 	fputs("</tr></thead><tbody>\n", f);
 	for (size_t r = 0; r < m->nrows; r++) {
 		const struct hvs_rpt_row *row = &m->rows[r];
-
-		class_row(f, m, r, m->ncols + 2);
+		class_row(f, m, r, m->ncols + 1);
 		fputs("<tr><td title=\"", f);
 		hvs_esc_html(f, row->what);
 		fputs("\"><code>", f);
 		hvs_esc_html(f, row->name);
-		fputs("</code></td><td class=l>", f);
-		hvs_esc_html(f, row->unit);
-		fputs("</td>", f);
+		fputs("</code></td>", f);
 		for (size_t c = 0; c < m->ncols; c++)
-			cell(f, row->cell[c]);
+			cell(f, row->cell[c], row);
 		fputs("</tr>\n", f);
 	}
 	fputs("</tbody></table>\n", f);
@@ -171,6 +179,15 @@ static void normalized(FILE *f, const struct hvs_rpt_model *m)
 		return;
 	fputs("<h2 id=relative>Relative to ", f);
 	hvs_esc_html(f, m->cols[m->baseline].label);
+	{
+		char vb[512];
+
+		if (hvs_rpt_baseline_virtual(m, vb, sizeof(vb))) {
+			fputs(" <small>(", f);
+			hvs_esc_html(f, vb);
+			fputs(")</small>", f);
+		}
+	}
 	fputs("</h2>\n<p class=note>Cost ratio: time (or 1/throughput) relative to the baseline, so "
 	      "&gt; 1 is worse. Brackets: a conservative interval from both medians' 95% CIs.</p>\n"
 	      "<table><thead><tr><th>metric</th>",
@@ -190,23 +207,29 @@ static void normalized(FILE *f, const struct hvs_rpt_model *m)
 			if ((int)c == m->baseline)
 				continue;
 			v = hvs_rpt_ratio(m, r, c, &lo, &hi);
-			if (!isfinite(v))
+			if (!isfinite(v)) {
 				fputs("<td class=na>–</td>", f);
-			else
-				fprintf(f, "<td>%.3f <small>[%.3f, %.3f]</small></td>", v, lo, hi);
+			} else {
+				char b[160];
+
+				hvs_rpt_ratio_text(v, lo, hi, b, sizeof(b));
+				fprintf(f, "<td>%s</td>", b);
+			}
 		}
 		fputs("</tr>\n", f);
 	}
-	fputs("</tbody><tfoot><tr><th>geometric mean</th>", f);
+	fputs("</tbody><tfoot><tr><th>geometric mean <small>(95% CI across metrics)</small></th>", f);
 	for (size_t c = 0; c < m->ncols; c++) {
 		size_t n;
-		double g;
+		double g, lo, hi;
+		char b[160];
 
 		if ((int)c == m->baseline)
 			continue;
-		g = hvs_rpt_geomean(m, c, &n);
+		g = hvs_rpt_geomean_ci(m, c, NULL, &lo, &hi, &n);
+		hvs_rpt_ratio_text(g, lo, hi, b, sizeof(b));
 		if (isfinite(g))
-			fprintf(f, "<th>%.3f <small>(%zu)</small></th>", g, n);
+			fprintf(f, "<th>%s <small>(%zu)</small></th>", b, n);
 		else
 			fputs("<th>–</th>", f);
 	}
@@ -221,7 +244,7 @@ static void normalized(FILE *f, const struct hvs_rpt_model *m)
 static int inline_svg(FILE *f, const char *dir, const char *name, size_t k)
 {
 	static const char *const pats[] = { "id='", "id=\"", "href='#", "href=\"#", "url(#" };
-	char path[4096], pre[16];
+	char path[4096], pre[32];
 	char *buf = NULL, *p;
 	long len;
 
@@ -265,8 +288,8 @@ static void charts(FILE *f, const struct hvs_report_opts *o, const struct hvs_rp
 	static const struct {
 		const char *kind, *head, *note;
 	} kinds[] = {
-		{ "bars", "Medians by class", "Bars: median; whiskers: 95% CI of the median." },
-		{ "norm", "Relative to the baseline", "Cost ratio to the baseline (dashed line = 1, > 1 is worse); last group: geometric mean." },
+		{ "bars", "Medians by class", "Bars: median; whiskers: 95% CI of the median; a log axis where the medians span decades; n/m: not measured on that platform (why: under the chart)." },
+		{ "norm", "Relative to the baseline", "Cost ratio to the baseline, one chart per class: bars from 1 (up: worse, down: better), whiskers: the ratio's interval; a log axis centred at 1 where ratios span decades; a triangle with a value marks a whisker beyond the axis. Last chart: the geometric mean per class with its 95% CI." },
 		{ "dist", "Distributions", "Box: quartiles; whiskers: 1.5 IQR; dots: samples beyond." },
 		{ "chase", "Memory latency", "Pointer-chase latency against working-set size (log scale): steps show cache and TLB levels." },
 		{ "trend", "History", "Median per nightly run with its 95% CI; marked points: where a change began." },
@@ -290,8 +313,15 @@ static void charts(FILE *f, const struct hvs_report_opts *o, const struct hvs_rp
 			fputs("<figure><figcaption>", f);
 			hvs_esc_html(f, c->title);
 			fputs("</figcaption>\n", f);
-			if (inline_svg(f, o->dir, c->name, i))
-				fputs("<p class=note>(chart missing)</p>", f);
+			if (c->failed || inline_svg(f, o->dir, c->name, i)) {
+				fputs("<p class=note>(gnuplot did not draw this chart: see <a href=\"gnuplot.log\">"
+				      "gnuplot.log</a> and its script)</p>", f);
+			}
+			if (c->note) {
+				fputs("<p class=note>", f);
+				hvs_esc_html(f, c->note);
+				fputs("</p>", f);
+			}
 			fprintf(f, "\n<p class=links><a href=\"charts/%s.svg\">SVG</a> · <a href=\"charts/%s.png\">PNG</a>",
 				c->name, c->name);
 			if (o->paper)
@@ -326,9 +356,19 @@ int hvs_report_html(const struct hvs_rpt_model *m, const struct hvs_report_opts 
 		   "<a href=\"table.tex\">LaTeX</a>%s.</p>\n",
 		m->ncols, m->nrows, now, hvs_version(),
 		m->baseline >= 0 && m->ncols > 1 ? " · <a href=\"normalized.tex\">LaTeX (relative)</a>" : "");
+	{
+		char vb[512];
+
+		if (hvs_rpt_baseline_virtual(m, vb, sizeof(vb))) {
+			fputs("<p class=warn><strong>Baseline is virtualized:</strong> ", f);
+			hvs_esc_html(f, vb);
+			fputs(". Ratios compare against that guest, not against hardware.</p>\n", f);
+		}
+	}
 	platforms(f, m);
 	medians(f, m);
 	normalized(f, m);
+	hvs_report_claims_html(m, f);
 	if (o->no_charts)
 		fputs("<p class=note>Charts were not drawn (--no-charts).</p>\n", f);
 	else

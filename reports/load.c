@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int add_ctx(struct hvs_rpt_column *col, const char *key, const char *val)
 {
@@ -177,7 +178,49 @@ out:
 	json_decref(ctx);
 	return ret;
 }
+int hvs_rpt_file_kind(const char *path, char *why, size_t whylen)
+{
+	json_error_t e;
+	json_t *root, *k;
+	struct stat st;
+	int ret = -1;
+
+	if (why && whylen)
+		why[0] = 0;
+	/* Too large or not a regular file: the reader says so properly. */
+	if (stat(path, &st) || !S_ISREG(st.st_mode) || st.st_size > HVS_RESULT_MAX_BYTES)
+		return -1;
+	if (!(root = json_load_file(path, 0, &e)))
+		return -1;
+	if (!json_is_object(root)) {
+		snprintf(why, whylen, "a JSON %s, not a result", json_is_array(root) ? "array" : "value");
+		ret = 0;
+		goto out;
+	}
+	k = json_object_get(root, "kind");
+	if (json_is_string(k)) {
+		ret = !strcmp(json_string_value(k), "hvscope-result");
+		if (!ret)
+			snprintf(why, whylen, "kind %.60s", json_string_value(k));
+	} else if (json_object_get(root, "schema_version") && json_object_get(root, "metrics")) {
+		ret = 1; /* an older result without "kind": the reader upgrades it */
+	} else {
+		snprintf(why, whylen, "no \"kind\": not an hvscope result");
+		ret = 0;
+	}
+out:
+	json_decref(root);
+	return ret;
+}
 #else
+int hvs_rpt_file_kind(const char *path, char *why, size_t whylen)
+{
+	(void)path;
+	if (why && whylen)
+		why[0] = 0;
+	return -1;
+}
+
 static int context(struct hvs_rpt_column *col, const char *text)
 {
 	(void)col;

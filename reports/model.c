@@ -151,23 +151,148 @@ static int label_taken(const struct hvs_rpt_model *m, size_t upto, const char *l
 	return 0;
 }
 
+/* The value a --label key names for column c ("" when it has none). */
+static const char *key_value(const struct hvs_rpt_column *c, const char *key)
+{
+	const char *t = tag_get(c, key);
+
+	if (t)
+		return t;
+	if (!strcmp(key, "host"))
+		return c->hostname ? c->hostname : "";
+	if (!strcmp(key, "hypervisor"))
+		return c->summary ? c->summary : "";
+	if (!strcmp(key, "file"))
+		return base_name(c->file);
+	return "";
+}
+
+/* Label from keys (comma separated): "v" for one key, "k=v, k=v" for several. */
+static char *label_from_keys(const struct hvs_rpt_column *c, const char *keys, int named)
+{
+	char *buf = NULL, *list = strdup(keys), *save = NULL;
+	size_t len = 0;
+	FILE *f;
+	int first = 1;
+
+	if (!list || !(f = open_memstream(&buf, &len))) {
+		free(list);
+		return NULL;
+	}
+	for (char *k = strtok_r(list, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+		if (named)
+			fprintf(f, "%s%s=%s", first ? "" : ", ", k, key_value(c, k));
+		else
+			fprintf(f, "%s%s", first ? "" : ", ", key_value(c, k));
+		first = 0;
+	}
+	fclose(f);
+	free(list);
+	return buf;
+}
+
+/*
+ * The tag keys (other than "label") that every column carries and whose
+ * values differ between them, comma separated, or NULL (none, or out of
+ * memory).
+ */
+static char *differing_keys(const struct hvs_rpt_model *m)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int any = 0;
+
+	if (!f)
+		return NULL;
+	for (size_t c = 0; c < m->ncols; c++)
+		for (size_t t = 0; t < m->cols[c].ntags; t++) {
+			const char *k = m->cols[c].tags[t].key;
+			int seen = 0, differ = 0;
+
+			if (!strcmp(k, "label") || strchr(k, ','))
+				continue;
+			for (size_t p = 0; p < c && !seen; p++)
+				seen = tag_get(&m->cols[p], k) != NULL;
+			for (size_t q = 0; q < t && !seen; q++)
+				seen = !strcmp(m->cols[c].tags[q].key, k);
+			if (seen)
+				continue;
+			for (size_t o = 0; o < m->ncols && differ >= 0; o++) {
+				const char *a = tag_get(&m->cols[o], k);
+
+				if (!a)
+					differ = -1; /* only keys every run carries */
+				else if (strcmp(a, m->cols[c].tags[t].val))
+					differ = 1;
+			}
+			if (differ > 0) {
+				fprintf(f, "%s%s", any ? "," : "", k);
+				any = 1;
+			}
+		}
+	fclose(f);
+	if (!any) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Does every column carry a distinct tag "label"? */
+static int labels_tagged(const struct hvs_rpt_model *m)
+{
+	for (size_t c = 0; c < m->ncols; c++) {
+		const char *l = tag_get(&m->cols[c], "label");
+
+		if (!l || !*l)
+			return 0;
+		for (size_t p = 0; p < c; p++)
+			if (!strcmp(tag_get(&m->cols[p], "label"), l))
+				return 0;
+	}
+	return 1;
+}
+
 static int make_labels(struct hvs_rpt_model *m)
 {
+	char *keys = NULL;
+	int named = 0;
+
+	if (m->label_by && *m->label_by) {
+		keys = strdup(m->label_by);
+		if (!keys)
+			return -ENOMEM;
+	} else if (m->ncols > 1 && !labels_tagged(m)) {
+		keys = differing_keys(m);
+		named = 1;
+	}
+	/* automatic names: a run's own tag "label" comes first */
 	for (size_t i = 0; i < m->ncols; i++) {
 		struct hvs_rpt_column *c = &m->cols[i];
 		char *want, *l;
 
 		if (c->label && *c->label && !label_taken(m, i, c->label))
 			continue;
-		want = (c->label && *c->label) ? strdup(c->label) : wanted_label(c);
-		if (!want)
+		if (c->label && *c->label)
+			want = strdup(c->label);
+		else if (named && tag_get(c, "label") && *tag_get(c, "label"))
+			want = strdup(tag_get(c, "label"));
+		else if (keys)
+			want = label_from_keys(c, keys, named);
+		else
+			want = wanted_label(c);
+		if (!want) {
+			free(keys);
 			return -ENOMEM;
+		}
 		l = want;
 		for (int k = 2; label_taken(m, i, l); k++) {
 			if (l != want)
 				free(l);
 			if (asprintf(&l, "%s #%d", want, k) < 0) {
 				free(want);
+				free(keys);
 				return -ENOMEM;
 			}
 		}
@@ -176,7 +301,24 @@ static int make_labels(struct hvs_rpt_model *m)
 		free(c->label);
 		c->label = l;
 	}
+	free(keys);
 	return 0;
+}
+
+int hvs_rpt_baseline_virtual(const struct hvs_rpt_model *m, char *buf, size_t len)
+{
+	const struct hvs_rpt_column *b;
+	const char *s;
+
+	if (m->baseline < 0)
+		return 0;
+	b = &m->cols[m->baseline];
+	s = b->summary;
+	if (!s || !*s || !strcmp(s, "none") || strstr(s, "no hypervisor") || strstr(s, "bare metal") ||
+	    !strcmp(s, "unknown"))
+		return 0;
+	snprintf(buf, len, "%s = %s guest, not bare metal", b->label, s);
+	return 1;
 }
 
 static int row_cmp(const void *a, const void *b)
@@ -443,4 +585,53 @@ void hvs_rpt_fmt(double val, double unc, char *vbuf, size_t vlen, char *ubuf, si
 		else
 			snprintf(ubuf, ulen, "%s", "");
 	}
+}
+
+/*
+ * Geometric mean of column c's cost ratios over the rows of class klass
+ * (NULL: every row) with a 95% interval: exp(mean ± t·sd/√k) of the log
+ * ratios, the spread across metrics (Student t, k - 1 degrees of freedom).
+ * With one metric the interval is that metric's own. NAN when there are none.
+ */
+double hvs_rpt_geomean_ci(const struct hvs_rpt_model *m, size_t c, const char *klass, double *lo,
+			  double *hi, size_t *n)
+{
+	/* two-sided 95% t quantiles for 1..30 degrees of freedom, then 1.96 */
+	static const double t95[] = { 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
+				      2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
+				      2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+				      2.060,  2.056, 2.052, 2.048, 2.045, 2.042 };
+	double s = 0, ss = 0, one_lo = NAN, one_hi = NAN, mean, sd, t;
+	size_t k = 0;
+
+	*lo = *hi = NAN;
+	for (size_t r = 0; r < m->nrows; r++) {
+		double l, h, x;
+
+		if (klass && strcmp(m->rows[r].klass, klass))
+			continue;
+		x = hvs_rpt_ratio(m, r, c, &l, &h);
+		if (!(isfinite(x) && x > 0))
+			continue;
+		s += log(x);
+		ss += log(x) * log(x);
+		one_lo = l;
+		one_hi = h;
+		k++;
+	}
+	if (n)
+		*n = k;
+	if (!k)
+		return NAN;
+	mean = s / (double)k;
+	if (k == 1) {
+		*lo = one_lo;
+		*hi = one_hi;
+		return exp(mean);
+	}
+	sd = sqrt(fmax(0, (ss - (double)k * mean * mean) / (double)(k - 1)));
+	t = k - 1 <= HVS_ARRAY_SIZE(t95) ? t95[k - 2] : 1.96;
+	*lo = exp(mean - t * sd / sqrt((double)k));
+	*hi = exp(mean + t * sd / sqrt((double)k));
+	return exp(mean);
 }

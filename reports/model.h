@@ -56,6 +56,7 @@ struct hvs_rpt_model {
 	struct hvs_rpt_row *rows;
 	size_t nrows;
 	int baseline; /* column index, -1 when none */
+	const char *label_by; /* --label: comma-separated tag keys (or host, hypervisor, file); NULL: automatic */
 };
 
 /* Zeroed model with no baseline. */
@@ -76,9 +77,13 @@ int hvs_rpt_kv_add(struct hvs_rpt_kv **v, size_t *n, const char *key, const char
 int hvs_rpt_evidence_add(struct hvs_rpt_column *c, const char *line);
 
 /*
- * After all columns are in: give every column a unique label (tag "label",
- * else hostname + fingerprint summary, else the file name; "#2", "#3" for
- * repeats) and build the rows sorted by class, unit, then name.
+ * After all columns are in: give every column a unique label and build the
+ * rows sorted by class, unit, then name. Labels: with m->label_by, the
+ * values of those tag keys ("host", "hypervisor" and "file" name the
+ * column's host, fingerprint summary and file name); else the tag "label"
+ * when every column has a distinct one; else "key=value" of the tag keys
+ * whose values differ between the columns; else hostname + fingerprint
+ * summary, else the file name. "#2", "#3" for repeats that remain.
  * Returns 0 or -ENOMEM.
  */
 int hvs_rpt_model_finish(struct hvs_rpt_model *m);
@@ -90,6 +95,13 @@ int hvs_rpt_model_finish(struct hvs_rpt_model *m);
  * more than one column matches at the same level.
  */
 int hvs_rpt_model_set_baseline(struct hvs_rpt_model *m, const char *name);
+
+/*
+ * Is the baseline itself a virtual machine (its fingerprint names a
+ * hypervisor)? Then 1, and buf gets "native = KVM (nested) guest, not bare
+ * metal" (label = fingerprint); else 0.
+ */
+int hvs_rpt_baseline_virtual(const struct hvs_rpt_model *m, char *buf, size_t len);
 
 /* A metric that can be drawn and compared: passed, with a finite median. */
 int hvs_rpt_usable(const struct hvs_metric *mt);
@@ -107,6 +119,14 @@ double hvs_rpt_ratio(const struct hvs_rpt_model *m, size_t r, size_t c, double *
  * *n gets their count (may be NULL). NAN when there are none.
  */
 double hvs_rpt_geomean(const struct hvs_rpt_model *m, size_t c, size_t *n);
+
+/*
+ * Geometric mean of column c's cost ratios over the rows of class klass
+ * (NULL: all rows) with a 95% interval from the spread of the log ratios
+ * across metrics (t-based); *n gets their count (may be NULL). NAN when none.
+ */
+double hvs_rpt_geomean_ci(const struct hvs_rpt_model *m, size_t c, const char *klass, double *lo,
+			  double *hi, size_t *n);
 
 /*
  * Parse a working-set size from a pointer-chase metric: an extra value

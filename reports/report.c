@@ -222,15 +222,18 @@ static int write_stage(struct hvs_rpt_model *m, const struct hvs_report_opts *o,
 		return ret;
 	if (!o->no_charts && (ret = charts(m, o, stage, ch, draw_ret, err, errlen)))
 		return ret;
-	drawn = o->no_charts || *draw_ret ? NULL : ch;
+	/* Charts gnuplot drew are shown even when another failed (those are marked failed). */
+	drawn = o->no_charts || *draw_ret == -ENOENT ? NULL : ch;
 	if ((ret = write_with(stage, "results.csv", hvs_report_csv, m, err, errlen)) ||
 	    (ret = write_with(stage, "table.tex", hvs_report_latex, m, err, errlen)) ||
+	    (ret = write_with(stage, "table-wide.tex", hvs_report_latex_wide, m, err, errlen)) ||
 	    (ret = write_md(stage, m, o, drawn, err, errlen)))
 		return ret;
 	if (m->baseline >= 0 && m->ncols > 1 &&
-	    (ret = write_with(stage, "normalized.tex", hvs_report_latex_norm, m, err, errlen)))
+	    ((ret = write_with(stage, "normalized.tex", hvs_report_latex_norm, m, err, errlen)) ||
+	     (ret = write_with(stage, "normalized-wide.tex", hvs_report_latex_norm_wide, m, err, errlen))))
 		return ret;
-	return write_html(stage, m, &so, *draw_ret ? NULL : ch, err, errlen);
+	return write_html(stage, m, &so, drawn, err, errlen);
 }
 
 int hvs_report_write(struct hvs_rpt_model *m, const struct hvs_report_opts *o, char *err,

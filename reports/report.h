@@ -6,8 +6,10 @@
  *                      each column's fingerprint with its evidence, links
  *   DIR/report.md      the same tables in Markdown, chart PNGs linked
  *   DIR/results.csv    one row per (metric, result file): tidy data
- *   DIR/table.tex      booktabs table of medians +- CI (siunitx \num)
- *   DIR/normalized.tex cost ratios and geometric means (with a baseline)
+ *   DIR/table.tex      booktabs table of medians for one 3.3 in column (siunitx S)
+ *   DIR/table-wide.tex the same with 95% intervals, for a table* (two columns)
+ *   DIR/normalized.tex cost ratios and geometric means (with a baseline), one column
+ *   DIR/normalized-wide.tex  the same with intervals, for a table*
  *   DIR/charts/        NAME.gp, NAME.dat, NAME.svg, NAME.png (NAME.pdf: --paper)
  *   DIR/raw/           copies of the result files the page links to
  *   DIR/gnuplot.log    what gnuplot said
@@ -16,6 +18,7 @@
 #define HVS_REPORT_H
 
 #include "charts.h"
+#include "core/units.h"
 #include "model.h"
 
 struct hvs_report_opts {
@@ -38,6 +41,17 @@ struct hvs_report_opts {
 int hvs_report_write(struct hvs_rpt_model *m, const struct hvs_report_opts *o, char *err,
 		     size_t errlen);
 
+/* The display unit of row r: the one of its largest median, shared by its cells. */
+void hvs_rpt_row_scale(const struct hvs_rpt_model *m, size_t r, enum hvs_ustyle st, struct hvs_uscale *sc);
+/*
+ * A cell's text in sc's unit: "12.3 ± 0.4", "441 [400, 3098]", "skipped", "–";
+ * sc NULL: each cell in its own unit ("12.3 µs ± 0.4 µs").
+ */
+void hvs_rpt_cell_text(const struct hvs_metric *mt, const struct hvs_uscale *sc, enum hvs_ustyle st,
+		       char *buf, size_t len);
+/* A cost ratio with its interval, or "–". */
+void hvs_rpt_ratio_text(double v, double lo, double hi, char *buf, size_t len);
+
 /* The individual writers (each returns 0 or -errno). */
 int hvs_report_csv(const struct hvs_rpt_model *m, FILE *f);
 int hvs_report_markdown(const struct hvs_rpt_model *m, FILE *f);
@@ -45,6 +59,12 @@ int hvs_report_markdown(const struct hvs_rpt_model *m, FILE *f);
 int hvs_report_markdown_charts(const struct hvs_rpt_charts *c, FILE *f);
 int hvs_report_latex(const struct hvs_rpt_model *m, FILE *f);
 int hvs_report_latex_norm(const struct hvs_rpt_model *m, FILE *f);
+/* Claims from the literature beside what the model measured (claims.c). */
+int hvs_report_claims_html(const struct hvs_rpt_model *m, FILE *f);
+int hvs_report_claims_md(const struct hvs_rpt_model *m, FILE *f);
+/* The table* variants with every value's interval. */
+int hvs_report_latex_wide(const struct hvs_rpt_model *m, FILE *f);
+int hvs_report_latex_norm_wide(const struct hvs_rpt_model *m, FILE *f);
 int hvs_report_html(const struct hvs_rpt_model *m, const struct hvs_report_opts *o,
 		    const struct hvs_rpt_charts *charts, FILE *f);
 

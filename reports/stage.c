@@ -138,7 +138,9 @@ static int is_raw_copy(const char *name)
 /* Is name (in sub: "", "charts" or "raw") a file the report writes? */
 static int is_ours(const char *sub, const char *name, int charts)
 {
-	static const char *const top[] = { "index.html", "report.md", "results.csv", "table.tex", "normalized.tex" };
+	static const char *const top[] = { "index.html",     "report.md",      "results.csv",
+					   "table.tex",      "table-wide.tex", "normalized.tex",
+					   "normalized-wide.tex" };
 
 	if (!strcmp(sub, "raw"))
 		return is_raw_copy(name);
@@ -299,10 +301,14 @@ static int commit_files(const char *stage, const char *dir, int charts, char *er
 		if ((ret = move_all(from, to, NULL, err, errlen)))
 			return ret;
 	}
-	if ((ret = pair(from, to, stage, dir, "normalized.tex")))
-		return fail(err, errlen, "cannot write", dir, ret);
-	if (access(from, F_OK))
-		unlink(to); /* no baseline now: an earlier report's ratios must not linger */
+	for (size_t i = 0; i < 2; i++) {
+		static const char *const norm[] = { "normalized.tex", "normalized-wide.tex" };
+
+		if ((ret = pair(from, to, stage, dir, norm[i])))
+			return fail(err, errlen, "cannot write", dir, ret);
+		if (access(from, F_OK))
+			unlink(to); /* no baseline now: an earlier report's ratios must not linger */
+	}
 	if ((ret = move_all(stage, dir, "index.html", err, errlen)))
 		return ret;
 	if ((ret = pair(from, to, stage, dir, "index.html")) || (ret = hvs_rename_into(from, to, 0)))
@@ -317,8 +323,9 @@ static int commit_files(const char *stage, const char *dir, int charts, char *er
  */
 static int check_names(const char *dir, int charts, char *err, size_t errlen)
 {
-	static const char *const top[] = { "index.html", "report.md", "results.csv", "table.tex",
-					   "normalized.tex", "gnuplot.log", "charts", "raw" };
+	static const char *const top[] = { "index.html",     "report.md",           "results.csv",
+					   "table.tex",      "table-wide.tex",      "normalized.tex",
+					   "normalized-wide.tex", "gnuplot.log", "charts", "raw" };
 	char p[8192];
 	struct stat st;
 

@@ -11,6 +11,7 @@
  */
 #include "microbench/bench.h"
 #include "commands.h"
+#include "core/units.h"
 #include "results/context.h"
 #include "results/result.h"
 #include "microbench/counters.h"
@@ -99,23 +100,19 @@ static void print_metric(const struct hvs_metric *m, int verbose)
 {
 	const struct hvs_summary *s = &m->summary;
 	const char *unit = m->unit;
-	double scale = 1;
 
 	if (m->outcome != HVS_PASS) {
 		printf("%-34s %s: %s\n", m->name, m->outcome == HVS_SKIP ? "SKIP" : hvs_outcome_name(m->outcome),
 		       m->reason[0] ? m->reason : "(no reason)");
 		return;
 	}
-	/* Large ns figures are shown in us or ms (the unit printed says which). */
-	if (!strcmp(m->unit, "ns") && s->median >= 1e6) {
-		scale = 1e6;
-		unit = "ms";
-	} else if (!strcmp(m->unit, "ns") && s->median >= 1e4) {
-		scale = 1e3;
-		unit = "us";
+	{
+		char ci[160], mad[64];
+
+		hvs_fmt_ci(ci, sizeof(ci), s->median, s->ci_lo, s->ci_hi, unit, HVS_U_TERM);
+		hvs_fmt_val(mad, sizeof(mad), s->mad, unit, HVS_U_TERM);
+		printf("%-34s %s  MAD %s  n=%zu", m->name, ci, mad, s->n);
 	}
-	printf("%-34s %10.4g %-3s  95%% CI [%.4g, %.4g]  MAD %.3g  n=%zu", m->name, s->median / scale,
-	       unit, s->ci_lo / scale, s->ci_hi / scale, s->mad / scale, s->n);
 	if (s->outliers)
 		printf("  outliers %zu", s->outliers);
 	if (m->flags & HVS_MF_STEAL)
@@ -124,12 +121,14 @@ static void print_metric(const struct hvs_metric *m, int verbose)
 	if (m->reason[0])
 		printf("%-34s   note: %s\n", "", m->reason);
 	if (verbose) {
-		printf("%-34s   %s; %llu op(s)/sample, overhead %.3g %s subtracted\n", "", m->what,
-		       (unsigned long long)m->iterations, m->overhead, m->unit);
+		char ov[64], x[48];
+
+		printf("%-34s   %s; %llu op(s)/sample, overhead %s subtracted\n", "", m->what,
+		       (unsigned long long)m->iterations, hvs_fmt_val(ov, sizeof(ov), m->overhead, m->unit, HVS_U_TERM));
 		if (m->nextra) {
 			printf("%-34s  ", "");
 			for (int i = 0; i < m->nextra; i++)
-				printf(" %s=%.4g", m->extra[i].key, m->extra[i].val);
+				printf(" %s=%s", m->extra[i].key, hvs_fmt_num(x, sizeof(x), m->extra[i].val));
 			printf("\n");
 		}
 		if (m->flags & HVS_MF_NO_COUNTERS)
@@ -321,6 +320,8 @@ int cmd_bench(int argc, char **argv)
 	if (ctx.cpu_a >= 0)
 		hvs_pin_cpu(ctx.cpu_a);
 
+	printf("(each metric: median and its 95%% CI, %s when symmetric, else [low, high]; MAD; n samples)\n",
+	       hvs_units_pm(HVS_U_TERM));
 	t0 = hvs_now_ns();
 	for (size_t i = 0; i < n; i++) {
 		size_t first = set.n;

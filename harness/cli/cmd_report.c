@@ -12,28 +12,189 @@
 #include "reports/trend.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_FILES 1000
+
+/* The result files to load, from the FILE and DIR arguments. */
+struct inputs {
+	char **v;
+	size_t n, cap;
+	size_t nonjson; /* files in directories that are not *.json */
+};
+
+static int inputs_add(struct inputs *in, const char *dir, const char *name)
+{
+	char *p;
+
+	if (in->n == in->cap) {
+		size_t cap = in->cap ? in->cap * 2 : 16;
+		char **v = realloc(in->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		in->v = v;
+		in->cap = cap;
+	}
+	if (dir ? asprintf(&p, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name) < 0
+		: !(p = strdup(name)))
+		return -ENOMEM;
+	in->v[in->n++] = p;
+	return 0;
+}
+
+static void inputs_free(struct inputs *in)
+{
+	for (size_t i = 0; i < in->n; i++)
+		free(in->v[i]);
+	free(in->v);
+}
+
+struct dir_walk {
+	struct inputs *in;
+	const char *dir;
+	int ret;
+};
+
+static int dir_entry(int dfd, const char *name, void *arg)
+{
+	struct dir_walk *w = arg;
+	size_t l = strlen(name);
+	struct stat st;
+
+	if (name[0] == '.' || fstatat(dfd, name, &st, 0) || !S_ISREG(st.st_mode))
+		return 0;
+	if (l <= 5 || strcmp(name + l - 5, ".json")) {
+		w->in->nonjson++;
+		return 0;
+	}
+	return (w->ret = inputs_add(w->in, w->dir, name));
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * A directory (a matrix's --out, a folder of runs) gives its *.json files,
+ * in name order; a file is taken as it is. Returns 0 or -errno.
+ */
+static int expand_arg(struct inputs *in, const char *arg)
+{
+	struct dir_walk w = { in, arg, 0 };
+	struct stat st;
+	size_t first = in->n;
+	int ret;
+
+	if (stat(arg, &st) || !S_ISDIR(st.st_mode))
+		return inputs_add(in, NULL, arg);
+	if ((ret = hvs_dir_each(AT_FDCWD, arg, dir_entry, &w)))
+		return ret;
+	if (w.ret)
+		return w.ret;
+	qsort(in->v + first, in->n - first, sizeof(*in->v), path_cmp);
+	return 0;
+}
+
+/*
+ * A matrix writes NAME.json and, per command, NAME.N.run.json: the step's
+ * own result, whose metrics NAME.json already holds. Is path such a step
+ * while its NAME.json is among the inputs too?
+ */
+static int is_step_of_given(const struct inputs *in, size_t k, const char **whole)
+{
+	const char *p = in->v[k], *b = strrchr(p, '/');
+	size_t dl = b ? (size_t)(b + 1 - p) : 0;
+	const char *dot;
+
+	b = b ? b + 1 : p;
+	/* NAME.N.WORD.json: the first dot followed by digits and a dot. */
+	for (dot = strchr(b, '.'); dot; dot = strchr(dot + 1, '.')) {
+		const char *q = dot + 1;
+
+		if (*q < '0' || *q > '9')
+			continue;
+		while (*q >= '0' && *q <= '9')
+			q++;
+		if (*q != '.')
+			continue;
+		for (size_t i = 0; i < in->n; i++) {
+			const char *o = in->v[i];
+			size_t nl = (size_t)(dot - b);
+
+			if (i != k && in->v[i] && strlen(o) == dl + nl + 5 && !strncmp(o, p, dl + nl) &&
+			    !strcmp(o + dl + nl, ".json")) {
+				*whole = o;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * Keep the result files; say in one line each why another JSON file is
+ * left out. Returns the number kept.
+ */
+static size_t inputs_filter(struct inputs *in)
+{
+	size_t kept = 0;
+	char why[128];
+
+	for (size_t k = 0; k < in->n; k++) {
+		const char *whole;
+		int kind = hvs_rpt_file_kind(in->v[k], why, sizeof(why));
+
+		if (kind == 0) {
+			hvs_err("report: note: skipped %s (%s)", in->v[k], why);
+		} else if (kind == 1 && is_step_of_given(in, k, &whole)) {
+			hvs_err("report: note: skipped %s (one step of %s, which holds its metrics)", in->v[k],
+				whole);
+		} else {
+			continue;
+		}
+		free(in->v[k]);
+		in->v[k] = NULL;
+	}
+	for (size_t k = 0; k < in->n; k++)
+		if (in->v[k])
+			in->v[kept++] = in->v[k];
+	in->n = kept;
+	if (in->nonjson)
+		hvs_err("report: note: skipped %zu file(s) in the directories that are not *.json (logs, "
+			"images)",
+			in->nonjson);
+	return kept;
+}
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: hvscope report FILE... --out DIR [--baseline NAME] [--paper] [--title TEXT]\n"
-		"                      [--no-charts] [--db FILE [--since DATE] [--all-trends]]\n\n"
+		"usage: hvscope report FILE|DIR... --out DIR [--baseline NAME] [--paper] [--title TEXT]\n"
+		"                      [--label KEY,...] [--no-charts] [--db FILE [--since DATE] [--all-trends]]\n\n"
 		"Compare result files (from `hvscope run`): one column per file, one row per metric.\n"
+		"A DIR argument (e.g. the --out DIR of a guest matrix) gives its *.json result\n"
+		"files; fingerprints, probe outputs, summaries and a matrix's per-step NAME.N.run.json\n"
+		"(when NAME.json is there too) are skipped with a note.\n"
 		"Writes into DIR: index.html (self-contained, charts inline), report.md, results.csv,\n"
-		"table.tex and normalized.tex (booktabs + siunitx), charts/*.{gp,dat,svg,png[,pdf]},\n"
-		"raw/ (copies of the result files).\n\n"
+		"table.tex and normalized.tex (one 3.3 in column; booktabs + siunitx S columns),\n"
+		"table-wide.tex and normalized-wide.tex (table*, with intervals),\n"
+		"charts/*.{gp,dat,svg,png[,pdf]}, raw/ (copies of the result files). The page also\n"
+		"sets claims from the literature beside what the files measured.\n\n"
 		"  -o, --out DIR        output directory (created; existing files are replaced)\n"
 		"  -b, --baseline NAME  normalize against this column: its label, file name, a tag\n"
 		"                       value (e.g. --tag host=native), or its fingerprint summary;\n"
 		"                       adds cost ratios, geometric means and normalized charts\n"
 		"  -p, --paper          figures for a two-column paper (3.3 in wide, 7 pt), one PDF each\n"
 		"  -t, --title TEXT     page title\n"
+		"  -l, --label KEY,...  name the columns by these tags' values (host, hypervisor and\n"
+		"                       file name the host, the fingerprint and the file name)\n"
 		"      --no-charts      tables only (no gnuplot needed)\n"
 		"      --db FILE        history database (hvscope ingest / run --db): trend charts of\n"
 		"                       the newest run's context (same host and hypervisor) with\n"
@@ -41,7 +202,8 @@ static void usage(FILE *f)
 		"      --since DATE     history from DATE on (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)\n"
 		"      --all-trends     chart every metric's history, not only those that changed\n"
 		"  -h, --help           this text\n\n"
-		"Column labels: the run's tag 'label' if set, else host/hypervisor.\n"
+		"Column labels: the runs' tag 'label' when each has its own, else the tags whose\n"
+		"values differ between the runs (config=a, config=b), else host/hypervisor.\n"
 		"gnuplot: $HVS_GNUPLOT, else `gnuplot` on PATH (Debian: gnuplot-nox).\n"
 		"Exit: 0 ok, 2 usage, 3/4/5 a bad result file, 6 gnuplot missing (tables still\n"
 		"written), 7 DIR not writable, 9 cannot write DIR, 10 gnuplot failed.\n");
@@ -54,19 +216,20 @@ int cmd_report(int argc, char **argv)
 		{ "paper", no_argument, NULL, 'p' },      { "title", required_argument, NULL, 't' },
 		{ "no-charts", no_argument, NULL, 'N' }, { "help", no_argument, NULL, 'h' },
 		{ "db", required_argument, NULL, 'D' },   { "since", required_argument, NULL, 'S' },
-		{ "all-trends", no_argument, NULL, 'A' },
+		{ "all-trends", no_argument, NULL, 'A' }, { "label", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hvs_report_opts o = { 0 };
+	struct inputs in = { 0 };
 	struct hvs_rpt_model m;
-	const char *baseline = NULL, *db = NULL, *since = NULL;
+	const char *baseline = NULL, *db = NULL, *since = NULL, *label_by = NULL;
 	struct hvs_rpt_series *series = NULL;
 	size_t nseries = 0;
 	char err[512], note[512];
 	int c, ret = HVS_EX_OK, all_trends = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:b:pt:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:b:pt:l:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o.dir = optarg; break;
 		case 'b': baseline = optarg; break;
@@ -76,6 +239,7 @@ int cmd_report(int argc, char **argv)
 		case 'D': db = optarg; break;
 		case 'S': since = optarg; break;
 		case 'A': all_trends = 1; break;
+		case 'l': label_by = optarg; break;
 		case 'h': usage(stdout); return HVS_EX_OK;
 		default: usage(stderr); return HVS_EX_USAGE;
 		}
@@ -92,16 +256,30 @@ int cmd_report(int argc, char **argv)
 		hvs_err("report: --since and --all-trends need --db");
 		return HVS_EX_USAGE;
 	}
-	if (argc - optind > MAX_FILES) {
-		hvs_err("report: %d result files, at most %d", argc - optind, MAX_FILES);
+	for (int i = optind; i < argc; i++)
+		if ((ret = expand_arg(&in, argv[i]))) {
+			hvs_err("report: %s: %s", argv[i], strerror(-ret));
+			ret = ret == -ENOMEM ? HVS_EX_INTERNAL : hvs_errno_exit(-ret);
+			inputs_free(&in);
+			return ret;
+		}
+	if (optind < argc && !inputs_filter(&in) && !db) {
+		hvs_err("report: no result files among the arguments");
+		inputs_free(&in);
+		return HVS_EX_USAGE;
+	}
+	if (in.n > MAX_FILES) {
+		hvs_err("report: %zu result files, at most %d", in.n, MAX_FILES);
+		inputs_free(&in);
 		return HVS_EX_TOOBIG;
 	}
 	/* gnuplot dying early must not kill us while we feed it. */
 	signal(SIGPIPE, SIG_IGN);
 
 	hvs_rpt_model_init(&m);
-	for (int i = optind; i < argc; i++) {
-		ret = hvs_rpt_load(&m, argv[i], err, sizeof(err));
+	m.label_by = label_by;
+	for (size_t i = 0; i < in.n; i++) {
+		ret = hvs_rpt_load(&m, in.v[i], err, sizeof(err));
 		if (ret) {
 			hvs_err("report: %s", err);
 			ret = -ret;
@@ -155,5 +333,6 @@ int cmd_report(int argc, char **argv)
 out:
 	hvs_rpt_series_free(series, nseries);
 	hvs_rpt_model_free(&m);
+	inputs_free(&in);
 	return ret;
 }

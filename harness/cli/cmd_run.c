@@ -15,6 +15,7 @@
 #include "microbench/bench.h"
 #include "core/cleanup.h"
 #include "commands.h"
+#include "core/units.h"
 #include "results/context.h"
 #include "core/cputime.h"
 #include "results/history.h"
@@ -427,18 +428,28 @@ static char *join_names(const struct hvs_bench **v, size_t n)
 
 static void print_summary(const struct hvs_metrics *set)
 {
+	size_t multi = 0;
+
+	printf("  (each metric: median and its 95%% CI, %s when symmetric, else [low, high]; MAD; n samples)\n",
+	       hvs_units_pm(HVS_U_TERM));
 	for (size_t i = 0; i < set->n; i++) {
 		const struct hvs_metric *m = &set->v[i];
+		char ci[160], mad[64];
 
 		if (m->outcome != HVS_PASS || !m->nsamples) {
 			printf("  %-34s %s: %s\n", m->name, hvs_outcome_name(m->outcome), m->reason);
 			continue;
 		}
-		printf("  %-34s %10.4g %-6s 95%% CI [%.4g, %.4g]  MAD %.3g  n=%zu%s%s\n", m->name,
-		       m->summary.median, m->unit, m->summary.ci_lo, m->summary.ci_hi, m->summary.mad,
-		       m->summary.n, m->nprocesses ? " (between processes: " : "",
-		       m->nprocesses ? "see process_medians)" : "");
+		hvs_fmt_ci(ci, sizeof(ci), m->summary.median, m->summary.ci_lo, m->summary.ci_hi, m->unit,
+			   HVS_U_TERM);
+		hvs_fmt_val(mad, sizeof(mad), m->summary.mad, m->unit, HVS_U_TERM);
+		printf("  %-34s %s  MAD %s  n=%zu\n", m->name, ci, mad, m->summary.n);
+		multi += m->nprocesses > 0;
 	}
+	if (multi)
+		printf("  (%zu metric(s) measured in several processes: the spread between processes is in "
+		       "the result file's process_medians)\n",
+		       multi);
 }
 
 int cmd_run(int argc, char **argv)

@@ -1,0 +1,63 @@
+#!/bin/bash
+# report-matrix.t - the README's path, as written: a quick guest matrix
+# (native, QEMU TCG, Xen PV dom0 under TCG), then `hvscope report m/*.json
+# --baseline native` and `hvscope report m --baseline native --paper`. Both
+# must exit 0 with every chart drawn (no empty image) and shown in the page,
+# the paper's .tex files must compile in a two-column article without an
+# Overfull \hbox, and no human-facing text may print a number with an
+# exponent. ~2.5 min of CPU (the matrix).
+. "$(dirname "$0")/../lib/guest.sh"
+guest_prereqs xen
+. "$HVS_SRC/tests/lib/need.sh"
+need gnuplot-nox cmd:gnuplot
+need texlive-binaries cmd:pdflatex
+need texlive-latex-recommended tex:booktabs.sty
+need texlive-science tex:siunitx.sty
+need texlive-latex-base tex:geometry.sty
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/hvs-trm.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+"$HVSCOPE" guest --matrix "$HVS_SRC/scripts/matrix-quick.conf" --out m >matrix.out 2>matrix.err
+is "$?" 0 "the quick matrix passed"
+
+"$HVSCOPE" report m/*.json --baseline native --out rep >rep.out 2>rep.err
+is "$?" 0 "README: hvscope report m/*.json --baseline native exits 0"
+sed 's/^/#   /' rep.err | head -n 20
+like "$(cat rep.err)" "skipped m/native.1.probe.json" "the probe's JSON is skipped with a note"
+ncols=$(grep -c '<section class="col' rep/index.html)
+is "$ncols" 3 "three platforms on the page"
+nsvg=$(ls rep/charts/*.svg | wc -l)
+is "$(grep -c '<svg' rep/index.html)" "$nsvg" "the page shows all $nsvg charts"
+is "$(find rep/charts -type f -empty | wc -l)" 0 "no empty chart file"
+
+"$HVSCOPE" report m --baseline native --paper --out paper >paper.out 2>paper.err
+is "$?" 0 "hvscope report m --baseline native --paper exits 0"
+is "$(find paper/charts -name '*.pdf' -size +1k | wc -l)" "$(ls paper/charts/*.gp | wc -l)" "a PDF per chart"
+{
+	printf '%s\n' '\documentclass[twocolumn,10pt]{article}' \
+		'\usepackage[letterpaper,margin=0.75in,columnsep=0.33in]{geometry}' \
+		'\usepackage[T1]{fontenc}\usepackage{booktabs}\usepackage{siunitx}\usepackage{graphicx}' \
+		'\begin{document}'
+	for t in table normalized; do
+		printf '\\begin{table}\\centering\\input{paper/%s.tex}\\end{table}\n' "$t"
+		printf '\\begin{table*}\\centering\\input{paper/%s-wide.tex}\\end{table*}\n' "$t"
+	done
+	for pdf in paper/charts/norm-*.pdf; do
+		printf '\\begin{figure}\\centering\\includegraphics{%s}\\end{figure}\n' "$pdf"
+	done
+	echo '\end{document}'
+} >doc.tex
+pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error doc.tex >tex.out 2>&1
+is "$?" 0 "the paper tables and ratio figures compile in a two-column article"
+is "$(grep -c 'Overfull \\hbox' doc.log)" 0 "no Overfull \\hbox"
+grep -A2 'Overfull \\hbox' doc.log | head -n 12 | sed 's/^/#   /'
+sed '/<svg/,/<\/svg>/d' rep/index.html >page.txt
+is "$(grep -hoE '[0-9.]+e[-+][0-9]+' page.txt rep/report.md paper/table.tex paper/normalized.tex | head -n 3)" "" \
+	"no exponent in the page, the Markdown or the tables"
+fp=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["context"]["hypervisor"])' m/native.json)
+case "$fp" in
+none | *"no hypervisor"* | *"bare metal"*) is "$(grep -c 'Baseline is virtualized' page.txt)" 0 "bare-metal native: no warning" ;;
+*) like "$(cat page.txt)" "Baseline is virtualized:</strong> native = " "native ($fp) is named a guest on the page" ;;
+esac
+done_testing
