@@ -10,6 +10,7 @@
  */
 #include "microbench/bench.h"
 #include "commands.h"
+#include "options.h"
 #include "results/context.h"
 #include "results/result.h"
 #include "microbench/counters.h"
@@ -21,42 +22,81 @@
 #include "core/topology.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(FILE *f)
+struct bench_args {
+	int list, quick, full, verbose, infer, echo_port;
+	int cpus[2];
+	unsigned samples; /* 0: the set's default */
+	double echo_seconds;
+	const char *peer, *scratch, *out, *tags;
+};
+
+/* --cpus A,B: two different CPU numbers. */
+static int parse_cpus(void *dst, const char *s, char *why, size_t len)
 {
-	fprintf(f,
-		"usage: hvscope bench [NAME|PREFIX...] [--list] [--quick|--full] [--peer ADDR[:PORT]]\n"
+	int *ab = dst;
+	char *end;
+
+	snprintf(why, len, "wants two different CPU numbers A,B");
+	ab[0] = (int)strtol(s, &end, 10);
+	if (end == s || *end != ',' || ab[0] < 0)
+		return -EINVAL;
+	s = end + 1;
+	ab[1] = (int)strtol(s, &end, 10);
+	if (end == s || *end || ab[1] < 0 || ab[0] == ab[1] || ab[0] >= CPU_SETSIZE || ab[1] >= CPU_SETSIZE)
+		return -EINVAL;
+	return 0;
+}
+
+#define BENCH_AT(f) HVS_OPT_AT(struct bench_args, f)
+const struct hvs_cmdopts cmd_bench_opts = {
+	.name = "bench",
+	.head = "usage: hvscope bench [NAME|PREFIX...] [--list] [--quick|--full] [--peer ADDR[:PORT]]\n"
 		"                     [--cpus A,B] [--scratch DIR] [--samples N] [--verbose] [--infer]\n"
 		"                     [--out FILE [--tag K=V,...]]\n"
 		"       hvscope bench --echo-server PORT [--seconds S]\n\n"
 		"Guest-side microbenchmarks, unprivileged: exit-causing instructions, kernel\n"
 		"paths virtualization changes, memory translation, I/O. Each number is printed\n"
-		"as median, 95%% CI of the median, MAD and n, in its unit.\n\n"
-		"  --list          what each benchmark measures, its unit, whether it runs here\n"
-		"  --quick         the quick set, fewer samples (for slow guests: < 20 s under TCG)\n"
-		"  --full          the full set (pointer chase up to 4 GiB)\n"
-		"  --peer ADDR     also measure UDP/TCP round trips to an echo server there\n"
-		"                  (default port %d; start it with --echo-server)\n"
-		"  --cpus A,B      CPU pair for cross-CPU benchmarks (default: from topology)\n"
-		"  --scratch DIR   directory on a block device for io.* (default: TMPDIR, /var/tmp, /tmp, .)\n"
-		"  --samples N     samples per metric (default 41, quick 11)\n"
-		"  --verbose       also what each metric measured, its extras and overhead\n"
-		"  --infer         end with the facts inferred from the numbers (CPUID exit cost,\n"
-		"                  RDTSC trapping, SLAT, paravirtual clocksource, vDSO)\n"
-		"  --out FILE      also write a result file (results-schema/result.schema.json)\n"
-		"                  with the context it was measured in; `hvscope run` adds suites,\n"
-		"                  fresh processes and environment checks\n"
-		"  --tag K=V,...   free-form tags for the result file\n"
-		"  --echo-server PORT  serve UDP and TCP echo on PORT (all addresses) until killed\n"
-		"                  or --seconds S have passed\n\n"
-		"Environment: HVSCOPE_COUNTERS=auto|papi|perf|none chooses the counter backend.\n"
+		"as median, 95% CI of the median, MAD and n, in its unit.\n\n",
+	.tail = "\nEnvironment: HVSCOPE_COUNTERS=auto|papi|perf|none chooses the counter backend.\n"
 		"Exit: 0 all ran or skipped with a reason, 2 usage, 10 a benchmark failed.\n",
-		HVS_ECHO_PORT);
-}
+	.col = 18,
+	.operands = "NAME...",
+	.opts = (const struct hvs_opt[]){
+		{ HVS_OPT_FLAG, "list", 0, NULL, BENCH_AT(list),
+		  .help = "what each benchmark measures, its unit, whether it runs here" },
+		{ HVS_OPT_FLAG, "quick", 0, NULL, BENCH_AT(quick),
+		  .help = "the quick set, fewer samples (for slow guests: < 20 s under TCG)" },
+		{ HVS_OPT_FLAG, "full", 0, NULL, BENCH_AT(full), .help = "the full set (pointer chase up to 4 GiB)" },
+		{ HVS_OPT_STRING, "peer", 0, "ADDR", BENCH_AT(peer),
+		  .help = "also measure UDP/TCP round trips to an echo server there\n"
+			  "(default port " HVS_STR(HVS_ECHO_PORT) "; start it with --echo-server)" },
+		{ HVS_OPT_STRING, "cpus", 0, "A,B", BENCH_AT(cpus), .fn = parse_cpus,
+		  .help = "CPU pair for cross-CPU benchmarks (default: from topology)" },
+		{ HVS_OPT_PATH, "scratch", 0, "DIR", BENCH_AT(scratch),
+		  .help = "directory on a block device for io.* (default: TMPDIR, /var/tmp, /tmp, .)" },
+		{ HVS_OPT_INT, "samples", 0, "N", BENCH_AT(samples), HVS_OPT_LIM(HVS_LIM_BENCH_SAMPLES),
+		  .help = "samples per metric (default 41, quick 11)" },
+		{ HVS_OPT_FLAG, "verbose", 'v', NULL, BENCH_AT(verbose),
+		  .help = "also what each metric measured, its extras and overhead" },
+		{ HVS_OPT_FLAG, "infer", 0, NULL, BENCH_AT(infer),
+		  .help = "end with the facts inferred from the numbers (CPUID exit cost,\n"
+			  "RDTSC trapping, SLAT, paravirtual clocksource, vDSO)" },
+		{ HVS_OPT_PATH, "out", 0, "FILE", BENCH_AT(out),
+		  .help = "also write a result file (results-schema/result.schema.json)\n"
+			  "with the context it was measured in; `hvscope run` adds suites,\n"
+			  "fresh processes and environment checks" },
+		{ HVS_OPT_STRING, "tag", 0, "K=V,...", BENCH_AT(tags), .help = "free-form tags for the result file" },
+		{ HVS_OPT_INT, "echo-server", 0, "PORT", BENCH_AT(echo_port), HVS_OPT_LIM(HVS_LIM_PORT),
+		  .help = "serve UDP and TCP echo on PORT (all addresses) until killed\n"
+			  "or --seconds S have passed" },
+		{ HVS_OPT_DOUBLE, "seconds", 0, "S", BENCH_AT(echo_seconds), HVS_OPT_LIM(HVS_LIM_ECHO_SECONDS),
+		  .flags = HVS_OPT_UNLISTED, .help = "how long the echo server serves" },
+		{ 0 } },
+};
 
 static int selected(const struct hvs_bench *b, char **names, int nnames, unsigned set)
 {
@@ -136,124 +176,55 @@ static void print_metric(const struct hvs_metric *m, int verbose)
 	}
 }
 
-static int parse_cpus(const char *s, int *a, int *b)
-{
-	char *end;
-
-	*a = (int)strtol(s, &end, 10);
-	if (end == s || *end != ',' || *a < 0)
-		return -EINVAL;
-	s = end + 1;
-	*b = (int)strtol(s, &end, 10);
-	if (end == s || *end || *b < 0 || *a == *b || *a >= CPU_SETSIZE || *b >= CPU_SETSIZE)
-		return -EINVAL;
-	return 0;
-}
-
 int cmd_bench(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "list", no_argument, NULL, 'l' },	    { "quick", no_argument, NULL, 'q' },
-		{ "full", no_argument, NULL, 'F' },	    { "peer", required_argument, NULL, 'p' },
-		{ "cpus", required_argument, NULL, 'c' },   { "scratch", required_argument, NULL, 's' },
-		{ "samples", required_argument, NULL, 'n' }, { "echo-server", required_argument, NULL, 'e' },
-		{ "seconds", required_argument, NULL, 'S' }, { "help", no_argument, NULL, 'h' },
-		{ "verbose", no_argument, NULL, 'v' },	    { "infer", no_argument, NULL, 'i' },
-		{ "out", required_argument, NULL, 'o' },    { "tag", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct bench_args a = { .cpus = { -1, -1 } };
 	struct hvs_bench_ctx ctx;
 	struct hvs_metrics set = { 0 };
 	struct hvs_topology *topo = NULL;
-	int do_list = 0, verbose = 0, infer = 0, echo_port = -1, failed = 0, ran = 0, c;
-	const char *out = NULL, *tags = NULL;
+	int do_list, verbose, infer, echo_port, failed = 0, ran = 0, op;
+	const char *out, *tags;
 	struct hvs_context cx;
 	struct hvs_run_info info;
 	int rc = HVS_EX_OK;
 	unsigned which = HVS_SET_DEFAULT;
-	double echo_seconds = 0;
+	double echo_seconds;
 	cpu_set_t saved;
 	uint64_t t0;
 	char buf[200];
 	size_t n;
 	const struct hvs_bench *const *all = hvs_bench_all(&n);
 
+	rc = hvs_opts_parse(&cmd_bench_opts, argc, argv, &a, &op);
+	if (rc != HVS_OPTS_GO)
+		return rc;
+	if (a.quick && a.full)
+		return hvs_opts_fail("bench", "--quick and --full exclude each other");
 	hvs_bench_ctx_default(&ctx);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
-		char *end;
-		long v;
-
-		switch (c) {
-		case 'l':
-			do_list = 1;
-			break;
-		case 'q':
-			which = HVS_SET_QUICK;
-			ctx.quick = 1;
-			ctx.samples = 11;
-			ctx.min_sample_ns = 2e5;
-			ctx.budget_s = 1.5;
-			break;
-		case 'F':
-			which = HVS_SET_FULL;
-			ctx.sets_full = 1;
-			break;
-		case 'p':
-			ctx.peer = optarg;
-			break;
-		case 'c':
-			if (parse_cpus(optarg, &ctx.cpu_a, &ctx.cpu_b)) {
-				hvs_err("bench: --cpus wants two different CPU numbers A,B, got '%s'", optarg);
-				return HVS_EX_USAGE;
-			}
-			break;
-		case 's':
-			ctx.scratch = optarg;
-			break;
-		case 'n':
-			v = strtol(optarg, &end, 10);
-			if (end == optarg || *end || v < 5 || v > 100000) {
-				hvs_err("bench: --samples wants a number from 5 to 100000, got '%s'", optarg);
-				return HVS_EX_USAGE;
-			}
-			ctx.samples = (unsigned)v;
-			break;
-		case 'e':
-			v = strtol(optarg, &end, 10);
-			if (end == optarg || *end || v < 1 || v > 65535) {
-				hvs_err("bench: --echo-server wants a port 1-65535, got '%s'", optarg);
-				return HVS_EX_USAGE;
-			}
-			echo_port = (int)v;
-			break;
-		case 'S':
-			echo_seconds = strtod(optarg, &end);
-			if (end == optarg || *end || echo_seconds <= 0) {
-				hvs_err("bench: --seconds wants a positive number, got '%s'", optarg);
-				return HVS_EX_USAGE;
-			}
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 't':
-			tags = optarg;
-			break;
-		case 'i':
-			infer = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return HVS_EX_OK;
-		default:
-			usage(stderr);
-			return HVS_EX_USAGE;
-		}
+	if (a.quick) {
+		which = HVS_SET_QUICK;
+		ctx.quick = 1;
+		ctx.samples = 11;
+		ctx.min_sample_ns = 2e5;
+		ctx.budget_s = 1.5;
+	} else if (a.full) {
+		which = HVS_SET_FULL;
+		ctx.sets_full = 1;
 	}
+	if (a.samples)
+		ctx.samples = a.samples;
+	ctx.cpu_a = a.cpus[0];
+	ctx.cpu_b = a.cpus[1];
+	ctx.peer = a.peer;
+	ctx.scratch = a.scratch;
+	do_list = a.list;
+	verbose = a.verbose;
+	infer = a.infer;
+	echo_port = a.echo_port ? a.echo_port : -1;
+	echo_seconds = a.echo_seconds;
+	out = a.out;
+	tags = a.tags;
+	rc = HVS_EX_OK;
 	if (echo_port > 0) {
 		int ret = hvs_echo_serve(echo_port, echo_seconds);
 
@@ -265,7 +236,7 @@ int cmd_bench(int argc, char **argv)
 	}
 	if (do_list)
 		return list();
-	for (int i = optind; i < argc; i++) {
+	for (int i = op; i < argc; i++) {
 		int found = 0;
 
 		for (size_t j = 0; j < n; j++)
@@ -325,7 +296,7 @@ int cmd_bench(int argc, char **argv)
 		size_t first = set.n;
 		enum hvs_outcome o;
 
-		if (!selected(all[i], &argv[optind], argc - optind, which))
+		if (!selected(all[i], &argv[op], argc - op, which))
 			continue;
 		o = hvs_bench_run(all[i], &ctx, &set);
 		ran++;

@@ -7,82 +7,64 @@
  * root partition (a host: "none").
  */
 #include "commands.h"
+#include "options.h"
 #include "probes/fingerprint.h"
 #include "core/hvscope.h"
 
-#include <getopt.h>
 #include <string.h>
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: hvscope detect [--vm|--container] [--quiet] [--list]\n"
-		   "                      [--cpuid-dump FILE] [--root DIR] [--dmidecode FILE]\n\n"
-		   "Print the virtualization technology as systemd-detect-virt names it; exit 0\n"
-		   "when one was found, 1 for none.\n\n"
-		   "  -v, --vm           only hardware virtualization\n"
-		   "  -c, --container    only containers\n"
-		   "  -q, --quiet        print nothing, only set the exit code\n"
-		   "  --list             print every identifier that can be printed\n"
-		   "  --cpuid-dump FILE  decide from a CPUID dump (plus --root/--dmidecode only)\n");
-}
+struct detect_args {
+	struct hvs_probe_opts probe;
+	int what; /* enum hvs_detect_what */
+	int quiet, list;
+};
+
+const struct hvs_cmdopts cmd_detect_opts = {
+	.name = "detect",
+	.head = "usage: hvscope detect [--vm|--container] [--quiet] [--list]\n"
+		"                      [--cpuid-dump FILE] [--root DIR] [--dmidecode FILE]\n\n"
+		"Print the virtualization technology as systemd-detect-virt names it; exit 0\n"
+		"when one was found, 1 for none.\n\n",
+	.col = 21,
+	.show_letters = 1,
+	.opts = (const struct hvs_opt[]){
+		{ HVS_OPT_FLAG, "vm", 'v', NULL, HVS_OPT_AT(struct detect_args, what), .val = HVS_DETECT_VM,
+		  .help = "only hardware virtualization" },
+		{ HVS_OPT_FLAG, "container", 'c', NULL, HVS_OPT_AT(struct detect_args, what),
+		  .val = HVS_DETECT_CONTAINER, .help = "only containers" },
+		{ HVS_OPT_FLAG, "quiet", 'q', NULL, HVS_OPT_AT(struct detect_args, quiet),
+		  .help = "print nothing, only set the exit code" },
+		{ HVS_OPT_FLAG, "list", 0, NULL, HVS_OPT_AT(struct detect_args, list),
+		  .help = "print every identifier that can be printed" },
+		{ HVS_OPT_PATH, "cpuid-dump", 0, "FILE", HVS_OPT_AT(struct detect_args, probe.cpuid_dump),
+		  .help = "decide from a CPUID dump (plus --root/--dmidecode only)" },
+		{ HVS_OPT_PATH, "root", 0, "DIR", HVS_OPT_AT(struct detect_args, probe.root),
+		  .help = "read /sys, /proc, /dev evidence under DIR" },
+		{ HVS_OPT_PATH, "dmidecode", 0, "FILE", HVS_OPT_AT(struct detect_args, probe.dmidecode),
+		  .help = "use this dmidecode text output as DMI evidence" },
+		{ 0 } },
+};
 
 int cmd_detect(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "vm", no_argument, NULL, 'v' },
-		{ "container", no_argument, NULL, 'c' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "cpuid-dump", required_argument, NULL, 'f' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "dmidecode", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct hvs_probe_opts o = { .detect_only = 1 };
-	enum hvs_detect_what what = HVS_DETECT_ANY;
+	struct detect_args a = { .probe = { .detect_only = 1 }, .what = HVS_DETECT_ANY };
+	struct hvs_probe_opts o;
+	enum hvs_detect_what what;
 	struct hvs_fingerprint *fp;
 	const char *id;
-	int quiet = 0, c, rc;
+	int quiet, rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":vcqh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'v':
-			what = HVS_DETECT_VM;
-			break;
-		case 'c':
-			what = HVS_DETECT_CONTAINER;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'l':
-			for (int i = 0; hvs_detect_vocabulary[i]; i++)
-				puts(hvs_detect_vocabulary[i]);
-			return HVS_EX_OK;
-		case 'f':
-			o.cpuid_dump = optarg;
-			break;
-		case 'r':
-			o.root = optarg;
-			break;
-		case 'd':
-			o.dmidecode = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return HVS_EX_OK;
-		default: /* ':' or '?' */
-			return hvs_getopt_fail(c, argv);
-		}
+	rc = hvs_opts_parse(&cmd_detect_opts, argc, argv, &a, NULL);
+	if (rc != HVS_OPTS_GO)
+		return rc;
+	if (a.list) {
+		for (int i = 0; hvs_detect_vocabulary[i]; i++)
+			puts(hvs_detect_vocabulary[i]);
+		return HVS_EX_OK;
 	}
-	if (optind < argc) {
-		hvs_err("%s: unexpected argument '%s' (try 'hvscope %s --help')", argv[0], argv[optind],
-			argv[0]);
-		return HVS_EX_USAGE;
-	}
+	o = a.probe;
+	what = (enum hvs_detect_what)a.what;
+	quiet = a.quiet;
 	rc = hvs_fingerprint_collect(&o, &fp);
 	if (rc < 0)
 		return rc < -HVS_EX_INTERNAL ? HVS_EX_IO : -rc;

@@ -6,15 +6,14 @@
  * history, and the overhead table against the baseline is printed.
  */
 #include "commands.h"
+#include "options.h"
 #include "guest/guest.h"
 #include "results/history.h"
 #include "core/hvs_features.h"
-#include "core/hvs_limits.h"
 #include "core/hvscope.h"
 #include "results/result.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,31 +24,45 @@
 
 extern volatile pid_t hvs_guest_current_pgid;
 
-static void usage(FILE *f)
-{
-	fputs("usage: hvscope guest --matrix FILE [--out DIR] [--db FILE] [--only NAME,...]\n"
-	      "                     [--timeout S] [--baseline NAME] [--list]\n\n"
-	      "Boot or reach every target of a guest matrix (native, qemu, xen, ssh, image;\n"
-	      "format in docs/matrix.md), run hvscope inside under a watchdog, bring the\n"
-	      "results home and set each guest's numbers beside the baseline's (native) as a\n"
-	      "percentage with a 95% bootstrap CI. A target that fails to boot or hangs is\n"
-	      "reported with the tail of its console and the matrix goes on.\n\n"
-	      "  --matrix FILE   the matrix (e.g. scripts/matrix-quick.conf)\n"
-	      "  --out DIR       results directory (default hvscope-matrix-YYYYMMDDTHHMMSS):\n"
-	      "                  NAME.json (result, tagged target=NAME), NAME.*.probe.json,\n"
-	      "                  NAME.boot/ (console.log, qemu.cmdline), summary.md/.json\n"
-	      "  --db FILE       also append every target's result to this history (SQLite)\n"
-	      "  --only LIST     run only these targets (comma separated)\n"
-	      "  --timeout S     watchdog for every target (overrides the matrix)\n"
-	      "  --baseline NAME the reference target (default: the matrix's, else the first native)\n"
-	      "  --list          print the targets and exit\n\n"
-	      "Environment: HVS_SRC (source tree with scripts/; default: next to the binary),\n"
-	      "HVSCOPE_STATIC (the binary copied into guests; default: bin/hvscope-static).\n"
-	      "Exit: 0 every target passed, 1 a target failed, timed out or was skipped,\n"
-	      "2 usage, 3/4/5 bad matrix file, 6 --db without SQLite, 7 DIR not writable,\n"
-	      "9 cannot write DIR.\n",
-	      f);
-}
+struct guest_args {
+	const char *matrix, *out, *db, *only, *baseline;
+	int list;
+	unsigned timeout;
+};
+
+#define GUEST_AT(f) HVS_OPT_AT(struct guest_args, f)
+const struct hvs_cmdopts cmd_guest_opts = {
+	.name = "guest",
+	.head = "usage: hvscope guest --matrix FILE [--out DIR] [--db FILE] [--only NAME,...]\n"
+		"                     [--timeout S] [--baseline NAME] [--list]\n\n"
+		"Boot or reach every target of a guest matrix (native, qemu, xen, ssh, image;\n"
+		"format in docs/matrix.md), run hvscope inside under a watchdog, bring the\n"
+		"results home and set each guest's numbers beside the baseline's (native) as a\n"
+		"percentage with a 95% bootstrap CI. A target that fails to boot or hangs is\n"
+		"reported with the tail of its console and the matrix goes on.\n\n",
+	.tail = "\nEnvironment: HVS_SRC (source tree with scripts/; default: next to the binary),\n"
+		"HVSCOPE_STATIC (the binary copied into guests; default: bin/hvscope-static).\n"
+		"Exit: 0 every target passed, 1 a target failed, timed out or was skipped,\n"
+		"2 usage, 3/4/5 bad matrix file, 6 --db without SQLite, 7 DIR not writable,\n"
+		"9 cannot write DIR.\n",
+	.col = 18,
+	.opts = (const struct hvs_opt[]){
+		{ HVS_OPT_PATH, "matrix", 'm', "FILE", GUEST_AT(matrix), .flags = HVS_OPT_REQUIRED,
+		  .help = "the matrix (e.g. scripts/matrix-quick.conf)" },
+		{ HVS_OPT_PATH, "out", 'o', "DIR", GUEST_AT(out),
+		  .help = "results directory (default hvscope-matrix-YYYYMMDDTHHMMSS):\n"
+			  "NAME.json (result, tagged target=NAME), NAME.*.probe.json,\n"
+			  "NAME.boot/ (console.log, qemu.cmdline), summary.md/.json" },
+		{ HVS_OPT_PATH, "db", 0, "FILE", GUEST_AT(db),
+		  .help = "also append every target's result to this history (SQLite)" },
+		{ HVS_OPT_STRING, "only", 0, "LIST", GUEST_AT(only), .help = "run only these targets (comma separated)" },
+		{ HVS_OPT_INT, "timeout", 0, "S", GUEST_AT(timeout), HVS_OPT_LIM(HVS_LIM_TIMEOUT_S),
+		  .help = "watchdog for every target (overrides the matrix)" },
+		{ HVS_OPT_STRING, "baseline", 0, "NAME", GUEST_AT(baseline),
+		  .help = "the reference target (default: the matrix's, else the first native)" },
+		{ HVS_OPT_FLAG, "list", 0, NULL, GUEST_AT(list), .help = "print the targets and exit" },
+		{ 0 } },
+};
 
 static void on_signal(int sig)
 {
@@ -100,55 +113,27 @@ static void find_src(char *buf, size_t len)
 
 int cmd_guest(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "matrix", required_argument, NULL, 'm' }, { "out", required_argument, NULL, 'o' },
-		{ "db", required_argument, NULL, 'd' },     { "only", required_argument, NULL, 'O' },
-		{ "timeout", required_argument, NULL, 't' }, { "baseline", required_argument, NULL, 'b' },
-		{ "list", no_argument, NULL, 'l' },         { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *matrix = NULL, *out = NULL, *db = NULL, *only = NULL, *baseline = NULL;
+	struct guest_args a = { 0 };
+	const char *matrix, *out, *db, *only, *baseline;
 	char outbuf[64], src[1024], self[1024], statbin[1100], err[400];
 	struct hvs_matrix m;
 	struct hvs_grun_opts ro = { 0 };
 	struct hvs_gresult *res = NULL;
 	struct hvs_history *h = NULL;
 	size_t nres = 0;
-	int ch, list = 0, ret, bad = 0, hung = 0;
-	unsigned timeout = 0;
+	int list, ret, bad = 0, hung = 0;
+	unsigned timeout;
 
-	while ((ch = getopt_long(argc, argv, "m:o:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'm': matrix = optarg; break;
-		case 'o': out = optarg; break;
-		case 'd': db = optarg; break;
-		case 'O': only = optarg; break;
-		case 'b': baseline = optarg; break;
-		case 'l': list = 1; break;
-		case 't': {
-			char why[160];
-			double x;
-
-			if (hvs_limit_parse(HVS_LIM_TIMEOUT_S, "--timeout", optarg, &x, why,
-					    sizeof(why))) {
-				hvs_err("guest: %s", why);
-				return HVS_EX_USAGE;
-			}
-			timeout = (unsigned)x;
-			break;
-		}
-		case 'h': usage(stdout); return HVS_EX_OK;
-		default: usage(stderr); return HVS_EX_USAGE;
-		}
-	}
-	if (optind < argc) {
-		hvs_err("guest: unexpected argument '%s' (try --help)", argv[optind]);
-		return HVS_EX_USAGE;
-	}
-	if (!matrix) {
-		hvs_err("guest: --matrix FILE is required (try --help)");
-		return HVS_EX_USAGE;
-	}
+	ret = hvs_opts_parse(&cmd_guest_opts, argc, argv, &a, NULL);
+	if (ret != HVS_OPTS_GO)
+		return ret;
+	matrix = a.matrix;
+	out = a.out;
+	db = a.db;
+	only = a.only;
+	baseline = a.baseline;
+	list = a.list;
+	timeout = a.timeout;
 	if (db && !HAVE_SQLITE) {
 		hvs_err("guest: --db needs a build with SQLite (this is the static build)");
 		return HVS_EX_NODEV;

@@ -5,6 +5,7 @@
  * serial output of the bootable image (scripts/run-image.sh).
  */
 #include "commands.h"
+#include "options.h"
 #include "results/context.h"
 #include "core/hvscope.h"
 #include "vmm/kvm_vmm.h"
@@ -14,41 +15,51 @@
 #include "core/timing.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static void usage(FILE *f)
+struct kvm_args {
+	struct kvm_bench_opts bench;
+	int list, exits;
+	const char *serial, *out, *tags;
+};
+
+#define TSC_KHZ_HOST UINT64_MAX /* --tsc-khz host: measured after parsing */
+
+/* --tsc-khz K|host */
+static int parse_tsc_khz(void *dst, const char *arg, char *why, size_t len)
 {
-	fprintf(f,
-		"usage: hvscope kvm [NAME...] [--list] [--quick] [--timeout S] [--samples N]\n"
+	double x;
+
+	if (!strcmp(arg, "host")) {
+		*(uint64_t *)dst = TSC_KHZ_HOST;
+		return 0;
+	}
+	if (hvs_limit_parse(HVS_LIM_TSC_KHZ, "--tsc-khz", arg, &x, why, len)) {
+		snprintf(why, len, "wants kHz in [%.0f, %.0f] or 'host'", hvs_limits[HVS_LIM_TSC_KHZ].lo,
+			 hvs_limits[HVS_LIM_TSC_KHZ].hi);
+		return -EINVAL;
+	}
+	*(uint64_t *)dst = (uint64_t)x;
+	return 0;
+}
+
+_Static_assert(R0_MAX_SAMPLES == 1024, "hvs_limits' HVS_LIM_KVM_SAMPLES and the --help text say 1024");
+
+#define KVM_AT(f) HVS_OPT_AT(struct kvm_args, f)
+const struct hvs_cmdopts cmd_kvm_opts = {
+	.name = "kvm",
+	.head = "usage: hvscope kvm [NAME...] [--list] [--quick] [--timeout S] [--samples N]\n"
 		"                   [--sample-us N] [--exits] [--serial FILE] [--tsc-khz K|host]\n"
 		"                   [--out FILE] [--tag k=v,...]\n\n"
 		"Ring-0 microbenchmarks (VM exits, hypercalls, I/O exits, paging) run by\n"
 		"hvscope's own minimal VMM on /dev/kvm: one fresh VM per benchmark, a\n"
-		"watchdog on every KVM_RUN, KVM's exit counters read around the measurement.\n\n"
-		"  NAME          benchmarks to run (default: all but test-only ones);\n"
-		"                a trailing '*' matches a prefix (tlb.*)\n"
-		"  --list        list the benchmarks and what they measure\n"
-		"  --quick       fewer, shorter samples (tests)\n"
-		"  --timeout S   watchdog per benchmark, seconds (default 5)\n"
-		"  --samples N   samples per benchmark (default 201, quick 15; max %d)\n"
-		"  --sample-us N target length of one sample in microseconds (default 500)\n"
-		"  --exits       also print the control loop, MAD and CI, and every KVM\n"
-		"                counter that moved, per operation\n"
-		"  --serial FILE summarise the bootable image's serial output instead\n"
-		"  --tsc-khz K   TSC rate for cycles -> ns: kHz, or 'host' (measured here;\n"
-		"                right for QEMU -accel kvm/tcg without TSC scaling); default:\n"
-		"                KVM_GET_TSC_KHZ, or what the image calibrated\n"
-		"  --out FILE    also write a result file (results-schema/result.schema.json;\n"
-		"                '-' for stdout): metrics kvm.NAME or image.NAME with samples,\n"
-		"                cycles, exits per op; tags driver=kvm|image and paging=...\n"
-		"  --tag k=v,... extra tags for the result file\n\n"
-		"Columns: median ns per operation with the loop's own cost (control loop)\n"
-		"subtracted, half-width of its 95%% CI, cycles per op, VM exits and\n"
+		"watchdog on every KVM_RUN, KVM's exit counters read around the measurement.\n\n",
+	.tail = "\nColumns: median ns per operation with the loop's own cost (control loop)\n"
+		"subtracted, half-width of its 95% CI, cycles per op, VM exits and\n"
 		"instructions emulated by KVM per op (KVM binary stats 'exits' and\n"
 		"'insn_emulation'; '-' when unreadable; kvm_pvm emulates the guest's\n"
 		"instructions without counting exits), status.\n\n"
@@ -56,8 +67,35 @@ static void usage(FILE *f)
 		"6 no /dev/kvm (or no VM could be set up at all), 7 no permission,\n"
 		"8 a benchmark timed out (the others ran);\n"
 		"with --serial: 3 malformed line, 4 unknown benchmark name, 9 unreadable file.\n",
-		R0_MAX_SAMPLES);
-}
+	.col = 16,
+	.operands = "NAME...",
+	.opts = (const struct hvs_opt[]){
+		{ HVS_OPT_OPERAND, "NAME", .help = "benchmarks to run (default: all but test-only ones);\n"
+						   "a trailing '*' matches a prefix (tlb.*)" },
+		{ HVS_OPT_FLAG, "list", 'l', NULL, KVM_AT(list), .help = "list the benchmarks and what they measure" },
+		{ HVS_OPT_FLAG, "quick", 'q', NULL, KVM_AT(bench.quick), .help = "fewer, shorter samples (tests)" },
+		{ HVS_OPT_DOUBLE, "timeout", 0, "S", KVM_AT(bench.timeout_s), HVS_OPT_LIM(HVS_LIM_KVM_TIMEOUT_S),
+		  .def = "5", .help = "watchdog per benchmark, seconds (default 5)" },
+		{ HVS_OPT_INT, "samples", 0, "N", KVM_AT(bench.nsamples), HVS_OPT_LIM(HVS_LIM_KVM_SAMPLES),
+		  .help = "samples per benchmark (default 201, quick 15; max " HVS_STR(R0_MAX_SAMPLES) ")" },
+		{ HVS_OPT_INT, "sample-us", 0, "N", KVM_AT(bench.sample_us), HVS_OPT_LIM(HVS_LIM_KVM_SAMPLE_US),
+		  .help = "target length of one sample in microseconds (default 500)" },
+		{ HVS_OPT_FLAG, "exits", 0, NULL, KVM_AT(exits),
+		  .help = "also print the control loop, MAD and CI, and every KVM\n"
+			  "counter that moved, per operation" },
+		{ HVS_OPT_PATH, "serial", 0, "FILE", KVM_AT(serial),
+		  .help = "summarise the bootable image's serial output instead" },
+		{ HVS_OPT_STRING, "tsc-khz", 0, "K", KVM_AT(bench.tsc_khz), .fn = parse_tsc_khz,
+		  .help = "TSC rate for cycles -> ns: kHz, or 'host' (measured here;\n"
+			  "right for QEMU -accel kvm/tcg without TSC scaling); default:\n"
+			  "KVM_GET_TSC_KHZ, or what the image calibrated" },
+		{ HVS_OPT_PATH, "out", 0, "FILE", KVM_AT(out),
+		  .help = "also write a result file (results-schema/result.schema.json;\n"
+			  "'-' for stdout): metrics kvm.NAME or image.NAME with samples,\n"
+			  "cycles, exits per op; tags driver=kvm|image and paging=..." },
+		{ HVS_OPT_STRING, "tag", 0, "k=v,...", KVM_AT(tags), .help = "extra tags for the result file" },
+		{ 0 } },
+};
 
 static int match(const char *pat, const char *name)
 {
@@ -262,98 +300,38 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 
 int cmd_kvm(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "help", no_argument, NULL, 'h' },	     { "list", no_argument, NULL, 'l' },
-		{ "quick", no_argument, NULL, 'q' },	     { "timeout", required_argument, NULL, 't' },
-		{ "samples", required_argument, NULL, 'n' }, { "sample-us", required_argument, NULL, 'u' },
-		{ "exits", no_argument, NULL, 'e' },	     { "serial", required_argument, NULL, 's' },
-		{ "tsc-khz", required_argument, NULL, 'k' }, { "out", required_argument, NULL, 'o' },
-		{ "tag", required_argument, NULL, 'g' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct kvm_bench_opts o = { .timeout_s = 5.0 };
+	struct kvm_args a = { 0 };
+	struct kvm_bench_opts o;
 	struct kvm_paging_info pi;
 	struct hvs_metrics set = { 0 };
-	const char *serial = NULL, *out = NULL, *tags = NULL;
+	const char *serial, *out, *tags;
 	struct hvs_context ctx;
-	int c, do_list = 0, show_exits = 0, kvm_fd, rc = HVS_EX_OK, any_timeout = 0, any_fail = 0;
+	int do_list, show_exits, kvm_fd, rc = HVS_EX_OK, any_timeout = 0, any_fail = 0, op;
 	int nsel = 0, nsetup_fail = 0;
-	char *end;
 	int selected[R0_NBENCH] = { 0 };
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hlq", lo, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			usage(stdout);
-			return HVS_EX_OK;
-		case 'l':
-			do_list = 1;
-			break;
-		case 'q':
-			o.quick = 1;
-			break;
-		case 't':
-			o.timeout_s = strtod(optarg, &end);
-			if (*end || !(o.timeout_s > 0) || o.timeout_s > 3600) {
-				hvs_err("kvm: --timeout wants seconds in (0, 3600], not '%s'", optarg);
-				return HVS_EX_USAGE;
-			}
-			break;
-		case 'n':
-		case 'u': {
-			unsigned long v = strtoul(optarg, &end, 10);
-
-			if (*end || !v || v > (c == 'n' ? R0_MAX_SAMPLES : 1000000)) {
-				hvs_err("kvm: bad --%s '%s'", c == 'n' ? "samples" : "sample-us", optarg);
-				return HVS_EX_USAGE;
-			}
-			if (c == 'n')
-				o.nsamples = (uint32_t)v;
-			else
-				o.sample_us = (uint32_t)v;
-			break;
-		}
-		case 'e':
-			show_exits = 1;
-			break;
-		case 'k':
-			if (!strcmp(optarg, "host")) {
-				o.tsc_khz = (uint64_t)(hvs_tsc_hz() / 1000.0);
-				if (!o.tsc_khz) {
-					hvs_err("kvm: --tsc-khz host: this host's TSC is not usable");
-					return HVS_EX_NODEV;
-				}
-			} else {
-				unsigned long long v = strtoull(optarg, &end, 10);
-
-				if (*end || !v || v > 100000000ull) {
-					hvs_err("kvm: --tsc-khz wants kHz or 'host', not '%s'", optarg);
-					return HVS_EX_USAGE;
-				}
-				o.tsc_khz = v;
-			}
-			break;
-		case 's':
-			serial = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'g':
-			tags = optarg;
-			break;
-		default:
-			hvs_err("kvm: unknown option '%s' (try 'hvscope kvm --help')", argv[optind - 1]);
-			return HVS_EX_USAGE;
+	rc = hvs_opts_parse(&cmd_kvm_opts, argc, argv, &a, &op);
+	if (rc != HVS_OPTS_GO)
+		return rc;
+	rc = HVS_EX_OK;
+	o = a.bench;
+	if (o.tsc_khz == TSC_KHZ_HOST) {
+		o.tsc_khz = (uint64_t)(hvs_tsc_hz() / 1000.0);
+		if (!o.tsc_khz) {
+			hvs_err("kvm: --tsc-khz host: this host's TSC is not usable");
+			return HVS_EX_NODEV;
 		}
 	}
+	do_list = a.list;
+	show_exits = a.exits;
+	serial = a.serial;
+	out = a.out;
+	tags = a.tags;
 	if (do_list) {
 		list();
 		return HVS_EX_OK;
 	}
-	for (int i = optind; i < argc; i++) {
+	for (int i = op; i < argc; i++) {
 		int hit = 0;
 
 		for (int b = 0; b < R0_NBENCH; b++)
@@ -369,8 +347,8 @@ int cmd_kvm(int argc, char **argv)
 		}
 	}
 	if (serial)
-		return from_serial(serial, argv + optind, argc - optind, o.tsc_khz, out, tags, argc, argv);
-	if (optind == argc)
+		return from_serial(serial, argv + op, argc - op, o.tsc_khz, out, tags, argc, argv);
+	if (op == argc)
 		for (int b = 0; b < R0_NBENCH; b++)
 			selected[b] = !(ring0_descs[b].expect & R0_X_TEST);
 

@@ -13,6 +13,7 @@
  */
 #include "microbench/bench.h"
 #include "commands.h"
+#include "options.h"
 #include "results/context.h"
 #include "core/cputime.h"
 #include "results/history.h"
@@ -24,7 +25,6 @@
 #include "core/timing.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,37 +35,72 @@
 
 struct run_opts {
 	const char *suite, *benches, *klass, *out, *db, *suites_file, *child_out, *label;
-	char tags[HVS_MAX_TAGS][192];
-	int ntags;
+	struct run_tags {
+		char v[HVS_MAX_TAGS][192];
+		int n;
+	} tags;
 	int processes, quick, no_checks, list;
 	unsigned samples;
 	unsigned order_seed;
 };
 
-static void usage(FILE *f)
+/* --tag, repeatable: each value is kept for hvs_run_info_add_tags(). */
+static int add_tag(void *dst, const char *arg, char *why, size_t len)
 {
-	fprintf(f,
-		"usage: hvscope run [--suite NAME] [--bench NAME,...|--class C] [--processes N]\n"
+	struct run_tags *t = dst;
+
+	if (t->n >= HVS_MAX_TAGS || strlen(arg) >= sizeof(t->v[0])) {
+		snprintf(why, len, "too many or too long --tag values");
+		return -ERANGE;
+	}
+	hvs_strlcpy(t->v[t->n++], arg, sizeof(t->v[0]));
+	return 0;
+}
+
+#define RUN_AT(f) HVS_OPT_AT(struct run_opts, f)
+const struct hvs_cmdopts cmd_run_opts = {
+	.name = "run",
+	.head = "usage: hvscope run [--suite NAME] [--bench NAME,...|--class C] [--processes N]\n"
 		"                   [--out FILE] [--db FILE] [--tag k=v,...] [--quick]\n"
 		"                   [--samples N] [--suites FILE] [--no-checks] [--list]\n\n"
 		"Check the environment, run the selected benchmarks in N fresh processes\n"
 		"(interleaved order, warm-up, calibrated iterations), and write one result\n"
 		"file with every sample, its statistics and the full context (fingerprint, CPU,\n"
-		"kernel, build, power settings, load and steal before/after, tags).\n\n"
-		"  --suite NAME    quick, default, full, paper (harness/run/suites.conf; default: default)\n"
-		"  --quick         the quick suite (or quick working sets with --bench/--class)\n"
-		"  --bench LIST    benchmarks by name or glob, comma separated (instead of a suite)\n"
-		"  --class C       all benchmarks of class C (syscall, exit, mm, ...)\n"
-		"  --processes N   fresh processes (default from the suite)\n"
-		"  --out FILE      result file (default hvscope-RUNID.json; '-' = stdout)\n"
-		"  --db FILE       also append the run to this history database (SQLite)\n"
-		"  --tag k=v,...   free-form tags, e.g. host=box1,config=ept-off (repeatable)\n"
-		"  --no-checks     skip the environment checks\n"
-		"  --list          print the selected benchmarks and exit\n\n"
-		"exit: 0 ok, 2 usage, 3 malformed suites file, 4 a suites value out of range,\n"
+		"kernel, build, power settings, load and steal before/after, tags).\n\n",
+	.tail = "\nexit: 0 ok, 2 usage, 3 malformed suites file, 4 a suites value out of range,\n"
 		"5 a suites file over 1 MiB, 6 --db without SQLite (static build), 7 permission\n"
-		"denied, 9 cannot write (or FILE is a device, socket or directory).\n");
-}
+		"denied, 9 cannot write (or FILE is a device, socket or directory).\n",
+	.col = 18,
+	.opts = (const struct hvs_opt[]){
+		{ HVS_OPT_STRING, "suite", 0, "NAME", RUN_AT(suite),
+		  .help = "quick, default, full, paper (harness/run/suites.conf; default: default)" },
+		{ HVS_OPT_FLAG, "quick", 0, NULL, RUN_AT(quick),
+		  .help = "the quick suite (or quick working sets with --bench/--class)" },
+		{ HVS_OPT_STRING, "bench", 0, "LIST", RUN_AT(benches),
+		  .help = "benchmarks by name or glob, comma separated (instead of a suite)" },
+		{ HVS_OPT_STRING, "class", 0, "C", RUN_AT(klass),
+		  .help = "all benchmarks of class C (syscall, exit, mm, ...)" },
+		{ HVS_OPT_INT, "processes", 0, "N", RUN_AT(processes), HVS_OPT_LIM(HVS_LIM_PROCESSES),
+		  .help = "fresh processes (default from the suite)" },
+		{ HVS_OPT_PATH, "out", 0, "FILE", RUN_AT(out),
+		  .help = "result file (default hvscope-RUNID.json; '-' = stdout)" },
+		{ HVS_OPT_PATH, "db", 0, "FILE", RUN_AT(db),
+		  .help = "also append the run to this history database (SQLite)" },
+		{ HVS_OPT_STRING, "tag", 0, "k=v,...", RUN_AT(tags), .fn = add_tag,
+		  .help = "free-form tags, e.g. host=box1,config=ept-off (repeatable)" },
+		{ HVS_OPT_INT, "samples", 0, "N", RUN_AT(samples), HVS_OPT_LIM(HVS_LIM_SAMPLES),
+		  .flags = HVS_OPT_UNLISTED, .help = "samples per metric per process" },
+		{ HVS_OPT_PATH, "suites", 0, "FILE", RUN_AT(suites_file), .flags = HVS_OPT_UNLISTED,
+		  .help = "read the suites from FILE" },
+		{ HVS_OPT_FLAG, "no-checks", 0, NULL, RUN_AT(no_checks), .help = "skip the environment checks" },
+		{ HVS_OPT_FLAG, "list", 0, NULL, RUN_AT(list), .help = "print the selected benchmarks and exit" },
+		/* internal: a fresh benchmark process started by the parent */
+		{ HVS_OPT_PATH, "child-out", 0, "FILE", RUN_AT(child_out), .flags = HVS_OPT_HIDDEN },
+		{ HVS_OPT_INT, "order-seed", 0, "N", RUN_AT(order_seed), HVS_OPT_LIM(HVS_LIM_ORDER_SEED),
+		  .flags = HVS_OPT_HIDDEN },
+		{ HVS_OPT_STRING, "child-label", 0, "TEXT", RUN_AT(label), .flags = HVS_OPT_HIDDEN },
+		{ 0 } },
+};
 
 /* ---------------------------------------------------------------- child */
 
@@ -281,86 +316,13 @@ static int over_budget(const struct hvs_suite *s, size_t n)
 
 static int parse(int argc, char **argv, struct run_opts *o)
 {
-	static const struct option opts[] = {
-		{ "suite", required_argument, NULL, 's' },
-		{ "bench", required_argument, NULL, 'b' },
-		{ "class", required_argument, NULL, 'c' },
-		{ "processes", required_argument, NULL, 'p' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "tag", required_argument, NULL, 't' },
-		{ "quick", no_argument, NULL, 'q' },
-		{ "samples", required_argument, NULL, 'n' },
-		{ "suites", required_argument, NULL, 'S' },
-		{ "no-checks", no_argument, NULL, 'N' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		/* internal: a fresh benchmark process started by the parent */
-		{ "child-out", required_argument, NULL, 'C' },
-		{ "order-seed", required_argument, NULL, 'O' },
-		{ "child-label", required_argument, NULL, 'L' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char *end, why[160];
-	int ch;
+	int rc = hvs_opts_parse(&cmd_run_opts, argc, argv, o, NULL);
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 's': o->suite = optarg; break;
-		case 'b': o->benches = optarg; break;
-		case 'c': o->klass = optarg; break;
-		case 'o': o->out = optarg; break;
-		case 'd': o->db = optarg; break;
-		case 'q': o->quick = 1; break;
-		case 'S': o->suites_file = optarg; break;
-		case 'N': o->no_checks = 1; break;
-		case 'l': o->list = 1; break;
-		case 'C': o->child_out = optarg; break;
-		case 'L': o->label = optarg; break;
-		case 't':
-			if (o->ntags >= HVS_MAX_TAGS || strlen(optarg) >= sizeof(o->tags[0])) {
-				hvs_err("run: too many or too long --tag values");
-				return HVS_EX_USAGE;
-			}
-			hvs_strlcpy(o->tags[o->ntags++], optarg, sizeof(o->tags[0]));
-			break;
-		case 'p':
-		case 'n': {
-			double x;
-
-			if (hvs_limit_parse(ch == 'p' ? HVS_LIM_PROCESSES : HVS_LIM_SAMPLES,
-					    ch == 'p' ? "--processes" : "--samples", optarg, &x, why,
-					    sizeof(why))) {
-				hvs_err("run: %s", why);
-				return HVS_EX_USAGE;
-			}
-			if (ch == 'p')
-				o->processes = (int)x;
-			else
-				o->samples = (unsigned)x;
-			break;
-		}
-		case 'O':
-			o->order_seed = (unsigned)strtoul(optarg, &end, 10);
-			break;
-		case 'h':
-			usage(stdout);
-			return -1;
-		default:
-			usage(stderr);
-			return HVS_EX_USAGE;
-		}
-	}
-	if (optind < argc) {
-		hvs_err("run: unexpected argument '%s' (try --help)", argv[optind]);
-		return HVS_EX_USAGE;
-	}
-	if (o->benches && o->klass) {
-		hvs_err("run: --bench and --class exclude each other");
-		return HVS_EX_USAGE;
-	}
-	return 0;
+	if (rc != HVS_OPTS_GO)
+		return rc;
+	if (o->benches && o->klass)
+		return hvs_opts_fail("run", "--bench and --class exclude each other");
+	return HVS_OPTS_GO;
 }
 
 /*
@@ -450,8 +412,8 @@ int cmd_run(int argc, char **argv)
 	int ret;
 
 	ret = parse(argc, argv, &o);
-	if (ret)
-		return ret < 0 ? HVS_EX_OK : ret;
+	if (ret != HVS_OPTS_GO)
+		return ret;
 	if (o.db && !HAVE_SQLITE) {
 		hvs_err("run: --db needs SQLite, which this build lacks (static build): write --out "
 			"and ingest on the host");
@@ -531,11 +493,11 @@ int cmd_run(int argc, char **argv)
 	info.argv = argv;
 	hvs_strlcpy(info.suite, o.benches || o.klass ? "" : s.name, sizeof(info.suite));
 	info.processes = o.processes;
-	for (int i = 0; i < o.ntags; i++)
-		if (hvs_run_info_add_tags(&info, o.tags[i])) {
+	for (int i = 0; i < o.tags.n; i++)
+		if (hvs_run_info_add_tags(&info, o.tags.v[i])) {
 			hvs_err("run: --tag '%s': expected key=value,... (keys [A-Za-z0-9_.-], values "
 				"under 128 bytes)",
-				o.tags[i]);
+				o.tags.v[i]);
 			ret = HVS_EX_USAGE;
 			goto out;
 		}
