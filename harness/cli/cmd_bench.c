@@ -16,6 +16,7 @@
 #include "microbench/counters.h"
 #include "microbench/echo.h"
 #include "core/hvscope.h"
+#include "core/jsonw.h"
 #include "microbench/infer.h"
 #include "microbench/measure.h"
 #include "core/timing.h"
@@ -27,7 +28,7 @@
 #include <string.h>
 
 struct bench_args {
-	int list, quick, full, verbose, infer, echo_port;
+	int list, quick, full, verbose, infer, echo_port, json;
 	int cpus[2];
 	unsigned samples; /* 0: the set's default */
 	double echo_seconds;
@@ -56,7 +57,7 @@ const struct hvs_cmdopts cmd_bench_opts = {
 	.name = "bench",
 	.head = "usage: hvscope bench [NAME|PREFIX...] [--list] [--quick|--full] [--peer ADDR[:PORT]]\n"
 		"                     [--cpus A,B] [--scratch DIR] [--samples N] [--verbose] [--infer]\n"
-		"                     [--out FILE [--tag K=V,...]]\n"
+		"                     [--out FILE [--tag K=V,...]] [--json]\n"
 		"       hvscope bench --echo-server PORT [--seconds S]\n\n"
 		"Guest-side microbenchmarks, unprivileged: exit-causing instructions, kernel\n"
 		"paths virtualization changes, memory translation, I/O. Each number is printed\n"
@@ -90,6 +91,9 @@ const struct hvs_cmdopts cmd_bench_opts = {
 			  "with the context it was measured in; `hvscope run` adds suites,\n"
 			  "fresh processes and environment checks" },
 		{ HVS_OPT_STRING, "tag", 0, "K=V,...", BENCH_AT(tags), .help = "free-form tags for the result file" },
+		{ HVS_OPT_FLAG, "json", 0, NULL, BENCH_AT(json),
+		  .help = "print the metrics as JSON (results-schema/bench.schema.json)\n"
+			  "instead of the table" },
 		{ HVS_OPT_INT, "echo-server", 0, "PORT", BENCH_AT(echo_port), HVS_OPT_LIM(HVS_LIM_PORT),
 		  .help = "serve UDP and TCP echo on PORT (all addresses) until killed\n"
 			  "or --seconds S have passed" },
@@ -176,6 +180,57 @@ static void print_metric(const struct hvs_metric *m, int verbose)
 	}
 }
 
+/* --json: the run as one document (results-schema/bench.schema.json). */
+static int print_json(const char *topo, const char *pair, const struct hvs_metrics *set, int ran, int failed,
+		      double seconds)
+{
+	struct hvs_counters *ctr = hvs_counters_shared();
+	struct hvs_jw w;
+
+	hvs_jw_init(&w, stdout);
+	hvs_jw_obj(&w, NULL);
+	hvs_jw_str(&w, "topology", topo);
+	hvs_jw_str(&w, "cross_cpu_pair", pair);
+	hvs_jw_str(&w, "counters", ctr->backend ? ctr->reason : NULL);
+	if (!ctr->backend)
+		hvs_jw_str(&w, "counters_unavailable", ctr->reason);
+	hvs_jw_num(&w, "tsc_hz", hvs_tsc_hz());
+	hvs_jw_num(&w, "timer_overhead_ticks", hvs_tsc_overhead());
+	hvs_jw_int(&w, "benchmarks", ran);
+	hvs_jw_int(&w, "failed", failed);
+	hvs_jw_num(&w, "seconds", seconds);
+	hvs_jw_arr(&w, "metrics");
+	for (size_t i = 0; i < set->n; i++) {
+		const struct hvs_metric *m = &set->v[i];
+
+		hvs_jw_obj(&w, NULL);
+		hvs_jw_str(&w, "name", m->name);
+		hvs_jw_str(&w, "unit", m->unit);
+		hvs_jw_str(&w, "outcome", hvs_outcome_name(m->outcome));
+		hvs_jw_str(&w, "reason", m->reason);
+		hvs_jw_str(&w, "what", m->what);
+		if (m->outcome == HVS_PASS) {
+			hvs_jw_num(&w, "median", m->summary.median);
+			hvs_jw_num(&w, "ci_lo", m->summary.ci_lo);
+			hvs_jw_num(&w, "ci_hi", m->summary.ci_hi);
+			hvs_jw_num(&w, "mad", m->summary.mad);
+			hvs_jw_int(&w, "n", (long long)m->summary.n);
+			hvs_jw_int(&w, "outliers", (long long)m->summary.outliers);
+			hvs_jw_int(&w, "iterations", (long long)m->iterations);
+			hvs_jw_num(&w, "overhead", m->overhead);
+			hvs_jw_bool(&w, "steal", (m->flags & HVS_MF_STEAL) != 0);
+		}
+		hvs_jw_end(&w);
+	}
+	hvs_jw_end(&w);
+	hvs_jw_end(&w);
+	if (hvs_jw_finish(&w)) {
+		hvs_err("bench: writing the output failed");
+		return -EIO;
+	}
+	return 0;
+}
+
 int cmd_bench(int argc, char **argv)
 {
 	struct bench_args a = { .cpus = { -1, -1 } };
@@ -191,7 +246,8 @@ int cmd_bench(int argc, char **argv)
 	double echo_seconds;
 	cpu_set_t saved;
 	uint64_t t0;
-	char buf[200];
+	double seconds;
+	char buf[200] = "", pair[64] = "none (one CPU)";
 	size_t n;
 	const struct hvs_bench *const *all = hvs_bench_all(&n);
 
@@ -200,6 +256,9 @@ int cmd_bench(int argc, char **argv)
 		return rc;
 	if (a.quick && a.full)
 		return hvs_opts_fail("bench", "--quick and --full exclude each other");
+	if (a.json && (a.infer || a.list || a.echo_port))
+		return hvs_opts_fail("bench", "--json goes with a run of benchmarks only (for inferred facts: "
+				     "'hvscope probe --timing --json')");
 	hvs_bench_ctx_default(&ctx);
 	if (a.quick) {
 		which = HVS_SET_QUICK;
@@ -267,26 +326,25 @@ int cmd_bench(int argc, char **argv)
 		return HVS_EX_NODEV;
 	}
 	if (hvs_topology_load(NULL, &topo) == 0) {
-		char pair[64] = "none (one CPU)";
-
 		if (hvs_topology_pick_pair(topo, 1, &ctx.cpu_a, &ctx.cpu_b) >= 0)
 			hvs_topology_pair_name(topo, ctx.cpu_a, ctx.cpu_b, pair, sizeof(pair));
-		printf("topology: %s; cross-CPU pair %s\n", hvs_topology_describe(topo, buf, sizeof(buf)),
-		       pair);
-	} else {
-		printf("topology: unavailable (no sysfs CPU topology)\n");
+		hvs_topology_describe(topo, buf, sizeof(buf));
 	}
-	{
+	if (!a.json) {
 		struct hvs_counters *ctr = hvs_counters_shared();
 
+		if (topo)
+			printf("topology: %s; cross-CPU pair %s\n", buf, pair);
+		else
+			printf("topology: unavailable (no sysfs CPU topology)\n");
 		if (ctr->backend)
 			printf("counters: %s\n", ctr->reason);
 		else
 			printf("counters: unavailable (%s)\n", ctr->reason);
+		printf("tsc: %.1f MHz, timer overhead %.0f ticks (subtracted); steal flagged above %.0f%%\n",
+		       hvs_tsc_hz() / 1e6, hvs_tsc_overhead(), 100 * HVS_STEAL_THRESHOLD);
+		fflush(stdout);
 	}
-	printf("tsc: %.1f MHz, timer overhead %.0f ticks (subtracted); steal flagged above %.0f%%\n",
-	       hvs_tsc_hz() / 1e6, hvs_tsc_overhead(), 100 * HVS_STEAL_THRESHOLD);
-	fflush(stdout);
 	sched_getaffinity(0, sizeof(saved), &saved);
 	if (ctx.cpu_a >= 0)
 		hvs_pin_cpu(ctx.cpu_a);
@@ -302,12 +360,17 @@ int cmd_bench(int argc, char **argv)
 		ran++;
 		if (o == HVS_FAILED)
 			failed++;
-		for (size_t j = first; j < set.n; j++)
+		for (size_t j = first; j < set.n && !a.json; j++)
 			print_metric(&set.v[j], verbose);
 		fflush(stdout);
 	}
-	printf("%d benchmark(s), %zu metric(s), %d failed, %.1f s\n", ran, set.n, failed,
-	       (double)(hvs_now_ns() - t0) / 1e9);
+	seconds = (double)(hvs_now_ns() - t0) / 1e9;
+	if (a.json) {
+		if (print_json(topo ? buf : NULL, topo ? pair : NULL, &set, ran, failed, seconds))
+			rc = HVS_EX_IO;
+	} else {
+		printf("%d benchmark(s), %zu metric(s), %d failed, %.1f s\n", ran, set.n, failed, seconds);
+	}
 	if (infer) {
 		struct hvs_inference inf;
 

@@ -10,18 +10,19 @@
 #include "options.h"
 #include "probes/fingerprint.h"
 #include "core/hvscope.h"
+#include "core/jsonw.h"
 
 #include <string.h>
 
 struct detect_args {
 	struct hvs_probe_opts probe;
 	int what; /* enum hvs_detect_what */
-	int quiet, list;
+	int quiet, list, json;
 };
 
 const struct hvs_cmdopts cmd_detect_opts = {
 	.name = "detect",
-	.head = "usage: hvscope detect [--vm|--container] [--quiet] [--list]\n"
+	.head = "usage: hvscope detect [--vm|--container] [--quiet] [--list] [--json]\n"
 		"                      [--cpuid-dump FILE] [--root DIR] [--dmidecode FILE]\n\n"
 		"Print the virtualization technology as systemd-detect-virt names it; exit 0\n"
 		"when one was found, 1 for none.\n\n",
@@ -36,6 +37,8 @@ const struct hvs_cmdopts cmd_detect_opts = {
 		  .help = "print nothing, only set the exit code" },
 		{ HVS_OPT_FLAG, "list", 0, NULL, HVS_OPT_AT(struct detect_args, list),
 		  .help = "print every identifier that can be printed" },
+		{ HVS_OPT_FLAG, "json", 0, NULL, HVS_OPT_AT(struct detect_args, json),
+		  .help = "JSON (results-schema/detect.schema.json)" },
 		{ HVS_OPT_PATH, "cpuid-dump", 0, "FILE", HVS_OPT_AT(struct detect_args, probe.cpuid_dump),
 		  .help = "decide from a CPUID dump (plus --root/--dmidecode only)" },
 		{ HVS_OPT_PATH, "root", 0, "DIR", HVS_OPT_AT(struct detect_args, probe.root),
@@ -44,6 +47,40 @@ const struct hvs_cmdopts cmd_detect_opts = {
 		  .help = "use this dmidecode text output as DMI evidence" },
 		{ 0 } },
 };
+
+static int print_list(void)
+{
+	for (int i = 0; hvs_detect_vocabulary[i]; i++)
+		puts(hvs_detect_vocabulary[i]);
+	return HVS_EX_OK;
+}
+
+/* {"id", "found", "only"}, or with id NULL (--list) {"identifiers": [...]}. */
+static int print_json(const char *id, enum hvs_detect_what what)
+{
+	static const char *const only[] = { [HVS_DETECT_ANY] = "any", [HVS_DETECT_VM] = "vm",
+					     [HVS_DETECT_CONTAINER] = "container" };
+	struct hvs_jw w;
+
+	hvs_jw_init(&w, stdout);
+	hvs_jw_obj(&w, NULL);
+	if (id) {
+		hvs_jw_str(&w, "id", id);
+		hvs_jw_bool(&w, "found", strcmp(id, "none") != 0);
+		hvs_jw_str(&w, "only", only[what]);
+	} else {
+		hvs_jw_arr(&w, "identifiers");
+		for (int i = 0; hvs_detect_vocabulary[i]; i++)
+			hvs_jw_str(&w, NULL, hvs_detect_vocabulary[i]);
+		hvs_jw_end(&w);
+	}
+	hvs_jw_end(&w);
+	if (hvs_jw_finish(&w)) {
+		hvs_err("detect: writing the output failed");
+		return HVS_EX_IO;
+	}
+	return HVS_EX_OK;
+}
 
 int cmd_detect(int argc, char **argv)
 {
@@ -57,11 +94,8 @@ int cmd_detect(int argc, char **argv)
 	rc = hvs_opts_parse(&cmd_detect_opts, argc, argv, &a, NULL);
 	if (rc != HVS_OPTS_GO)
 		return rc;
-	if (a.list) {
-		for (int i = 0; hvs_detect_vocabulary[i]; i++)
-			puts(hvs_detect_vocabulary[i]);
-		return HVS_EX_OK;
-	}
+	if (a.list)
+		return a.json ? print_json(NULL, HVS_DETECT_ANY) : print_list();
 	o = a.probe;
 	what = (enum hvs_detect_what)a.what;
 	quiet = a.quiet;
@@ -74,8 +108,14 @@ int cmd_detect(int argc, char **argv)
 		hvs_fingerprint_free(fp);
 		return HVS_EX_PARSE;
 	}
-	if (!quiet)
+	if (a.json && !quiet) {
+		if (print_json(id, what)) {
+			hvs_fingerprint_free(fp);
+			return HVS_EX_IO;
+		}
+	} else if (!quiet) {
 		puts(id);
+	}
 	rc = strcmp(id, "none") ? HVS_EX_OK : HVS_EX_FAIL;
 	hvs_fingerprint_free(fp);
 	return rc;

@@ -11,6 +11,7 @@
 #include "results/history.h"
 #include "core/hvs_features.h"
 #include "core/hvscope.h"
+#include "core/jsonw.h"
 #include "results/result.h"
 
 #include <errno.h>
@@ -26,7 +27,7 @@ extern volatile pid_t hvs_guest_current_pgid;
 
 struct guest_args {
 	const char *matrix, *out, *db, *only, *baseline;
-	int list;
+	int list, json;
 	unsigned timeout;
 };
 
@@ -34,7 +35,7 @@ struct guest_args {
 const struct hvs_cmdopts cmd_guest_opts = {
 	.name = "guest",
 	.head = "usage: hvscope guest --matrix FILE [--out DIR] [--db FILE] [--only NAME,...]\n"
-		"                     [--timeout S] [--baseline NAME] [--list]\n\n"
+		"                     [--timeout S] [--baseline NAME] [--list] [--json]\n\n"
 		"Boot or reach every target of a guest matrix (native, qemu, xen, ssh, image;\n"
 		"format in docs/matrix.md), run hvscope inside under a watchdog, bring the\n"
 		"results home and set each guest's numbers beside the baseline's (native) as a\n"
@@ -61,6 +62,9 @@ const struct hvs_cmdopts cmd_guest_opts = {
 		{ HVS_OPT_STRING, "baseline", 0, "NAME", GUEST_AT(baseline),
 		  .help = "the reference target (default: the matrix's, else the first native)" },
 		{ HVS_OPT_FLAG, "list", 0, NULL, GUEST_AT(list), .help = "print the targets and exit" },
+		{ HVS_OPT_FLAG, "json", 0, NULL, GUEST_AT(json),
+		  .help = "the targets (--list) or each target's outcome as JSON on\n"
+			  "stdout (results-schema/guest.schema.json)" },
 		{ 0 } },
 };
 
@@ -85,6 +89,70 @@ static int in_list(const char *list, const char *name)
 		if (n == l && !strncmp(p, name, l))
 			return 1;
 		p = c ? c + 1 : NULL;
+	}
+	return 0;
+}
+
+/* --list --json: {"baseline", "targets": [...]}. */
+static int list_json(const struct hvs_matrix *m, const char *only, unsigned timeout)
+{
+	struct hvs_jw w;
+
+	hvs_jw_init(&w, stdout);
+	hvs_jw_obj(&w, NULL);
+	hvs_jw_str(&w, "baseline", m->baseline[0] ? m->baseline : NULL);
+	hvs_jw_arr(&w, "targets");
+	for (size_t i = 0; i < m->n; i++) {
+		const struct hvs_gtarget *t = &m->t[i];
+
+		if (only && !in_list(only, t->name))
+			continue;
+		hvs_jw_obj(&w, NULL);
+		hvs_jw_str(&w, "name", t->name);
+		hvs_jw_str(&w, "kind", hvs_gt_kind_name(t->kind));
+		hvs_jw_int(&w, "timeout_s", timeout ? timeout : t->timeout_s);
+		hvs_jw_int(&w, "run_lines", t->ncmds);
+		hvs_jw_str(&w, "workloads", t->workloads);
+		hvs_jw_bool(&w, "net", t->net);
+		hvs_jw_end(&w);
+	}
+	hvs_jw_end(&w);
+	hvs_jw_end(&w);
+	if (hvs_jw_finish(&w)) {
+		hvs_err("guest: writing the output failed");
+		return HVS_EX_IO;
+	}
+	return HVS_EX_OK;
+}
+
+/* --json after a run: {"out", "baseline", "exit_code", "targets": [...]}. Returns 0 or -EIO. */
+static int results_json(const char *out, const char *baseline, const struct hvs_gresult *res, size_t n,
+			int code)
+{
+	struct hvs_jw w;
+
+	hvs_jw_init(&w, stdout);
+	hvs_jw_obj(&w, NULL);
+	hvs_jw_str(&w, "out", out);
+	hvs_jw_str(&w, "baseline", baseline);
+	hvs_jw_int(&w, "exit_code", code);
+	hvs_jw_str(&w, "summary", "summary.json");
+	hvs_jw_arr(&w, "targets");
+	for (size_t i = 0; i < n; i++) {
+		hvs_jw_obj(&w, NULL);
+		hvs_jw_str(&w, "name", res[i].name);
+		hvs_jw_str(&w, "outcome", hvs_outcome_name(res[i].outcome));
+		hvs_jw_str(&w, "reason", res[i].reason);
+		hvs_jw_num(&w, "seconds", res[i].seconds);
+		hvs_jw_int(&w, "metrics", res[i].nmetrics);
+		hvs_jw_str(&w, "result", res[i].result_path[0] ? res[i].result_path : NULL);
+		hvs_jw_end(&w);
+	}
+	hvs_jw_end(&w);
+	hvs_jw_end(&w);
+	if (hvs_jw_finish(&w)) {
+		hvs_err("guest: writing the output failed");
+		return -EIO;
 	}
 	return 0;
 }
@@ -179,7 +247,8 @@ int cmd_guest(int argc, char **argv)
 		}
 	}
 	if (list) {
-		for (size_t i = 0; i < m.n; i++) {
+		ret = a.json ? list_json(&m, only, timeout) : HVS_EX_OK;
+		for (size_t i = 0; i < m.n && !a.json; i++) {
 			if (only && !in_list(only, m.t[i].name))
 				continue;
 			printf("%-20s %-7s timeout %4us  %d run line(s)%s%s%s%s\n", m.t[i].name,
@@ -187,7 +256,6 @@ int cmd_guest(int argc, char **argv)
 			       m.t[i].workloads[0] ? ", workloads " : "", m.t[i].workloads,
 			       m.t[i].net ? ", net" : "", !strcmp(m.t[i].name, m.baseline) ? "  (baseline)" : "");
 		}
-		ret = HVS_EX_OK;
 		goto out;
 	}
 
@@ -300,8 +368,18 @@ int cmd_guest(int argc, char **argv)
 		ret = hvs_write_exit(ret);
 		goto out;
 	}
+	if (!a.json) {
+		char path[1100], *text = NULL;
+
+		snprintf(path, sizeof(path), "%s/summary.md", out);
+		if (hvs_read_file(path, 1u << 24, &text) > 0)
+			fputs(text, stdout);
+		free(text);
+	}
 	/* a hang is the more specific news: the README's 8 before 1 */
 	ret = hung ? HVS_EX_TIMEOUT : bad ? HVS_EX_FAIL : HVS_EX_OK;
+	if (a.json && results_json(out, m.baseline[0] ? m.baseline : "native", res, nres, ret))
+		ret = HVS_EX_IO;
 out:
 	if (h)
 		hvs_history_close(h);

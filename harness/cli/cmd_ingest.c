@@ -13,18 +13,19 @@
 #include "options.h"
 #include "results/history.h"
 #include "core/hvscope.h"
+#include "core/jsonw.h"
 #include "results/result.h"
 
 #include <string.h>
 
 struct ingest_args {
 	const char *db;
-	int quiet, replace;
+	int quiet, replace, json;
 };
 
 const struct hvs_cmdopts cmd_ingest_opts = {
 	.name = "ingest",
-	.head = "usage: hvscope ingest --db FILE [--replace] [--quiet] RESULT...\n\n"
+	.head = "usage: hvscope ingest --db FILE [--replace] [--quiet] [--json] RESULT...\n\n"
 		"Append result files to the history database (SQLite, WAL; created if\n"
 		"missing). One transaction per file; a file whose run id is already in the\n"
 		"history with the same content is skipped, with different content it is an\n"
@@ -41,14 +42,30 @@ const struct hvs_cmdopts cmd_ingest_opts = {
 		{ HVS_OPT_FLAG, "replace", 0, NULL, HVS_OPT_AT(struct ingest_args, replace),
 		  .help = "replace a run whose id is there with different content" },
 		{ HVS_OPT_FLAG, "quiet", 'q', NULL, HVS_OPT_AT(struct ingest_args, quiet), .help = "no summary line" },
+		{ HVS_OPT_FLAG, "json", 0, NULL, HVS_OPT_AT(struct ingest_args, json),
+		  .help = "the summary and each file's outcome as JSON\n"
+			  "(results-schema/ingest.schema.json)" },
 		{ 0 } },
 };
+
+/* One element of --json's "files": what happened to one result file. */
+static void json_file(struct hvs_jw *w, const char *path, const char *status, int code, const char *err)
+{
+	hvs_jw_obj(w, NULL);
+	hvs_jw_str(w, "path", path);
+	hvs_jw_str(w, "status", status);
+	hvs_jw_int(w, "exit_code", code);
+	if (err)
+		hvs_jw_str(w, "error", err);
+	hvs_jw_end(w);
+}
 
 int cmd_ingest(int argc, char **argv)
 {
 	struct ingest_args a = { 0 };
 	const char *db;
 	struct hvs_history *h = NULL;
+	struct hvs_jw w;
 	size_t added = 0, dups = 0, replaced = 0, bad = 0;
 	int quiet, replace, first_bad = 0, ret, first;
 	char err[512];
@@ -66,8 +83,15 @@ int cmd_ingest(int argc, char **argv)
 		hvs_err("ingest: %s", err);
 		return -ret;
 	}
+	hvs_jw_init(&w, stdout);
+	if (a.json) {
+		hvs_jw_obj(&w, NULL);
+		hvs_jw_str(&w, "db", db);
+		hvs_jw_arr(&w, "files");
+	}
 	for (int i = first; i < argc; i++) {
 		struct hvs_result *r = NULL;
+		const char *status;
 		int dup = 0;
 
 		ret = hvs_result_read(argv[i], &r, err, sizeof(err));
@@ -82,21 +106,41 @@ int cmd_ingest(int argc, char **argv)
 			bad++;
 			if (!first_bad)
 				first_bad = -ret;
+			if (a.json)
+				json_file(&w, argv[i], "bad", -ret, err);
 			/* The database itself failing (full disk, locked) stops everything. */
 			if (-ret == HVS_EX_IO || -ret == HVS_EX_TIMEOUT || -ret == HVS_EX_NOPERM)
 				if (strncmp(err, "history:", 8) == 0)
 					break;
 			continue;
 		}
-		if (dup == HVS_HISTORY_DUP)
+		if (dup == HVS_HISTORY_DUP) {
 			dups++;
-		else if (dup == HVS_HISTORY_REPLACED)
+			status = "already_there";
+		} else if (dup == HVS_HISTORY_REPLACED) {
 			replaced++;
-		else
+			status = "replaced";
+		} else {
 			added++;
+			status = "ingested";
+		}
+		if (a.json)
+			json_file(&w, argv[i], status, HVS_EX_OK, NULL);
 	}
 	hvs_history_close(h);
-	if (!quiet) {
+	if (a.json) {
+		hvs_jw_end(&w);
+		hvs_jw_int(&w, "ingested", (long long)added);
+		hvs_jw_int(&w, "already_there", (long long)dups);
+		hvs_jw_int(&w, "replaced", (long long)replaced);
+		hvs_jw_int(&w, "bad", (long long)bad);
+		hvs_jw_int(&w, "exit_code", first_bad);
+		hvs_jw_end(&w);
+		if (hvs_jw_finish(&w)) {
+			hvs_err("ingest: writing the output failed");
+			return first_bad ? first_bad : HVS_EX_IO;
+		}
+	} else if (!quiet) {
 		printf("ingested %zu run(s) into %s; %zu already there, ", added, db, dups);
 		if (replaced)
 			printf("%zu replaced, ", replaced);

@@ -133,7 +133,7 @@ int hvs_guest_net_rr(const char *peer, const char *what, struct hvs_metrics *set
  * The overhead table: every target's metrics against the baseline's, as a
  * percentage of the baseline's performance (higher = closer to native) with
  * the 95% bootstrap CI of the ratio of medians (harness/analysis/compare.c). Writes
- * DIR/summary.md and DIR/summary.json and prints the table on stdout.
+ * DIR/summary.md and DIR/summary.json (the command prints summary.md).
  * Returns 0 or -errno.
  */
 int hvs_guest_summary(const char *out_dir, const struct hvs_gresult *res, size_t n,
