@@ -66,6 +66,7 @@ const struct hvs_cmdopts cmd_bench_opts = {
 		"Exit: 0 all ran or skipped with a reason, 2 usage, 10 a benchmark failed.\n",
 	.col = 18,
 	.operands = "NAME...",
+	.operand_list = "--list",
 	.opts = (const struct hvs_opt[]){
 		{ HVS_OPT_FLAG, "list", 0, NULL, BENCH_AT(list),
 		  .help = "what each benchmark measures, its unit, whether it runs here" },

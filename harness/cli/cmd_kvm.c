@@ -69,6 +69,7 @@ const struct hvs_cmdopts cmd_kvm_opts = {
 		"with --serial: 3 malformed line, 4 unknown benchmark name, 9 unreadable file.\n",
 	.col = 16,
 	.operands = "NAME...",
+	.operand_list = "--list",
 	.opts = (const struct hvs_opt[]){
 		{ HVS_OPT_OPERAND, "NAME", .help = "benchmarks to run (default: all but test-only ones);\n"
 						   "a trailing '*' matches a prefix (tlb.*)" },

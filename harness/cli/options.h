@@ -67,6 +67,7 @@ struct hvs_cmdopts {
 	int show_letters;  /* print "-v, --vm" rather than "--vm" */
 	const char *operands; /* what follows the options ("NAME..."); NULL: none allowed */
 	int operand_files;    /* the operands are files (completion) */
+	const char *operand_list; /* completion: `hvscope NAME THIS` lists the operands, one a line */
 	const struct hvs_opt *opts; /* ends with { 0 } (HVS_OPT_END) */
 };
 
@@ -96,7 +97,7 @@ int hvs_opts_fail(const char *cmd, const char *fmt, ...) __attribute__((format(p
 
 /* The commands whose options are tables (completion, tests): X(name). */
 #define HVS_OPT_COMMANDS(X) \
-	X(version) X(bench) X(probe) X(detect) X(cpuid) X(run) X(ingest) X(kvm) X(guest)
+	X(version) X(bench) X(probe) X(detect) X(cpuid) X(run) X(ingest) X(kvm) X(guest) X(completion)
 
 #define HVS_DECLARE_OPTS(name) extern const struct hvs_cmdopts cmd_##name##_opts;
 HVS_OPT_COMMANDS(HVS_DECLARE_OPTS)
