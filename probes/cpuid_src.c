@@ -219,7 +219,7 @@ int hvs_cpuid_src_finish(struct hvs_cpuid_src *s, uint32_t *leaf, uint32_t *subl
 					*line1 = s->rows[w - 1].line;
 				if (line2)
 					*line2 = s->rows[i].line;
-				return -HVS_EX_PARSE;
+				return -EBADMSG;
 			}
 			continue; /* the same row again, same values: keep one */
 		}

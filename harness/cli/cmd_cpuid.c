@@ -76,7 +76,7 @@ int cmd_cpuid(int argc, char **argv)
 		rc = hvs_cpuid_src_replay_file(&src, file, why, sizeof(why));
 		if (rc < 0) {
 			hvs_err("%s", why);
-			return -rc;
+			return hvs_errno_exit(-rc);
 		}
 	} else if (xen) {
 		rc = hvs_cpuid_src_xen(&src);

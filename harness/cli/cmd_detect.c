@@ -89,6 +89,7 @@ int cmd_detect(int argc, char **argv)
 	enum hvs_detect_what what;
 	struct hvs_fingerprint *fp;
 	const char *id;
+	char why[300];
 	int quiet, rc;
 
 	rc = hvs_opts_parse(&cmd_detect_opts, argc, argv, &a, NULL);
@@ -99,9 +100,11 @@ int cmd_detect(int argc, char **argv)
 	o = a.probe;
 	what = (enum hvs_detect_what)a.what;
 	quiet = a.quiet;
-	rc = hvs_fingerprint_collect(&o, &fp);
-	if (rc < 0)
-		return rc < -HVS_EX_INTERNAL ? HVS_EX_IO : -rc;
+	rc = hvs_fingerprint_collect(&o, &fp, why, sizeof(why));
+	if (rc < 0) {
+		hvs_err("%s", why);
+		return hvs_errno_exit(-rc);
+	}
 	id = hvs_fingerprint_detect(fp, what);
 	if (!id) {
 		hvs_err("cannot decide: %s (the CPUID dump lacks leaf 0 or 1)", hvs_fingerprint_summary(fp));

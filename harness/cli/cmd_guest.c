@@ -209,7 +209,7 @@ int cmd_guest(int argc, char **argv)
 	ret = hvs_matrix_load(matrix, &m, err, sizeof(err));
 	if (ret) {
 		hvs_err("guest: %s: %s", matrix, err);
-		return ret == -ENOMEM ? HVS_EX_INTERNAL : -ret;
+		return hvs_errno_exit(-ret);
 	}
 	if (baseline) {
 		size_t i;

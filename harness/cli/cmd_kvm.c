@@ -203,11 +203,11 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 		int t = ring0_parse_serial_line(line, &r), id;
 		struct hvs_metric *m;
 
-		if (t == 2) {
+		if (t == R0_LINE_START) {
 			hvs_strlcpy(started, r.bench, sizeof(started));
 			continue;
 		}
-		if (t == 3) {
+		if (t == R0_LINE_END) {
 			ended = 1;
 			continue;
 		}
@@ -216,7 +216,7 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 			rc = HVS_EX_PARSE;
 			break;
 		}
-		if (t != 1)
+		if (t != R0_LINE_RESULT)
 			continue;
 		started[0] = 0;
 		id = ring0_find(r.bench);

@@ -49,6 +49,7 @@ int cmd_probe(int argc, char **argv)
 	struct hvs_probe_opts o;
 	struct hvs_fingerprint *fp;
 	struct hvs_inference inf;
+	char why[300];
 	int json, have_inf = 0, rc;
 
 	rc = hvs_opts_parse(&cmd_probe_opts, argc, argv, &a, NULL);
@@ -56,9 +57,11 @@ int cmd_probe(int argc, char **argv)
 		return rc;
 	o = a.probe;
 	json = a.json;
-	rc = hvs_fingerprint_collect(&o, &fp);
-	if (rc < 0)
-		return rc < -HVS_EX_INTERNAL ? HVS_EX_IO : -rc;
+	rc = hvs_fingerprint_collect(&o, &fp, why, sizeof(why));
+	if (rc < 0) {
+		hvs_err("%s", why);
+		return hvs_errno_exit(-rc);
+	}
 	/*
 	 * --timing on the live machine also runs the guest-side benchmarks the
 	 * inference needs (microbench/infer.h): CPUID/RDTSC cost, SLAT,

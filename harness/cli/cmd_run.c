@@ -435,7 +435,8 @@ int cmd_run(int argc, char **argv)
 			     o.suite ? o.suite : o.quick ? "quick" : "default", &s, err, sizeof(err));
 	if (ret) {
 		hvs_err("run: %s", err);
-		ret = -ret;
+		/* no such suite: the name came from the command line */
+		ret = ret == -ENOENT ? HVS_EX_USAGE : hvs_errno_exit(-ret);
 		goto out;
 	}
 	if (o.samples)
@@ -454,7 +455,8 @@ int cmd_run(int argc, char **argv)
 	ret = hvs_suite_select(sel, &v, &n, err, sizeof(err));
 	if (ret) {
 		hvs_err("run: %s", err);
-		ret = -ret;
+		/* a selector that matches nothing: from --bench/--class, or the suite's */
+		ret = ret == -ENOENT ? HVS_EX_USAGE : hvs_errno_exit(-ret);
 		goto out;
 	}
 	if (o.list) {

@@ -72,12 +72,12 @@ struct hvs_matrix {
 };
 
 /*
- * Parse a matrix file's text (len bytes). Returns 0, or -HVS_EX_PARSE /
- * -HVS_EX_SCHEMA / -ENOMEM with "LINE: what" in err.
+ * Parse a matrix file's text (len bytes). Returns 0, or -HVS_ESCHEMA /
+ * -ENOMEM with "LINE: what" in err.
  */
 int hvs_matrix_parse(const char *buf, size_t len, struct hvs_matrix *m, char *err, size_t errlen);
 
-/* Read and parse path. Returns as hvs_matrix_parse, or -HVS_EX_IO. */
+/* Read and parse path. Returns as hvs_matrix_parse, or the -errno of reading it. */
 int hvs_matrix_load(const char *path, struct hvs_matrix *m, char *err, size_t errlen);
 
 void hvs_matrix_free(struct hvs_matrix *m);

@@ -152,15 +152,15 @@ int ring0_parse_serial_line(const char *line, struct ring0_serial_result *r)
 	memset(r, 0, sizeof(*r));
 	line = strchr(line, '{');
 	if (!line || get_str(line, "type", type, sizeof(type)) < 0)
-		return 0;
+		return R0_LINE_NOISE;
 	if (!strcmp(type, "start"))
-		return get_str(line, "bench", r->bench, sizeof(r->bench)) < 0 ? -EINVAL : 2;
+		return get_str(line, "bench", r->bench, sizeof(r->bench)) < 0 ? -EINVAL : R0_LINE_START;
 	if (!strcmp(type, "end"))
-		return 3;
+		return R0_LINE_END;
 	if (!strcmp(type, "hello"))
-		return get_u64(line, "tsc_khz", &r->tsc_khz) < 0 ? -EINVAL : 4;
+		return get_u64(line, "tsc_khz", &r->tsc_khz) < 0 ? -EINVAL : R0_LINE_HELLO;
 	if (strcmp(type, "result"))
-		return 0;
+		return R0_LINE_NOISE;
 	if (get_str(line, "bench", r->bench, sizeof(r->bench)) < 0 ||
 	    get_str(line, "status", r->status, sizeof(r->status)) < 0 ||
 	    get_str(line, "reason", r->reason, sizeof(r->reason)) < 0 || get_u64(line, "iters", &r->iters) < 0 ||
@@ -174,5 +174,5 @@ int ring0_parse_serial_line(const char *line, struct ring0_serial_result *r)
 		r->cycles = r->control = NULL;
 		return -EINVAL;
 	}
-	return 1;
+	return R0_LINE_RESULT;
 }

@@ -40,11 +40,18 @@ struct ring0_serial_result {
 	uint32_t n, nctl;
 };
 
+/* What a line of the image's serial output is (ring0_parse_serial_line()). */
+enum ring0_line {
+	R0_LINE_NOISE = 0,  /* not ours: firmware, kernel messages */
+	R0_LINE_RESULT = 1, /* r filled; free r->cycles and r->control */
+	R0_LINE_START = 2,  /* a benchmark starts: r->bench set */
+	R0_LINE_END = 3,    /* the image finished */
+	R0_LINE_HELLO = 4,  /* the image's greeting: r->tsc_khz set */
+};
+
 /*
- * Parse one line: returns 1 for a result (r filled; free r->cycles and
- * r->control), 2 for a "start" line (r->bench set), 3 for "end", 4 for
- * "hello", 0 for anything that is not ours (firmware noise), -EINVAL for a
- * malformed line of ours.
+ * Parse one line: returns an enum ring0_line, or -EINVAL for a malformed
+ * line of ours.
  */
 int ring0_parse_serial_line(const char *line, struct ring0_serial_result *r);
 

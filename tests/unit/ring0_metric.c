@@ -47,13 +47,13 @@ int main(void)
 	is_int(ring0_parse_serial_line("SeaBIOS noise {\"type\":\"result\",\"bench\":\"cpuid.0\",\"status\":\"ok\","
 				       "\"reason\":\"a \\\"q\\\"\",\"iters\":64,\"tsc_khz\":2596000,"
 				       "\"cycles\":[5,6,7],\"control\":[1,2,3]}", &r),
-	       1, "a result line after firmware noise");
+	       R0_LINE_RESULT, "a result line after firmware noise");
 	ok(r.n == 3 && r.cycles[2] == 7 && r.control[0] == 1 && r.iters == 64 && r.tsc_khz == 2596000,
 	   "arrays and numbers parsed");
 	is_str(r.reason, "a \"q\"", "escaped quotes in a string");
 	free(r.cycles);
 	free(r.control);
-	is_int(ring0_parse_serial_line("{\"type\":\"start\",\"bench\":\"pf.guest\"}", &r), 2, "start line");
+	is_int(ring0_parse_serial_line("{\"type\":\"start\",\"bench\":\"pf.guest\"}", &r), R0_LINE_START, "start line");
 	is_str(r.bench, "pf.guest", "start names its benchmark");
 	is_int(ring0_parse_serial_line("{\"type\":\"result\",\"bench\":\"x\",\"status\":\"ok\",\"reason\":\"\","
 				       "\"iters\":1,\"tsc_khz\":1,\"cycles\":[1,2],\"control\":[1]}", &r),
@@ -61,6 +61,6 @@ int main(void)
 	is_int(ring0_parse_serial_line("{\"type\":\"result\",\"bench\":\"x\",\"status\":\"ok\",\"reason\":\"\","
 				       "\"iters\":1,\"tsc_khz\":1,\"cycles\":[1,2", &r),
 	       -EINVAL, "a truncated line is rejected");
-	is_int(ring0_parse_serial_line("plain console text", &r), 0, "text that is not ours is ignored");
+	is_int(ring0_parse_serial_line("plain console text", &r), R0_LINE_NOISE, "text that is not ours is ignored");
 	return done_testing();
 }
