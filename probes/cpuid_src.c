@@ -3,6 +3,7 @@
  * CPUID behind a SIGILL handler, and lookups into a replayed dump.
  */
 #include "cpuid_src.h"
+#include "core/array.h"
 #include "core/hvscope.h"
 
 #include <errno.h>
@@ -170,15 +171,8 @@ int hvs_cpuid_src_add(struct hvs_cpuid_src *s, uint32_t leaf, uint32_t subleaf, 
 {
 	struct hvs_cpuid_row *x;
 
-	if (s->nrows == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 128;
-		struct hvs_cpuid_row *n = realloc(s->rows, ncap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		s->rows = n;
-		s->cap = ncap;
-	}
+	if (HVS_ARRAY_RESERVE(s->rows, s->cap, s->nrows + 1, 128))
+		return -ENOMEM;
 	if (s->nrows && row_cmp(s->rows[s->nrows - 1].leaf, s->rows[s->nrows - 1].subleaf, leaf,
 				subleaf) >= 0)
 		s->unsorted = 1;

@@ -2,6 +2,7 @@
  * metric.c - the growable metric set.
  */
 #include "metric.h"
+#include "array.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -9,15 +10,8 @@
 
 struct hvs_metric *hvs_metrics_add(struct hvs_metrics *set)
 {
-	if (set->n == set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 16;
-		struct hvs_metric *v = realloc(set->v, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		set->v = v;
-		set->cap = cap;
-	}
+	if (HVS_ARRAY_RESERVE(set->v, set->cap, set->n + 1, 16))
+		return NULL;
 	memset(&set->v[set->n], 0, sizeof(set->v[0]));
 	return &set->v[set->n++];
 }

@@ -5,6 +5,7 @@
  * the static binary free of a JSON dependency for this path).
  */
 #include "ring0_metric.h"
+#include "core/array.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -106,7 +107,8 @@ static int get_array(const char *line, const char *key, uint64_t **out, uint32_t
 {
 	const char *p = field(line, key);
 	uint64_t *v = NULL;
-	uint32_t k = 0, cap = 0;
+	uint32_t k = 0;
+	size_t cap = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -115,17 +117,8 @@ static int get_array(const char *line, const char *key, uint64_t **out, uint32_t
 	for (p++; *p && *p != ']';) {
 		char *end;
 
-		if (k == cap) {
-			uint64_t *nv;
-
-			if (cap >= 1u << 20)
-				goto bad;
-			cap = cap ? cap * 2 : 64;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv)
-				goto bad;
-			v = nv;
-		}
+		if (k == cap && (cap >= 1u << 20 || HVS_ARRAY_RESERVE(v, cap, k + 1, 64)))
+			goto bad;
 		errno = 0;
 		v[k] = strtoull(p, &end, 10);
 		if (end == p || errno)
