@@ -169,68 +169,6 @@ static void run_benches(const struct hvs_bench **v, size_t n, const struct hvs_b
 	progress(tty, prefix, n, n, "");
 }
 
-/* ---------------------------------------------------------------- merge */
-
-static int merge_into(struct hvs_metrics *dst, const struct hvs_metrics *src)
-{
-	for (size_t i = 0; i < src->n; i++) {
-		const struct hvs_metric *s = &src->v[i];
-		long j = hvs_metrics_find(dst, s->name);
-		struct hvs_metric *d;
-		double *pm;
-
-		if (j < 0) {
-			d = hvs_metrics_add(dst);
-			if (!d)
-				return -ENOMEM;
-			*d = *s;
-			d->samples = NULL;
-			d->nsamples = 0;
-			d->process_medians = NULL;
-			d->nprocesses = 0;
-		} else {
-			d = &dst->v[j];
-			d->flags |= s->flags;
-			/* One failing process makes the metric suspect: keep the worst outcome. */
-			if (s->outcome != HVS_PASS && d->outcome == HVS_PASS) {
-				d->outcome = s->outcome;
-				hvs_strlcpy(d->reason, s->reason, sizeof(d->reason));
-			}
-		}
-		if (s->nsamples) {
-			double *x = realloc(d->samples, (d->nsamples + s->nsamples) * sizeof(*x));
-
-			if (!x)
-				return -ENOMEM;
-			memcpy(x + d->nsamples, s->samples, s->nsamples * sizeof(*x));
-			d->samples = x;
-			d->nsamples += s->nsamples;
-			pm = realloc(d->process_medians, (d->nprocesses + 1) * sizeof(*pm));
-			if (!pm)
-				return -ENOMEM;
-			pm[d->nprocesses++] = s->summary.median;
-			d->process_medians = pm;
-		}
-	}
-	return 0;
-}
-
-static int resummarize(struct hvs_metrics *set)
-{
-	for (size_t i = 0; i < set->n; i++) {
-		struct hvs_metric *m = &set->v[i];
-
-		if (m->nsamples && hvs_summarize(m->samples, m->nsamples, &m->summary))
-			return -EINVAL;
-		if (m->nprocesses < 2) { /* one process: nothing between processes to show */
-			free(m->process_medians);
-			m->process_medians = NULL;
-			m->nprocesses = 0;
-		}
-	}
-	return 0;
-}
-
 static int run_children(const struct run_opts *o, const char *bench_list,
 			const struct hvs_suite *s, struct hvs_metrics *set)
 {
@@ -279,13 +217,13 @@ static int run_children(const struct run_opts *o, const char *bench_list,
 			hvs_err("run: %s", err);
 			ret = -EIO;
 		} else {
-			ret = merge_into(set, &r->set);
+			ret = hvs_metrics_pool(set, &r->set);
 		}
 		hvs_result_free(r);
 		unlink(out);
 	}
 	rmdir(tmpdir);
-	return ret ? ret : resummarize(set);
+	return ret ? ret : hvs_metrics_resummarize(set);
 }
 
 /* ---------------------------------------------------------------- main */

@@ -424,29 +424,6 @@ struct merged {
 };
 
 /* Move metric m into set unless a metric of that name is there (replace: overwrite it). */
-static int take_metric(struct hvs_metrics *set, struct hvs_metric *m, int replace)
-{
-	long i = hvs_metrics_find(set, m->name);
-	struct hvs_metric *d;
-
-	if (i >= 0 && !replace)
-		return 0;
-	if (i >= 0) {
-		d = &set->v[i];
-		free(d->samples);
-		free(d->process_medians);
-	} else {
-		d = hvs_metrics_add(set);
-		if (!d)
-			return -ENOMEM;
-	}
-	*d = *m;
-	m->samples = NULL;
-	m->process_medians = NULL;
-	m->nsamples = m->nprocesses = 0;
-	return 1;
-}
-
 static int merge_file(struct merged *mg, const char *path, char *err, size_t errlen)
 {
 	struct hvs_result *r = NULL;
@@ -458,16 +435,10 @@ static int merge_file(struct merged *mg, const char *path, char *err, size_t err
 		mg->base = r;
 		return 0;
 	}
-	for (size_t i = 0; i < r->set.n; i++) {
-		/* the same metric twice (a suite and the workloads): keep the one from more processes */
-		long k = hvs_metrics_find(&mg->base->set, r->set.v[i].name);
-		int better = k >= 0 && r->set.v[i].outcome == HVS_PASS &&
-			     (mg->base->set.v[k].outcome != HVS_PASS ||
-			      r->set.v[i].nprocesses > mg->base->set.v[k].nprocesses);
-
-		if ((ret = take_metric(&mg->base->set, &r->set.v[i], better)) < 0)
+	/* the same metric twice (a suite and the workloads): core/metric.c keeps the better */
+	for (size_t i = 0; i < r->set.n; i++)
+		if ((ret = hvs_metrics_take(&mg->base->set, &r->set.v[i], HVS_TAKE_BETTER)) < 0)
 			break;
-	}
 	hvs_result_free(r);
 	return ret < 0 ? ret : 0;
 }
@@ -494,7 +465,7 @@ static int write_merged(const struct hvs_gtarget *t, struct merged *mg, const ch
 	}
 	if (mg->base)
 		for (size_t i = 0; i < mg->extra.n; i++)
-			if ((ret = take_metric(set, &mg->extra.v[i], 1)) < 0)
+			if ((ret = hvs_metrics_take(set, &mg->extra.v[i], HVS_TAKE_REPLACE)) < 0)
 				return ret;
 	snprintf(tags, sizeof(tags), "target=%s,label=%s,kind=%s", t->name, t->name,
 		 hvs_gt_kind_name(t->kind));
