@@ -1,6 +1,7 @@
 /*
  * cmd_bench.c - `hvscope bench`: run guest-side microbenchmarks
- * (microbench/) unprivileged, and print every number with its unit and
+ * (microbench/) unprivileged with the runner of `hvscope run`
+ * (harness/run/runner.c), and print every number with its unit and
  * spread (median, 95% CI of the median, MAD, n).
  *
  *   hvscope bench [NAME|PREFIX...] [--list] [--quick|--full] [--peer ADDR[:PORT]]
@@ -21,6 +22,7 @@
 #include "microbench/measure.h"
 #include "core/timing.h"
 #include "core/topology.h"
+#include "run/runner.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -232,6 +234,19 @@ static int print_json(const char *topo, const char *pair, const struct hvs_metri
 	return 0;
 }
 
+/* The runner's done hook: each metric as soon as its benchmark ends. */
+static void print_done(void *arg, const struct hvs_bench *b, const struct hvs_metrics *set, size_t first,
+		       enum hvs_outcome o)
+{
+	const int *verbose = arg;
+
+	(void)b;
+	(void)o;
+	for (size_t j = first; j < set->n; j++)
+		print_metric(&set->v[j], *verbose);
+	fflush(stdout);
+}
+
 int cmd_bench(int argc, char **argv)
 {
 	struct bench_args a = { .cpus = { -1, -1 } };
@@ -251,6 +266,8 @@ int cmd_bench(int argc, char **argv)
 	char buf[200] = "", pair[64] = "none (one CPU)";
 	size_t n;
 	const struct hvs_bench *const *all = hvs_bench_all(&n);
+	const struct hvs_bench **v = NULL;
+	struct hvs_runner_hooks hooks = { .done = print_done };
 
 	rc = hvs_opts_parse(&cmd_bench_opts, argc, argv, &a, &op);
 	if (rc != HVS_OPTS_GO)
@@ -279,6 +296,7 @@ int cmd_bench(int argc, char **argv)
 	ctx.scratch = a.scratch;
 	do_list = a.list;
 	verbose = a.verbose;
+	hooks.arg = &verbose;
 	infer = a.infer;
 	echo_port = a.echo_port ? a.echo_port : -1;
 	echo_seconds = a.echo_seconds;
@@ -350,21 +368,17 @@ int cmd_bench(int argc, char **argv)
 	if (ctx.cpu_a >= 0)
 		hvs_pin_cpu(ctx.cpu_a);
 
-	t0 = hvs_now_ns();
-	for (size_t i = 0; i < n; i++) {
-		size_t first = set.n;
-		enum hvs_outcome o;
-
-		if (!selected(all[i], &argv[op], argc - op, which))
-			continue;
-		o = hvs_bench_run(all[i], &ctx, &set);
-		ran++;
-		if (o == HVS_FAILED)
-			failed++;
-		for (size_t j = first; j < set.n && !a.json; j++)
-			print_metric(&set.v[j], verbose);
-		fflush(stdout);
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v) {
+		hvs_err("bench: out of memory");
+		rc = HVS_EX_INTERNAL;
+		goto out;
 	}
+	for (size_t i = 0; i < n; i++)
+		if (selected(all[i], &argv[op], argc - op, which))
+			v[ran++] = all[i];
+	t0 = hvs_now_ns();
+	failed = hvs_runner_run(v, (size_t)ran, &ctx, &set, a.json ? NULL : &hooks);
 	seconds = (double)(hvs_now_ns() - t0) / 1e9;
 	if (a.json) {
 		if (print_json(topo ? buf : NULL, topo ? pair : NULL, &set, ran, failed, seconds))
@@ -393,6 +407,8 @@ int cmd_bench(int argc, char **argv)
 			rc = hvs_write_exit(w);
 		}
 	}
+out:
+	free(v);
 	hvs_context_free(&cx);
 	hvs_topology_free(topo);
 	hvs_metrics_free(&set);

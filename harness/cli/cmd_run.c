@@ -2,36 +2,27 @@
  * cmd_run.c - `hvscope run`: environment checks, the selected benchmarks
  * (a suite, names, or a class) in fresh processes with interleaved order,
  * statistics, the full context -> one result file, and a row in history.
- *
- * Fresh processes: with --processes N the parent re-executes itself N times
- * (one after the other, never in parallel); each child runs every selected
- * benchmark, in an order rotated and shuffled by its index so no benchmark
- * always runs first or last (drift bias), and writes its metrics to a temp
- * file. The parent merges samples and keeps each child's median, which
- * shows the between-process variance (ASLR, page placement, cache colouring)
- * that many samples from one process hide.
+ * The measuring (warm-up, order, fresh processes with --processes N, the
+ * pooling of their samples) is harness/run/runner.c's; this file parses,
+ * checks, calls it, writes and prints.
  */
 #include "microbench/bench.h"
 #include "commands.h"
 #include "options.h"
 #include "results/context.h"
-#include "core/cputime.h"
 #include "results/history.h"
 #include "core/hvs_features.h"
 #include "core/hvs_limits.h"
 #include "core/hvscope.h"
 #include "results/result.h"
+#include "run/runner.h"
 #include "run/suite.h"
-#include "core/timing.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-#define STEAL_FLAG_FRACTION 0.02 /* a benchmark window with > 2% steal is flagged */
 
 struct run_opts {
 	const char *suite, *benches, *klass, *out, *db, *suites_file, *child_out, *label;
@@ -120,110 +111,10 @@ static void progress(int tty, const char *prefix, size_t done, size_t total, con
 	fflush(stderr);
 }
 
-/* Rotate by seed and shuffle deterministically: every process gets its own order. */
-static void order(const struct hvs_bench **v, size_t n, unsigned seed)
+/* The runner's start hook: the progress bar on a terminal (prefix: "process 2/3 "). */
+static void on_start(void *arg, const struct hvs_bench *b, size_t i, size_t n)
 {
-	struct hvs_rng r;
-
-	if (n < 2)
-		return;
-	hvs_rng_seed(&r, seed);
-	for (size_t i = n - 1; i > 0; i--) {
-		size_t j = hvs_rng_below(&r, i + 1);
-		const struct hvs_bench *t = v[i];
-
-		v[i] = v[j];
-		v[j] = t;
-	}
-}
-
-/* A short busy loop so the first benchmark does not pay for a cold, slow CPU. */
-static void warm_up(double seconds)
-{
-	uint64_t end = hvs_now_ns() + (uint64_t)(seconds * 1e9);
-	volatile uint64_t x = 0;
-
-	while (hvs_now_ns() < end)
-		for (int i = 0; i < 10000; i++)
-			x += (uint64_t)i;
-}
-
-static void run_benches(const struct hvs_bench **v, size_t n, const struct hvs_bench_ctx *ctx,
-			struct hvs_metrics *set, const char *prefix)
-{
-	int tty = isatty(2);
-
-	warm_up(ctx->quick ? 0.05 : 0.2);
-	for (size_t i = 0; i < n; i++) {
-		struct hvs_cputime a, b;
-		size_t before = set->n;
-		int have = hvs_cputime_read(NULL, &a) == 0;
-
-		progress(tty, prefix, i, n, v[i]->name);
-		hvs_bench_run(v[i], ctx, set);
-		if (have && hvs_cputime_read(NULL, &b) == 0 &&
-		    hvs_cputime_steal_fraction(&a, &b) > STEAL_FLAG_FRACTION)
-			for (size_t k = before; k < set->n; k++)
-				set->v[k].flags |= HVS_MF_STEAL;
-	}
-	progress(tty, prefix, n, n, "");
-}
-
-static int run_children(const struct run_opts *o, const char *bench_list,
-			const struct hvs_suite *s, struct hvs_metrics *set)
-{
-	char tmpdir[] = "/tmp/hvscope-run-XXXXXX", out[256], samples[16], seed[16], procs[32],
-	     err[512];
-	int ret = 0;
-
-	if (!mkdtemp(tmpdir))
-		return -errno;
-	for (int p = 0; p < o->processes && !ret; p++) {
-		struct hvs_result *r = NULL;
-		pid_t pid;
-		int status;
-
-		snprintf(out, sizeof(out), "%s/p%d.json", tmpdir, p);
-		snprintf(samples, sizeof(samples), "%u", s->samples);
-		snprintf(seed, sizeof(seed), "%d", p + 1);
-		snprintf(procs, sizeof(procs), "process %d/%d ", p + 1, o->processes);
-		pid = fork();
-		if (pid < 0) {
-			ret = -errno;
-			break;
-		}
-		if (pid == 0) {
-			char *args[] = { "hvscope", "run", "--child-out", out, "--bench",
-					 (char *)bench_list, "--samples", samples, "--order-seed",
-					 seed, "--child-label", procs, "--suite", (char *)s->name,
-					 o->suites_file ? "--suites" : NULL, (char *)o->suites_file,
-					 NULL };
-
-			execv("/proc/self/exe", args);
-			/* No /proc (a minimal guest): the name we were started by. */
-			execvp(program_invocation_name, args);
-			_exit(127);
-		}
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-			hvs_err("run: benchmark process %d died (%s %d)", p + 1,
-				WIFSIGNALED(status) ? "signal" : "exit",
-				WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-			ret = -ECHILD;
-			break;
-		}
-		if (hvs_result_read(out, &r, err, sizeof(err))) {
-			hvs_err("run: %s", err);
-			ret = -EIO;
-		} else {
-			ret = hvs_metrics_pool(set, &r->set);
-		}
-		hvs_result_free(r);
-		unlink(out);
-	}
-	rmdir(tmpdir);
-	return ret ? ret : hvs_metrics_resummarize(set);
+	progress(isatty(2), arg, i, n, b ? b->name : "");
 }
 
 /* ---------------------------------------------------------------- main */
@@ -261,42 +152,6 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	if (o->benches && o->klass)
 		return hvs_opts_fail("run", "--bench and --class exclude each other");
 	return HVS_OPTS_GO;
-}
-
-/*
- * Report metrics in registry order (the benchmark whose name prefixes the
- * metric), whatever order the processes ran them in. Stable within a
- * benchmark. n is small (hundreds): insertion sort.
- */
-static long bench_rank(const struct hvs_bench **v, size_t n, const char *metric)
-{
-	long best = (long)n, blen = -1;
-
-	for (size_t i = 0; i < n; i++) {
-		size_t l = strlen(v[i]->name);
-
-		if (!strncmp(metric, v[i]->name, l) && (metric[l] == '\0' || metric[l] == '.') &&
-		    (long)l > blen) {
-			best = (long)i;
-			blen = (long)l;
-		}
-	}
-	return best;
-}
-
-static void sort_metrics(struct hvs_metrics *set, const struct hvs_bench **v, size_t n)
-{
-	for (size_t i = 1; i < set->n; i++) {
-		struct hvs_metric m = set->v[i];
-		long r = bench_rank(v, n, m.name);
-		size_t j = i;
-
-		while (j > 0 && bench_rank(v, n, set->v[j - 1].name) > r) {
-			set->v[j] = set->v[j - 1];
-			j--;
-		}
-		set->v[j] = m;
-	}
 }
 
 static char *join_names(const struct hvs_bench **v, size_t n)
@@ -420,9 +275,11 @@ int cmd_run(int argc, char **argv)
 
 	/* A child: run, write metrics, done. */
 	if (o.child_out) {
+		struct hvs_runner_hooks h = { .start = on_start, .arg = (void *)(o.label ? o.label : "") };
+
 		hvs_run_info_init(&info);
-		order(v, n, o.order_seed);
-		run_benches(v, n, &ctx, &set, o.label ? o.label : "");
+		hvs_runner_order(v, n, o.order_seed);
+		hvs_runner_run(v, n, &ctx, &set, &h);
 		hvs_iso8601_now(info.finished, sizeof(info.finished));
 		ret = hvs_result_write(o.child_out, &info, &set) ? HVS_EX_IO : HVS_EX_OK;
 		goto out;
@@ -446,15 +303,20 @@ int cmd_run(int argc, char **argv)
 		hvs_err("warning: %s", c.warnings[i]);
 
 	if (o.processes > 1) {
+		struct hvs_runner_procs rp = { .processes = o.processes, .suite = s.name,
+					       .suites_file = o.suites_file, .samples = s.samples };
+
 		names = join_names(v, n);
-		ret = names ? run_children(&o, names, &s, &set) : -ENOMEM;
+		rp.bench_list = names;
+		ret = names ? hvs_runner_processes(&rp, &set, err, sizeof(err)) : -ENOMEM;
 		if (ret) {
-			hvs_err("run: %s", strerror(-ret));
+			hvs_err("run: %s", names ? err : strerror(-ret));
 			hvs_context_free(&c);
 			ret = HVS_EX_INTERNAL;
 			goto out;
 		}
 	} else {
+		struct hvs_runner_hooks h = { .start = on_start, .arg = "" };
 		const struct hvs_bench **shuffled = malloc(n * sizeof(*shuffled));
 
 		if (!shuffled) {
@@ -463,13 +325,13 @@ int cmd_run(int argc, char **argv)
 			goto out;
 		}
 		memcpy(shuffled, v, n * sizeof(*shuffled));
-		order(shuffled, n, 1);
-		run_benches(shuffled, n, &ctx, &set, "");
+		hvs_runner_order(shuffled, n, 1);
+		hvs_runner_run(shuffled, n, &ctx, &set, &h);
 		free(shuffled);
 	}
-	sort_metrics(&set, v, n);
+	hvs_runner_sort(&set, v, n);
 	hvs_context_finish(&c);
-	if (hvs_context_steal(&c) > STEAL_FLAG_FRACTION)
+	if (hvs_context_steal(&c) > HVS_RUNNER_STEAL_FRACTION)
 		hvs_err("warning: steal time was %.1f%% during the run: numbers include the "
 			"hypervisor's other work",
 			hvs_context_steal(&c) * 100);
