@@ -299,6 +299,74 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 	return rc;
 }
 
+/* The metric's outcome and reason from what kvm_bench_run() returned (r) and said (res). */
+static void take_outcome(struct hvs_metric *m, int b, int r, const struct kvm_bench_result *res)
+{
+	if (r < 0) {
+		/* The VMM could not even start this VM: skip with the reason. */
+		m->outcome = HVS_SKIP;
+		m->flags |= HVS_MF_SKIPPED;
+		snprintf(m->reason, sizeof(m->reason), "VMM setup: %.180s", res->reason);
+	} else if (res->status == KVM_BENCH_OK) {
+		if (ring0_fill_metric(m, "kvm.", b, res->cycles, res->control, res->r0.nsamples, res->r0.iters,
+				      res->tsc_khz) < 0) {
+			m->outcome = HVS_FAILED;
+			hvs_strlcpy(m->reason, "no samples", sizeof(m->reason));
+		} else {
+			m->outcome = HVS_PASS;
+		}
+	} else if (res->status == KVM_BENCH_SKIP) {
+		m->outcome = HVS_SKIP;
+		m->flags |= HVS_MF_SKIPPED;
+		hvs_strlcpy(m->reason, res->reason, sizeof(m->reason));
+	} else if (res->status == KVM_BENCH_TIMEOUT) {
+		m->outcome = HVS_TIMEOUT;
+		m->flags |= HVS_MF_TIMEOUT;
+		hvs_strlcpy(m->reason, res->reason, sizeof(m->reason));
+	} else {
+		m->outcome = HVS_FAILED;
+		hvs_strlcpy(m->reason, res->reason, sizeof(m->reason));
+	}
+}
+
+/* KVM's counters per operation as extras of a passed metric (exits_per_op, io_exits_per_op, ...). */
+static void take_counters(struct hvs_metric *m, const struct kvm_bench_result *res)
+{
+	double ops = (double)res->r0.iters * res->r0.nsamples;
+
+	if (!res->have_counters || ops <= 0 || m->outcome != HVS_PASS)
+		return;
+	hvs_metric_set_extra(m, "exits_per_op", (double)res->exits / ops);
+	for (size_t k = 0; k < HVS_ARRAY_SIZE(counter_extras); k++) {
+		long long v = kvm_counter_get(res, counter_extras[k]);
+		char key[40];
+
+		if (v < 0)
+			continue;
+		snprintf(key, sizeof(key), "%s_per_op", counter_extras[k]);
+		hvs_metric_set_extra(m, key, (double)v / ops);
+	}
+}
+
+/* --exits: the control loop, the spread and every counter that moved, per operation. */
+static void print_exits(const struct hvs_metric *m, const struct kvm_bench_result *res)
+{
+	double ops = (double)res->r0.iters * res->r0.nsamples;
+
+	if (m->outcome == HVS_PASS) {
+		printf("    %-36s %12.1f cycles/op (subtracted), %" PRIu64 " ops x %u samples\n",
+		       "control loop", extra(m, "control_cycles"), res->r0.iters, res->r0.nsamples);
+		printf("    %-36s median %.1f, MAD %.1f, 95%% CI [%.1f, %.1f], %zu outliers (ns/op)\n",
+		       "spread", m->summary.median, m->summary.mad, m->summary.ci_lo, m->summary.ci_hi,
+		       m->summary.outliers);
+	}
+	if (res->have_counters && ops > 0)
+		for (int k = 0; k < res->ncounters; k++)
+			if (res->counters[k].delta)
+				printf("    %-3s %-32s %12.3f /op\n", res->counters[k].vm ? "vm" : "cpu",
+				       res->counters[k].name, (double)res->counters[k].delta / ops);
+}
+
 int cmd_kvm(int argc, char **argv)
 {
 	struct kvm_args a = { 0 };
@@ -371,7 +439,6 @@ int cmd_kvm(int argc, char **argv)
 	for (int b = 0; b < R0_NBENCH; b++) {
 		struct kvm_bench_result res;
 		struct hvs_metric *m;
-		double ops, exits_per_op = 0;
 		char st[260];
 		int r;
 
@@ -387,64 +454,16 @@ int cmd_kvm(int argc, char **argv)
 			break;
 		}
 		ring0_fill_metric(m, "kvm.", b, NULL, NULL, 0, 0, 0);
-		if (r < 0) {
-			/* The VMM could not even start this VM: skip with the reason. */
-			nsetup_fail++;
-			m->outcome = HVS_SKIP;
-			m->flags |= HVS_MF_SKIPPED;
-			snprintf(m->reason, sizeof(m->reason), "VMM setup: %.180s", res.reason);
-		} else if (res.status == KVM_BENCH_OK) {
-			if (ring0_fill_metric(m, "kvm.", b, res.cycles, res.control, res.r0.nsamples, res.r0.iters,
-					      res.tsc_khz) < 0) {
-				m->outcome = HVS_FAILED;
-				hvs_strlcpy(m->reason, "no samples", sizeof(m->reason));
-				any_fail = 1;
-			} else {
-				m->outcome = HVS_PASS;
-			}
-		} else if (res.status == KVM_BENCH_SKIP) {
-			m->outcome = HVS_SKIP;
-			m->flags |= HVS_MF_SKIPPED;
-			hvs_strlcpy(m->reason, res.reason, sizeof(m->reason));
-		} else if (res.status == KVM_BENCH_TIMEOUT) {
-			m->outcome = HVS_TIMEOUT;
-			m->flags |= HVS_MF_TIMEOUT;
-			hvs_strlcpy(m->reason, res.reason, sizeof(m->reason));
-			any_timeout = 1;
-		} else {
-			m->outcome = HVS_FAILED;
-			hvs_strlcpy(m->reason, res.reason, sizeof(m->reason));
-			any_fail = 1;
-		}
-		ops = (double)res.r0.iters * res.r0.nsamples;
-		if (res.have_counters && ops > 0 && m->outcome == HVS_PASS) {
-			exits_per_op = (double)res.exits / ops;
-			hvs_metric_set_extra(m, "exits_per_op", exits_per_op);
-			for (size_t k = 0; k < HVS_ARRAY_SIZE(counter_extras); k++) {
-				long long v = kvm_counter_get(&res, counter_extras[k]);
-				char key[40];
-
-				if (v < 0)
-					continue;
-				snprintf(key, sizeof(key), "%s_per_op", counter_extras[k]);
-				hvs_metric_set_extra(m, key, (double)v / ops);
-			}
-		}
+		take_outcome(m, b, r, &res);
+		nsetup_fail += r < 0;
+		any_fail |= m->outcome == HVS_FAILED;
+		any_timeout |= m->outcome == HVS_TIMEOUT;
+		take_counters(m, &res);
 		hvs_metric_set_extra(m, "tdp", pi.tdp);
 		snprintf(st, sizeof(st), "%s%s%s", hvs_outcome_name(m->outcome), m->reason[0] ? ": " : "", m->reason);
 		print_row(m, st);
-		if (show_exits && m->outcome == HVS_PASS) {
-			printf("    %-36s %12.1f cycles/op (subtracted), %" PRIu64 " ops x %u samples\n",
-			       "control loop", extra(m, "control_cycles"), res.r0.iters, res.r0.nsamples);
-			printf("    %-36s median %.1f, MAD %.1f, 95%% CI [%.1f, %.1f], %zu outliers (ns/op)\n",
-			       "spread", m->summary.median, m->summary.mad, m->summary.ci_lo, m->summary.ci_hi,
-			       m->summary.outliers);
-		}
-		if (show_exits && res.have_counters && ops > 0)
-			for (int k = 0; k < res.ncounters; k++)
-				if (res.counters[k].delta)
-					printf("    %-3s %-32s %12.3f /op\n", res.counters[k].vm ? "vm" : "cpu",
-					       res.counters[k].name, (double)res.counters[k].delta / ops);
+		if (show_exits)
+			print_exits(m, &res);
 		kvm_bench_result_free(&res);
 	}
 	close(kvm_fd);
