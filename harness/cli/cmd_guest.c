@@ -93,6 +93,128 @@ static int in_list(const char *list, const char *name)
 	return 0;
 }
 
+static long target_index(const struct hvs_matrix *m, const char *name)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->t[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+/*
+ * --baseline and --only must name targets of the matrix (a typo would
+ * silently run nothing); the baseline defaults to the matrix's, else the
+ * first native target. Returns 0 or HVS_EX_USAGE (said why).
+ */
+static int check_names(struct hvs_matrix *m, const char *matrix, const char *baseline, const char *only)
+{
+	char tmp[512], *save = NULL;
+
+	if (baseline) {
+		if (target_index(m, baseline) < 0) {
+			hvs_err("guest: --baseline '%s' is not a target of %s", baseline, matrix);
+			return HVS_EX_USAGE;
+		}
+		hvs_strlcpy(m->baseline, baseline, sizeof(m->baseline));
+	}
+	for (size_t i = 0; i < m->n && !m->baseline[0]; i++)
+		if (m->t[i].kind == HVS_GT_NATIVE)
+			hvs_strlcpy(m->baseline, m->t[i].name, sizeof(m->baseline));
+	if (!only)
+		return 0;
+	hvs_strlcpy(tmp, only, sizeof(tmp));
+	for (char *w = strtok_r(tmp, ",", &save); w; w = strtok_r(NULL, ",", &save))
+		if (target_index(m, w) < 0) {
+			hvs_err("guest: --only: no target '%s' in %s", w, matrix);
+			return HVS_EX_USAGE;
+		}
+	return 0;
+}
+
+/* hvscope-matrix-YYYYMMDDTHHMMSS in buf. */
+static const char *default_out(char *buf, size_t len)
+{
+	char stamp[24];
+
+	hvs_iso8601_now(stamp, sizeof(stamp));
+	/* 2026-11-21T12:00:00Z -> 20261121T120000 */
+	snprintf(buf, len, "hvscope-matrix-%.4s%.2s%.2sT%.2s%.2s%.2s", stamp, stamp + 5, stamp + 8,
+		 stamp + 11, stamp + 14, stamp + 17);
+	return buf;
+}
+
+/* --list: one line per target. */
+static int list_text(const struct hvs_matrix *m, const char *only, unsigned timeout)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const struct hvs_gtarget *t = &m->t[i];
+
+		if (only && !in_list(only, t->name))
+			continue;
+		printf("%-20s %-7s timeout %4us  %d run line(s)%s%s%s%s\n", t->name, hvs_gt_kind_name(t->kind),
+		       timeout ? timeout : t->timeout_s, t->ncmds, t->workloads[0] ? ", workloads " : "",
+		       t->workloads, t->net ? ", net" : "", !strcmp(t->name, m->baseline) ? "  (baseline)" : "");
+	}
+	return HVS_EX_OK;
+}
+
+/* One target's outcome on stderr, with its console tail when it failed. */
+static void report_target(const struct hvs_gresult *r)
+{
+	fprintf(stderr, "hvscope: guest: %s: %s in %.1f s, %d metric(s)%s%s\n", r->name,
+		hvs_outcome_name(r->outcome), r->seconds, r->nmetrics, r->reason[0] ? ": " : "", r->reason);
+	if (!r->tail[0])
+		return;
+	fprintf(stderr, "hvscope: guest: %s: console tail:\n", r->name);
+	for (const char *p = r->tail, *nl; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p) - 1;
+		fprintf(stderr, "| %.*s\n", (int)(nl - p + (*nl != '\n')), p);
+	}
+}
+
+/* --db: the target's result file into the history. Returns 0, or 1 (said why) when it did not go in. */
+static int record(struct hvs_history *h, const char *db, const struct hvs_gresult *r)
+{
+	struct hvs_result *rr = NULL;
+	char err[400];
+	int dup = 0, bad = 0;
+
+	if (hvs_result_read(r->result_path, &rr, err, sizeof(err)) ||
+	    hvs_history_add_result(h, rr, 0, &dup, err, sizeof(err))) {
+		hvs_err("guest: %s: not added to %s: %s", r->name, db, err);
+		bad = 1;
+	}
+	hvs_result_free(rr);
+	return bad;
+}
+
+/*
+ * This binary (/proc/self/exe) and the static one copied into guests:
+ * HVSCOPE_STATIC, else hvscope-static beside us, else ourselves (we may be
+ * the static one). Returns 0, or -1 with errno set.
+ */
+static int locate_binaries(char *self, size_t selflen, char *statbin, size_t statlen)
+{
+	ssize_t n = readlink("/proc/self/exe", self, selflen - 1);
+	const char *env = getenv("HVSCOPE_STATIC");
+	char tmp[1024];
+
+	if (n <= 0)
+		return -1;
+	self[n] = 0;
+	if (env && *env) {
+		hvs_strlcpy(statbin, env, statlen);
+		return 0;
+	}
+	hvs_strlcpy(tmp, self, sizeof(tmp));
+	snprintf(statbin, statlen, "%s/hvscope-static", dirname(tmp));
+	if (access(statbin, X_OK))
+		hvs_strlcpy(statbin, self, statlen);
+	return 0;
+}
+
 /* --list --json: {"baseline", "targets": [...]}. */
 static int list_json(const struct hvs_matrix *m, const char *only, unsigned timeout)
 {
@@ -211,84 +333,21 @@ int cmd_guest(int argc, char **argv)
 		hvs_err("guest: %s: %s", matrix, err);
 		return hvs_errno_exit(-ret);
 	}
-	if (baseline) {
-		size_t i;
-
-		for (i = 0; i < m.n && strcmp(m.t[i].name, baseline); i++)
-			;
-		if (i == m.n) {
-			hvs_err("guest: --baseline '%s' is not a target of %s", baseline, matrix);
-			ret = HVS_EX_USAGE;
-			goto out;
-		}
-		hvs_strlcpy(m.baseline, baseline, sizeof(m.baseline));
-	}
-	if (!m.baseline[0])
-		for (size_t i = 0; i < m.n; i++)
-			if (m.t[i].kind == HVS_GT_NATIVE) {
-				hvs_strlcpy(m.baseline, m.t[i].name, sizeof(m.baseline));
-				break;
-			}
-	if (only) {
-		/* every name must exist: a typo would silently run nothing */
-		char tmp[512], *save = NULL;
-
-		hvs_strlcpy(tmp, only, sizeof(tmp));
-		for (char *w = strtok_r(tmp, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-			size_t i;
-
-			for (i = 0; i < m.n && strcmp(m.t[i].name, w); i++)
-				;
-			if (i == m.n) {
-				hvs_err("guest: --only: no target '%s' in %s", w, matrix);
-				ret = HVS_EX_USAGE;
-				goto out;
-			}
-		}
-	}
+	ret = check_names(&m, matrix, baseline, only);
+	if (ret)
+		goto out;
 	if (list) {
-		ret = a.json ? list_json(&m, only, timeout) : HVS_EX_OK;
-		for (size_t i = 0; i < m.n && !a.json; i++) {
-			if (only && !in_list(only, m.t[i].name))
-				continue;
-			printf("%-20s %-7s timeout %4us  %d run line(s)%s%s%s%s\n", m.t[i].name,
-			       hvs_gt_kind_name(m.t[i].kind), timeout ? timeout : m.t[i].timeout_s, m.t[i].ncmds,
-			       m.t[i].workloads[0] ? ", workloads " : "", m.t[i].workloads,
-			       m.t[i].net ? ", net" : "", !strcmp(m.t[i].name, m.baseline) ? "  (baseline)" : "");
-		}
+		ret = a.json ? list_json(&m, only, timeout) : list_text(&m, only, timeout);
 		goto out;
 	}
 
 	find_src(src, sizeof(src));
-	{
-		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-		if (n <= 0) {
-			hvs_err("guest: cannot find my own executable: %s", strerror(errno));
-			ret = HVS_EX_INTERNAL;
-			goto out;
-		}
-		self[n] = 0;
+	if (locate_binaries(self, sizeof(self), statbin, sizeof(statbin))) {
+		hvs_err("guest: cannot find my own executable: %s", strerror(errno));
+		ret = HVS_EX_INTERNAL;
+		goto out;
 	}
-	if (getenv("HVSCOPE_STATIC") && *getenv("HVSCOPE_STATIC")) {
-		hvs_strlcpy(statbin, getenv("HVSCOPE_STATIC"), sizeof(statbin));
-	} else {
-		char tmp[1024];
-
-		hvs_strlcpy(tmp, self, sizeof(tmp));
-		snprintf(statbin, sizeof(statbin), "%s/hvscope-static", dirname(tmp));
-		if (access(statbin, X_OK))
-			hvs_strlcpy(statbin, self, sizeof(statbin)); /* we may be the static one */
-	}
-	if (!out) {
-		char stamp[24];
-
-		hvs_iso8601_now(stamp, sizeof(stamp));
-		/* 2026-11-21T12:00:00Z -> 20261121T120000 */
-		snprintf(outbuf, sizeof(outbuf), "hvscope-matrix-%.4s%.2s%.2sT%.2s%.2s%.2s", stamp, stamp + 5,
-			 stamp + 8, stamp + 11, stamp + 14, stamp + 17);
-		out = outbuf;
-	}
+	out = out ? out : default_out(outbuf, sizeof(outbuf));
 	if (mkdir(out, 0755) && errno != EEXIST) {
 		hvs_err("guest: cannot create %s: %s", out, strerror(errno));
 		ret = hvs_write_exit(errno);
@@ -332,33 +391,13 @@ int cmd_guest(int argc, char **argv)
 			ret = HVS_EX_IO;
 			goto out;
 		}
-		fprintf(stderr, "hvscope: guest: %s: %s in %.1f s, %d metric(s)%s%s\n", r->name,
-			hvs_outcome_name(r->outcome), r->seconds, r->nmetrics, r->reason[0] ? ": " : "",
-			r->reason);
-		if (r->tail[0]) {
-			fprintf(stderr, "hvscope: guest: %s: console tail:\n", r->name);
-			for (char *p = r->tail, *nl; *p; p = nl + 1) {
-				nl = strchr(p, '\n');
-				if (!nl)
-					nl = p + strlen(p) - 1;
-				fprintf(stderr, "| %.*s\n", (int)(nl - p + (*nl != '\n')), p);
-			}
-		}
+		report_target(r);
 		if (r->outcome == HVS_TIMEOUT)
 			hung = 1;
 		else if (r->outcome != HVS_PASS)
 			bad = 1;
-		if (h && r->result_path[0]) {
-			struct hvs_result *rr = NULL;
-			int dup = 0;
-
-			if (hvs_result_read(r->result_path, &rr, err, sizeof(err)) ||
-			    hvs_history_add_result(h, rr, 0, &dup, err, sizeof(err))) {
-				hvs_err("guest: %s: not added to %s: %s", r->name, db, err);
-				bad = 1;
-			}
-			hvs_result_free(rr);
-		}
+		if (h && r->result_path[0] && record(h, db, r))
+			bad = 1;
 	}
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
