@@ -189,6 +189,114 @@ static void print_summary(const struct hvs_metrics *set)
 	}
 }
 
+/*
+ * Measure v[0..n): in o->processes fresh processes, or in this one in a
+ * shuffled order. Returns 0 or an exit code (said why).
+ */
+static int measure(const struct run_opts *o, const struct hvs_suite *s, const struct hvs_bench **v, size_t n,
+		   const struct hvs_bench_ctx *ctx, struct hvs_metrics *set)
+{
+	char err[512];
+	int ret;
+
+	if (o->processes > 1) {
+		struct hvs_runner_procs rp = { .processes = o->processes, .suite = s->name,
+					       .suites_file = o->suites_file, .samples = s->samples };
+		char *names = join_names(v, n);
+
+		rp.bench_list = names;
+		ret = names ? hvs_runner_processes(&rp, set, err, sizeof(err)) : -ENOMEM;
+		if (ret)
+			hvs_err("run: %s", names ? err : strerror(-ret));
+		free(names);
+	} else {
+		struct hvs_runner_hooks h = { .start = on_start, .arg = "" };
+		const struct hvs_bench **shuffled = malloc(n * sizeof(*shuffled));
+
+		ret = shuffled ? 0 : -ENOMEM;
+		if (shuffled) {
+			memcpy(shuffled, v, n * sizeof(*shuffled));
+			hvs_runner_order(shuffled, n, 1);
+			hvs_runner_run(shuffled, n, ctx, set, &h);
+			free(shuffled);
+		}
+	}
+	return ret ? HVS_EX_INTERNAL : 0;
+}
+
+/* --db: the run into the history. Returns an exit code. */
+static int record(const char *db, const struct hvs_run_info *info, const struct hvs_metrics *set,
+		  const char *host, const char *hyp)
+{
+	struct hvs_history *h = NULL;
+	char digest[HVS_SHA256_HEX], err[512];
+	int dup, ret;
+
+	ret = hvs_history_open(db, &h, err, sizeof(err));
+	if (!ret && hvs_result_digest(info, set, digest))
+		digest[0] = '\0';
+	if (!ret)
+		ret = hvs_history_add(h, info, set, host, hyp, digest, 0, &dup, err, sizeof(err));
+	hvs_history_close(h);
+	if (ret) {
+		hvs_err("run: %s", err);
+		return -ret; /* history.c still returns a negative exit code */
+	}
+	return HVS_EX_OK;
+}
+
+/*
+ * The suite (built in, or from --suites FILE) with the command line's
+ * overrides in s, and the benchmarks it or --bench/--class select in *v
+ * (malloc'd), the selector text in sel. Returns 0 or an exit code (said why).
+ */
+static int select_benches(struct run_opts *o, struct hvs_suite *s, const struct hvs_bench ***v, size_t *n,
+			  char *sel, size_t sellen)
+{
+	char *conf_buf = NULL, err[512];
+	const char *conf = hvs_suites_builtin();
+	int ret;
+
+	if (o->suites_file) {
+		long len = hvs_read_file(o->suites_file, 1u << 20, &conf_buf);
+
+		if (len < 0) {
+			hvs_err("run: %s: %s%s", o->suites_file, strerror((int)-len),
+				len == -EFBIG ? " (the limit is 1 MiB)" : "");
+			return hvs_errno_exit((int)-len);
+		}
+		conf = conf_buf;
+	}
+	ret = hvs_suite_find(conf, o->suites_file ? o->suites_file : "suites.conf (built in)",
+			     o->suite ? o->suite : o->quick ? "quick" : "default", s, err, sizeof(err));
+	free(conf_buf);
+	if (ret) {
+		hvs_err("run: %s", err);
+		/* no such suite: the name came from the command line */
+		return ret == -ENOENT ? HVS_EX_USAGE : hvs_errno_exit(-ret);
+	}
+	if (o->samples)
+		s->samples = o->samples;
+	if (o->processes)
+		s->processes = o->processes;
+	if (o->quick)
+		s->quick = 1;
+	o->processes = s->processes;
+	if (o->benches)
+		hvs_strlcpy(sel, o->benches, sellen);
+	else if (o->klass)
+		snprintf(sel, sellen, "class:%s", o->klass);
+	else
+		hvs_strlcpy(sel, s->select, sellen);
+	ret = hvs_suite_select(sel, v, n, err, sizeof(err));
+	if (ret) {
+		hvs_err("run: %s", err);
+		/* a selector that matches nothing: from --bench/--class, or the suite's */
+		return ret == -ENOENT ? HVS_EX_USAGE : hvs_errno_exit(-ret);
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
@@ -198,8 +306,7 @@ int cmd_run(int argc, char **argv)
 	struct hvs_run_info info;
 	struct hvs_metrics set = { 0 };
 	const struct hvs_bench **v = NULL;
-	const char *conf;
-	char *conf_buf = NULL, *names = NULL, err[512], outbuf[256], sel[600];
+	char outbuf[256], sel[600];
 	char host[128] = "unknown", hyp[128] = "unknown";
 	size_t n = 0;
 	int ret;
@@ -212,46 +319,9 @@ int cmd_run(int argc, char **argv)
 			"and ingest on the host");
 		return HVS_EX_NODEV;
 	}
-	if (o.suites_file) {
-		long len = hvs_read_file(o.suites_file, 1u << 20, &conf_buf);
-
-		if (len < 0) {
-			hvs_err("run: %s: %s%s", o.suites_file, strerror((int)-len),
-				len == -EFBIG ? " (the limit is 1 MiB)" : "");
-			return hvs_errno_exit((int)-len);
-		}
-		conf = conf_buf;
-	} else {
-		conf = hvs_suites_builtin();
-	}
-	ret = hvs_suite_find(conf, o.suites_file ? o.suites_file : "suites.conf (built in)",
-			     o.suite ? o.suite : o.quick ? "quick" : "default", &s, err, sizeof(err));
-	if (ret) {
-		hvs_err("run: %s", err);
-		/* no such suite: the name came from the command line */
-		ret = ret == -ENOENT ? HVS_EX_USAGE : hvs_errno_exit(-ret);
+	ret = select_benches(&o, &s, &v, &n, sel, sizeof(sel));
+	if (ret)
 		goto out;
-	}
-	if (o.samples)
-		s.samples = o.samples;
-	if (o.processes)
-		s.processes = o.processes;
-	if (o.quick)
-		s.quick = 1;
-	o.processes = s.processes;
-	if (o.benches)
-		hvs_strlcpy(sel, o.benches, sizeof(sel));
-	else if (o.klass)
-		snprintf(sel, sizeof(sel), "class:%s", o.klass);
-	else
-		hvs_strlcpy(sel, s.select, sizeof(sel));
-	ret = hvs_suite_select(sel, &v, &n, err, sizeof(err));
-	if (ret) {
-		hvs_err("run: %s", err);
-		/* a selector that matches nothing: from --bench/--class, or the suite's */
-		ret = ret == -ENOENT ? HVS_EX_USAGE : hvs_errno_exit(-ret);
-		goto out;
-	}
 	if (o.list) {
 		for (size_t i = 0; i < n; i++)
 			printf("%-32s %-8s %s\n", v[i]->name, v[i]->klass, v[i]->what);
@@ -302,32 +372,10 @@ int cmd_run(int argc, char **argv)
 	for (int i = 0; i < c.nwarnings; i++)
 		hvs_err("warning: %s", c.warnings[i]);
 
-	if (o.processes > 1) {
-		struct hvs_runner_procs rp = { .processes = o.processes, .suite = s.name,
-					       .suites_file = o.suites_file, .samples = s.samples };
-
-		names = join_names(v, n);
-		rp.bench_list = names;
-		ret = names ? hvs_runner_processes(&rp, &set, err, sizeof(err)) : -ENOMEM;
-		if (ret) {
-			hvs_err("run: %s", names ? err : strerror(-ret));
-			hvs_context_free(&c);
-			ret = HVS_EX_INTERNAL;
-			goto out;
-		}
-	} else {
-		struct hvs_runner_hooks h = { .start = on_start, .arg = "" };
-		const struct hvs_bench **shuffled = malloc(n * sizeof(*shuffled));
-
-		if (!shuffled) {
-			hvs_context_free(&c);
-			ret = HVS_EX_INTERNAL;
-			goto out;
-		}
-		memcpy(shuffled, v, n * sizeof(*shuffled));
-		hvs_runner_order(shuffled, n, 1);
-		hvs_runner_run(shuffled, n, &ctx, &set, &h);
-		free(shuffled);
+	ret = measure(&o, &s, v, n, &ctx, &set);
+	if (ret) {
+		hvs_context_free(&c);
+		goto out;
 	}
 	hvs_runner_sort(&set, v, n);
 	hvs_context_finish(&c);
@@ -355,32 +403,10 @@ int cmd_run(int argc, char **argv)
 		printf("run %s: %zu metric(s) -> %s\n", info.id, set.n, o.out);
 		print_summary(&set);
 	}
-	if (o.db) {
-		struct hvs_history *h = NULL;
-		int dup;
-
-		char digest[HVS_SHA256_HEX];
-
-		ret = hvs_history_open(o.db, &h, err, sizeof(err));
-		if (!ret && hvs_result_digest(&info, &set, digest))
-			digest[0] = '\0';
-		if (!ret)
-			ret = hvs_history_add(h, &info, &set, host, hyp, digest, 0, &dup, err,
-					      sizeof(err));
-		hvs_history_close(h);
-		if (ret) {
-			hvs_err("run: %s", err);
-			free(info.context_json);
-			ret = -ret;
-			goto out;
-		}
-	}
+	ret = o.db ? record(o.db, &info, &set, host, hyp) : HVS_EX_OK;
 	free(info.context_json);
-	ret = HVS_EX_OK;
 out:
 	hvs_metrics_free(&set);
 	free(v);
-	free(names);
-	free(conf_buf);
 	return ret;
 }
