@@ -234,6 +234,68 @@ static int print_json(const char *topo, const char *pair, const struct hvs_metri
 	return 0;
 }
 
+/* The context from the options; returns the set to run (HVS_SET_*). */
+static unsigned setup_ctx(const struct bench_args *a, struct hvs_bench_ctx *ctx)
+{
+	unsigned which = HVS_SET_DEFAULT;
+
+	hvs_bench_ctx_default(ctx);
+	if (a->quick) {
+		which = HVS_SET_QUICK;
+		ctx->quick = 1;
+		ctx->samples = 11;
+		ctx->min_sample_ns = 2e5;
+		ctx->budget_s = 1.5;
+	} else if (a->full) {
+		which = HVS_SET_FULL;
+		ctx->sets_full = 1;
+	}
+	if (a->samples)
+		ctx->samples = a->samples;
+	ctx->cpu_a = a->cpus[0];
+	ctx->cpu_b = a->cpus[1];
+	ctx->peer = a->peer;
+	ctx->scratch = a->scratch;
+	return which;
+}
+
+/* What the numbers below were measured with: topology (NULL: none), counters, TSC. */
+static void print_header(const char *topo, const char *pair)
+{
+	struct hvs_counters *ctr = hvs_counters_shared();
+
+	if (topo)
+		printf("topology: %s; cross-CPU pair %s\n", topo, pair);
+	else
+		printf("topology: unavailable (no sysfs CPU topology)\n");
+	if (ctr->backend)
+		printf("counters: %s\n", ctr->reason);
+	else
+		printf("counters: unavailable (%s)\n", ctr->reason);
+	printf("tsc: %.1f MHz, timer overhead %.0f ticks (subtracted); steal flagged above %.0f%%\n",
+	       hvs_tsc_hz() / 1e6, hvs_tsc_overhead(), 100 * HVS_STEAL_THRESHOLD);
+	fflush(stdout);
+}
+
+/* --out FILE: the result file with its context. Returns 0 or an exit code (said why). */
+static int write_out(const char *out, struct hvs_run_info *info, struct hvs_context *cx,
+		     const struct hvs_metrics *set)
+{
+	int w;
+
+	hvs_context_finish(cx);
+	info->context_json = hvs_context_to_json(cx);
+	hvs_iso8601_now(info->finished, sizeof(info->finished));
+	w = hvs_result_write(out, info, set);
+	free(info->context_json);
+	info->context_json = NULL;
+	if (w) {
+		hvs_err("bench: cannot write %s: %s", out, hvs_strerror(w));
+		return hvs_write_exit(w);
+	}
+	return 0;
+}
+
 /* The runner's done hook: each metric as soon as its benchmark ends. */
 static void print_done(void *arg, const struct hvs_bench *b, const struct hvs_metrics *set, size_t first,
 		       enum hvs_outcome o)
@@ -253,13 +315,12 @@ int cmd_bench(int argc, char **argv)
 	struct hvs_bench_ctx ctx;
 	struct hvs_metrics set = { 0 };
 	struct hvs_topology *topo = NULL;
-	int do_list, verbose, infer, echo_port, failed = 0, ran = 0, op;
+	int failed = 0, ran = 0, op;
 	const char *out, *tags;
 	struct hvs_context cx;
 	struct hvs_run_info info;
 	int rc = HVS_EX_OK;
-	unsigned which = HVS_SET_DEFAULT;
-	double echo_seconds;
+	unsigned which;
 	cpu_set_t saved;
 	uint64_t t0;
 	double seconds;
@@ -277,42 +338,21 @@ int cmd_bench(int argc, char **argv)
 	if (a.json && (a.infer || a.list || a.echo_port))
 		return hvs_opts_fail("bench", "--json goes with a run of benchmarks only (for inferred facts: "
 				     "'hvscope probe --timing --json')");
-	hvs_bench_ctx_default(&ctx);
-	if (a.quick) {
-		which = HVS_SET_QUICK;
-		ctx.quick = 1;
-		ctx.samples = 11;
-		ctx.min_sample_ns = 2e5;
-		ctx.budget_s = 1.5;
-	} else if (a.full) {
-		which = HVS_SET_FULL;
-		ctx.sets_full = 1;
-	}
-	if (a.samples)
-		ctx.samples = a.samples;
-	ctx.cpu_a = a.cpus[0];
-	ctx.cpu_b = a.cpus[1];
-	ctx.peer = a.peer;
-	ctx.scratch = a.scratch;
-	do_list = a.list;
-	verbose = a.verbose;
-	hooks.arg = &verbose;
-	infer = a.infer;
-	echo_port = a.echo_port ? a.echo_port : -1;
-	echo_seconds = a.echo_seconds;
+	which = setup_ctx(&a, &ctx);
+	hooks.arg = &a.verbose;
 	out = a.out;
 	tags = a.tags;
 	rc = HVS_EX_OK;
-	if (echo_port > 0) {
-		int ret = hvs_echo_serve(echo_port, echo_seconds);
+	if (a.echo_port > 0) {
+		int ret = hvs_echo_serve(a.echo_port, a.echo_seconds);
 
 		if (ret) {
-			hvs_err("bench: echo server on port %d: %s", echo_port, strerror(-ret));
+			hvs_err("bench: echo server on port %d: %s", a.echo_port, strerror(-ret));
 			return hvs_errno_exit(-ret);
 		}
 		return HVS_EX_OK;
 	}
-	if (do_list)
+	if (a.list)
 		return list();
 	for (int i = op; i < argc; i++) {
 		int found = 0;
@@ -349,21 +389,8 @@ int cmd_bench(int argc, char **argv)
 			hvs_topology_pair_name(topo, ctx.cpu_a, ctx.cpu_b, pair, sizeof(pair));
 		hvs_topology_describe(topo, buf, sizeof(buf));
 	}
-	if (!a.json) {
-		struct hvs_counters *ctr = hvs_counters_shared();
-
-		if (topo)
-			printf("topology: %s; cross-CPU pair %s\n", buf, pair);
-		else
-			printf("topology: unavailable (no sysfs CPU topology)\n");
-		if (ctr->backend)
-			printf("counters: %s\n", ctr->reason);
-		else
-			printf("counters: unavailable (%s)\n", ctr->reason);
-		printf("tsc: %.1f MHz, timer overhead %.0f ticks (subtracted); steal flagged above %.0f%%\n",
-		       hvs_tsc_hz() / 1e6, hvs_tsc_overhead(), 100 * HVS_STEAL_THRESHOLD);
-		fflush(stdout);
-	}
+	if (!a.json)
+		print_header(topo ? buf : NULL, pair);
 	sched_getaffinity(0, sizeof(saved), &saved);
 	if (ctx.cpu_a >= 0)
 		hvs_pin_cpu(ctx.cpu_a);
@@ -386,7 +413,7 @@ int cmd_bench(int argc, char **argv)
 	} else {
 		printf("%d benchmark(s), %zu metric(s), %d failed, %.1f s\n", ran, set.n, failed, seconds);
 	}
-	if (infer) {
+	if (a.infer) {
 		struct hvs_inference inf;
 
 		hvs_infer_from_metrics(&set, NULL, &inf);
@@ -395,17 +422,9 @@ int cmd_bench(int argc, char **argv)
 	}
 	sched_setaffinity(0, sizeof(saved), &saved);
 	if (out) {
-		int w;
+		int w = write_out(out, &info, &cx, &set);
 
-		hvs_context_finish(&cx);
-		info.context_json = hvs_context_to_json(&cx);
-		hvs_iso8601_now(info.finished, sizeof(info.finished));
-		w = hvs_result_write(out, &info, &set);
-		free(info.context_json);
-		if (w) {
-			hvs_err("bench: cannot write %s: %s", out, hvs_strerror(w));
-			rc = hvs_write_exit(w);
-		}
+		rc = w ? w : rc;
 	}
 out:
 	free(v);
