@@ -183,104 +183,55 @@ static int write_result(const char *out, int argc, char **argv, const struct hvs
 	return HVS_EX_OK;
 }
 
-/* `hvscope kvm --serial FILE`: the bootable image's lines to the same table. */
+struct name_list {
+	char **names;
+	int n;
+};
+
+/* ring0_serial_metrics()'s filter: the NAME operands (none: all). */
+static int wanted(const char *bench, void *arg)
+{
+	const struct name_list *l = arg;
+	int want = !l->n;
+
+	for (int i = 0; i < l->n; i++)
+		want |= match(l->names[i], bench);
+	return want;
+}
+
+/* `hvscope kvm --serial FILE`: the bootable image's lines to the same table (vmm/ring0_metric.c). */
 static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_khz, const char *out,
 		       const char *tags, int argc, char **argv)
 {
-	FILE *f = fopen(path, "r");
+	struct name_list l = { names, nnames };
+	struct ring0_serial_summary sum;
 	struct hvs_metrics set = { 0 };
-	char *line = NULL, started[64] = "";
-	size_t cap = 0;
-	int rc = HVS_EX_OK, nres = 0, ended = 0, any_fail = 0, any_timeout = 0;
+	char why[300];
+	int rc = ring0_serial_metrics(path, wanted, &l, tsc_khz, &set, &sum, why, sizeof(why));
 
-	if (!f) {
-		hvs_err("kvm: cannot open %s: %s", path, strerror(errno));
-		return HVS_EX_IO;
+	if (rc) {
+		hvs_err("kvm: %s", why);
+		hvs_metrics_free(&set);
+		return hvs_errno_exit(-rc);
 	}
 	header();
-	while (getline(&line, &cap, f) > 0) {
-		struct ring0_serial_result r;
-		int t = ring0_parse_serial_line(line, &r), id;
-		struct hvs_metric *m;
+	for (size_t i = 0; i < set.n; i++) {
+		const struct hvs_metric *m = &set.v[i];
+		char st[240];
 
-		if (t == R0_LINE_START) {
-			hvs_strlcpy(started, r.bench, sizeof(started));
-			continue;
-		}
-		if (t == R0_LINE_END) {
-			ended = 1;
-			continue;
-		}
-		if (t == -EINVAL) {
-			hvs_err("kvm: %s: malformed result line", path);
-			rc = HVS_EX_PARSE;
-			break;
-		}
-		if (t != R0_LINE_RESULT)
-			continue;
-		started[0] = 0;
-		id = ring0_find(r.bench);
-		if (id < 0) {
-			hvs_err("kvm: %s: unknown benchmark '%s'", path, r.bench);
-			free(r.cycles);
-			free(r.control);
-			rc = HVS_EX_SCHEMA;
-			break;
-		}
-		int want = !nnames;
-
-		for (int i = 0; i < nnames; i++)
-			want |= match(names[i], r.bench);
-		m = want ? hvs_metrics_add(&set) : NULL;
-		if (m) {
-			nres++;
-			if (!strcmp(r.status, "ok")) {
-				if (ring0_fill_metric(m, "image.", id, r.cycles, r.control, r.n, r.iters,
-						      tsc_khz ? tsc_khz : r.tsc_khz) < 0) {
-					m->outcome = HVS_FAILED;
-					any_fail = 1;
-					hvs_strlcpy(m->reason, "no samples or no TSC rate", sizeof(m->reason));
-				} else {
-					m->outcome = HVS_PASS;
-				}
-			} else {
-				ring0_fill_metric(m, "image.", id, NULL, NULL, 0, 0, 0);
-				if (!strcmp(r.status, "skip")) {
-					m->outcome = HVS_SKIP;
-					m->flags |= HVS_MF_SKIPPED;
-				} else if (!strcmp(r.status, "timeout")) {
-					m->outcome = HVS_TIMEOUT;
-					m->flags |= HVS_MF_TIMEOUT;
-					any_timeout = 1;
-				} else {
-					m->outcome = HVS_FAILED;
-					any_fail = 1;
-				}
-				hvs_strlcpy(m->reason, r.reason, sizeof(m->reason));
-			}
-			char st[240];
-
-			snprintf(st, sizeof(st), "%s%s%s", hvs_outcome_name(m->outcome), m->reason[0] ? ": " : "",
-				 m->reason);
-			print_row(m, st);
-		}
-		free(r.cycles);
-		free(r.control);
+		snprintf(st, sizeof(st), "%s%s%s", hvs_outcome_name(m->outcome), m->reason[0] ? ": " : "", m->reason);
+		print_row(m, st);
 	}
-	free(line);
-	fclose(f);
-	if (rc == HVS_EX_OK && started[0]) {
+	if (sum.hung[0]) {
 		/* A benchmark started and never reported: the image hung there. */
-		printf("image.%-20s %11s %9s %10s %8s %8s  %s\n", started, "-", "-", "-", "-", "-",
+		printf("image.%-20s %11s %9s %10s %8s %8s  %s\n", sum.hung, "-", "-", "-", "-", "-",
 		       "timeout: no result on the console");
 		rc = HVS_EX_TIMEOUT;
-	} else if (rc == HVS_EX_OK && !ended && !nres) {
+	} else if (!sum.ended && !sum.results) {
 		hvs_err("kvm: %s: no result lines from the ring-0 image", path);
 		rc = HVS_EX_PARSE;
-	} else if (rc == HVS_EX_OK && any_fail) {
-		rc = HVS_EX_FAIL;
-	} else if (rc == HVS_EX_OK && any_timeout) {
-		rc = HVS_EX_TIMEOUT;
+	} else {
+		rc = sum.any_fail ? HVS_EX_FAIL : sum.any_timeout ? HVS_EX_TIMEOUT : HVS_EX_OK;
 	}
 	if (out && (rc == HVS_EX_OK || rc == HVS_EX_FAIL || rc == HVS_EX_TIMEOUT)) {
 		struct hvs_context c;

@@ -8,6 +8,7 @@
 #include "core/array.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,4 +169,97 @@ int ring0_parse_serial_line(const char *line, struct ring0_serial_result *r)
 		return -EINVAL;
 	}
 	return R0_LINE_RESULT;
+}
+
+/* A result line's status as the metric's outcome, flags and reason. */
+static void take_status(struct hvs_metric *m, const struct ring0_serial_result *r, struct ring0_serial_summary *sum)
+{
+	if (!strcmp(r->status, "skip")) {
+		m->outcome = HVS_SKIP;
+		m->flags |= HVS_MF_SKIPPED;
+	} else if (!strcmp(r->status, "timeout")) {
+		m->outcome = HVS_TIMEOUT;
+		m->flags |= HVS_MF_TIMEOUT;
+		sum->any_timeout = 1;
+	} else {
+		m->outcome = HVS_FAILED;
+		sum->any_fail = 1;
+	}
+	hvs_strlcpy(m->reason, r->reason, sizeof(m->reason));
+}
+
+/* One result line into set. 0, or -HVS_ESCHEMA / -ENOMEM with why set. */
+static int take_result(struct ring0_serial_result *r, int (*keep)(const char *bench, void *arg), void *arg,
+		       uint64_t tsc_khz, struct hvs_metrics *set, struct ring0_serial_summary *sum, char *why,
+		       size_t whylen)
+{
+	int id = ring0_find(r->bench);
+	struct hvs_metric *m;
+
+	if (id < 0) {
+		snprintf(why, whylen, "unknown benchmark '%.60s'", r->bench);
+		return -HVS_ESCHEMA;
+	}
+	if (keep && !keep(r->bench, arg))
+		return 0;
+	m = hvs_metrics_add(set);
+	if (!m) {
+		snprintf(why, whylen, "out of memory");
+		return -ENOMEM;
+	}
+	sum->results++;
+	if (strcmp(r->status, "ok")) {
+		ring0_fill_metric(m, "image.", id, NULL, NULL, 0, 0, 0);
+		take_status(m, r, sum);
+	} else if (ring0_fill_metric(m, "image.", id, r->cycles, r->control, r->n, r->iters,
+				     tsc_khz ? tsc_khz : r->tsc_khz) < 0) {
+		m->outcome = HVS_FAILED;
+		sum->any_fail = 1;
+		hvs_strlcpy(m->reason, "no samples or no TSC rate", sizeof(m->reason));
+	} else {
+		m->outcome = HVS_PASS;
+	}
+	return 0;
+}
+
+int ring0_serial_metrics(const char *path, int (*keep)(const char *bench, void *arg), void *arg,
+			 uint64_t tsc_khz, struct hvs_metrics *set, struct ring0_serial_summary *sum, char *why,
+			 size_t whylen)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	int ret = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	if (!f) {
+		ret = -errno;
+		snprintf(why, whylen, "cannot open %s: %s", path, strerror(-ret));
+		return ret;
+	}
+	while (!ret && getline(&line, &cap, f) > 0) {
+		struct ring0_serial_result r;
+		int t = ring0_parse_serial_line(line, &r);
+
+		if (t == R0_LINE_START) {
+			hvs_strlcpy(sum->hung, r.bench, sizeof(sum->hung));
+		} else if (t == R0_LINE_END) {
+			sum->ended = 1;
+		} else if (t == -EINVAL) {
+			snprintf(why, whylen, "%s: malformed result line", path);
+			ret = -EBADMSG;
+		} else if (t == R0_LINE_RESULT) {
+			char w[120];
+
+			sum->hung[0] = '\0';
+			ret = take_result(&r, keep, arg, tsc_khz, set, sum, w, sizeof(w));
+			if (ret)
+				snprintf(why, whylen, "%s: %s", path, w);
+			free(r.cycles);
+			free(r.control);
+		}
+	}
+	free(line);
+	fclose(f);
+	return ret;
 }

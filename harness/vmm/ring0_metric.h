@@ -55,4 +55,24 @@ enum ring0_line {
  */
 int ring0_parse_serial_line(const char *line, struct ring0_serial_result *r);
 
+/* What a serial log held besides its metrics (ring0_serial_metrics()). */
+struct ring0_serial_summary {
+	int results;   /* result lines taken into the set */
+	int ended;     /* the image's end line was seen */
+	char hung[64]; /* a benchmark that started and never reported, "" if none */
+	int any_fail, any_timeout;
+};
+
+/*
+ * The bootable image's serial log at path as metrics: one "image.NAME" per
+ * result line whose benchmark keep() accepts (keep NULL: all), converted
+ * with tsc_khz (0: the rate the image calibrated), outcome and reason from
+ * the line's status. Prints nothing. Returns 0, or -errno with one line in
+ * why: -EBADMSG a malformed line of ours, -HVS_ESCHEMA a benchmark name
+ * this build does not know, -ENOMEM, or the errno of opening the file.
+ */
+int ring0_serial_metrics(const char *path, int (*keep)(const char *bench, void *arg), void *arg,
+			 uint64_t tsc_khz, struct hvs_metrics *set, struct ring0_serial_summary *sum, char *why,
+			 size_t whylen);
+
 #endif
