@@ -159,6 +159,14 @@ $(BIN)/hvscope: $(DYN_OBJS) $(EXTRA_DYN_OBJS)
 	$(quiet) LINK $@
 	$(Q)$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(DYN_LIBS)
 
+# The bash completion script, generated from the commands' option tables
+# (harness/cli/options.h) by the binary itself: `hvscope completion bash`.
+all: $(BUILD)/hvscope.bash-completion
+$(BUILD)/hvscope.bash-completion: $(BIN)/hvscope
+	@mkdir -p $(@D)
+	$(quiet) GEN $@
+	$(Q)$< completion bash > $@.new && mv $@.new $@
+
 # Relink when STATIC_LIBC changes (the objects of each libc live apart).
 $(BUILD)/static-libc.stamp: FORCE
 	@mkdir -p $(@D)

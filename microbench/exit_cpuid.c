@@ -22,13 +22,6 @@ static void body(void *arg, uint64_t iters)
 		hvs_cpuid(leaf, 0, r);
 }
 
-static void control(void *arg, uint64_t iters)
-{
-	(void)arg;
-	for (uint64_t i = 0; i < iters; i++)
-		__asm__ __volatile__("" ::: "memory");
-}
-
 static int run(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx,
 	       struct hvs_metrics *out)
 {
@@ -42,7 +35,7 @@ static int run(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx,
 
 	for (size_t i = 0; i < HVS_ARRAY_SIZE(leaves) && !ret; i++) {
 		uint32_t leaf = leaves[i].leaf;
-		struct hvs_loop l = { .body = body, .control = control, .arg = &leaf };
+		struct hvs_loop l = { .body = body, .control = hvs_loop_empty, .arg = &leaf };
 		struct hvs_metric *m = hvs_bench_metric(self, out, leaves[i].suffix);
 
 		if (!m)

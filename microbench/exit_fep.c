@@ -46,13 +46,6 @@ static void body_kvm(void *arg, uint64_t iters)
 		kvm_cpuid();
 }
 
-static void control(void *arg, uint64_t iters)
-{
-	(void)arg;
-	for (uint64_t i = 0; i < iters; i++)
-		__asm__ __volatile__("" ::: "memory");
-}
-
 static uint64_t once_xen(void *arg)
 {
 	(void)arg;
@@ -116,7 +109,7 @@ static int run(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx,
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < HVS_ARRAY_SIZE(prefixes) && !ret; i++) {
-		struct hvs_loop l = { .body = prefixes[i].body, .control = control };
+		struct hvs_loop l = { .body = prefixes[i].body, .control = hvs_loop_empty };
 		struct hvs_metric *m = hvs_bench_metric(self, out, prefixes[i].name);
 		char sig[9];
 

@@ -19,13 +19,6 @@ static void body(void *arg, uint64_t iters)
 		__asm__ __volatile__("pause" ::: "memory");
 }
 
-static void control(void *arg, uint64_t iters)
-{
-	(void)arg;
-	for (uint64_t i = 0; i < iters; i++)
-		__asm__ __volatile__("" ::: "memory");
-}
-
 /* Bursts of 16 PAUSEs between function calls: too short for a PLE window. */
 static void body_burst(void *arg, uint64_t iters)
 {
@@ -38,7 +31,7 @@ static void body_burst(void *arg, uint64_t iters)
 static void control_burst(void *arg, uint64_t iters)
 {
 	for (uint64_t i = 0; i < iters; i++) {
-		control(arg, 16);
+		hvs_loop_empty(arg, 16);
 		__asm__ __volatile__("" ::: "memory");
 	}
 }
@@ -46,7 +39,7 @@ static void control_burst(void *arg, uint64_t iters)
 static int run(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx,
 	       struct hvs_metrics *out)
 {
-	struct hvs_loop spin = { .body = body, .control = control };
+	struct hvs_loop spin = { .body = body, .control = hvs_loop_empty };
 	struct hvs_loop burst = { .body = body_burst, .control = control_burst };
 	struct hvs_metric *m = hvs_bench_metric(self, out, "spin");
 	int ret;

@@ -34,13 +34,6 @@ static void body_rdtscp(void *arg, uint64_t iters)
 	}
 }
 
-static void control(void *arg, uint64_t iters)
-{
-	(void)arg;
-	for (uint64_t i = 0; i < iters; i++)
-		__asm__ __volatile__("" ::: "memory");
-}
-
 static uint64_t once_rdtsc(void *arg)
 {
 	body_rdtsc(arg, 1);
@@ -56,7 +49,7 @@ static uint64_t once_rdtscp(void *arg)
 static int one(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx, struct hvs_metrics *out,
 	       const char *suffix, hvs_loop_fn fn, uint64_t (*once)(void *))
 {
-	struct hvs_loop l = { .body = fn, .control = control };
+	struct hvs_loop l = { .body = fn, .control = hvs_loop_empty };
 	struct hvs_metric *m = hvs_bench_metric(self, out, suffix);
 	struct hvs_insn_probe p;
 	int ret;

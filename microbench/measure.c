@@ -189,3 +189,10 @@ fail:
 	free(ctl);
 	return ret;
 }
+
+void hvs_loop_empty(void *arg, uint64_t iters)
+{
+	(void)arg;
+	for (uint64_t i = 0; i < iters; i++)
+		__asm__ __volatile__("" ::: "memory");
+}

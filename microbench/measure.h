@@ -34,6 +34,12 @@ struct hvs_loop {
 	void *arg;
 };
 
+/*
+ * The control loop most benchmarks need: `iters` turns of an empty loop
+ * (a compiler barrier keeps it), the loop overhead their body also pays.
+ */
+void hvs_loop_empty(void *arg, uint64_t iters);
+
 /* Optional, untimed work around every timed run of body or control. */
 struct hvs_loop_hooks {
 	hvs_loop_fn prepare;       /* e.g. map iters fresh pages */

@@ -18,17 +18,10 @@ static void body(void *arg, uint64_t iters)
 		syscall(SYS_getppid);
 }
 
-static void control(void *arg, uint64_t iters)
-{
-	(void)arg;
-	for (uint64_t i = 0; i < iters; i++)
-		__asm__ __volatile__("" ::: "memory");
-}
-
 static int run(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx,
 	       struct hvs_metrics *out)
 {
-	struct hvs_loop l = { .body = body, .control = control };
+	struct hvs_loop l = { .body = body, .control = hvs_loop_empty };
 	struct hvs_metric *m = hvs_bench_metric(self, out, NULL);
 
 	if (!m)

@@ -34,18 +34,11 @@ static void body_sys(void *arg, uint64_t iters)
 		syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
 }
 
-static void control(void *arg, uint64_t iters)
-{
-	(void)arg;
-	for (uint64_t i = 0; i < iters; i++)
-		__asm__ __volatile__("" ::: "memory");
-}
-
 static int run(const struct hvs_bench *self, const struct hvs_bench_ctx *ctx,
 	       struct hvs_metrics *out)
 {
-	struct hvs_loop lv = { .body = body_vdso, .control = control };
-	struct hvs_loop ls = { .body = body_sys, .control = control };
+	struct hvs_loop lv = { .body = body_vdso, .control = hvs_loop_empty };
+	struct hvs_loop ls = { .body = body_sys, .control = hvs_loop_empty };
 	struct hvs_metric *m;
 	char cs[64] = "unknown";
 	int ret;

@@ -18,9 +18,9 @@
  *             intel_fn14h[n]=, amd_fn8000001dh[n]= (no subleaves except
  *             those arrays).
  * A row that starts like a row but does not parse is a truncated or
- * damaged dump: -HVS_EX_PARSE with the line number. The same (leaf,
+ * damaged dump: -EBADMSG with the line number. The same (leaf,
  * subleaf) twice with different values inside one CPU block is a
- * contradiction: -HVS_EX_PARSE.
+ * contradiction: -EBADMSG.
  */
 #include "cpuid_src.h"
 #include "core/hvscope.h"
@@ -162,7 +162,7 @@ static int fail(struct pctx *c, int code, const char *fmt, ...)
 static int add(struct pctx *c, int lineno, uint32_t leaf, uint32_t sub, const uint32_t r[4])
 {
 	if (hvs_cpuid_src_add(c->s, leaf, sub, r, lineno) < 0)
-		return fail(c, HVS_EX_INTERNAL, "out of memory");
+		return fail(c, ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -173,7 +173,7 @@ static int finish(struct pctx *c)
 	int l1 = 0, l2 = 0;
 
 	if (hvs_cpuid_src_finish(c->s, &leaf, &sub, &l1, &l2) < 0)
-		return fail(c, HVS_EX_PARSE,
+		return fail(c, EBADMSG,
 			    "leaf 0x%08x subleaf 0x%x appears twice with different values (lines %d "
 			    "and %d): contradictory dump", leaf, sub, l1, l2);
 	return 0;
@@ -209,15 +209,15 @@ static int parse_todd(struct pctx *c, const char *buf, const char *end)
 			continue;
 		if (rd_hex(&p, le, &leaf) || (p = skip_sp(p, le), rd_hex(&p, le, &sub)) ||
 		    lit(&p, le, ":"))
-			return fail(c, HVS_EX_PARSE, "line %d: malformed or truncated row", it.lineno);
+			return fail(c, EBADMSG, "line %d: malformed or truncated row", it.lineno);
 		for (int i = 0; i < 4; i++) {
 			p = skip_sp(p, le);
 			if (lit(&p, le, names[i]) || rd_hex(&p, le, &r[i]))
-				return fail(c, HVS_EX_PARSE, "line %d: malformed or truncated row",
+				return fail(c, EBADMSG, "line %d: malformed or truncated row",
 					    it.lineno);
 		}
 		if (add(c, it.lineno, leaf, sub, r))
-			return -HVS_EX_INTERNAL;
+			return -ENOMEM;
 		rows++;
 	}
 	c->s->ncpus_seen = cpus ? cpus : 1;
@@ -247,17 +247,17 @@ static int parse_instlat(struct pctx *c, const char *buf, const char *end)
 		for (int i = 0; i < 4; i++) {
 			p = skip_sp(p, le);
 			if ((i && lit(&p, le, "-")) || rd_hex(&p, le, &r[i]))
-				return fail(c, HVS_EX_PARSE, "line %d: malformed or truncated row",
+				return fail(c, EBADMSG, "line %d: malformed or truncated row",
 					    it.lineno);
 		}
 		sl = memstr(p, le, "[SL ");
 		if (sl) {
 			sl += 4;
 			if (rd_hex(&sl, le, &sub))
-				return fail(c, HVS_EX_PARSE, "line %d: bad subleaf", it.lineno);
+				return fail(c, EBADMSG, "line %d: bad subleaf", it.lineno);
 		}
 		if (add(c, it.lineno, leaf, sub, r))
-			return -HVS_EX_INTERNAL;
+			return -ENOMEM;
 		rows++;
 	}
 	c->s->ncpus_seen = cpus ? cpus : 1;
@@ -272,12 +272,12 @@ static int parse_rjcp(struct pctx *c, const char *buf, const char *end)
 	int lineno;
 
 	if (!p)
-		return fail(c, HVS_EX_PARSE, "XML dump without a <processor> element");
+		return fail(c, EBADMSG, "XML dump without a <processor> element");
 	for (const char *q = p; (q = memstr(q, end, "<processor")); q++)
 		cpus++;
 	pend = memstr(p, end, "</processor>");
 	if (!pend)
-		return fail(c, HVS_EX_PARSE, "XML dump truncated: no </processor> after the first CPU");
+		return fail(c, EBADMSG, "XML dump truncated: no </processor> after the first CPU");
 	lineno = 1;
 	for (const char *t = buf; t < p; t++)
 		lineno += *t == '\n';
@@ -291,20 +291,20 @@ static int parse_rjcp(struct pctx *c, const char *buf, const char *end)
 		p += 9;
 		q = memstr(p, pend, "eax=\"");
 		if (!q || (q += 5, rd_hex(&q, pend, &leaf)) || lit(&q, pend, "\""))
-			return fail(c, HVS_EX_PARSE, "line %d: <register> without a valid eax", lineno);
+			return fail(c, EBADMSG, "line %d: <register> without a valid eax", lineno);
 		q = skip_sp(q, pend);
 		if (lit(&q, pend, "ecx=\"") || rd_hex(&q, pend, &sub) || lit(&q, pend, "\"") ||
 		    (q = skip_sp(q, pend), lit(&q, pend, ">")))
-			return fail(c, HVS_EX_PARSE, "line %d: <register> without a valid ecx", lineno);
+			return fail(c, EBADMSG, "line %d: <register> without a valid ecx", lineno);
 		for (int i = 0; i < 4; i++) {
 			q = skip_sp(q, pend);
 			if ((i && lit(&q, pend, ",")) || (q = skip_sp(q, pend), rd_hex(&q, pend, &r[i])))
-				return fail(c, HVS_EX_PARSE, "line %d: malformed register values", lineno);
+				return fail(c, EBADMSG, "line %d: malformed register values", lineno);
 		}
 		if (lit(&q, pend, "</register>"))
-			return fail(c, HVS_EX_PARSE, "line %d: malformed <register> element", lineno);
+			return fail(c, EBADMSG, "line %d: malformed <register> element", lineno);
 		if (add(c, lineno, leaf, sub, r))
-			return -HVS_EX_INTERNAL;
+			return -ENOMEM;
 		rows++;
 		p = q;
 	}
@@ -339,17 +339,17 @@ static int parse_manusov(struct pctx *c, const char *buf, const char *end)
 		for (int i = 0; i < 7; i++) {
 			p = skip_sp(p, le);
 			if (rd_hex(&p, le, &v[i]) || (p < le && *p != ' ' && *p != '\t'))
-				return fail(c, HVS_EX_PARSE, "line %d: malformed or truncated row",
+				return fail(c, EBADMSG, "line %d: malformed or truncated row",
 					    it.lineno);
 		}
 		if (v[2] != 0)
 			continue; /* a repeated pass of the same function */
 		if (add(c, it.lineno, v[0], v[1], &v[3]))
-			return -HVS_EX_INTERNAL;
+			return -ENOMEM;
 		rows++;
 	}
 	if (state != 3)
-		return fail(c, HVS_EX_PARSE, "table truncated: no closing dashed line");
+		return fail(c, EBADMSG, "table truncated: no closing dashed line");
 	c->s->ncpus_seen = 1;
 	return rows;
 }
@@ -410,13 +410,13 @@ static int parse_libcpuid(struct pctx *c, const char *buf, const char *end)
 			continue;
 		p += strlen(lc_keys[k].key);
 		if (rd_dec(&p, le, &idx) || lit(&p, le, "]=")) {
-			rc = fail(c, HVS_EX_PARSE, "line %d: malformed or truncated row", it.lineno);
+			rc = fail(c, EBADMSG, "line %d: malformed or truncated row", it.lineno);
 			goto out;
 		}
 		for (int i = 0; i < 4; i++) {
 			p = skip_sp(p, le);
 			if (rd_hex(&p, le, &r[i])) {
-				rc = fail(c, HVS_EX_PARSE, "line %d: malformed or truncated row",
+				rc = fail(c, EBADMSG, "line %d: malformed or truncated row",
 					  it.lineno);
 				goto out;
 			}
@@ -427,7 +427,7 @@ static int parse_libcpuid(struct pctx *c, const char *buf, const char *end)
 			break; /* the same index again: the next CPU's block begins */
 		seen[k][idx] = 1;
 		if (hvs_cpuid_src_add(&tmp[k], idx, 0, r, it.lineno) < 0) {
-			rc = fail(c, HVS_EX_INTERNAL, "out of memory");
+			rc = fail(c, ENOMEM, "out of memory");
 			goto out;
 		}
 		rows++;
@@ -445,12 +445,12 @@ static int parse_libcpuid(struct pctx *c, const char *buf, const char *end)
 			if (tmp[k].rows[i].leaf <= max &&
 			    add(c, tmp[k].rows[i].line, lc_keys[k].leaf + tmp[k].rows[i].leaf, 0,
 				tmp[k].rows[i].r)) {
-				rc = -HVS_EX_INTERNAL;
+				rc = -ENOMEM;
 				goto out;
 			}
 	}
 	if (finish(c)) {
-		rc = -HVS_EX_PARSE;
+		rc = -EBADMSG;
 		goto out;
 	}
 	/* Then the subleaf arrays: intel_fnN[0] repeats basic_cpuid[N]; the array wins. */
@@ -466,7 +466,7 @@ static int parse_libcpuid(struct pctx *c, const char *buf, const char *end)
 				continue;
 			}
 			if (add(c, t->line, lc_keys[k].leaf, t->leaf, t->r)) {
-				rc = -HVS_EX_INTERNAL;
+				rc = -ENOMEM;
 				goto out;
 			}
 		}
@@ -524,15 +524,15 @@ int hvs_cpuid_src_replay_buf(struct hvs_cpuid_src *s, const char *buf, size_t le
 	if (why && whylen)
 		why[0] = '\0';
 	if (len > HVS_CPUID_DUMP_MAX)
-		return fail(&c, HVS_EX_TOOBIG, "dump is %zu bytes, over the %u byte limit", len,
+		return fail(&c, EFBIG, "dump is %zu bytes, over the %u byte limit", len,
 			    HVS_CPUID_DUMP_MAX);
 	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
 		buf += 3; /* UTF-8 byte order mark (RJCP files have one) */
 	if (memchr(buf, '\0', (size_t)(end - buf)))
-		return fail(&c, HVS_EX_PARSE, "binary data (NUL bytes) in a text dump");
+		return fail(&c, EBADMSG, "binary data (NUL bytes) in a text dump");
 	fmt = sniff(buf, end);
 	if (!fmt)
-		return fail(&c, HVS_EX_PARSE, "no CPUID rows in any known dump format");
+		return fail(&c, EBADMSG, "no CPUID rows in any known dump format");
 	s->format = fmt;
 	if (!strcmp(fmt, "todd"))
 		rows = parse_todd(&c, buf, end);
@@ -549,11 +549,11 @@ int hvs_cpuid_src_replay_buf(struct hvs_cpuid_src *s, const char *buf, size_t le
 	if (rows < 0)
 		goto bad;
 	if (finish(&c)) {
-		rows = -HVS_EX_PARSE;
+		rows = -EBADMSG;
 		goto bad;
 	}
 	if (rows == 0) {
-		rows = fail(&c, HVS_EX_PARSE, "%s dump without any CPUID row", fmt);
+		rows = fail(&c, EBADMSG, "%s dump without any CPUID row", fmt);
 		goto bad;
 	}
 	return 0;
@@ -573,11 +573,11 @@ int hvs_cpuid_src_replay_file(struct hvs_cpuid_src *s, const char *path, char *w
 	n = hvs_read_file(path, HVS_CPUID_DUMP_MAX, &buf);
 	if (n == -EFBIG) {
 		snprintf(why, whylen, "%s: over the %u MiB dump size limit", path, HVS_CPUID_DUMP_MAX >> 20);
-		return -HVS_EX_TOOBIG;
+		return -EFBIG;
 	}
 	if (n < 0) {
 		snprintf(why, whylen, "%s: %s", path, strerror((int)-n));
-		return -hvs_errno_exit((int)-n);
+		return (int)n;
 	}
 	rc = hvs_cpuid_src_replay_buf(s, buf, (size_t)n, why, whylen);
 	free(buf);

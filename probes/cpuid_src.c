@@ -4,6 +4,7 @@
  * CPUID behind a SIGILL handler, and lookups into a replayed dump.
  */
 #include "cpuid_src.h"
+#include "core/array.h"
 #include "core/hvscope.h"
 
 #include <errno.h>
@@ -171,15 +172,8 @@ int hvs_cpuid_src_add(struct hvs_cpuid_src *s, uint32_t leaf, uint32_t subleaf, 
 {
 	struct hvs_cpuid_row *x;
 
-	if (s->nrows == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 128;
-		struct hvs_cpuid_row *n = realloc(s->rows, ncap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		s->rows = n;
-		s->cap = ncap;
-	}
+	if (HVS_ARRAY_RESERVE(s->rows, s->cap, s->nrows + 1, 128))
+		return -ENOMEM;
 	if (s->nrows && row_cmp(s->rows[s->nrows - 1].leaf, s->rows[s->nrows - 1].subleaf, leaf,
 				subleaf) >= 0)
 		s->unsorted = 1;
@@ -220,7 +214,7 @@ int hvs_cpuid_src_finish(struct hvs_cpuid_src *s, uint32_t *leaf, uint32_t *subl
 					*line1 = s->rows[w - 1].line;
 				if (line2)
 					*line2 = s->rows[i].line;
-				return -HVS_EX_PARSE;
+				return -EBADMSG;
 			}
 			continue; /* the same row again, same values: keep one */
 		}

@@ -74,9 +74,8 @@ int hvs_cpuid_src_xen(struct hvs_cpuid_src *s);
 
 /*
  * A source that replays a dump file (format auto-detected).
- * Return: 0, -HVS_EX_PARSE (not a dump, truncated or contradictory rows),
- * -HVS_EX_TOOBIG (over HVS_CPUID_DUMP_MAX), -HVS_EX_IO or -errno (cannot
- * read). *why (may be NULL) receives a static/allocated-in-s explanation.
+ * Return: 0, -EBADMSG (not a dump, truncated or contradictory rows),
+ * -EFBIG (over HVS_CPUID_DUMP_MAX), -ENOMEM or the -errno of reading it. *why (may be NULL) receives a static/allocated-in-s explanation.
  */
 int hvs_cpuid_src_replay_file(struct hvs_cpuid_src *s, const char *path, char *why, size_t whylen);
 /* Same from memory (used by the fuzz target). buf need not be terminated. */

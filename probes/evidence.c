@@ -99,16 +99,16 @@ static int dmi_text(const char *file, struct hvs_evidence *ev, char *why, size_t
 
 	if (n == -EFBIG) {
 		snprintf(why, whylen, "%s: dmidecode file over 4 MiB", file);
-		return -HVS_EX_TOOBIG;
+		return -EFBIG;
 	}
 	if (n < 0) {
 		snprintf(why, whylen, "%s: %s", file, strerror((int)-n));
-		return -HVS_EX_IO;
+		return (int)n;
 	}
 	if (memchr(buf, '\0', (size_t)n)) {
 		free(buf);
 		snprintf(why, whylen, "%s: binary data, not dmidecode text", file);
-		return -HVS_EX_PARSE;
+		return -EBADMSG;
 	}
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *colon, *val, *dst = NULL;
@@ -178,7 +178,7 @@ static int dmi_text(const char *file, struct hvs_evidence *ev, char *why, size_t
 	if (!keys) {
 		snprintf(why, whylen, "%s: no BIOS/System/Board/Chassis Information in dmidecode text",
 			 file);
-		return -HVS_EX_PARSE;
+		return -EBADMSG;
 	}
 	ev->dmi_source = "dmidecode";
 	if (vm || ext2 || bios_len >= 20) {

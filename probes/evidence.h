@@ -79,7 +79,7 @@ struct hvs_evidence {
  * to use for DMI instead of sysfs (NULL: sysfs); read_tree: 0 = read no
  * file under root at all (replay of a dump without --root); live: probe
  * things that have no file (perf_event_open).
- * Return 0, or -HVS_EX_PARSE/-HVS_EX_TOOBIG/-HVS_EX_IO for a dmidecode
+ * Return 0, or -EBADMSG/-EFBIG/-errno of reading it for a dmidecode
  * file that was named but cannot be used (*why explains).
  */
 int hvs_evidence_collect(const char *root, const char *dmidecode, int read_tree, int live,

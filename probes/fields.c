@@ -5,6 +5,7 @@
  * lack of memory in a decoder, it just reports less.
  */
 #include "fields.h"
+#include "core/array.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -14,15 +15,8 @@ static struct hvs_field *fnew(struct hvs_fields *f, const char *key, enum hvs_ft
 {
 	struct hvs_field *x;
 
-	if (f->n == f->cap) {
-		size_t nc = f->cap ? f->cap * 2 : 16;
-		struct hvs_field *nv = realloc(f->v, nc * sizeof(*nv));
-
-		if (!nv)
-			return NULL;
-		f->v = nv;
-		f->cap = nc;
-	}
+	if (HVS_ARRAY_RESERVE(f->v, f->cap, f->n + 1, 16))
+		return NULL;
 	x = &f->v[f->n++];
 	memset(x, 0, sizeof(*x));
 	snprintf(x->key, sizeof(x->key), "%s", key);

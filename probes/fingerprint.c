@@ -571,23 +571,26 @@ static void verdict(struct hvs_fingerprint *fp)
 	verdict_systemd(fp);
 }
 
-int hvs_fingerprint_collect(const struct hvs_probe_opts *o, struct hvs_fingerprint **out)
+int hvs_fingerprint_collect(const struct hvs_probe_opts *o, struct hvs_fingerprint **out, char *why,
+			    size_t whylen)
 {
 	struct hvs_fingerprint *fp;
-	char why[256] = "";
 	int rc, replay = o->cpuid_dump != NULL, root = o->root && o->root[0];
 
 	uint64_t t0 = hvs_now_ns(), t1;
 
 	*out = NULL;
+	if (whylen)
+		why[0] = '\0';
 	fp = calloc(1, sizeof(*fp));
-	if (!fp)
+	if (!fp) {
+		snprintf(why, whylen, "out of memory");
 		return -ENOMEM;
+	}
 	fp->o = *o;
 	if (replay) {
-		rc = hvs_cpuid_src_replay_file(&fp->src, o->cpuid_dump, why, sizeof(why));
+		rc = hvs_cpuid_src_replay_file(&fp->src, o->cpuid_dump, why, whylen);
 		if (rc < 0) {
-			hvs_err("%s", why);
 			free(fp);
 			return rc;
 		}
@@ -631,9 +634,8 @@ int hvs_fingerprint_collect(const struct hvs_probe_opts *o, struct hvs_fingerpri
 	t0 = t1;
 
 	rc = hvs_evidence_collect(o->root, o->dmidecode, !replay || root, !replay && !root, &fp->ev,
-				  why, sizeof(why));
+				  why, whylen);
 	if (rc < 0) {
-		hvs_err("%s", why);
 		hvs_fingerprint_free(fp);
 		return rc;
 	}

@@ -32,10 +32,13 @@ struct hvs_fingerprint;
 /*
  * Collect evidence and compute the verdict. With cpuid_dump set, only the
  * dump and evidence named explicitly (root, dmidecode) are used, never the
- * live machine. Returns 0, or a negative HVS_EX_* / -errno for a dump that
- * cannot be read or parsed (*out is then NULL).
+ * live machine. Returns 0, or -errno for a dump or dmidecode file that
+ * cannot be read or used (-EBADMSG malformed, -EFBIG too big, -ENOMEM, the
+ * errno of reading it), with one line saying why in why (*out is then NULL).
+ * Prints nothing.
  */
-int hvs_fingerprint_collect(const struct hvs_probe_opts *o, struct hvs_fingerprint **out);
+int hvs_fingerprint_collect(const struct hvs_probe_opts *o, struct hvs_fingerprint **out, char *why,
+			    size_t whylen);
 void hvs_fingerprint_free(struct hvs_fingerprint *fp);
 
 /* One line: the layers outermost last, e.g. "Xen PV dom0 on QEMU TCG". */

@@ -4,11 +4,11 @@
  * `cpuid -r -1` raw format, readable back by `--cpuid-dump FILE`.
  */
 #include "commands.h"
+#include "options.h"
 #include "probes/cpuid_src.h"
 #include "core/hvscope.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <sched.h>
 #include <string.h>
 
@@ -34,62 +34,50 @@ static int pin_first_cpu(cpu_set_t *old)
 	return -1;
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: hvscope cpuid --dump [--xen] [--cpuid-dump FILE]\n\n"
-		   "Write all basic, extended and hypervisor CPUID leaves (0x40000000..0x4000ff00\n"
-		   "in steps of 0x100) with their subleaves, in the raw format of `cpuid -r -1`,\n"
-		   "as seen on the first CPU this process may run on.\n\n"
-		   "  --dump             write the dump to stdout (the default action)\n"
-		   "  --xen              use Xen's forced-emulation CPUID (Xen PV guests only)\n"
-		   "  --cpuid-dump FILE  read a dump (any supported format) and write it back\n"
-		   "                     in cpuid -r format (first logical CPU only)\n");
-}
+struct cpuid_args {
+	int dump, xen;
+	const char *file;
+};
+
+const struct hvs_cmdopts cmd_cpuid_opts = {
+	.name = "cpuid",
+	.head = "usage: hvscope cpuid --dump [--xen] [--cpuid-dump FILE]\n\n"
+		"Write all basic, extended and hypervisor CPUID leaves (0x40000000..0x4000ff00\n"
+		"in steps of 0x100) with their subleaves, in the raw format of `cpuid -r -1`,\n"
+		"as seen on the first CPU this process may run on.\n\n",
+	.col = 21,
+	.opts = (const struct hvs_opt[]){
+		{ HVS_OPT_FLAG, "dump", 0, NULL, HVS_OPT_AT(struct cpuid_args, dump),
+		  .help = "write the dump to stdout (the default action)" },
+		{ HVS_OPT_FLAG, "xen", 0, NULL, HVS_OPT_AT(struct cpuid_args, xen),
+		  .help = "use Xen's forced-emulation CPUID (Xen PV guests only)" },
+		{ HVS_OPT_PATH, "cpuid-dump", 0, "FILE", HVS_OPT_AT(struct cpuid_args, file),
+		  .help = "read a dump (any supported format) and write it back\n"
+			  "in cpuid -r format (first logical CPU only)" },
+		{ 0 } },
+};
 
 int cmd_cpuid(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "dump", no_argument, NULL, 'd' },
-		{ "xen", no_argument, NULL, 'x' },
-		{ "cpuid-dump", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cpuid_args a = { 0 };
 	struct hvs_cpuid_src src;
-	const char *file = NULL;
+	const char *file;
 	char why[256];
-	int xen = 0, c, rc, pinned;
+	int xen, rc, pinned;
 	cpu_set_t old;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			break;
-		case 'x':
-			xen = 1;
-			break;
-		case 'f':
-			file = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return HVS_EX_OK;
-		default: /* ':' or '?' */
-			return hvs_getopt_fail(c, argv);
-		}
-	}
-	if (optind < argc || (xen && file)) {
-		hvs_err("cpuid: %s (try 'hvscope cpuid --help')",
-			optind < argc ? "unexpected argument" : "--xen and --cpuid-dump exclude each other");
-		return HVS_EX_USAGE;
-	}
+	rc = hvs_opts_parse(&cmd_cpuid_opts, argc, argv, &a, NULL);
+	if (rc != HVS_OPTS_GO)
+		return rc;
+	xen = a.xen;
+	file = a.file;
+	if (xen && file)
+		return hvs_opts_fail("cpuid", "--xen and --cpuid-dump exclude each other");
 	if (file) {
 		rc = hvs_cpuid_src_replay_file(&src, file, why, sizeof(why));
 		if (rc < 0) {
 			hvs_err("%s", why);
-			return -rc;
+			return hvs_errno_exit(-rc);
 		}
 	} else if (xen) {
 		rc = hvs_cpuid_src_xen(&src);

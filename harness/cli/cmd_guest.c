@@ -8,15 +8,15 @@
  */
 #include "commands.h"
 #include "core/cleanup.h"
+#include "options.h"
 #include "guest/guest.h"
 #include "results/history.h"
 #include "core/hvs_features.h"
-#include "core/hvs_limits.h"
 #include "core/hvscope.h"
+#include "core/jsonw.h"
 #include "results/result.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,31 +27,48 @@
 
 extern volatile pid_t hvs_guest_current_pgid;
 
-static void usage(FILE *f)
-{
-	fputs("usage: hvscope guest --matrix FILE [--out DIR] [--db FILE] [--only NAME,...]\n"
-	      "                     [--timeout S] [--baseline NAME] [--list]\n\n"
-	      "Boot or reach every target of a guest matrix (native, qemu, xen, ssh, image;\n"
-	      "format in docs/matrix.md), run hvscope inside under a watchdog, bring the\n"
-	      "results home and set each guest's numbers beside the baseline's (native) as a\n"
-	      "percentage with a 95% bootstrap CI. A target that fails to boot or hangs is\n"
-	      "reported with the tail of its console and the matrix goes on.\n\n"
-	      "  --matrix FILE   the matrix (e.g. scripts/matrix-quick.conf)\n"
-	      "  --out DIR       results directory (default hvscope-matrix-YYYYMMDDTHHMMSS):\n"
-	      "                  NAME.json (result, tagged target=NAME), NAME.*.probe.json,\n"
-	      "                  NAME.boot/ (console.log, qemu.cmdline), summary.md/.json\n"
-	      "  --db FILE       also append every target's result to this history (SQLite)\n"
-	      "  --only LIST     run only these targets (comma separated)\n"
-	      "  --timeout S     watchdog for every target (overrides the matrix)\n"
-	      "  --baseline NAME the reference target (default: the matrix's, else the first native)\n"
-	      "  --list          print the targets and exit\n\n"
-	      "Environment: HVS_SRC (source tree with scripts/; default: next to the binary),\n"
-	      "HVSCOPE_STATIC (the binary copied into guests; default: bin/hvscope-static).\n"
-	      "Exit: 0 every target passed, 1 a target failed, timed out or was skipped,\n"
-	      "2 usage, 3/4/5 bad matrix file, 6 --db without SQLite, 7 DIR not writable,\n"
-	      "9 cannot write DIR.\n",
-	      f);
-}
+struct guest_args {
+	const char *matrix, *out, *db, *only, *baseline;
+	int list, json;
+	unsigned timeout;
+};
+
+#define GUEST_AT(f) HVS_OPT_AT(struct guest_args, f)
+const struct hvs_cmdopts cmd_guest_opts = {
+	.name = "guest",
+	.head = "usage: hvscope guest --matrix FILE [--out DIR] [--db FILE] [--only NAME,...]\n"
+		"                     [--timeout S] [--baseline NAME] [--list] [--json]\n\n"
+		"Boot or reach every target of a guest matrix (native, qemu, xen, ssh, image;\n"
+		"format in docs/matrix.md), run hvscope inside under a watchdog, bring the\n"
+		"results home and set each guest's numbers beside the baseline's (native) as a\n"
+		"percentage with a 95% bootstrap CI. A target that fails to boot or hangs is\n"
+		"reported with the tail of its console and the matrix goes on.\n\n",
+	.tail = "\nEnvironment: HVS_SRC (source tree with scripts/; default: next to the binary),\n"
+		"HVSCOPE_STATIC (the binary copied into guests; default: bin/hvscope-static).\n"
+		"Exit: 0 every target passed, 1 a target failed, timed out or was skipped,\n"
+		"2 usage, 3/4/5 bad matrix file, 6 --db without SQLite, 7 DIR not writable,\n"
+		"9 cannot write DIR.\n",
+	.col = 18,
+	.opts = (const struct hvs_opt[]){
+		{ HVS_OPT_PATH, "matrix", 'm', "FILE", GUEST_AT(matrix), .flags = HVS_OPT_REQUIRED,
+		  .help = "the matrix (e.g. scripts/matrix-quick.conf)" },
+		{ HVS_OPT_PATH, "out", 'o', "DIR", GUEST_AT(out),
+		  .help = "results directory (default hvscope-matrix-YYYYMMDDTHHMMSS):\n"
+			  "NAME.json (result, tagged target=NAME), NAME.*.probe.json,\n"
+			  "NAME.boot/ (console.log, qemu.cmdline), summary.md/.json" },
+		{ HVS_OPT_PATH, "db", 0, "FILE", GUEST_AT(db),
+		  .help = "also append every target's result to this history (SQLite)" },
+		{ HVS_OPT_STRING, "only", 0, "LIST", GUEST_AT(only), .help = "run only these targets (comma separated)" },
+		{ HVS_OPT_INT, "timeout", 0, "S", GUEST_AT(timeout), HVS_OPT_LIM(HVS_LIM_TIMEOUT_S),
+		  .help = "watchdog for every target (overrides the matrix)" },
+		{ HVS_OPT_STRING, "baseline", 0, "NAME", GUEST_AT(baseline),
+		  .help = "the reference target (default: the matrix's, else the first native)" },
+		{ HVS_OPT_FLAG, "list", 0, NULL, GUEST_AT(list), .help = "print the targets and exit" },
+		{ HVS_OPT_FLAG, "json", 0, NULL, GUEST_AT(json),
+		  .help = "the targets (--list) or each target's outcome as JSON on\n"
+			  "stdout (results-schema/guest.schema.json)" },
+		{ 0 } },
+};
 
 /* Stop the target's process group (boot-guest.sh's trap stops QEMU and
  * removes its files; SIGKILL after 3 s), remove the disk image, die by sig. */
@@ -75,6 +92,192 @@ static int in_list(const char *list, const char *name)
 		if (n == l && !strncmp(p, name, l))
 			return 1;
 		p = c ? c + 1 : NULL;
+	}
+	return 0;
+}
+
+static long target_index(const struct hvs_matrix *m, const char *name)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->t[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+/*
+ * --baseline and --only must name targets of the matrix (a typo would
+ * silently run nothing); the baseline defaults to the matrix's, else the
+ * first native target. Returns 0 or HVS_EX_USAGE (said why).
+ */
+static int check_names(struct hvs_matrix *m, const char *matrix, const char *baseline, const char *only)
+{
+	char tmp[512], *save = NULL;
+
+	if (baseline) {
+		if (target_index(m, baseline) < 0) {
+			hvs_err("guest: --baseline '%s' is not a target of %s", baseline, matrix);
+			return HVS_EX_USAGE;
+		}
+		hvs_strlcpy(m->baseline, baseline, sizeof(m->baseline));
+	}
+	for (size_t i = 0; i < m->n && !m->baseline[0]; i++)
+		if (m->t[i].kind == HVS_GT_NATIVE)
+			hvs_strlcpy(m->baseline, m->t[i].name, sizeof(m->baseline));
+	if (!only)
+		return 0;
+	hvs_strlcpy(tmp, only, sizeof(tmp));
+	for (char *w = strtok_r(tmp, ",", &save); w; w = strtok_r(NULL, ",", &save))
+		if (target_index(m, w) < 0) {
+			hvs_err("guest: --only: no target '%s' in %s", w, matrix);
+			return HVS_EX_USAGE;
+		}
+	return 0;
+}
+
+/* hvscope-matrix-YYYYMMDDTHHMMSS in buf. */
+static const char *default_out(char *buf, size_t len)
+{
+	char stamp[24];
+
+	hvs_iso8601_now(stamp, sizeof(stamp));
+	/* 2026-11-21T12:00:00Z -> 20261121T120000 */
+	snprintf(buf, len, "hvscope-matrix-%.4s%.2s%.2sT%.2s%.2s%.2s", stamp, stamp + 5, stamp + 8,
+		 stamp + 11, stamp + 14, stamp + 17);
+	return buf;
+}
+
+/* --list: one line per target. */
+static int list_text(const struct hvs_matrix *m, const char *only, unsigned timeout)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const struct hvs_gtarget *t = &m->t[i];
+
+		if (only && !in_list(only, t->name))
+			continue;
+		printf("%-20s %-7s timeout %4us  %d run line(s)%s%s%s%s\n", t->name, hvs_gt_kind_name(t->kind),
+		       timeout ? timeout : t->timeout_s, t->ncmds, t->workloads[0] ? ", workloads " : "",
+		       t->workloads, t->net ? ", net" : "", !strcmp(t->name, m->baseline) ? "  (baseline)" : "");
+	}
+	return HVS_EX_OK;
+}
+
+/* One target's outcome on stderr, with its console tail when it failed. */
+static void report_target(const struct hvs_gresult *r)
+{
+	fprintf(stderr, "hvscope: guest: %s: %s in %.1f s, %d metric(s)%s%s\n", r->name,
+		hvs_outcome_name(r->outcome), r->seconds, r->nmetrics, r->reason[0] ? ": " : "", r->reason);
+	if (!r->tail[0])
+		return;
+	fprintf(stderr, "hvscope: guest: %s: console tail:\n", r->name);
+	for (const char *p = r->tail, *nl; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p) - 1;
+		fprintf(stderr, "| %.*s\n", (int)(nl - p + (*nl != '\n')), p);
+	}
+}
+
+/* --db: the target's result file into the history. Returns 0, or 1 (said why) when it did not go in. */
+static int record(struct hvs_history *h, const char *db, const struct hvs_gresult *r)
+{
+	struct hvs_result *rr = NULL;
+	char err[400];
+	int dup = 0, bad = 0;
+
+	if (hvs_result_read(r->result_path, &rr, err, sizeof(err)) ||
+	    hvs_history_add_result(h, rr, 0, &dup, err, sizeof(err))) {
+		hvs_err("guest: %s: not added to %s: %s", r->name, db, err);
+		bad = 1;
+	}
+	hvs_result_free(rr);
+	return bad;
+}
+
+/*
+ * This binary (/proc/self/exe) and the static one copied into guests:
+ * HVSCOPE_STATIC, else hvscope-static beside us, else ourselves (we may be
+ * the static one). Returns 0, or -1 with errno set.
+ */
+static int locate_binaries(char *self, size_t selflen, char *statbin, size_t statlen)
+{
+	ssize_t n = readlink("/proc/self/exe", self, selflen - 1);
+	const char *env = getenv("HVSCOPE_STATIC");
+	char tmp[1024];
+
+	if (n <= 0)
+		return -1;
+	self[n] = 0;
+	if (env && *env) {
+		hvs_strlcpy(statbin, env, statlen);
+		return 0;
+	}
+	hvs_strlcpy(tmp, self, sizeof(tmp));
+	snprintf(statbin, statlen, "%s/hvscope-static", dirname(tmp));
+	if (access(statbin, X_OK))
+		hvs_strlcpy(statbin, self, statlen);
+	return 0;
+}
+
+/* --list --json: {"baseline", "targets": [...]}. */
+static int list_json(const struct hvs_matrix *m, const char *only, unsigned timeout)
+{
+	struct hvs_jw w;
+
+	hvs_jw_init(&w, stdout);
+	hvs_jw_obj(&w, NULL);
+	hvs_jw_str(&w, "baseline", m->baseline[0] ? m->baseline : NULL);
+	hvs_jw_arr(&w, "targets");
+	for (size_t i = 0; i < m->n; i++) {
+		const struct hvs_gtarget *t = &m->t[i];
+
+		if (only && !in_list(only, t->name))
+			continue;
+		hvs_jw_obj(&w, NULL);
+		hvs_jw_str(&w, "name", t->name);
+		hvs_jw_str(&w, "kind", hvs_gt_kind_name(t->kind));
+		hvs_jw_int(&w, "timeout_s", timeout ? timeout : t->timeout_s);
+		hvs_jw_int(&w, "run_lines", t->ncmds);
+		hvs_jw_str(&w, "workloads", t->workloads);
+		hvs_jw_bool(&w, "net", t->net);
+		hvs_jw_end(&w);
+	}
+	hvs_jw_end(&w);
+	hvs_jw_end(&w);
+	if (hvs_jw_finish(&w)) {
+		hvs_err("guest: writing the output failed");
+		return HVS_EX_IO;
+	}
+	return HVS_EX_OK;
+}
+
+/* --json after a run: {"out", "baseline", "exit_code", "targets": [...]}. Returns 0 or -EIO. */
+static int results_json(const char *out, const char *baseline, const struct hvs_gresult *res, size_t n,
+			int code)
+{
+	struct hvs_jw w;
+
+	hvs_jw_init(&w, stdout);
+	hvs_jw_obj(&w, NULL);
+	hvs_jw_str(&w, "out", out);
+	hvs_jw_str(&w, "baseline", baseline);
+	hvs_jw_int(&w, "exit_code", code);
+	hvs_jw_str(&w, "summary", "summary.json");
+	hvs_jw_arr(&w, "targets");
+	for (size_t i = 0; i < n; i++) {
+		hvs_jw_obj(&w, NULL);
+		hvs_jw_str(&w, "name", res[i].name);
+		hvs_jw_str(&w, "outcome", hvs_outcome_name(res[i].outcome));
+		hvs_jw_str(&w, "reason", res[i].reason);
+		hvs_jw_num(&w, "seconds", res[i].seconds);
+		hvs_jw_int(&w, "metrics", res[i].nmetrics);
+		hvs_jw_str(&w, "result", res[i].result_path[0] ? res[i].result_path : NULL);
+		hvs_jw_end(&w);
+	}
+	hvs_jw_end(&w);
+	hvs_jw_end(&w);
+	if (hvs_jw_finish(&w)) {
+		hvs_err("guest: writing the output failed");
+		return -EIO;
 	}
 	return 0;
 }
@@ -103,55 +306,27 @@ static void find_src(char *buf, size_t len)
 
 int cmd_guest(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "matrix", required_argument, NULL, 'm' }, { "out", required_argument, NULL, 'o' },
-		{ "db", required_argument, NULL, 'd' },     { "only", required_argument, NULL, 'O' },
-		{ "timeout", required_argument, NULL, 't' }, { "baseline", required_argument, NULL, 'b' },
-		{ "list", no_argument, NULL, 'l' },         { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *matrix = NULL, *out = NULL, *db = NULL, *only = NULL, *baseline = NULL;
+	struct guest_args a = { 0 };
+	const char *matrix, *out, *db, *only, *baseline;
 	char outbuf[64], src[1024], self[1024], statbin[1100], err[400];
 	struct hvs_matrix m;
 	struct hvs_grun_opts ro = { 0 };
 	struct hvs_gresult *res = NULL;
 	struct hvs_history *h = NULL;
 	size_t nres = 0;
-	int ch, list = 0, ret, bad = 0, hung = 0;
-	unsigned timeout = 0;
+	int list, ret, bad = 0, hung = 0;
+	unsigned timeout;
 
-	while ((ch = getopt_long(argc, argv, "m:o:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'm': matrix = optarg; break;
-		case 'o': out = optarg; break;
-		case 'd': db = optarg; break;
-		case 'O': only = optarg; break;
-		case 'b': baseline = optarg; break;
-		case 'l': list = 1; break;
-		case 't': {
-			char why[160];
-			double x;
-
-			if (hvs_limit_parse(HVS_LIM_TIMEOUT_S, "--timeout", optarg, &x, why,
-					    sizeof(why))) {
-				hvs_err("guest: %s", why);
-				return HVS_EX_USAGE;
-			}
-			timeout = (unsigned)x;
-			break;
-		}
-		case 'h': usage(stdout); return HVS_EX_OK;
-		default: usage(stderr); return HVS_EX_USAGE;
-		}
-	}
-	if (optind < argc) {
-		hvs_err("guest: unexpected argument '%s' (try --help)", argv[optind]);
-		return HVS_EX_USAGE;
-	}
-	if (!matrix) {
-		hvs_err("guest: --matrix FILE is required (try --help)");
-		return HVS_EX_USAGE;
-	}
+	ret = hvs_opts_parse(&cmd_guest_opts, argc, argv, &a, NULL);
+	if (ret != HVS_OPTS_GO)
+		return ret;
+	matrix = a.matrix;
+	out = a.out;
+	db = a.db;
+	only = a.only;
+	baseline = a.baseline;
+	list = a.list;
+	timeout = a.timeout;
 	if (db && !HAVE_SQLITE) {
 		hvs_err("guest: --db needs a build with SQLite (this is the static build)");
 		return HVS_EX_NODEV;
@@ -159,86 +334,23 @@ int cmd_guest(int argc, char **argv)
 	ret = hvs_matrix_load(matrix, &m, err, sizeof(err));
 	if (ret) {
 		hvs_err("guest: %s: %s", matrix, err);
-		return ret == -ENOMEM ? HVS_EX_INTERNAL : -ret;
+		return hvs_errno_exit(-ret);
 	}
-	if (baseline) {
-		size_t i;
-
-		for (i = 0; i < m.n && strcmp(m.t[i].name, baseline); i++)
-			;
-		if (i == m.n) {
-			hvs_err("guest: --baseline '%s' is not a target of %s", baseline, matrix);
-			ret = HVS_EX_USAGE;
-			goto out;
-		}
-		hvs_strlcpy(m.baseline, baseline, sizeof(m.baseline));
-	}
-	if (!m.baseline[0])
-		for (size_t i = 0; i < m.n; i++)
-			if (m.t[i].kind == HVS_GT_NATIVE) {
-				hvs_strlcpy(m.baseline, m.t[i].name, sizeof(m.baseline));
-				break;
-			}
-	if (only) {
-		/* every name must exist: a typo would silently run nothing */
-		char tmp[512], *save = NULL;
-
-		hvs_strlcpy(tmp, only, sizeof(tmp));
-		for (char *w = strtok_r(tmp, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-			size_t i;
-
-			for (i = 0; i < m.n && strcmp(m.t[i].name, w); i++)
-				;
-			if (i == m.n) {
-				hvs_err("guest: --only: no target '%s' in %s", w, matrix);
-				ret = HVS_EX_USAGE;
-				goto out;
-			}
-		}
-	}
+	ret = check_names(&m, matrix, baseline, only);
+	if (ret)
+		goto out;
 	if (list) {
-		for (size_t i = 0; i < m.n; i++) {
-			if (only && !in_list(only, m.t[i].name))
-				continue;
-			printf("%-20s %-7s timeout %4us  %d run line(s)%s%s%s%s\n", m.t[i].name,
-			       hvs_gt_kind_name(m.t[i].kind), timeout ? timeout : m.t[i].timeout_s, m.t[i].ncmds,
-			       m.t[i].workloads[0] ? ", workloads " : "", m.t[i].workloads,
-			       m.t[i].net ? ", net" : "", !strcmp(m.t[i].name, m.baseline) ? "  (baseline)" : "");
-		}
-		ret = HVS_EX_OK;
+		ret = a.json ? list_json(&m, only, timeout) : list_text(&m, only, timeout);
 		goto out;
 	}
 
 	find_src(src, sizeof(src));
-	{
-		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-		if (n <= 0) {
-			hvs_err("guest: cannot find my own executable: %s", strerror(errno));
-			ret = HVS_EX_INTERNAL;
-			goto out;
-		}
-		self[n] = 0;
+	if (locate_binaries(self, sizeof(self), statbin, sizeof(statbin))) {
+		hvs_err("guest: cannot find my own executable: %s", strerror(errno));
+		ret = HVS_EX_INTERNAL;
+		goto out;
 	}
-	if (getenv("HVSCOPE_STATIC") && *getenv("HVSCOPE_STATIC")) {
-		hvs_strlcpy(statbin, getenv("HVSCOPE_STATIC"), sizeof(statbin));
-	} else {
-		char tmp[1024];
-
-		hvs_strlcpy(tmp, self, sizeof(tmp));
-		snprintf(statbin, sizeof(statbin), "%s/hvscope-static", dirname(tmp));
-		if (access(statbin, X_OK))
-			hvs_strlcpy(statbin, self, sizeof(statbin)); /* we may be the static one */
-	}
-	if (!out) {
-		char stamp[24];
-
-		hvs_iso8601_now(stamp, sizeof(stamp));
-		/* 2026-11-21T12:00:00Z -> 20261121T120000 */
-		snprintf(outbuf, sizeof(outbuf), "hvscope-matrix-%.4s%.2s%.2sT%.2s%.2s%.2s", stamp, stamp + 5,
-			 stamp + 8, stamp + 11, stamp + 14, stamp + 17);
-		out = outbuf;
-	}
+	out = out ? out : default_out(outbuf, sizeof(outbuf));
 	if (mkdir(out, 0755) && errno != EEXIST) {
 		hvs_err("guest: cannot create %s: %s", out, strerror(errno));
 		ret = hvs_write_exit(errno);
@@ -282,33 +394,13 @@ int cmd_guest(int argc, char **argv)
 			ret = HVS_EX_IO;
 			goto out;
 		}
-		fprintf(stderr, "hvscope: guest: %s: %s in %.1f s, %d metric(s)%s%s\n", r->name,
-			hvs_outcome_name(r->outcome), r->seconds, r->nmetrics, r->reason[0] ? ": " : "",
-			r->reason);
-		if (r->tail[0]) {
-			fprintf(stderr, "hvscope: guest: %s: console tail:\n", r->name);
-			for (char *p = r->tail, *nl; *p; p = nl + 1) {
-				nl = strchr(p, '\n');
-				if (!nl)
-					nl = p + strlen(p) - 1;
-				fprintf(stderr, "| %.*s\n", (int)(nl - p + (*nl != '\n')), p);
-			}
-		}
+		report_target(r);
 		if (r->outcome == HVS_TIMEOUT)
 			hung = 1;
 		else if (r->outcome != HVS_PASS)
 			bad = 1;
-		if (h && r->result_path[0]) {
-			struct hvs_result *rr = NULL;
-			int dup = 0;
-
-			if (hvs_result_read(r->result_path, &rr, err, sizeof(err)) ||
-			    hvs_history_add_result(h, rr, 0, &dup, err, sizeof(err))) {
-				hvs_err("guest: %s: not added to %s: %s", r->name, db, err);
-				bad = 1;
-			}
-			hvs_result_free(rr);
-		}
+		if (h && r->result_path[0] && record(h, db, r))
+			bad = 1;
 	}
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
@@ -318,8 +410,18 @@ int cmd_guest(int argc, char **argv)
 		ret = hvs_write_exit(ret);
 		goto out;
 	}
+	if (!a.json) {
+		char path[1100], *text = NULL;
+
+		snprintf(path, sizeof(path), "%s/summary.md", out);
+		if (hvs_read_file(path, 1u << 24, &text) > 0)
+			fputs(text, stdout);
+		free(text);
+	}
 	/* a hang is the more specific news: the README's 8 before 1 */
 	ret = hung ? HVS_EX_TIMEOUT : bad ? HVS_EX_FAIL : HVS_EX_OK;
+	if (a.json && results_json(out, m.baseline[0] ? m.baseline : "native", res, nres, ret))
+		ret = HVS_EX_IO;
 out:
 	if (h)
 		hvs_history_close(h);

@@ -11,64 +11,89 @@
  * content), 6 without SQLite.
  */
 #include "commands.h"
+#include "options.h"
 #include "results/history.h"
 #include "core/hvscope.h"
+#include "core/jsonw.h"
 #include "results/result.h"
 
-#include <getopt.h>
 #include <string.h>
 
-static void usage(FILE *f)
+struct ingest_args {
+	const char *db;
+	int quiet, replace, json;
+};
+
+const struct hvs_cmdopts cmd_ingest_opts = {
+	.name = "ingest",
+	.head = "usage: hvscope ingest --db FILE [--replace] [--quiet] [--json] RESULT...\n\n"
+		"Append result files to the history: an SQLite file (WAL; created if\n"
+		"missing) or a PostgreSQL conninfo (postgresql://... or 'host=... dbname=...';\n"
+		"docs/history.md). One transaction per file; a file whose run id is already in the\n"
+		"history with the same content is skipped, with different content it is an\n"
+		"error. A bad file gets one error line and the rest go on.\n\n",
+	.tail = "\nexit: 0 ok, 3/4/5/9 the first bad file's code (malformed, schema, too big,\n"
+		"I/O), 11 a run id already there with different content, 6 built without\n"
+		"SQLite (or libpq, for a conninfo), 2 usage.\n",
+	.col = 14,
+	.operands = "RESULT...",
+	.operand_files = 1,
+	.opts = (const struct hvs_opt[]){
+		{ HVS_OPT_PATH, "db", 0, "FILE", HVS_OPT_AT(struct ingest_args, db), .flags = HVS_OPT_REQUIRED | HVS_OPT_UNLISTED,
+		  .help = "the history database" },
+		{ HVS_OPT_FLAG, "replace", 0, NULL, HVS_OPT_AT(struct ingest_args, replace),
+		  .help = "replace a run whose id is there with different content" },
+		{ HVS_OPT_FLAG, "quiet", 'q', NULL, HVS_OPT_AT(struct ingest_args, quiet), .help = "no summary line" },
+		{ HVS_OPT_FLAG, "json", 0, NULL, HVS_OPT_AT(struct ingest_args, json),
+		  .help = "the summary and each file's outcome as JSON\n"
+			  "(results-schema/ingest.schema.json)" },
+		{ 0 } },
+};
+
+/* One element of --json's "files": what happened to one result file. */
+static void json_file(struct hvs_jw *w, const char *path, const char *status, int code, const char *err)
 {
-	fprintf(f, "usage: hvscope ingest --db FILE [--replace] [--quiet] RESULT...\n\n"
-		   "Append result files to the history: an SQLite file (WAL; created if\n"
-		   "missing) or a PostgreSQL conninfo (postgresql://... or 'host=... dbname=...';\n"
-		   "docs/history.md). One transaction per file; a file whose run id is already in the\n"
-		   "history with the same content is skipped, with different content it is an\n"
-		   "error. A bad file gets one error line and the rest go on.\n\n"
-		   "  --replace   replace a run whose id is there with different content\n"
-		   "  --quiet     no summary line\n\n"
-		   "exit: 0 ok, 3/4/5/9 the first bad file's code (malformed, schema, too big,\n"
-		   "I/O), 11 a run id already there with different content, 6 built without\n"
-		   "SQLite (or libpq, for a conninfo), 2 usage.\n");
+	hvs_jw_obj(w, NULL);
+	hvs_jw_str(w, "path", path);
+	hvs_jw_str(w, "status", status);
+	hvs_jw_int(w, "exit_code", code);
+	if (err)
+		hvs_jw_str(w, "error", err);
+	hvs_jw_end(w);
 }
 
 int cmd_ingest(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "replace", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *db = NULL;
+	struct ingest_args a = { 0 };
+	const char *db;
 	struct hvs_history *h = NULL;
+	struct hvs_jw w;
 	size_t added = 0, dups = 0, replaced = 0, bad = 0;
-	int quiet = 0, replace = 0, first_bad = 0, ch, ret;
+	int quiet, replace, first_bad = 0, ret, first;
 	char err[512];
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': db = optarg; break;
-		case 'q': quiet = 1; break;
-		case 'r': replace = 1; break;
-		case 'h': usage(stdout); return HVS_EX_OK;
-		default: usage(stderr); return HVS_EX_USAGE;
-		}
-	}
-	if (!db || optind >= argc) {
-		hvs_err("ingest: expected --db FILE and at least one result file (try --help)");
-		return HVS_EX_USAGE;
-	}
+	ret = hvs_opts_parse(&cmd_ingest_opts, argc, argv, &a, &first);
+	if (ret != HVS_OPTS_GO)
+		return ret;
+	db = a.db;
+	quiet = a.quiet;
+	replace = a.replace;
+	if (first >= argc)
+		return hvs_opts_fail("ingest", "expected at least one result file");
 	ret = hvs_history_open(db, &h, err, sizeof(err));
 	if (ret) {
 		hvs_err("ingest: %s", err);
 		return -ret;
 	}
-	for (int i = optind; i < argc; i++) {
+	hvs_jw_init(&w, stdout);
+	if (a.json) {
+		hvs_jw_obj(&w, NULL);
+		hvs_jw_str(&w, "db", db);
+		hvs_jw_arr(&w, "files");
+	}
+	for (int i = first; i < argc; i++) {
 		struct hvs_result *r = NULL;
+		const char *status;
 		int dup = 0;
 
 		ret = hvs_result_read(argv[i], &r, err, sizeof(err));
@@ -83,21 +108,41 @@ int cmd_ingest(int argc, char **argv)
 			bad++;
 			if (!first_bad)
 				first_bad = -ret;
+			if (a.json)
+				json_file(&w, argv[i], "bad", -ret, err);
 			/* The database itself failing (full disk, locked) stops everything. */
 			if (-ret == HVS_EX_IO || -ret == HVS_EX_TIMEOUT || -ret == HVS_EX_NOPERM)
 				if (strncmp(err, "history:", 8) == 0)
 					break;
 			continue;
 		}
-		if (dup == HVS_HISTORY_DUP)
+		if (dup == HVS_HISTORY_DUP) {
 			dups++;
-		else if (dup == HVS_HISTORY_REPLACED)
+			status = "already_there";
+		} else if (dup == HVS_HISTORY_REPLACED) {
 			replaced++;
-		else
+			status = "replaced";
+		} else {
 			added++;
+			status = "ingested";
+		}
+		if (a.json)
+			json_file(&w, argv[i], status, HVS_EX_OK, NULL);
 	}
 	hvs_history_close(h);
-	if (!quiet) {
+	if (a.json) {
+		hvs_jw_end(&w);
+		hvs_jw_int(&w, "ingested", (long long)added);
+		hvs_jw_int(&w, "already_there", (long long)dups);
+		hvs_jw_int(&w, "replaced", (long long)replaced);
+		hvs_jw_int(&w, "bad", (long long)bad);
+		hvs_jw_int(&w, "exit_code", first_bad);
+		hvs_jw_end(&w);
+		if (hvs_jw_finish(&w)) {
+			hvs_err("ingest: writing the output failed");
+			return first_bad ? first_bad : HVS_EX_IO;
+		}
+	} else if (!quiet) {
 		printf("ingested %zu run(s) into %s; %zu already there, ", added, db, dups);
 		if (replaced)
 			printf("%zu replaced, ", replaced);

@@ -6,6 +6,7 @@
  * serial output of the bootable image (scripts/run-image.sh).
  */
 #include "commands.h"
+#include "options.h"
 #include "results/context.h"
 #include "core/hvscope.h"
 #include "vmm/kvm_vmm.h"
@@ -15,44 +16,51 @@
 #include "core/timing.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static void usage(FILE *f)
+struct kvm_args {
+	struct kvm_bench_opts bench;
+	int list, exits;
+	const char *serial, *out, *tags;
+};
+
+#define TSC_KHZ_HOST UINT64_MAX /* --tsc-khz host: measured after parsing */
+
+/* --tsc-khz K|host */
+static int parse_tsc_khz(void *dst, const char *arg, char *why, size_t len)
 {
-	fprintf(f,
-		"usage: hvscope kvm [NAME...] [--list] [--quick] [--timeout S] [--samples N]\n"
+	double x;
+
+	if (!strcmp(arg, "host")) {
+		*(uint64_t *)dst = TSC_KHZ_HOST;
+		return 0;
+	}
+	if (hvs_limit_parse(HVS_LIM_TSC_KHZ, "--tsc-khz", arg, &x, why, len)) {
+		snprintf(why, len, "wants kHz in [%.0f, %.0f] or 'host'", hvs_limits[HVS_LIM_TSC_KHZ].lo,
+			 hvs_limits[HVS_LIM_TSC_KHZ].hi);
+		return -EINVAL;
+	}
+	*(uint64_t *)dst = (uint64_t)x;
+	return 0;
+}
+
+_Static_assert(R0_MAX_SAMPLES == 1024, "hvs_limits' HVS_LIM_KVM_SAMPLES and the --help text say 1024");
+
+#define KVM_AT(f) HVS_OPT_AT(struct kvm_args, f)
+const struct hvs_cmdopts cmd_kvm_opts = {
+	.name = "kvm",
+	.head = "usage: hvscope kvm [NAME...] [--list] [--quick] [--timeout S] [--samples N]\n"
 		"                   [--sample-us N] [--exits] [--serial FILE] [--tsc-khz K|host]\n"
 		"                   [--out FILE] [--tag k=v,...] [--hyperv]\n\n"
 		"Ring-0 microbenchmarks (VM exits, hypercalls, I/O exits, paging) run by\n"
 		"hvscope's own minimal VMM on /dev/kvm: one fresh VM per benchmark, a\n"
-		"watchdog on every KVM_RUN, KVM's exit counters read around the measurement.\n\n"
-		"  NAME          benchmarks to run (default: all but test-only ones);\n"
-		"                a trailing '*' matches a prefix (tlb.*)\n"
-		"  --list        list the benchmarks and what they measure\n"
-		"  --quick       fewer, shorter samples (tests)\n"
-		"  --timeout S   watchdog per benchmark, seconds (default 5)\n"
-		"  --samples N   samples per benchmark (default 201, quick 15; max %d)\n"
-		"  --sample-us N target length of one sample in microseconds (default 500)\n"
-		"  --exits       also print the control loop, MAD and CI, and every KVM\n"
-		"                counter that moved, per operation\n"
-		"  --serial FILE summarise the bootable image's serial output instead\n"
-		"  --tsc-khz K   TSC rate for cycles -> ns: kHz, or 'host' (measured here;\n"
-		"                right for QEMU -accel kvm/tcg without TSC scaling); default:\n"
-		"                KVM_GET_TSC_KHZ, or what the image calibrated\n"
-		"  --out FILE    also write a result file (results-schema/result.schema.json;\n"
-		"                '-' for stdout): metrics kvm.NAME or image.NAME with samples,\n"
-		"                cycles, exits per op; tags driver=kvm|image and paging=...\n"
-		"  --tag k=v,... extra tags for the result file\n"
-		"  --hyperv      present KVM's Hyper-V CPUID leaves (KVM_GET_SUPPORTED_HV_CPUID)\n"
-		"                at 0x40000000, KVM's at 0x40000100, as QEMU's hv-* flags do:\n"
-		"                the hyperv.* rows then call KVM's Hyper-V hypercalls\n\n"
-		"Columns: median ns per operation with the loop's own cost (control loop)\n"
-		"subtracted, half-width of its 95%% CI, cycles per op, VM exits and\n"
+		"watchdog on every KVM_RUN, KVM's exit counters read around the measurement.\n\n",
+	.tail = "\nColumns: median ns per operation with the loop's own cost (control loop)\n"
+		"subtracted, half-width of its 95% CI, cycles per op, VM exits and\n"
 		"instructions emulated by KVM per op (KVM binary stats 'exits' and\n"
 		"'insn_emulation'; '-' when unreadable; kvm_pvm emulates the guest's\n"
 		"instructions without counting exits), status.\n\n"
@@ -60,8 +68,40 @@ static void usage(FILE *f)
 		"6 no /dev/kvm (or no VM could be set up at all), 7 no permission,\n"
 		"8 a benchmark timed out (the others ran);\n"
 		"with --serial: 3 malformed line, 4 unknown benchmark name, 9 unreadable file.\n",
-		R0_MAX_SAMPLES);
-}
+	.col = 16,
+	.operands = "NAME...",
+	.operand_list = "--list",
+	.opts = (const struct hvs_opt[]){
+		{ HVS_OPT_OPERAND, "NAME", .help = "benchmarks to run (default: all but test-only ones);\n"
+						   "a trailing '*' matches a prefix (tlb.*)" },
+		{ HVS_OPT_FLAG, "list", 'l', NULL, KVM_AT(list), .help = "list the benchmarks and what they measure" },
+		{ HVS_OPT_FLAG, "quick", 'q', NULL, KVM_AT(bench.quick), .help = "fewer, shorter samples (tests)" },
+		{ HVS_OPT_DOUBLE, "timeout", 0, "S", KVM_AT(bench.timeout_s), HVS_OPT_LIM(HVS_LIM_KVM_TIMEOUT_S),
+		  .def = "5", .help = "watchdog per benchmark, seconds (default 5)" },
+		{ HVS_OPT_INT, "samples", 0, "N", KVM_AT(bench.nsamples), HVS_OPT_LIM(HVS_LIM_KVM_SAMPLES),
+		  .help = "samples per benchmark (default 201, quick 15; max " HVS_STR(R0_MAX_SAMPLES) ")" },
+		{ HVS_OPT_INT, "sample-us", 0, "N", KVM_AT(bench.sample_us), HVS_OPT_LIM(HVS_LIM_KVM_SAMPLE_US),
+		  .help = "target length of one sample in microseconds (default 500)" },
+		{ HVS_OPT_FLAG, "exits", 0, NULL, KVM_AT(exits),
+		  .help = "also print the control loop, MAD and CI, and every KVM\n"
+			  "counter that moved, per operation" },
+		{ HVS_OPT_PATH, "serial", 0, "FILE", KVM_AT(serial),
+		  .help = "summarise the bootable image's serial output instead" },
+		{ HVS_OPT_STRING, "tsc-khz", 0, "K", KVM_AT(bench.tsc_khz), .fn = parse_tsc_khz,
+		  .help = "TSC rate for cycles -> ns: kHz, or 'host' (measured here;\n"
+			  "right for QEMU -accel kvm/tcg without TSC scaling); default:\n"
+			  "KVM_GET_TSC_KHZ, or what the image calibrated" },
+		{ HVS_OPT_PATH, "out", 0, "FILE", KVM_AT(out),
+		  .help = "also write a result file (results-schema/result.schema.json;\n"
+			  "'-' for stdout): metrics kvm.NAME or image.NAME with samples,\n"
+			  "cycles, exits per op; tags driver=kvm|image and paging=..." },
+		{ HVS_OPT_STRING, "tag", 0, "k=v,...", KVM_AT(tags), .help = "extra tags for the result file" },
+		{ HVS_OPT_FLAG, "hyperv", 0, NULL, KVM_AT(bench.hyperv),
+		  .help = "present KVM's Hyper-V CPUID leaves (KVM_GET_SUPPORTED_HV_CPUID)\n"
+			  "at 0x40000000, KVM's at 0x40000100, as QEMU's hv-* flags do:\n"
+			  "the hyperv.* rows then call KVM's Hyper-V hypercalls" },
+		{ 0 } },
+};
 
 static int match(const char *pat, const char *name)
 {
@@ -148,104 +188,55 @@ static int write_result(const char *out, int argc, char **argv, const struct hvs
 	return HVS_EX_OK;
 }
 
-/* `hvscope kvm --serial FILE`: the bootable image's lines to the same table. */
+struct name_list {
+	char **names;
+	int n;
+};
+
+/* ring0_serial_metrics()'s filter: the NAME operands (none: all). */
+static int wanted(const char *bench, void *arg)
+{
+	const struct name_list *l = arg;
+	int want = !l->n;
+
+	for (int i = 0; i < l->n; i++)
+		want |= match(l->names[i], bench);
+	return want;
+}
+
+/* `hvscope kvm --serial FILE`: the bootable image's lines to the same table (vmm/ring0_metric.c). */
 static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_khz, const char *out,
 		       const char *tags, int argc, char **argv)
 {
-	FILE *f = fopen(path, "r");
+	struct name_list l = { names, nnames };
+	struct ring0_serial_summary sum;
 	struct hvs_metrics set = { 0 };
-	char *line = NULL, started[64] = "";
-	size_t cap = 0;
-	int rc = HVS_EX_OK, nres = 0, ended = 0, any_fail = 0, any_timeout = 0;
+	char why[300];
+	int rc = ring0_serial_metrics(path, wanted, &l, tsc_khz, &set, &sum, why, sizeof(why));
 
-	if (!f) {
-		hvs_err("kvm: cannot open %s: %s", path, strerror(errno));
-		return HVS_EX_IO;
+	if (rc) {
+		hvs_err("kvm: %s", why);
+		hvs_metrics_free(&set);
+		return hvs_errno_exit(-rc);
 	}
 	header();
-	while (getline(&line, &cap, f) > 0) {
-		struct ring0_serial_result r;
-		int t = ring0_parse_serial_line(line, &r), id;
-		struct hvs_metric *m;
+	for (size_t i = 0; i < set.n; i++) {
+		const struct hvs_metric *m = &set.v[i];
+		char st[240];
 
-		if (t == 2) {
-			hvs_strlcpy(started, r.bench, sizeof(started));
-			continue;
-		}
-		if (t == 3) {
-			ended = 1;
-			continue;
-		}
-		if (t == -EINVAL) {
-			hvs_err("kvm: %s: malformed result line", path);
-			rc = HVS_EX_PARSE;
-			break;
-		}
-		if (t != 1)
-			continue;
-		started[0] = 0;
-		id = ring0_find(r.bench);
-		if (id < 0) {
-			hvs_err("kvm: %s: unknown benchmark '%s'", path, r.bench);
-			free(r.cycles);
-			free(r.control);
-			rc = HVS_EX_SCHEMA;
-			break;
-		}
-		int want = !nnames;
-
-		for (int i = 0; i < nnames; i++)
-			want |= match(names[i], r.bench);
-		m = want ? hvs_metrics_add(&set) : NULL;
-		if (m) {
-			nres++;
-			if (!strcmp(r.status, "ok")) {
-				if (ring0_fill_metric(m, "image.", id, r.cycles, r.control, r.n, r.iters,
-						      tsc_khz ? tsc_khz : r.tsc_khz) < 0) {
-					m->outcome = HVS_FAILED;
-					any_fail = 1;
-					hvs_strlcpy(m->reason, "no samples or no TSC rate", sizeof(m->reason));
-				} else {
-					m->outcome = HVS_PASS;
-				}
-			} else {
-				ring0_fill_metric(m, "image.", id, NULL, NULL, 0, 0, 0);
-				if (!strcmp(r.status, "skip")) {
-					m->outcome = HVS_SKIP;
-					m->flags |= HVS_MF_SKIPPED;
-				} else if (!strcmp(r.status, "timeout")) {
-					m->outcome = HVS_TIMEOUT;
-					m->flags |= HVS_MF_TIMEOUT;
-					any_timeout = 1;
-				} else {
-					m->outcome = HVS_FAILED;
-					any_fail = 1;
-				}
-				hvs_strlcpy(m->reason, r.reason, sizeof(m->reason));
-			}
-			char st[240];
-
-			snprintf(st, sizeof(st), "%s%s%s", hvs_outcome_name(m->outcome), m->reason[0] ? ": " : "",
-				 m->reason);
-			print_row(m, st);
-		}
-		free(r.cycles);
-		free(r.control);
+		snprintf(st, sizeof(st), "%s%s%s", hvs_outcome_name(m->outcome), m->reason[0] ? ": " : "", m->reason);
+		print_row(m, st);
 	}
-	free(line);
-	fclose(f);
-	if (rc == HVS_EX_OK && started[0]) {
+	if (sum.hung[0]) {
 		/* A benchmark started and never reported: the image hung there. */
-		printf("image.%-20s %11s %9s %10s %8s %8s  %s\n", started, "-", "-", "-", "-", "-",
+		printf("image.%-20s %11s %9s %10s %8s %8s  %s\n", sum.hung, "-", "-", "-", "-", "-",
 		       "timeout: no result on the console");
 		rc = HVS_EX_TIMEOUT;
-	} else if (rc == HVS_EX_OK && !ended && !nres) {
+	} else if (!sum.ended && !sum.results) {
 		hvs_err("kvm: %s: no result lines from the ring-0 image", path);
 		rc = HVS_EX_PARSE;
-	} else if (rc == HVS_EX_OK && any_fail) {
-		rc = HVS_EX_FAIL;
-	} else if (rc == HVS_EX_OK && any_timeout) {
-		rc = HVS_EX_TIMEOUT;
+	} else {
+		rc = sum.any_fail ? HVS_EX_FAIL : sum.any_timeout ? HVS_EX_TIMEOUT : HVS_EX_OK;
 	}
 	if (out && (rc == HVS_EX_OK || rc == HVS_EX_FAIL || rc == HVS_EX_TIMEOUT)) {
 		struct hvs_context c;
@@ -264,103 +255,108 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 	return rc;
 }
 
+/* The metric's outcome and reason from what kvm_bench_run() returned (r) and said (res). */
+static void take_outcome(struct hvs_metric *m, int b, int r, const struct kvm_bench_result *res)
+{
+	if (r < 0) {
+		/* The VMM could not even start this VM: skip with the reason. */
+		m->outcome = HVS_SKIP;
+		m->flags |= HVS_MF_SKIPPED;
+		snprintf(m->reason, sizeof(m->reason), "VMM setup: %.180s", res->reason);
+	} else if (res->status == KVM_BENCH_OK) {
+		if (ring0_fill_metric(m, "kvm.", b, res->cycles, res->control, res->r0.nsamples, res->r0.iters,
+				      res->tsc_khz) < 0) {
+			m->outcome = HVS_FAILED;
+			hvs_strlcpy(m->reason, "no samples", sizeof(m->reason));
+		} else {
+			m->outcome = HVS_PASS;
+		}
+	} else if (res->status == KVM_BENCH_SKIP) {
+		m->outcome = HVS_SKIP;
+		m->flags |= HVS_MF_SKIPPED;
+		hvs_strlcpy(m->reason, res->reason, sizeof(m->reason));
+	} else if (res->status == KVM_BENCH_TIMEOUT) {
+		m->outcome = HVS_TIMEOUT;
+		m->flags |= HVS_MF_TIMEOUT;
+		hvs_strlcpy(m->reason, res->reason, sizeof(m->reason));
+	} else {
+		m->outcome = HVS_FAILED;
+		hvs_strlcpy(m->reason, res->reason, sizeof(m->reason));
+	}
+}
+
+/* KVM's counters per operation as extras of a passed metric (exits_per_op, io_exits_per_op, ...). */
+static void take_counters(struct hvs_metric *m, const struct kvm_bench_result *res)
+{
+	double ops = (double)res->r0.iters * res->r0.nsamples;
+
+	if (!res->have_counters || ops <= 0 || m->outcome != HVS_PASS)
+		return;
+	hvs_metric_set_extra(m, "exits_per_op", (double)res->exits / ops);
+	for (size_t k = 0; k < HVS_ARRAY_SIZE(counter_extras); k++) {
+		long long v = kvm_counter_get(res, counter_extras[k]);
+		char key[40];
+
+		if (v < 0)
+			continue;
+		snprintf(key, sizeof(key), "%s_per_op", counter_extras[k]);
+		hvs_metric_set_extra(m, key, (double)v / ops);
+	}
+}
+
+/* --exits: the control loop, the spread and every counter that moved, per operation. */
+static void print_exits(const struct hvs_metric *m, const struct kvm_bench_result *res)
+{
+	double ops = (double)res->r0.iters * res->r0.nsamples;
+
+	if (m->outcome == HVS_PASS) {
+		printf("    %-36s %12.1f cycles/op (subtracted), %" PRIu64 " ops x %u samples\n",
+		       "control loop", extra(m, "control_cycles"), res->r0.iters, res->r0.nsamples);
+		printf("    %-36s median %.1f, MAD %.1f, 95%% CI [%.1f, %.1f], %zu outliers (ns/op)\n",
+		       "spread", m->summary.median, m->summary.mad, m->summary.ci_lo, m->summary.ci_hi,
+		       m->summary.outliers);
+	}
+	if (res->have_counters && ops > 0)
+		for (int k = 0; k < res->ncounters; k++)
+			if (res->counters[k].delta)
+				printf("    %-3s %-32s %12.3f /op\n", res->counters[k].vm ? "vm" : "cpu",
+				       res->counters[k].name, (double)res->counters[k].delta / ops);
+}
+
 int cmd_kvm(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "help", no_argument, NULL, 'h' },	     { "list", no_argument, NULL, 'l' },
-		{ "quick", no_argument, NULL, 'q' },	     { "timeout", required_argument, NULL, 't' },
-		{ "samples", required_argument, NULL, 'n' }, { "sample-us", required_argument, NULL, 'u' },
-		{ "exits", no_argument, NULL, 'e' },	     { "serial", required_argument, NULL, 's' },
-		{ "tsc-khz", required_argument, NULL, 'k' }, { "out", required_argument, NULL, 'o' },
-		{ "tag", required_argument, NULL, 'g' },	     { "hyperv", no_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct kvm_bench_opts o = { .timeout_s = 5.0 };
+	struct kvm_args a = { 0 };
+	struct kvm_bench_opts o;
 	struct kvm_paging_info pi;
 	struct hvs_metrics set = { 0 };
-	const char *serial = NULL, *out = NULL, *tags = NULL;
+	const char *serial, *out, *tags;
 	struct hvs_context ctx;
-	int c, do_list = 0, show_exits = 0, kvm_fd, rc = HVS_EX_OK, any_timeout = 0, any_fail = 0;
+	int do_list, show_exits, kvm_fd, rc = HVS_EX_OK, any_timeout = 0, any_fail = 0, op;
 	int nsel = 0, nsetup_fail = 0;
-	char *end;
 	int selected[R0_NBENCH] = { 0 };
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hlq", lo, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			usage(stdout);
-			return HVS_EX_OK;
-		case 'l':
-			do_list = 1;
-			break;
-		case 'q':
-			o.quick = 1;
-			break;
-		case 't':
-			o.timeout_s = strtod(optarg, &end);
-			if (*end || !(o.timeout_s > 0) || o.timeout_s > 3600) {
-				hvs_err("kvm: --timeout wants seconds in (0, 3600], not '%s'", optarg);
-				return HVS_EX_USAGE;
-			}
-			break;
-		case 'n':
-		case 'u': {
-			unsigned long v = strtoul(optarg, &end, 10);
-
-			if (*end || !v || v > (c == 'n' ? R0_MAX_SAMPLES : 1000000)) {
-				hvs_err("kvm: bad --%s '%s'", c == 'n' ? "samples" : "sample-us", optarg);
-				return HVS_EX_USAGE;
-			}
-			if (c == 'n')
-				o.nsamples = (uint32_t)v;
-			else
-				o.sample_us = (uint32_t)v;
-			break;
-		}
-		case 'e':
-			show_exits = 1;
-			break;
-		case 'k':
-			if (!strcmp(optarg, "host")) {
-				o.tsc_khz = (uint64_t)(hvs_tsc_hz() / 1000.0);
-				if (!o.tsc_khz) {
-					hvs_err("kvm: --tsc-khz host: this host's TSC is not usable");
-					return HVS_EX_NODEV;
-				}
-			} else {
-				unsigned long long v = strtoull(optarg, &end, 10);
-
-				if (*end || !v || v > 100000000ull) {
-					hvs_err("kvm: --tsc-khz wants kHz or 'host', not '%s'", optarg);
-					return HVS_EX_USAGE;
-				}
-				o.tsc_khz = v;
-			}
-			break;
-		case 's':
-			serial = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'g':
-			tags = optarg;
-			break;
-		case 'H':
-			o.hyperv = 1;
-			break;
-		default:
-			hvs_err("kvm: unknown option '%s' (try 'hvscope kvm --help')", argv[optind - 1]);
-			return HVS_EX_USAGE;
+	rc = hvs_opts_parse(&cmd_kvm_opts, argc, argv, &a, &op);
+	if (rc != HVS_OPTS_GO)
+		return rc;
+	rc = HVS_EX_OK;
+	o = a.bench;
+	if (o.tsc_khz == TSC_KHZ_HOST) {
+		o.tsc_khz = (uint64_t)(hvs_tsc_hz() / 1000.0);
+		if (!o.tsc_khz) {
+			hvs_err("kvm: --tsc-khz host: this host's TSC is not usable");
+			return HVS_EX_NODEV;
 		}
 	}
+	do_list = a.list;
+	show_exits = a.exits;
+	serial = a.serial;
+	out = a.out;
+	tags = a.tags;
 	if (do_list) {
 		list();
 		return HVS_EX_OK;
 	}
-	for (int i = optind; i < argc; i++) {
+	for (int i = op; i < argc; i++) {
 		int hit = 0;
 
 		for (int b = 0; b < R0_NBENCH; b++)
@@ -376,8 +372,8 @@ int cmd_kvm(int argc, char **argv)
 		}
 	}
 	if (serial)
-		return from_serial(serial, argv + optind, argc - optind, o.tsc_khz, out, tags, argc, argv);
-	if (optind == argc)
+		return from_serial(serial, argv + op, argc - op, o.tsc_khz, out, tags, argc, argv);
+	if (op == argc)
 		for (int b = 0; b < R0_NBENCH; b++)
 			selected[b] = !(ring0_descs[b].expect & R0_X_TEST);
 
@@ -399,7 +395,6 @@ int cmd_kvm(int argc, char **argv)
 	for (int b = 0; b < R0_NBENCH; b++) {
 		struct kvm_bench_result res;
 		struct hvs_metric *m;
-		double ops, exits_per_op = 0;
 		char st[260];
 		int r;
 
@@ -415,64 +410,16 @@ int cmd_kvm(int argc, char **argv)
 			break;
 		}
 		ring0_fill_metric(m, "kvm.", b, NULL, NULL, 0, 0, 0);
-		if (r < 0) {
-			/* The VMM could not even start this VM: skip with the reason. */
-			nsetup_fail++;
-			m->outcome = HVS_SKIP;
-			m->flags |= HVS_MF_SKIPPED;
-			snprintf(m->reason, sizeof(m->reason), "VMM setup: %.180s", res.reason);
-		} else if (res.status == KVM_BENCH_OK) {
-			if (ring0_fill_metric(m, "kvm.", b, res.cycles, res.control, res.r0.nsamples, res.r0.iters,
-					      res.tsc_khz) < 0) {
-				m->outcome = HVS_FAILED;
-				hvs_strlcpy(m->reason, "no samples", sizeof(m->reason));
-				any_fail = 1;
-			} else {
-				m->outcome = HVS_PASS;
-			}
-		} else if (res.status == KVM_BENCH_SKIP) {
-			m->outcome = HVS_SKIP;
-			m->flags |= HVS_MF_SKIPPED;
-			hvs_strlcpy(m->reason, res.reason, sizeof(m->reason));
-		} else if (res.status == KVM_BENCH_TIMEOUT) {
-			m->outcome = HVS_TIMEOUT;
-			m->flags |= HVS_MF_TIMEOUT;
-			hvs_strlcpy(m->reason, res.reason, sizeof(m->reason));
-			any_timeout = 1;
-		} else {
-			m->outcome = HVS_FAILED;
-			hvs_strlcpy(m->reason, res.reason, sizeof(m->reason));
-			any_fail = 1;
-		}
-		ops = (double)res.r0.iters * res.r0.nsamples;
-		if (res.have_counters && ops > 0 && m->outcome == HVS_PASS) {
-			exits_per_op = (double)res.exits / ops;
-			hvs_metric_set_extra(m, "exits_per_op", exits_per_op);
-			for (size_t k = 0; k < HVS_ARRAY_SIZE(counter_extras); k++) {
-				long long v = kvm_counter_get(&res, counter_extras[k]);
-				char key[40];
-
-				if (v < 0)
-					continue;
-				snprintf(key, sizeof(key), "%s_per_op", counter_extras[k]);
-				hvs_metric_set_extra(m, key, (double)v / ops);
-			}
-		}
+		take_outcome(m, b, r, &res);
+		nsetup_fail += r < 0;
+		any_fail |= m->outcome == HVS_FAILED;
+		any_timeout |= m->outcome == HVS_TIMEOUT;
+		take_counters(m, &res);
 		hvs_metric_set_extra(m, "tdp", pi.tdp);
 		snprintf(st, sizeof(st), "%s%s%s", hvs_outcome_name(m->outcome), m->reason[0] ? ": " : "", m->reason);
 		print_row(m, st);
-		if (show_exits && m->outcome == HVS_PASS) {
-			printf("    %-36s %12.1f cycles/op (subtracted), %" PRIu64 " ops x %u samples\n",
-			       "control loop", extra(m, "control_cycles"), res.r0.iters, res.r0.nsamples);
-			printf("    %-36s median %.1f, MAD %.1f, 95%% CI [%.1f, %.1f], %zu outliers (ns/op)\n",
-			       "spread", m->summary.median, m->summary.mad, m->summary.ci_lo, m->summary.ci_hi,
-			       m->summary.outliers);
-		}
-		if (show_exits && res.have_counters && ops > 0)
-			for (int k = 0; k < res.ncounters; k++)
-				if (res.counters[k].delta)
-					printf("    %-3s %-32s %12.3f /op\n", res.counters[k].vm ? "vm" : "cpu",
-					       res.counters[k].name, (double)res.counters[k].delta / ops);
+		if (show_exits)
+			print_exits(m, &res);
 		kvm_bench_result_free(&res);
 	}
 	close(kvm_fd);

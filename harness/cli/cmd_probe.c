@@ -5,85 +5,64 @@
  * as text or JSON (results-schema/fingerprint.schema.json).
  */
 #include "commands.h"
+#include "options.h"
 #include "probes/fingerprint.h"
 #include "microbench/infer.h"
 #include "core/hvscope.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: hvscope probe [--json] [--cpuid-dump FILE] [--root DIR] [--dmidecode FILE]\n"
-		   "                     [--privileged] [--timing]\n\n"
-		   "What am I running on? Hypervisor layers with mode, confidence and evidence,\n"
-		   "CPU and virtualization features, hypervisor CPUID leaves, platform evidence,\n"
-		   "host facts.\n\n"
-		   "  --json             JSON (results-schema/fingerprint.schema.json)\n"
-		   "  --cpuid-dump FILE  replay a CPUID dump (cpuid -r, InstLatx64, RJCP XML, IC Book\n"
-		   "                     Labs, libcpuid); nothing is read from this machine then,\n"
-		   "                     except what --root/--dmidecode name\n"
-		   "  --root DIR         read /sys, /proc, /dev evidence under DIR\n"
-		   "  --dmidecode FILE   use this dmidecode text output as DMI evidence\n"
-		   "  --privileged       also read MSRs through /dev/cpu/N/msr (root)\n"
-		   "  --timing           measure the CPUID exit cost and infer measured facts\n"
-		   "                     (SLAT, trapped RDTSC, PV clock, vDSO; ~1 s)\n");
-}
+struct probe_args {
+	struct hvs_probe_opts probe;
+	int json;
+};
+
+const struct hvs_cmdopts cmd_probe_opts = {
+	.name = "probe",
+	.head = "usage: hvscope probe [--json] [--cpuid-dump FILE] [--root DIR] [--dmidecode FILE]\n"
+		"                     [--privileged] [--timing]\n\n"
+		"What am I running on? Hypervisor layers with mode, confidence and evidence,\n"
+		"CPU and virtualization features, hypervisor CPUID leaves, platform evidence,\n"
+		"host facts.\n\n",
+	.col = 21,
+	.opts = (const struct hvs_opt[]){
+		{ HVS_OPT_FLAG, "json", 0, NULL, HVS_OPT_AT(struct probe_args, json),
+		  .help = "JSON (results-schema/fingerprint.schema.json)" },
+		{ HVS_OPT_PATH, "cpuid-dump", 0, "FILE", HVS_OPT_AT(struct probe_args, probe.cpuid_dump),
+		  .help = "replay a CPUID dump (cpuid -r, InstLatx64, RJCP XML, IC Book\n"
+			  "Labs, libcpuid); nothing is read from this machine then,\n"
+			  "except what --root/--dmidecode name" },
+		{ HVS_OPT_PATH, "root", 0, "DIR", HVS_OPT_AT(struct probe_args, probe.root),
+		  .help = "read /sys, /proc, /dev evidence under DIR" },
+		{ HVS_OPT_PATH, "dmidecode", 0, "FILE", HVS_OPT_AT(struct probe_args, probe.dmidecode),
+		  .help = "use this dmidecode text output as DMI evidence" },
+		{ HVS_OPT_FLAG, "privileged", 0, NULL, HVS_OPT_AT(struct probe_args, probe.privileged),
+		  .help = "also read MSRs through /dev/cpu/N/msr (root)" },
+		{ HVS_OPT_FLAG, "timing", 0, NULL, HVS_OPT_AT(struct probe_args, probe.timing),
+		  .help = "measure the CPUID exit cost and infer measured facts\n"
+			  "(SLAT, trapped RDTSC, PV clock, vDSO; ~1 s)" },
+		{ 0 } },
+};
 
 int cmd_probe(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "cpuid-dump", required_argument, NULL, 'f' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "dmidecode", required_argument, NULL, 'd' },
-		{ "privileged", no_argument, NULL, 'p' },
-		{ "timing", no_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct hvs_probe_opts o = { 0 };
+	struct probe_args a = { 0 };
+	struct hvs_probe_opts o;
 	struct hvs_fingerprint *fp;
 	struct hvs_inference inf;
-	int json = 0, have_inf = 0, c, rc;
+	char why[300];
+	int json, have_inf = 0, rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = 1;
-			break;
-		case 'f':
-			o.cpuid_dump = optarg;
-			break;
-		case 'r':
-			o.root = optarg;
-			break;
-		case 'd':
-			o.dmidecode = optarg;
-			break;
-		case 'p':
-			o.privileged = 1;
-			break;
-		case 't':
-			o.timing = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return HVS_EX_OK;
-		default: /* ':' or '?' */
-			return hvs_getopt_fail(c, argv);
-		}
+	rc = hvs_opts_parse(&cmd_probe_opts, argc, argv, &a, NULL);
+	if (rc != HVS_OPTS_GO)
+		return rc;
+	o = a.probe;
+	json = a.json;
+	rc = hvs_fingerprint_collect(&o, &fp, why, sizeof(why));
+	if (rc < 0) {
+		hvs_err("%s", why);
+		return hvs_errno_exit(-rc);
 	}
-	if (optind < argc) {
-		hvs_err("%s: unexpected argument '%s' (try 'hvscope %s --help')", argv[0], argv[optind],
-			argv[0]);
-		return HVS_EX_USAGE;
-	}
-	rc = hvs_fingerprint_collect(&o, &fp);
-	if (rc < 0)
-		return rc < -HVS_EX_INTERNAL ? HVS_EX_IO : -rc;
 	/*
 	 * --timing on the live machine also runs the guest-side benchmarks the
 	 * inference needs (microbench/infer.h): CPUID/RDTSC cost, SLAT,

@@ -3,72 +3,98 @@
  * cmd_run.c - `hvscope run`: environment checks, the selected benchmarks
  * (a suite, names, or a class) in fresh processes with interleaved order,
  * statistics, the full context -> one result file, and a row in history.
- *
- * Fresh processes: with --processes N the parent re-executes itself N times
- * (one after the other, never in parallel); each child runs every selected
- * benchmark, in an order rotated and shuffled by its index so no benchmark
- * always runs first or last (drift bias), and writes its metrics to a temp
- * file. The parent merges samples and keeps each child's median, which
- * shows the between-process variance (ASLR, page placement, cache colouring)
- * that many samples from one process hide.
+ * The measuring (warm-up, order, fresh processes with --processes N, the
+ * pooling of their samples) is harness/run/runner.c's; this file parses,
+ * checks, calls it, writes and prints.
  */
 #include "microbench/bench.h"
 #include "core/cleanup.h"
 #include "commands.h"
 #include "core/units.h"
+#include "options.h"
 #include "results/context.h"
-#include "core/cputime.h"
 #include "results/history.h"
 #include "core/hvs_features.h"
 #include "core/hvs_limits.h"
 #include "core/hvscope.h"
 #include "results/result.h"
+#include "run/runner.h"
 #include "run/suite.h"
-#include "core/timing.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-#define STEAL_FLAG_FRACTION 0.02 /* a benchmark window with > 2% steal is flagged */
 
 struct run_opts {
 	const char *suite, *benches, *klass, *out, *db, *suites_file, *child_out, *label;
-	char tags[HVS_MAX_TAGS][192];
-	int ntags;
+	struct run_tags {
+		char v[HVS_MAX_TAGS][192];
+		int n;
+	} tags;
 	int processes, quick, no_checks, list;
 	unsigned samples;
 	unsigned order_seed;
 };
 
-static void usage(FILE *f)
+/* --tag, repeatable: each value is kept for hvs_run_info_add_tags(). */
+static int add_tag(void *dst, const char *arg, char *why, size_t len)
 {
-	fprintf(f,
-		"usage: hvscope run [--suite NAME] [--bench NAME,...|--class C] [--processes N]\n"
+	struct run_tags *t = dst;
+
+	if (t->n >= HVS_MAX_TAGS || strlen(arg) >= sizeof(t->v[0])) {
+		snprintf(why, len, "too many or too long --tag values");
+		return -ERANGE;
+	}
+	hvs_strlcpy(t->v[t->n++], arg, sizeof(t->v[0]));
+	return 0;
+}
+
+#define RUN_AT(f) HVS_OPT_AT(struct run_opts, f)
+const struct hvs_cmdopts cmd_run_opts = {
+	.name = "run",
+	.head = "usage: hvscope run [--suite NAME] [--bench NAME,...|--class C] [--processes N]\n"
 		"                   [--out FILE] [--db FILE] [--tag k=v,...] [--quick]\n"
 		"                   [--samples N] [--suites FILE] [--no-checks] [--list]\n\n"
 		"Check the environment, run the selected benchmarks in N fresh processes\n"
 		"(interleaved order, warm-up, calibrated iterations), and write one result\n"
 		"file with every sample, its statistics and the full context (fingerprint, CPU,\n"
-		"kernel, build, power settings, load and steal before/after, tags).\n\n"
-		"  --suite NAME    quick, default, full, paper (harness/run/suites.conf; default: default)\n"
-		"  --quick         the quick suite (or quick working sets with --bench/--class)\n"
-		"  --bench LIST    benchmarks by name or glob, comma separated (instead of a suite)\n"
-		"  --class C       all benchmarks of class C (syscall, exit, mm, ...)\n"
-		"  --processes N   fresh processes (default from the suite)\n"
-		"  --out FILE      result file (default hvscope-RUNID.json; '-' = stdout)\n"
-		"  --db FILE       also append the run to this history (SQLite file or PostgreSQL conninfo)\n"
-		"  --tag k=v,...   free-form tags, e.g. host=box1,config=ept-off (repeatable)\n"
-		"  --no-checks     skip the environment checks\n"
-		"  --list          print the selected benchmarks and exit\n\n"
-		"exit: 0 ok, 2 usage, 3 malformed suites file, 4 a suites value out of range,\n"
+		"kernel, build, power settings, load and steal before/after, tags).\n\n",
+	.tail = "\nexit: 0 ok, 2 usage, 3 malformed suites file, 4 a suites value out of range,\n"
 		"5 a suites file over 1 MiB, 6 --db without SQLite (static build), 7 permission\n"
-		"denied, 9 cannot write (or FILE is a device, socket or directory).\n");
-}
+		"denied, 9 cannot write (or FILE is a device, socket or directory).\n",
+	.col = 18,
+	.opts = (const struct hvs_opt[]){
+		{ HVS_OPT_STRING, "suite", 0, "NAME", RUN_AT(suite),
+		  .help = "quick, default, full, paper (harness/run/suites.conf; default: default)" },
+		{ HVS_OPT_FLAG, "quick", 0, NULL, RUN_AT(quick),
+		  .help = "the quick suite (or quick working sets with --bench/--class)" },
+		{ HVS_OPT_STRING, "bench", 0, "LIST", RUN_AT(benches),
+		  .help = "benchmarks by name or glob, comma separated (instead of a suite)" },
+		{ HVS_OPT_STRING, "class", 0, "C", RUN_AT(klass),
+		  .help = "all benchmarks of class C (syscall, exit, mm, ...)" },
+		{ HVS_OPT_INT, "processes", 0, "N", RUN_AT(processes), HVS_OPT_LIM(HVS_LIM_PROCESSES),
+		  .help = "fresh processes (default from the suite)" },
+		{ HVS_OPT_PATH, "out", 0, "FILE", RUN_AT(out),
+		  .help = "result file (default hvscope-RUNID.json; '-' = stdout)" },
+		{ HVS_OPT_PATH, "db", 0, "FILE", RUN_AT(db),
+		  .help = "also append the run to this history (SQLite file or PostgreSQL conninfo)" },
+		{ HVS_OPT_STRING, "tag", 0, "k=v,...", RUN_AT(tags), .fn = add_tag,
+		  .help = "free-form tags, e.g. host=box1,config=ept-off (repeatable)" },
+		{ HVS_OPT_INT, "samples", 0, "N", RUN_AT(samples), HVS_OPT_LIM(HVS_LIM_SAMPLES),
+		  .flags = HVS_OPT_UNLISTED, .help = "samples per metric per process" },
+		{ HVS_OPT_PATH, "suites", 0, "FILE", RUN_AT(suites_file), .flags = HVS_OPT_UNLISTED,
+		  .help = "read the suites from FILE" },
+		{ HVS_OPT_FLAG, "no-checks", 0, NULL, RUN_AT(no_checks), .help = "skip the environment checks" },
+		{ HVS_OPT_FLAG, "list", 0, NULL, RUN_AT(list), .help = "print the selected benchmarks and exit" },
+		/* internal: a fresh benchmark process started by the parent */
+		{ HVS_OPT_PATH, "child-out", 0, "FILE", RUN_AT(child_out), .flags = HVS_OPT_HIDDEN },
+		{ HVS_OPT_INT, "order-seed", 0, "N", RUN_AT(order_seed), HVS_OPT_LIM(HVS_LIM_ORDER_SEED),
+		  .flags = HVS_OPT_HIDDEN },
+		{ HVS_OPT_STRING, "child-label", 0, "TEXT", RUN_AT(label), .flags = HVS_OPT_HIDDEN },
+		{ 0 } },
+};
 
 /* ---------------------------------------------------------------- child */
 
@@ -88,177 +114,10 @@ static void progress(int tty, const char *prefix, size_t done, size_t total, con
 	fflush(stderr);
 }
 
-/* Rotate by seed and shuffle deterministically: every process gets its own order. */
-static void order(const struct hvs_bench **v, size_t n, unsigned seed)
+/* The runner's start hook: the progress bar on a terminal (prefix: "process 2/3 "). */
+static void on_start(void *arg, const struct hvs_bench *b, size_t i, size_t n)
 {
-	struct hvs_rng r;
-
-	if (n < 2)
-		return;
-	hvs_rng_seed(&r, seed);
-	for (size_t i = n - 1; i > 0; i--) {
-		size_t j = hvs_rng_below(&r, i + 1);
-		const struct hvs_bench *t = v[i];
-
-		v[i] = v[j];
-		v[j] = t;
-	}
-}
-
-/* A short busy loop so the first benchmark does not pay for a cold, slow CPU. */
-static void warm_up(double seconds)
-{
-	uint64_t end = hvs_now_ns() + (uint64_t)(seconds * 1e9);
-	volatile uint64_t x = 0;
-
-	while (hvs_now_ns() < end)
-		for (int i = 0; i < 10000; i++)
-			x += (uint64_t)i;
-}
-
-static void run_benches(const struct hvs_bench **v, size_t n, const struct hvs_bench_ctx *ctx,
-			struct hvs_metrics *set, const char *prefix)
-{
-	int tty = isatty(2);
-
-	warm_up(ctx->quick ? 0.05 : 0.2);
-	for (size_t i = 0; i < n; i++) {
-		struct hvs_cputime a, b;
-		size_t before = set->n;
-		int have = hvs_cputime_read(NULL, &a) == 0;
-
-		progress(tty, prefix, i, n, v[i]->name);
-		hvs_bench_run(v[i], ctx, set);
-		if (have && hvs_cputime_read(NULL, &b) == 0 &&
-		    hvs_cputime_steal_fraction(&a, &b) > STEAL_FLAG_FRACTION)
-			for (size_t k = before; k < set->n; k++)
-				set->v[k].flags |= HVS_MF_STEAL;
-	}
-	progress(tty, prefix, n, n, "");
-}
-
-/* ---------------------------------------------------------------- merge */
-
-static int merge_into(struct hvs_metrics *dst, const struct hvs_metrics *src)
-{
-	for (size_t i = 0; i < src->n; i++) {
-		const struct hvs_metric *s = &src->v[i];
-		long j = hvs_metrics_find(dst, s->name);
-		struct hvs_metric *d;
-		double *pm;
-
-		if (j < 0) {
-			d = hvs_metrics_add(dst);
-			if (!d)
-				return -ENOMEM;
-			*d = *s;
-			d->samples = NULL;
-			d->nsamples = 0;
-			d->process_medians = NULL;
-			d->nprocesses = 0;
-		} else {
-			d = &dst->v[j];
-			d->flags |= s->flags;
-			/* One failing process makes the metric suspect: keep the worst outcome. */
-			if (s->outcome != HVS_PASS && d->outcome == HVS_PASS) {
-				d->outcome = s->outcome;
-				hvs_strlcpy(d->reason, s->reason, sizeof(d->reason));
-			}
-		}
-		if (s->nsamples) {
-			double *x = realloc(d->samples, (d->nsamples + s->nsamples) * sizeof(*x));
-
-			if (!x)
-				return -ENOMEM;
-			memcpy(x + d->nsamples, s->samples, s->nsamples * sizeof(*x));
-			d->samples = x;
-			d->nsamples += s->nsamples;
-			pm = realloc(d->process_medians, (d->nprocesses + 1) * sizeof(*pm));
-			if (!pm)
-				return -ENOMEM;
-			pm[d->nprocesses++] = s->summary.median;
-			d->process_medians = pm;
-		}
-	}
-	return 0;
-}
-
-static int resummarize(struct hvs_metrics *set)
-{
-	for (size_t i = 0; i < set->n; i++) {
-		struct hvs_metric *m = &set->v[i];
-
-		if (m->nsamples && hvs_summarize(m->samples, m->nsamples, &m->summary))
-			return -EINVAL;
-		if (m->nprocesses < 2) { /* one process: nothing between processes to show */
-			free(m->process_medians);
-			m->process_medians = NULL;
-			m->nprocesses = 0;
-		}
-	}
-	return 0;
-}
-
-static int run_children(const struct run_opts *o, const char *bench_list,
-			const struct hvs_suite *s, struct hvs_metrics *set)
-{
-	char tmpdir[4096], out[4352], samples[16], seed[16], procs[32], err[512];
-	const char *td = getenv("TMPDIR");
-	int ret = 0;
-
-	/* Removed on SIGINT/SIGTERM too (core/cleanup.h), with the child stopped first. */
-	snprintf(tmpdir, sizeof(tmpdir), "%s/hvscope-run-XXXXXX", td && *td == '/' ? td : "/tmp");
-	if (!mkdtemp(tmpdir))
-		return -errno;
-	hvs_cleanup_add(tmpdir);
-	for (int p = 0; p < o->processes && !ret; p++) {
-		struct hvs_result *r = NULL;
-		pid_t pid;
-		int status;
-
-		snprintf(out, sizeof(out), "%s/p%d.json", tmpdir, p);
-		snprintf(samples, sizeof(samples), "%u", s->samples);
-		snprintf(seed, sizeof(seed), "%d", p + 1);
-		snprintf(procs, sizeof(procs), "process %d/%d ", p + 1, o->processes);
-		pid = fork();
-		if (pid < 0) {
-			ret = -errno;
-			break;
-		}
-		if (pid == 0) {
-			char *args[] = { "hvscope", "run", "--child-out", out, "--bench",
-					 (char *)bench_list, "--samples", samples, "--order-seed",
-					 seed, "--child-label", procs, "--suite", (char *)s->name,
-					 o->suites_file ? "--suites" : NULL, (char *)o->suites_file,
-					 NULL };
-
-			execv("/proc/self/exe", args);
-			/* No /proc (a minimal guest): the name we were started by. */
-			execvp(program_invocation_name, args);
-			_exit(127);
-		}
-		hvs_cleanup_watch(pid);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-		hvs_cleanup_watch(0);
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-			hvs_err("run: benchmark process %d died (%s %d)", p + 1,
-				WIFSIGNALED(status) ? "signal" : "exit",
-				WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-			ret = -ECHILD;
-			break;
-		}
-		if (hvs_result_read(out, &r, err, sizeof(err))) {
-			hvs_err("run: %s", err);
-			ret = -EIO;
-		} else {
-			ret = merge_into(set, &r->set);
-		}
-		hvs_result_free(r);
-		unlink(out);
-	}
-	hvs_cleanup_remove(tmpdir);
-	return ret ? ret : resummarize(set);
+	progress(isatty(2), arg, i, n, b ? b->name : "");
 }
 
 /* ---------------------------------------------------------------- main */
@@ -289,122 +148,13 @@ static int over_budget(const struct hvs_suite *s, size_t n)
 
 static int parse(int argc, char **argv, struct run_opts *o)
 {
-	static const struct option opts[] = {
-		{ "suite", required_argument, NULL, 's' },
-		{ "bench", required_argument, NULL, 'b' },
-		{ "class", required_argument, NULL, 'c' },
-		{ "processes", required_argument, NULL, 'p' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "tag", required_argument, NULL, 't' },
-		{ "quick", no_argument, NULL, 'q' },
-		{ "samples", required_argument, NULL, 'n' },
-		{ "suites", required_argument, NULL, 'S' },
-		{ "no-checks", no_argument, NULL, 'N' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		/* internal: a fresh benchmark process started by the parent */
-		{ "child-out", required_argument, NULL, 'C' },
-		{ "order-seed", required_argument, NULL, 'O' },
-		{ "child-label", required_argument, NULL, 'L' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char *end, why[160];
-	int ch;
+	int rc = hvs_opts_parse(&cmd_run_opts, argc, argv, o, NULL);
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 's': o->suite = optarg; break;
-		case 'b': o->benches = optarg; break;
-		case 'c': o->klass = optarg; break;
-		case 'o': o->out = optarg; break;
-		case 'd': o->db = optarg; break;
-		case 'q': o->quick = 1; break;
-		case 'S': o->suites_file = optarg; break;
-		case 'N': o->no_checks = 1; break;
-		case 'l': o->list = 1; break;
-		case 'C': o->child_out = optarg; break;
-		case 'L': o->label = optarg; break;
-		case 't':
-			if (o->ntags >= HVS_MAX_TAGS || strlen(optarg) >= sizeof(o->tags[0])) {
-				hvs_err("run: too many or too long --tag values");
-				return HVS_EX_USAGE;
-			}
-			hvs_strlcpy(o->tags[o->ntags++], optarg, sizeof(o->tags[0]));
-			break;
-		case 'p':
-		case 'n': {
-			double x;
-
-			if (hvs_limit_parse(ch == 'p' ? HVS_LIM_PROCESSES : HVS_LIM_SAMPLES,
-					    ch == 'p' ? "--processes" : "--samples", optarg, &x, why,
-					    sizeof(why))) {
-				hvs_err("run: %s", why);
-				return HVS_EX_USAGE;
-			}
-			if (ch == 'p')
-				o->processes = (int)x;
-			else
-				o->samples = (unsigned)x;
-			break;
-		}
-		case 'O':
-			o->order_seed = (unsigned)strtoul(optarg, &end, 10);
-			break;
-		case 'h':
-			usage(stdout);
-			return -1;
-		default:
-			usage(stderr);
-			return HVS_EX_USAGE;
-		}
-	}
-	if (optind < argc) {
-		hvs_err("run: unexpected argument '%s' (try --help)", argv[optind]);
-		return HVS_EX_USAGE;
-	}
-	if (o->benches && o->klass) {
-		hvs_err("run: --bench and --class exclude each other");
-		return HVS_EX_USAGE;
-	}
-	return 0;
-}
-
-/*
- * Report metrics in registry order (the benchmark whose name prefixes the
- * metric), whatever order the processes ran them in. Stable within a
- * benchmark. n is small (hundreds): insertion sort.
- */
-static long bench_rank(const struct hvs_bench **v, size_t n, const char *metric)
-{
-	long best = (long)n, blen = -1;
-
-	for (size_t i = 0; i < n; i++) {
-		size_t l = strlen(v[i]->name);
-
-		if (!strncmp(metric, v[i]->name, l) && (metric[l] == '\0' || metric[l] == '.') &&
-		    (long)l > blen) {
-			best = (long)i;
-			blen = (long)l;
-		}
-	}
-	return best;
-}
-
-static void sort_metrics(struct hvs_metrics *set, const struct hvs_bench **v, size_t n)
-{
-	for (size_t i = 1; i < set->n; i++) {
-		struct hvs_metric m = set->v[i];
-		long r = bench_rank(v, n, m.name);
-		size_t j = i;
-
-		while (j > 0 && bench_rank(v, n, set->v[j - 1].name) > r) {
-			set->v[j] = set->v[j - 1];
-			j--;
-		}
-		set->v[j] = m;
-	}
+	if (rc != HVS_OPTS_GO)
+		return rc;
+	if (o->benches && o->klass)
+		return hvs_opts_fail("run", "--bench and --class exclude each other");
+	return HVS_OPTS_GO;
 }
 
 static char *join_names(const struct hvs_bench **v, size_t n)
@@ -452,6 +202,115 @@ static void print_summary(const struct hvs_metrics *set)
 		       multi);
 }
 
+/*
+ * Measure v[0..n): in o->processes fresh processes, or in this one in a
+ * shuffled order. Returns 0 or an exit code (said why).
+ */
+static int measure(const struct run_opts *o, const struct hvs_suite *s, const struct hvs_bench **v, size_t n,
+		   const struct hvs_bench_ctx *ctx, struct hvs_metrics *set)
+{
+	char err[512];
+	int ret;
+
+	if (o->processes > 1) {
+		struct hvs_runner_procs rp = { .processes = o->processes, .suite = s->name,
+					       .suites_file = o->suites_file, .samples = s->samples };
+		char *names = join_names(v, n);
+
+		rp.bench_list = names;
+		ret = names ? hvs_runner_processes(&rp, set, err, sizeof(err)) : -ENOMEM;
+		if (ret)
+			hvs_err("run: %s", names ? err : strerror(-ret));
+		free(names);
+	} else {
+		struct hvs_runner_hooks h = { .start = on_start, .arg = "" };
+		const struct hvs_bench **shuffled = malloc(n * sizeof(*shuffled));
+
+		ret = shuffled ? 0 : -ENOMEM;
+		if (shuffled) {
+			memcpy(shuffled, v, n * sizeof(*shuffled));
+			hvs_runner_order(shuffled, n, 1);
+			hvs_runner_run(shuffled, n, ctx, set, &h);
+			free(shuffled);
+		}
+	}
+	return ret ? HVS_EX_INTERNAL : 0;
+}
+
+/* --db: the run into the history. Returns an exit code. */
+static int record(const char *db, const struct hvs_run_info *info, const struct hvs_metrics *set,
+		  const char *host, const char *hyp)
+{
+	struct hvs_history *h = NULL;
+	char digest[HVS_SHA256_HEX], err[512];
+	int dup, ret;
+
+	hvs_pause_point("db");
+	ret = hvs_history_open(db, &h, err, sizeof(err));
+	if (!ret && hvs_result_digest(info, set, digest))
+		digest[0] = '\0';
+	if (!ret)
+		ret = hvs_history_add(h, info, set, host, hyp, digest, 0, &dup, err, sizeof(err));
+	hvs_history_close(h);
+	if (ret) {
+		hvs_err("run: %s", err);
+		return -ret; /* history.c still returns a negative exit code */
+	}
+	return HVS_EX_OK;
+}
+
+/*
+ * The suite (built in, or from --suites FILE) with the command line's
+ * overrides in s, and the benchmarks it or --bench/--class select in *v
+ * (malloc'd), the selector text in sel. Returns 0 or an exit code (said why).
+ */
+static int select_benches(struct run_opts *o, struct hvs_suite *s, const struct hvs_bench ***v, size_t *n,
+			  char *sel, size_t sellen)
+{
+	char *conf_buf = NULL, err[512];
+	const char *conf = hvs_suites_builtin();
+	int ret;
+
+	if (o->suites_file) {
+		long len = hvs_read_file(o->suites_file, 1u << 20, &conf_buf);
+
+		if (len < 0) {
+			hvs_err("run: %s: %s%s", o->suites_file, strerror((int)-len),
+				len == -EFBIG ? " (the limit is 1 MiB)" : "");
+			return hvs_errno_exit((int)-len);
+		}
+		conf = conf_buf;
+	}
+	ret = hvs_suite_find(conf, o->suites_file ? o->suites_file : "suites.conf (built in)",
+			     o->suite ? o->suite : o->quick ? "quick" : "default", s, err, sizeof(err));
+	free(conf_buf);
+	if (ret) {
+		hvs_err("run: %s", err);
+		/* no such suite: the name came from the command line */
+		return ret == -ENOENT ? HVS_EX_USAGE : hvs_errno_exit(-ret);
+	}
+	if (o->samples)
+		s->samples = o->samples;
+	if (o->processes)
+		s->processes = o->processes;
+	if (o->quick)
+		s->quick = 1;
+	o->processes = s->processes;
+	if (o->benches)
+		hvs_strlcpy(sel, o->benches, sellen);
+	else if (o->klass)
+		snprintf(sel, sellen, "class:%s", o->klass);
+	else
+		hvs_strlcpy(sel, s->select, sellen);
+	ret = hvs_suite_select(sel, v, n, err, sizeof(err));
+	if (ret) {
+		hvs_err("run: %s", err);
+		/* a selector that matches nothing: from --bench/--class, or the suite's */
+		return ret == -ENOENT ? HVS_EX_USAGE : hvs_errno_exit(-ret);
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
@@ -461,58 +320,22 @@ int cmd_run(int argc, char **argv)
 	struct hvs_run_info info;
 	struct hvs_metrics set = { 0 };
 	const struct hvs_bench **v = NULL;
-	const char *conf;
-	char *conf_buf = NULL, *names = NULL, err[512], outbuf[256], sel[600];
+	char outbuf[256], sel[600];
 	char host[128] = "unknown", hyp[128] = "unknown";
 	size_t n = 0;
 	int ret;
 
 	ret = parse(argc, argv, &o);
-	if (ret)
-		return ret < 0 ? HVS_EX_OK : ret;
+	if (ret != HVS_OPTS_GO)
+		return ret;
 	if (o.db && !(hvs_history_is_conninfo(o.db) ? HAVE_LIBPQ : HAVE_SQLITE)) {
 		hvs_err("run: --db needs SQLite, which this build lacks (static build): write --out "
 			"and ingest on the host");
 		return HVS_EX_NODEV;
 	}
-	if (o.suites_file) {
-		long len = hvs_read_file(o.suites_file, 1u << 20, &conf_buf);
-
-		if (len < 0) {
-			hvs_err("run: %s: %s%s", o.suites_file, strerror((int)-len),
-				len == -EFBIG ? " (the limit is 1 MiB)" : "");
-			return hvs_errno_exit((int)-len);
-		}
-		conf = conf_buf;
-	} else {
-		conf = hvs_suites_builtin();
-	}
-	ret = hvs_suite_find(conf, o.suites_file ? o.suites_file : "suites.conf (built in)",
-			     o.suite ? o.suite : o.quick ? "quick" : "default", &s, err, sizeof(err));
-	if (ret) {
-		hvs_err("run: %s", err);
-		ret = -ret;
+	ret = select_benches(&o, &s, &v, &n, sel, sizeof(sel));
+	if (ret)
 		goto out;
-	}
-	if (o.samples)
-		s.samples = o.samples;
-	if (o.processes)
-		s.processes = o.processes;
-	if (o.quick)
-		s.quick = 1;
-	o.processes = s.processes;
-	if (o.benches)
-		hvs_strlcpy(sel, o.benches, sizeof(sel));
-	else if (o.klass)
-		snprintf(sel, sizeof(sel), "class:%s", o.klass);
-	else
-		hvs_strlcpy(sel, s.select, sizeof(sel));
-	ret = hvs_suite_select(sel, &v, &n, err, sizeof(err));
-	if (ret) {
-		hvs_err("run: %s", err);
-		ret = -ret;
-		goto out;
-	}
 	if (o.list) {
 		for (size_t i = 0; i < n; i++)
 			printf("%-32s %-8s %s\n", v[i]->name, v[i]->klass, v[i]->what);
@@ -536,9 +359,11 @@ int cmd_run(int argc, char **argv)
 
 	/* A child: run, write metrics, done. */
 	if (o.child_out) {
+		struct hvs_runner_hooks h = { .start = on_start, .arg = (void *)(o.label ? o.label : "") };
+
 		hvs_run_info_init(&info);
-		order(v, n, o.order_seed);
-		run_benches(v, n, &ctx, &set, o.label ? o.label : "");
+		hvs_runner_order(v, n, o.order_seed);
+		hvs_runner_run(v, n, &ctx, &set, &h);
 		hvs_iso8601_now(info.finished, sizeof(info.finished));
 		ret = hvs_result_write(o.child_out, &info, &set) ? HVS_EX_IO : HVS_EX_OK;
 		goto out;
@@ -549,11 +374,11 @@ int cmd_run(int argc, char **argv)
 	info.argv = argv;
 	hvs_strlcpy(info.suite, o.benches || o.klass ? "" : s.name, sizeof(info.suite));
 	info.processes = o.processes;
-	for (int i = 0; i < o.ntags; i++)
-		if (hvs_run_info_add_tags(&info, o.tags[i])) {
+	for (int i = 0; i < o.tags.n; i++)
+		if (hvs_run_info_add_tags(&info, o.tags.v[i])) {
 			hvs_err("run: --tag '%s': expected key=value,... (keys [A-Za-z0-9_.-], values "
 				"under 128 bytes)",
-				o.tags[i]);
+				o.tags.v[i]);
 			ret = HVS_EX_USAGE;
 			goto out;
 		}
@@ -565,31 +390,14 @@ int cmd_run(int argc, char **argv)
 	for (int i = 0; i < c.nwarnings; i++)
 		hvs_err("warning: %s", c.warnings[i]);
 
-	if (o.processes > 1) {
-		names = join_names(v, n);
-		ret = names ? run_children(&o, names, &s, &set) : -ENOMEM;
-		if (ret) {
-			hvs_err("run: %s", strerror(-ret));
-			hvs_context_free(&c);
-			ret = HVS_EX_INTERNAL;
-			goto out;
-		}
-	} else {
-		const struct hvs_bench **shuffled = malloc(n * sizeof(*shuffled));
-
-		if (!shuffled) {
-			hvs_context_free(&c);
-			ret = HVS_EX_INTERNAL;
-			goto out;
-		}
-		memcpy(shuffled, v, n * sizeof(*shuffled));
-		order(shuffled, n, 1);
-		run_benches(shuffled, n, &ctx, &set, "");
-		free(shuffled);
+	ret = measure(&o, &s, v, n, &ctx, &set);
+	if (ret) {
+		hvs_context_free(&c);
+		goto out;
 	}
-	sort_metrics(&set, v, n);
+	hvs_runner_sort(&set, v, n);
 	hvs_context_finish(&c);
-	if (hvs_context_steal(&c) > STEAL_FLAG_FRACTION)
+	if (hvs_context_steal(&c) > HVS_RUNNER_STEAL_FRACTION)
 		hvs_err("warning: steal time was %.1f%% during the run: numbers include the "
 			"hypervisor's other work",
 			hvs_context_steal(&c) * 100);
@@ -613,33 +421,10 @@ int cmd_run(int argc, char **argv)
 		printf("run %s: %zu metric(s) -> %s\n", info.id, set.n, o.out);
 		print_summary(&set);
 	}
-	if (o.db) {
-		struct hvs_history *h = NULL;
-		int dup;
-
-		char digest[HVS_SHA256_HEX];
-
-		hvs_pause_point("db");
-		ret = hvs_history_open(o.db, &h, err, sizeof(err));
-		if (!ret && hvs_result_digest(&info, &set, digest))
-			digest[0] = '\0';
-		if (!ret)
-			ret = hvs_history_add(h, &info, &set, host, hyp, digest, 0, &dup, err,
-					      sizeof(err));
-		hvs_history_close(h);
-		if (ret) {
-			hvs_err("run: %s", err);
-			free(info.context_json);
-			ret = -ret;
-			goto out;
-		}
-	}
+	ret = o.db ? record(o.db, &info, &set, host, hyp) : HVS_EX_OK;
 	free(info.context_json);
-	ret = HVS_EX_OK;
 out:
 	hvs_metrics_free(&set);
 	free(v);
-	free(names);
-	free(conf_buf);
 	return ret;
 }

@@ -22,7 +22,8 @@
 	X(regress, "nightly gate: newest run against its history, change-point aware")    \
 	X(report, "comparison tables (HTML, Markdown, CSV, LaTeX) and gnuplot charts")    \
 	X(kvm, "ring-0 microbenchmarks in hvscope's own minimal VMM on /dev/kvm")         \
-	X(guest, "guest matrix: boot QEMU/Xen guests (or ssh), run hvscope inside, compare with native")
+	X(guest, "guest matrix: boot QEMU/Xen guests (or ssh), run hvscope inside, compare with native") \
+	X(completion, "print the bash completion script, made from the commands' option tables")
 
 #define HVS_DECLARE_CMD(name, summary) int cmd_##name(int argc, char **argv);
 HVS_COMMANDS(HVS_DECLARE_CMD)

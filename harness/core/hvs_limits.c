@@ -22,6 +22,13 @@ const struct hvs_limit hvs_limits[HVS_NLIMITS] = {
 	[HVS_LIM_MEM_MIB] = { 64, 1048576, 0 },
 	[HVS_LIM_SMP] = { 1, 256, 0 },
 	[HVS_LIM_PORT] = { 1, 65535, 0 },
+	[HVS_LIM_BENCH_SAMPLES] = { 5, 100000, 0 },
+	[HVS_LIM_ECHO_SECONDS] = { 0.001, 31536000, 1 },
+	[HVS_LIM_KVM_TIMEOUT_S] = { 0.001, 3600, 1 },
+	[HVS_LIM_KVM_SAMPLES] = { 1, 1024, 0 },
+	[HVS_LIM_KVM_SAMPLE_US] = { 1, 1000000, 0 },
+	[HVS_LIM_TSC_KHZ] = { 1, 100000000, 0 },
+	[HVS_LIM_ORDER_SEED] = { 0, 4294967295.0, 0 },
 };
 
 static int parse_whole(const char *v, double *out)

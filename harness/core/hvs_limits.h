@@ -23,6 +23,16 @@ enum hvs_lim {
 	HVS_LIM_MEM_MIB,
 	HVS_LIM_SMP,
 	HVS_LIM_PORT,
+	/* `hvscope bench` */
+	HVS_LIM_BENCH_SAMPLES, /* samples per metric */
+	HVS_LIM_ECHO_SECONDS,  /* --echo-server lifetime */
+	/* `hvscope kvm` */
+	HVS_LIM_KVM_TIMEOUT_S, /* watchdog per ring-0 benchmark */
+	HVS_LIM_KVM_SAMPLES,   /* = R0_MAX_SAMPLES (microbench/ring0/ring0_abi.h), asserted in cmd_kvm.c */
+	HVS_LIM_KVM_SAMPLE_US, /* target length of one sample */
+	HVS_LIM_TSC_KHZ,       /* a TSC rate given by hand */
+	/* internal: `run`'s fresh processes */
+	HVS_LIM_ORDER_SEED,
 	HVS_NLIMITS
 };
 

@@ -3,9 +3,11 @@
  * hvscope.h - definitions every part of hvscope shares: version, exit codes,
  * the one-line error printer and a few small helpers.
  *
- * Library code returns 0 or -errno (or a negative HVS_EX_* for data errors)
- * and never prints to stdout or exits; only the command layer (harness/cli/cmd_*.c)
- * prints results and chooses the process exit code.
+ * Library code returns 0 or -errno and never prints or exits; only the
+ * command layer (harness/cli/cmd_*.c) prints and chooses the process exit
+ * code, through one table: hvs_errno_exit(). (Some result and history code
+ * still returns a negative HVS_EX_* for data errors: issue 12 moves it to
+ * the errno values below.)
  */
 #ifndef HVSCOPE_H
 #define HVSCOPE_H
@@ -97,6 +99,13 @@ const char *hvs_path(char *buf, size_t len, const char *root, const char *path);
  * (-HVS_ENOTREG, -EISDIR) and left alone. Functions return 0 or -errno.
  */
 #define HVS_ENOTREG 4096  /* "errno": the target is a special file we refuse */
+/*
+ * Input that is readable but wrong, as errno values (the README's exit code
+ * in brackets, by hvs_errno_exit()): EBADMSG malformed or truncated (3),
+ * HVS_ESCHEMA a wrong schema version, type or value (4), EFBIG over a size
+ * limit (5); ENOMEM (10).
+ */
+#define HVS_ESCHEMA 4097
 #define HVS_W_DURABLE 0x1 /* fsync the file, and its directory after the rename */
 
 struct hvs_wfile {
@@ -155,10 +164,11 @@ size_t hvs_strlcpy(char *dst, const char *src, size_t len);
 int hvs_getopt_fail(int c, char **argv);
 
 /*
- * The README's exit code for a failed system call's errno (positive):
- * EACCES, EPERM -> HVS_EX_NOPERM; EFBIG -> HVS_EX_TOOBIG; ETIME ->
- * HVS_EX_TIMEOUT; ENODEV, ENXIO -> HVS_EX_NODEV; anything else (ENOENT,
- * EISDIR, EROFS, EIO, ENOSPC, ...) -> HVS_EX_IO.
+ * The one table from an errno (positive) to the README's exit code:
+ * EBADMSG -> HVS_EX_PARSE; HVS_ESCHEMA -> HVS_EX_SCHEMA; EFBIG ->
+ * HVS_EX_TOOBIG; ENODEV, ENXIO -> HVS_EX_NODEV; EACCES, EPERM ->
+ * HVS_EX_NOPERM; ETIME -> HVS_EX_TIMEOUT; ENOMEM -> HVS_EX_INTERNAL;
+ * anything else (ENOENT, EISDIR, EROFS, EIO, ENOSPC, ...) -> HVS_EX_IO.
  */
 int hvs_errno_exit(int err);
 /*

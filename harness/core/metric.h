@@ -67,6 +67,34 @@ struct hvs_metrics {
 struct hvs_metric *hvs_metrics_add(struct hvs_metrics *set);
 void hvs_metrics_free(struct hvs_metrics *set);
 
+/* Index of metric name in set, or -1. */
+long hvs_metrics_find(const struct hvs_metrics *set, const char *name);
+
+/*
+ * Merging metric sets: the rules live here, once.
+ *
+ * hvs_metrics_pool(): src is one more fresh process of the same run (hvscope
+ * run --processes N). A metric in both gets src's samples appended and src's
+ * median kept as one process median; flags are OR'd and the worst outcome
+ * stays (one failing process makes the metric suspect). A metric only in
+ * src is added. Call hvs_metrics_resummarize() after the last process.
+ * Returns 0 or -ENOMEM.
+ */
+int hvs_metrics_pool(struct hvs_metrics *dst, const struct hvs_metrics *src);
+/* Summaries from the pooled samples; drops process medians of a single process. 0 or -EINVAL. */
+int hvs_metrics_resummarize(struct hvs_metrics *set);
+
+/*
+ * hvs_metrics_take(): m is the same metric measured by another run of the
+ * same target (a suite and the workloads of a guest, host-side metrics). It
+ * goes into dst when dst has no metric of its name, or replaces dst's when
+ * how is HVS_TAKE_REPLACE, or when HVS_TAKE_BETTER and m is better (it
+ * passed where dst's did not, or it comes from more processes). m's samples
+ * move into dst (m is left empty). Returns 1 taken, 0 dst's kept, -ENOMEM.
+ */
+enum hvs_take { HVS_TAKE_BETTER, HVS_TAKE_REPLACE };
+int hvs_metrics_take(struct hvs_metrics *dst, struct hvs_metric *m, enum hvs_take how);
+
 /* Set a side value (replacing one of the same key). Returns 0 or -ENOSPC. */
 int hvs_metric_set_extra(struct hvs_metric *m, const char *key, double val);
 

@@ -287,6 +287,8 @@ const char *hvs_strerror(int err)
 		err = -err;
 	if (err == HVS_ENOTREG)
 		return "not a regular file (hvscope never replaces a device, socket or other special file)";
+	if (err == HVS_ESCHEMA)
+		return "wrong schema version, type or value";
 	return strerror(err);
 }
 

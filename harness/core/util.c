@@ -225,6 +225,12 @@ int hvs_dir_each(int dfd, const char *path, int (*fn)(int dirfd, const char *nam
 int hvs_errno_exit(int err)
 {
 	switch (err) {
+	case EBADMSG:
+		return HVS_EX_PARSE;
+	case HVS_ESCHEMA:
+		return HVS_EX_SCHEMA;
+	case ENOMEM:
+		return HVS_EX_INTERNAL;
 	case EACCES:
 	case EPERM:
 		return HVS_EX_NOPERM;

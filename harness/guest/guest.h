@@ -73,12 +73,12 @@ struct hvs_matrix {
 };
 
 /*
- * Parse a matrix file's text (len bytes). Returns 0, or -HVS_EX_PARSE /
- * -HVS_EX_SCHEMA / -ENOMEM with "LINE: what" in err.
+ * Parse a matrix file's text (len bytes). Returns 0, or -HVS_ESCHEMA /
+ * -ENOMEM with "LINE: what" in err.
  */
 int hvs_matrix_parse(const char *buf, size_t len, struct hvs_matrix *m, char *err, size_t errlen);
 
-/* Read and parse path. Returns as hvs_matrix_parse, or -HVS_EX_IO. */
+/* Read and parse path. Returns as hvs_matrix_parse, or the -errno of reading it. */
 int hvs_matrix_load(const char *path, struct hvs_matrix *m, char *err, size_t errlen);
 
 void hvs_matrix_free(struct hvs_matrix *m);
@@ -134,7 +134,7 @@ int hvs_guest_net_rr(const char *peer, const char *what, struct hvs_metrics *set
  * The overhead table: every target's metrics against the baseline's, as a
  * percentage of the baseline's performance (higher = closer to native) with
  * the 95% bootstrap CI of the ratio of medians (harness/analysis/compare.c). Writes
- * DIR/summary.md and DIR/summary.json and prints the table on stdout.
+ * DIR/summary.md and DIR/summary.json (the command prints summary.md).
  * Returns 0 or -errno.
  */
 int hvs_guest_summary(const char *out_dir, const struct hvs_gresult *res, size_t n,

@@ -50,7 +50,7 @@ static int perr(char *err, size_t errlen, int line, const char *fmt, ...)
 	if (n >= 0 && (size_t)n < errlen)
 		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
 	va_end(ap);
-	return -HVS_EX_SCHEMA;
+	return -HVS_ESCHEMA;
 }
 
 static char *trim(char *s)
@@ -378,7 +378,7 @@ int hvs_matrix_load(const char *path, struct hvs_matrix *m, char *err, size_t er
 		snprintf(err, errlen, "cannot read %s: %s", path,
 			 n == -EFBIG ? "over 1 MiB, not a matrix file" : strerror((int)-n));
 		memset(m, 0, sizeof(*m));
-		return -hvs_errno_exit((int)-n);
+		return (int)n;
 	}
 	ret = hvs_matrix_parse(buf, (size_t)n, m, err, errlen);
 	free(buf);

@@ -142,9 +142,21 @@ static void spawn_kill(pid_t pid)
 
 /*
  * Poll pid until it exits or deadline (now_s() clock). Returns its status
- * (exit code, or 128+signal), 1000 when still running at the deadline
- * (not killed), or -errno.
+ * (exit code, or 128+signal), SPAWN_RUNNING when still running at the
+ * deadline (not killed), or -errno.
  */
+enum { SPAWN_RUNNING = 1000 }; /* beyond any exit status (0..255) */
+
+/*
+ * What scripts/boot-guest.sh and run-image.sh exit with, and `hvscope kvm`
+ * run on a serial log: the README's exit codes.
+ */
+enum {
+	SCRIPT_EX_FAIL = HVS_EX_FAIL,       /* kvm: a benchmark failed */
+	SCRIPT_EX_NODEV = HVS_EX_NODEV,     /* cannot start here (no QEMU, no KVM, ...) */
+	SCRIPT_EX_TIMEOUT = HVS_EX_TIMEOUT, /* the watchdog stopped the guest */
+};
+
 static int spawn_poll(pid_t pid, double deadline)
 {
 	int st;
@@ -160,7 +172,7 @@ static int spawn_poll(pid_t pid, double deadline)
 		if (r < 0 && errno != EINTR)
 			return -errno;
 		if (now_s() >= deadline)
-			return 1000;
+			return SPAWN_RUNNING;
 		sleep_ms(50);
 	}
 }
@@ -174,7 +186,7 @@ int hvs_guest_spawn(char *const argv[], const char *out_path, const char *err_pa
 	if (pid < 0)
 		return pid;
 	ret = spawn_poll(pid, now_s() + timeout_s);
-	if (ret == 1000) {
+	if (ret == SPAWN_RUNNING) {
 		spawn_kill(pid);
 		return -ETIME;
 	}
@@ -414,29 +426,6 @@ struct merged {
 };
 
 /* Move metric m into set unless a metric of that name is there (replace: overwrite it). */
-static int take_metric(struct hvs_metrics *set, struct hvs_metric *m, int replace)
-{
-	long i = hvs_metrics_find(set, m->name);
-	struct hvs_metric *d;
-
-	if (i >= 0 && !replace)
-		return 0;
-	if (i >= 0) {
-		d = &set->v[i];
-		free(d->samples);
-		free(d->process_medians);
-	} else {
-		d = hvs_metrics_add(set);
-		if (!d)
-			return -ENOMEM;
-	}
-	*d = *m;
-	m->samples = NULL;
-	m->process_medians = NULL;
-	m->nsamples = m->nprocesses = 0;
-	return 1;
-}
-
 static int merge_file(struct merged *mg, const char *path, char *err, size_t errlen)
 {
 	struct hvs_result *r = NULL;
@@ -448,16 +437,10 @@ static int merge_file(struct merged *mg, const char *path, char *err, size_t err
 		mg->base = r;
 		return 0;
 	}
-	for (size_t i = 0; i < r->set.n; i++) {
-		/* the same metric twice (a suite and the workloads): keep the one from more processes */
-		long k = hvs_metrics_find(&mg->base->set, r->set.v[i].name);
-		int better = k >= 0 && r->set.v[i].outcome == HVS_PASS &&
-			     (mg->base->set.v[k].outcome != HVS_PASS ||
-			      r->set.v[i].nprocesses > mg->base->set.v[k].nprocesses);
-
-		if ((ret = take_metric(&mg->base->set, &r->set.v[i], better)) < 0)
+	/* the same metric twice (a suite and the workloads): core/metric.c keeps the better */
+	for (size_t i = 0; i < r->set.n; i++)
+		if ((ret = hvs_metrics_take(&mg->base->set, &r->set.v[i], HVS_TAKE_BETTER)) < 0)
 			break;
-	}
 	hvs_result_free(r);
 	return ret < 0 ? ret : 0;
 }
@@ -484,7 +467,7 @@ static int write_merged(const struct hvs_gtarget *t, struct merged *mg, const ch
 	}
 	if (mg->base)
 		for (size_t i = 0; i < mg->extra.n; i++)
-			if ((ret = take_metric(set, &mg->extra.v[i], 1)) < 0)
+			if ((ret = hvs_metrics_take(set, &mg->extra.v[i], HVS_TAKE_REPLACE)) < 0)
 				return ret;
 	snprintf(tags, sizeof(tags), "target=%s,label=%s,kind=%s", t->name, t->name,
 		 hvs_gt_kind_name(t->kind));
@@ -791,11 +774,11 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 	}
 	for (;;) {
 		rc = spawn_poll(pid, t->net && net_state < 2 ? now_s() + 0.2 : deadline + 20);
-		if (rc != 1000)
+		if (rc != SPAWN_RUNNING)
 			break;
 		if (now_s() >= deadline + 20) {
 			spawn_kill(pid);
-			rc = 8;
+			rc = SCRIPT_EX_TIMEOUT;
 			break;
 		}
 		if (t->net && net_state < 2) {
@@ -830,11 +813,11 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		file_tail(console, 20, r->tail, sizeof(r->tail));
 		if (!r->tail[0])
 			hvs_strlcpy(r->tail, "(the console stayed empty)\n", sizeof(r->tail));
-		if (rc == 6)
+		if (rc == SCRIPT_EX_NODEV)
 			fail(r, HVS_SKIP, "cannot start here: %.300s", why);
 		else
-			fail(r, rc == 8 ? HVS_TIMEOUT : HVS_FAILED, "%s (boot-guest.sh exit %d): %.300s",
-			     rc == 8 ? "watchdog timeout" : "guest failed", rc, why);
+			fail(r, rc == SCRIPT_EX_TIMEOUT ? HVS_TIMEOUT : HVS_FAILED, "%s (boot-guest.sh exit %d): %.300s",
+			     rc == SCRIPT_EX_TIMEOUT ? "watchdog timeout" : "guest failed", rc, why);
 		return 0;
 	}
 	/* boot-guest.sh wrote N.out/N.err/N.rc; move the job outputs next to the others. */
@@ -1007,15 +990,15 @@ static int run_image(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 	}
 	argv[a] = NULL;
 	rc = hvs_guest_spawn(argv, NULL, errp, (unsigned)(deadline - now_s()) + 1, env);
-	if (rc && rc != 8) {
+	if (rc && rc != SCRIPT_EX_TIMEOUT) {
 		char why[sizeof(r->reason)];
 
 		last_line(errp, why, sizeof(why));
-		fail(r, rc == 6 ? HVS_SKIP : rc == -ETIME ? HVS_TIMEOUT : HVS_FAILED,
+		fail(r, rc == SCRIPT_EX_NODEV ? HVS_SKIP : rc == -ETIME ? HVS_TIMEOUT : HVS_FAILED,
 		     "run-image.sh exit %d: %.400s", rc, why);
 		return 0;
 	}
-	if (rc == 8)
+	if (rc == SCRIPT_EX_TIMEOUT)
 		fail(r, HVS_TIMEOUT, "run-image.sh: some ring-0 benchmarks hung (recorded as timeout)");
 	/* the JSON lines become a result file (ring0's `kvm --serial ... --out`) */
 	{
@@ -1036,7 +1019,7 @@ static int run_image(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		kargv[k++] = tags;
 		kargv[k] = NULL;
 		krc = hvs_guest_spawn(kargv, txt, errp, 60, NULL);
-		if (krc && krc != 8 && krc != 1)
+		if (krc && krc != SCRIPT_EX_TIMEOUT && krc != SCRIPT_EX_FAIL)
 			fail(r, HVS_FAILED, "hvscope kvm --serial %s: exit %d", jsonl, krc);
 		if (!access(res, R_OK)) {
 			struct hvs_result *rr = NULL;

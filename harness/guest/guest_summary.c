@@ -236,15 +236,6 @@ int hvs_guest_summary(const char *out_dir, const struct hvs_gresult *res, size_t
 	fprintf(js, "]}\n");
 out:
 	ret = finish(&wmd, &wjs, ret);
-	/* print what was written */
-	if (!ret) {
-		char *text = NULL;
-
-		snprintf(path, sizeof(path), "%s/summary.md", out_dir);
-		if (hvs_read_file(path, 1u << 24, &text) > 0)
-			fputs(text, stdout);
-		free(text);
-	}
 	for (size_t i = 0; i < n; i++) {
 		if (cols[i].res)
 			hvs_result_free(cols[i].res);

@@ -77,12 +77,13 @@ static void fingerprint(struct hvs_context *c)
 {
 	struct hvs_probe_opts o = { 0 };
 	struct hvs_fingerprint *fp = NULL;
+	char why[200];
 	int ret;
 
-	ret = hvs_fingerprint_collect(&o, &fp);
+	ret = hvs_fingerprint_collect(&o, &fp, why, sizeof(why));
 	if (ret || !fp) {
 		snprintf(c->fingerprint_why, sizeof(c->fingerprint_why),
-			 "fingerprint collection failed (%d)", ret);
+			 "fingerprint collection failed: %.120s", why);
 		return;
 	}
 	if (hvs_fingerprint_summary(fp))

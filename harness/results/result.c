@@ -34,14 +34,6 @@ const char *hvs_direction_name(enum hvs_direction d)
 	return d == HVS_HIGHER_IS_BETTER ? "higher_is_better" : "lower_is_better";
 }
 
-long hvs_metrics_find(const struct hvs_metrics *set, const char *name)
-{
-	for (size_t i = 0; i < set->n; i++)
-		if (!strcmp(set->v[i].name, name))
-			return (long)i;
-	return -1;
-}
-
 void hvs_iso8601_now(char *buf, size_t len)
 {
 	time_t t = time(NULL);

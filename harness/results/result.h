@@ -131,9 +131,6 @@ int hvs_result_parse(const char *buf, size_t len, struct hvs_result **out, char 
 
 void hvs_result_free(struct hvs_result *r);
 
-/* Index of metric name in set, or -1. */
-long hvs_metrics_find(const struct hvs_metrics *set, const char *name);
-
 const char *hvs_direction_name(enum hvs_direction d);
 
 #endif

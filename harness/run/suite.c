@@ -75,7 +75,7 @@ static void set_num(struct hvs_suite *s, enum hvs_lim l, double v)
 	}
 }
 
-/* key = v of the suite being read. 0 or a negative HVS_EX_* with err set. */
+/* key = v of the suite being read. 0 or -errno (-HVS_ESCHEMA, -EBADMSG) with err set. */
 static int suite_key(struct hvs_suite *s, const char *k, const char *v, const char *file,
 		     int line, char *err, size_t errlen)
 {
@@ -90,11 +90,11 @@ static int suite_key(struct hvs_suite *s, const char *k, const char *v, const ch
 		if (strcmp(k, num_keys[i].key))
 			continue;
 		if (hvs_limit_parse(num_keys[i].lim, k, v, &x, why, sizeof(why)))
-			return serr(err, errlen, HVS_EX_SCHEMA, file, line, "%s", why);
+			return serr(err, errlen, HVS_ESCHEMA, file, line, "%s", why);
 		set_num(s, num_keys[i].lim, x);
 		return 0;
 	}
-	return serr(err, errlen, HVS_EX_PARSE, file, line, "unknown key '%.40s'", k);
+	return serr(err, errlen, EBADMSG, file, line, "unknown key '%.40s'", k);
 }
 
 int hvs_suite_find(const char *conf, const char *file, const char *name, struct hvs_suite *out,
@@ -105,7 +105,7 @@ int hvs_suite_find(const char *conf, const char *file, const char *name, struct 
 	int lineno = 0, in = 0, found = 0, ret = 0;
 
 	if (!text)
-		return -HVS_EX_INTERNAL;
+		return -ENOMEM;
 	memset(out, 0, sizeof(*out));
 	out->samples = 31;
 	out->min_sample_ms = 1;
@@ -122,7 +122,7 @@ int hvs_suite_find(const char *conf, const char *file, const char *name, struct 
 			char *close = strchr(s, ']');
 
 			if (!close || close[1]) {
-				ret = serr(err, errlen, HVS_EX_PARSE, file, lineno, "bad section header");
+				ret = serr(err, errlen, EBADMSG, file, lineno, "bad section header");
 				goto out;
 			}
 			*close = '\0';
@@ -137,7 +137,7 @@ int hvs_suite_find(const char *conf, const char *file, const char *name, struct 
 		}
 		eq = strchr(s, '=');
 		if (!eq) {
-			ret = serr(err, errlen, HVS_EX_PARSE, file, lineno, "expected key = value");
+			ret = serr(err, errlen, EBADMSG, file, lineno, "expected key = value");
 			goto out;
 		}
 		*eq = '\0';
@@ -148,7 +148,7 @@ int hvs_suite_find(const char *conf, const char *file, const char *name, struct 
 	}
 	if (!found) {
 		snprintf(err, errlen, "no suite '%s' (known: %s)", name, known);
-		ret = -HVS_EX_USAGE;
+		ret = -ENOENT;
 	}
 out:
 	free(text);
@@ -185,7 +185,7 @@ int hvs_suite_select(const char *selectors, const struct hvs_bench ***out, size_
 	*out = NULL;
 	*n = 0;
 	if (!text || !on || !v) {
-		ret = -HVS_EX_INTERNAL;
+		ret = -ENOMEM;
 		goto out;
 	}
 	for (tok = strtok_r(text, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
@@ -200,7 +200,7 @@ int hvs_suite_select(const char *selectors, const struct hvs_bench ***out, size_
 		/* A name that matches nothing is a typo; an empty set/class is not. */
 		if (!any && strncmp(sel, "set:", 4) && strncmp(sel, "class:", 6)) {
 			snprintf(err, errlen, "no benchmark matches '%s' (see hvscope bench --list)", sel);
-			ret = -HVS_EX_USAGE;
+			ret = -ENOENT;
 			goto out;
 		}
 	}

@@ -25,9 +25,9 @@ const char *hvs_suites_builtin(void);
 
 /*
  * Find suite name in conf text (read from file, named in messages).
- * Every line of every suite is checked. Returns 0, -HVS_EX_USAGE (no such
- * suite: err lists the known ones), -HVS_EX_PARSE (a line that is not a
- * section or key = value, an unknown key) or -HVS_EX_SCHEMA (a numeric
+ * Every line of every suite is checked. Returns 0, -ENOENT (no such
+ * suite: err lists the known ones), -EBADMSG (a line that is not a
+ * section or key = value, an unknown key) or -HVS_ESCHEMA (a numeric
  * value that is not a number or outside its range in hvs_limits.h), with
  * "FILE:LINE: samples = -1: out of range [2, 1000000]" in err.
  */
@@ -36,8 +36,8 @@ int hvs_suite_find(const char *conf, const char *file, const char *name, struct 
 
 /*
  * Resolve selectors (see suites.conf) into registry order. *out is
- * malloc'd (may be empty). Returns 0, -HVS_EX_USAGE (a selector matching
- * nothing, err says which) or -HVS_EX_INTERNAL (no memory).
+ * malloc'd (may be empty). Returns 0, -ENOENT (a selector matching
+ * nothing, err says which) or -ENOMEM.
  */
 int hvs_suite_select(const char *selectors, const struct hvs_bench ***out, size_t *n, char *err,
 		     size_t errlen);

@@ -6,8 +6,10 @@
  * the static binary free of a JSON dependency for this path).
  */
 #include "ring0_metric.h"
+#include "core/array.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,7 +109,8 @@ static int get_array(const char *line, const char *key, uint64_t **out, uint32_t
 {
 	const char *p = field(line, key);
 	uint64_t *v = NULL;
-	uint32_t k = 0, cap = 0;
+	uint32_t k = 0;
+	size_t cap = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -116,17 +119,8 @@ static int get_array(const char *line, const char *key, uint64_t **out, uint32_t
 	for (p++; *p && *p != ']';) {
 		char *end;
 
-		if (k == cap) {
-			uint64_t *nv;
-
-			if (cap >= 1u << 20)
-				goto bad;
-			cap = cap ? cap * 2 : 64;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv)
-				goto bad;
-			v = nv;
-		}
+		if (k == cap && (cap >= 1u << 20 || HVS_ARRAY_RESERVE(v, cap, k + 1, 64)))
+			goto bad;
 		errno = 0;
 		v[k] = strtoull(p, &end, 10);
 		if (end == p || errno)
@@ -153,15 +147,15 @@ int ring0_parse_serial_line(const char *line, struct ring0_serial_result *r)
 	memset(r, 0, sizeof(*r));
 	line = strchr(line, '{');
 	if (!line || get_str(line, "type", type, sizeof(type)) < 0)
-		return 0;
+		return R0_LINE_NOISE;
 	if (!strcmp(type, "start"))
-		return get_str(line, "bench", r->bench, sizeof(r->bench)) < 0 ? -EINVAL : 2;
+		return get_str(line, "bench", r->bench, sizeof(r->bench)) < 0 ? -EINVAL : R0_LINE_START;
 	if (!strcmp(type, "end"))
-		return 3;
+		return R0_LINE_END;
 	if (!strcmp(type, "hello"))
-		return get_u64(line, "tsc_khz", &r->tsc_khz) < 0 ? -EINVAL : 4;
+		return get_u64(line, "tsc_khz", &r->tsc_khz) < 0 ? -EINVAL : R0_LINE_HELLO;
 	if (strcmp(type, "result"))
-		return 0;
+		return R0_LINE_NOISE;
 	if (get_str(line, "bench", r->bench, sizeof(r->bench)) < 0 ||
 	    get_str(line, "status", r->status, sizeof(r->status)) < 0 ||
 	    get_str(line, "reason", r->reason, sizeof(r->reason)) < 0 || get_u64(line, "iters", &r->iters) < 0 ||
@@ -175,5 +169,98 @@ int ring0_parse_serial_line(const char *line, struct ring0_serial_result *r)
 		r->cycles = r->control = NULL;
 		return -EINVAL;
 	}
-	return 1;
+	return R0_LINE_RESULT;
+}
+
+/* A result line's status as the metric's outcome, flags and reason. */
+static void take_status(struct hvs_metric *m, const struct ring0_serial_result *r, struct ring0_serial_summary *sum)
+{
+	if (!strcmp(r->status, "skip")) {
+		m->outcome = HVS_SKIP;
+		m->flags |= HVS_MF_SKIPPED;
+	} else if (!strcmp(r->status, "timeout")) {
+		m->outcome = HVS_TIMEOUT;
+		m->flags |= HVS_MF_TIMEOUT;
+		sum->any_timeout = 1;
+	} else {
+		m->outcome = HVS_FAILED;
+		sum->any_fail = 1;
+	}
+	hvs_strlcpy(m->reason, r->reason, sizeof(m->reason));
+}
+
+/* One result line into set. 0, or -HVS_ESCHEMA / -ENOMEM with why set. */
+static int take_result(struct ring0_serial_result *r, int (*keep)(const char *bench, void *arg), void *arg,
+		       uint64_t tsc_khz, struct hvs_metrics *set, struct ring0_serial_summary *sum, char *why,
+		       size_t whylen)
+{
+	int id = ring0_find(r->bench);
+	struct hvs_metric *m;
+
+	if (id < 0) {
+		snprintf(why, whylen, "unknown benchmark '%.60s'", r->bench);
+		return -HVS_ESCHEMA;
+	}
+	if (keep && !keep(r->bench, arg))
+		return 0;
+	m = hvs_metrics_add(set);
+	if (!m) {
+		snprintf(why, whylen, "out of memory");
+		return -ENOMEM;
+	}
+	sum->results++;
+	if (strcmp(r->status, "ok")) {
+		ring0_fill_metric(m, "image.", id, NULL, NULL, 0, 0, 0);
+		take_status(m, r, sum);
+	} else if (ring0_fill_metric(m, "image.", id, r->cycles, r->control, r->n, r->iters,
+				     tsc_khz ? tsc_khz : r->tsc_khz) < 0) {
+		m->outcome = HVS_FAILED;
+		sum->any_fail = 1;
+		hvs_strlcpy(m->reason, "no samples or no TSC rate", sizeof(m->reason));
+	} else {
+		m->outcome = HVS_PASS;
+	}
+	return 0;
+}
+
+int ring0_serial_metrics(const char *path, int (*keep)(const char *bench, void *arg), void *arg,
+			 uint64_t tsc_khz, struct hvs_metrics *set, struct ring0_serial_summary *sum, char *why,
+			 size_t whylen)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	int ret = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	if (!f) {
+		ret = -errno;
+		snprintf(why, whylen, "cannot open %s: %s", path, strerror(-ret));
+		return ret;
+	}
+	while (!ret && getline(&line, &cap, f) > 0) {
+		struct ring0_serial_result r;
+		int t = ring0_parse_serial_line(line, &r);
+
+		if (t == R0_LINE_START) {
+			hvs_strlcpy(sum->hung, r.bench, sizeof(sum->hung));
+		} else if (t == R0_LINE_END) {
+			sum->ended = 1;
+		} else if (t == -EINVAL) {
+			snprintf(why, whylen, "%s: malformed result line", path);
+			ret = -EBADMSG;
+		} else if (t == R0_LINE_RESULT) {
+			char w[120];
+
+			sum->hung[0] = '\0';
+			ret = take_result(&r, keep, arg, tsc_khz, set, sum, w, sizeof(w));
+			if (ret)
+				snprintf(why, whylen, "%s: %s", path, w);
+			free(r.cycles);
+			free(r.control);
+		}
+	}
+	free(line);
+	fclose(f);
+	return ret;
 }

@@ -41,12 +41,39 @@ struct ring0_serial_result {
 	uint32_t n, nctl;
 };
 
+/* What a line of the image's serial output is (ring0_parse_serial_line()). */
+enum ring0_line {
+	R0_LINE_NOISE = 0,  /* not ours: firmware, kernel messages */
+	R0_LINE_RESULT = 1, /* r filled; free r->cycles and r->control */
+	R0_LINE_START = 2,  /* a benchmark starts: r->bench set */
+	R0_LINE_END = 3,    /* the image finished */
+	R0_LINE_HELLO = 4,  /* the image's greeting: r->tsc_khz set */
+};
+
 /*
- * Parse one line: returns 1 for a result (r filled; free r->cycles and
- * r->control), 2 for a "start" line (r->bench set), 3 for "end", 4 for
- * "hello", 0 for anything that is not ours (firmware noise), -EINVAL for a
- * malformed line of ours.
+ * Parse one line: returns an enum ring0_line, or -EINVAL for a malformed
+ * line of ours.
  */
 int ring0_parse_serial_line(const char *line, struct ring0_serial_result *r);
+
+/* What a serial log held besides its metrics (ring0_serial_metrics()). */
+struct ring0_serial_summary {
+	int results;   /* result lines taken into the set */
+	int ended;     /* the image's end line was seen */
+	char hung[64]; /* a benchmark that started and never reported, "" if none */
+	int any_fail, any_timeout;
+};
+
+/*
+ * The bootable image's serial log at path as metrics: one "image.NAME" per
+ * result line whose benchmark keep() accepts (keep NULL: all), converted
+ * with tsc_khz (0: the rate the image calibrated), outcome and reason from
+ * the line's status. Prints nothing. Returns 0, or -errno with one line in
+ * why: -EBADMSG a malformed line of ours, -HVS_ESCHEMA a benchmark name
+ * this build does not know, -ENOMEM, or the errno of opening the file.
+ */
+int ring0_serial_metrics(const char *path, int (*keep)(const char *bench, void *arg), void *arg,
+			 uint64_t tsc_khz, struct hvs_metrics *set, struct ring0_serial_summary *sum, char *why,
+			 size_t whylen);
 
 #endif

@@ -23,14 +23,14 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined 
 # what each target links (the parser and what it calls), compiled by clang
 FUZZ_SRCS_cpuid_dump := probes/cpuid_src.c probes/cpuid_dump.c probes/hv_sig.c probes/hv_kvm.c \
 	probes/hv_hyperv.c probes/hv_xen.c probes/hv_vmware.c probes/fields.c probes/cpu.c \
-	probes/cpu_libcpuid.c harness/core/util.c
+	probes/cpu_libcpuid.c harness/core/util.c harness/core/array.c
 FUZZ_SRCS_result := harness/results/result.c harness/core/util.c harness/core/metric.c harness/core/stats.c harness/core/version.c \
-	harness/core/sha256.c harness/core/safe_write.c harness/core/cleanup.c
+	harness/core/sha256.c harness/core/safe_write.c harness/core/cleanup.c harness/core/array.c
 FUZZ_SRCS_matrix := harness/guest/guest_matrix.c harness/core/util.c harness/core/hvs_limits.c
 FUZZ_SRCS_suites := harness/run/suite.c harness/core/util.c harness/core/hvs_limits.c harness/core/timing.c harness/core/cputime.c harness/core/stats.c \
-	harness/core/metric.c harness/core/topology.c harness/core/topology_hwloc.c \
+	harness/core/metric.c harness/core/array.c harness/core/topology.c harness/core/topology_hwloc.c \
 	$(wildcard microbench/*.c) $(wildcard workloads/*.c)
-FUZZ_SRCS_serial := harness/vmm/ring0_metric.c harness/core/util.c harness/core/stats.c harness/core/metric.c
+FUZZ_SRCS_serial := harness/vmm/ring0_metric.c harness/core/util.c harness/core/stats.c harness/core/metric.c harness/core/array.c
 # the CPUID target is built without jansson (as the static binary may be)
 FUZZ_JSON_cpuid_dump := 0
 FUZZ_LIBS_cpuid_dump := $(if $(filter 1,$(HAVE_LIBCPUID)),$(shell $(PKG_CONFIG) --libs libcpuid))

@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(line, data, size);
 	line[size] = '\0';
 	memset(&r, 0, sizeof(r));
-	if (ring0_parse_serial_line(line, &r) == 1) {
+	if (ring0_parse_serial_line(line, &r) == R0_LINE_RESULT) {
 		free(r.cycles);
 		free(r.control);
 	}

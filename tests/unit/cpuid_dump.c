@@ -107,15 +107,15 @@ int main(void)
 	/* errors */
 	is_int(parse(&s, "CPU:\n   0x00000000 0x00: eax=0x1 ebx=0x2 ecx=0x3 edx=0x4\n"
 			 "   0x00000000 0x00: eax=0x1 ebx=0x2 ecx=0x3 edx=0x5\n"),
-	       -HVS_EX_PARSE, "contradictory rows -> parse error");
-	is_int(parse(&s, "CPU:\n   0x00000000 0x00: eax=0x1 ebx=0x2 ec"), -HVS_EX_PARSE,
+	       -EBADMSG, "contradictory rows -> parse error");
+	is_int(parse(&s, "CPU:\n   0x00000000 0x00: eax=0x1 ebx=0x2 ec"), -EBADMSG,
 	       "truncated row -> parse error");
-	is_int(parse(&s, "nothing here\n"), -HVS_EX_PARSE, "no format -> parse error");
+	is_int(parse(&s, "nothing here\n"), -EBADMSG, "no format -> parse error");
 	{
 		char z[4] = { 'C', 'P', 0, 'U' };
 		char why[128];
 
-		is_int(hvs_cpuid_src_replay_buf(&s, z, sizeof(z), why, sizeof(why)), -HVS_EX_PARSE,
+		is_int(hvs_cpuid_src_replay_buf(&s, z, sizeof(z), why, sizeof(why)), -EBADMSG,
 		       "NUL bytes -> parse error");
 	}
 

@@ -35,6 +35,7 @@ struct row {
 
 static const char *run(const struct row *rows, const char **detect, char *summary, size_t len)
 {
+	char why[200];
 	char path[] = "/tmp/hvs-verdict-XXXXXX";
 	int fd = mkstemp(path);
 	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
@@ -50,7 +51,7 @@ static const char *run(const struct row *rows, const char **detect, char *summar
 			rows->eax, rows->ebx, rows->ecx, rows->edx);
 	fclose(f);
 	o.cpuid_dump = path;
-	if (hvs_fingerprint_collect(&o, &fp)) {
+	if (hvs_fingerprint_collect(&o, &fp, why, sizeof(why))) {
 		unlink(path);
 		return NULL;
 	}
