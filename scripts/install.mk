@@ -43,6 +43,7 @@ INST_GEN := $(INST)/hvscope-nightly $(INST)/hvscope-nightly.service $(INST)/hvsc
 # same list.
 HVS_MAN1 := $(sort $(wildcard man/*.1))
 HVS_SCHEMAS := $(sort $(wildcard results-schema/*.json))
+HVS_FLEET := $(sort $(wildcard scripts/fleet/*.yml scripts/fleet/*.ini))
 HVS_INSTALL := \
 	755:$(BIN)/hvscope:$(BINDIR)/hvscope \
 	755:$(BIN)/hvscope-static:$(BINDIR)/hvscope-static \
@@ -54,13 +55,14 @@ HVS_INSTALL := \
 	644:$(INST)/hvscope.sysusers:$(SYSUSERSDIR)/hvscope.conf \
 	644:$(INST)/hvscope.tmpfiles:$(TMPFILESDIR)/hvscope.conf \
 	644:$(INST)/hvscope-nightly.cron:$(DOCDIR)/examples/hvscope-nightly.cron \
-	$(foreach s,$(HVS_SCHEMAS),644:$(s):$(DATADIR)/results-schema/$(notdir $(s)))
-# Bash completion (generated from the option tables by another change):
-# add  644:$(BUILD)/hvscope.bash-completion:$(COMPLETIONSDIR)/hvscope  above,
-# and its rule to the prerequisites of install.
+	$(foreach s,$(HVS_SCHEMAS),644:$(s):$(DATADIR)/results-schema/$(notdir $(s))) \
+	$(foreach f,$(HVS_FLEET),644:$(f):$(DATADIR)/fleet/$(notdir $(f))) \
+	644:$(BUILD)/hvscope.bash-completion:$(COMPLETIONSDIR)/hvscope
+# The bash completion is generated from the option tables (`hvscope
+# completion bash`) by the rule that `all` depends on.
 
 # Directories that are hvscope's own: uninstall removes them when empty.
-HVS_OWN_DIRS := $(DATADIR)/results-schema $(DATADIR) $(DOCDIR)/examples $(DOCDIR)
+HVS_OWN_DIRS := $(DATADIR)/results-schema $(DATADIR)/fleet $(DATADIR) $(DOCDIR)/examples $(DOCDIR)
 
 .PHONY: install uninstall install-list deb
 

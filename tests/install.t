@@ -14,7 +14,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
-echo "1..9"
+echo "1..10"
 D=$T/dest
 mk() { make -s --no-print-directory -C "$HVS_SRC" SANITIZE="${HVS_SANITIZE:-0}" "$@"; }
 
@@ -40,6 +40,14 @@ for p in hvscope hvscope-run hvscope-nightly hvscope-static; do
 done > "$T/badman"
 [ ! -s "$T/badman" ]
 ok $? "man -M renders the staged pages, each with its COPYRIGHT ($(echo $(cat "$T/badman")))"
+
+# The staged completion, sourced the way bash-completion loads it: `hvscope run --`
+# offers run's options (the same table as `hvscope run --help`).
+comp=$D/usr/share/bash-completion/completions/hvscope
+got=$(bash -c '. "$1" && COMP_WORDS=(hvscope run --pro) && COMP_CWORD=2 && COMP_LINE="hvscope run --pro" &&
+	COMP_POINT=${#COMP_LINE} && _hvscope hvscope --pro run 2>/dev/null; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp" 2>&1)
+[ -r "$comp" ] && printf '%s\n' "$got" | grep -qx -- '--processes'
+ok $? "the staged bash completion completes 'hvscope run --pro' to --processes (got: $(echo $got))"
 
 grep -q '^HVSCOPE_DEFAULT=/usr/bin/hvscope$' "$D/usr/bin/hvscope-nightly" && bash -n "$D/usr/bin/hvscope-nightly"
 ok $? "the staged nightly job calls /usr/bin/hvscope (not PATH's)"
