@@ -52,7 +52,11 @@ static void usage(FILE *f)
 		"instructions emulated by KVM per op (KVM binary stats 'exits' and\n"
 		"'insn_emulation'; '-' when unreadable; kvm_pvm emulates the guest's\n"
 		"instructions without counting exits), status.\n\n"
-		"Exit codes: 0 all ran or were skipped, 1 a benchmark failed, 2 usage,\n"
+		"Status 'inconclusive': measured, but the median is negative or its 95%% CI\n"
+		"reaches zero, so the data cannot tell the cost (never 'pass'; it does not\n"
+		"change the exit code: nothing failed). '# note:' lines say when the numbers\n"
+		"are instruction-emulation costs or the TSC is trapped/emulated.\n\n"
+		"Exit codes: 0 all ran (pass or inconclusive) or were skipped, 1 a benchmark failed, 2 usage,\n"
 		"6 no /dev/kvm (or no VM could be set up at all), 7 no permission,\n"
 		"8 a benchmark timed out (the others ran);\n"
 		"with --serial: 3 malformed line, 4 unknown benchmark name, 9 unreadable file.\n",
@@ -113,7 +117,8 @@ static void header(void)
  * exit code (HVS_EX_OK, HVS_EX_USAGE for a bad tag, HVS_EX_IO).
  */
 static int write_result(const char *out, int argc, char **argv, const struct hvs_metrics *set,
-			const char *driver, const char *paging, const char *tags, struct hvs_context *c)
+			const char *driver, const char *paging, const char *tags, struct hvs_context *c,
+			unsigned notes)
 {
 	struct hvs_run_info info;
 	char t[160];
@@ -127,6 +132,14 @@ static int write_result(const char *out, int argc, char **argv, const struct hvs
 	if (paging && paging[0]) {
 		snprintf(t, sizeof(t), "paging=%s", paging);
 		hvs_run_info_add_tags(&info, t);
+	}
+	if (notes) {
+		char nt[96];
+
+		ring0_notes_tag(notes, nt, sizeof(nt));
+		snprintf(t, sizeof(t), "notes=%s", nt);
+		hvs_run_info_add_tags(&info, t);
+		ring0_notes_to_context(notes, c);
 	}
 	if (tags && hvs_run_info_add_tags(&info, tags)) {
 		hvs_err("kvm: --tag '%s': expected key=value,... (keys [A-Za-z0-9_.-])", tags);
@@ -152,7 +165,10 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 	struct hvs_metrics set = { 0 };
 	char *line = NULL, started[64] = "";
 	size_t cap = 0;
-	int rc = HVS_EX_OK, nres = 0, ended = 0, any_fail = 0, any_timeout = 0;
+	int rc = HVS_EX_OK, nres = 0, ended = 0, any_fail = 0, any_timeout = 0, xen_vtsc = -1;
+	unsigned notes = 0;
+	uint32_t tsc_gap = 0;
+	char hv_sig[16] = "";
 
 	if (!f) {
 		hvs_err("kvm: cannot open %s: %s", path, strerror(errno));
@@ -170,6 +186,12 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 		}
 		if (t == 3) {
 			ended = 1;
+			continue;
+		}
+		if (t == 4) {
+			hvs_strlcpy(hv_sig, r.hypervisor, sizeof(hv_sig));
+			tsc_gap = r.tsc_gap;
+			xen_vtsc = r.xen_vtsc;
 			continue;
 		}
 		if (t == -EINVAL) {
@@ -202,7 +224,8 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 					any_fail = 1;
 					hvs_strlcpy(m->reason, "no samples or no TSC rate", sizeof(m->reason));
 				} else {
-					m->outcome = HVS_PASS;
+					ring0_judge(m);
+					notes |= ring0_notes(extra(m, "control_cycles"), tsc_gap, xen_vtsc, hv_sig);
 				}
 			} else {
 				ring0_fill_metric(m, "image.", id, NULL, NULL, 0, 0, 0);
@@ -243,6 +266,7 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 	} else if (rc == HVS_EX_OK && any_timeout) {
 		rc = HVS_EX_TIMEOUT;
 	}
+	ring0_notes_print(notes, stdout);
 	if (out && (rc == HVS_EX_OK || rc == HVS_EX_FAIL || rc == HVS_EX_TIMEOUT)) {
 		struct hvs_context c;
 		int w;
@@ -251,7 +275,7 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 		 * the guest's own facts are in the log's hello line. */
 		memset(&c, 0, sizeof(c));
 		hvs_context_collect(&c, 0, 0);
-		w = write_result(out, argc, argv, &set, "image", NULL, tags, &c);
+		w = write_result(out, argc, argv, &set, "image", NULL, tags, &c, notes);
 		hvs_context_free(&c);
 		if (w != HVS_EX_OK)
 			rc = w;
@@ -278,6 +302,7 @@ int cmd_kvm(int argc, char **argv)
 	struct hvs_context ctx;
 	int c, do_list = 0, show_exits = 0, kvm_fd, rc = HVS_EX_OK, any_timeout = 0, any_fail = 0;
 	int nsel = 0, nsetup_fail = 0;
+	unsigned notes = 0;
 	char *end;
 	int selected[R0_NBENCH] = { 0 };
 
@@ -421,7 +446,8 @@ int cmd_kvm(int argc, char **argv)
 				hvs_strlcpy(m->reason, "no samples", sizeof(m->reason));
 				any_fail = 1;
 			} else {
-				m->outcome = HVS_PASS;
+				ring0_judge(m);
+				notes |= ring0_notes(extra(m, "control_cycles"), res.r0.tsc_gap, -1, NULL);
 			}
 		} else if (res.status == KVM_BENCH_SKIP) {
 			m->outcome = HVS_SKIP;
@@ -438,7 +464,7 @@ int cmd_kvm(int argc, char **argv)
 			any_fail = 1;
 		}
 		ops = (double)res.r0.iters * res.r0.nsamples;
-		if (res.have_counters && ops > 0 && m->outcome == HVS_PASS) {
+		if (res.have_counters && ops > 0 && (m->outcome == HVS_PASS || m->outcome == HVS_INCONCLUSIVE)) {
 			exits_per_op = (double)res.exits / ops;
 			hvs_metric_set_extra(m, "exits_per_op", exits_per_op);
 			for (size_t k = 0; k < HVS_ARRAY_SIZE(counter_extras); k++) {
@@ -454,7 +480,7 @@ int cmd_kvm(int argc, char **argv)
 		hvs_metric_set_extra(m, "tdp", pi.tdp);
 		snprintf(st, sizeof(st), "%s%s%s", hvs_outcome_name(m->outcome), m->reason[0] ? ": " : "", m->reason);
 		print_row(m, st);
-		if (show_exits && m->outcome == HVS_PASS) {
+		if (show_exits && (m->outcome == HVS_PASS || m->outcome == HVS_INCONCLUSIVE)) {
 			printf("    %-36s %12.1f cycles/op (subtracted), %" PRIu64 " ops x %u samples\n",
 			       "control loop", extra(m, "control_cycles"), res.r0.iters, res.r0.nsamples);
 			printf("    %-36s median %.1f, MAD %.1f, 95%% CI [%.1f, %.1f], %zu outliers (ns/op)\n",
@@ -469,8 +495,9 @@ int cmd_kvm(int argc, char **argv)
 		kvm_bench_result_free(&res);
 	}
 	close(kvm_fd);
+	ring0_notes_print(notes, stdout);
 	if (out && rc == HVS_EX_OK) {
-		int w = write_result(out, argc, argv, &set, "kvm", pi.mode, tags, &ctx);
+		int w = write_result(out, argc, argv, &set, "kvm", pi.mode, tags, &ctx, notes);
 
 		if (w != HVS_EX_OK)
 			rc = w;

@@ -5,8 +5,10 @@
  * the static binary free of a JSON dependency for this path).
  */
 #include "ring0_metric.h"
+#include "results/context.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +62,125 @@ int ring0_fill_metric(struct hvs_metric *m, const char *prefix, int id, const ui
 	hvs_metric_set_extra(m, "control_cycles", ctl_med / (double)iters);
 	hvs_metric_set_extra(m, "tsc_khz", (double)tsc_khz);
 	return r;
+}
+
+/* ns as people read it: SI-scaled, 4 significant digits ("-4.469 us"). */
+static void fmt_ns(char *buf, size_t len, double ns)
+{
+	static const char *const unit[] = { "ns", "us", "ms", "s" };
+	double a = fabs(ns);
+	int k = 0;
+
+	while (a >= 1000 && k < 3) {
+		a /= 1000;
+		ns /= 1000;
+		k++;
+	}
+	snprintf(buf, len, "%.4g %s", ns, unit[k]);
+}
+
+enum hvs_outcome ring0_judge(struct hvs_metric *m)
+{
+	const struct hvs_summary *s = &m->summary;
+	char med[32], lo[32], hi[32];
+
+	if (!m->nsamples) {
+		m->outcome = HVS_FAILED;
+		hvs_strlcpy(m->reason, "no samples", sizeof(m->reason));
+		return m->outcome;
+	}
+	fmt_ns(med, sizeof(med), s->median);
+	fmt_ns(lo, sizeof(lo), s->ci_lo);
+	fmt_ns(hi, sizeof(hi), s->ci_hi);
+	if (s->median < 0) {
+		m->outcome = HVS_INCONCLUSIVE;
+		snprintf(m->reason, sizeof(m->reason),
+			 "median %s is below zero: the op costs less than the control loop's noise", med);
+	} else if (s->ci_lo <= 0) {
+		m->outcome = HVS_INCONCLUSIVE;
+		snprintf(m->reason, sizeof(m->reason),
+			 "95%% CI [%s, %s] reaches zero: cannot tell the op's cost from none", lo, hi);
+	} else {
+		m->outcome = HVS_PASS;
+		m->reason[0] = 0;
+	}
+	return m->outcome;
+}
+
+static const struct {
+	const char *token, *text;
+} note_table[RING0_NOTE_MAX] = {
+	{ "emulation", "the control loop itself costs hundreds of cycles per op: instructions are emulated "
+		       "one by one, so these are instruction-emulation costs, not hardware exit costs" },
+	{ "tsc-trapped", "back-to-back RDTSCs are over 1000 cycles apart: TSC reads are trapped or emulated, "
+			 "not read from hardware, so ops shorter than that read drown in its noise" },
+	{ "tsc-xen-emulated", "Xen emulates this guest's TSC (CPUID base+3 EAX[0]): every RDTSC traps to Xen, "
+			      "so short ops drown in timer cost (negative or zero medians)" },
+	{ "tcg", "QEMU TCG: the TSC is QEMU's virtual clock and every instruction is translated, so the "
+		 "cycles are TCG's cost of emulating the op, not a hardware cost" },
+};
+
+const char *ring0_note_text(unsigned bit)
+{
+	for (int i = 0; i < RING0_NOTE_MAX; i++)
+		if (bit == 1u << i)
+			return note_table[i].text;
+	return "";
+}
+
+const char *ring0_note_token(unsigned bit)
+{
+	for (int i = 0; i < RING0_NOTE_MAX; i++)
+		if (bit == 1u << i)
+			return note_table[i].token;
+	return "";
+}
+
+unsigned ring0_notes(double control_cycles, uint32_t tsc_gap, int xen_vtsc, const char *hv_sig)
+{
+	unsigned n = 0;
+
+	if (!isnan(control_cycles) && control_cycles >= RING0_EMULATED_CYCLES)
+		n |= RING0_NOTE_EMULATED;
+	if (tsc_gap >= RING0_TSC_TRAPPED_CYCLES)
+		n |= RING0_NOTE_TSC_TRAPPED;
+	if (xen_vtsc > 0)
+		n |= RING0_NOTE_TSC_XEN;
+	if (hv_sig && !strcmp(hv_sig, "TCGTCGTCGTCG"))
+		n |= RING0_NOTE_TCG;
+	return n;
+}
+
+void ring0_notes_tag(unsigned notes, char *buf, size_t len)
+{
+	size_t k = 0;
+
+	if (len)
+		buf[0] = 0;
+	for (int i = 0; i < RING0_NOTE_MAX; i++)
+		if (notes & (1u << i) && k < len) {
+			int w = snprintf(buf + k, len - k, "%s%s", k ? "+" : "", note_table[i].token);
+
+			k = w < 0 ? len : k + (size_t)w;
+		}
+}
+
+void ring0_notes_print(unsigned notes, FILE *f)
+{
+	for (int i = 0; i < RING0_NOTE_MAX; i++)
+		if (notes & (1u << i))
+			fprintf(f, "# note: %s\n", note_table[i].text);
+}
+
+void ring0_notes_to_context(unsigned notes, struct hvs_context *c)
+{
+	for (int i = 0; i < RING0_NOTE_MAX; i++)
+		if (notes & (1u << i) && c->nwarnings < HVS_CONTEXT_MAX_WARN) {
+			char *s = strdup(note_table[i].text);
+
+			if (s)
+				c->warnings[c->nwarnings++] = s;
+		}
 }
 
 /* Pointer just past `"key":` in line, or NULL. */
@@ -157,8 +278,40 @@ int ring0_parse_serial_line(const char *line, struct ring0_serial_result *r)
 		return get_str(line, "bench", r->bench, sizeof(r->bench)) < 0 ? -EINVAL : 2;
 	if (!strcmp(type, "end"))
 		return 3;
-	if (!strcmp(type, "hello"))
-		return get_u64(line, "tsc_khz", &r->tsc_khz) < 0 ? -EINVAL : 4;
+	if (!strcmp(type, "hello")) {
+		uint64_t v;
+
+		r->xen_vtsc = -1;
+		if (get_u64(line, "tsc_khz", &r->tsc_khz) < 0)
+			return -EINVAL;
+		/* Older images say less: each of these is optional. */
+		get_str(line, "boot", r->boot, sizeof(r->boot));
+		get_str(line, "vendor", r->vendor, sizeof(r->vendor));
+		get_str(line, "hypervisor", r->hypervisor, sizeof(r->hypervisor));
+		if (get_u64(line, "tsc_gap", &v) == 0)
+			r->tsc_gap = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+		if (get_u64(line, "xen_vtsc", &v) == 0)
+			r->xen_vtsc = v != 0;
+		return 4;
+	}
+	if (!strcmp(type, "cpuid")) {
+		static const char *const reg[4] = { "eax", "ebx", "ecx", "edx" };
+		uint64_t v[6];
+
+		if (get_u64(line, "leaf", &v[0]) < 0 || get_u64(line, "sub", &v[1]) < 0)
+			return -EINVAL;
+		for (int i = 0; i < 4; i++)
+			if (get_u64(line, reg[i], &v[2 + i]) < 0)
+				return -EINVAL;
+		for (int i = 0; i < 6; i++)
+			if (v[i] > UINT32_MAX)
+				return -EINVAL;
+		r->leaf = (uint32_t)v[0];
+		r->subleaf = (uint32_t)v[1];
+		for (int i = 0; i < 4; i++)
+			r->regs[i] = (uint32_t)v[2 + i];
+		return 5;
+	}
 	if (strcmp(type, "result"))
 		return 0;
 	if (get_str(line, "bench", r->bench, sizeof(r->bench)) < 0 ||

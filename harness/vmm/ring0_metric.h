@@ -9,7 +9,9 @@
 #include "core/metric.h"
 #include "microbench/ring0/ring0_abi.h"
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct ring0_desc {
 	const char *name, *klass, *what;
@@ -30,6 +32,60 @@ int ring0_find(const char *name);
 int ring0_fill_metric(struct hvs_metric *m, const char *prefix, int id, const uint64_t *cycles,
 		      const uint64_t *control, uint32_t n, uint64_t iters, uint64_t tsc_khz);
 
+/*
+ * The verdict on a filled metric (the rule for every ring-0 row, either
+ * driver): pass only when the median and the lower end of its 95% CI are
+ * both above zero. A negative median, or a CI that reaches zero, means the
+ * operation cannot be told from the control loop's own noise (an op cheaper
+ * than the loop's jitter, a TSC that is trapped or emulated, a preempted
+ * vCPU): the row is HVS_INCONCLUSIVE with the numbers in m->reason, never a
+ * pass and never a failure (the measurement ran; the data cannot say).
+ * Sets m->outcome and m->reason; returns the outcome.
+ */
+enum hvs_outcome ring0_judge(struct hvs_metric *m);
+
+/*
+ * What the environment makes of the numbers, as bits (one result file or one
+ * screen can carry several): each with a sentence for the screen and a
+ * short token for the result file's tags.
+ */
+#define RING0_NOTE_EMULATED (1u << 0)    /* control loop >= RING0_EMULATED_CYCLES per op */
+#define RING0_NOTE_TSC_TRAPPED (1u << 1) /* back-to-back RDTSC >= RING0_TSC_TRAPPED_CYCLES apart */
+#define RING0_NOTE_TSC_XEN (1u << 2)     /* Xen says it emulates the TSC (CPUID base+3.0 EAX[0]) */
+#define RING0_NOTE_TCG (1u << 3)         /* QEMU TCG ("TCGTCGTCGTCG" at 0x40000000) */
+#define RING0_NOTE_MAX 4
+/* A native loop of a handful of instructions costs a few cycles per op; one
+ * that costs this many is being emulated instruction by instruction (kvm_pvm:
+ * ~2,400 cycles for ~7 instructions). */
+#define RING0_EMULATED_CYCLES 500.0
+/* Two back-to-back LFENCE;RDTSC take ~20-80 cycles on hardware; a TSC read
+ * that exits to the hypervisor takes thousands. */
+#define RING0_TSC_TRAPPED_CYCLES 1000u
+
+/* The sentence for one note bit ("" for an unknown bit). */
+const char *ring0_note_text(unsigned bit);
+/* Its token for a result-file tag: "emulation", "tsc-trapped", "tsc-xen-emulated", "tcg". */
+const char *ring0_note_token(unsigned bit);
+
+/*
+ * The notes that follow from what the payload saw: control loop cycles per
+ * op (NAN: unknown), the fewest cycles between two back-to-back RDTSCs (0:
+ * unknown), Xen's TSC-emulated bit (-1: not Xen) and the hypervisor
+ * signature ("" or NULL: none).
+ */
+unsigned ring0_notes(double control_cycles, uint32_t tsc_gap, int xen_vtsc, const char *hv_sig);
+
+/* The tag value for a set of notes: tokens joined by '+' ("" for none). */
+void ring0_notes_tag(unsigned notes, char *buf, size_t len);
+
+/* Print each note as a "# note: ..." line. */
+void ring0_notes_print(unsigned notes, FILE *f);
+
+struct hvs_context;
+/* Add each note's sentence to the context's warnings (the result file's
+ * context.warnings, shown by reports beside the platform). */
+void ring0_notes_to_context(unsigned notes, struct hvs_context *c);
+
 /* One result line of the image's serial output, parsed. */
 struct ring0_serial_result {
 	char bench[64];
@@ -38,13 +94,20 @@ struct ring0_serial_result {
 	uint64_t iters, tsc_khz;
 	uint64_t *cycles, *control; /* owned */
 	uint32_t n, nctl;
+	/* hello: the guest's own view (empty / 0 / -1 when the line lacks them) */
+	char boot[16], vendor[16], hypervisor[16];
+	uint32_t tsc_gap;
+	int xen_vtsc;
+	/* cpuid: one leaf of the guest's CPUID */
+	uint32_t leaf, subleaf, regs[4];
 };
 
 /*
  * Parse one line: returns 1 for a result (r filled; free r->cycles and
  * r->control), 2 for a "start" line (r->bench set), 3 for "end", 4 for
- * "hello", 0 for anything that is not ours (firmware noise), -EINVAL for a
- * malformed line of ours.
+ * "hello" (tsc_khz; boot, vendor, hypervisor, tsc_gap, xen_vtsc when
+ * present), 5 for "cpuid" (leaf, subleaf, regs), 0 for anything that is
+ * not ours (firmware noise), -EINVAL for a malformed line of ours.
  */
 int ring0_parse_serial_line(const char *line, struct ring0_serial_result *r);
 

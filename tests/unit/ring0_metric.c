@@ -1,6 +1,7 @@
 /*
- * Unit test: ring-0 samples to a metric (control subtraction, cycles to ns)
- * and the reader of the bootable image's serial lines.
+ * Unit test: ring-0 samples to a metric (control subtraction, cycles to ns),
+ * the verdict rule (never pass across zero), the environment notes, and the
+ * reader of the bootable image's serial lines.
  */
 #include "vmm/ring0_metric.h"
 #include "tap.h"
@@ -25,7 +26,7 @@ int main(void)
 	struct ring0_serial_result r;
 	int id = ring0_find("cpuid.0");
 
-	plan(20);
+	plan(49);
 	ok(id >= 0 && ring0_find("no.such") == -1, "benchmarks are found by name");
 	memset(&m, 0, sizeof(m));
 	is_int(ring0_fill_metric(&m, "kvm.", id, cyc, ctl, 3, 100, 1000000), 0, "fill from three samples");
@@ -62,5 +63,79 @@ int main(void)
 				       "\"iters\":1,\"tsc_khz\":1,\"cycles\":[1,2", &r),
 	       -EINVAL, "a truncated line is rejected");
 	is_int(ring0_parse_serial_line("plain console text", &r), 0, "text that is not ours is ignored");
+
+	/* The verdict: a clean positive sample set passes. */
+	memset(&m, 0, sizeof(m));
+	ring0_fill_metric(&m, "kvm.", id, cyc, ctl, 3, 100, 1000000);
+	is_int(ring0_judge(&m), HVS_PASS, "median 20 ns with a CI above zero: pass");
+	is_str(m.reason, "", "a pass has no reason");
+	free(m.samples);
+	/* Negative median: the op measured cheaper than its control loop
+	 * (Xen's emulated TSC: cr.cr8.write -4468.8 ns was reported as pass). */
+	{
+		uint64_t c2[] = { 500, 400, 600, 450, 550 }, k2[] = { 1000, 1000, 1000, 1000, 1000 };
+
+		memset(&m, 0, sizeof(m));
+		ring0_fill_metric(&m, "image.", id, c2, k2, 5, 1, 1000000);
+		is_int(ring0_judge(&m), HVS_INCONCLUSIVE, "negative median: inconclusive, never pass");
+		ok(strstr(m.reason, "below zero") && strstr(m.reason, "-500 ns"), "the reason names the median");
+		is_str(hvs_outcome_name(m.outcome), "inconclusive", "its word in result files");
+		free(m.samples);
+	}
+	/* Positive median, CI reaching below zero (kvm.tlb.chase.2m.1m). */
+	{
+		uint64_t c3[] = { 900, 1000, 1001, 1002, 1003, 1004, 5000 }, k3[] = { 1000, 1000, 1000, 1000, 1000, 1000, 1000 };
+
+		memset(&m, 0, sizeof(m));
+		ring0_fill_metric(&m, "kvm.", id, c3, k3, 7, 1, 1000000);
+		ok(m.summary.median > 0 && m.summary.ci_lo <= 0, "fixture: median above zero, CI reaching zero");
+		is_int(ring0_judge(&m), HVS_INCONCLUSIVE, "CI across zero: inconclusive");
+		ok(strstr(m.reason, "95% CI") && strstr(m.reason, "reaches zero"), "the reason gives the interval");
+		free(m.samples);
+	}
+	/* Exactly zero lower bound is not a pass either. */
+	memset(&m, 0, sizeof(m));
+	m.nsamples = 3;
+	m.summary.median = 5;
+	m.summary.ci_lo = 0;
+	m.summary.ci_hi = 9;
+	is_int(ring0_judge(&m), HVS_INCONCLUSIVE, "CI lower end at exactly zero: inconclusive");
+	m.nsamples = 0;
+	is_int(ring0_judge(&m), HVS_FAILED, "no samples: failed");
+	/* SI scaling in the reason. */
+	m.nsamples = 3;
+	m.summary.median = -15395;
+	is_int(ring0_judge(&m), HVS_INCONCLUSIVE, "-15.4 us median");
+	ok(strstr(m.reason, "-15.39 us") || strstr(m.reason, "-15.4 us"), "the reason scales to us");
+
+	/* Notes: what the environment makes of the numbers. */
+	is_int(ring0_notes(2447.6, 40, -1, "KVMKVMKVM"), RING0_NOTE_EMULATED, "kvm_pvm's control loop: emulation");
+	is_int(ring0_notes(3.0, 40, -1, "KVMKVMKVM"), 0, "a native loop and a fast TSC: no note");
+	is_int(ring0_notes(NAN, 0, -1, NULL), 0, "nothing known: no note");
+	is_int(ring0_notes(3.0, 2500, -1, ""), RING0_NOTE_TSC_TRAPPED, "back-to-back RDTSC 2500 cycles apart: trapped");
+	is_int(ring0_notes(3.0, 40, 1, "XenVMMXenVMM"), RING0_NOTE_TSC_XEN, "Xen's vtsc bit");
+	is_int(ring0_notes(3.0, 40, 0, "XenVMMXenVMM"), 0, "Xen without vtsc");
+	is_int(ring0_notes(3.0, 40, -1, "TCGTCGTCGTCG"), RING0_NOTE_TCG, "QEMU TCG's signature");
+	ok(strstr(ring0_note_text(RING0_NOTE_EMULATED), "not hardware exit costs") != NULL,
+	   "the emulation note says what the numbers are not");
+	is_str(ring0_note_token(RING0_NOTE_TSC_XEN), "tsc-xen-emulated", "token for the result file");
+
+	/* hello with the guest's view, and cpuid lines. */
+	is_int(ring0_parse_serial_line("{\"type\":\"hello\",\"abi\":1,\"boot\":\"pvh\",\"vendor\":\"AuthenticAMD\","
+				       "\"hypervisor\":\"XenVMMXenVMM\",\"tsc_khz\":2000000,\"tsc_gap\":4100,\"xen_vtsc\":1}", &r),
+	       4, "hello line");
+	ok(!strcmp(r.boot, "pvh") && !strcmp(r.hypervisor, "XenVMMXenVMM") && r.tsc_gap == 4100 && r.xen_vtsc == 1,
+	   "hello carries boot protocol, signature, TSC gap and Xen's vtsc");
+	is_int(ring0_parse_serial_line("{\"type\":\"hello\",\"abi\":1,\"tsc_khz\":1}", &r), 4, "an older hello");
+	is_int(r.xen_vtsc, -1, "older hello: vtsc unknown");
+	is_int(ring0_parse_serial_line("{\"type\":\"cpuid\",\"leaf\":1073741824,\"sub\":0,\"eax\":1073741825,"
+				       "\"ebx\":1263359563,\"ecx\":1447775574,\"edx\":77}", &r),
+	       5, "cpuid line");
+	ok(r.leaf == 0x40000000u && r.regs[0] == 0x40000001u && r.regs[3] == 77, "leaf and registers");
+	is_int(ring0_parse_serial_line("{\"type\":\"cpuid\",\"leaf\":1,\"sub\":0,\"eax\":1}", &r), -EINVAL,
+	       "a cpuid line without all four registers is rejected");
+	is_int(ring0_parse_serial_line("{\"type\":\"cpuid\",\"leaf\":1,\"sub\":0,\"eax\":4294967296,\"ebx\":0,"
+				       "\"ecx\":0,\"edx\":0}", &r),
+	       -EINVAL, "a register over 32 bits is rejected");
 	return done_testing();
 }
