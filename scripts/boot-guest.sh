@@ -6,6 +6,9 @@
 #   xen-pv   Xen 4.17 under QEMU (TCG, -cpu qemu64) with a PV dom0
 #   xen-pvh  Xen 4.17 under QEMU (TCG, q35 + amd-iommu, -cpu qemu64,+svm,+npt)
 #            with a PVH dom0 (Xen options dom0=pvh iommu=1)
+#   kvm-amd  linux with -cpu qemu64,+svm,+npt and the kvm_amd module: a real
+#            KVM (kvm_amd on QEMU TCG's emulated SVM) inside; --paging picks
+#            nested paging or shadow paging (kvm_amd.npt=1/0)
 #   cpuid-kernel  no Linux: the tiny multiboot kernel tests/guests/cpuid-mb.c
 #            (build/guests/cpuid-mb.elf) prints its CPUID leaves in
 #            `cpuid -r -1` format as command 1 and exits; it also runs
@@ -18,7 +21,8 @@
 # killed and temporary files are removed whatever happens.
 #
 # Usage: scripts/boot-guest.sh [OPTIONS] [--] [COMMAND_LINE...]
-#   --mode linux|xen-pv|xen-pvh|cpuid-kernel   (default linux)
+#   --mode linux|kvm-amd|xen-pv|xen-pvh|cpuid-kernel   (default linux)
+#   --paging npt|shadow kvm-amd: load kvm_amd with npt=1 (default) or npt=0
 #   --cmd LINE          a shell command line to run in the guest (repeatable;
 #                       positional arguments are added the same way);
 #                       default: "hvscope-static version"
@@ -78,6 +82,7 @@ builddir=${HVS_BUILD:-$here/build}
 append=""
 xen_append=""
 qemu_extra=()
+paging=""
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//; /^set -euo/d'; }
 bad() { echo "$me: $*" >&2; exit 2; }
@@ -106,6 +111,7 @@ while [ $# -gt 0 ]; do
 	--append) append=$2; shift 2 ;;
 	--xen-append) xen_append=$2; shift 2 ;;
 	--qemu-arg) qemu_extra+=("$2"); shift 2 ;;
+	--paging) paging=$2; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; cmds+=("$@"); break ;;
 	-*) bad "unknown option '$1' (see --help)" ;;
@@ -115,11 +121,25 @@ done
 
 case "$mode" in
 linux) : "${timeout:=60}" "${cpu:=qemu64}" "${machine:=pc}" "${mem:=512}" ;;
+kvm-amd) : "${timeout:=120}" "${cpu:=qemu64,+svm,+npt}" "${machine:=pc}" "${mem:=1024}" ;;
 xen-pv) : "${timeout:=120}" "${cpu:=qemu64}" "${machine:=pc}" "${mem:=1024}" ;;
 xen-pvh) : "${timeout:=120}" "${cpu:=qemu64,+svm,+npt}" "${machine:=q35}" "${mem:=1024}" ;;
 cpuid-kernel) : "${timeout:=30}" "${cpu:=qemu64}" "${machine:=pc}" "${mem:=64}" ;;
-*) bad "unknown mode '$mode' (linux, xen-pv, xen-pvh, cpuid-kernel)" ;;
+*) bad "unknown mode '$mode' (linux, kvm-amd, xen-pv, xen-pvh, cpuid-kernel)" ;;
 esac
+if [ "$mode" = kvm-amd ]; then
+	# kvm_amd's own parameter, applied by the initramfs when it loads the
+	# module; the hvscope kvm header in the guest names the mode in force.
+	case "${paging:-npt}" in
+	npt) append="kvm_amd.npt=1${append:+ $append}" ;;
+	shadow) append="kvm_amd.npt=0${append:+ $append}" ;;
+	*) bad "--paging must be npt or shadow" ;;
+	esac
+	modules+=(kvm_amd)
+	[ "$accel" = tcg ] || case "$cpu" in *svm*|host*) ;; *) bad "kvm-amd needs a CPU with SVM (--cpu ...,+svm,+npt or host)" ;; esac
+elif [ -n "$paging" ]; then
+	bad "--paging is for --mode kvm-amd"
+fi
 case "$accel" in tcg|kvm) ;; *) bad "--accel must be tcg or kvm" ;; esac
 [[ "$timeout" =~ ^[0-9]+$ ]] && [ "$timeout" -gt 0 ] || bad "--timeout wants a positive number of seconds"
 [[ "$mem" =~ ^[0-9]+$ ]] || bad "--mem wants MiB"
@@ -217,7 +237,7 @@ log=$out/console.log
 qargs=(-accel "$accel" -machine "$machine" -cpu "$cpu" -m "$mem" -smp "$smp"
 	-display none -monitor none -serial "file:$log" -no-reboot)
 case "$mode" in
-linux)
+linux|kvm-amd)
 	qargs+=(-kernel "$kernel" -initrd "$initrd" -append "console=ttyS0,115200 $gargs")
 	;;
 cpuid-kernel)
@@ -311,7 +331,7 @@ esac
 
 # Split the console into per-command files. Xen's own "(XEN)" lines and
 # carriage returns from the serial line are not part of any output.
-tr -d '\r' < "$log" | awk -v n="HVS:$nonce:" -v dir="$out" -v xen="$([ "$mode" = linux ] && echo 0 || echo 1)" '
+tr -d '\r' < "$log" | awk -v n="HVS:$nonce:" -v dir="$out" -v xen="$(case "$mode" in linux|kvm-amd) echo 0 ;; *) echo 1 ;; esac)" '
 	function mark(s) { p = index($0, n); if (p == 0) return 0; rest = substr($0, p + length(n)); return index(rest, s) == 1 }
 	mark("BEGIN:") { split(rest, a, ":"); i = a[2]; cmd = substr(rest, length("BEGIN:" i ":") + 1)
 		printf "%s\n", cmd > (dir "/" i ".cmd"); close(dir "/" i ".cmd")

@@ -29,8 +29,8 @@ static void usage(FILE *f)
 {
 	fputs("usage: hvscope guest --matrix FILE [--out DIR] [--db FILE] [--only NAME,...]\n"
 	      "                     [--timeout S] [--baseline NAME] [--list]\n\n"
-	      "Boot or reach every target of a guest matrix (native, qemu, xen, ssh, image;\n"
-	      "format in docs/matrix.md), run hvscope inside under a watchdog, bring the\n"
+	      "Boot or reach every target of a guest matrix (native, qemu, xen, ssh, image,\n"
+	      "kvm-amd; format in docs/matrix.md), run hvscope inside under a watchdog, bring the\n"
 	      "results home and set each guest's numbers beside the baseline's (native) as a\n"
 	      "percentage with a 95% bootstrap CI. A target that fails to boot or hangs is\n"
 	      "reported with the tail of its console and the matrix goes on.\n\n"
