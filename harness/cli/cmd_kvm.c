@@ -118,7 +118,7 @@ static void header(void)
  */
 static int write_result(const char *out, int argc, char **argv, const struct hvs_metrics *set,
 			const char *driver, const char *paging, const char *tags, struct hvs_context *c,
-			unsigned notes)
+			unsigned notes, const char *guest_tags)
 {
 	struct hvs_run_info info;
 	char t[160];
@@ -141,6 +141,8 @@ static int write_result(const char *out, int argc, char **argv, const struct hvs
 		hvs_run_info_add_tags(&info, t);
 		ring0_notes_to_context(notes, c);
 	}
+	if (guest_tags && guest_tags[0])
+		hvs_run_info_add_tags(&info, guest_tags);
 	if (tags && hvs_run_info_add_tags(&info, tags)) {
 		hvs_err("kvm: --tag '%s': expected key=value,... (keys [A-Za-z0-9_.-])", tags);
 		return HVS_EX_USAGE;
@@ -168,7 +170,9 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 	int rc = HVS_EX_OK, nres = 0, ended = 0, any_fail = 0, any_timeout = 0, xen_vtsc = -1;
 	unsigned notes = 0;
 	uint32_t tsc_gap = 0;
-	char hv_sig[16] = "";
+	char hv_sig[16] = "", boot[16] = "", vendor[16] = "";
+	char *dump = NULL;
+	size_t dlen = 0, dcap = 0;
 
 	if (!f) {
 		hvs_err("kvm: cannot open %s: %s", path, strerror(errno));
@@ -188,8 +192,31 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 			ended = 1;
 			continue;
 		}
+		if (t == 5) {
+			/* the guest's CPUID, in `cpuid -r` form for the probe */
+			char l[128];
+			int w = snprintf(l, sizeof(l), "%s   0x%08x 0x%02x: eax=0x%08x ebx=0x%08x ecx=0x%08x edx=0x%08x\n",
+					 dlen ? "" : "CPU:\n", r.leaf, r.subleaf, r.regs[0], r.regs[1], r.regs[2],
+					 r.regs[3]);
+
+			if (w > 0 && dlen + (size_t)w + 1 > dcap && dcap < (1u << 20)) {
+				char *nd = realloc(dump, dcap ? dcap * 2 : 8192);
+
+				if (nd) {
+					dump = nd;
+					dcap = dcap ? dcap * 2 : 8192;
+				}
+			}
+			if (w > 0 && dlen + (size_t)w + 1 <= dcap) {
+				memcpy(dump + dlen, l, (size_t)w + 1);
+				dlen += (size_t)w;
+			}
+			continue;
+		}
 		if (t == 4) {
 			hvs_strlcpy(hv_sig, r.hypervisor, sizeof(hv_sig));
+			hvs_strlcpy(boot, r.boot, sizeof(boot));
+			hvs_strlcpy(vendor, r.vendor, sizeof(vendor));
 			tsc_gap = r.tsc_gap;
 			xen_vtsc = r.xen_vtsc;
 			continue;
@@ -225,7 +252,7 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 					hvs_strlcpy(m->reason, "no samples or no TSC rate", sizeof(m->reason));
 				} else {
 					ring0_judge(m);
-					notes |= ring0_notes(extra(m, "control_cycles"), tsc_gap, xen_vtsc, hv_sig);
+					notes |= ring0_notes(extra(m, "control_cycles"), r.iters, tsc_gap, xen_vtsc, hv_sig);
 				}
 			} else {
 				ring0_fill_metric(m, "image.", id, NULL, NULL, 0, 0, 0);
@@ -269,18 +296,28 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 	ring0_notes_print(notes, stdout);
 	if (out && (rc == HVS_EX_OK || rc == HVS_EX_FAIL || rc == HVS_EX_TIMEOUT)) {
 		struct hvs_context c;
+		char gt[160], why[160];
 		int w;
 
-		/* The context is this host's, where the serial log is read:
-		 * the guest's own facts are in the log's hello line. */
+		/* The context is this host's, where the serial log is read, but
+		 * the fingerprint is the guest's: its own CPUID leaves, decoded
+		 * by the probe; its boot protocol and signature become tags. */
 		memset(&c, 0, sizeof(c));
 		hvs_context_collect(&c, 0, 0);
-		w = write_result(out, argc, argv, &set, "image", NULL, tags, &c, notes);
+		if (dlen && ring0_guest_context(&c, dump, dlen, why, sizeof(why)) < 0)
+			hvs_err("kvm: %s: %s (the reading host's fingerprint is kept)", path, why);
+		snprintf(gt, sizeof(gt), "guest.boot=%s,guest.vendor=%s,guest.hypervisor=%s", boot[0] ? boot : "unknown",
+			 vendor[0] ? vendor : "unknown", hv_sig[0] ? hv_sig : "none");
+		for (char *p = gt; *p; p++) /* the separators are ours; a guest's comma is not */
+			if (*p == ',' && strncmp(p + 1, "guest.", 6))
+				*p = '_';
+		w = write_result(out, argc, argv, &set, "image", NULL, tags, &c, notes, gt);
 		hvs_context_free(&c);
 		if (w != HVS_EX_OK)
 			rc = w;
 	}
 	hvs_metrics_free(&set);
+	free(dump);
 	return rc;
 }
 
@@ -447,7 +484,7 @@ int cmd_kvm(int argc, char **argv)
 				any_fail = 1;
 			} else {
 				ring0_judge(m);
-				notes |= ring0_notes(extra(m, "control_cycles"), res.r0.tsc_gap, -1, NULL);
+				notes |= ring0_notes(extra(m, "control_cycles"), res.r0.iters, res.r0.tsc_gap, -1, NULL);
 			}
 		} else if (res.status == KVM_BENCH_SKIP) {
 			m->outcome = HVS_SKIP;
@@ -497,7 +534,7 @@ int cmd_kvm(int argc, char **argv)
 	close(kvm_fd);
 	ring0_notes_print(notes, stdout);
 	if (out && rc == HVS_EX_OK) {
-		int w = write_result(out, argc, argv, &set, "kvm", pi.mode, tags, &ctx, notes);
+		int w = write_result(out, argc, argv, &set, "kvm", pi.mode, tags, &ctx, notes, NULL);
 
 		if (w != HVS_EX_OK)
 			rc = w;

@@ -5,12 +5,14 @@
  * the static binary free of a JSON dependency for this path).
  */
 #include "ring0_metric.h"
+#include "probes/fingerprint.h"
 #include "results/context.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define R0_DESC(id, nm, kl, ex, wh) [R0_B_##id] = { nm, kl, wh, ex },
 const struct ring0_desc ring0_descs[R0_NBENCH] = { R0_BENCHES(R0_DESC) };
@@ -136,11 +138,12 @@ const char *ring0_note_token(unsigned bit)
 	return "";
 }
 
-unsigned ring0_notes(double control_cycles, uint32_t tsc_gap, int xen_vtsc, const char *hv_sig)
+unsigned ring0_notes(double control_cycles, uint64_t iters, uint32_t tsc_gap, int xen_vtsc, const char *hv_sig)
 {
 	unsigned n = 0;
 
-	if (!isnan(control_cycles) && control_cycles >= RING0_EMULATED_CYCLES)
+	if (!isnan(control_cycles) && iters &&
+	    control_cycles - (double)tsc_gap / (double)iters >= RING0_EMULATED_CYCLES)
 		n |= RING0_NOTE_EMULATED;
 	if (tsc_gap >= RING0_TSC_TRAPPED_CYCLES)
 		n |= RING0_NOTE_TSC_TRAPPED;
@@ -181,6 +184,45 @@ void ring0_notes_to_context(unsigned notes, struct hvs_context *c)
 			if (s)
 				c->warnings[c->nwarnings++] = s;
 		}
+}
+
+int ring0_guest_context(struct hvs_context *c, const char *dump, size_t dlen, char *why, size_t whylen)
+{
+	struct hvs_probe_opts o = { 0 };
+	struct hvs_fingerprint *fp = NULL;
+	const char *tmp = getenv("TMPDIR");
+	char path[512];
+	int fd, r;
+
+	snprintf(path, sizeof(path), "%s/hvs-guest-cpuid.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0) {
+		r = -errno;
+		snprintf(why, whylen, "temporary file for the guest's CPUID: %s", strerror(-r));
+		return r;
+	}
+	r = write(fd, dump, dlen) == (ssize_t)dlen ? 0 : -EIO;
+	close(fd);
+	if (!r) {
+		o.cpuid_dump = path;
+		r = hvs_fingerprint_collect(&o, &fp);
+	}
+	unlink(path);
+	if (r || !fp) {
+		snprintf(why, whylen, "the guest's CPUID leaves did not decode (%d)", r);
+		return r ? r : -EINVAL;
+	}
+	if (hvs_fingerprint_summary(fp))
+		hvs_strlcpy(c->hypervisor, hvs_fingerprint_summary(fp), sizeof(c->hypervisor));
+#if HAVE_JANSSON
+	json_decref(c->fingerprint_json);
+	c->fingerprint_json = hvs_fingerprint_json(fp);
+#endif
+	c->fingerprint_why[0] = 0;
+	if (!c->fingerprint_json)
+		hvs_strlcpy(c->fingerprint_why, "fingerprint has no JSON form", sizeof(c->fingerprint_why));
+	hvs_fingerprint_free(fp);
+	return 0;
 }
 
 /* Pointer just past `"key":` in line, or NULL. */

@@ -69,11 +69,15 @@ const char *ring0_note_token(unsigned bit);
 
 /*
  * The notes that follow from what the payload saw: control loop cycles per
- * op (NAN: unknown), the fewest cycles between two back-to-back RDTSCs (0:
- * unknown), Xen's TSC-emulated bit (-1: not Xen) and the hypervisor
- * signature ("" or NULL: none).
+ * op (NAN: unknown) over iters ops per sample, the fewest cycles between two
+ * back-to-back RDTSCs (0: unknown), Xen's TSC-emulated bit (-1: not Xen)
+ * and the hypervisor signature ("" or NULL: none). The loop counts as
+ * emulated when its cost per op stays >= RING0_EMULATED_CYCLES after the
+ * timer's own share (one TSC read per sample, tsc_gap / iters) is taken
+ * out: with a trapped TSC and few ops per sample the timer alone makes a
+ * loop look expensive (Xen PVH on TCG: one op per sample).
  */
-unsigned ring0_notes(double control_cycles, uint32_t tsc_gap, int xen_vtsc, const char *hv_sig);
+unsigned ring0_notes(double control_cycles, uint64_t iters, uint32_t tsc_gap, int xen_vtsc, const char *hv_sig);
 
 /* The tag value for a set of notes: tokens joined by '+' ("" for none). */
 void ring0_notes_tag(unsigned notes, char *buf, size_t len);
@@ -85,6 +89,16 @@ struct hvs_context;
 /* Add each note's sentence to the context's warnings (the result file's
  * context.warnings, shown by reports beside the platform). */
 void ring0_notes_to_context(unsigned notes, struct hvs_context *c);
+
+/*
+ * The guest's own view in an image result's context: dump (dlen bytes) is
+ * the guest's CPUID in `cpuid -r` text form (from the image's cpuid lines),
+ * decoded by the probe (probes/fingerprint.h, as `hvscope probe
+ * --cpuid-dump` would) into the fingerprint and hypervisor summary that
+ * replace the reading host's. Returns 0, or -errno / a negative HVS_EX_*
+ * with c unchanged and the reason in why.
+ */
+int ring0_guest_context(struct hvs_context *c, const char *dump, size_t dlen, char *why, size_t whylen);
 
 /* One result line of the image's serial output, parsed. */
 struct ring0_serial_result {

@@ -26,7 +26,7 @@ int main(void)
 	struct ring0_serial_result r;
 	int id = ring0_find("cpuid.0");
 
-	plan(49);
+	plan(50);
 	ok(id >= 0 && ring0_find("no.such") == -1, "benchmarks are found by name");
 	memset(&m, 0, sizeof(m));
 	is_int(ring0_fill_metric(&m, "kvm.", id, cyc, ctl, 3, 100, 1000000), 0, "fill from three samples");
@@ -109,13 +109,16 @@ int main(void)
 	ok(strstr(m.reason, "-15.39 us") || strstr(m.reason, "-15.4 us"), "the reason scales to us");
 
 	/* Notes: what the environment makes of the numbers. */
-	is_int(ring0_notes(2447.6, 40, -1, "KVMKVMKVM"), RING0_NOTE_EMULATED, "kvm_pvm's control loop: emulation");
-	is_int(ring0_notes(3.0, 40, -1, "KVMKVMKVM"), 0, "a native loop and a fast TSC: no note");
-	is_int(ring0_notes(NAN, 0, -1, NULL), 0, "nothing known: no note");
-	is_int(ring0_notes(3.0, 2500, -1, ""), RING0_NOTE_TSC_TRAPPED, "back-to-back RDTSC 2500 cycles apart: trapped");
-	is_int(ring0_notes(3.0, 40, 1, "XenVMMXenVMM"), RING0_NOTE_TSC_XEN, "Xen's vtsc bit");
-	is_int(ring0_notes(3.0, 40, 0, "XenVMMXenVMM"), 0, "Xen without vtsc");
-	is_int(ring0_notes(3.0, 40, -1, "TCGTCGTCGTCG"), RING0_NOTE_TCG, "QEMU TCG's signature");
+	is_int(ring0_notes(2447.6, 64, 40, -1, "KVMKVMKVM"), RING0_NOTE_EMULATED, "kvm_pvm's control loop: emulation");
+	is_int(ring0_notes(2447.6, 64, 1200, -1, "KVMKVMKVM"), RING0_NOTE_EMULATED | RING0_NOTE_TSC_TRAPPED,
+	       "kvm_pvm: emulated loop and emulated RDTSC (1200/64 of timer per op)");
+	is_int(ring0_notes(3.0, 64, 40, -1, "KVMKVMKVM"), 0, "a native loop and a fast TSC: no note");
+	is_int(ring0_notes(NAN, 0, 0, -1, NULL), 0, "nothing known: no note");
+	is_int(ring0_notes(3.0, 64, 2500, -1, ""), RING0_NOTE_TSC_TRAPPED, "back-to-back RDTSC 2500 cycles apart: trapped");
+	is_int(ring0_notes(30100, 1, 30000, 1, "XenVMMXenVMM"), RING0_NOTE_TSC_TRAPPED | RING0_NOTE_TSC_XEN,
+	       "Xen's emulated TSC, one op per sample: the timer, not the loop, is costly");
+	is_int(ring0_notes(3.0, 64, 40, 0, "XenVMMXenVMM"), 0, "Xen without vtsc");
+	is_int(ring0_notes(3.0, 64, 40, -1, "TCGTCGTCGTCG"), RING0_NOTE_TCG, "QEMU TCG's signature");
 	ok(strstr(ring0_note_text(RING0_NOTE_EMULATED), "not hardware exit costs") != NULL,
 	   "the emulation note says what the numbers are not");
 	is_str(ring0_note_token(RING0_NOTE_TSC_XEN), "tsc-xen-emulated", "token for the result file");
