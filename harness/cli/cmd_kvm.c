@@ -168,7 +168,8 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 	char *line = NULL, started[64] = "";
 	size_t cap = 0;
 	int rc = HVS_EX_OK, nres = 0, ended = 0, any_fail = 0, any_timeout = 0, xen_vtsc = -1;
-	unsigned notes = 0;
+	unsigned notes = 0, emul = RING0_NOTE_EMULATED; /* emulated: every row's loop, not one */
+	int nmeas = 0;
 	uint32_t tsc_gap = 0;
 	char hv_sig[16] = "", boot[16] = "", vendor[16] = "";
 	char *dump = NULL;
@@ -251,8 +252,12 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 					any_fail = 1;
 					hvs_strlcpy(m->reason, "no samples or no TSC rate", sizeof(m->reason));
 				} else {
+					unsigned nn = ring0_notes(extra(m, "control_cycles"), r.iters, tsc_gap, xen_vtsc, hv_sig);
+
 					ring0_judge(m);
-					notes |= ring0_notes(extra(m, "control_cycles"), r.iters, tsc_gap, xen_vtsc, hv_sig);
+					notes |= nn & ~RING0_NOTE_EMULATED;
+					emul &= nn;
+					nmeas++;
 				}
 			} else {
 				ring0_fill_metric(m, "image.", id, NULL, NULL, 0, 0, 0);
@@ -293,6 +298,8 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 	} else if (rc == HVS_EX_OK && any_timeout) {
 		rc = HVS_EX_TIMEOUT;
 	}
+	if (nmeas)
+		notes |= emul;
 	ring0_notes_print(notes, stdout);
 	if (out && (rc == HVS_EX_OK || rc == HVS_EX_FAIL || rc == HVS_EX_TIMEOUT)) {
 		struct hvs_context c;
@@ -338,8 +345,8 @@ int cmd_kvm(int argc, char **argv)
 	const char *serial = NULL, *out = NULL, *tags = NULL;
 	struct hvs_context ctx;
 	int c, do_list = 0, show_exits = 0, kvm_fd, rc = HVS_EX_OK, any_timeout = 0, any_fail = 0;
-	int nsel = 0, nsetup_fail = 0;
-	unsigned notes = 0;
+	int nsel = 0, nsetup_fail = 0, nmeasured = 0;
+	unsigned notes = 0, emul = RING0_NOTE_EMULATED; /* emulated: every row's loop, not one */
 	char *end;
 	int selected[R0_NBENCH] = { 0 };
 
@@ -483,8 +490,12 @@ int cmd_kvm(int argc, char **argv)
 				hvs_strlcpy(m->reason, "no samples", sizeof(m->reason));
 				any_fail = 1;
 			} else {
+				unsigned nn = ring0_notes(extra(m, "control_cycles"), res.r0.iters, res.r0.tsc_gap, -1, NULL);
+
 				ring0_judge(m);
-				notes |= ring0_notes(extra(m, "control_cycles"), res.r0.iters, res.r0.tsc_gap, -1, NULL);
+				notes |= nn & ~RING0_NOTE_EMULATED;
+				emul &= nn;
+				nmeasured++;
 			}
 		} else if (res.status == KVM_BENCH_SKIP) {
 			m->outcome = HVS_SKIP;
@@ -532,6 +543,8 @@ int cmd_kvm(int argc, char **argv)
 		kvm_bench_result_free(&res);
 	}
 	close(kvm_fd);
+	if (nmeasured)
+		notes |= emul;
 	ring0_notes_print(notes, stdout);
 	if (out && rc == HVS_EX_OK) {
 		int w = write_result(out, argc, argv, &set, "kvm", pi.mode, tags, &ctx, notes, NULL);

@@ -75,7 +75,10 @@ const char *ring0_note_token(unsigned bit);
  * emulated when its cost per op stays >= RING0_EMULATED_CYCLES after the
  * timer's own share (one TSC read per sample, tsc_gap / iters) is taken
  * out: with a trapped TSC and few ops per sample the timer alone makes a
- * loop look expensive (Xen PVH on TCG: one op per sample).
+ * loop look expensive (Xen PVH on TCG: one op per sample). Emulation is a
+ * property of the run: a caller sets RING0_NOTE_EMULATED only when every
+ * measured row has it (one row's loop can be slow for its own reasons:
+ * pf.first_touch's control loop misses TCG's software TLB on every page).
  */
 unsigned ring0_notes(double control_cycles, uint64_t iters, uint32_t tsc_gap, int xen_vtsc, const char *hv_sig);
 

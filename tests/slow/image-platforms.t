@@ -8,7 +8,6 @@
 . "$(dirname "$0")/../lib/guest.sh"
 need qemu-system-x86 cmd:qemu-system-x86_64
 need xen-hypervisor-4.17-amd64 /boot/xen-4.17-amd64.gz
-need python3 cmd:python3
 [ -f "${HVS_BUILD:-$HVS_SRC/build}/image/hvscope-ring0.elf" ] || skip_all "no ring-0 image (make image)"
 [ -r /dev/kvm ] && [ -w /dev/kvm ] || skip_all "no usable /dev/kvm for the KVM column"
 ELF=${HVS_BUILD:-$HVS_SRC/build}/image/hvscope-ring0.elf

@@ -12,7 +12,6 @@
 # failure or a timeout. ~30 s on the CI machine (two boots).
 . "$(dirname "$0")/../lib/guest.sh"
 guest_prereqs
-need python3 cmd:python3
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/hvs-tkpm.XXXXXX")
 trap 'rm -rf "$T"' EXIT
