@@ -89,7 +89,7 @@ void ring0_notes_tag(unsigned notes, char *buf, size_t len);
 void ring0_notes_print(unsigned notes, FILE *f);
 
 struct hvs_context;
-/* Add each note's sentence to the context's warnings (the result file's
+/* (ring0_guest.c) Add each note's sentence to the context's warnings (the result file's
  * context.warnings, shown by reports beside the platform). */
 void ring0_notes_to_context(unsigned notes, struct hvs_context *c);
 
