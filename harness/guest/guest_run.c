@@ -683,9 +683,10 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 	argv[a++] = "--mode";
 	argv[a++] = t->kind == HVS_GT_QEMU	 ? "linux" :
 		    t->kind == HVS_GT_KVM_AMD ? "kvm-amd" :
+		    t->kind == HVS_GT_KVM_L2  ? "kvm-l2" :
 		    !strcmp(t->mode, "pvh")   ? "xen-pvh" :
 						"xen-pv";
-	if (t->kind == HVS_GT_KVM_AMD) {
+	if (t->paging[0]) {
 		argv[a++] = "--paging";
 		argv[a++] = (char *)t->paging;
 	}
@@ -1133,6 +1134,7 @@ int hvs_guest_run_target(const struct hvs_gtarget *t, const struct hvs_grun_opts
 	case HVS_GT_QEMU:
 	case HVS_GT_XEN:
 	case HVS_GT_KVM_AMD:
+	case HVS_GT_KVM_L2:
 		ret = run_boot(&eff, o, &j, deadline, &mg, r);
 		break;
 	case HVS_GT_SSH:
