@@ -167,18 +167,15 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 	struct hvs_metrics set = { 0 };
 	char *line = NULL, started[64] = "";
 	size_t cap = 0;
-	int rc = HVS_EX_OK, nres = 0, ended = 0, any_fail = 0, any_timeout = 0, xen_vtsc = -1;
+	int rc = HVS_EX_OK, nres = 0, ended = 0, any_fail = 0, any_timeout = 0, nmeas = 0;
 	unsigned notes = 0, emul = RING0_NOTE_EMULATED; /* emulated: every row's loop, not one */
-	int nmeas = 0;
-	uint32_t tsc_gap = 0;
-	char hv_sig[16] = "", boot[16] = "", vendor[16] = "";
-	char *dump = NULL;
-	size_t dlen = 0, dcap = 0;
+	struct ring0_guest_view gv;
 
 	if (!f) {
 		hvs_err("kvm: cannot open %s: %s", path, strerror(errno));
 		return HVS_EX_IO;
 	}
+	ring0_guest_view_init(&gv);
 	header();
 	while (getline(&line, &cap, f) > 0) {
 		struct ring0_serial_result r;
@@ -193,33 +190,8 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 			ended = 1;
 			continue;
 		}
-		if (t == 5) {
-			/* the guest's CPUID, in `cpuid -r` form for the probe */
-			char l[128];
-			int w = snprintf(l, sizeof(l), "%s   0x%08x 0x%02x: eax=0x%08x ebx=0x%08x ecx=0x%08x edx=0x%08x\n",
-					 dlen ? "" : "CPU:\n", r.leaf, r.subleaf, r.regs[0], r.regs[1], r.regs[2],
-					 r.regs[3]);
-
-			if (w > 0 && dlen + (size_t)w + 1 > dcap && dcap < (1u << 20)) {
-				char *nd = realloc(dump, dcap ? dcap * 2 : 8192);
-
-				if (nd) {
-					dump = nd;
-					dcap = dcap ? dcap * 2 : 8192;
-				}
-			}
-			if (w > 0 && dlen + (size_t)w + 1 <= dcap) {
-				memcpy(dump + dlen, l, (size_t)w + 1);
-				dlen += (size_t)w;
-			}
-			continue;
-		}
-		if (t == 4) {
-			hvs_strlcpy(hv_sig, r.hypervisor, sizeof(hv_sig));
-			hvs_strlcpy(boot, r.boot, sizeof(boot));
-			hvs_strlcpy(vendor, r.vendor, sizeof(vendor));
-			tsc_gap = r.tsc_gap;
-			xen_vtsc = r.xen_vtsc;
+		if (t == 4 || t == 5) {
+			ring0_guest_view_add(&gv, t, &r); /* the guest's own facts and CPUID */
 			continue;
 		}
 		if (t == -EINVAL) {
@@ -252,7 +224,8 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 					any_fail = 1;
 					hvs_strlcpy(m->reason, "no samples or no TSC rate", sizeof(m->reason));
 				} else {
-					unsigned nn = ring0_notes(extra(m, "control_cycles"), r.iters, tsc_gap, xen_vtsc, hv_sig);
+					unsigned nn = ring0_notes(extra(m, "control_cycles"), r.iters, gv.tsc_gap, gv.xen_vtsc,
+								  gv.hypervisor);
 
 					ring0_judge(m);
 					notes |= nn & ~RING0_NOTE_EMULATED;
@@ -311,20 +284,16 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 		 * by the probe; its boot protocol and signature become tags. */
 		memset(&c, 0, sizeof(c));
 		hvs_context_collect(&c, 0, 0);
-		if (dlen && ring0_guest_context(&c, dump, dlen, why, sizeof(why)) < 0)
+		if (gv.dlen && ring0_guest_context(&c, gv.dump, gv.dlen, why, sizeof(why)) < 0)
 			hvs_err("kvm: %s: %s (the reading host's fingerprint is kept)", path, why);
-		snprintf(gt, sizeof(gt), "guest.boot=%s,guest.vendor=%s,guest.hypervisor=%s", boot[0] ? boot : "unknown",
-			 vendor[0] ? vendor : "unknown", hv_sig[0] ? hv_sig : "none");
-		for (char *p = gt; *p; p++) /* the separators are ours; a guest's comma is not */
-			if (*p == ',' && strncmp(p + 1, "guest.", 6))
-				*p = '_';
+		ring0_guest_view_tags(&gv, gt, sizeof(gt));
 		w = write_result(out, argc, argv, &set, "image", NULL, tags, &c, notes, gt);
 		hvs_context_free(&c);
 		if (w != HVS_EX_OK)
 			rc = w;
 	}
 	hvs_metrics_free(&set);
-	free(dump);
+	ring0_guest_view_free(&gv);
 	return rc;
 }
 

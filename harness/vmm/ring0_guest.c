@@ -66,3 +66,59 @@ int ring0_guest_context(struct hvs_context *c, const char *dump, size_t dlen, ch
 	return 0;
 }
 
+
+void ring0_guest_view_init(struct ring0_guest_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->xen_vtsc = -1;
+}
+
+void ring0_guest_view_add(struct ring0_guest_view *v, int type, const struct ring0_serial_result *r)
+{
+	char l[128];
+	int w;
+
+	if (type == 4) {
+		hvs_strlcpy(v->boot, r->boot, sizeof(v->boot));
+		hvs_strlcpy(v->vendor, r->vendor, sizeof(v->vendor));
+		hvs_strlcpy(v->hypervisor, r->hypervisor, sizeof(v->hypervisor));
+		v->tsc_gap = r->tsc_gap;
+		v->xen_vtsc = r->xen_vtsc;
+		return;
+	}
+	if (type != 5)
+		return;
+	w = snprintf(l, sizeof(l), "%s   0x%08x 0x%02x: eax=0x%08x ebx=0x%08x ecx=0x%08x edx=0x%08x\n",
+		     v->dlen ? "" : "CPU:\n", r->leaf, r->subleaf, r->regs[0], r->regs[1], r->regs[2], r->regs[3]);
+	if (w <= 0)
+		return;
+	if (v->dlen + (size_t)w + 1 > v->dcap && v->dcap < (1u << 20)) {
+		size_t nc = v->dcap ? v->dcap * 2 : 8192;
+		char *nd = realloc(v->dump, nc);
+
+		if (!nd)
+			return;
+		v->dump = nd;
+		v->dcap = nc;
+	}
+	if (v->dlen + (size_t)w + 1 <= v->dcap) {
+		memcpy(v->dump + v->dlen, l, (size_t)w + 1);
+		v->dlen += (size_t)w;
+	}
+}
+
+void ring0_guest_view_tags(const struct ring0_guest_view *v, char *buf, size_t len)
+{
+	snprintf(buf, len, "guest.boot=%s,guest.vendor=%s,guest.hypervisor=%s", v->boot[0] ? v->boot : "unknown",
+		 v->vendor[0] ? v->vendor : "unknown", v->hypervisor[0] ? v->hypervisor : "none");
+	for (char *p = buf; *p; p++) /* the separators are ours; a guest's comma is not */
+		if (*p == ',' && strncmp(p + 1, "guest.", 6))
+			*p = '_';
+}
+
+void ring0_guest_view_free(struct ring0_guest_view *v)
+{
+	free(v->dump);
+	v->dump = NULL;
+	v->dlen = v->dcap = 0;
+}

@@ -103,6 +103,26 @@ void ring0_notes_to_context(unsigned notes, struct hvs_context *c);
  */
 int ring0_guest_context(struct hvs_context *c, const char *dump, size_t dlen, char *why, size_t whylen);
 
+/*
+ * (ring0_guest.c) What the image said about itself, gathered while its
+ * serial lines are read: the hello line's facts and its cpuid lines as a
+ * `cpuid -r` text dump (at most 1 MiB).
+ */
+struct ring0_guest_view {
+	char boot[16], vendor[16], hypervisor[16];
+	uint32_t tsc_gap;
+	int xen_vtsc;    /* -1: not Xen, or not said */
+	char *dump;      /* owned; NULL until a cpuid line */
+	size_t dlen, dcap;
+};
+struct ring0_serial_result;
+void ring0_guest_view_init(struct ring0_guest_view *v);
+/* Take a parsed hello (type 4) or cpuid (type 5) line; others are ignored. */
+void ring0_guest_view_add(struct ring0_guest_view *v, int type, const struct ring0_serial_result *r);
+/* The result-file tags "guest.boot=..,guest.vendor=..,guest.hypervisor=..". */
+void ring0_guest_view_tags(const struct ring0_guest_view *v, char *buf, size_t len);
+void ring0_guest_view_free(struct ring0_guest_view *v);
+
 /* One result line of the image's serial output, parsed. */
 struct ring0_serial_result {
 	char bench[64];

@@ -26,7 +26,7 @@ int main(void)
 	struct ring0_serial_result r;
 	int id = ring0_find("cpuid.0");
 
-	plan(50);
+	plan(53);
 	ok(id >= 0 && ring0_find("no.such") == -1, "benchmarks are found by name");
 	memset(&m, 0, sizeof(m));
 	is_int(ring0_fill_metric(&m, "kvm.", id, cyc, ctl, 3, 100, 1000000), 0, "fill from three samples");
@@ -140,5 +140,28 @@ int main(void)
 	is_int(ring0_parse_serial_line("{\"type\":\"cpuid\",\"leaf\":1,\"sub\":0,\"eax\":4294967296,\"ebx\":0,"
 				       "\"ecx\":0,\"edx\":0}", &r),
 	       -EINVAL, "a register over 32 bits is rejected");
+
+	/* The guest's view: hello facts, cpuid lines as a dump, tags. */
+	{
+		struct ring0_guest_view gv;
+		char tags[160];
+
+		ring0_guest_view_init(&gv);
+		ring0_parse_serial_line("{\"type\":\"hello\",\"abi\":1,\"boot\":\"pvh\",\"vendor\":\"Odd,Vendor\","
+					"\"hypervisor\":\"XenVMMXenVMM\",\"tsc_khz\":1,\"tsc_gap\":9,\"xen_vtsc\":1}", &r);
+		ring0_guest_view_add(&gv, 4, &r);
+		ring0_parse_serial_line("{\"type\":\"cpuid\",\"leaf\":0,\"sub\":0,\"eax\":13,\"ebx\":1,\"ecx\":2,\"edx\":3}", &r);
+		ring0_guest_view_add(&gv, 5, &r);
+		ring0_parse_serial_line("{\"type\":\"cpuid\",\"leaf\":4,\"sub\":1,\"eax\":0,\"ebx\":0,\"ecx\":0,\"edx\":255}", &r);
+		ring0_guest_view_add(&gv, 5, &r);
+		is_str(gv.dump, "CPU:\n   0x00000000 0x00: eax=0x0000000d ebx=0x00000001 ecx=0x00000002 edx=0x00000003\n"
+				"   0x00000004 0x01: eax=0x00000000 ebx=0x00000000 ecx=0x00000000 edx=0x000000ff\n",
+		       "cpuid lines become a `cpuid -r` dump");
+		ok(gv.tsc_gap == 9 && gv.xen_vtsc == 1, "hello's TSC facts kept");
+		ring0_guest_view_tags(&gv, tags, sizeof(tags));
+		is_str(tags, "guest.boot=pvh,guest.vendor=Odd_Vendor,guest.hypervisor=XenVMMXenVMM",
+		       "tags; a comma from the guest cannot split them");
+		ring0_guest_view_free(&gv);
+	}
 	return done_testing();
 }
