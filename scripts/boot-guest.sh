@@ -7,6 +7,14 @@
 #   xen-pv   Xen 4.17 under QEMU (TCG, -cpu qemu64) with a PV dom0
 #   xen-pvh  Xen 4.17 under QEMU (TCG, q35 + amd-iommu, -cpu qemu64,+svm,+npt)
 #            with a PVH dom0 (Xen options dom0=pvh iommu=1)
+#   kvm-amd  linux with -cpu qemu64,+svm,+npt and the kvm_amd module: a real
+#            KVM (kvm_amd on QEMU TCG's emulated SVM) inside; --paging picks
+#            nested paging or shadow paging (kvm_amd.npt=1/0)
+#   kvm-l2   a hardware-assisted L2: the kvm-amd guest (L1, --paging as
+#            above) runs QEMU -accel kvm on its kvm_amd, which boots the
+#            same kernel with hvscope as L2; the commands run in L2 (L1's
+#            initramfs carries qemu-system-x86_64 and its libraries, qboot,
+#            QEMU's option ROMs, the kernel and L2's initramfs: ~70 s)
 #   cpuid-kernel  no Linux: the tiny multiboot kernel tests/guests/cpuid-mb.c
 #            (build/guests/cpuid-mb.elf) prints its CPUID leaves in
 #            `cpuid -r -1` format as command 1 and exits; it also runs
@@ -19,7 +27,9 @@
 # killed and temporary files are removed whatever happens.
 #
 # Usage: scripts/boot-guest.sh [OPTIONS] [--] [COMMAND_LINE...]
-#   --mode linux|xen-pv|xen-pvh|cpuid-kernel   (default linux)
+#   --mode linux|kvm-amd|kvm-l2|xen-pv|xen-pvh|cpuid-kernel   (default linux)
+#   --paging npt|shadow kvm-amd, kvm-l2: load kvm_amd with npt=1 (default)
+#                       or npt=0 (kvm-l2: L2's paging is L1's KVM's)
 #   --cmd LINE          a shell command line to run in the guest (repeatable;
 #                       positional arguments are added the same way);
 #                       default: "hvscope-static version"
@@ -79,6 +89,7 @@ builddir=${HVS_BUILD:-$here/build}
 append=""
 xen_append=""
 qemu_extra=()
+paging=""
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//; /^set -euo/d'; }
 bad() { echo "$me: $*" >&2; exit 2; }
@@ -107,6 +118,7 @@ while [ $# -gt 0 ]; do
 	--append) append=$2; shift 2 ;;
 	--xen-append) xen_append=$2; shift 2 ;;
 	--qemu-arg) qemu_extra+=("$2"); shift 2 ;;
+	--paging) paging=$2; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; cmds+=("$@"); break ;;
 	-*) bad "unknown option '$1' (see --help)" ;;
@@ -116,11 +128,26 @@ done
 
 case "$mode" in
 linux) : "${timeout:=60}" "${cpu:=qemu64}" "${machine:=pc}" "${mem:=512}" ;;
+kvm-amd) : "${timeout:=120}" "${cpu:=qemu64,+svm,+npt}" "${machine:=pc}" "${mem:=1024}" ;;
+kvm-l2) : "${timeout:=300}" "${cpu:=qemu64,+svm,+npt}" "${machine:=pc}" "${mem:=1536}" ;;
 xen-pv) : "${timeout:=120}" "${cpu:=qemu64}" "${machine:=pc}" "${mem:=1024}" ;;
 xen-pvh) : "${timeout:=120}" "${cpu:=qemu64,+svm,+npt}" "${machine:=q35}" "${mem:=1024}" ;;
 cpuid-kernel) : "${timeout:=30}" "${cpu:=qemu64}" "${machine:=pc}" "${mem:=64}" ;;
-*) bad "unknown mode '$mode' (linux, xen-pv, xen-pvh, cpuid-kernel)" ;;
+*) bad "unknown mode '$mode' (linux, kvm-amd, kvm-l2, xen-pv, xen-pvh, cpuid-kernel)" ;;
 esac
+if [ "$mode" = kvm-amd ] || [ "$mode" = kvm-l2 ]; then
+	# kvm_amd's own parameter, applied by the initramfs when it loads the
+	# module; the hvscope kvm header in the guest names the mode in force.
+	case "${paging:-npt}" in
+	npt) append="kvm_amd.npt=1${append:+ $append}" ;;
+	shadow) append="kvm_amd.npt=0${append:+ $append}" ;;
+	*) bad "--paging must be npt or shadow" ;;
+	esac
+	modules+=(kvm_amd)
+	[ "$accel" = tcg ] || case "$cpu" in *svm*|host*) ;; *) bad "kvm-amd needs a CPU with SVM (--cpu ...,+svm,+npt or host)" ;; esac
+elif [ -n "$paging" ]; then
+	bad "--paging is for --mode kvm-amd or kvm-l2"
+fi
 case "$accel" in tcg|kvm) ;; *) bad "--accel must be tcg or kvm" ;; esac
 [[ "$timeout" =~ ^[0-9]+$ ]] && [ "$timeout" -gt 0 ] || bad "--timeout wants a positive number of seconds"
 [[ "$mem" =~ ^[0-9]+$ ]] || bad "--mem wants MiB"
@@ -208,6 +235,41 @@ if [ -z "$initrd" ]; then
 fi
 [ "$initrd" = none ] || [ -r "$initrd" ] || missing "initramfs $initrd not readable"
 
+# kvm-l2: the commands go to L2; L1 gets one command that boots L2 with
+# QEMU -accel kvm and its own nonce, under a watchdog of its own. L2's
+# console is that command's output, split below like L1's.
+l2nonce=""
+if [ "$mode" = kvm-l2 ]; then
+	[ -n "${key:-}" ] || bad "--mode kvm-l2 builds its own initramfs (no --initrd)"
+	l2initrd=$builddir/initramfs/hvscope-l2-${kver:-nokver}-$key.cpio.gz
+	if [ ! -s "$l2initrd" ] || [ "$static" -nt "$l2initrd" ] || [ "$here/scripts/mkinitramfs.sh" -nt "$l2initrd" ]; then
+		"$here/scripts/mkinitramfs.sh" -o "$l2initrd" -s "$static" 2>/dev/null ||
+			{ echo "$me: building L2's initramfs failed" >&2; exit 1; }
+	fi
+	# L1's: hvscope's with QEMU and its libraries, then the firmware, the
+	# kernel and L2's initramfs (the kernel unpacks concatenated archives)
+	l1base=$builddir/initramfs/hvscope-qemu-mkvm_amd-${kver:-nokver}-$key.cpio.gz
+	if [ ! -s "$l1base" ] || [ "$static" -nt "$l1base" ] || [ "$here/scripts/mkinitramfs.sh" -nt "$l1base" ]; then
+		"$here/scripts/mkinitramfs.sh" -o "$l1base" -s "$static" --peer qemu-system-x86_64 \
+			--modules "$kver" --module kvm_amd 2>/dev/null ||
+			{ echo "$me: building L1's initramfs (with QEMU) failed" >&2; exit 1; }
+	fi
+	mkdir -p "$work/l2/usr/share/qemu" "$work/l2/l2"
+	for f in qboot.rom linuxboot_dma.bin kvmvapic.bin; do
+		[ -r "/usr/share/qemu/$f" ] || missing "/usr/share/qemu/$f missing (qemu-system-data)"
+		cp "/usr/share/qemu/$f" "$work/l2/usr/share/qemu/"
+	done
+	cp "$kernel" "$work/l2/l2/vmlinuz"
+	cp "$l2initrd" "$work/l2/l2/initrd.gz"
+	(cd "$work/l2" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/l2.cpio.gz"
+	cat "$l1base" "$work/l2.cpio.gz" > "$work/l1.cpio.gz"
+	initrd=$work/l1.cpio.gz
+	l2nonce=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+	l2b64=$(printf '%s\n' "${cmds[@]}" | base64 -w0)
+	l2cmds=("${cmds[@]}")
+	cmds=("timeout $((timeout - 30)) qemu-system-x86_64 -accel kvm -cpu host -m 512 -nodefaults -nographic -no-reboot -bios /usr/share/qemu/qboot.rom -kernel /l2/vmlinuz -initrd /l2/initrd.gz -append 'console=ttyS0 quiet panic=-1 hvs.nonce=$l2nonce hvs.cmds=$l2b64' -serial stdio")
+fi
+
 nonce=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 b64=$(printf '%s\n' "${cmds[@]}" | base64 -w0)
 # Keep well inside x86's 2048-byte kernel command line.
@@ -218,7 +280,7 @@ log=$out/console.log
 qargs=(-accel "$accel" -machine "$machine" -cpu "$cpu" -m "$mem" -smp "$smp"
 	-display none -monitor none -serial "file:$log" -no-reboot)
 case "$mode" in
-linux)
+linux|kvm-amd|kvm-l2)
 	qargs+=(-kernel "$kernel" -initrd "$initrd" -append "console=ttyS0,115200 $gargs")
 	;;
 cpuid-kernel)
@@ -312,7 +374,7 @@ esac
 
 # Split the console into per-command files. Xen's own "(XEN)" lines and
 # carriage returns from the serial line are not part of any output.
-tr -d '\r' < "$log" | awk -v n="HVS:$nonce:" -v dir="$out" -v xen="$([ "$mode" = linux ] && echo 0 || echo 1)" '
+tr -d '\r' < "$log" | awk -v n="HVS:$nonce:" -v dir="$out" -v xen="$(case "$mode" in linux|kvm-amd|kvm-l2) echo 0 ;; *) echo 1 ;; esac)" '
 	function mark(s) { p = index($0, n); if (p == 0) return 0; rest = substr($0, p + length(n)); return index(rest, s) == 1 }
 	mark("BEGIN:") { split(rest, a, ":"); i = a[2]; cmd = substr(rest, length("BEGIN:" i ":") + 1)
 		printf "%s\n", cmd > (dir "/" i ".cmd"); close(dir "/" i ".cmd")
@@ -321,6 +383,23 @@ tr -d '\r' < "$log" | awk -v n="HVS:$nonce:" -v dir="$out" -v xen="$([ "$mode" =
 	mark("END:") { close(f); split(rest, a, "rc="); print a[2] > (dir "/" i ".rc"); close(dir "/" i ".rc"); f = ""; next }
 	f != "" { if (xen && $0 ~ /^\(XEN\)/) next; print > f }
 '
+if [ -n "$l2nonce" ]; then
+	# L1's one command is kept as l1.*; L2's console (its output) is split
+	# into the per-command files like any console.
+	for e in cmd out err rc; do mv "$out/1.$e" "$out/l1.$e" 2>/dev/null || true; done
+	cp "$out/l1.out" "$out/l2.console.log" 2>/dev/null || : > "$out/l2.console.log"
+	awk -v n="HVS:$l2nonce:" -v dir="$out" '
+		function mark(s) { p = index($0, n); if (p == 0) return 0; rest = substr($0, p + length(n)); return index(rest, s) == 1 }
+		mark("BEGIN:") { split(rest, a, ":"); i = a[2]; cmd = substr(rest, length("BEGIN:" i ":") + 1)
+			printf "%s\n", cmd > (dir "/" i ".cmd"); close(dir "/" i ".cmd")
+			f = dir "/" i ".out"; printf "" > f; next }
+		mark("STDERR:") { close(f); f = dir "/" i ".err"; printf "" > f; next }
+		mark("END:") { close(f); split(rest, a, "rc="); print a[2] > (dir "/" i ".rc"); close(dir "/" i ".rc"); f = ""; next }
+		f != "" { print > f }
+	' "$out/l2.console.log"
+	cmds=("${l2cmds[@]}")
+	log=$out/l2.console.log
+fi
 echo "$secs" > "$out/boot.seconds"
 n=${#cmds[@]}
 for i in $(seq 1 "$n"); do

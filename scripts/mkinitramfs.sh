@@ -194,7 +194,12 @@ mount -t tmpfs tmpfs /run
 # our markers.
 echo 1 > /proc/sys/kernel/printk
 if [ -r /lib/modules/order ]; then
-	for m in $(cat /lib/modules/order); do insmod /lib/modules/$m 2>/dev/null; done
+	# module.param=value on the kernel command line, as modprobe would
+	# apply it (busybox insmod does not): e.g. kvm_amd.npt=0
+	for m in $(cat /lib/modules/order); do
+		n=${m%.ko}; n=$(echo "$n" | tr - _)
+		insmod /lib/modules/$m $(tr ' ' '\n' < /proc/cmdline | sed -n "s/^$n\.//p") 2>/dev/null
+	done
 fi
 [ -d /proc/xen ] && mount -t xenfs xenfs /proc/xen 2>/dev/null
 

@@ -38,10 +38,10 @@ const struct hvs_cmdopts cmd_guest_opts = {
 	.name = "guest",
 	.head = "usage: hvscope guest --matrix FILE [--out DIR] [--db FILE] [--only NAME,...]\n"
 		"                     [--timeout S] [--baseline NAME] [--list] [--json]\n\n"
-		"Boot or reach every target of a guest matrix (native, qemu, xen, ssh, image;\n"
-		"format in docs/matrix.md), run hvscope inside under a watchdog, bring the\n"
-		"results home and set each guest's numbers beside the baseline's (native) as a\n"
-		"percentage with a 95% bootstrap CI. A target that fails to boot or hangs is\n"
+		"Boot or reach every target of a guest matrix (native, qemu, xen, ssh, image,\n"
+		"kvm-amd, kvm-l2; format in docs/matrix.md), run hvscope inside under a watchdog,\n"
+		"bring the results home and set each guest's numbers beside the baseline's\n"
+		"(native) as a percentage with a 95% bootstrap CI. A target that fails to boot or hangs is\n"
 		"reported with the tail of its console and the matrix goes on.\n\n",
 	.tail = "\nEnvironment: HVS_SRC (source tree with scripts/; default: next to the binary),\n"
 		"HVSCOPE_STATIC (the binary copied into guests; default: bin/hvscope-static).\n"

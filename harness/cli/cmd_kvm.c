@@ -64,7 +64,11 @@ const struct hvs_cmdopts cmd_kvm_opts = {
 		"instructions emulated by KVM per op (KVM binary stats 'exits' and\n"
 		"'insn_emulation'; '-' when unreadable; kvm_pvm emulates the guest's\n"
 		"instructions without counting exits), status.\n\n"
-		"Exit codes: 0 all ran or were skipped, 1 a benchmark failed, 2 usage,\n"
+		"Status 'inconclusive': measured, but the median is negative or its 95% CI\n"
+		"reaches zero, so the data cannot tell the cost (never 'pass'; it does not\n"
+		"change the exit code: nothing failed). '# note:' lines say when the numbers\n"
+		"are instruction-emulation costs or the TSC is trapped/emulated.\n\n"
+		"Exit codes: 0 all ran (pass or inconclusive) or were skipped, 1 a benchmark failed, 2 usage,\n"
 		"6 no /dev/kvm (or no VM could be set up at all), 7 no permission,\n"
 		"8 a benchmark timed out (the others ran);\n"
 		"with --serial: 3 malformed line, 4 unknown benchmark name, 9 unreadable file.\n",
@@ -157,7 +161,8 @@ static void header(void)
  * exit code (HVS_EX_OK, HVS_EX_USAGE for a bad tag, HVS_EX_IO).
  */
 static int write_result(const char *out, int argc, char **argv, const struct hvs_metrics *set,
-			const char *driver, const char *paging, const char *tags, struct hvs_context *c)
+			const char *driver, const char *paging, const char *tags, struct hvs_context *c,
+			unsigned notes, const char *guest_tags)
 {
 	struct hvs_run_info info;
 	char t[160];
@@ -172,6 +177,16 @@ static int write_result(const char *out, int argc, char **argv, const struct hvs
 		snprintf(t, sizeof(t), "paging=%s", paging);
 		hvs_run_info_add_tags(&info, t);
 	}
+	if (notes) {
+		char nt[96];
+
+		ring0_notes_tag(notes, nt, sizeof(nt));
+		snprintf(t, sizeof(t), "notes=%s", nt);
+		hvs_run_info_add_tags(&info, t);
+		ring0_notes_to_context(notes, c);
+	}
+	if (guest_tags && guest_tags[0])
+		hvs_run_info_add_tags(&info, guest_tags);
 	if (tags && hvs_run_info_add_tags(&info, tags)) {
 		hvs_err("kvm: --tag '%s': expected key=value,... (keys [A-Za-z0-9_.-])", tags);
 		return HVS_EX_USAGE;
@@ -217,6 +232,7 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 	if (rc) {
 		hvs_err("kvm: %s", why);
 		hvs_metrics_free(&set);
+		ring0_serial_summary_free(&sum);
 		return hvs_errno_exit(-rc);
 	}
 	header();
@@ -238,20 +254,27 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 	} else {
 		rc = sum.any_fail ? HVS_EX_FAIL : sum.any_timeout ? HVS_EX_TIMEOUT : HVS_EX_OK;
 	}
+	ring0_notes_print(sum.notes, stdout);
 	if (out && (rc == HVS_EX_OK || rc == HVS_EX_FAIL || rc == HVS_EX_TIMEOUT)) {
 		struct hvs_context c;
+		char gt[160], gwhy[160];
 		int w;
 
-		/* The context is this host's, where the serial log is read:
-		 * the guest's own facts are in the log's hello line. */
+		/* The context is this host's, where the serial log is read, but
+		 * the fingerprint is the guest's: its own CPUID leaves, decoded
+		 * by the probe; its boot protocol and signature become tags. */
 		memset(&c, 0, sizeof(c));
 		hvs_context_collect(&c, 0, 0);
-		w = write_result(out, argc, argv, &set, "image", NULL, tags, &c);
+		if (sum.gv.dlen && ring0_guest_context(&c, sum.gv.dump, sum.gv.dlen, gwhy, sizeof(gwhy)) < 0)
+			hvs_err("kvm: %s: %s (the reading host's fingerprint is kept)", path, gwhy);
+		ring0_guest_view_tags(&sum.gv, gt, sizeof(gt));
+		w = write_result(out, argc, argv, &set, "image", NULL, tags, &c, sum.notes, gt);
 		hvs_context_free(&c);
 		if (w != HVS_EX_OK)
 			rc = w;
 	}
 	hvs_metrics_free(&set);
+	ring0_serial_summary_free(&sum);
 	return rc;
 }
 
@@ -269,7 +292,7 @@ static void take_outcome(struct hvs_metric *m, int b, int r, const struct kvm_be
 			m->outcome = HVS_FAILED;
 			hvs_strlcpy(m->reason, "no samples", sizeof(m->reason));
 		} else {
-			m->outcome = HVS_PASS;
+			ring0_judge(m); /* pass, or inconclusive when the CI reaches zero */
 		}
 	} else if (res->status == KVM_BENCH_SKIP) {
 		m->outcome = HVS_SKIP;
@@ -290,7 +313,7 @@ static void take_counters(struct hvs_metric *m, const struct kvm_bench_result *r
 {
 	double ops = (double)res->r0.iters * res->r0.nsamples;
 
-	if (!res->have_counters || ops <= 0 || m->outcome != HVS_PASS)
+	if (!res->have_counters || ops <= 0 || (m->outcome != HVS_PASS && m->outcome != HVS_INCONCLUSIVE))
 		return;
 	hvs_metric_set_extra(m, "exits_per_op", (double)res->exits / ops);
 	for (size_t k = 0; k < HVS_ARRAY_SIZE(counter_extras); k++) {
@@ -309,7 +332,7 @@ static void print_exits(const struct hvs_metric *m, const struct kvm_bench_resul
 {
 	double ops = (double)res->r0.iters * res->r0.nsamples;
 
-	if (m->outcome == HVS_PASS) {
+	if (m->outcome == HVS_PASS || m->outcome == HVS_INCONCLUSIVE) {
 		printf("    %-36s %12.1f cycles/op (subtracted), %" PRIu64 " ops x %u samples\n",
 		       "control loop", extra(m, "control_cycles"), res->r0.iters, res->r0.nsamples);
 		printf("    %-36s median %.1f, MAD %.1f, 95%% CI [%.1f, %.1f], %zu outliers (ns/op)\n",
@@ -332,7 +355,8 @@ int cmd_kvm(int argc, char **argv)
 	const char *serial, *out, *tags;
 	struct hvs_context ctx;
 	int do_list, show_exits, kvm_fd, rc = HVS_EX_OK, any_timeout = 0, any_fail = 0, op;
-	int nsel = 0, nsetup_fail = 0;
+	int nsel = 0, nsetup_fail = 0, nmeasured = 0;
+	unsigned notes = 0, emul = RING0_NOTE_EMULATED; /* emulated: every row's loop, not one */
 	int selected[R0_NBENCH] = { 0 };
 
 	rc = hvs_opts_parse(&cmd_kvm_opts, argc, argv, &a, &op);
@@ -411,6 +435,13 @@ int cmd_kvm(int argc, char **argv)
 		}
 		ring0_fill_metric(m, "kvm.", b, NULL, NULL, 0, 0, 0);
 		take_outcome(m, b, r, &res);
+		if (r >= 0 && res.status == KVM_BENCH_OK && m->nsamples) {
+			unsigned nn = ring0_notes(extra(m, "control_cycles"), res.r0.iters, res.r0.tsc_gap, -1, NULL);
+
+			notes |= nn & ~RING0_NOTE_EMULATED;
+			emul &= nn;
+			nmeasured++;
+		}
 		nsetup_fail += r < 0;
 		any_fail |= m->outcome == HVS_FAILED;
 		any_timeout |= m->outcome == HVS_TIMEOUT;
@@ -423,8 +454,11 @@ int cmd_kvm(int argc, char **argv)
 		kvm_bench_result_free(&res);
 	}
 	close(kvm_fd);
+	if (nmeasured)
+		notes |= emul;
+	ring0_notes_print(notes, stdout);
 	if (out && rc == HVS_EX_OK) {
-		int w = write_result(out, argc, argv, &set, "kvm", pi.mode, tags, &ctx);
+		int w = write_result(out, argc, argv, &set, "kvm", pi.mode, tags, &ctx, notes, NULL);
 
 		if (w != HVS_EX_OK)
 			rc = w;

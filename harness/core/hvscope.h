@@ -50,6 +50,7 @@ enum hvs_outcome {
 	HVS_FAILED,
 	HVS_SKIP,    /* not applicable here; a reason is given */
 	HVS_TIMEOUT, /* watchdog fired */
+	HVS_INCONCLUSIVE, /* measured, but the data cannot tell the value (a CI across zero); the reason says why */
 };
 
 const char *hvs_outcome_name(enum hvs_outcome o);

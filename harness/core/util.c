@@ -52,6 +52,7 @@ const char *hvs_outcome_name(enum hvs_outcome o)
 	case HVS_FAILED: return "fail";
 	case HVS_SKIP: return "skip";
 	case HVS_TIMEOUT: return "timeout";
+	case HVS_INCONCLUSIVE: return "inconclusive";
 	}
 	return "?";
 }

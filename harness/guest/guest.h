@@ -30,6 +30,8 @@ enum hvs_gt_kind {
 	HVS_GT_XEN,
 	HVS_GT_SSH,
 	HVS_GT_IMAGE,
+	HVS_GT_KVM_AMD, /* Linux with kvm_amd on QEMU TCG's emulated SVM: hvscope kvm runs on a real KVM */
+	HVS_GT_KVM_L2,  /* a hardware-assisted L2: QEMU -accel kvm inside that kvm_amd guest */
 };
 
 const char *hvs_gt_kind_name(enum hvs_gt_kind k);
@@ -47,6 +49,7 @@ struct hvs_gtarget {
 	unsigned disk_mib;  /* qemu/xen: a virtio disk of this size, backed by a host file */
 	/* qemu / xen */
 	char mode[8];       /* xen: pv or pvh */
+	char paging[8];     /* kvm-amd, kvm-l2: npt (kvm_amd.npt=1) or shadow (npt=0) */
 	char accel[8];      /* tcg or kvm */
 	char cpu[128];
 	char machine[32];

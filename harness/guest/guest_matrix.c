@@ -23,6 +23,7 @@
 static const char *const kind_names[] = {
 	[HVS_GT_NATIVE] = "native", [HVS_GT_QEMU] = "qemu", [HVS_GT_XEN] = "xen",
 	[HVS_GT_SSH] = "ssh",       [HVS_GT_IMAGE] = "image",
+	[HVS_GT_KVM_AMD] = "kvm-amd",    [HVS_GT_KVM_L2] = "kvm-l2",
 };
 
 const char *hvs_gt_kind_name(enum hvs_gt_kind k)
@@ -125,7 +126,7 @@ static int set_key(struct hvs_gtarget *t, const char *k, const char *v, const ch
 				t->kind = (enum hvs_gt_kind)i;
 				return 0;
 			}
-		*why = "kind must be native, qemu, xen, ssh or image";
+		*why = "kind must be native, qemu, xen, ssh, image, kvm-amd or kvm-l2";
 	} else if (!strcmp(k, "run")) {
 		if (t->ncmds >= HVS_GT_MAX_CMDS)
 			*why = "too many run lines (16 at most)";
@@ -150,6 +151,11 @@ static int set_key(struct hvs_gtarget *t, const char *k, const char *v, const ch
 			*why = "mode must be pv or pvh";
 		else
 			hvs_strlcpy(t->mode, v, sizeof(t->mode));
+	} else if (!strcmp(k, "paging")) {
+		if (strcmp(v, "npt") && strcmp(v, "shadow"))
+			*why = "paging must be npt or shadow";
+		else
+			hvs_strlcpy(t->paging, v, sizeof(t->paging));
 	} else if (!strcmp(k, "accel")) {
 		if (strcmp(v, "tcg") && strcmp(v, "kvm"))
 			*why = "accel must be tcg or kvm";
@@ -212,13 +218,19 @@ static int finish_target(struct hvs_gtarget *t, char *err, size_t errlen)
 	if (!t->timeout_s) {
 		static const unsigned dflt[] = { [HVS_GT_NATIVE] = 300, [HVS_GT_QEMU] = 180,
 						 [HVS_GT_XEN] = 300,    [HVS_GT_SSH] = 600,
-						 [HVS_GT_IMAGE] = 300 };
+						 [HVS_GT_IMAGE] = 300, [HVS_GT_KVM_AMD] = 240,
+						 [HVS_GT_KVM_L2] = 300 };
 		t->timeout_s = dflt[t->kind];
 	}
-	if (t->net && t->kind != HVS_GT_NATIVE && t->kind != HVS_GT_QEMU && t->kind != HVS_GT_XEN)
-		return perr(err, errlen, t->line, "target '%s': net needs kind native, qemu or xen", t->name);
-	if (t->disk_mib && t->kind != HVS_GT_QEMU && t->kind != HVS_GT_XEN)
-		return perr(err, errlen, t->line, "target '%s': disk needs kind qemu or xen", t->name);
+	if (t->net && t->kind != HVS_GT_NATIVE && t->kind != HVS_GT_QEMU && t->kind != HVS_GT_XEN &&
+	    t->kind != HVS_GT_KVM_AMD)
+		return perr(err, errlen, t->line, "target '%s': net needs kind native, qemu, xen or kvm-amd", t->name);
+	if (t->disk_mib && t->kind != HVS_GT_QEMU && t->kind != HVS_GT_XEN && t->kind != HVS_GT_KVM_AMD)
+		return perr(err, errlen, t->line, "target '%s': disk needs kind qemu, xen or kvm-amd", t->name);
+	if ((t->kind == HVS_GT_KVM_AMD || t->kind == HVS_GT_KVM_L2) && !t->paging[0])
+		hvs_strlcpy(t->paging, "npt", sizeof(t->paging));
+	if (t->kind != HVS_GT_KVM_AMD && t->kind != HVS_GT_KVM_L2 && t->paging[0])
+		return perr(err, errlen, t->line, "target '%s': paging is for kind kvm-amd or kvm-l2", t->name);
 	if (t->kind == HVS_GT_SSH && !t->host[0])
 		return perr(err, errlen, t->line, "target '%s': kind ssh needs host", t->name);
 	if (t->kind == HVS_GT_XEN && !t->mode[0])

@@ -197,8 +197,13 @@ int hvs_guest_spawn(char *const argv[], const char *out_path, const char *err_pa
 
 struct job {
 	char args[HVS_GT_STR + 400]; /* hvscope subcommand and options */
-	enum { JOB_PROBE, JOB_RUN, JOB_OTHER } type;
+	/* JOB_KVM: `hvscope kvm`, whose table goes to stdout: its result file is
+	 * written to a path (not stdout) and merged like a run's */
+	enum { JOB_PROBE, JOB_RUN, JOB_KVM, JOB_OTHER } type;
 };
+
+/* A job whose --out result is merged into the target's result file. */
+#define JOB_RESULT(jb) ((jb)->type == JOB_RUN || (jb)->type == JOB_KVM)
 
 struct jobs {
 	struct job v[HVS_GT_MAX_CMDS + 2];
@@ -238,8 +243,9 @@ static void make_jobs(const struct hvs_gtarget *t, struct jobs *j)
 		if (!strncmp(cmd, "probe", 5) && (cmd[5] == 0 || cmd[5] == ' ')) {
 			jb->type = JOB_PROBE;
 			snprintf(jb->args, sizeof(jb->args), "%s%s", cmd, has_word(cmd, "--json") ? "" : " --json");
-		} else if (!strncmp(cmd, "run", 3) && (cmd[3] == 0 || cmd[3] == ' ')) {
-			jb->type = JOB_RUN;
+		} else if ((!strncmp(cmd, "run", 3) && (cmd[3] == 0 || cmd[3] == ' ')) ||
+			   (!strncmp(cmd, "kvm", 3) && (cmd[3] == 0 || cmd[3] == ' '))) {
+			jb->type = cmd[0] == 'r' ? JOB_RUN : JOB_KVM;
 			/* later options win in getopt: ours come last */
 			snprintf(jb->args, sizeof(jb->args), "%s --tag %s --out -", cmd, tags);
 		} else {
@@ -256,6 +262,8 @@ static const char *job_suffix(const struct job *jb, int i, char *buf, size_t len
 		snprintf(buf, len, "%d.probe.json", i + 1);
 	else if (jb->type == JOB_RUN)
 		snprintf(buf, len, "%d.run.json", i + 1);
+	else if (jb->type == JOB_KVM)
+		snprintf(buf, len, "%d.kvm.json", i + 1);
 	else
 		snprintf(buf, len, "%d.out", i + 1);
 	return buf;
@@ -472,6 +480,10 @@ static int write_merged(const struct hvs_gtarget *t, struct merged *mg, const ch
 	snprintf(tags, sizeof(tags), "target=%s,label=%s,kind=%s", t->name, t->name,
 		 hvs_gt_kind_name(t->kind));
 	hvs_run_info_add_tags(ip, tags);
+	if (t->paging[0]) {
+		snprintf(tags, sizeof(tags), "paging=%s", t->paging);
+		hvs_run_info_add_tags(ip, tags);
+	}
 	*nmetrics = (int)set->n;
 	return hvs_result_write(path, ip, set);
 }
@@ -501,6 +513,34 @@ static void fail(struct hvs_gresult *r, enum hvs_outcome o, const char *fmt, ...
 }
 
 /*
+ * kvm-amd: the paging mode the target asked for must be the one `hvscope kvm`
+ * found in force inside (its result's paging tag: "NPT" or "shadow"), or the
+ * module parameter did not take and the column would be mislabelled.
+ * Returns 0, or -1 with the reason in err.
+ */
+static int kvm_paging_check(const struct hvs_gtarget *t, const char *path, char *err, size_t errlen)
+{
+	struct hvs_result *res = NULL;
+	const char *want = !strcmp(t->paging, "shadow") ? "shadow" : "NPT", *got = "";
+
+	if (t->kind != HVS_GT_KVM_AMD)
+		return 0;
+	if (hvs_result_read(path, &res, err, errlen))
+		return -1;
+	for (int i = 0; i < res->info.ntags; i++)
+		if (!strcmp(res->info.tags[i].key, "paging"))
+			got = res->info.tags[i].val;
+	if (strcmp(got, want)) {
+		snprintf(err, errlen, "asked for paging %s (kvm_amd.npt=%s), KVM in the guest runs '%s'", t->paging,
+			 strcmp(want, "NPT") ? "0" : "1", got);
+		hvs_result_free(res);
+		return -1;
+	}
+	hvs_result_free(res);
+	return 0;
+}
+
+/*
  * Collect the job outputs in DIR (named NAME.<suffix>): run results are
  * merged, probe output must at least be JSON-looking, failures noted.
  */
@@ -512,12 +552,14 @@ static void collect(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 	for (int i = 0; i < j->n; i++) {
 		snprintf(path, sizeof(path), "%s/%s.%s", o->out_dir, t->name,
 			 job_suffix(&j->v[i], i, suf, sizeof(suf)));
-		if (rcs[i] != 0 && j->v[i].type != JOB_RUN)
+		if (rcs[i] != 0 && !JOB_RESULT(&j->v[i]))
 			fail(r, HVS_FAILED, "'hvscope %.200s' exited with %d", j->v[i].args, rcs[i]);
-		if (j->v[i].type == JOB_RUN) {
-			int ret = merge_file(mg, path, err, sizeof(err));
+		if (JOB_RESULT(&j->v[i])) {
+			int ret = j->v[i].type == JOB_KVM ? kvm_paging_check(t, path, err, sizeof(err)) : 0;
 
 			if (ret)
+				fail(r, HVS_FAILED, "'hvscope %.120s': %.300s", j->v[i].args, err);
+			else if ((ret = merge_file(mg, path, err, sizeof(err))))
 				fail(r, HVS_FAILED, "'hvscope %.120s' (exit %d): no valid result: %.200s",
 				     j->v[i].args, rcs[i], err);
 		} else if (j->v[i].type == JOB_PROBE) {
@@ -537,22 +579,29 @@ static int run_native(const struct hvs_gtarget *t, const struct hvs_grun_opts *o
 	int rcs[HVS_GT_MAX_CMDS + 2] = { 0 };
 
 	for (int i = 0; i < j->n; i++) {
-		char buf[sizeof(j->v[i].args)], *argv[64], out[1024], errp[1024], suf[32];
+		char buf[sizeof(j->v[i].args)], *argv[64], out[1024], errp[1024], suf[32], table[1100];
 		double left = deadline - now_s();
-		int rc;
+		int rc, nw;
 
 		hvs_strlcpy(buf, j->v[i].args, sizeof(buf));
 		argv[0] = (char *)o->self;
-		split_words(buf, argv + 1, 63);
+		nw = split_words(buf, argv + 1, 63);
 		snprintf(out, sizeof(out), "%s/%s.%s", o->out_dir, t->name,
 			 job_suffix(&j->v[i], i, suf, sizeof(suf)));
 		snprintf(errp, sizeof(errp), "%s/%s.%d.err", o->out_dir, t->name, i + 1);
+		if (j->v[i].type == JOB_KVM) {
+			/* the result to its file, the table beside it */
+			for (int w = 2; w <= nw; w++)
+				if (!strcmp(argv[w], "-") && !strcmp(argv[w - 1], "--out"))
+					argv[w] = out;
+			snprintf(table, sizeof(table), "%s/%s.%d.kvm.txt", o->out_dir, t->name, i + 1);
+		}
 		if (left < 1) {
 			fail(r, HVS_TIMEOUT, "watchdog: %u s used up before 'hvscope %.200s'", t->timeout_s,
 			     j->v[i].args);
 			return 0;
 		}
-		rc = hvs_guest_spawn(argv, out, errp, (unsigned)left + 1, NULL);
+		rc = hvs_guest_spawn(argv, j->v[i].type == JOB_KVM ? table : out, errp, (unsigned)left + 1, NULL);
 		if (rc == -ETIME) {
 			fail(r, HVS_TIMEOUT, "watchdog (%u s): 'hvscope %.200s' killed", t->timeout_s,
 			     j->v[i].args);
@@ -617,7 +666,15 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 	snprintf(tmo, sizeof(tmo), "%u", t->timeout_s);
 	argv[a++] = script;
 	argv[a++] = "--mode";
-	argv[a++] = t->kind == HVS_GT_QEMU ? "linux" : !strcmp(t->mode, "pvh") ? "xen-pvh" : "xen-pv";
+	argv[a++] = t->kind == HVS_GT_QEMU	 ? "linux" :
+		    t->kind == HVS_GT_KVM_AMD ? "kvm-amd" :
+		    t->kind == HVS_GT_KVM_L2  ? "kvm-l2" :
+		    !strcmp(t->mode, "pvh")   ? "xen-pvh" :
+						"xen-pv";
+	if (t->paging[0]) {
+		argv[a++] = "--paging";
+		argv[a++] = (char *)t->paging;
+	}
 	argv[a++] = "--out";
 	argv[a++] = bootdir;
 	argv[a++] = "--timeout";
@@ -732,10 +789,17 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 	}
 	first_job = ncmd;
 	for (int i = 0; i < j->n; i++) {
-		/* the guest runs it with sh -c: every configured word quoted */
+		size_t k;
+
+		/* the guest runs it with sh -c: every configured word quoted; kvm's
+		 * table goes to stderr and its result file to stdout */
 		if (job_command(j->v[i].args, t->disk_mib ? "HVSCOPE_SCRATCH=/dev/vda hvscope-static" :
-							   "hvscope-static", NULL, NULL, cmdbuf[ncmd],
-				sizeof(cmdbuf[ncmd]))) {
+							   "hvscope-static", NULL,
+				j->v[i].type == JOB_KVM ? "/tmp/hvs-kvm.json" : NULL, cmdbuf[ncmd],
+				sizeof(cmdbuf[ncmd])) ||
+		    (k = strlen(cmdbuf[ncmd]), j->v[i].type == JOB_KVM &&
+			 hvs_sh_raw(cmdbuf[ncmd], sizeof(cmdbuf[ncmd]), &k,
+				    " >&2; rc=$?; cat /tmp/hvs-kvm.json; exit $rc"))) {
 			fail(r, HVS_FAILED, "'hvscope %.200s': command line too long for the guest",
 			     j->v[i].args);
 			return 0;
@@ -922,7 +986,7 @@ static int run_ssh(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		snprintf(rres, sizeof(rres), "%s/hvs-%06x-%d.json", t->remote_dir, id, i + 1);
 		/* words of the job, each quoted for the remote shell; a run's
 		 * result goes to a remote file, fetched with scp */
-		if (job_command(j->v[i].args, NULL, rbin, j->v[i].type == JOB_RUN ? rres : NULL, remote,
+		if (job_command(j->v[i].args, NULL, rbin, JOB_RESULT(&j->v[i]) ? rres : NULL, remote,
 				sizeof(remote))) {
 			fail(r, HVS_FAILED, "'hvscope %.200s': command line too long for %s", j->v[i].args,
 			     t->host);
@@ -931,7 +995,7 @@ static int run_ssh(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		argv[a++] = remote;
 		argv[a] = NULL;
 		snprintf(errp, sizeof(errp), "%s/%s.%d.err", o->out_dir, t->name, i + 1);
-		rc = hvs_guest_spawn(argv, j->v[i].type == JOB_RUN ? NULL : out, errp,
+		rc = hvs_guest_spawn(argv, JOB_RESULT(&j->v[i]) ? NULL : out, errp,
 				     (unsigned)(deadline - now_s()) + 1, NULL);
 		if (rc == -ETIME) {
 			fail(r, HVS_TIMEOUT, "watchdog (%u s) during 'hvscope %.200s' on %s", t->timeout_s,
@@ -939,7 +1003,7 @@ static int run_ssh(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 			continue;
 		}
 		rcs[i] = rc;
-		if (j->v[i].type == JOB_RUN) {
+		if (JOB_RESULT(&j->v[i])) {
 			char *sargv[50];
 			int s = 0;
 
@@ -1058,6 +1122,8 @@ int hvs_guest_run_target(const struct hvs_gtarget *t, const struct hvs_grun_opts
 		break;
 	case HVS_GT_QEMU:
 	case HVS_GT_XEN:
+	case HVS_GT_KVM_AMD:
+	case HVS_GT_KVM_L2:
 		ret = run_boot(&eff, o, &j, deadline, &mg, r);
 		break;
 	case HVS_GT_SSH:

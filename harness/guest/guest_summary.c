@@ -71,6 +71,10 @@ static void cell(FILE *f, const struct hvs_cmp_row *r)
 
 	if (!isfinite(p))
 		fprintf(f, " n/a |");
+	else if (p < 0.95)
+		/* an exit against a native instruction (CPUID in an L2 against L1):
+		 * two significant digits, not a bare 0.0% */
+		fprintf(f, " %.2g%% [%.2g, %.2g] |", p, lo, hi);
 	else
 		fprintf(f, " %.1f%% [%.1f, %.1f] |", p, lo, hi);
 }

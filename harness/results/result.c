@@ -690,10 +690,10 @@ static int read_metric(struct rd *r, json_t *o, size_t idx, struct hvs_metric *m
 		return fail(r, HVS_EX_SCHEMA, "%s.direction: unknown \"%s\"", where, buf);
 	if ((ret = get_str(r, o, where, "outcome", 1, buf, sizeof(buf))))
 		return ret;
-	for (i = 0; i <= HVS_TIMEOUT; i++)
+	for (i = 0; i <= HVS_INCONCLUSIVE; i++)
 		if (!strcmp(buf, hvs_outcome_name((enum hvs_outcome)i)))
 			break;
-	if (i > HVS_TIMEOUT)
+	if (i > HVS_INCONCLUSIVE)
 		return fail(r, HVS_EX_SCHEMA, "%s.outcome: unknown \"%s\"", where, buf);
 	m->outcome = (enum hvs_outcome)i;
 	if ((ret = member(r, o, where, "flags", JSON_ARRAY, 1, &flags)))

@@ -74,6 +74,7 @@ void kvm_paging_info(struct kvm_paging_info *pi)
 	if (h && hvs_host_collect(NULL, 0, h) == 0) {
 		hvs_strlcpy(pi->mode, hvs_paging_name(h->paging), sizeof(pi->mode));
 		hvs_strlcpy(pi->detail, h->paging_evidence, sizeof(pi->detail));
+		hvs_strlcpy(pi->module, h->vendor_module ? h->vendor_module : "", sizeof(pi->module));
 		if (h->paging == HVS_PAGING_EPT || h->paging == HVS_PAGING_NPT)
 			pi->tdp = 1;
 		else if (h->paging == HVS_PAGING_SHADOW)
@@ -135,6 +136,113 @@ static void stats_close(struct kvm_stats *st)
 	st->fd = -1;
 }
 
+/* ---- KVM's own CPUID leaves ---- */
+
+/*
+ * Present KVM's leaves to the payload as QEMU does for a KVM guest
+ * (target/i386/kvm/kvm.c): the hypervisor bit CPUID.1:ECX[31], the
+ * signature leaf 0x40000000 ("KVMKVMKVM\0\0\0", EAX = 0x40000001) and the
+ * feature leaf 0x40000001 with what KVM_GET_SUPPORTED_CPUID offers there
+ * (zeros when it offers nothing). KVM_GET_SUPPORTED_CPUID alone does not
+ * set the hypervisor bit, and the payload's KVM hypercall rows check both.
+ * *cp is replaced when entries must be added. Returns 0 or -ENOMEM.
+ */
+static int vcpu_kvm_leaves(struct kvm_vm *vm, struct kvm_cpuid2 **cp)
+{
+	static const char sig[12] = "KVMKVMKVM\0\0";
+	struct kvm_cpuid2 *c = *cp, *n;
+	struct kvm_cpuid_entry2 *e0 = NULL, *e1 = NULL;
+	uint32_t w[3];
+
+	(void)vm;
+	for (uint32_t i = 0; i < c->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &c->entries[i];
+
+		if (e->function == 1)
+			e->ecx |= 1u << 31;
+		else if (e->function == 0x40000000u)
+			e0 = e;
+		else if (e->function == 0x40000001u)
+			e1 = e;
+	}
+	if (!e0 || !e1) {
+		uint32_t k = c->nent;
+
+		n = calloc(1, sizeof(*n) + (size_t)(k + 2) * sizeof(n->entries[0]));
+		if (!n)
+			return -ENOMEM;
+		memcpy(n->entries, c->entries, k * sizeof(c->entries[0]));
+		e0 = e1 = NULL;
+		for (uint32_t i = 0; i < k; i++) {
+			if (n->entries[i].function == 0x40000000u)
+				e0 = &n->entries[i];
+			else if (n->entries[i].function == 0x40000001u)
+				e1 = &n->entries[i];
+		}
+		if (!e0) {
+			e0 = &n->entries[k++];
+			e0->function = 0x40000000u;
+		}
+		if (!e1) {
+			e1 = &n->entries[k++];
+			e1->function = 0x40000001u; /* no features offered: all zero */
+		}
+		n->nent = k;
+		free(c);
+		*cp = c = n;
+	}
+	memcpy(w, sig, sizeof(w));
+	if (e0->eax < 0x40000001u)
+		e0->eax = 0x40000001u;
+	e0->ebx = w[0];
+	e0->ecx = w[1];
+	e0->edx = w[2];
+	return 0;
+}
+
+/*
+ * KVM_X86_QUIRK_FIX_HYPERCALL_INSN off. With the quirk on (KVM's default),
+ * a VMCALL/VMMCALL that reaches KVM's instruction emulator is not executed:
+ * the emulator rewrites it to the vendor's instruction and re-executes it.
+ * Under kvm_pvm every guest instruction of this payload goes through that
+ * emulator (~10 emulated instructions per CPUID loop), and PVM's rewrite
+ * (pvm_patch_hypercall: "ud2; int3") never lands: KVM re-executes the
+ * unchanged VMCALL forever (measured: 2.2 million emulations in 2 s, RIP
+ * fixed on 0f 01 c1, no ud2;int3 anywhere in guest memory). With the quirk
+ * off the emulator raises #UD instead, which the payload catches and
+ * reports. Hardware-assisted KVM intercepts the native instruction and
+ * never takes this path (the payload issues VMMCALL on AMD, VMCALL on Intel).
+ */
+static void vm_hypercall_quirk_off(struct kvm_vm *vm)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_DISABLE_QUIRKS2 };
+	int q = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_DISABLE_QUIRKS2);
+
+	if (q <= 0 || !(q & KVM_X86_QUIRK_FIX_HYPERCALL_INSN))
+		return;
+	cap.args[0] = KVM_X86_QUIRK_FIX_HYPERCALL_INSN;
+	__vm_ioctl(vm, KVM_ENABLE_CAP, &cap);
+}
+
+/* The payload's "VMCALL raised #UD" skip, with the reason it happens here. */
+static void kvm_hypercall_why(char *reason, size_t len)
+{
+	static char module[16];
+	static int known;
+
+	if (!known) {
+		struct kvm_paging_info pi;
+
+		kvm_paging_info(&pi);
+		hvs_strlcpy(module, pi.module, sizeof(module));
+		known = 1;
+	}
+	if (!strcmp(module, "kvm_pvm"))
+		snprintf(reason, len, "kvm_pvm emulates this guest's instructions and its emulator never executes "
+				      "VMCALL: it rewrites it (KVM's FIX_HYPERCALL_INSN quirk; PVM's ud2;int3 never "
+				      "lands, so VMCALL spun); quirk off: #UD");
+}
+
 /* ---- VM lifecycle ---- */
 
 void vm_free(struct kvm_vm *vm);
@@ -177,6 +285,7 @@ static int vm_create(int kvm_fd, size_t mem_size, struct kvm_vm **out, char *why
 	vm->fd = r;
 	/* Intel needs a TSS region for real-mode emulation; harmless on AMD. */
 	__vm_ioctl(vm, KVM_SET_TSS_ADDR, (void *)0xfffbd000ul);
+	vm_hypercall_quirk_off(vm);
 	vm->irqchip = __vm_ioctl(vm, KVM_CREATE_IRQCHIP, 0) == 0;
 	if (vm->irqchip)
 		vm->pit = __vm_ioctl(vm, KVM_CREATE_PIT2, &pit) == 0;
@@ -283,8 +392,14 @@ static int vcpu_set_cpuid(struct kvm_vm *vm)
 		if (!c)
 			return -ENOMEM;
 		c->nent = (uint32_t)n;
-		if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, c) == 0)
+		if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, c) == 0) {
+			r = vcpu_kvm_leaves(vm, &c);
+			if (r < 0) {
+				free(c);
+				return r;
+			}
 			break;
+		}
 		if (errno != E2BIG || n >= 4096) {
 			r = -errno;
 			snprintf(vm->err, sizeof(vm->err), "KVM_GET_SUPPORTED_CPUID failed: %s", strerror(-r));
@@ -724,6 +839,12 @@ int kvm_bench_run(int kvm_fd, enum r0_bench_id id, const struct kvm_bench_opts *
 		goto setup_failed;
 	}
 	res->reason[0] = 0;
+	{
+		int ok = 1; /* a baseline for a hang before R0_UC_BEGIN (calibration) */
+
+		snap(vm, c0, m0, &ok);
+		snaps = ok ? 0 : -1;
+	}
 	for (;;) {
 		long rr;
 
@@ -756,14 +877,41 @@ int kvm_bench_run(int kvm_fd, enum r0_bench_id id, const struct kvm_bench_opts *
 		if (__vcpu_ioctl(vm, KVM_GET_REGS, &regs) == 0)
 			res->rip = regs.rip;
 	}
+	if (res->status == KVM_BENCH_SKIP && !strncmp(res->reason, "VMCALL/VMMCALL raised #UD", 25))
+		kvm_hypercall_why(res->reason, sizeof(res->reason));
 	if (res->status != KVM_BENCH_OK && !(res->status == KVM_BENCH_SKIP && res->r0.status == R0_SKIP)) {
 		size_t l = strlen(res->reason);
 
-		snprintf(res->reason + l, sizeof(res->reason) - l, " (rip 0x%llx, last exit %s)",
-			 (unsigned long long)res->rip, exit_name((uint32_t)res->last_exit_reason));
+		/* The bytes at RIP (identity-mapped in the payload) tell a hang
+		 * on an instruction KVM keeps re-executing from one that moves. */
+		if (guest_range_ok(vm, res->rip, 3)) {
+			const uint8_t *b = vm->mem + res->rip;
+
+			snprintf(res->reason + l, sizeof(res->reason) - l,
+				 " (rip 0x%llx: %02x %02x %02x, last exit %s)", (unsigned long long)res->rip, b[0],
+				 b[1], b[2], exit_name((uint32_t)res->last_exit_reason));
+		} else {
+			snprintf(res->reason + l, sizeof(res->reason) - l, " (rip 0x%llx, last exit %s)",
+				 (unsigned long long)res->rip, exit_name((uint32_t)res->last_exit_reason));
+		}
 	}
-	if (snaps == 2)
+	if (res->status == KVM_BENCH_TIMEOUT && snaps != 2 && snaps != -1) {
+		/* Hung (calibrating or measuring): what KVM did meanwhile, e.g.
+		 * emulating the same instruction over and over, or exiting. */
+		int ok = 1;
+
+		snap(vm, c1, m1, &ok);
+		if (ok) {
+			size_t l = strlen(res->reason);
+
+			collect_counters(vm, res, c0, c1, m0, m1);
+			snprintf(res->reason + l, sizeof(res->reason) - l, "; while hung: %lld exits, %lld emulated",
+				 kvm_counter_get(res, "exits") + 1, kvm_counter_get(res, "insn_emulation"));
+			res->have_counters = 0;
+		}
+	} else if (snaps == 2) {
 		collect_counters(vm, res, c0, c1, m0, m1);
+	}
 	res->elapsed_s = (double)(hvs_now_ns() - t0) / 1e9;
 	vm_free(vm);
 	return 0;

@@ -70,6 +70,7 @@ struct kvm_paging_info {
 	char mode[24];     /* "EPT", "NPT", "shadow", "unknown" (hvs_paging_name) */
 	char detail[192];  /* the evidence, from the host probe */
 	int tdp;           /* 1 two-dimensional, 0 shadow, -1 unknown */
+	char module[16];   /* "kvm_intel", "kvm_amd", "kvm_pvm", "" unknown */
 };
 void kvm_paging_info(struct kvm_paging_info *pi);
 

@@ -67,10 +67,20 @@ static void ctl_call(uint64_t n)
  * Intel uses VMCALL, AMD VMMCALL; KVM patches the other one on the fly but
  * only through its instruction emulator, so issue the native one. A CPU
  * with no hypervisor raises #UD: the fixup catches it. */
+static uint64_t hypercall(uint64_t nr);
+
 static const char *sup_kvm_hc(void)
 {
+	uint64_t ud = r0_ud_count;
+
 	if (!r0_env.hypervisor || strcmp(r0_env.hv_sig, "KVMKVMKVM"))
 		return "not under KVM: hypercall numbers are KVM's";
+	/* One probe: a KVM that does not take the hypercall raises #UD (the
+	 * hvscope VMM turns KVM's hypercall-patching quirk off, so kvm_pvm's
+	 * emulator does this instead of spinning on the VMCALL). */
+	hypercall(0x7fffu);
+	if (r0_ud_count != ud)
+		return "VMCALL/VMMCALL raised #UD: this KVM does not execute hypercalls from this guest";
 	return 0;
 }
 

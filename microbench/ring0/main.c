@@ -71,6 +71,87 @@ static void detect(void)
 }
 
 /*
+ * Is the TSC what the hardware counts? Two back-to-back fenced reads are
+ * tens of cycles apart on hardware and thousands when every RDTSC exits
+ * (Xen's emulated TSC, KVM with TSC exiting); Xen also says so itself in
+ * CPUID base+3 subleaf 0 (EAX bit 0 "vtsc"; EBX the tsc_mode).
+ */
+static void detect_tsc(void)
+{
+	uint32_t r[4];
+	uint64_t best = ~0ull;
+
+	for (int i = 0; i < 64; i++) {
+		uint64_t a = r0_tsc_begin(), b = r0_tsc_begin();
+
+		if (b > a && b - a < best)
+			best = b - a;
+	}
+	r0_env.tsc_gap = best > 0xffffffffull ? 0xffffffffu : (uint32_t)best;
+	r0_env.xen_vtsc = -1;
+	if (!strcmp(r0_env.hv_sig, "XenVMMXenVMM") && r0_env.hv_max >= 0x40000003) {
+		cpuid2(0x40000003, 0, r);
+		r0_env.xen_vtsc = (int)(r[0] & 1);
+	}
+}
+
+/*
+ * The guest's own CPUID view, one line per leaf, for the host to build the
+ * fingerprint from (the same decoder `hvscope probe --cpuid-dump` uses):
+ * the basic and extended ranges, the subleaves the probe reads, and every
+ * hypervisor range at 0x40000000 + k * 0x100 that answers.
+ */
+static void put_leaf(uint32_t leaf, uint32_t sub)
+{
+	uint32_t r[4];
+
+	cpuid2(leaf, sub, r);
+	r0_puts("{\"type\":\"cpuid\",\"leaf\":");
+	r0_putu(leaf);
+	r0_puts(",\"sub\":");
+	r0_putu(sub);
+	r0_puts(",\"eax\":");
+	r0_putu(r[0]);
+	r0_puts(",\"ebx\":");
+	r0_putu(r[1]);
+	r0_puts(",\"ecx\":");
+	r0_putu(r[2]);
+	r0_puts(",\"edx\":");
+	r0_putu(r[3]);
+	r0_puts("}\n");
+}
+
+static void emit_cpuid(void)
+{
+	uint32_t r[4], max;
+
+	cpuid2(0, 0, r);
+	max = r[0] > 0x20 ? 0x20 : r[0];
+	for (uint32_t l = 0; l <= max; l++) {
+		uint32_t nsub = (l == 4 || l == 0xb || l == 0x1f) ? 4 : (l == 7 || l == 0xd) ? 2 : 1;
+
+		for (uint32_t s = 0; s < nsub; s++)
+			put_leaf(l, s);
+	}
+	cpuid2(0x80000000, 0, r);
+	if (r[0] >= 0x80000000 && r[0] < 0x80000100) {
+		max = r[0] > 0x80000021 ? 0x80000021 : r[0];
+		for (uint32_t l = 0x80000000; l <= max; l++)
+			put_leaf(l, 0);
+	}
+	if (!r0_env.hypervisor)
+		return;
+	for (uint32_t base = 0x40000000; base < 0x40010000; base += 0x100) {
+		cpuid2(base, 0, r);
+		if (r[0] < base || r[0] >= base + 0x100)
+			continue;
+		max = r[0] > base + 0x10 ? base + 0x10 : r[0];
+		for (uint32_t l = base; l <= max; l++)
+			put_leaf(l, 0);
+	}
+}
+
+/*
  * TSC frequency: the hypervisor's timing leaf when it has one and it is
  * non-zero (KVM/VMware 0x40000010 EAX; Xen base+3 subleaf 0 ECX, the
  * guest TSC kHz), else PIT channel 2 gated through port 0x61.
@@ -178,6 +259,7 @@ static void run_one(uint32_t id)
 	memset(&res, 0, sizeof(res));
 	res.bench = id;
 	res.tsc_khz = r0_env.tsc_khz;
+	res.tsc_gap = r0_env.tsc_gap;
 	why = b->supported ? b->supported() : 0;
 	if (why) {
 		res.status = R0_SKIP;
@@ -309,6 +391,7 @@ void r0_main(void)
 
 	r0_env.vmm = r0_boot_magic == R0_BOOT_MAGIC;
 	detect();
+	detect_tsc();
 	r0_idt_init();
 	pic_mask();
 	r0_paging_init();
@@ -357,11 +440,18 @@ void r0_main(void)
 	r0_putjs(r0_env.hypervisor ? r0_env.hv_sig : "");
 	r0_puts("\",\"tsc_khz\":");
 	r0_putu(r0_env.tsc_khz);
+	r0_puts(",\"tsc_gap\":");
+	r0_putu(r0_env.tsc_gap);
+	if (r0_env.xen_vtsc >= 0) {
+		r0_puts(",\"xen_vtsc\":");
+		r0_putu((uint64_t)r0_env.xen_vtsc);
+	}
 	r0_puts(",\"mem_bytes\":");
 	r0_putu(r0_env.mem_bytes);
 	r0_puts(",\"nbench\":");
 	r0_putu(R0_NBENCH);
 	r0_puts("}\n");
+	emit_cpuid();
 	for (uint32_t i = 0; i < R0_NBENCH; i++) {
 		const char *name = r0_benches[i].name;
 

@@ -93,6 +93,8 @@ struct r0_env {
 	int xsave, tsc_adjust, pdpe1gb, x2apic, apic;
 	uint64_t tsc_khz;
 	uint64_t mem_bytes;  /* RAM the boot loader reported (0: unknown) */
+	uint32_t tsc_gap;    /* fewest cycles between two back-to-back TSC reads (trapped: thousands) */
+	int xen_vtsc;        /* Xen: CPUID base+3.0 EAX[0], the TSC is emulated; -1 not Xen */
 };
 extern struct r0_env r0_env;
 

@@ -190,7 +190,7 @@ struct r0_result {
 	char reason[96];
 	uint64_t iters;   /* operations per sample */
 	uint32_t nsamples;
-	uint32_t pad;
+	uint32_t tsc_gap; /* fewest cycles between two back-to-back LFENCE;RDTSC (thousands: trapped) */
 	uint64_t tsc_khz; /* what the payload used (VMM-given or PIT-calibrated) */
 	uint64_t samples_gpa; /* uint64_t cycles[nsamples]: the benchmark loop */
 	uint64_t control_gpa; /* uint64_t cycles[nsamples]: the control loop, same iters */

@@ -1,0 +1,49 @@
+#!/bin/bash
+# kvm-l2.t - a hardware-assisted KVM guest in the matrix: scripts/matrix-l2.conf
+# boots L1 (Linux with kvm_amd on QEMU TCG's emulated SVM+NPT, kind kvm-amd,
+# the baseline) and two L2 guests under QEMU -accel kvm inside it (kind
+# kvm-l2, L1's kvm_amd with npt=1 and npt=0), each running probe and the
+# CPUID exit, a null system call and a page fault. Asserted: every target
+# passes; L2's fingerprint says KVM; the CPUID exit exists in L2 and not in
+# L1; a system call costs about the same everywhere (no exit); a page fault
+# costs about L1's under NPT and several times more under shadow paging.
+# ~60 s here (three boots).
+. "$(dirname "$0")/../lib/guest.sh"
+guest_prereqs
+need qemu-system-x86 /usr/share/qemu/qboot.rom
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/hvs-tkl2.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+HVS_FAIL_DIR=$T/out HVS_FAIL_ERR=$T/stderr
+t0=$(date +%s)
+"$HVSCOPE" guest --matrix "$HVS_SRC/scripts/matrix-l2.conf" --out "$T/out" > "$T/stdout" 2> "$T/stderr"
+rc=$?
+diag "L1 and two L2 boots: $(( $(date +%s) - t0 )) s"
+is "$rc" 0 "the L2 matrix ran (l1, l2-npt, l2-shadow)"
+for t in l1 l2-npt l2-shadow; do
+	python3 "$HVS_SRC/tests/lib/validate.py" "$T/out/$t.json" > "$T/v" 2>&1
+	ok $? "$t: result validates"; sed 's/^/#   /' "$T/v"
+done
+like "$(grep -m1 '"summary"' "$T/out/l2-npt.1.probe.json")" '"KVM' "L2's own fingerprint: KVM"
+like "$(grep -m1 '"summary"' "$T/out/l1.1.probe.json")" '"QEMU TCG' "L1's: QEMU TCG"
+python3 - "$T/out" > "$T/checks" 2>&1 <<'PY'
+import json, sys
+d = sys.argv[1]
+def med(t, n):
+    m = {x["name"]: x for x in json.load(open("%s/%s.json" % (d, t)))["metrics"]}[n]
+    return m["summary"]["median"] if m["outcome"] == "pass" else float("nan")
+def say(c, w):
+    print(("ok " if c else "not ") + w)
+c1, cn, cs = med("l1", "exit.cpuid.0"), med("l2-npt", "exit.cpuid.0"), med("l2-shadow", "exit.cpuid.0")
+say(cn > 100 * c1 and cs > 100 * c1, "CPUID: %.0f ns in L1 (TCG, no exit), %.0f / %.0f ns in L2 (an exit to L1's KVM)" % (c1, cn, cs))
+s1, sn, ss = med("l1", "syscall.getppid"), med("l2-npt", "syscall.getppid"), med("l2-shadow", "syscall.getppid")
+say(0.5 < sn / s1 < 2 and 0.5 < ss / s1 < 2, "getppid: %.0f / %.0f / %.0f ns (no exit anywhere)" % (s1, sn, ss))
+p1, pn, ps = med("l1", "mm.pagefault"), med("l2-npt", "mm.pagefault"), med("l2-shadow", "mm.pagefault")
+say(pn < 3 * p1 and ps > 3 * pn, "page fault: %.1f us L1, %.1f us L2 NPT, %.1f us L2 shadow" % (p1 / 1e3, pn / 1e3, ps / 1e3))
+PY
+ok $? "the checks ran"
+while IFS= read -r l; do
+	case "$l" in "ok "*) ok 0 "${l#ok }" ;; "not "*) ok 1 "${l#not }" ;; *) echo "# $l" ;; esac
+done < "$T/checks"
+like "$(grep 'mm.pagefault' "$T/out/summary.md")" "[0-9.]+% \[[0-9.e+-]+, [0-9.e+-]+\] \| [0-9.]+% \[" "summary: the page fault as percent of L1 for both L2 targets"
+done_testing
