@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * exit_vmware.c - the VMware backdoor from CPL 3: GETVERSION, i.e. IN from
  * port 0x5658 with EAX = 0x564D5868 (the magic) and ECX = 10; a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xen_privcmd.c - Xen hypercalls from user space through Linux's privcmd
  * driver (/dev/xen/privcmd, IOCTL_PRIVCMD_HYPERCALL): the path Xen's own

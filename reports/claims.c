@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * claims.c - what the literature states beside what this report measured.
  *

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench-fleet.sh - the history of a fleet (numbers go to docs/PERFORMANCE.md,
 # section "Fleet history"), against a throwaway PostgreSQL (tests/lib/pg.sh)
 # with its default settings (fsync on, synchronous_commit on):

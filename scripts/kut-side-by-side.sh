@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # kut-side-by-side.sh - hvscope's ring-0 rows beside kvm-unit-tests'
 # x86/vmexit on the same real KVM: Linux with kvm_amd on QEMU TCG's emulated
 # SVM+NPT (scripts/boot-guest.sh --mode kvm-amd), one boot, interleaved

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # completion.t - the bash completion script (`hvscope completion bash`,
 # written by make to build/hvscope.bash-completion) is sourced in bash and
 # asked what it completes: the commands of `hvscope --help`, for each

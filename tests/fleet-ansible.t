@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fleet-ansible.t - scripts/fleet/nightly.yml against 3 throwaway OpenSSH
 # servers on 127.0.0.1 (distinct ports and host keys, started as in
 # guest-ssh.t) and a throwaway PostgreSQL (tests/lib/pg.sh): hvscope-static

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # history-pg.t - the PostgreSQL history (harness/results/history_pg.c)
 # against a real throwaway server (tests/lib/pg.sh: initdb in a temp dir,
 # Unix socket only, run as `nobody` when the test runs as root): ingest,

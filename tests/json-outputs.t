@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # json-outputs.t - `--json` on every command that prints a result (issue 15
 # item 6): version, detect, ingest, bench and guest print one JSON document
 # on stdout that validates against its schema in results-schema/, with the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # report-paper.t - `hvscope report --paper` output drops into a two-column
 # paper as it is: every .tex the report writes is compiled with pdflatex
 # inside a two-column article (US letter, 0.75 in margins, 0.33 in between:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # report-partial.t - `hvscope report DIR` over a folder laid out like a guest
 # matrix's output: two real result files (run here) where one class (ipc) was
 # measured on one platform only, a probe's JSON, a per-step copy NAME.N.run.json,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_completion.c - `hvscope completion bash`: the bash completion script,
  * generated from the same option tables (options.h) that give getopt and

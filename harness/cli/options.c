@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * options.c - a command's option table (options.h) turned into
  * getopt_long's table, stored values with range checks, and the --help

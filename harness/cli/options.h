@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * options.h - a command's options as data: one table per command gives
  * getopt_long's table, the range checks, the --help text and the shell

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * array.c - HVS_ARRAY_RESERVE (array.h): realloc to the next power-of-two
  * multiple of first that holds need elements.

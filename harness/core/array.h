@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * array.h - the one growable array: room for `need` elements in a
  * malloc'd array, doubling from `first`, with the size arithmetic checked.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * jsonw.c - the streaming JSON writer of jsonw.h: escaping by RFC 8259
  * (quote, backslash, control characters as \u00XX; other bytes as they

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * jsonw.h - a small streaming JSON writer for the commands' --json outputs
  * (detect, version, ingest, bench, guest): no DOM, no jansson needed, so

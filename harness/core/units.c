@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * units.c - SI-scaled numbers for people (see units.h for the rules).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * units.h - the one number formatter for people: every command's text output,
  * every report table and every chart axis goes through it (JSON stays raw SI).

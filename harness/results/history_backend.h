@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * history_backend.h - what a history backend provides (private to
  * harness/results/history*.c). history.c picks the backend from the --db

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * history_pg.c - the PostgreSQL history backend (libpq), for a fleet: many
  * machines (or one controller ingesting for them) appending to one history.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * history_sqlite.c - the SQLite history backend (see history.h,
  * history_backend.h and docs/history.md). The only file that includes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * runner.c - the runner of runner.h: warm-up, per-benchmark steal flags,
  * the per-process order, fresh processes pooled into one metric set.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * runner.h - the one runner of guest-side benchmarks, used by `hvscope run`
  * (in each fresh process) and `hvscope bench`: a warm-up, then each

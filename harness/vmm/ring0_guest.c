@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ring0_guest.c - what an image or VMM run says about its environment, put
  * into a result's context: the notes as context warnings, and the guest's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hc_abi.c - hypercalls in the other hypervisors' own ABIs, from ring 0:
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pg.sh - sourced by tests and benchmarks: a throwaway PostgreSQL server
 # (Debian's postgresql package) in a temp dir, listening only on a Unix
 # socket in that dir, removed by pg_stop.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hypercalls-hyperv.t - Hyper-V's hypercall ABI on KVM's implementation:
 #  - inside a Linux guest with the real kvm_amd on QEMU TCG's emulated SVM,
 #    `hvscope kvm --hyperv` presents KVM's Hyper-V leaves to the payload,

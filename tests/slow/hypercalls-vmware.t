@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hypercalls-vmware.t - the VMware backdoor (GETVERSION: IN from port 0x5658,
 # EAX = 0x564D5868, ECX = 10) answered by QEMU's vmport device under TCG:
 #  - ring 0: the image under `-machine pc` (vmport on, QEMU's default) must

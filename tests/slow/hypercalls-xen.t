@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hypercalls-xen.t - Xen hypercalls timed for real, Xen 4.17 under QEMU TCG:
 #  - a PV dom0 (boot-guest.sh --mode xen-pv, with the xen_privcmd and
 #    xen_evtchn modules): xen.privcmd.version, .sched_yield and

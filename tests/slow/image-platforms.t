@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # image-platforms.t - the ring-0 image's results carry the guest's own
 # fingerprint, not the reading host's: the image boots under QEMU TCG, under
 # QEMU -accel kvm (this machine's /dev/kvm) and as a Xen 4.17 PVH dom0 under

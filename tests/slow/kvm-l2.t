@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # kvm-l2.t - a hardware-assisted KVM guest in the matrix: scripts/matrix-l2.conf
 # boots L1 (Linux with kvm_amd on QEMU TCG's emulated SVM+NPT, kind kvm-amd,
 # the baseline) and two L2 guests under QEMU -accel kvm inside it (kind

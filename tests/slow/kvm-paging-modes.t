@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # kvm-paging-modes.t - shadow paging against nested paging on a real KVM:
 # scripts/matrix-kvm-paging.conf boots Linux with kvm_amd on QEMU TCG's
 # emulated SVM+NPT twice (kind kvm-amd, paging = npt and paging = shadow)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # report-matrix.t - the README's path, as written: a quick guest matrix
 # (native, QEMU TCG, Xen PV dom0 under TCG), then `hvscope report m/*.json
 # --baseline native` and `hvscope report m --baseline native --paper`. Both

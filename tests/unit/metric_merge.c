@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * metric_merge.c - the merge rules of core/metric.c and the growable array
  * of core/array.c: pooling the processes of one run (samples appended,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * options.c - the option tables of harness/cli/options.h: every kind stores
  * where its entry says (flag value, int of 4 and 8 bytes, double, string,

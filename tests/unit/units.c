@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit test: the number formatter (harness/core/units.c) against the strings
  * people should see: SI scaling, 3-4 significant digits, no exponents,
