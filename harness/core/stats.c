@@ -877,3 +877,164 @@ out:
 	free(cps);
 	return ret;
 }
+
+double hvs_qt_upper(double p, double df)
+{
+	double q;
+
+	if (!(p > 0 && p < 1) || !(df > 0))
+		return NAN;
+	if (isinf(df)) {
+		/* Bisection on the normal CDF: enough for quantiles of a verdict. */
+		double lo = -40, hi = 40;
+
+		for (int i = 0; i < 200; i++) {
+			double mid = (lo + hi) / 2;
+
+			if (1 - hvs_pnorm(mid) > p)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		return (lo + hi) / 2;
+	}
+	if (p == 0.5)
+		return 0;
+	q = hvs_qt2(p < 0.5 ? 2 * p : 2 * (1 - p), df);
+	return p < 0.5 ? q : -q;
+}
+
+/* One-sided upper-tail p of t with df (INFINITY: normal). */
+static double pt_upper(double t, double df)
+{
+	double p2;
+
+	if (isinf(df))
+		return 1 - hvs_pnorm(t);
+	p2 = hvs_pt2(t, df);
+	return t >= 0 ? p2 / 2 : 1 - p2 / 2;
+}
+
+int hvs_tost(double diff, double se, double df, double lo, double hi, struct hvs_tost *out)
+{
+	if (isnan(diff) || isnan(se) || se < 0 || !(df > 0) || !(lo < hi))
+		return -EINVAL;
+	if (se == 0) {
+		out->t_lo = diff > lo ? INFINITY : -INFINITY;
+		out->t_hi = diff < hi ? -INFINITY : INFINITY;
+		out->p_lo = diff > lo ? 0 : 1;
+		out->p_hi = diff < hi ? 0 : 1;
+	} else {
+		out->t_lo = (diff - lo) / se;
+		out->t_hi = (diff - hi) / se;
+		out->p_lo = pt_upper(out->t_lo, df);      /* H1: diff > lo */
+		out->p_hi = 1 - pt_upper(out->t_hi, df);  /* H1: diff < hi */
+	}
+	out->p = fmax(out->p_lo, out->p_hi);
+	return 0;
+}
+
+int hvs_var_components(const double *values, const size_t *size, size_t k, struct hvs_varcomp *out)
+{
+	double *gm, grand = 0, ssw = 0, ssb = 0, n0, ntot = 0, sum2 = 0, inv = 0;
+	size_t off = 0, dfw = 0;
+
+	if (k < 2)
+		return -EINVAL;
+	gm = malloc(k * sizeof(*gm));
+	if (!gm)
+		return -ENOMEM;
+	for (size_t g = 0; g < k; g++) {
+		double s = 0;
+
+		if (!size[g]) {
+			free(gm);
+			return -EINVAL;
+		}
+		for (size_t i = 0; i < size[g]; i++)
+			s += values[off + i];
+		gm[g] = s / (double)size[g];
+		for (size_t i = 0; i < size[g]; i++)
+			ssw += (values[off + i] - gm[g]) * (values[off + i] - gm[g]);
+		dfw += size[g] - 1;
+		off += size[g];
+		ntot += (double)size[g];
+		sum2 += (double)size[g] * (double)size[g];
+		inv += 1.0 / (double)size[g];
+	}
+	if (!dfw) {
+		free(gm);
+		return -EINVAL;
+	}
+	for (size_t g = 0; g < k; g++)
+		grand += gm[g] * (double)size[g];
+	grand /= ntot;
+	for (size_t g = 0; g < k; g++)
+		ssb += (double)size[g] * (gm[g] - grand) * (gm[g] - grand);
+	out->within = ssw / (double)dfw;
+	/* E[MSB] = within + n0 between, n0 = (N - sum n_g^2 / N) / (k - 1). */
+	n0 = (ntot - sum2 / ntot) / (double)(k - 1);
+	out->between = fmax(0, (ssb / (double)(k - 1) - out->within) / n0);
+	out->mean = 0;
+	for (size_t g = 0; g < k; g++)
+		out->mean += gm[g];
+	out->mean /= (double)k;
+	out->k = k;
+	out->se_mean = sqrt((out->between + out->within * inv / (double)k) / (double)k);
+	free(gm);
+	return 0;
+}
+
+int hvs_two_states(const double *x, size_t n, double min_share, double min_gap, double *cut,
+		   double *d)
+{
+	double tot = 0, tot2 = 0, left = 0, left2 = 0, best = INFINITY;
+	size_t bi = 0, lo = (size_t)ceil(min_share * (double)n);
+
+	if (n < 4)
+		return -EINVAL;
+	if (lo < 2)
+		lo = 2;
+	for (size_t i = 0; i < n; i++) {
+		tot += x[i];
+		tot2 += x[i] * x[i];
+	}
+	for (size_t i = 0; i + 1 < n; i++) {
+		size_t nl = i + 1, nr = n - nl;
+		double ml, mr, ss;
+
+		left += x[i];
+		left2 += x[i] * x[i];
+		if (nl < lo || nr < lo)
+			continue;
+		ml = left / (double)nl;
+		mr = (tot - left) / (double)nr;
+		ss = (left2 - (double)nl * ml * ml) + ((tot2 - left2) - (double)nr * mr * mr);
+		if (ss < best) {
+			best = ss;
+			bi = nl;
+		}
+	}
+	if (!bi)
+		return 0;
+	{
+		double m1 = 0, m2 = 0, v1 = 0, v2 = 0;
+		size_t n1 = bi, n2 = n - bi;
+
+		for (size_t i = 0; i < n1; i++)
+			m1 += x[i];
+		for (size_t i = n1; i < n; i++)
+			m2 += x[i];
+		m1 /= (double)n1;
+		m2 /= (double)n2;
+		for (size_t i = 0; i < n1; i++)
+			v1 += (x[i] - m1) * (x[i] - m1);
+		for (size_t i = n1; i < n; i++)
+			v2 += (x[i] - m2) * (x[i] - m2);
+		v1 /= (double)(n1 - 1);
+		v2 /= (double)(n2 - 1);
+		*d = v1 + v2 > 0 ? M_SQRT2 * fabs(m2 - m1) / sqrt(v1 + v2) : INFINITY;
+		*cut = (x[n1 - 1] + x[n1]) / 2;
+		return *d > 2 && fabs(hvs_median(x + n1, n2) - hvs_median(x, n1)) >= min_gap;
+	}
+}

@@ -1,0 +1,140 @@
+/*
+ * series.c - the verdict on a metric's history (see series.h).
+ */
+#include "series.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hvs_series_opts_default(struct hvs_series_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->threshold = 0.05;
+	o->alpha = 0.01;
+	o->family = 32;
+	o->seg_alpha = 0.01;
+	o->perms = 199;
+	o->min_seg = 2;
+	o->power = 0.80;
+}
+
+/* Robust sd of one night from successive differences of y[0..n). */
+static double night_sigma(const double *y, size_t n)
+{
+	double *d;
+	double med, s;
+
+	if (n < 3)
+		return NAN;
+	d = malloc((n - 1) * sizeof(*d));
+	if (!d)
+		return NAN;
+	for (size_t i = 0; i + 1 < n; i++)
+		d[i] = y[i + 1] - y[i];
+	med = hvs_median(d, n - 1);
+	for (size_t i = 0; i + 1 < n; i++)
+		d[i] = fabs(d[i] - med);
+	s = 1.4826 * hvs_median(d, n - 1) / M_SQRT2;
+	free(d);
+	return s;
+}
+
+static void add_mark(struct hvs_series_verdict *v, size_t at)
+{
+	for (size_t i = 0; i < v->nmarks; i++)
+		if (v->marks[i] == at)
+			return;
+	if (v->nmarks < HVS_SERIES_MAX_CP)
+		v->marks[v->nmarks++] = at;
+}
+
+int hvs_series_judge(const double *x, size_t n, enum hvs_direction dir, uint64_t seed,
+		     const struct hvs_series_opts *o, struct hvs_series_verdict *out)
+{
+	struct hvs_changepoint cp[HVS_SERIES_MAX_CP];
+	size_t L = o->min_seg, S = 0;
+	double *y, level, base, se, d, level_q = 1 - 2 * o->alpha / (double)(o->family ? o->family : 1);
+	int ncp;
+
+	memset(out, 0, sizeof(*out));
+	out->verdict = HVS_V_NA;
+	out->before = out->level = out->cost = out->lo = out->hi = out->mde = out->sigma = NAN;
+	out->now = n ? x[n - 1] : NAN;
+	if (!L || n < 2 * L + 3)
+		return -EINVAL;
+	y = malloc(n * sizeof(*y));
+	if (!y)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (!(x[i] > 0) || !isfinite(x[i])) {
+			free(y);
+			return -EINVAL;
+		}
+		y[i] = log(x[i]);
+	}
+	ncp = hvs_changepoints(x, n, L, o->perms, seed, o->seg_alpha, cp, HVS_SERIES_MAX_CP);
+	if (ncp < 0) {
+		free(y);
+		return ncp;
+	}
+	for (int i = 0; i < ncp; i++)
+		add_mark(out, cp[i].at);
+	/* The segment the newest L nights follow: after the last change before them. */
+	for (int i = 0; i < ncp; i++)
+		if (cp[i].at + L <= n - L)
+			S = cp[i].at;
+	/* Noise from the history before the newest nights (all of it: the MAD of differences ignores steps). */
+	out->sigma = night_sigma(y, n - L);
+	/* 1. A step into the newest L nights. */
+	base = hvs_median(y + S, n - L - S);
+	level = 0;
+	for (size_t i = n - L; i < n; i++)
+		level += y[i] / (double)L;
+	se = out->sigma * sqrt(1.0 / (double)L + M_PI / 2 / (double)(n - L - S));
+	d = level - base;
+	if (dir == HVS_HIGHER_IS_BETTER)
+		d = -d;
+	out->verdict = hvs_decide(d, se, INFINITY, level_q, o->threshold, o->power, &out->lo, &out->hi,
+				  &out->mde);
+	out->before = exp(base);
+	out->level = exp(level);
+	out->cost = exp(d);
+	out->began = n - L;
+	/* 2. Else: the newest segment against the level before its episode. */
+	if (out->verdict != HVS_V_SLOWER && out->verdict != HVS_V_FASTER && ncp > 0 &&
+	    cp[ncp - 1].at < n - L) {
+		int k = ncp - 1, up = cp[k].after > cp[k].before;
+		size_t T, B0 = 0, lenn, lenb;
+		double lvl, bse, bd, lo, hi, mde;
+		enum hvs_verdict v;
+
+		while (k > 0 && (cp[k - 1].after > cp[k - 1].before) == up)
+			k--;
+		T = cp[k].at;
+		B0 = k > 0 ? cp[k - 1].at : 0;
+		lenn = n - cp[ncp - 1].at;
+		lenb = T - B0;
+		lvl = hvs_median(y + cp[ncp - 1].at, lenn);
+		bd = lvl - hvs_median(y + B0, lenb);
+		if (dir == HVS_HIGHER_IS_BETTER)
+			bd = -bd;
+		bse = out->sigma * sqrt(M_PI / 2 / (double)lenn + M_PI / 2 / (double)lenb);
+		v = hvs_decide(bd, bse, INFINITY, level_q, o->threshold, o->power, &lo, &hi, &mde);
+		if (v == HVS_V_SLOWER || v == HVS_V_FASTER) {
+			out->verdict = v;
+			out->began = T;
+			out->before = exp(hvs_median(y + B0, lenb));
+			out->level = exp(lvl);
+			out->cost = exp(bd);
+			out->lo = lo;
+			out->hi = hi;
+		}
+	}
+	out->changed = out->verdict == HVS_V_SLOWER || out->verdict == HVS_V_FASTER;
+	if (out->changed)
+		add_mark(out, out->began);
+	free(y);
+	return 0;
+}
