@@ -2,7 +2,9 @@
 # regress: synthetic nightly series (60 nights, 5 metrics, 1% night-to-night
 # noise) with a planted pattern in synthetic.m000: a step is caught and dated,
 # a slow drift is caught, a lone outlier night is not, flat history passes;
-# contexts (config tag) are kept apart; bad input gets distinct exit codes.
+# four verdicts with the step each history could see, `now` always the newest
+# value; `report --db` marks exactly regress's change points; contexts
+# (config tag) are kept apart; bad input gets distinct exit codes.
 set -u
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -12,7 +14,7 @@ n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); m=[x for x in d["metrics"] if x["name"]==sys.argv[2]][0]; print(m.get(sys.argv[3],""))' "$@"; }
 
-echo "1..16"
+echo "1..20"
 for k in flat step drift outlier; do
 	$MK "$T/$k" 60 --series $k --prefix $k --tag config=a
 	$H ingest --quiet --db "$T/$k.db" "$T/$k"/*.json || echo "# ingest $k failed"
@@ -45,6 +47,47 @@ ok $? "drift: caught, began at $b (drift from drift-00030, +0.5%/night)"
 
 $H regress --db "$T/outlier.db" --fail-on-regression > "$T/out"
 ok $? "a lone +30% night: no regression"
+
+$H regress --db "$T/flat.db" --json > "$T/flat.json"
+python3 - "$T/flat.json" <<'P'
+import json, math, sys
+d = json.load(open(sys.argv[1]))
+words = {m["verdict"] for m in d["metrics"]}
+assert words <= {"slower", "faster", "equivalent", "inconclusive", "n/a"}, words
+assert all(isinstance(m.get("now"), float) and math.isfinite(m["now"]) for m in d["metrics"]), "now"
+assert all(0 < m["mde"] < 0.2 for m in d["metrics"]), [m.get("mde") for m in d["metrics"]]
+assert d["equivalent"] + d["inconclusive"] == d["checked"] == 5, d
+P
+ok $? "flat: every metric equivalent or inconclusive, now and the detectable step on every row"
+$H regress --db "$T/flat.db" > "$T/flat.txt"
+! grep -qi 'no change\|nan' "$T/flat.txt" && grep -q ' equivalent, ' "$T/flat.txt"
+ok $? "the table never says 'no change' or nan, and counts the verdicts"
+$H regress --db "$T/flat.db" --require-mde 0.1% > /dev/null
+rc=$?
+$H regress --db "$T/flat.db" --require-mde 50% > /dev/null
+ok $([ $rc = 12 ] && [ $? = 0 ]; echo $?) "--require-mde 0.1%: exit 12 (rc $rc); 50%: exit 0"
+
+# report --db marks the nights regress names (same function, same parameters).
+for k in step drift; do
+	$H regress --db "$T/$k.db" --window 1000 --json > "$T/$k-all.json"
+	$H report --db "$T/$k.db" --out "$T/rep-$k" > /dev/null 2>&1
+done
+python3 - "$T" <<'P'
+import glob, json, os, sys, time
+T = sys.argv[1]
+for k in ("step", "drift"):
+    d = json.load(open("%s/%s-all.json" % (T, k)))
+    want = {m["name"]: sorted(m["change_started"]) for m in d["metrics"] if m["change_started"]}
+    got = {}
+    for f in glob.glob("%s/rep-%s/charts/trend-*.dat" % (T, k)):
+        name = os.path.basename(f)[len("trend-NN-"):-len(".dat")]
+        marks = [time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(float(l.split()[0]))))
+                 for l in open(f) if not l.startswith("#") and l.split()[-1] == "1"]
+        if marks:
+            got[name] = sorted(marks)
+    assert want and want == got, (k, want, got)
+P
+ok $? "report --db marks exactly the change points regress finds (step, drift)"
 
 # Another context (config=b) in the same database is judged on its own.
 $MK "$T/b" 12 --series flat --prefix b --tag config=b --seed 7

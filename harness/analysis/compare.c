@@ -477,7 +477,7 @@ int hvs_compare_runs(const struct hvs_metrics *const *a, size_t na_,
 		     struct hvs_cmp *out)
 {
 	size_t cap = 0, n = 0, m = 0;
-	double sum = 0, gvar = 0, floor_var = o->run_cv * o->run_cv, level;
+	double sum = 0, gvar = 0, floor_var = o->run_cv * o->run_cv, level, mindf = INFINITY;
 	double *ya = NULL, *yb = NULL;
 	int all_runs = 1, ret = -ENOMEM;
 
@@ -638,8 +638,10 @@ int hvs_compare_runs(const struct hvs_metrics *const *a, size_t na_,
 		sum += c * r->weight;
 		gvar += r->weight;
 		out->ncompared++;
-		if (sa.k != na_ || sb.k != nb_)
+		/* A two-state row's run locations flip with the shares: not for the suite's runs. */
+		if (sa.k != na_ || sb.k != nb_ || r->states)
 			all_runs = 0;
+		mindf = fmin(mindf, r->states ? INFINITY : r->df);
 	}
 
 	/*
@@ -689,6 +691,7 @@ int hvs_compare_runs(const struct hvs_metrics *const *a, size_t na_,
 			 * moves them all together: the assumed run term once more.
 			 */
 			se = sqrt((k > 0 ? 1 / k : INFINITY) + (na_ < 2 && nb_ < 2 ? 2 * floor_var : 0));
+			df = mindf;
 		}
 		out->geomean.ratio = exp(c);
 		out->geomean_verdict = hvs_decide(c, se, df, 1 - o->alpha, o->threshold, o->power,

@@ -102,6 +102,32 @@ int hvs_series_judge(const double *x, size_t n, enum hvs_direction dir, uint64_t
 	out->level = exp(level);
 	out->cost = exp(d);
 	out->began = n - L;
+	/*
+	 * Every one of the newest L nights must be at the new level (beyond
+	 * half the threshold, the same way): one wild night is not a step.
+	 */
+	if (out->verdict == HVS_V_SLOWER || out->verdict == HVS_V_FASTER) {
+		int up = level > base;
+
+		for (size_t i = n - L; i < n; i++)
+			if (up ? y[i] - base < log1p(o->threshold) / 2 : base - y[i] < log1p(o->threshold) / 2)
+				out->verdict = HVS_V_INCONCLUSIVE;
+		/* A drift: the step is the end of an episode of same-way changes; date it from its start. */
+		if (out->verdict != HVS_V_INCONCLUSIVE && ncp > 0) {
+			int k = ncp - 1;
+
+			if ((cp[k].after > cp[k].before) == up) {
+				while (k > 0 && (cp[k - 1].after > cp[k - 1].before) == up)
+					k--;
+				out->began = cp[k].at;
+				out->before = exp(hvs_median(y + (k > 0 ? cp[k - 1].at : 0),
+							     cp[k].at - (k > 0 ? cp[k - 1].at : 0)));
+				out->cost = out->level / out->before;
+				if (dir == HVS_HIGHER_IS_BETTER)
+					out->cost = 1 / out->cost;
+			}
+		}
+	}
 	/* 2. Else: the newest segment against the level before its episode. */
 	if (out->verdict != HVS_V_SLOWER && out->verdict != HVS_V_FASTER && ncp > 0 &&
 	    cp[ncp - 1].at < n - L) {

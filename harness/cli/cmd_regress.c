@@ -141,6 +141,14 @@ static int one_metric(void *arg, const char *name, const char *unit, enum hvs_di
 				json_object_set_new(row, "ci_hi", json_real(sv.hi));
 			}
 			json_object_set_new(row, "changes", json_integer((json_int_t)sv.nmarks));
+			{
+				/* Where each change point begins: what `report --db` marks. */
+				json_t *at = json_array();
+
+				for (size_t k = 0; at && k < sv.nmarks; k++)
+					json_array_append_new(at, json_string(g->runs[g->pos[sv.marks[k]]].started));
+				json_object_set_new(row, "change_started", at);
+			}
 			if (r) {
 				json_object_set_new(row, "began_run", json_string(r->uid));
 				json_object_set_new(row, "began_commit", json_string(r->commit));
