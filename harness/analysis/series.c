@@ -41,6 +41,15 @@ static double night_sigma(const double *y, size_t n)
 	return s;
 }
 
+/* level above every y[0..n) (up) or below every one (!up). */
+static int beyond(const double *y, size_t n, double level, int up)
+{
+	for (size_t i = 0; i < n; i++)
+		if (up ? y[i] >= level : y[i] <= level)
+			return 0;
+	return 1;
+}
+
 static void add_mark(struct hvs_series_verdict *v, size_t at)
 {
 	for (size_t i = 0; i < v->nmarks; i++)
@@ -85,8 +94,23 @@ int hvs_series_judge(const double *x, size_t n, enum hvs_direction dir, uint64_t
 	for (int i = 0; i < ncp; i++)
 		if (cp[i].at + L <= n - L)
 			S = cp[i].at;
-	/* Noise from the history before the newest nights (all of it: the MAD of differences ignores steps). */
+	/* Noise from the history before the newest nights (the MAD of differences ignores steps). */
 	out->sigma = night_sigma(y, n - L);
+	{
+		/* Nor less than the spread of the segment's own nights (quantized or heavy-tailed series). */
+		size_t m = n - L - S;
+		double *t = malloc(m * sizeof(*t)), med;
+
+		if (!t) {
+			free(y);
+			return -ENOMEM;
+		}
+		med = hvs_median(y + S, m);
+		for (size_t i = 0; i < m; i++)
+			t[i] = fabs(y[S + i] - med);
+		out->sigma = fmax(out->sigma, 1.4826 * hvs_median(t, m));
+		free(t);
+	}
 	/* 1. A step into the newest L nights. */
 	base = hvs_median(y + S, n - L - S);
 	level = 0;
@@ -112,6 +136,13 @@ int hvs_series_judge(const double *x, size_t n, enum hvs_direction dir, uint64_t
 		for (size_t i = n - L; i < n; i++)
 			if (up ? y[i] - base < log1p(o->threshold) / 2 : base - y[i] < log1p(o->threshold) / 2)
 				out->verdict = HVS_V_INCONCLUSIVE;
+		/*
+		 * And beyond every night of the segment before: a metric whose
+		 * nights flip between two states (or a heavy tail the sd misses)
+		 * has been there before; that is not a new level.
+		 */
+		if (!beyond(y + S, n - L - S, level, up))
+			out->verdict = HVS_V_INCONCLUSIVE;
 		/* A drift: the step is the end of an episode of same-way changes; date it from its start. */
 		if (out->verdict != HVS_V_INCONCLUSIVE && ncp > 0) {
 			int k = ncp - 1;
@@ -148,7 +179,7 @@ int hvs_series_judge(const double *x, size_t n, enum hvs_direction dir, uint64_t
 			bd = -bd;
 		bse = out->sigma * sqrt(M_PI / 2 / (double)lenn + M_PI / 2 / (double)lenb);
 		v = hvs_decide(bd, bse, INFINITY, level_q, o->threshold, o->power, &lo, &hi, &mde);
-		if (v == HVS_V_SLOWER || v == HVS_V_FASTER) {
+		if ((v == HVS_V_SLOWER || v == HVS_V_FASTER) && beyond(y + B0, lenb, lvl, up)) {
 			out->verdict = v;
 			out->began = T;
 			out->before = exp(hvs_median(y + B0, lenb));

@@ -7,7 +7,9 @@
  *
  * Night-to-night noise: sigma, the robust standard deviation of one night
  * (log units) from the median absolute successive difference of the
- * history (1.4826 MAD(diff) / sqrt 2: immune to the steps themselves).
+ * history (1.4826 MAD(diff) / sqrt 2: immune to the steps themselves), and
+ * no less than the robust spread (1.4826 MAD) of the segment the newest
+ * nights follow.
  * Segments: hvs_changepoints() (rank PELT + permutation test) places the
  * history's change points. The gate: the mean of the newest min_seg nights
  * against the median of the segment before them (a step into the newest
@@ -15,7 +17,10 @@
  * same-direction changes; either is judged by hvs_decide() with se = sigma
  * sqrt(1/L + (pi/2)/N) and a one-sided level 1 - alpha/family per side, so
  * with `family` metrics at most alpha of nights raise a false alarm when
- * the nights are as noisy as their history says.
+ * the nights are as noisy as their history says. A step also needs every
+ * newest night beyond half the threshold and the new level beyond every
+ * night of the segment before (a metric flipping between two states, or a
+ * heavy tail, has been there before).
  */
 #ifndef HVS_SERIES_H
 #define HVS_SERIES_H
