@@ -244,7 +244,8 @@ static double ws_df(const struct ws *s)
  * (see compare.h for the model). floor_var: the assumed between-run
  * variance when neither side can measure one.
  */
-static void estimate(const struct side *a, const struct side *b, double floor_var, struct est *e)
+static void estimate(const struct side *a, const struct side *b, double floor_var, int paired,
+		     struct est *e)
 {
 	double ma, mb, va = var_of(a->y, a->k, &ma), vb = var_of(b->y, b->k, &mb);
 	struct ws s = { 0, 0 };
@@ -252,7 +253,17 @@ static void estimate(const struct side *a, const struct side *b, double floor_va
 	e->diff = mb - ma;
 	e->run_cv_a = a->k >= 2 ? sqrt(va) : NAN;
 	e->run_cv_b = b->k >= 2 ? sqrt(vb) : NAN;
-	if (a->k >= 2 && b->k >= 2) {
+	if (paired && a->k == b->k && a->k >= 2) {
+		double d[64], vd;
+
+		for (size_t i = 0; i < a->k; i++)
+			d[i] = b->y[i] - a->y[i];
+		vd = var_of(d, a->k, NULL);
+		e->how = HVS_RV_PAIRED;
+		ws_add(&s, vd / (double)a->k, (double)(a->k - 1));
+		if (!(vd > 0))
+			s.v = 0;
+	} else if (a->k >= 2 && b->k >= 2) {
 		/*
 		 * Same machine, same benchmark: one between-run variance, pooled
 		 * over both sides (Student's interval, k_a + k_b - 2 df); Welch's
@@ -425,7 +436,7 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 			struct est e;
 			double c;
 
-			estimate(&sa, &sb, floor_var, &e);
+			estimate(&sa, &sb, floor_var, o->paired, &e);
 			c = r->direction == HVS_HIGHER_IS_BETTER ? -e.diff : e.diff;
 			S->ratio.ratio = exp(e.diff);
 			S->se = sqrt(e.var);
@@ -557,7 +568,7 @@ int hvs_compare_runs(const struct hvs_metrics *const *a, size_t na_,
 			continue;
 		gather(a, na_, r->name, &sa, &r->na, &fa);
 		gather(b, nb_, r->name, &sb, &r->nb, &fb);
-		estimate(&sa, &sb, floor_var, &e);
+		estimate(&sa, &sb, floor_var, o->paired, &e);
 		var_of(sa.y, sa.k, &ma);
 		var_of(sb.y, sb.k, &mb);
 		r->median_a = exp(ma);
@@ -679,9 +690,17 @@ int hvs_compare_runs(const struct hvs_metrics *const *a, size_t na_,
 			va = var_of(ya, na_, &mA);
 			vb = var_of(yb, nb_, &mB);
 			c = mB - mA;
-			ws_add(&s, ((double)(na_ - 1) * va + (double)(nb_ - 1) * vb) / (double)(na_ + nb_ - 2) *
-					   (1.0 / (double)na_ + 1.0 / (double)nb_),
-			       (double)(na_ + nb_ - 2));
+			if (o->paired && na_ == nb_ && na_ <= 64) {
+				double dd[64];
+
+				for (size_t q = 0; q < na_; q++)
+					dd[q] = yb[q] - ya[q];
+				ws_add(&s, var_of(dd, na_, NULL) / (double)na_, (double)(na_ - 1));
+			} else {
+				ws_add(&s, ((double)(na_ - 1) * va + (double)(nb_ - 1) * vb) /
+						   (double)(na_ + nb_ - 2) * (1.0 / (double)na_ + 1.0 / (double)nb_),
+				       (double)(na_ + nb_ - 2));
+			}
 			se = sqrt(s.v);
 			df = ws_df(&s);
 		} else {

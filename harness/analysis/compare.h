@@ -26,6 +26,12 @@
  *   inconclusive anything else; the row carries the minimum detectable
  *                effect at 80% power (mde): the data could not see less.
  *
+ * Interleaved rounds (--paired, as scripts/ab-rounds.sh writes them: run i
+ * of A and run i of B back to back, in random order): each round's log
+ * ratio is one observation, the CI is the paired t interval over rounds
+ * (Abedi & Brecht, ICPE 2017), so a host moment shared by both runs of a
+ * round cancels.
+ *
  * Two-state metrics (a pooled split with Ashman's D > 2, both states >= 10%
  * of samples, locations >= 25% apart) are judged per state: each state's
  * location in each run, compared across runs like a metric, its share
@@ -60,6 +66,7 @@ struct hvs_cmp_opts {
 	double run_cv;     /* assumed between-run CV when no side has >= 2 runs (0.03) */
 	double power;      /* for the minimum detectable effect (0.80) */
 	int modes;         /* judge two-state metrics per state (1) */
+	int paired;        /* run i of A and run i of B were one interleaved round (0) */
 	unsigned reps;     /* unused (the bootstrap is gone); kept for callers */
 	uint64_t seed;
 };
@@ -80,6 +87,7 @@ struct hvs_cmp_state {
 enum hvs_run_var {
 	HVS_RV_MEASURED = 0, /* both sides >= 2 runs */
 	HVS_RV_OTHER_SIDE,   /* one side had one run: the other side's measured spread */
+	HVS_RV_PAIRED,       /* interleaved rounds: the spread of the per-round differences */
 	HVS_RV_ASSUMED,      /* one run each: max(run_cv, process spread) assumed */
 };
 

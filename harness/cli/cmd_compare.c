@@ -36,7 +36,7 @@ static void usage(FILE *f)
 		"usage: hvscope compare A B [options]\n"
 		"       hvscope compare A1 [A2 ...] -- B1 [B2 ...] [options]\n"
 		"options: [--json|--markdown] [--threshold 5%%] [--metric-threshold NAME=10%%]...\n"
-		"         [--alpha 0.05] [--run-cv 3%%] [--no-modes] [--fail-on-regression]\n"
+		"         [--alpha 0.05] [--run-cv 3%%] [--no-modes] [--paired] [--fail-on-regression]\n"
 		"         [--fail-on-inconclusive] [--require-mde 10%%]\n\n"
 		"Compare result files B (candidate) with baseline A, one file per run: the run\n"
 		"(the host's moment) is the unit that varies, so give several runs a side for\n"
@@ -49,6 +49,8 @@ static void usage(FILE *f)
 		"                   have seen (80%% power)\n"
 		"With one run a side the between-run spread cannot be measured: it is assumed\n"
 		"to be --run-cv (default 3%%) or the process spread if larger, and said so.\n"
+		"--paired: run i of A and run i of B are one interleaved round\n"
+		"(scripts/ab-rounds.sh); the CI comes from the per-round ratios.\n"
 		"Two-state metrics are judged per state (each state's location and share).\n"
 		"The suite's geometric mean of cost ratios (>1 = worse), each metric weighed by\n"
 		"its precision, gets a verdict too.\n"
@@ -65,6 +67,7 @@ static const char *run_var_name(enum hvs_run_var v)
 	switch (v) {
 	case HVS_RV_MEASURED: return "measured";
 	case HVS_RV_OTHER_SIDE: return "other_side";
+	case HVS_RV_PAIRED: return "paired_rounds";
 	case HVS_RV_ASSUMED: return "assumed";
 	}
 	return "?";
@@ -226,7 +229,9 @@ static void print_summary(const struct hvs_cmp *c, const struct hvs_cmp_opts *o,
 static void print_table(struct hvs_result **ra, struct hvs_result **rb, const struct hvs_cmp *c,
 			const struct hvs_cmp_opts *o)
 {
-	const char *how = c->runs_a >= 2 && c->runs_b >= 2 ? "measured from the runs"
+	const char *how = o->paired && c->runs_a == c->runs_b && c->runs_a >= 2
+				  ? "cancelled by pairing the rounds"
+			  : c->runs_a >= 2 && c->runs_b >= 2 ? "measured from the runs"
 			  : c->runs_a >= 2 || c->runs_b >= 2 ? "taken from the side with >= 2 runs"
 							     : "ASSUMED (one run a side)";
 
@@ -435,6 +440,7 @@ static int parse(int argc, char **argv, struct args *g, int *rc)
 		{ "alpha", required_argument, NULL, 'a' },
 		{ "run-cv", required_argument, NULL, 'c' },
 		{ "no-modes", no_argument, NULL, 'n' },
+		{ "paired", no_argument, NULL, 'p' },
 		{ "reps", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
@@ -453,6 +459,7 @@ static int parse(int argc, char **argv, struct args *g, int *rc)
 		case 'f': g->fail_reg = 1; break;
 		case 'i': g->fail_inc = 1; break;
 		case 'n': g->o.modes = 0; break;
+		case 'p': g->o.paired = 1; break;
 		case 't':
 			if (usage_fraction("--threshold", optarg, &g->o.threshold))
 				return -1;
