@@ -14,7 +14,7 @@ VAL="python3 $HVS_SRC/tests/lib/validate.py"
 n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 
-echo "1..43"
+echo "1..44"
 $MK "$T/a.json" --metrics 20 --seed 11
 # B: A's very samples, with synthetic.m007 scaled by 1.10 (the issue's test).
 python3 - "$T/a.json" "$T/b.json" <<'P'
@@ -119,6 +119,29 @@ $H compare "$T/gA0.json" "$T/gA1.json" -- > /dev/null 2> "$T/err"
 ok $([ $? = 2 ] && grep -q 'B side has no result file' "$T/err"; echo $?) "an empty B side: usage error 2"
 $H compare -- "$T/gB0.json" > /dev/null 2> "$T/err"
 ok $([ $? = 2 ]; echo $?) "an empty A (baseline) side: usage error 2"
+
+# Interleaved rounds: each round's host moment (+-8%) hits A and B alike;
+# pairing the rounds cancels it, pooling the runs cannot.
+python3 - "$T" <<'P'
+import json, sys
+T = sys.argv[1]
+d = json.load(open(T + "/a.json"))
+for i, lvl in enumerate((1.0, 1.08, 0.92, 1.04)):
+    for side, f in (("a", 1.0), ("b", 1.10)):
+        e = json.loads(json.dumps(d))
+        for m in e["metrics"]:
+            g = lvl * (f if m["name"] == "synthetic.m007" else 1)
+            m["samples"] = [x * g for x in m["samples"]]
+            for k in ("median", "mean", "mad", "min", "max", "ci_lo", "ci_hi"):
+                m["summary"][k] *= g
+        e["run"]["id"] = "r%s%d" % (side, i)
+        json.dump(e, open("%s/r%s%d.json" % (T, side, i), "w"))
+P
+$H compare --json --paired "$T"/ra[0-3].json -- "$T"/rb[0-3].json > "$T/rp.json"
+$H compare --json "$T"/ra[0-3].json -- "$T"/rb[0-3].json > "$T/ru.json"
+[ "$(field "$T/rp.json" synthetic.m007 verdict)" = slower ] && [ "$(field "$T/rp.json" synthetic.m007 between_runs)" = paired_rounds ] &&
+	[ "$(field "$T/ru.json" synthetic.m007 verdict)" = inconclusive ]
+ok $? "4 rounds sharing +-8% host moments: --paired sees the 10% step ($(field "$T/rp.json" synthetic.m007 verdict)), unpaired cannot ($(field "$T/ru.json" synthetic.m007 verdict))"
 
 # Fresh processes: a 10% shift smaller than the between-process spread is
 # not flagged; the same shift with a tight spread is, when runs are declared stable.
