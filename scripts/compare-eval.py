@@ -212,30 +212,27 @@ print("power6: all metrics: %s" % pct(h, t))
 
 # --- states: one state's location x1.10 (6 vs 6) ---------------------------------
 def two_state_cut(xs):
-    """The split compare uses (Otsu on log values, Ashman's D > 2, shares >= 10%, >= 25% apart)."""
+    """The split compare uses (hvs_two_states: robust Ashman's D > 2, shares >= 10%, >= 25% apart)."""
     xs = sorted(xs)
     n = len(xs)
     lo = max(2, math.ceil(0.10 * n))
     if n < 8:
         return None
-    pre = [0.0]
-    pre2 = [0.0]
-    for x in xs:
-        pre.append(pre[-1] + x)
-        pre2.append(pre2[-1] + x * x)
-    best, bi = None, None
+
+    def smad(v, m):
+        return 1.4826 * st.median([abs(x - m) for x in v])
+    best, bi = -1, None
     for k in range(lo, n - lo + 1):
-        ml, mr = pre[k] / k, (pre[n] - pre[k]) / (n - k)
-        ss = (pre2[k] - k * ml * ml) + ((pre2[n] - pre2[k]) - (n - k) * mr * mr)
-        if best is None or ss < best:
-            best, bi = ss, k
+        a, b = xs[:k], xs[k:]
+        m1, m2 = st.median(a), st.median(b)
+        v = smad(a, m1) ** 2 + smad(b, m2) ** 2
+        D = math.sqrt(2) * (m2 - m1) / math.sqrt(v) if v > 0 else float("inf")
+        if D > best and xs[k] > xs[k - 1]:
+            best, bi = D, k
     if bi is None:
         return None
-    a, b = xs[:bi], xs[bi:]
-    v = st.variance(a) + st.variance(b)
-    D = math.sqrt(2) * abs(st.mean(b) - st.mean(a)) / math.sqrt(v) if v > 0 else float("inf")
-    if D > 2 and st.median(b) - st.median(a) >= math.log(1.25):
-        return (a[-1] + b[0]) / 2
+    if best > 2 and st.median(xs[bi:]) - st.median(xs[:bi]) >= math.log(1.25):
+        return (xs[bi - 1] + xs[bi]) / 2
     return None
 
 

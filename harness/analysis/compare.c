@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Two states: each >= 10% of the samples, locations >= 25% apart, Ashman's D > 2. */
+/* Two states: each >= 10% of the samples, locations >= 25% apart, robust Ashman's D > 2. */
 #define STATE_MIN_SHARE 0.10
 #define STATE_MIN_GAP 0.2231435513142098 /* log(1.25) */
 #define STATE_MIN_RUN 3                   /* samples of a state for a run to give it a location */

@@ -985,56 +985,47 @@ int hvs_var_components(const double *values, const size_t *size, size_t k, struc
 	return 0;
 }
 
+/* 1.4826 MAD of sorted x[0..n) around its median m (tmp: n doubles). */
+static double smad(const double *x, size_t n, double m, double *tmp)
+{
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = fabs(x[i] - m);
+	return 1.4826 * hvs_median_inplace(tmp, n);
+}
+
 int hvs_two_states(const double *x, size_t n, double min_share, double min_gap, double *cut,
 		   double *d)
 {
-	double tot = 0, tot2 = 0, left = 0, left2 = 0, best = INFINITY;
-	size_t bi = 0, lo = (size_t)ceil(min_share * (double)n);
+	size_t lo = (size_t)ceil(min_share * (double)n), bi = 0;
+	double best = -1, *tmp;
 
 	if (n < 4)
 		return -EINVAL;
 	if (lo < 2)
 		lo = 2;
-	for (size_t i = 0; i < n; i++) {
-		tot += x[i];
-		tot2 += x[i] * x[i];
-	}
-	for (size_t i = 0; i + 1 < n; i++) {
-		size_t nl = i + 1, nr = n - nl;
-		double ml, mr, ss;
+	tmp = malloc(n * sizeof(*tmp));
+	if (!tmp)
+		return -ENOMEM;
+	/*
+	 * The split whose two classes are furthest apart for their spread:
+	 * a robust Ashman's D (medians, 1.4826 MAD), so a heavy tail of a few
+	 * extreme values cannot pull the split the way a sum of squares does.
+	 */
+	for (size_t k = lo; k + lo <= n; k++) {
+		double m1 = hvs_quantile_sorted(x, k, 0.5), m2 = hvs_quantile_sorted(x + k, n - k, 0.5);
+		double s1 = smad(x, k, m1, tmp), s2 = smad(x + k, n - k, m2, tmp);
+		double v = s1 * s1 + s2 * s2, dk = v > 0 ? M_SQRT2 * (m2 - m1) / sqrt(v) : INFINITY;
 
-		left += x[i];
-		left2 += x[i] * x[i];
-		if (nl < lo || nr < lo)
-			continue;
-		ml = left / (double)nl;
-		mr = (tot - left) / (double)nr;
-		ss = (left2 - (double)nl * ml * ml) + ((tot2 - left2) - (double)nr * mr * mr);
-		if (ss < best) {
-			best = ss;
-			bi = nl;
+		if (dk > best && x[k] > x[k - 1]) {
+			best = dk;
+			bi = k;
 		}
 	}
+	free(tmp);
 	if (!bi)
 		return 0;
-	{
-		double m1 = 0, m2 = 0, v1 = 0, v2 = 0;
-		size_t n1 = bi, n2 = n - bi;
-
-		for (size_t i = 0; i < n1; i++)
-			m1 += x[i];
-		for (size_t i = n1; i < n; i++)
-			m2 += x[i];
-		m1 /= (double)n1;
-		m2 /= (double)n2;
-		for (size_t i = 0; i < n1; i++)
-			v1 += (x[i] - m1) * (x[i] - m1);
-		for (size_t i = n1; i < n; i++)
-			v2 += (x[i] - m2) * (x[i] - m2);
-		v1 /= (double)(n1 - 1);
-		v2 /= (double)(n2 - 1);
-		*d = v1 + v2 > 0 ? M_SQRT2 * fabs(m2 - m1) / sqrt(v1 + v2) : INFINITY;
-		*cut = (x[n1 - 1] + x[n1]) / 2;
-		return *d > 2 && fabs(hvs_median(x + n1, n2) - hvs_median(x, n1)) >= min_gap;
-	}
+	*d = best;
+	*cut = (x[bi - 1] + x[bi]) / 2;
+	return best > 2 &&
+	       hvs_quantile_sorted(x + bi, n - bi, 0.5) - hvs_quantile_sorted(x, bi, 0.5) >= min_gap;
 }

@@ -198,13 +198,13 @@ struct hvs_varcomp {
 int hvs_var_components(const double *values, const size_t *size, size_t k, struct hvs_varcomp *out);
 
 /*
- * Two states in a sample: the split of sorted log values x[0..n) that
- * minimises the within-class sum of squares (Otsu / 1-D 2-means). The
- * sample is called bimodal when each side holds at least min_share of the
- * values and Ashman's D = sqrt(2) |m1 - m2| / sqrt(s1^2 + s2^2) > 2 (clean
- * separation) and the locations differ by at least min_gap (in log units).
- * Returns 1 (bimodal: *cut = the midpoint between the two classes, a
- * value to split at; *d = Ashman's D), 0 (not), -EINVAL (n < 4).
+ * Two states in a sample: of the splits of sorted log values x[0..n) that
+ * leave at least min_share of the values on each side, the one with the
+ * largest robust Ashman's D = sqrt(2) |m2 - m1| / sqrt(s1^2 + s2^2), m the
+ * medians and s 1.4826 MAD of the two sides. The sample is bimodal when
+ * that D > 2 (clean separation) and the medians differ by at least
+ * min_gap (log units). Returns 1 (bimodal: *cut = the midpoint between
+ * the classes, *d = D), 0 (not), -EINVAL (n < 4), -ENOMEM.
  */
 int hvs_two_states(const double *sorted, size_t n, double min_share, double min_gap, double *cut,
 		   double *d);
