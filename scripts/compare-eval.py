@@ -212,7 +212,7 @@ print("power6: all metrics: %s" % pct(h, t))
 
 # --- states: one state's location x1.10 (6 vs 6) ---------------------------------
 def two_state_cut(xs):
-    """The split compare uses (hvs_two_states: robust Ashman's D > 2, shares >= 10%, >= 25% apart)."""
+    """The split compare uses (hvs_two_states: widest gap, robust Ashman's D > 2, shares >= 10%, >= 25% apart)."""
     xs = sorted(xs)
     n = len(xs)
     lo = max(2, math.ceil(0.10 * n))
@@ -226,12 +226,13 @@ def two_state_cut(xs):
         a, b = xs[:k], xs[k:]
         m1, m2 = st.median(a), st.median(b)
         v = smad(a, m1) ** 2 + smad(b, m2) ** 2
-        D = math.sqrt(2) * (m2 - m1) / math.sqrt(v) if v > 0 else float("inf")
-        if D > best and xs[k] > xs[k - 1]:
-            best, bi = D, k
+        g = (xs[k] - xs[k - 1]) / math.sqrt(v) if v > 0 else float("inf")
+        if g > best and xs[k] > xs[k - 1]:
+            best, bi = g, k
+            D = math.sqrt(2) * (m2 - m1) / math.sqrt(v) if v > 0 else float("inf")
     if bi is None:
         return None
-    if best > 2 and st.median(xs[bi:]) - st.median(xs[:bi]) >= math.log(1.25):
+    if D > 2 and st.median(xs[bi:]) - st.median(xs[:bi]) >= math.log(1.25):
         return (xs[bi - 1] + xs[bi]) / 2
     return None
 

@@ -1007,24 +1007,26 @@ int hvs_two_states(const double *x, size_t n, double min_share, double min_gap, 
 	if (!tmp)
 		return -ENOMEM;
 	/*
-	 * The split whose two classes are furthest apart for their spread:
-	 * a robust Ashman's D (medians, 1.4826 MAD), so a heavy tail of a few
-	 * extreme values cannot pull the split the way a sum of squares does.
+	 * The split at the widest empty gap for the two classes' spread
+	 * (1.4826 MAD each), judged by a robust Ashman's D (medians and MADs):
+	 * a heavy tail of a few extreme values cannot pull the split the way
+	 * a sum of squares does, and a uniform cluster is not cut in two.
 	 */
 	for (size_t k = lo; k + lo <= n; k++) {
 		double m1 = hvs_quantile_sorted(x, k, 0.5), m2 = hvs_quantile_sorted(x + k, n - k, 0.5);
 		double s1 = smad(x, k, m1, tmp), s2 = smad(x + k, n - k, m2, tmp);
-		double v = s1 * s1 + s2 * s2, dk = v > 0 ? M_SQRT2 * (m2 - m1) / sqrt(v) : INFINITY;
+		double v = s1 * s1 + s2 * s2, gk = v > 0 ? (x[k] - x[k - 1]) / sqrt(v) : INFINITY;
 
-		if (dk > best && x[k] > x[k - 1]) {
-			best = dk;
+		if (gk > best && x[k] > x[k - 1]) {
+			best = gk;
 			bi = k;
+			*d = v > 0 ? M_SQRT2 * (m2 - m1) / sqrt(v) : INFINITY;
 		}
 	}
 	free(tmp);
 	if (!bi)
 		return 0;
-	*d = best;
+	best = *d;
 	*cut = (x[bi - 1] + x[bi]) / 2;
 	return best > 2 &&
 	       hvs_quantile_sorted(x + bi, n - bi, 0.5) - hvs_quantile_sorted(x, bi, 0.5) >= min_gap;

@@ -200,9 +200,9 @@ int hvs_var_components(const double *values, const size_t *size, size_t k, struc
 /*
  * Two states in a sample: of the splits of sorted log values x[0..n) that
  * leave at least min_share of the values on each side, the one with the
- * largest robust Ashman's D = sqrt(2) |m2 - m1| / sqrt(s1^2 + s2^2), m the
- * medians and s 1.4826 MAD of the two sides. The sample is bimodal when
- * that D > 2 (clean separation) and the medians differ by at least
+ * widest gap x[k] - x[k-1] for sqrt(s1^2 + s2^2), s the 1.4826 MAD of each
+ * side. The sample is bimodal when its robust Ashman's D = sqrt(2) |m2 -
+ * m1| / sqrt(s1^2 + s2^2) (m the medians) > 2 (clean separation) and the medians differ by at least
  * min_gap (log units). Returns 1 (bimodal: *cut = the midpoint between
  * the classes, *d = D), 0 (not), -EINVAL (n < 4), -ENOMEM.
  */
