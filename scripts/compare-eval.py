@@ -285,6 +285,43 @@ print("states: a 10%% shift of one state's location, both sides visit it, 6 vs 6
 for k, (a, b) in sorted(per_state.items()):
     print("    %-48s %d/%d" % (k, a, b))
 
+# --- interleaved rounds (scripts/ab-rounds.sh, the same build on both sides) ---------
+def load_dir(p, side):
+    out = []
+    for f in sorted(glob.glob(os.path.join(p, side + "-*.json.gz")) + glob.glob(os.path.join(p, side + "-*.json"))):
+        op = gzip.open if f.endswith(".gz") else open
+        with op(f, "rt") as fh:
+            out.append(json.load(fh))
+    return out
+
+
+hw = {"paired": {}, "pooled": {}}
+for rd in sorted(glob.glob(os.path.join(d, "rounds", "*"))):
+    A, B = load_dir(rd, "a"), load_dir(rd, "b")
+    if len(A) < 2 or len(A) != len(B):
+        continue
+    for mode, extra in (("paired", ["--paired"]), ("pooled", [])):
+        rc, c = compare(A, B, extra)
+        rc2, c2 = compare(A, [scaled(x, 1.10) for x in B], extra)
+        v2 = rows(c2)
+        flagged = sum(m["verdict"] in ("slower", "faster") for m in c["metrics"])
+        quiet_hit = [v2[n]["verdict"] == "slower" for n in v2 if n in cv_run and cv_run[n] <= 0.03
+                     and v2[n]["verdict"] != "n/a"]
+        for m in c["metrics"]:
+            if m["ci_lo"] and m["ci_hi"] and not m.get("states"):
+                hw[mode].setdefault(m["name"], []).append(math.log(m["ci_hi"] / m["ci_lo"]) / 2)
+        print("rounds %s (%d rounds, %s): same build: gate %s, %d metrics flagged; every metric x1.10: "
+              "%d of %d slower (run CV <= 3%%: %d of %d), suite %s" %
+              (os.path.basename(rd), len(A), mode, "fails" if rc == 1 else "passes", flagged,
+               sum(m["verdict"] == "slower" for m in c2["metrics"]),
+               sum(m["verdict"] != "n/a" for m in c2["metrics"]), sum(quiet_hit), len(quiet_hit),
+               c2["geomean_cost"]["verdict"]))
+common = [n for n in hw["paired"] if n in hw["pooled"]]
+if common:
+    r = [st.median(hw["paired"][n]) / st.median(hw["pooled"][n]) for n in common if st.median(hw["pooled"][n]) > 0]
+    print("rounds: CI half-width paired / pooled over the same files: median %.2f (%.2f-%.2f over %d one-state metrics)"
+          % (st.median(r), min(r), max(r), len(r)))
+
 # --- table ----------------------------------------------------------------------
 print("\n| metric | run CV | process CV | power 6v6 (10%) | median mde 1v1 | median mde 6v6 |")
 print("|---|---:|---:|---:|---:|---:|")
