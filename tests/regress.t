@@ -14,7 +14,7 @@ n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); m=[x for x in d["metrics"] if x["name"]==sys.argv[2]][0]; print(m.get(sys.argv[3],""))' "$@"; }
 
-echo "1..20"
+echo "1..21"
 for k in flat step drift outlier; do
 	$MK "$T/$k" 60 --series $k --prefix $k --tag config=a
 	$H ingest --quiet --db "$T/$k.db" "$T/$k"/*.json || echo "# ingest $k failed"
@@ -23,8 +23,12 @@ done
 $H regress --db "$T/flat.db" --fail-on-regression > "$T/out"
 ok $? "flat history: no regression (exit 0)"
 
-$H regress --db "$T/step.db" --json --fail-on-regression > "$T/step.json"
-ok $([ $? = 1 ]; echo $?) "step: exit 1 with --fail-on-regression"
+# The step began at step-00050: judge the history as it was on its 2nd night.
+mkdir "$T/step2"
+for i in $(seq -w 0 51); do cp "$T/step/step-000$i.json" "$T/step2/"; done
+$H ingest --quiet --db "$T/step2.db" "$T/step2"/*.json
+$H regress --db "$T/step2.db" --json --fail-on-regression > "$T/step.json"
+ok $([ $? = 1 ]; echo $?) "step: exit 1 with --fail-on-regression on the 2nd night at the new level"
 [ "$(field "$T/step.json" synthetic.m000 verdict)" = slower ]
 ok $? "step: synthetic.m000 slower"
 b=$(field "$T/step.json" synthetic.m000 began_run)
@@ -35,8 +39,13 @@ ok $? "step: the commit where it began is reported"
 slow=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["slower"])' "$T/step.json")
 [ "$slow" = 1 ]
 ok $? "step: only that metric ($slow slower)"
-$H regress --db "$T/step.db" > /dev/null
+$H regress --db "$T/step2.db" > /dev/null
 ok $? "without --fail-on-regression: exit 0"
+$H regress --db "$T/step.db" --json --fail-on-regression > "$T/step10.json"
+rc=$?
+[ $rc = 0 ] && [ "$(field "$T/step10.json" synthetic.m000 verdict)" = equivalent ] &&
+	python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["metrics"][0]; assert m["change_started"] == ["2026-02-20T00:00:00Z"], m' "$T/step10.json"
+ok $? "10 nights later the step is the new level: equivalent, exit 0, its change point still listed (rc $rc)"
 
 $H regress --db "$T/drift.db" --window 60 --json --fail-on-regression > "$T/drift.json"
 ok $([ $? = 1 ]; echo $?) "drift: exit 1"

@@ -159,16 +159,36 @@ int hvs_series_judge(const double *x, size_t n, enum hvs_direction dir, uint64_t
 			}
 		}
 	}
-	/* 2. Else: the newest segment against the level before its episode. */
+	/*
+	 * 2. Else, while the newest change point is recent (at most 2 L + 1
+	 * nights old) or the change still arrives (a drift: the newest nights
+	 * beyond the newest segment's level the same way by half the
+	 * threshold), the newest segment against the level before its episode.
+	 * An older single step is the new level: the step test above already
+	 * compares against it (the gate is red for the step's first nights,
+	 * not for the rest of the window).
+	 */
 	if (out->verdict != HVS_V_SLOWER && out->verdict != HVS_V_FASTER && ncp > 0 &&
 	    cp[ncp - 1].at < n - L) {
 		int k = ncp - 1, up = cp[k].after > cp[k].before;
 		size_t T, B0 = 0, lenn, lenb;
 		double lvl, bse, bd, lo, hi, mde;
-		enum hvs_verdict v;
+		enum hvs_verdict v = HVS_V_NA;
 
 		while (k > 0 && (cp[k - 1].after > cp[k - 1].before) == up)
 			k--;
+		/*
+		 * Recent, or still arriving: the newest nights beyond the newest
+		 * segment's level the same way (a drift goes on).
+		 */
+		{
+			double ml = hvs_median(y + cp[ncp - 1].at, n - cp[ncp - 1].at);
+			int arriving = up ? level - ml > log1p(o->threshold) / 2
+					  : ml - level > log1p(o->threshold) / 2;
+
+			if (n - cp[ncp - 1].at > 2 * L + 1 && !arriving)
+				goto done;
+		}
 		T = cp[k].at;
 		B0 = k > 0 ? cp[k - 1].at : 0;
 		lenn = n - cp[ncp - 1].at;
@@ -189,6 +209,7 @@ int hvs_series_judge(const double *x, size_t n, enum hvs_direction dir, uint64_t
 			out->hi = hi;
 		}
 	}
+done:
 	out->changed = out->verdict == HVS_V_SLOWER || out->verdict == HVS_V_FASTER;
 	if (out->changed)
 		add_mark(out, out->began);

@@ -13,8 +13,12 @@
  * Segments: hvs_changepoints() (rank PELT + permutation test) places the
  * history's change points. The gate: the mean of the newest min_seg nights
  * against the median of the segment before them (a step into the newest
- * nights), else the newest segment against the level before its episode of
- * same-direction changes; either is judged by hvs_decide() with se = sigma
+ * nights), else - while its newest change point is at most 2 min_seg + 1
+ * nights old, or a drift still arrives (the newest nights beyond the
+ * newest segment's level) -
+ * the newest segment against the level before its episode (an older
+ * single step is the new level: the gate is red on a step's first nights,
+ * not for the rest of the window); either is judged by hvs_decide() with se = sigma
  * sqrt(1/L + (pi/2)/N) and a one-sided level 1 - alpha/family per side, so
  * with `family` metrics at most alpha of nights raise a false alarm when
  * the nights are as noisy as their history says. A step also needs every
