@@ -357,7 +357,7 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 			if (j >= 0)
 				tot += s->v[j].nsamples;
 		}
-	x = malloc((tot ? tot : 1) * sizeof(*x));
+	x = malloc((tot ? 2 * tot : 1) * sizeof(*x)); /* values, then scratch */
 	if (!x)
 		return -ENOMEM;
 	for (int side = 0; side < 2; side++)
@@ -404,14 +404,23 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 				in[side] += m;
 				if (m < STATE_MIN_RUN)
 					continue;
-				/* The state's location in this run: median of its log samples. */
+				/*
+				 * The state's location in this run: median of its log
+				 * samples. s2, the robust spread of those samples, is
+				 * what one run a side assumes runs wander by at least:
+				 * a tight state keeps --run-cv, a loose tail of
+				 * interference cannot pass for a location.
+				 */
 				{
-					double mean, v = var_of(x, m, &mean);
+					double mean, v = var_of(x, m, &mean), med = hvs_median(x, m), rs;
 
-					sd->y[sd->k] = hvs_median(x, m);
+					for (size_t i = 0; i < m; i++)
+						x[tot + i] = fabs(x[i] - med);
+					rs = 1.4826 * hvs_median_inplace(x + tot, m);
+					sd->y[sd->k] = med;
 					sd->w[sd->k] = M_PI / 2 * v / (double)m;
 					sd->wdf[sd->k] = (double)(m - 1);
-					sd->s2[sd->k] = NAN;
+					sd->s2[sd->k] = rs * rs;
 					sd->k++;
 				}
 			}
