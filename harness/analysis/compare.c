@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Two states: each >= 10% of the samples, locations >= 25% apart, robust Ashman's D > 2. */
+/*
+ * Two states: each >= 10% of the samples and the home of some process,
+ * locations >= 25% apart, robust Ashman's D > 2.
+ */
 #define STATE_MIN_SHARE 0.10
 #define STATE_MIN_GAP 0.2231435513142098 /* log(1.25) */
 #define STATE_MIN_RUN 3                   /* samples of a state for a run to give it a location */
@@ -377,6 +380,34 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 		free(x);
 		return 0;
 	}
+	/*
+	 * A state is where a process lives: each must hold the median of some
+	 * process (of a run, without processes). A cluster of interference
+	 * samples in every process's tail is a tail, not a state.
+	 */
+	{
+		int home[2] = { 0, 0 };
+
+		for (int side = 0; side < 2; side++)
+			for (size_t q = 0; q < (side ? nb_ : na_); q++) {
+				const struct hvs_metrics *s = side ? b[q] : a[q];
+				long j = hvs_metrics_find(s, r->name);
+				const struct hvs_metric *m;
+
+				if (j < 0)
+					continue;
+				m = &s->v[j];
+				if (m->nprocesses)
+					for (size_t k = 0; k < m->nprocesses; k++)
+						home[m->process_medians[k] > 0 && log(m->process_medians[k]) > cut]++;
+				else if (m->summary.median > 0)
+					home[log(m->summary.median) > cut]++;
+			}
+		if (!home[0] || !home[1]) {
+			free(x);
+			return 0;
+		}
+	}
 	r->states = 2;
 	for (int st = 0; st < 2; st++) {
 		struct hvs_cmp_state *S = &r->state[st];
@@ -623,17 +654,13 @@ int hvs_compare_runs(const struct hvs_metrics *const *a, size_t na_,
 				r->p_equiv = t.p;
 		}
 		if (o->modes) {
-			/* States flip between processes: the floor is the process spread too. */
-			double fv = floor_var;
-			int s;
+			/*
+			 * The metric's process spread is the states flipping, not
+			 * how far a state's location wanders: a state's floor is
+			 * --run-cv or its own samples' spread (judge_states).
+			 */
+			int s = judge_states(a, na_, b, nb_, o, level, floor_var, r);
 
-			for (size_t q = 0; q < sa.k; q++)
-				if (isfinite(sa.s2[q]))
-					fv = fmax(fv, sa.s2[q]);
-			for (size_t q = 0; q < sb.k; q++)
-				if (isfinite(sb.s2[q]))
-					fv = fmax(fv, sb.s2[q]);
-			s = judge_states(a, na_, b, nb_, o, level, fv, r);
 			if (s < 0)
 				goto fail;
 			if (s > 0) {

@@ -33,7 +33,7 @@
  * round cancels.
  *
  * Two-state metrics (a pooled split with a robust Ashman's D > 2, both states >= 10%
- * of samples, locations >= 25% apart) are judged per state: each state's
+ * of samples and each the home of some process, locations >= 25% apart) are judged per state: each state's
  * location in each run, compared across runs like a metric, its share
  * reported beside it; a flip of shares is never a slowdown.
  */
