@@ -409,6 +409,7 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 		}
 	}
 	r->states = 2;
+	r->state_cut = exp(cut);
 	for (int st = 0; st < 2; st++) {
 		struct hvs_cmp_state *S = &r->state[st];
 		struct side sa = { .k = 0 }, sb = { .k = 0 };

@@ -111,6 +111,7 @@ struct hvs_cmp_row {
 	enum hvs_run_var run_var;
 	double threshold;     /* the one applied (--threshold, --metric-threshold) */
 	int states;           /* 2 for a two-state metric judged per state, else 0 */
+	double state_cut;     /* the value (unit) between the two states */
 	struct hvs_cmp_state state[2];
 	/* Kept for older readers: the between-process spread (max-min)/median, NaN if unknown. */
 	double noise;

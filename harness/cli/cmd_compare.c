@@ -360,6 +360,7 @@ static int print_json(struct hvs_result **ra, struct hvs_result **rb, const stru
 				json_array_append_new(st, o_);
 			}
 			json_object_set_new(row, "states", st);
+			json_object_set_new(row, "state_cut", num_or_null(r->state_cut));
 		}
 		if (r->verdict == HVS_V_NA)
 			json_object_set_new(row, "reason", json_string(r->reason));
