@@ -23,9 +23,10 @@ grep -q '^### hvscope regress' "$last" && grep -q '^## Against the previous nigh
 ok $? "the report has the regress table and the compare against the previous night"
 python3 "$HVS_SRC/tests/lib/validate.py" "$T/state/results"/*.json 2> /dev/null
 ok $? "nightly results validate"
-# Plant a history with a step in the same context, then one more night.
+# Plant a history with a step in the same context (from night 30 of 40),
+# judged on its 2nd night at the new level: nights 0-31.
 python3 "$HVS_SRC/tests/lib/mkmany.py" "$T/step" 40 --series step --prefix s --tag config=step --start 2030-01-01
-"$HVSCOPE" ingest --quiet --db "$T/state/history.db" "$T/step"/*.json
+"$HVSCOPE" ingest --quiet --db "$T/state/history.db" "$T/step"/s-000[0-2]*.json "$T/step"/s-0003[01].json
 "$HVSCOPE" regress --db "$T/state/history.db" --context config --fail-on-regression > /dev/null
 ok $([ $? = 1 ]; echo $?) "a planted step in the newest context: the gate exits 1"
 if have systemd cmd:systemd-analyze; then
