@@ -147,7 +147,8 @@ print("\n| metric | night CV | step it could see | delay (nights, per history) |
 print("|---|---:|---:|---|")
 for n in delay:
     c = "%.1f%%" % (100 * st.median(cv[n])) if cv.get(n) else "-"
-    m = "%.0f%%" % (100 * st.median(mde[n])) if mde.get(n) else "-"
+    x = st.median(mde[n]) if mde.get(n) else None
+    m = "-" if x is None else "%.0f%%" % (100 * x) if x < 1 else "%.2gx" % (1 + x)
     print("| %s | %s | %s | %s |" % (n, c, m, " ".join("-" if x is None else str(x) for x in delay[n])))
 for f in glob.glob(os.path.join(tmp, "*")):
     os.unlink(f)
