@@ -14,7 +14,7 @@ VAL="python3 $HVS_SRC/tests/lib/validate.py"
 n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 
-echo "1..44"
+echo "1..45"
 $MK "$T/a.json" --metrics 20 --seed 11
 # B: A's very samples, with synthetic.m007 scaled by 1.10 (the issue's test).
 python3 - "$T/a.json" "$T/b.json" <<'P'
@@ -142,6 +142,12 @@ $H compare --json "$T"/ra[0-3].json -- "$T"/rb[0-3].json > "$T/ru.json"
 [ "$(field "$T/rp.json" synthetic.m007 verdict)" = slower ] && [ "$(field "$T/rp.json" synthetic.m007 between_runs)" = paired_rounds ] &&
 	[ "$(field "$T/ru.json" synthetic.m007 verdict)" = inconclusive ]
 ok $? "4 rounds sharing +-8% host moments: --paired sees the 10% step ($(field "$T/rp.json" synthetic.m007 verdict)), unpaired cannot ($(field "$T/ru.json" synthetic.m007 verdict))"
+
+# scripts/ab-rounds.sh: rounds in random order, and TARGET_CI stops once every CI is narrow enough.
+TARGET_CI=5 BUDGET=60 HVSCOPE=$H bash "$HVS_SRC/scripts/ab-rounds.sh" 8 "$T/ab" "cp $T/ra1.json \$OUT" "cp $T/rb1.json \$OUT" > "$T/ab.out" 2>&1
+rc=$?
+[ $rc = 0 ] && [ "$(ls "$T/ab"/a-*.json | wc -l)" = 3 ] && [ "$(wc -l < "$T/ab/order")" = 3 ] && grep -q 'within +-5% after 3 rounds' "$T/ab.out"
+ok $? "ab-rounds.sh TARGET_CI=5: stops after 3 identical rounds, exit 0 (rc $rc: $(tail -1 "$T/ab.out"))"
 
 # Fresh processes: a 10% shift smaller than the between-process spread is
 # not flagged; the same shift with a tight spread is, when runs are declared stable.
