@@ -7,9 +7,9 @@
 # the runs wander by --run-cv (3%) or their process spread, so most rows
 # are honestly inconclusive. On the kept series (tests/data/series,
 # scripts/compare-eval.py; docs/harness.md "Evaluation on this machine")
-# consecutive same-build pairs fail the gate in NULL_RATE, on a machine
-# shared with five other sessions (load 2-10). Needing 24 of 30 clean fails a correct build
-# in about one run in 250 at a 7% pair rate. Each flag is described on
+# consecutive same-build pairs fail the gate in 4 of 69 (5.8%), on a
+# machine shared with five other sessions (load 1-14). Needing 24 of 30
+# clean fails a correct build in about one run in 250 at a 7% pair rate. Each flag is described on
 # stderr (ratio, CI, detectable change, process CV, states), so a CI log
 # shows which metric, how far and how sure. ~5 minutes.
 set -u
