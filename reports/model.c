@@ -4,6 +4,7 @@
  * metrics), choose the baseline, compute cost ratios and geometric means.
  */
 #include "model.h"
+#include "analysis/compare.h"
 
 #include <errno.h>
 #include <math.h>
@@ -466,7 +467,9 @@ int hvs_rpt_usable(const struct hvs_metric *mt)
 double hvs_rpt_ratio(const struct hvs_rpt_model *m, size_t r, size_t c, double *lo, double *hi)
 {
 	const struct hvs_metric *a, *b;
-	double ra, blo, bhi, alo, ahi;
+	struct hvs_cmp_opts o;
+	struct hvs_cmp cmp;
+	double ra = NAN;
 
 	if (lo)
 		*lo = NAN;
@@ -478,23 +481,27 @@ double hvs_rpt_ratio(const struct hvs_rpt_model *m, size_t r, size_t c, double *
 	b = m->rows[r].cell[c];
 	if (!hvs_rpt_usable(a) || !hvs_rpt_usable(b) || a->summary.median <= 0 || b->summary.median <= 0)
 		return NAN;
-	alo = a->summary.ci_lo > 0 ? a->summary.ci_lo : a->summary.median;
-	ahi = a->summary.ci_hi > 0 ? a->summary.ci_hi : a->summary.median;
-	blo = b->summary.ci_lo > 0 ? b->summary.ci_lo : b->summary.median;
-	bhi = b->summary.ci_hi > 0 ? b->summary.ci_hi : b->summary.median;
-	if (m->rows[r].direction == HVS_HIGHER_IS_BETTER) {
-		ra = a->summary.median / b->summary.median;
+	/*
+	 * The ratio and its CI are compare's (harness/analysis/compare.c), over
+	 * the whole column as compare would see the two files, so a report and
+	 * `hvscope compare` print the same interval for the same files.
+	 */
+	hvs_cmp_opts_default(&o);
+	if (hvs_compare(&m->cols[m->baseline].metrics, &m->cols[c].metrics, &o, &cmp))
+		return NAN;
+	for (size_t i = 0; i < cmp.n; i++) {
+		const struct hvs_cmp_row *x = &cmp.rows[i];
+
+		if (strcmp(x->name, a->name) || x->verdict == HVS_V_NA)
+			continue;
+		ra = x->cost;
+		/* Oriented like the cost: A/B for higher-is-better metrics. */
 		if (lo)
-			*lo = alo / bhi;
+			*lo = x->direction == HVS_HIGHER_IS_BETTER ? 1 / x->ratio.hi : x->ratio.lo;
 		if (hi)
-			*hi = ahi / blo;
-	} else {
-		ra = b->summary.median / a->summary.median;
-		if (lo)
-			*lo = blo / ahi;
-		if (hi)
-			*hi = bhi / alo;
+			*hi = x->direction == HVS_HIGHER_IS_BETTER ? 1 / x->ratio.lo : x->ratio.hi;
 	}
+	hvs_cmp_free(&cmp);
 	return ra;
 }
 

@@ -3,10 +3,12 @@
  * trend.c - history series for trend charts: the newest run's context
  * (same host and hypervisor) read from the history database
  * (harness/results/history.h), each metric's per-run medians, and the change points
- * hvs_changepoints() finds in them (the detector `regress` uses).
+ * hvs_series_judge() finds in them: the very function and parameters `regress`
+ * uses (harness/analysis/series.h), so both mark the same nights.
  */
 #include "trend.h"
 #include "results/history.h"
+#include "analysis/series.h"
 #include "core/stats.h"
 
 #include <errno.h>
@@ -16,10 +18,7 @@
 #include <time.h>
 
 #define TREND_WINDOW 100000   /* runs read back at most */
-#define TREND_MIN_SEG 3       /* runs on each side of a change */
-#define TREND_PERMS 199
-#define TREND_ALPHA 0.01
-#define TREND_MAX_CHANGES 16
+#define TREND_ALPHA 0.01     /* hvs_series_opts_default()'s, for the note */
 
 struct collect {
 	const struct hvs_hrun *runs;
@@ -45,26 +44,26 @@ static int one_series(void *arg, const char *name, const char *unit, enum hvs_di
 		      const double *med, size_t n)
 {
 	struct collect *c = arg;
-	struct hvs_changepoint cp[TREND_MAX_CHANGES];
+	struct hvs_series_opts so;
+	struct hvs_series_verdict sv;
 	struct hvs_rpt_series *s;
 	double *x = malloc((n ? n : 1) * sizeof(*x));
 	size_t *at = malloc((n ? n : 1) * sizeof(*at));
 	size_t k = 0;
 	int nc = 0;
 
-	(void)dir;
+	hvs_series_opts_default(&so);
+	memset(&sv, 0, sizeof(sv));
 	if (!x || !at)
 		goto nomem;
 	for (size_t i = 0; i < n; i++)
-		if (isfinite(med[i])) {
+		if (isfinite(med[i]) && med[i] > 0) {
 			x[k] = med[i];
 			at[k++] = i;
 		}
 	c->nmetrics++;
-	if (k >= 2 * TREND_MIN_SEG)
-		nc = hvs_changepoints(x, k, TREND_MIN_SEG, TREND_PERMS, 1, TREND_ALPHA, cp, TREND_MAX_CHANGES);
-	if (nc < 0)
-		nc = 0;
+	if (k >= 2 * so.min_seg + 3 && !hvs_series_judge(x, k, dir, hvs_hash64(name), &so, &sv))
+		nc = (int)sv.nmarks;
 	if (nc)
 		c->nchanged++;
 	if (!k || (!nc && !c->all)) {
@@ -99,16 +98,18 @@ static int one_series(void *arg, const char *name, const char *unit, enum hvs_di
 	for (size_t i = 0; i < k; i++)
 		hvs_strlcpy(s->pt[i].commit, c->runs[at[i]].commit, sizeof(s->pt[i].commit));
 	for (int j = 0; j < nc; j++)
-		if (cp[j].at < k)
-			s->pt[cp[j].at].change = 1;
+		if (sv.marks[j] < k)
+			s->pt[sv.marks[j]].change = 1;
 	s->n = k;
 	if (nc) {
 		/* The newest change is what an on-call engineer asks about. */
-		const struct hvs_changepoint *last = &cp[nc - 1];
-		const struct hvs_hrun *r = &c->runs[at[last->at]];
+		size_t last = sv.changed ? sv.began : sv.marks[nc - 1];
+		const struct hvs_hrun *r = &c->runs[at[last]];
 
-		if (asprintf(&s->changes, "%.4g -> %.4g %s from commit %s (run %s, %.10s)%s", last->before,
-			     last->after, unit, r->commit, r->uid, r->started,
+		if (asprintf(&s->changes, "%s%s%.4g -> %.4g %s from commit %s (run %s, %.10s)%s",
+			     sv.changed ? hvs_verdict_name(sv.verdict) : "change", sv.changed ? ": " : " ",
+			     sv.changed ? sv.before : x[last ? last - 1 : 0],
+			     sv.changed ? sv.level : x[last], unit, r->commit, r->uid, r->started,
 			     nc > 1 ? ", and earlier changes" : "") < 0) {
 			s->changes = NULL;
 			goto nomem;

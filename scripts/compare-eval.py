@@ -1,24 +1,33 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""compare-eval.py DIR [COMPARE-ARGS...] - how `hvscope compare` does on kept
-noise trials (DIR/a1.json, b1.json, a2.json, ... as written by
-HVS_NOISE_KEEP=DIR bash tests/lib/noise-trials.sh N M):
+"""compare-eval.py [SERIES_DIR] [COMPARE-ARGS...] - how `hvscope compare`
+does on a kept series of real result files (default tests/data/series:
+quick/NNN.json.gz, default/NNN.json.gz, as scripts/collect-series.sh writes
+them; all from one build, taken minutes apart under whatever load the
+machine had). Prints the acceptance numbers of issue 11:
 
-  null   the consecutive pairs (a_i, b_i): trials with nothing flagged;
-  power  a 10% regression planted in one metric of b_i (samples and process
-         medians scaled), each metric of each pair in turn: how often compare
-         calls it "slower" (POWER=0 skips this part: it runs compare
-         pairs x metrics times);
-  noise  per metric, the spread of log process medians within a run against
-         the spread of the difference between consecutive runs: a ratio
-         above 1 is run-level noise that no test over one pair can see.
+  null      same-build pairs failing the gate (--fail-on-regression exits 1):
+            consecutive runs 1 vs 1, and disjoint groups of 6 vs 6 (runs
+            alternately assigned from 12 consecutive ones); goal <= 5%
+  plant1    a 10% regression planted in one metric of B (samples, process
+            medians and summary scaled, tests/lib/plant.py), 1 vs 1 pairs:
+            how often called equivalent (goal: never), slower
+  self      each run against itself with every metric x1.10: called
+            equivalent anywhere (goal: never), gate exit 1
+  power6    6 vs 6 runs, every metric of B x1.10: per metric, share called
+            slower; goal >= 80% for metrics whose run-to-run CV <= 3%
+  states    metrics compare calls two-state (6 vs 6): one state's samples
+            x1.10 in B (cut where compare puts it), flagged slower when
+            both sides visit that state (>= 3 samples in every run); goal >= 80%
+  table     per metric: run-to-run CV, process CV, power6, median mde (1v1, 6v6)
 
 Every verdict is the real `hvscope compare --json` ($HVSCOPE, default
-bin/hvscope); extra arguments go to it (e.g. --alpha 0.01). The numbers in
-docs/harness.md and docs/PERFORMANCE.md ("Harness") come from this script.
+bin/hvscope); extra arguments go to it. Interleaved rounds (`run --rounds`)
+are not implemented yet: nothing is printed for them.
 """
 import copy
 import glob
+import gzip
 import json
 import math
 import os
@@ -27,93 +36,289 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "lib"))
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, "..", "tests", "lib"))
 from plant import plant_regression  # noqa: E402
 
-if len(sys.argv) < 2:
-    sys.exit(__doc__)
-d, args = sys.argv[1], sys.argv[2:]
-here = os.path.dirname(os.path.abspath(__file__))
+argv = sys.argv[1:]
+d = argv.pop(0) if argv and not argv[0].startswith("-") else os.path.join(here, "..", "tests", "data", "series")
+args = argv
 H = os.environ.get("HVSCOPE", os.path.join(here, "..", "bin", "hvscope"))
-n = len(glob.glob(os.path.join(d, "a*.json")))
-if n == 0:
-    sys.exit("compare-eval: no a*.json in " + d)
+kind = os.environ.get("KIND", "quick")
+files = sorted(glob.glob(os.path.join(d, kind, "*.json.gz")) + glob.glob(os.path.join(d, kind, "*.json")))
+if len(files) < 4:
+    sys.exit("compare-eval: fewer than 4 result files in %s/%s" % (d, kind))
+tmp = tempfile.mkdtemp(prefix="compare-eval.")
+runs = []
+for i, f in enumerate(files):
+    op = gzip.open if f.endswith(".gz") else open
+    with op(f, "rt") as fh:
+        runs.append(json.load(fh))
+ncall = 0
 
 
-def compare(a, b):
-    p = subprocess.run([H, "compare", "--json"] + args + [a, b], capture_output=True, text=True)
-    if p.returncode not in (0, 1):
-        sys.exit("compare-eval: compare %s %s: %s" % (a, b, p.stderr.strip()))
-    return json.loads(p.stdout)
+def write(obj, name):
+    p = os.path.join(tmp, name)
+    with open(p, "w") as fh:
+        json.dump(obj, fh)
+    return p
 
 
-def path(s, i):
-    return os.path.join(d, "%s%d.json" % (s, i))
+def compare(a, b, extra=()):
+    """a, b: lists of result dicts. Returns (exit code, json)."""
+    global ncall
+    ncall += 1
+    pa = [write(x, "a%d.json" % i) for i, x in enumerate(a)]
+    pb = [write(x, "b%d.json" % i) for i, x in enumerate(b)]
+    cmd = [H, "compare", "--json", "--fail-on-regression"] + list(extra) + args + pa + ["--"] + pb
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode not in (0, 1, 12):
+        sys.exit("compare-eval: %s: exit %d: %s" % (" ".join(cmd), p.returncode, p.stderr.strip()))
+    return p.returncode, json.loads(p.stdout)
 
 
-flagged = []
-for i in range(1, n + 1):
-    c = compare(path("a", i), path("b", i))
-    bad = ["%s %s %.3f" % (m["name"], m["verdict"], m["ratio"])
-           for m in c["metrics"] if m["verdict"] in ("slower", "faster")]
-    if bad:
-        flagged.append("trial %d: %s" % (i, ", ".join(bad)))
-print("null: nothing flagged in %d of %d consecutive pairs" % (n - len(flagged), n))
-for f in flagged:
-    print("  " + f)
+def rows(c):
+    return {m["name"]: m for m in c["metrics"]}
 
 
-def logmed(r, name):
+def usable(m):
+    return m.get("outcome") == "pass" and "skipped" not in m.get("flags", []) and m.get("samples")
+
+
+def scaled(r, factor, only=None):
+    r = copy.deepcopy(r)
     for m in r["metrics"]:
-        pm = m.get("process_medians")
-        if m["name"] == name and pm and all(x > 0 for x in pm):
-            return [math.log(x) for x in pm]
-    return None
+        if usable(m) and (only is None or m["name"] == only):
+            plant_regression(m, factor)
+    r["run"]["id"] += "-x%.2f" % factor
+    return r
 
 
-A = [json.load(open(path("a", i))) for i in range(1, n + 1)]
-B = [json.load(open(path("b", i))) for i in range(1, n + 1)]
-print("noise: %-30s %9s %9s %6s" % ("metric", "sd(diff)", "expected", "ratio"))
-for name in [m["name"] for m in A[0]["metrics"] if m.get("process_medians")]:
-    diffs, within, k = [], [], 0
-    for a, b in zip(A, B):
-        x, y = logmed(a, name), logmed(b, name)
-        if x and y and len(x) > 1 and len(y) > 1:
-            diffs.append(st.mean(y) - st.mean(x))
-            within.append((st.variance(x) / len(x) + st.variance(y) / len(y)))
-    if len(diffs) < 3:
-        continue
-    obs = math.sqrt(st.mean([v * v for v in diffs]))
-    exp = math.sqrt(st.mean(within))
-    print("       %-30s %9.4f %9.4f %6.2f" % (name, obs, exp, obs / exp if exp else float("nan")))
+def pct(k, n):
+    return "%d of %d (%.1f%%)" % (k, n, 100.0 * k / n if n else float("nan"))
 
-if os.environ.get("POWER", "1") == "0":
-    sys.exit(0)
-hit = tot = 0
-per = {}
-tmp = tempfile.mkdtemp()
-try:
-    for i in range(1, n + 1):
-        b = B[i - 1]
-        for j, m in enumerate(b["metrics"]):
-            if not m.get("process_medians") or m["outcome"] != "pass" or "skipped" in m["flags"]:
+
+print("series: %d %s result files from %s (one build; loads: see %s/log.tsv)" %
+      (len(runs), kind, d, d))
+
+# --- null: 1 vs 1 consecutive pairs, 6 vs 6 groups ---------------------------
+fails1 = []
+mde1 = {}
+for i in range(len(runs) - 1):
+    rc, c = compare([runs[i]], [runs[i + 1]])
+    if rc == 1:
+        bad = [m["name"] for m in c["metrics"] if m["verdict"] == "slower"]
+        if c["geomean_cost"]["verdict"] == "slower":
+            bad.append("suite geomean")
+        fails1.append("pair %d-%d: %s" % (i + 1, i + 2, ", ".join(bad)))
+    for m in c["metrics"]:
+        if m["mde"] is not None:
+            mde1.setdefault(m["name"], []).append(m["mde"])
+print("null 1v1: the gate fails %s consecutive same-build pairs (goal <= 5%%)" %
+      pct(len(fails1), len(runs) - 1))
+for f in fails1:
+    print("    " + f)
+
+groups = []
+for s in range(0, len(runs) - 11, 12):
+    w = runs[s:s + 12]
+    groups.append((w[0::2], w[1::2]))
+fails6 = []
+mde6 = {}
+for gi, (A, B) in enumerate(groups):
+    rc, c = compare(A, B)
+    if rc == 1:
+        bad = [m["name"] for m in c["metrics"] if m["verdict"] == "slower"]
+        if c["geomean_cost"]["verdict"] == "slower":
+            bad.append("suite geomean")
+        fails6.append("group %d: %s" % (gi + 1, ", ".join(bad)))
+    for m in c["metrics"]:
+        if m["mde"] is not None:
+            mde6.setdefault(m["name"], []).append(m["mde"])
+print("null 6v6: the gate fails %s disjoint same-build groups (goal <= 5%%)" % pct(len(fails6), len(groups)))
+for f in fails6:
+    print("    " + f)
+
+# --- plant1: one metric x1.10, 1 vs 1 ------------------------------------------
+equiv = slower = tot = 0
+step = max(1, (len(runs) - 1) // 12)  # at most ~12 pairs x all metrics
+names = [m["name"] for m in runs[0]["metrics"] if usable(m)]
+for i in range(0, len(runs) - 1, step):
+    for name in names:
+        b = scaled(runs[i + 1], 1.10, only=name)
+        rc, c = compare([runs[i]], [b])
+        v = rows(c).get(name, {}).get("verdict")
+        if v is None or v == "n/a":
+            continue
+        tot += 1
+        equiv += v == "equivalent"
+        slower += v == "slower"
+print("plant1 1v1: a 10%% regression in one metric called equivalent in %s (goal: never), slower in %s"
+      % (pct(equiv, tot), pct(slower, tot)))
+
+# --- self x1.10 ----------------------------------------------------------------
+eq_any = gate = 0
+nself = 0
+for i in range(0, len(runs), max(1, len(runs) // 16)):
+    rc, c = compare([runs[i]], [scaled(runs[i], 1.10)])
+    nself += 1
+    eq_any += any(m["verdict"] == "equivalent" for m in c["metrics"]) or c["geomean_cost"]["verdict"] == "equivalent"
+    gate += rc == 1
+print("self x1.10: a run against itself x1.10 called equivalent anywhere in %s (goal: never); "
+      "gate exit 1 in %s" % (pct(eq_any, nself), pct(gate, nself)))
+
+
+# --- run-to-run and process CV per metric --------------------------------------
+def loc(m):
+    pm = m.get("process_medians") or []
+    if len(pm) >= 2 and all(x > 0 for x in pm):
+        return st.mean(math.log(x) for x in pm), st.variance([math.log(x) for x in pm])
+    s = m.get("summary", {}).get("median")
+    return (math.log(s), None) if s and s > 0 else (None, None)
+
+
+cv_run, cv_proc = {}, {}
+for name in names:
+    ys, ps = [], []
+    for r in runs:
+        m = rows(r).get(name)
+        if m and usable(m):
+            y, pv = loc(m)
+            if y is not None:
+                ys.append(y)
+            if pv is not None:
+                ps.append(pv)
+    if len(ys) >= 3:
+        cv_run[name] = st.stdev(ys)
+    if ps:
+        cv_proc[name] = math.sqrt(st.mean(ps))
+
+# --- power6: every metric x1.10 in B, 6 vs 6 ----------------------------------
+# A metric counts as "run CV <= 3%" in a group when its run locations there
+# spread by <= 3% (pooled over both sides, from compare's own run_cv_a/_b).
+hit, n6 = {}, {}
+qh = qt = 0
+for A, B in groups:
+    rc, c0 = compare(A, B)
+    cvg = {}
+    for m in c0["metrics"]:
+        if m.get("run_cv_a") is not None and m.get("run_cv_b") is not None:
+            cvg[m["name"]] = math.sqrt((m["run_cv_a"] ** 2 + m["run_cv_b"] ** 2) / 2)
+    rc, c = compare(A, [scaled(x, 1.10) for x in B])
+    for m in c["metrics"]:
+        if m["verdict"] == "n/a":
+            continue
+        n6[m["name"]] = n6.get(m["name"], 0) + 1
+        hit[m["name"]] = hit.get(m["name"], 0) + (m["verdict"] == "slower")
+        if cvg.get(m["name"], 1) <= 0.03 and not m.get("states"):
+            qt += 1
+            qh += m["verdict"] == "slower"
+print("power6: 10%% regressions flagged slower with 6 runs a side, one-state metrics whose runs "
+      "spread <= 3%% in that group: %s (goal >= 80%%)" % pct(qh, qt))
+h = sum(hit.values())
+t = sum(n6.values())
+print("power6: all metrics: %s" % pct(h, t))
+
+
+# --- states: one state's location x1.10 (6 vs 6) ---------------------------------
+def shift_state(r, name, cut, upper, factor):
+    r = copy.deepcopy(r)
+    for m in r["metrics"]:
+        if m["name"] != name or not usable(m):
+            continue
+        f = factor if m["direction"] == "lower_is_better" else 1 / factor
+        s = m["samples"]
+        s2 = [x * f if (math.log(x) > cut) == upper else x for x in s]
+        m["samples"] = s2
+        npr = len(m.get("process_medians") or [])
+        if npr and len(s2) % npr == 0:
+            k = len(s2) // npr
+            m["process_medians"] = [st.median(s2[i * k:(i + 1) * k]) for i in range(npr)]
+        m["summary"]["median"] = st.median(s2)
+    return r
+
+
+sh = stot = 0
+per_state = {}
+for A, B in groups:
+    rc, c0 = compare(A, B)
+    for row in c0["metrics"]:
+        if not row.get("states"):
+            continue
+        name, cut = row["name"], math.log(row["state_cut"])
+        for upper, S in ((False, row["states"][0]), (True, row["states"][1])):
+            def visits(side):
+                return all(sum((math.log(x) > cut) == upper for x in rows(r)[name]["samples"] if x > 0) >= 3
+                           for r in side if name in rows(r))
+            if S["verdict"] == "n/a" or not (visits(A) and visits(B)):
                 continue
-            b2 = copy.deepcopy(b)
-            plant_regression(b2["metrics"][j], 1.10)
-            with open(os.path.join(tmp, "b.json"), "w") as fh:
-                json.dump(b2, fh)
-            c = compare(path("a", i), os.path.join(tmp, "b.json"))
-            row = [x for x in c["metrics"] if x["name"] == m["name"]][0]
-            ok = row["verdict"] == "slower"
-            hit += ok
-            tot += 1
-            per.setdefault(m["name"], [0, 0])
-            per[m["name"]][0] += ok
-            per[m["name"]][1] += 1
-finally:
-    for f in glob.glob(os.path.join(tmp, "*")):
-        os.unlink(f)
-    os.rmdir(tmp)
-print("power: a planted 10%% step called slower in %d of %d cases" % (hit, tot))
-for name, (h, t) in per.items():
-    print("       %-30s %d/%d" % (name, h, t))
+            rc, c = compare(A, [shift_state(x, name, cut, upper, 1.10) for x in B])
+            v = rows(c).get(name, {}).get("verdict")
+            stot += 1
+            sh += v == "slower"
+            k = "%s (%s state)" % (name, "upper" if upper else "lower")
+            per_state.setdefault(k, [0, 0])
+            per_state[k][0] += v == "slower"
+            per_state[k][1] += 1
+print("states: a 10%% shift of one state's location, both sides visit it, 6 vs 6: flagged slower in %s "
+      "(goal >= 80%%)" % pct(sh, stot))
+for k, (a, b) in sorted(per_state.items()):
+    print("    %-48s %d/%d" % (k, a, b))
+
+# --- interleaved rounds (scripts/ab-rounds.sh, the same build on both sides) ---------
+def load_dir(p, side):
+    out = []
+    for f in sorted(glob.glob(os.path.join(p, side + "-*.json.gz")) + glob.glob(os.path.join(p, side + "-*.json"))):
+        op = gzip.open if f.endswith(".gz") else open
+        with op(f, "rt") as fh:
+            out.append(json.load(fh))
+    return out
+
+
+hw = {"paired": {}, "pooled": {}}
+for rd in sorted(glob.glob(os.path.join(d, "rounds", "*"))):
+    A, B = load_dir(rd, "a"), load_dir(rd, "b")
+    if len(A) < 2 or len(A) != len(B):
+        continue
+    for mode, extra in (("paired", ["--paired"]), ("pooled", [])):
+        rc, c = compare(A, B, extra)
+        rc2, c2 = compare(A, [scaled(x, 1.10) for x in B], extra)
+        v2 = rows(c2)
+        flagged = sum(m["verdict"] in ("slower", "faster") for m in c["metrics"])
+        quiet_hit = [v2[n]["verdict"] == "slower" for n in v2 if n in cv_run and cv_run[n] <= 0.03
+                     and v2[n]["verdict"] != "n/a"]
+        for m in c["metrics"]:
+            if m["ci_lo"] and m["ci_hi"] and not m.get("states"):
+                hw[mode].setdefault(m["name"], []).append(math.log(m["ci_hi"] / m["ci_lo"]) / 2)
+        print("rounds %s (%d rounds, %s): same build: gate %s, %d metrics flagged; every metric x1.10: "
+              "%d of %d slower (run CV <= 3%%: %d of %d), suite %s" %
+              (os.path.basename(rd), len(A), mode, "fails" if rc == 1 else "passes", flagged,
+               sum(m["verdict"] == "slower" for m in c2["metrics"]),
+               sum(m["verdict"] != "n/a" for m in c2["metrics"]), sum(quiet_hit), len(quiet_hit),
+               c2["geomean_cost"]["verdict"]))
+common = [n for n in hw["paired"] if n in hw["pooled"]]
+if common:
+    r = [st.median(hw["paired"][n]) / st.median(hw["pooled"][n]) for n in common if st.median(hw["pooled"][n]) > 0]
+    print("rounds: CI half-width paired / pooled over the same files: median %.2f (%.2f-%.2f over %d one-state metrics)"
+          % (st.median(r), min(r), max(r), len(r)))
+
+# --- table ----------------------------------------------------------------------
+print("\n| metric | run CV | process CV | power 6v6 (10%) | median mde 1v1 | median mde 6v6 |")
+print("|---|---:|---:|---:|---:|---:|")
+
+
+def f(x, fmt="%.1f%%", k=100):
+    return "-" if x is None else fmt % (x * k)
+
+
+for name in names:
+    p6 = "%d/%d" % (hit.get(name, 0), n6[name]) if name in n6 else "-"
+    m1 = st.median(mde1[name]) if name in mde1 else None
+    m6 = st.median(mde6[name]) if name in mde6 else None
+    print("| %s | %s | %s | %s | %s | %s |" % (name, f(cv_run.get(name)), f(cv_proc.get(name)), p6,
+                                              f(m1, "%.0f%%") if m1 is None or m1 < 1 else "%.2gx" % (1 + m1),
+                                              f(m6, "%.0f%%") if m6 is None or m6 < 1 else "%.2gx" % (1 + m6)))
+print("\n(%d compare calls)" % ncall)
+for x in glob.glob(os.path.join(tmp, "*")):
+    os.unlink(x)
+os.rmdir(tmp)

@@ -3,7 +3,9 @@
 # regress: synthetic nightly series (60 nights, 5 metrics, 1% night-to-night
 # noise) with a planted pattern in synthetic.m000: a step is caught and dated,
 # a slow drift is caught, a lone outlier night is not, flat history passes;
-# contexts (config tag) are kept apart; bad input gets distinct exit codes.
+# four verdicts with the step each history could see, `now` always the newest
+# value; `report --db` marks exactly regress's change points; contexts
+# (config tag) are kept apart; bad input gets distinct exit codes.
 set -u
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -13,7 +15,7 @@ n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); m=[x for x in d["metrics"] if x["name"]==sys.argv[2]][0]; print(m.get(sys.argv[3],""))' "$@"; }
 
-echo "1..16"
+echo "1..21"
 for k in flat step drift outlier; do
 	$MK "$T/$k" 60 --series $k --prefix $k --tag config=a
 	$H ingest --quiet --db "$T/$k.db" "$T/$k"/*.json || echo "# ingest $k failed"
@@ -22,8 +24,12 @@ done
 $H regress --db "$T/flat.db" --fail-on-regression > "$T/out"
 ok $? "flat history: no regression (exit 0)"
 
-$H regress --db "$T/step.db" --json --fail-on-regression > "$T/step.json"
-ok $([ $? = 1 ]; echo $?) "step: exit 1 with --fail-on-regression"
+# The step began at step-00050: judge the history as it was on its 2nd night.
+mkdir "$T/step2"
+for i in $(seq -w 0 51); do cp "$T/step/step-000$i.json" "$T/step2/"; done
+$H ingest --quiet --db "$T/step2.db" "$T/step2"/*.json
+$H regress --db "$T/step2.db" --json --fail-on-regression > "$T/step.json"
+ok $([ $? = 1 ]; echo $?) "step: exit 1 with --fail-on-regression on the 2nd night at the new level"
 [ "$(field "$T/step.json" synthetic.m000 verdict)" = slower ]
 ok $? "step: synthetic.m000 slower"
 b=$(field "$T/step.json" synthetic.m000 began_run)
@@ -34,8 +40,13 @@ ok $? "step: the commit where it began is reported"
 slow=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["slower"])' "$T/step.json")
 [ "$slow" = 1 ]
 ok $? "step: only that metric ($slow slower)"
-$H regress --db "$T/step.db" > /dev/null
+$H regress --db "$T/step2.db" > /dev/null
 ok $? "without --fail-on-regression: exit 0"
+$H regress --db "$T/step.db" --json --fail-on-regression > "$T/step10.json"
+rc=$?
+[ $rc = 0 ] && [ "$(field "$T/step10.json" synthetic.m000 verdict)" = equivalent ] &&
+	python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["metrics"][0]; assert m["change_started"] == ["2026-02-20T00:00:00Z"], m' "$T/step10.json"
+ok $? "10 nights later the step is the new level: equivalent, exit 0, its change point still listed (rc $rc)"
 
 $H regress --db "$T/drift.db" --window 60 --json --fail-on-regression > "$T/drift.json"
 ok $([ $? = 1 ]; echo $?) "drift: exit 1"
@@ -46,6 +57,47 @@ ok $? "drift: caught, began at $b (drift from drift-00030, +0.5%/night)"
 
 $H regress --db "$T/outlier.db" --fail-on-regression > "$T/out"
 ok $? "a lone +30% night: no regression"
+
+$H regress --db "$T/flat.db" --json > "$T/flat.json"
+python3 - "$T/flat.json" <<'P'
+import json, math, sys
+d = json.load(open(sys.argv[1]))
+words = {m["verdict"] for m in d["metrics"]}
+assert words <= {"slower", "faster", "equivalent", "inconclusive", "n/a"}, words
+assert all(isinstance(m.get("now"), float) and math.isfinite(m["now"]) for m in d["metrics"]), "now"
+assert all(0 < m["mde"] < 0.2 for m in d["metrics"]), [m.get("mde") for m in d["metrics"]]
+assert d["equivalent"] + d["inconclusive"] == d["checked"] == 5, d
+P
+ok $? "flat: every metric equivalent or inconclusive, now and the detectable step on every row"
+$H regress --db "$T/flat.db" > "$T/flat.txt"
+! grep -qi 'no change\|nan' "$T/flat.txt" && grep -q ' equivalent, ' "$T/flat.txt"
+ok $? "the table never says 'no change' or nan, and counts the verdicts"
+$H regress --db "$T/flat.db" --require-mde 0.1% > /dev/null
+rc=$?
+$H regress --db "$T/flat.db" --require-mde 50% > /dev/null
+ok $([ $rc = 12 ] && [ $? = 0 ]; echo $?) "--require-mde 0.1%: exit 12 (rc $rc); 50%: exit 0"
+
+# report --db marks the nights regress names (same function, same parameters).
+for k in step drift; do
+	$H regress --db "$T/$k.db" --window 1000 --json > "$T/$k-all.json"
+	$H report --db "$T/$k.db" --out "$T/rep-$k" > /dev/null 2>&1
+done
+python3 - "$T" <<'P'
+import glob, json, os, sys, time
+T = sys.argv[1]
+for k in ("step", "drift"):
+    d = json.load(open("%s/%s-all.json" % (T, k)))
+    want = {m["name"]: sorted(m["change_started"]) for m in d["metrics"] if m["change_started"]}
+    got = {}
+    for f in glob.glob("%s/rep-%s/charts/trend-*.dat" % (T, k)):
+        name = os.path.basename(f)[len("trend-NN-"):-len(".dat")]
+        marks = [time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(float(l.split()[0]))))
+                 for l in open(f) if not l.startswith("#") and l.split()[-1] == "1"]
+        if marks:
+            got[name] = sorted(marks)
+    assert want and want == got, (k, want, got)
+P
+ok $? "report --db marks exactly the change points regress finds (step, drift)"
 
 # Another context (config=b) in the same database is judged on its own.
 $MK "$T/b" 12 --series flat --prefix b --tag config=b --seed 7

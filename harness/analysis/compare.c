@@ -11,12 +11,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Two states: each >= 10% of the samples and the home of some process,
+ * locations >= 25% apart, robust Ashman's D > 2.
+ */
+#define STATE_MIN_SHARE 0.10
+#define STATE_MIN_GAP 0.2231435513142098 /* log(1.25) */
+#define STATE_MIN_RUN 3                   /* samples of a state for a run to give it a location */
+
 const char *hvs_verdict_name(enum hvs_verdict v)
 {
 	switch (v) {
-	case HVS_V_SAME: return "no change";
+	case HVS_V_EQUIVALENT: return "equivalent";
 	case HVS_V_FASTER: return "faster";
 	case HVS_V_SLOWER: return "slower";
+	case HVS_V_INCONCLUSIVE: return "inconclusive";
 	case HVS_V_NA: return "n/a";
 	}
 	return "?";
@@ -25,9 +34,12 @@ const char *hvs_verdict_name(enum hvs_verdict v)
 void hvs_cmp_opts_default(struct hvs_cmp_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->threshold = 0.02;
+	o->threshold = 0.05;
 	o->alpha = 0.05;
 	o->level = 0.95;
+	o->run_cv = 0.03;
+	o->power = 0.80;
+	o->modes = 1;
 	o->reps = 2000;
 	o->seed = 0x68767363; /* "hvsc" */
 }
@@ -67,18 +79,61 @@ int hvs_parse_metric_threshold(const char *arg, struct hvs_cmp_threshold *per, s
 	return 0;
 }
 
-static double threshold_for(const struct hvs_cmp_opts *o, const char *name)
+double hvs_threshold_for(const struct hvs_cmp_threshold *per, size_t nper, double def,
+			 const char *name)
 {
-	for (size_t i = 0; i < o->nper_metric; i++)
-		if (!fnmatch(o->per_metric[i].pattern, name, 0))
-			return o->per_metric[i].value;
-	return o->threshold;
+	for (size_t i = 0; i < nper; i++)
+		if (!fnmatch(per[i].pattern, name, 0))
+			return per[i].value;
+	return def;
 }
 
-/*
- * Between-process noise of one run: the spread of its per-process medians
- * relative to their median ((max - min) / median); NaN with < 2 processes.
- */
+enum hvs_verdict hvs_decide(double c, double se, double df, double level, double thr,
+			    double power, double *lo, double *hi, double *mde)
+{
+	double q = hvs_qt_upper((1 - level) / 2, df), zp = hvs_qt_upper(1 - power, df);
+	double l = c - q * se, h = c + q * se, up = log1p(thr), down = log1p(-thr);
+
+	if (lo)
+		*lo = exp(l);
+	if (hi)
+		*hi = exp(h);
+	/*
+	 * The smallest true change seen as slower with the given power: the
+	 * estimate must clear both 0 by q se and the threshold.
+	 */
+	if (mde)
+		*mde = expm1(fmax((q + zp) * se, up + zp * se));
+	if (isnan(c) || isnan(se))
+		return HVS_V_NA;
+	if (l > 0 && c > up)
+		return HVS_V_SLOWER;
+	if (h < 0 && c < down)
+		return HVS_V_FASTER;
+	if (l >= down && h <= up)
+		return HVS_V_EQUIVALENT;
+	return HVS_V_INCONCLUSIVE;
+}
+
+static int usable(const struct hvs_metric *m)
+{
+	return m->outcome == HVS_PASS && m->nsamples >= 2 && !(m->flags & HVS_MF_SKIPPED) &&
+	       m->summary.median > 0;
+}
+
+static void na(struct hvs_cmp_row *r, const char *why)
+{
+	r->verdict = HVS_V_NA;
+	hvs_strlcpy(r->reason, why, sizeof(r->reason));
+}
+
+void hvs_cmp_free(struct hvs_cmp *c)
+{
+	free(c->rows);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Between-process noise of one run: (max - min) / median; NaN with < 2 processes. */
 static double process_noise(const struct hvs_metric *m)
 {
 	double lo, hi, med;
@@ -94,245 +149,631 @@ static double process_noise(const struct hvs_metric *m)
 	return med > 0 ? (hi - lo) / med : NAN;
 }
 
-static int usable(const struct hvs_metric *m)
+/* Variance of a sample (n - 1); NaN for n < 2. */
+static double var_of(const double *x, size_t n, double *mean)
 {
-	return m->outcome == HVS_PASS && m->nsamples >= 2 && !(m->flags & HVS_MF_SKIPPED);
+	double s = 0, v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		s += x[i];
+	s /= (double)(n ? n : 1);
+	if (mean)
+		*mean = n ? s : NAN;
+	if (n < 2)
+		return NAN;
+	for (size_t i = 0; i < n; i++)
+		v += (x[i] - s) * (x[i] - s);
+	return v / (double)(n - 1);
 }
 
-static void na(struct hvs_cmp_row *r, const char *why)
+/*
+ * One run's location of a metric (log), the variance of that location
+ * within the run (*w, its df *wdf) and the variance of its log process
+ * medians (*s2, NaN without >= 2 processes).
+ */
+static void run_location(const struct hvs_metric *m, double *y, double *w, double *wdf, double *s2)
 {
-	r->verdict = HVS_V_NA;
-	hvs_strlcpy(r->reason, why, sizeof(r->reason));
+	double lp[64];
+	size_t k = 0;
+
+	*s2 = NAN;
+	if (m->nprocesses >= 2 && m->nprocesses <= 64) {
+		for (size_t i = 0; i < m->nprocesses; i++)
+			if (m->process_medians[i] > 0)
+				lp[k++] = log(m->process_medians[i]);
+	}
+	if (k >= 2 && k == m->nprocesses) {
+		*s2 = var_of(lp, k, y);
+		*w = *s2 / (double)k;
+		*wdf = (double)(k - 1);
+		return;
+	}
+	/* One process: the median's variance from the samples, ~ (pi/2) var / n. */
+	{
+		double s = 0, v = 0;
+		size_t n = 0;
+
+		for (size_t i = 0; i < m->nsamples; i++)
+			if (m->samples[i] > 0) {
+				s += log(m->samples[i]);
+				n++;
+			}
+		*y = log(m->summary.median);
+		if (n < 2) {
+			*w = 0;
+			*wdf = INFINITY;
+			return;
+		}
+		s /= (double)n;
+		for (size_t i = 0; i < m->nsamples; i++)
+			if (m->samples[i] > 0)
+				v += (log(m->samples[i]) - s) * (log(m->samples[i]) - s);
+		*w = M_PI / 2 * v / (double)(n - 1) / (double)n;
+		*wdf = (double)(n - 1);
+	}
 }
 
-void hvs_cmp_free(struct hvs_cmp *c)
+/* A side: its runs' locations, within variances and their df. */
+struct side {
+	double y[64], w[64], wdf[64], s2[64];
+	size_t k;
+};
+
+struct est {
+	double diff, var, df, run_cv_a, run_cv_b;
+	enum hvs_run_var how;
+};
+
+/* Welch-Satterthwaite accumulation of variance components. */
+struct ws {
+	double v, den;
+};
+
+static void ws_add(struct ws *s, double v, double df)
 {
-	free(c->rows);
-	memset(c, 0, sizeof(*c));
+	if (!(v > 0))
+		return;
+	s->v += v;
+	if (isfinite(df) && df > 0)
+		s->den += v * v / df;
+}
+
+static double ws_df(const struct ws *s)
+{
+	return s->den > 0 ? s->v * s->v / s->den : INFINITY;
+}
+
+/*
+ * The difference of the two sides' mean run locations and its variance
+ * (see compare.h for the model). floor_var: the assumed between-run
+ * variance when neither side can measure one.
+ */
+static void estimate(const struct side *a, const struct side *b, double floor_var, int paired,
+		     struct est *e)
+{
+	double ma, mb, va = var_of(a->y, a->k, &ma), vb = var_of(b->y, b->k, &mb);
+	struct ws s = { 0, 0 };
+
+	e->diff = mb - ma;
+	e->run_cv_a = a->k >= 2 ? sqrt(va) : NAN;
+	e->run_cv_b = b->k >= 2 ? sqrt(vb) : NAN;
+	if (paired && a->k == b->k && a->k >= 2) {
+		double d[64], vd;
+
+		for (size_t i = 0; i < a->k; i++)
+			d[i] = b->y[i] - a->y[i];
+		vd = var_of(d, a->k, NULL);
+		e->how = HVS_RV_PAIRED;
+		ws_add(&s, vd / (double)a->k, (double)(a->k - 1));
+		if (!(vd > 0))
+			s.v = 0;
+	} else if (a->k >= 2 && b->k >= 2) {
+		/*
+		 * Same machine, same benchmark: one between-run variance, pooled
+		 * over both sides (Student's interval, k_a + k_b - 2 df); Welch's
+		 * df with 3 runs a side would leave ~3 df to a simultaneous CI.
+		 */
+		double vp = ((double)(a->k - 1) * va + (double)(b->k - 1) * vb) /
+			    (double)(a->k + b->k - 2);
+
+		e->how = HVS_RV_MEASURED;
+		ws_add(&s, vp * (1.0 / (double)a->k + 1.0 / (double)b->k), (double)(a->k + b->k - 2));
+	} else if (a->k >= 2 || b->k >= 2) {
+		/* The one-run side borrows the measured spread of the other's runs. */
+		const struct side *many = a->k >= 2 ? a : b;
+		double vm = a->k >= 2 ? va : vb;
+
+		e->how = HVS_RV_OTHER_SIDE;
+		ws_add(&s, vm / (double)many->k, (double)(many->k - 1));
+		ws_add(&s, vm, (double)(many->k - 1));
+	} else {
+		double f = floor_var;
+
+		e->how = HVS_RV_ASSUMED;
+		/*
+		 * One run each: nothing measures how far runs wander. Runs here
+		 * spread at least as much as the processes inside one run
+		 * (docs/harness.md), so the assumption is the larger of
+		 * --run-cv and the process spread seen, for each side.
+		 */
+		if (isfinite(a->s2[0]))
+			f = fmax(f, a->s2[0]);
+		if (isfinite(b->s2[0]))
+			f = fmax(f, b->s2[0]);
+		ws_add(&s, 2 * f, INFINITY);
+		ws_add(&s, a->w[0], a->wdf[0]);
+		ws_add(&s, b->w[0], b->wdf[0]);
+	}
+	e->var = s.v;
+	e->df = ws_df(&s);
+}
+
+/* Collect a side's run locations of metric name; 0, or 1 when a run lacks it. */
+static int gather(const struct hvs_metrics *const *set, size_t n, const char *name, struct side *s,
+		  size_t *nsamples, const struct hvs_metric **first)
+{
+	s->k = 0;
+	*nsamples = 0;
+	*first = NULL;
+	for (size_t r = 0; r < n && s->k < 64; r++) {
+		long j = hvs_metrics_find(set[r], name);
+		const struct hvs_metric *m;
+
+		if (j < 0)
+			continue;
+		m = &set[r]->v[j];
+		if (!*first)
+			*first = m;
+		if (!usable(m))
+			return 1;
+		run_location(m, &s->y[s->k], &s->w[s->k], &s->wdf[s->k], &s->s2[s->k]);
+		*nsamples += m->nsamples;
+		s->k++;
+	}
+	return 0;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+/*
+ * Two-state metrics: split the pooled log samples of both sides; when
+ * bimodal, judge each state's location run by run. Returns 1 when judged
+ * per state (r->states = 2), 0 when not two-state, -ENOMEM.
+ */
+static int judge_states(const struct hvs_metrics *const *a, size_t na_,
+			const struct hvs_metrics *const *b, size_t nb_, const struct hvs_cmp_opts *o,
+			double level, double floor_var, struct hvs_cmp_row *r)
+{
+	size_t tot = 0, n = 0;
+	double *x, cut, d;
+	int bi;
+
+	for (int side = 0; side < 2; side++)
+		for (size_t q = 0; q < (side ? nb_ : na_); q++) {
+			const struct hvs_metrics *s = side ? b[q] : a[q];
+			long j = hvs_metrics_find(s, r->name);
+
+			if (j >= 0)
+				tot += s->v[j].nsamples;
+		}
+	x = malloc((tot ? 2 * tot : 1) * sizeof(*x)); /* values, then scratch */
+	if (!x)
+		return -ENOMEM;
+	for (int side = 0; side < 2; side++)
+		for (size_t q = 0; q < (side ? nb_ : na_); q++) {
+			const struct hvs_metrics *s = side ? b[q] : a[q];
+			long j = hvs_metrics_find(s, r->name);
+
+			if (j < 0)
+				continue;
+			for (size_t i = 0; i < s->v[j].nsamples; i++)
+				if (s->v[j].samples[i] > 0)
+					x[n++] = log(s->v[j].samples[i]);
+		}
+	qsort(x, n, sizeof(*x), cmp_double);
+	bi = n >= 8 ? hvs_two_states(x, n, STATE_MIN_SHARE, STATE_MIN_GAP, &cut, &d) : 0;
+	if (bi != 1) {
+		free(x);
+		return 0;
+	}
+	/*
+	 * A state is where a process lives: each must hold the median of some
+	 * process (of a run, without processes). A cluster of interference
+	 * samples in every process's tail is a tail, not a state.
+	 */
+	{
+		int home[2] = { 0, 0 };
+
+		for (int side = 0; side < 2; side++)
+			for (size_t q = 0; q < (side ? nb_ : na_); q++) {
+				const struct hvs_metrics *s = side ? b[q] : a[q];
+				long j = hvs_metrics_find(s, r->name);
+				const struct hvs_metric *m;
+
+				if (j < 0)
+					continue;
+				m = &s->v[j];
+				if (m->nprocesses)
+					for (size_t k = 0; k < m->nprocesses; k++)
+						home[m->process_medians[k] > 0 && log(m->process_medians[k]) > cut]++;
+				else if (m->summary.median > 0)
+					home[log(m->summary.median) > cut]++;
+			}
+		if (!home[0] || !home[1]) {
+			free(x);
+			return 0;
+		}
+	}
+	r->states = 2;
+	r->state_cut = exp(cut);
+	for (int st = 0; st < 2; st++) {
+		struct hvs_cmp_state *S = &r->state[st];
+		struct side sa = { .k = 0 }, sb = { .k = 0 };
+		size_t in[2] = { 0, 0 }, all[2] = { 0, 0 };
+
+		for (int side = 0; side < 2; side++)
+			for (size_t q = 0; q < (side ? nb_ : na_); q++) {
+				const struct hvs_metrics *s = side ? b[q] : a[q];
+				struct side *sd = side ? &sb : &sa;
+				long j = hvs_metrics_find(s, r->name);
+				size_t m = 0;
+
+				if (j < 0 || sd->k >= 64)
+					continue;
+				for (size_t i = 0; i < s->v[j].nsamples; i++) {
+					double v = s->v[j].samples[i];
+
+					if (!(v > 0))
+						continue;
+					all[side]++;
+					if ((log(v) > cut) == st)
+						x[m++] = log(v);
+				}
+				in[side] += m;
+				if (m < STATE_MIN_RUN)
+					continue;
+				/*
+				 * The state's location in this run: median of its log
+				 * samples. s2, the robust spread of those samples, is
+				 * what one run a side assumes runs wander by at least:
+				 * a tight state keeps --run-cv, a loose tail of
+				 * interference cannot pass for a location.
+				 */
+				{
+					double mean, v = var_of(x, m, &mean), med = hvs_median(x, m), rs;
+
+					for (size_t i = 0; i < m; i++)
+						x[tot + i] = fabs(x[i] - med);
+					rs = 1.4826 * hvs_median_inplace(x + tot, m);
+					sd->y[sd->k] = med;
+					sd->w[sd->k] = M_PI / 2 * v / (double)m;
+					sd->wdf[sd->k] = (double)(m - 1);
+					sd->s2[sd->k] = rs * rs;
+					sd->k++;
+				}
+			}
+		S->share_a = all[0] ? (double)in[0] / (double)all[0] : NAN;
+		S->share_b = all[1] ? (double)in[1] / (double)all[1] : NAN;
+		S->loc_a = S->loc_b = NAN;
+		S->ratio.ratio = S->ratio.lo = S->ratio.hi = S->mde = S->se = S->df = NAN;
+		S->verdict = HVS_V_NA;
+		if (sa.k) {
+			double m;
+
+			var_of(sa.y, sa.k, &m);
+			S->loc_a = exp(m);
+		}
+		if (sb.k) {
+			double m;
+
+			var_of(sb.y, sb.k, &m);
+			S->loc_b = exp(m);
+		}
+		if (sa.k && sb.k) {
+			struct est e;
+			double c;
+
+			estimate(&sa, &sb, floor_var, o->paired, &e);
+			c = r->direction == HVS_HIGHER_IS_BETTER ? -e.diff : e.diff;
+			S->ratio.ratio = exp(e.diff);
+			S->se = sqrt(e.var);
+			S->df = e.df;
+			S->verdict = hvs_decide(c, sqrt(e.var), e.df, level, r->threshold, o->power,
+						&S->ratio.lo, &S->ratio.hi, &S->mde);
+			/* The row's CI is of B/A; hvs_decide gave the cost's. */
+			if (r->direction == HVS_HIGHER_IS_BETTER) {
+				double lo = 1 / S->ratio.hi, hi = 1 / S->ratio.lo;
+
+				S->ratio.lo = lo;
+				S->ratio.hi = hi;
+			}
+		}
+	}
+	free(x);
+	/* The row: slower if a shared state is slower; equivalent if every shared one is. */
+	{
+		int shared = 0, slower = 0, faster = 0, equiv = 0;
+		double mde = NAN, best = -1;
+
+		for (int st = 0; st < 2; st++) {
+			const struct hvs_cmp_state *S = &r->state[st];
+			enum hvs_verdict v = S->verdict;
+
+			if (v == HVS_V_NA)
+				continue;
+			shared++;
+			slower += v == HVS_V_SLOWER;
+			faster += v == HVS_V_FASTER;
+			equiv += v == HVS_V_EQUIVALENT;
+			/* The detectable change of the state both sides visit most. */
+			if (fmin(S->share_a, S->share_b) > best) {
+				best = fmin(S->share_a, S->share_b);
+				mde = S->mde;
+			}
+		}
+		if (!shared)
+			return 0; /* no state both sides visit: judge the pooled location */
+		r->verdict = slower ? HVS_V_SLOWER : faster ? HVS_V_FASTER
+				 : equiv == shared ? HVS_V_EQUIVALENT : HVS_V_INCONCLUSIVE;
+		r->mde = mde;
+	}
+	return 1;
+}
+
+int hvs_compare_runs(const struct hvs_metrics *const *a, size_t na_,
+		     const struct hvs_metrics *const *b, size_t nb_, const struct hvs_cmp_opts *o,
+		     struct hvs_cmp *out)
+{
+	size_t cap = 0, n = 0, m = 0;
+	double sum = 0, gvar = 0, floor_var = o->run_cv * o->run_cv, level, mindf = INFINITY;
+	double *ya = NULL, *yb = NULL;
+	int all_runs = 1, ret = -ENOMEM;
+
+	memset(out, 0, sizeof(*out));
+	out->geomean.ratio = out->geomean.lo = out->geomean.hi = out->geomean_mde = NAN;
+	out->geomean_verdict = HVS_V_NA;
+	if (!na_ || !nb_ || !(o->alpha > 0 && o->alpha < 1) || !(o->power > 0 && o->power < 1))
+		return -EINVAL;
+	out->runs_a = na_;
+	out->runs_b = nb_;
+	for (size_t q = 0; q < na_; q++)
+		cap += a[q]->n;
+	for (size_t q = 0; q < nb_; q++)
+		cap += b[q]->n;
+	out->rows = calloc(cap ? cap : 1, sizeof(*out->rows));
+	ya = calloc(na_ + nb_, sizeof(*ya));
+	if (!out->rows || !ya)
+		goto fail;
+	yb = ya + na_;
+
+	/* The union of names: A's runs in order, then B's. */
+	for (size_t q = 0; q < na_ + nb_; q++) {
+		const struct hvs_metrics *s = q < na_ ? a[q] : b[q - na_];
+
+		for (size_t i = 0; i < s->n; i++) {
+			int seen = 0;
+
+			for (size_t k = 0; k < n && !seen; k++)
+				seen = !strcmp(out->rows[k].name, s->v[i].name);
+			if (seen)
+				continue;
+			hvs_strlcpy(out->rows[n].name, s->v[i].name, sizeof(out->rows[n].name));
+			n++;
+		}
+	}
+	out->n = n;
+
+	/* First pass: which rows can be compared (m of them: the Bonferroni family). */
+	for (size_t i = 0; i < n; i++) {
+		struct hvs_cmp_row *r = &out->rows[i];
+		const struct hvs_metric *fa, *fb;
+		struct side sa, sb;
+		int ba = gather(a, na_, r->name, &sa, &r->na, &fa);
+		int bb = gather(b, nb_, r->name, &sb, &r->nb, &fb);
+
+		r->ratio.ratio = r->ratio.lo = r->ratio.hi = r->cost = NAN;
+		r->se = r->df = r->p = r->p_equiv = r->mde = NAN;
+		r->run_cv_a = r->run_cv_b = r->proc_cv = r->noise = NAN;
+		r->median_a = r->median_b = NAN;
+		hvs_strlcpy(r->unit, fa ? fa->unit : fb ? fb->unit : "", sizeof(r->unit));
+		r->direction = fa ? fa->direction : fb ? fb->direction : HVS_LOWER_IS_BETTER;
+		r->threshold = hvs_threshold_for(o->per_metric, o->nper_metric, o->threshold, r->name);
+		r->verdict = HVS_V_INCONCLUSIVE;
+		if (!fa || !fb)
+			na(r, fa ? "only in A" : "only in B");
+		else if (fa->direction != fb->direction || strcmp(fa->unit, fb->unit))
+			na(r, "unit or direction differ");
+		else if (ba || bb || !sa.k || !sb.k)
+			na(r, ba || !sa.k ? "not measured in A" : "not measured in B");
+		else
+			m++;
+		r->runs_a = sa.k;
+		r->runs_b = sb.k;
+	}
+	level = m ? 1 - o->alpha / (double)m : 1 - o->alpha;
+	out->level = level;
+
+	for (size_t i = 0; i < n; i++) {
+		struct hvs_cmp_row *r = &out->rows[i];
+		const struct hvs_metric *fa, *fb;
+		struct side sa, sb;
+		struct est e;
+		double c, ma, mb, pool = 0;
+		size_t npool = 0;
+
+		if (r->verdict == HVS_V_NA)
+			continue;
+		gather(a, na_, r->name, &sa, &r->na, &fa);
+		gather(b, nb_, r->name, &sb, &r->nb, &fb);
+		estimate(&sa, &sb, floor_var, o->paired, &e);
+		var_of(sa.y, sa.k, &ma);
+		var_of(sb.y, sb.k, &mb);
+		r->median_a = exp(ma);
+		r->median_b = exp(mb);
+		r->ratio.ratio = exp(e.diff);
+		r->se = sqrt(e.var);
+		r->df = e.df;
+		r->run_cv_a = e.run_cv_a;
+		r->run_cv_b = e.run_cv_b;
+		r->run_var = e.how;
+		for (size_t q = 0; q < sa.k; q++)
+			if (isfinite(sa.s2[q])) {
+				pool += sa.s2[q];
+				npool++;
+			}
+		for (size_t q = 0; q < sb.k; q++)
+			if (isfinite(sb.s2[q])) {
+				pool += sb.s2[q];
+				npool++;
+			}
+		r->proc_cv = npool ? sqrt(pool / (double)npool) : NAN;
+		{
+			double x = process_noise(fa), y = process_noise(fb);
+
+			r->noise = isnan(x) ? y : isnan(y) ? x : fmax(x, y);
+		}
+		c = r->direction == HVS_HIGHER_IS_BETTER ? -e.diff : e.diff;
+		r->cost = exp(c);
+		r->verdict = hvs_decide(c, r->se, r->df, level, r->threshold, o->power, NULL, NULL,
+					&r->mde);
+		{
+			double q = hvs_qt_upper((1 - level) / 2, r->df);
+
+			r->ratio.lo = exp(e.diff - q * r->se);
+			r->ratio.hi = exp(e.diff + q * r->se);
+		}
+		if (r->se > 0) {
+			struct hvs_tost t;
+			double tt = e.diff / r->se;
+
+			r->p = isinf(r->df) ? 2 * (1 - hvs_pnorm(fabs(tt))) : hvs_pt2(tt, r->df);
+			if (!hvs_tost(c, r->se, r->df, log1p(-r->threshold), log1p(r->threshold), &t))
+				r->p_equiv = t.p;
+		}
+		if (o->modes) {
+			/*
+			 * The metric's process spread is the states flipping, not
+			 * how far a state's location wanders: a state's floor is
+			 * --run-cv or its own samples' spread (judge_states).
+			 */
+			int s = judge_states(a, na_, b, nb_, o, level, floor_var, r);
+
+			if (s < 0)
+				goto fail;
+			if (s > 0) {
+				/* The suite sees the state both sides visit most. */
+				const struct hvs_cmp_state *S0 = &r->state[0], *S1 = &r->state[1];
+				const struct hvs_cmp_state *S;
+
+				if (S0->verdict == HVS_V_NA)
+					S = S1;
+				else if (S1->verdict == HVS_V_NA)
+					S = S0;
+				else
+					S = fmin(S0->share_a, S0->share_b) >= fmin(S1->share_a, S1->share_b) ? S0 : S1;
+				c = log(S->ratio.ratio);
+				if (r->direction == HVS_HIGHER_IS_BETTER)
+					c = -c;
+				e.var = S->se * S->se;
+			}
+		}
+		/* The suite weighs each metric by its precision (1 / variance). */
+		r->weight = e.var > 0 ? 1 / e.var : 0;
+		sum += c * r->weight;
+		gvar += r->weight;
+		out->ncompared++;
+		/* A two-state row's run locations flip with the shares: not for the suite's runs. */
+		if (sa.k != na_ || sb.k != nb_ || r->states)
+			all_runs = 0;
+		mindf = fmin(mindf, r->states ? INFINITY : r->df);
+	}
+
+	/*
+	 * The suite: the precision-weighted geometric mean of the cost ratios
+	 * (weights 1 / the variance of each metric's log ratio: a metric whose
+	 * runs wander by 100% cannot drown the others). With >= 2 runs a side
+	 * and every metric in every run, each run's weighted mean oriented log
+	 * location is one observation (metrics move together with the host's
+	 * state; this carries that); otherwise 1 / the sum of the weights, plus
+	 * the assumed shared run-to-run term with one run a side.
+	 */
+	if (out->ncompared) {
+		double k = gvar, c = k > 0 ? sum / k : 0, se, df = INFINITY;
+
+		if (na_ >= 2 && nb_ >= 2 && all_runs) {
+			struct ws s = { 0, 0 };
+			double va, vb, mA, mB;
+
+			for (size_t q = 0; q < na_ + nb_; q++) {
+				const struct hvs_metrics *set = q < na_ ? a[q] : b[q - na_];
+				double acc = 0;
+
+				for (size_t i = 0; i < n; i++) {
+					const struct hvs_cmp_row *r = &out->rows[i];
+					long j = hvs_metrics_find(set, r->name);
+					double y, w, wdf, s2;
+
+					if (r->verdict == HVS_V_NA || j < 0)
+						continue;
+					run_location(&set->v[j], &y, &w, &wdf, &s2);
+					acc += r->weight * (r->direction == HVS_HIGHER_IS_BETTER ? -y : y);
+				}
+				ya[q] = acc / k; /* yb = ya + na_ */
+			}
+			va = var_of(ya, na_, &mA);
+			vb = var_of(yb, nb_, &mB);
+			c = mB - mA;
+			if (o->paired && na_ == nb_ && na_ <= 64) {
+				double dd[64];
+
+				for (size_t q = 0; q < na_; q++)
+					dd[q] = yb[q] - ya[q];
+				ws_add(&s, var_of(dd, na_, NULL) / (double)na_, (double)(na_ - 1));
+			} else {
+				ws_add(&s, ((double)(na_ - 1) * va + (double)(nb_ - 1) * vb) /
+						   (double)(na_ + nb_ - 2) * (1.0 / (double)na_ + 1.0 / (double)nb_),
+				       (double)(na_ + nb_ - 2));
+			}
+			se = sqrt(s.v);
+			df = ws_df(&s);
+		} else {
+			/*
+			 * 1 / sum of weights is the variance of the weighted mean of
+			 * independent metrics; with one run a side the host's moment
+			 * moves them all together: the assumed run term once more.
+			 */
+			se = sqrt((k > 0 ? 1 / k : INFINITY) + (na_ < 2 && nb_ < 2 ? 2 * floor_var : 0));
+			df = mindf;
+		}
+		out->geomean.ratio = exp(c);
+		out->geomean_verdict = hvs_decide(c, se, df, 1 - o->alpha, o->threshold, o->power,
+						  &out->geomean.lo, &out->geomean.hi,
+						  &out->geomean_mde);
+	}
+	for (size_t i = 0; i < n; i++)
+		switch (out->rows[i].verdict) {
+		case HVS_V_SLOWER: out->slower++; break;
+		case HVS_V_FASTER: out->faster++; break;
+		case HVS_V_EQUIVALENT: out->equivalent++; break;
+		case HVS_V_INCONCLUSIVE: out->inconclusive++; break;
+		case HVS_V_NA: out->na++; break;
+		}
+	ret = 0;
+	free(ya);
+	return ret;
+fail:
+	free(ya);
+	hvs_cmp_free(out);
+	return ret;
 }
 
 int hvs_compare(const struct hvs_metrics *a, const struct hvs_metrics *b,
 		const struct hvs_cmp_opts *o, struct hvs_cmp *out)
 {
-	size_t cap = a->n + b->n, n = 0, k = 0, kp = 0;
-	double *pv = NULL, *padj = NULL, *logp = NULL, *logreps = NULL, *pp = NULL, *ppadj = NULL;
-	size_t *idx = NULL, *pidx = NULL;
-	int ret = -ENOMEM;
-
-	memset(out, 0, sizeof(*out));
-	out->geomean.ratio = out->geomean.lo = out->geomean.hi = NAN;
-	if (!o->reps)
-		return -EINVAL;
-	out->rows = calloc(cap ? cap : 1, sizeof(*out->rows));
-	pv = malloc((cap + 1) * sizeof(*pv));
-	padj = malloc((cap + 1) * sizeof(*padj));
-	logp = malloc((cap + 1) * sizeof(*logp));
-	idx = malloc((cap + 1) * sizeof(*idx));
-	logreps = malloc((cap + 1) * o->reps * sizeof(*logreps));
-	pp = malloc((cap + 1) * sizeof(*pp));
-	ppadj = malloc((cap + 1) * sizeof(*ppadj));
-	pidx = malloc((cap + 1) * sizeof(*pidx));
-	if (!out->rows || !pv || !padj || !logp || !idx || !logreps || !pp || !ppadj || !pidx)
-		goto out;
-
-	for (size_t i = 0; i < a->n + b->n; i++) {
-		const struct hvs_metric *ma, *mb;
-		struct hvs_cmp_row *r;
-		struct hvs_mwu u;
-		long j;
-		int e;
-
-		if (i < a->n) {
-			ma = &a->v[i];
-			j = hvs_metrics_find(b, ma->name);
-			mb = j >= 0 ? &b->v[j] : NULL;
-		} else {
-			mb = &b->v[i - a->n];
-			if (hvs_metrics_find(a, mb->name) >= 0)
-				continue;
-			ma = NULL;
-		}
-		r = &out->rows[n++];
-		hvs_strlcpy(r->name, ma ? ma->name : mb->name, sizeof(r->name));
-		hvs_strlcpy(r->unit, ma ? ma->unit : mb->unit, sizeof(r->unit));
-		r->direction = ma ? ma->direction : mb->direction;
-		r->threshold = threshold_for(o, r->name);
-		r->median_a = ma && ma->nsamples ? ma->summary.median : NAN;
-		r->median_b = mb && mb->nsamples ? mb->summary.median : NAN;
-		r->na = ma ? ma->nsamples : 0;
-		r->nb = mb ? mb->nsamples : 0;
-		r->ratio.ratio = r->ratio.lo = r->ratio.hi = r->cost = NAN;
-		r->p = r->p_holm = r->u = r->noise = r->p_process = r->p_process_holm = NAN;
-		if (!ma || !mb) {
-			na(r, ma ? "only in A" : "only in B");
-			continue;
-		}
-		if (ma->direction != mb->direction || strcmp(ma->unit, mb->unit)) {
-			na(r, "unit or direction differ");
-			continue;
-		}
-		if (!usable(ma) || !usable(mb)) {
-			na(r, !usable(ma) ? "not measured in A" : "not measured in B");
-			continue;
-		}
-		e = hvs_bootstrap_ratio(ma->samples, ma->nsamples, mb->samples, mb->nsamples,
-					o->reps, o->seed ^ hvs_hash64(r->name), o->level, &r->ratio,
-					logreps + k * o->reps);
-		/*
-		 * Runs made of fresh processes: the bootstrap replicates (for the
-		 * geometric mean's CI) resample process medians, the process being
-		 * the unit that varies (ASLR, page placement, the host's moment).
-		 * The row's CI is replaced below by Yuen's interval over the same
-		 * process medians: a percentile bootstrap of 3-5 values is coarse,
-		 * and one odd process of five stretches it to the odd value.
-		 */
-		if (!e && ma->nprocesses >= 3 && mb->nprocesses >= 3) {
-			struct hvs_ratio pr;
-
-			e = hvs_bootstrap_ratio(ma->process_medians, ma->nprocesses,
-						mb->process_medians, mb->nprocesses, o->reps,
-						o->seed ^ hvs_hash64(r->name), o->level, &pr,
-						logreps + k * o->reps);
-			if (!e) {
-				r->ratio.lo = pr.lo;
-				r->ratio.hi = pr.hi;
-				r->ci_processes = 1;
-			}
-		}
-		if (e == -EDOM) {
-			na(r, "median <= 0: no ratio");
-			continue;
-		}
-		if (e) {
-			ret = e;
-			goto out;
-		}
-		e = hvs_mann_whitney(ma->samples, ma->nsamples, mb->samples, mb->nsamples, &u);
-		if (e) {
-			ret = e;
-			goto out;
-		}
-		r->u = u.u;
-		r->p = u.p;
-		/*
-		 * The process is the unit that varies between runs: thousands of
-		 * samples from three processes are not thousands of independent
-		 * observations of the run, and a U test over them calls a shift
-		 * between two quiet minutes of the machine significant. Yuen's
-		 * test over the log process medians (Welch's test on 20%-trimmed
-		 * means: three processes keep all three, five drop the extremes)
-		 * asks whether the processes of B differ from those of A by more
-		 * than processes of one run differ among themselves (Kalibera and
-		 * Jones, "Rigorous benchmarking in reasonable time", 2013: test at
-		 * the level of the highest random effect measured). Its interval
-		 * is the row's CI.
-		 */
-		if (ma->nprocesses >= 3 && mb->nprocesses >= 3) {
-			double *la = malloc((ma->nprocesses + mb->nprocesses) * sizeof(*la)), *lb;
-			size_t nla = 0, nlb = 0;
-			struct hvs_yuen y;
-
-			if (!la) {
-				ret = -ENOMEM;
-				goto out;
-			}
-			lb = la + ma->nprocesses;
-			for (size_t q = 0; q < ma->nprocesses; q++)
-				if (ma->process_medians[q] > 0)
-					la[nla++] = log(ma->process_medians[q]);
-			for (size_t q = 0; q < mb->nprocesses; q++)
-				if (mb->process_medians[q] > 0)
-					lb[nlb++] = log(mb->process_medians[q]);
-			e = hvs_yuen(la, nla, lb, nlb, HVS_CMP_PROCESS_TRIM, &y);
-			free(la);
-			if (e == -ENOMEM) {
-				ret = e;
-				goto out;
-			}
-			if (!e) {
-				double q = isnan(y.df) ? 0 : hvs_qt2(1 - o->level, y.df);
-
-				r->p_process = y.p;
-				r->ratio.lo = exp(y.diff - q * y.se);
-				r->ratio.hi = exp(y.diff + q * y.se);
-				r->ci_processes = 1;
-				pp[kp] = y.p;
-				pidx[kp++] = n - 1;
-			}
-		}
-		r->cost = r->direction == HVS_HIGHER_IS_BETTER ? 1.0 / r->ratio.ratio : r->ratio.ratio;
-		/*
-		 * The spread between the fresh processes of each run, reported
-		 * (and flagged "noisy" in the table); Yuen's test above weighs it.
-		 */
-		{
-			double na_ = process_noise(ma), nb_ = process_noise(mb);
-
-			r->noise = isnan(na_) ? nb_ : isnan(nb_) ? na_ : fmax(na_, nb_);
-		}
-		/* Orient the replicates like the cost: higher-is-better flips the sign of log. */
-		if (r->direction == HVS_HIGHER_IS_BETTER)
-			for (unsigned q = 0; q < o->reps; q++)
-				logreps[k * o->reps + q] = -logreps[k * o->reps + q];
-		logp[k] = log(r->cost);
-		pv[k] = u.p;
-		idx[k] = n - 1;
-		k++;
-	}
-	out->n = n;
-	out->ncompared = k;
-	if (kp) {
-		ret = hvs_holm(pp, kp, ppadj);
-		if (ret)
-			goto out;
-		for (size_t q = 0; q < kp; q++)
-			out->rows[pidx[q]].p_process_holm = ppadj[q];
-	}
-	if (k) {
-		ret = hvs_holm(pv, k, padj);
-		if (ret)
-			goto out;
-		for (size_t q = 0; q < k; q++) {
-			struct hvs_cmp_row *r = &out->rows[idx[q]];
-			/*
-			 * Significant: Holm-adjusted U test below alpha AND the CI of
-			 * the ratio excludes 1 AND, for runs of fresh processes, the
-			 * Holm-adjusted Yuen test over process medians below alpha.
-			 * The U test sees every sample, the process test sees what
-			 * varies between runs; a shift between two moments of the
-			 * machine often fools the first, rarely the second.
-			 */
-			int significant = padj[q] < o->alpha && (r->ratio.lo > 1 || r->ratio.hi < 1);
-
-			if (!isnan(r->p_process_holm) && !(r->p_process_holm < o->alpha))
-				significant = 0;
-
-			r->p_holm = padj[q];
-			if (significant && r->cost > 1 + r->threshold) {
-				r->verdict = HVS_V_SLOWER;
-				out->slower++;
-			} else if (significant && r->cost < 1 - r->threshold) {
-				r->verdict = HVS_V_FASTER;
-				out->faster++;
-			} else {
-				r->verdict = HVS_V_SAME;
-			}
-		}
-		ret = hvs_geomean_ratio(logp, logreps, k, o->reps, o->level, &out->geomean);
-		if (ret)
-			goto out;
-	}
-	ret = 0;
-out:
-	free(pv);
-	free(padj);
-	free(logp);
-	free(idx);
-	free(logreps);
-	free(pp);
-	free(ppadj);
-	free(pidx);
-	if (ret)
-		hvs_cmp_free(out);
-	return ret;
+	return hvs_compare_runs(&a, 1, &b, 1, o, out);
 }

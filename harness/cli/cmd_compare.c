@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cmd_compare.c - `hvscope compare A B`: is B faster, slower or the same
- * as A, metric by metric, with confidence intervals and significance, and
- * an exit code for CI.
+ * cmd_compare.c - `hvscope compare A B` and `hvscope compare A1 [A2...] --
+ * B1 [B2...]`: is B slower, faster, equivalent to A, or can the data not
+ * tell (inconclusive), metric by metric and for the suite, with an exit
+ * code for CI. The statistics are harness/analysis/compare.c's.
  *
- * Exit codes: 0 no regression (or no --fail-on-regression), 1 a regression
- * with --fail-on-regression, 2 usage, 3 malformed/truncated file, 4 schema
- * version/type/NaN/duplicate metric, 5 file too big, 9 I/O. Anything >= 2
- * means "bad input, no verdict": a CI gate should treat it as a failure of
- * the job, not as a regression.
+ * Exit codes: 0 ok, 1 slower (metric or suite) with --fail-on-regression,
+ * 12 inconclusive with --fail-on-inconclusive or --require-mde, 2 usage,
+ * 3 malformed/truncated file, 4 schema version/type/NaN/duplicate metric or
+ * no metric in common, 5 file too big, 9 I/O.
  */
 #include "commands.h"
 #include "analysis/compare.h"
 #include "core/hvs_features.h"
 #include "core/hvscope.h"
+#include "core/units.h"
 #include "results/result.h"
 
 #include <errno.h>
@@ -26,100 +27,267 @@
 #include <jansson.h>
 #endif
 
+#define MAX_RUNS 64
+
 enum fmt { FMT_TABLE, FMT_JSON, FMT_MARKDOWN };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: hvscope compare A B [--json|--markdown] [--threshold 2%%]\n"
-		"                       [--metric-threshold NAME=5%%]... [--fail-on-regression]\n"
-		"                       [--alpha 0.05] [--reps 2000] [--seed N]\n\n"
-		"Compare result file B with baseline A: for each metric the ratio B/A of\n"
-		"medians with a 95%% bootstrap CI, a Mann-Whitney U test, and a verdict\n"
-		"(faster / slower / no change) that needs Holm-corrected significance (and a\n"
-		"CI excluding 1) AND an effect above the threshold (default 2%%; NAME may be a\n"
-		"glob) and above the spread between the runs' fresh processes. Runs of >= 3\n"
-		"fresh processes also need Welch's t-test over the log process medians to be\n"
-		"significant after Holm (the process is what varies between runs). Direction-aware:\n"
-		"for higher-is-better metrics 'slower' means a lower value. Also the geometric\n"
-		"mean of the cost ratios (>1 = worse) with its CI.\n\n"
-		"exit: 0 ok, 1 regression (with --fail-on-regression), 2 usage, 3 malformed or\n"
-		"truncated file, 4 wrong schema version/type/NaN/duplicate metric, 5 file too\n"
-		"big, 9 I/O error. Any code >= 2 means bad input: no verdict was made.\n");
+		"usage: hvscope compare A B [options]\n"
+		"       hvscope compare A1 [A2 ...] -- B1 [B2 ...] [options]\n"
+		"options: [--json|--markdown] [--threshold 5%%] [--metric-threshold NAME=10%%]...\n"
+		"         [--alpha 0.05] [--run-cv 3%%] [--no-modes] [--paired] [--fail-on-regression]\n"
+		"         [--fail-on-inconclusive] [--require-mde 10%%]\n\n"
+		"Compare result files B (candidate) with baseline A, one file per run: the run\n"
+		"(the host's moment) is the unit that varies, so give several runs a side for\n"
+		"a verdict that carries it. Per metric: the ratio B/A of run locations with a\n"
+		"CI that holds for all metrics at once (Bonferroni), and one of four verdicts:\n"
+		"  slower / faster  the CI excludes 1 and B/A is beyond the threshold (default\n"
+		"                   5%%; NAME may be a glob); direction-aware\n"
+		"  equivalent       the whole CI lies within +-threshold (an equivalence test)\n"
+		"  inconclusive     neither: the row says the smallest change the data could\n"
+		"                   have seen (80%% power)\n"
+		"With one run a side the between-run spread cannot be measured: it is assumed\n"
+		"to be --run-cv (default 3%%) or the process spread if larger, and said so.\n"
+		"--paired: run i of A and run i of B are one interleaved round\n"
+		"(scripts/ab-rounds.sh); the CI comes from the per-round ratios.\n"
+		"Two-state metrics are judged per state (each state's location and share).\n"
+		"The suite's geometric mean of cost ratios (>1 = worse), each metric weighed by\n"
+		"its precision, gets a verdict too.\n"
+		"A warning names load or steal that differ between the two sides.\n\n"
+		"exit: 0 ok, 1 slower (metric or suite) with --fail-on-regression, 12 an\n"
+		"inconclusive metric with --fail-on-inconclusive (or one whose detectable\n"
+		"change exceeds --require-mde), 2 usage, 3 malformed or truncated file, 4 wrong\n"
+		"schema version/type/NaN/duplicate metric or no metric in common, 5 file too\n"
+		"big, 9 I/O error. Codes 2-10 mean bad input: no verdict was made.\n");
 }
 
-static void print_num(FILE *f, double v, int width)
+static const char *run_var_name(enum hvs_run_var v)
 {
-	if (isnan(v))
-		fprintf(f, "%*s", width, "-");
+	switch (v) {
+	case HVS_RV_MEASURED: return "measured";
+	case HVS_RV_OTHER_SIDE: return "other_side";
+	case HVS_RV_PAIRED: return "paired_rounds";
+	case HVS_RV_ASSUMED: return "assumed";
+	}
+	return "?";
+}
+
+/* "23%", or "3.1x" past 100%. */
+static const char *mde_text(char *buf, size_t n, double mde)
+{
+	if (!isfinite(mde))
+		snprintf(buf, n, "any size");
+	else if (mde < 1)
+		snprintf(buf, n, "%.0f%%", mde * 100);
+	else if (mde < 99)
+		snprintf(buf, n, "%.2gx", 1 + mde);
 	else
-		fprintf(f, "%*.4g", width, v);
+		snprintf(buf, n, "100x");
+	return buf;
 }
 
-static void print_table(const struct hvs_result *ra, const struct hvs_result *rb,
-			const struct hvs_cmp *c)
+/* "inconclusive: could not see changes under 23%" and friends. */
+static void verdict_text(char *buf, size_t n, const struct hvs_cmp_row *r)
 {
-	printf("A: %s (commit %s)\nB: %s (commit %s)\n\n", ra->info.id, ra->info.git_commit,
-	       rb->info.id, rb->info.git_commit);
-	printf("%-32s %-6s %10s %10s %8s %19s %9s %9s  %s\n", "metric", "unit", "A median", "B median",
-	       "B/A", "95% CI", "p (Holm)", "p proc", "verdict");
+	char m[32];
+
+	if (r->verdict == HVS_V_NA)
+		snprintf(buf, n, "n/a (%s)", r->reason);
+	else if (r->verdict == HVS_V_INCONCLUSIVE)
+		snprintf(buf, n, "inconclusive: could not see changes under %s",
+			 mde_text(m, sizeof(m), r->mde));
+	else
+		snprintf(buf, n, "%s", hvs_verdict_name(r->verdict));
+}
+
+struct side_ctx {
+	double load, steal; /* mean over the side's runs of load per CPU and steal fraction; NaN unknown */
+};
+
+/* Load per CPU (1-min average, mean of before/after) and steal of one result file. */
+static void read_conditions(const char *path, double *load, double *steal)
+{
+	*load = *steal = NAN;
+#if HAVE_JANSSON
+	{
+		json_t *root = json_load_file(path, 0, NULL), *c, *v;
+		double cpus = 0, l = 0;
+		int nl = 0;
+
+		if (!root)
+			return;
+		c = json_object_get(root, "context");
+		v = json_object_get(json_object_get(c, "power"), "online_cpus");
+		cpus = json_is_integer(v) ? (double)json_integer_value(v) : 0;
+		for (int k = 0; k < 2; k++) {
+			json_t *la = json_object_get(json_object_get(c, k ? "after" : "before"), "loadavg");
+
+			if (json_is_array(la) && json_is_number(json_array_get(la, 0))) {
+				l += json_number_value(json_array_get(la, 0));
+				nl++;
+			}
+		}
+		if (nl && cpus > 0)
+			*load = l / nl / cpus;
+		v = json_object_get(c, "steal_fraction");
+		if (json_is_number(v))
+			*steal = json_number_value(v);
+		json_decref(root);
+	}
+#else
+	(void)path;
+#endif
+}
+
+static void side_conditions(char **paths, size_t n, struct side_ctx *s)
+{
+	double l = 0, st = 0;
+	size_t nl = 0, ns = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		double a, b;
+
+		read_conditions(paths[i], &a, &b);
+		if (isfinite(a)) {
+			l += a;
+			nl++;
+		}
+		if (isfinite(b)) {
+			st += b;
+			ns++;
+		}
+	}
+	s->load = nl ? l / (double)nl : NAN;
+	s->steal = ns ? st / (double)ns : NAN;
+}
+
+/* Different conditions: load per CPU apart by > 0.5, or steal by > 2 points. */
+static int conditions_warning(const struct side_ctx *a, const struct side_ctx *b, char *buf,
+			      size_t n)
+{
+	int lw = isfinite(a->load) && isfinite(b->load) && fabs(a->load - b->load) > 0.5;
+	int sw = isfinite(a->steal) && isfinite(b->steal) && fabs(a->steal - b->steal) > 0.02;
+
+	if (!lw && !sw)
+		return 0;
+	snprintf(buf, n,
+		 "A and B were measured in different conditions: load per CPU %.2f vs %.2f, steal "
+		 "%.1f%% vs %.1f%%; differences may be the machine's",
+		 a->load, b->load, a->steal * 100, b->steal * 100);
+	return 1;
+}
+
+static void print_state_lines(const struct hvs_cmp_row *r)
+{
+	for (int s = 0; s < r->states; s++) {
+		const struct hvs_cmp_state *S = &r->state[s];
+		char la[48], lb[48], m[32];
+
+		if (isnan(S->loc_a))
+			snprintf(la, sizeof(la), "-");
+		else
+			hvs_fmt_val(la, sizeof(la), S->loc_a, r->unit, HVS_U_TERM);
+		if (isnan(S->loc_b))
+			snprintf(lb, sizeof(lb), "-");
+		else
+			hvs_fmt_val(lb, sizeof(lb), S->loc_b, r->unit, HVS_U_TERM);
+		printf("  state %d: A %s (%.0f%% of samples), B %s (%.0f%%)", s + 1, la,
+		       S->share_a * 100, lb, S->share_b * 100);
+		if (S->verdict == HVS_V_NA)
+			printf(", not visited by both sides\n");
+		else if (S->verdict == HVS_V_INCONCLUSIVE)
+			printf(", B/A %.3f [%.3f, %.3f] inconclusive: could not see changes under %s\n",
+			       S->ratio.ratio, S->ratio.lo, S->ratio.hi, mde_text(m, sizeof(m), S->mde));
+		else
+			printf(", B/A %.3f [%.3f, %.3f] %s\n", S->ratio.ratio, S->ratio.lo, S->ratio.hi,
+			       hvs_verdict_name(S->verdict));
+	}
+}
+
+static void print_summary(const struct hvs_cmp *c, const struct hvs_cmp_opts *o, int md)
+{
+	char m[32];
+
+	if (c->ncompared)
+		printf("%sweighted geometric mean of cost ratios (>1 = worse) over %zu metrics: %s%.3f [%.3f, %.3f]%s "
+		       "%s%s%s",
+		       md ? "\n" : "\n", c->ncompared, md ? "**" : "", c->geomean.ratio, c->geomean.lo,
+		       c->geomean.hi, md ? "**" : "", hvs_verdict_name(c->geomean_verdict),
+		       c->geomean_verdict == HVS_V_INCONCLUSIVE ? ": could not see changes under " : "",
+		       "");
+	if (c->ncompared && c->geomean_verdict == HVS_V_INCONCLUSIVE)
+		printf("%s", mde_text(m, sizeof(m), c->geomean_mde));
+	if (c->ncompared)
+		printf(" (%.0f%% CI)\n", (1 - o->alpha) * 100);
+	printf("%s%d slower, %d faster, %d equivalent, %d inconclusive, %d n/a; %zu compared "
+	       "(threshold %.3g%%, CIs %.4g%% simultaneous)\n",
+	       md ? "\n" : "", c->slower, c->faster, c->equivalent, c->inconclusive, c->na,
+	       c->ncompared, o->threshold * 100, c->level * 100);
+}
+
+static void print_table(struct hvs_result **ra, struct hvs_result **rb, const struct hvs_cmp *c,
+			const struct hvs_cmp_opts *o)
+{
+	const char *how = o->paired && c->runs_a == c->runs_b && c->runs_a >= 2
+				  ? "cancelled by pairing the rounds"
+			  : c->runs_a >= 2 && c->runs_b >= 2 ? "measured from the runs"
+			  : c->runs_a >= 2 || c->runs_b >= 2 ? "taken from the side with >= 2 runs"
+							     : "ASSUMED (one run a side)";
+
+	printf("A: %s (commit %s)%s\nB: %s (commit %s)%s\n", ra[0]->info.id, ra[0]->info.git_commit,
+	       c->runs_a > 1 ? " and more" : "", rb[0]->info.id, rb[0]->info.git_commit,
+	       c->runs_b > 1 ? " and more" : "");
+	printf("%zu run(s) vs %zu run(s); between-run spread %s", c->runs_a, c->runs_b, how);
+	if (c->runs_a < 2 && c->runs_b < 2)
+		printf(": %.3g%% (--run-cv) or the process spread if larger; more runs a side "
+		       "measure it", o->run_cv * 100);
+	printf("\n\n%-32s %12s %12s %7s %17s  %s\n", "metric", "A", "B", "B/A", "CI", "verdict");
 	for (size_t i = 0; i < c->n; i++) {
 		const struct hvs_cmp_row *r = &c->rows[i];
+		char va[48], vb[48], vt[96];
 
-		printf("%-32s %-6s ", r->name, r->unit);
-		print_num(stdout, r->median_a, 10);
-		putchar(' ');
-		print_num(stdout, r->median_b, 10);
-		putchar(' ');
-		print_num(stdout, r->ratio.ratio, 8);
-		if (isnan(r->ratio.lo))
-			printf(" %19s", "-");
+		hvs_fmt_val(va, sizeof(va), r->median_a, r->unit, HVS_U_TERM);
+		hvs_fmt_val(vb, sizeof(vb), r->median_b, r->unit, HVS_U_TERM);
+		verdict_text(vt, sizeof(vt), r);
+		printf("%-32s %12s %12s ", r->name, isnan(r->median_a) ? "-" : va,
+		       isnan(r->median_b) ? "-" : vb);
+		if (isnan(r->ratio.ratio))
+			printf("%7s %17s", "-", "-");
 		else
-			printf("    [%6.4f, %6.4f]", r->ratio.lo, r->ratio.hi);
-		putchar(' ');
-		print_num(stdout, r->p_holm, 9);
-		putchar(' ');
-		print_num(stdout, r->p_process_holm, 9);
-		printf("  %s%s%s%s", hvs_verdict_name(r->verdict), r->verdict == HVS_V_NA ? " (" : "",
-		       r->verdict == HVS_V_NA ? r->reason : "", r->verdict == HVS_V_NA ? ")" : "");
-		if (r->noise > 0.02 && r->verdict != HVS_V_NA)
-			printf(" (noisy: processes differ by %.0f%%)", r->noise * 100);
-		putchar('\n');
+			printf("%7.3f  [%6.3f, %6.3f]", r->ratio.ratio, r->ratio.lo, r->ratio.hi);
+		printf("  %s%s\n", vt, r->states ? " (two states)" : "");
+		print_state_lines(r);
 	}
-	if (c->ncompared)
-		printf("\ngeometric mean of cost ratios (>1 = worse) over %zu metrics: %.4f [%.4f, %.4f]\n",
-		       c->ncompared, c->geomean.ratio, c->geomean.lo, c->geomean.hi);
-	printf("%d slower, %d faster, %zu compared\n", c->slower, c->faster, c->ncompared);
+	print_summary(c, o, 0);
 }
 
-static void print_markdown(const struct hvs_result *ra, const struct hvs_result *rb,
-			   const struct hvs_cmp *c)
+static void print_markdown(struct hvs_result **ra, struct hvs_result **rb, const struct hvs_cmp *c,
+			   const struct hvs_cmp_opts *o)
 {
-	printf("### hvscope compare\n\nA: `%s` (commit `%s`), B: `%s` (commit `%s`)\n\n",
-	       ra->info.id, ra->info.git_commit, rb->info.id, rb->info.git_commit);
-	printf("| metric | unit | A median | B median | B/A | 95%% CI | p (Holm) | p proc (Holm) | verdict |\n");
-	printf("|---|---|---:|---:|---:|---|---:|---:|---|\n");
+	printf("### hvscope compare\n\nA: `%s` (commit `%s`, %zu run(s)), B: `%s` (commit `%s`, %zu run(s))\n\n",
+	       ra[0]->info.id, ra[0]->info.git_commit, c->runs_a, rb[0]->info.id,
+	       rb[0]->info.git_commit, c->runs_b);
+	printf("| metric | A | B | B/A | CI | verdict |\n");
+	printf("|---|---:|---:|---:|---|---|\n");
 	for (size_t i = 0; i < c->n; i++) {
 		const struct hvs_cmp_row *r = &c->rows[i];
 		const char *mark = r->verdict == HVS_V_SLOWER ? "**" : "";
+		char va[48], vb[48], vt[96];
 
-		printf("| %s | %s | %.4g | %.4g | %.4f | ", r->name, r->unit, r->median_a,
-		       r->median_b, r->ratio.ratio);
-		if (isnan(r->ratio.lo))
+		hvs_fmt_val(va, sizeof(va), r->median_a, r->unit, HVS_U_UTF8);
+		hvs_fmt_val(vb, sizeof(vb), r->median_b, r->unit, HVS_U_UTF8);
+		verdict_text(vt, sizeof(vt), r);
+		printf("| %s | %s | %s | ", r->name, isnan(r->median_a) ? "-" : va,
+		       isnan(r->median_b) ? "-" : vb);
+		if (isnan(r->ratio.ratio))
 			printf("- | - | ");
 		else
-			printf("[%.4f, %.4f] | %.3g | ", r->ratio.lo, r->ratio.hi, r->p_holm);
-		if (isnan(r->p_process_holm))
-			printf("- | ");
-		else
-			printf("%.3g | ", r->p_process_holm);
-		printf("%s%s%s%s%s |\n", mark, hvs_verdict_name(r->verdict), mark,
-		       r->verdict == HVS_V_NA ? ": " : "", r->verdict == HVS_V_NA ? r->reason : "");
+			printf("%.3f | [%.3f, %.3f] | ", r->ratio.ratio, r->ratio.lo, r->ratio.hi);
+		printf("%s%s%s%s |\n", mark, vt, mark, r->states ? " (two states)" : "");
 	}
-	if (c->ncompared)
-		printf("\nGeometric mean of cost ratios (>1 = worse) over %zu metrics: **%.4f** [%.4f, %.4f]\n",
-		       c->ncompared, c->geomean.ratio, c->geomean.lo, c->geomean.hi);
-	printf("\n%d slower, %d faster, %zu compared.\n", c->slower, c->faster, c->ncompared);
+	print_summary(c, o, 1);
 }
 
 #if HAVE_JANSSON
@@ -128,8 +296,18 @@ static json_t *num_or_null(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-static int print_json(const struct hvs_result *ra, const struct hvs_result *rb,
-		      const struct hvs_cmp *c, const struct hvs_cmp_opts *o)
+static json_t *ids(struct hvs_result **r, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, json_pack("{ss ss}", "id", r[i]->info.id, "commit",
+						   r[i]->info.git_commit));
+	return a;
+}
+
+static int print_json(struct hvs_result **ra, struct hvs_result **rb, const struct hvs_cmp *c,
+		      const struct hvs_cmp_opts *o, const char *warning)
 {
 	json_t *root, *rows = json_array();
 	char *text;
@@ -138,37 +316,73 @@ static int print_json(const struct hvs_result *ra, const struct hvs_result *rb,
 		return -ENOMEM;
 	for (size_t i = 0; i < c->n; i++) {
 		const struct hvs_cmp_row *r = &c->rows[i];
-		json_t *row = json_pack("{ss ss ss ss sI sI so so so so so so so so so}", "name",
-					r->name, "unit", r->unit, "direction",
-					hvs_direction_name(r->direction), "verdict",
-					hvs_verdict_name(r->verdict), "n_a", (json_int_t)r->na, "n_b",
-					(json_int_t)r->nb, "median_a", num_or_null(r->median_a),
-					"median_b", num_or_null(r->median_b), "ratio",
-					num_or_null(r->ratio.ratio), "ci_lo", num_or_null(r->ratio.lo),
-					"ci_hi", num_or_null(r->ratio.hi), "cost", num_or_null(r->cost),
-					"u", num_or_null(r->u), "p", num_or_null(r->p), "p_holm",
-					num_or_null(r->p_holm));
+		json_t *row = json_pack("{ss ss ss ss sI sI sI sI}", "name", r->name, "unit", r->unit,
+					"direction", hvs_direction_name(r->direction), "verdict",
+					hvs_verdict_name(r->verdict), "n_a", (json_int_t)r->na,
+					"n_b", (json_int_t)r->nb, "runs_a", (json_int_t)r->runs_a,
+					"runs_b", (json_int_t)r->runs_b);
 
 		if (!row)
 			goto fail;
+		json_object_set_new(row, "median_a", num_or_null(r->median_a));
+		json_object_set_new(row, "median_b", num_or_null(r->median_b));
+		json_object_set_new(row, "ratio", num_or_null(r->ratio.ratio));
+		json_object_set_new(row, "ci_lo", num_or_null(r->ratio.lo));
+		json_object_set_new(row, "ci_hi", num_or_null(r->ratio.hi));
+		json_object_set_new(row, "cost", num_or_null(r->cost));
+		json_object_set_new(row, "se_log", num_or_null(r->se));
+		json_object_set_new(row, "df", num_or_null(r->df));
+		json_object_set_new(row, "p", num_or_null(r->p));
+		json_object_set_new(row, "p_equivalence", num_or_null(r->p_equiv));
+		json_object_set_new(row, "mde", num_or_null(r->mde));
 		json_object_set_new(row, "threshold", json_real(r->threshold));
+		json_object_set_new(row, "run_cv_a", num_or_null(r->run_cv_a));
+		json_object_set_new(row, "run_cv_b", num_or_null(r->run_cv_b));
+		json_object_set_new(row, "process_cv", num_or_null(r->proc_cv));
 		json_object_set_new(row, "noise", num_or_null(r->noise));
-		json_object_set_new(row, "p_process", num_or_null(r->p_process));
-		json_object_set_new(row, "p_process_holm", num_or_null(r->p_process_holm));
-		json_object_set_new(row, "ci_from", json_string(r->ci_processes ? "processes" : "samples"));
+		if (r->verdict != HVS_V_NA)
+			json_object_set_new(row, "between_runs", json_string(run_var_name(r->run_var)));
+		if (r->states) {
+			json_t *st = json_array();
+
+			for (int s = 0; s < r->states; s++) {
+				const struct hvs_cmp_state *S = &r->state[s];
+				json_t *o_ = json_object();
+
+				json_object_set_new(o_, "location_a", num_or_null(S->loc_a));
+				json_object_set_new(o_, "location_b", num_or_null(S->loc_b));
+				json_object_set_new(o_, "share_a", num_or_null(S->share_a));
+				json_object_set_new(o_, "share_b", num_or_null(S->share_b));
+				json_object_set_new(o_, "ratio", num_or_null(S->ratio.ratio));
+				json_object_set_new(o_, "ci_lo", num_or_null(S->ratio.lo));
+				json_object_set_new(o_, "ci_hi", num_or_null(S->ratio.hi));
+				json_object_set_new(o_, "mde", num_or_null(S->mde));
+				json_object_set_new(o_, "verdict", json_string(hvs_verdict_name(S->verdict)));
+				json_array_append_new(st, o_);
+			}
+			json_object_set_new(row, "states", st);
+			json_object_set_new(row, "state_cut", num_or_null(r->state_cut));
+		}
 		if (r->verdict == HVS_V_NA)
 			json_object_set_new(row, "reason", json_string(r->reason));
 		json_array_append_new(rows, row);
 	}
-	root = json_pack("{s{ss ss} s{ss ss} sf sf si si sI so s{so so so}}", "a", "id", ra->info.id,
-			 "commit", ra->info.git_commit, "b", "id", rb->info.id, "commit",
-			 rb->info.git_commit, "threshold", o->threshold, "alpha", o->alpha,
-			 "slower", c->slower, "faster", c->faster, "compared",
-			 (json_int_t)c->ncompared, "metrics", rows, "geomean_cost", "ratio",
-			 num_or_null(c->geomean.ratio), "ci_lo", num_or_null(c->geomean.lo), "ci_hi",
-			 num_or_null(c->geomean.hi));
+	root = json_pack("{so so sf sf sf sf sI sI si si si si si sI so}", "a", ids(ra, c->runs_a), "b",
+			 ids(rb, c->runs_b), "threshold", o->threshold, "alpha", o->alpha, "run_cv",
+			 o->run_cv, "level", c->level, "runs_a", (json_int_t)c->runs_a, "runs_b",
+			 (json_int_t)c->runs_b, "slower", c->slower, "faster", c->faster,
+			 "equivalent", c->equivalent, "inconclusive", c->inconclusive, "na", c->na,
+			 "compared", (json_int_t)c->ncompared, "metrics", rows);
 	if (!root)
 		return -ENOMEM;
+	json_object_set_new(root, "geomean_cost",
+			    json_pack("{so so so ss so}", "ratio", num_or_null(c->geomean.ratio), "ci_lo",
+				      num_or_null(c->geomean.lo), "ci_hi", num_or_null(c->geomean.hi),
+				      "verdict", hvs_verdict_name(c->geomean_verdict), "mde",
+				      num_or_null(c->geomean_mde)));
+	json_object_set_new(root, "warnings", json_array());
+	if (warning)
+		json_array_append_new(json_object_get(root, "warnings"), json_string(warning));
 	text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
 	json_decref(root);
 	if (!text)
@@ -181,18 +395,41 @@ fail:
 	return -ENOMEM;
 }
 #else
-static int print_json(const struct hvs_result *ra, const struct hvs_result *rb,
-		      const struct hvs_cmp *c, const struct hvs_cmp_opts *o)
+static int print_json(struct hvs_result **ra, struct hvs_result **rb, const struct hvs_cmp *c,
+		      const struct hvs_cmp_opts *o, const char *warning)
 {
 	(void)ra;
 	(void)rb;
 	(void)c;
 	(void)o;
+	(void)warning;
 	return -ENOTSUP;
 }
 #endif
 
-int cmd_compare(int argc, char **argv)
+static int usage_fraction(const char *opt, const char *arg, double *out)
+{
+	if (hvs_parse_fraction(arg, out)) {
+		hvs_err("compare: %s '%s': expected e.g. 5%% or 0.05", opt, arg);
+		return -1;
+	}
+	return 0;
+}
+
+struct args {
+	struct hvs_cmp_threshold per[64];
+	struct hvs_cmp_opts o;
+	enum fmt fmt;
+	int fail_reg, fail_inc;
+	double require_mde;
+};
+
+/*
+ * Options of one stretch of the command line (before or after "--");
+ * getopt_long moves the stretch's operands to its end: returns the index
+ * of the first, or -1 after a usage error (*rc set).
+ */
+static int parse(int argc, char **argv, struct args *g, int *rc)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -200,109 +437,216 @@ int cmd_compare(int argc, char **argv)
 		{ "threshold", required_argument, NULL, 't' },
 		{ "metric-threshold", required_argument, NULL, 'T' },
 		{ "fail-on-regression", no_argument, NULL, 'f' },
+		{ "fail-on-inconclusive", no_argument, NULL, 'i' },
+		{ "require-mde", required_argument, NULL, 'M' },
 		{ "alpha", required_argument, NULL, 'a' },
+		{ "run-cv", required_argument, NULL, 'c' },
+		{ "no-modes", no_argument, NULL, 'n' },
+		{ "paired", no_argument, NULL, 'p' },
 		{ "reps", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct hvs_cmp_threshold per[64];
-	struct hvs_cmp_opts o;
-	struct hvs_result *ra = NULL, *rb = NULL;
-	struct hvs_cmp c = { 0 };
-	enum fmt fmt = FMT_TABLE;
-	int fail_on_regression = 0, ch, ret;
-	char err[512];
+	int ch;
 
-	hvs_cmp_opts_default(&o);
-	o.per_metric = per;
+	*rc = HVS_EX_USAGE;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		char *end;
 
 		switch (ch) {
-		case 'j': fmt = FMT_JSON; break;
-		case 'm': fmt = FMT_MARKDOWN; break;
-		case 'f': fail_on_regression = 1; break;
+		case 'j': g->fmt = FMT_JSON; break;
+		case 'm': g->fmt = FMT_MARKDOWN; break;
+		case 'f': g->fail_reg = 1; break;
+		case 'i': g->fail_inc = 1; break;
+		case 'n': g->o.modes = 0; break;
+		case 'p': g->o.paired = 1; break;
 		case 't':
-			if (hvs_parse_fraction(optarg, &o.threshold)) {
-				hvs_err("compare: --threshold '%s': expected e.g. 2%% or 0.02", optarg);
-				return HVS_EX_USAGE;
-			}
+			if (usage_fraction("--threshold", optarg, &g->o.threshold))
+				return -1;
+			break;
+		case 'M':
+			if (usage_fraction("--require-mde", optarg, &g->require_mde))
+				return -1;
+			break;
+		case 'c':
+			if (usage_fraction("--run-cv", optarg, &g->o.run_cv))
+				return -1;
 			break;
 		case 'T':
-			if (hvs_parse_metric_threshold(optarg, per, &o.nper_metric, HVS_ARRAY_SIZE(per))) {
+			if (hvs_parse_metric_threshold(optarg, g->per, &g->o.nper_metric,
+						       HVS_ARRAY_SIZE(g->per))) {
 				hvs_err("compare: --metric-threshold '%s': expected NAME=5%% (at most %zu)",
-					optarg, HVS_ARRAY_SIZE(per));
-				return HVS_EX_USAGE;
+					optarg, HVS_ARRAY_SIZE(g->per));
+				return -1;
 			}
 			break;
 		case 'a':
-			o.alpha = strtod(optarg, &end);
-			if (*end || !(o.alpha > 0 && o.alpha < 1)) {
-				hvs_err("compare: --alpha '%s': expected a number in (0, 1)", optarg);
-				return HVS_EX_USAGE;
+			g->o.alpha = strtod(optarg, &end);
+			if (*end || !(g->o.alpha > 0 && g->o.alpha < 0.5)) {
+				hvs_err("compare: --alpha '%s': expected a number in (0, 0.5)", optarg);
+				return -1;
 			}
+			g->o.level = 1 - g->o.alpha;
 			break;
-		case 'r':
-			o.reps = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || o.reps < 100 || o.reps > 1000000) {
-				hvs_err("compare: --reps '%s': expected 100..1000000", optarg);
-				return HVS_EX_USAGE;
+		case 'r': /* accepted for old scripts: the bootstrap is gone */
+			(void)strtoul(optarg, &end, 10);
+			if (*end) {
+				hvs_err("compare: --reps '%s': expected an integer", optarg);
+				return -1;
 			}
 			break;
 		case 's':
-			o.seed = strtoull(optarg, &end, 0);
+			g->o.seed = strtoull(optarg, &end, 0);
 			if (*end) {
 				hvs_err("compare: --seed '%s': expected an integer", optarg);
-				return HVS_EX_USAGE;
+				return -1;
 			}
 			break;
 		case 'h':
 			usage(stdout);
-			return HVS_EX_OK;
+			*rc = HVS_EX_OK;
+			return -1;
 		default:
 			usage(stderr);
-			return HVS_EX_USAGE;
+			return -1;
 		}
 	}
-	if (argc - optind != 2) {
-		hvs_err("compare: expected two result files A B (try --help)");
+	return optind;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	static struct args g;
+	struct hvs_cmp_opts o;
+	struct hvs_result *ra[MAX_RUNS] = { 0 }, *rb[MAX_RUNS] = { 0 };
+	const struct hvs_metrics *sa[MAX_RUNS], *sb[MAX_RUNS];
+	char **pa = NULL, **pb = NULL, **v2 = NULL;
+	struct hvs_cmp c = { 0 };
+	struct side_ctx ca, cb;
+	int ret = HVS_EX_OK, sep = argc, first;
+	size_t na = 0, nb = 0;
+	char err[512], warn[256];
+
+	memset(&g, 0, sizeof(g));
+	hvs_cmp_opts_default(&g.o);
+	g.o.per_metric = g.per;
+	g.require_mde = NAN;
+	/* The group form: A's files, "--", B's files; options on either side. */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			sep = i;
+			break;
+		}
+	first = parse(sep, argv, &g, &ret);
+	if (first < 0)
+		return ret;
+	pa = argv + first;
+	na = (size_t)(sep - first);
+	if (sep < argc) {
+		int f2;
+
+		v2 = calloc((size_t)(argc - sep) + 1, sizeof(*v2));
+		if (!v2)
+			return HVS_EX_INTERNAL;
+		v2[0] = argv[0];
+		for (int i = sep + 1; i < argc; i++)
+			v2[i - sep] = argv[i];
+		f2 = parse(argc - sep, v2, &g, &ret);
+		if (f2 < 0) {
+			free(v2);
+			return ret;
+		}
+		pb = v2 + f2;
+		nb = (size_t)(argc - sep - f2);
+		if (!na || !nb) {
+			hvs_err("compare: %s side has no result file (A... -- B...)",
+				!na ? "the A (baseline)" : "the B");
+			free(v2);
+			return HVS_EX_USAGE;
+		}
+	} else {
+		if (na != 2) {
+			hvs_err("compare: expected two result files A B, or A... -- B... (try --help)");
+			return HVS_EX_USAGE;
+		}
+		pb = pa + 1;
+		na = nb = 1;
+	}
+	if (na > MAX_RUNS || nb > MAX_RUNS) {
+		hvs_err("compare: at most %d runs a side", MAX_RUNS);
+		free(v2);
 		return HVS_EX_USAGE;
 	}
-	ret = hvs_result_read(argv[optind], &ra, err, sizeof(err));
-	if (!ret)
-		ret = hvs_result_read(argv[optind + 1], &rb, err, sizeof(err));
-	if (ret) {
-		hvs_err("compare: %s", err);
-		ret = -ret;
-		goto out;
+	o = g.o;
+	for (size_t i = 0; i < na + nb; i++) {
+		const char *p = i < na ? pa[i] : pb[i - na];
+		struct hvs_result **slot = i < na ? &ra[i] : &rb[i - na];
+
+		ret = hvs_result_read(p, slot, err, sizeof(err));
+		if (ret) {
+			hvs_err("compare: %s", err);
+			ret = -ret;
+			goto out;
+		}
+		if (i < na)
+			sa[i] = &ra[i]->set;
+		else
+			sb[i - na] = &rb[i - na]->set;
 	}
-	ret = hvs_compare(&ra->set, &rb->set, &o, &c);
+	ret = hvs_compare_runs(sa, na, sb, nb, &o, &c);
 	if (ret) {
 		hvs_err("compare: %s", strerror(-ret));
 		ret = HVS_EX_INTERNAL;
 		goto out;
 	}
-	if (fmt == FMT_JSON) {
-		if (print_json(ra, rb, &c, &o)) {
+	if (!c.ncompared) {
+		hvs_err("compare: no metric measured on both sides (%zu names, none comparable): "
+			"wrong files?", c.n);
+		ret = HVS_EX_SCHEMA;
+		goto out;
+	}
+	side_conditions(pa, na, &ca);
+	side_conditions(pb, nb, &cb);
+	if (conditions_warning(&ca, &cb, warn, sizeof(warn)))
+		hvs_err("compare: warning: %s", warn);
+	else
+		warn[0] = '\0';
+	if (g.fmt == FMT_JSON) {
+		if (print_json(ra, rb, &c, &o, warn[0] ? warn : NULL)) {
 			hvs_err("compare: cannot produce JSON");
 			ret = HVS_EX_INTERNAL;
 			goto out;
 		}
-	} else if (fmt == FMT_MARKDOWN) {
-		print_markdown(ra, rb, &c);
+	} else if (g.fmt == FMT_MARKDOWN) {
+		print_markdown(ra, rb, &c, &o);
 	} else {
-		print_table(ra, rb, &c);
+		print_table(ra, rb, &c, &o);
 	}
 	if (fflush(stdout)) {
 		ret = HVS_EX_IO;
 		goto out;
 	}
-	ret = fail_on_regression && c.slower ? HVS_EX_FAIL : HVS_EX_OK;
+	ret = HVS_EX_OK;
+	if (g.fail_reg && (c.slower || c.geomean_verdict == HVS_V_SLOWER)) {
+		ret = HVS_EX_FAIL;
+	} else if (g.fail_inc || isfinite(g.require_mde)) {
+		for (size_t i = 0; i < c.n; i++) {
+			const struct hvs_cmp_row *r = &c.rows[i];
+
+			if (r->verdict != HVS_V_INCONCLUSIVE)
+				continue;
+			if (g.fail_inc || !(r->mde <= g.require_mde))
+				ret = HVS_EX_INCONCLUSIVE;
+		}
+	}
 out:
+	free(v2);
 	hvs_cmp_free(&c);
-	hvs_result_free(ra);
-	hvs_result_free(rb);
+	for (size_t i = 0; i < MAX_RUNS; i++) {
+		hvs_result_free(ra[i]);
+		hvs_result_free(rb[i]);
+	}
 	return ret;
 }

@@ -2,29 +2,26 @@
 /*
  * cmd_regress.c - `hvscope regress --db FILE`: the nightly gate. The newest
  * run is judged against the history of its own context (same host, same
- * hypervisor, same values of the --context tags), not against one baseline:
- * each metric's series of per-run medians goes through change-point
- * detection (rank-based PELT + permutation test, harness/core/stats.h), so a
- * step and a slow drift are caught while a lone noisy night is not.
+ * hypervisor, same values of the --context tags), not against one baseline.
+ * The verdict is harness/analysis/series.c's (the same function `report
+ * --db` marks its change points with): the history's own night-to-night
+ * noise, a step into the newest --min-segment nights or an episode of
+ * same-direction changes into the newest segment, four verdicts (slower,
+ * faster, equivalent, inconclusive with the step the history could see).
  *
- * Verdict per metric: the changes leading into the newest segment that all
- * go the same way are one episode (a drift shows as several small steps);
- * its start is where the change "began". slower = the newest segment is
- * worse than the level before the episode by more than the threshold.
- * A change stays reported until it leaves the --window or is undone.
- *
- * Exit: 0 ok, 1 regression (with --fail-on-regression), 2 usage,
- * 4 empty history / bad database schema, 6 no SQLite (static build),
- * 9 I/O. >= 2 means no verdict.
+ * Exit: 0 ok, 1 slower (with --fail-on-regression), 12 inconclusive (with
+ * --fail-on-inconclusive or --require-mde), 2 usage, 4 empty history / bad
+ * database schema, 6 no SQLite (static build), 9 I/O.
  */
 #include "commands.h"
 #include "analysis/compare.h"
+#include "analysis/series.h"
 #include "results/history.h"
 #include "core/hvs_features.h"
 #include "core/hvscope.h"
+#include "core/units.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -42,13 +39,12 @@ enum fmt { FMT_TABLE, FMT_JSON, FMT_MARKDOWN };
 struct rg {
 	const struct hvs_hrun *runs;
 	size_t nruns;
-	double threshold, alpha;
+	struct hvs_series_opts so;
 	const struct hvs_cmp_threshold *per;
 	size_t nper;
-	unsigned perms;
-	size_t min_seg;
+	double require_mde;
 	enum fmt fmt;
-	int slower, faster, checked;
+	int slower, faster, equivalent, inconclusive, inconclusive_fail, checked;
 	double *vals;
 	size_t *pos;
 #if HAVE_JANSSON
@@ -60,99 +56,102 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hvscope regress --db FILE [--window N] [--context TAG,...]\n"
-		"                       [--threshold 2%%] [--metric-threshold NAME=5%%]...\n"
+		"                       [--threshold 5%%] [--metric-threshold NAME=10%%]...\n"
 		"                       [--alpha 0.01] [--permutations 199] [--min-segment 2]\n"
-		"                       [--json|--markdown] [--fail-on-regression]\n\n"
+		"                       [--json|--markdown] [--fail-on-regression]\n"
+		"                       [--fail-on-inconclusive] [--require-mde 10%%]\n\n"
 		"Judge the newest run in the history against the last N runs (default 30) of\n"
 		"its context: same host, hypervisor and values of the named tags (default:\n"
 		"config; KEY=VALUE pins the newest run: host=NAME, or a tag, e.g. fleet_host=web1).\n"
-		"Each metric's series of medians goes through change-point detection\n"
-		"with a permutation test; a step or drift into the newest runs beyond the\n"
-		"threshold is reported with the run and commit where it began. A change needs\n"
-		"--min-segment runs (default 2) before it counts, so one noisy night never does.\n\n"
-		"exit: 0 ok, 1 regression (with --fail-on-regression), 2 usage, 3 not a database,\n"
-		"4 empty history or foreign database, 6 built without SQLite (libpq for a\n"
-		"PostgreSQL conninfo), 9 I/O (e.g. no\n"
-		"such file). >= 2 means no verdict.\n");
-}
-
-static double threshold_for(const struct rg *g, const char *name)
-{
-	for (size_t i = 0; i < g->nper; i++)
-		if (!fnmatch(g->per[i].pattern, name, 0))
-			return g->per[i].value;
-	return g->threshold;
+		"Per metric, from the history's own night-to-night noise: a step into\n"
+		"the newest --min-segment nights (default 2), or into the newest segment after\n"
+		"change points found with a permutation test, beyond the threshold (default 5%%)\n"
+		"is slower or faster, with the run and commit where it began; equivalent when\n"
+		"the newest level is within +-threshold for sure; else inconclusive with the\n"
+		"smallest step this history could have seen. --alpha is the share of nights\n"
+		"that may raise a false alarm over 32 metrics. `now` is the newest run's value.\n\n"
+		"exit: 0 ok, 1 slower (with --fail-on-regression), 12 inconclusive (with\n"
+		"--fail-on-inconclusive, or a detectable step above --require-mde), 2 usage,\n"
+		"3 not a database, 4 empty history or foreign database, 6 built without SQLite\n"
+		"(libpq for a PostgreSQL conninfo), 9 I/O (e.g. no such file). Codes 2-10 mean no verdict.\n");
 }
 
 static int one_metric(void *arg, const char *name, const char *unit, enum hvs_direction dir,
 		      const double *med, size_t n)
 {
 	struct rg *g = arg;
-	struct hvs_changepoint cp[64];
-	size_t m = 0, began = 0;
-	double base = NAN, now = NAN, cost = NAN, p = NAN, thr = threshold_for(g, name);
-	enum hvs_verdict v = HVS_V_SAME;
+	struct hvs_series_opts so = g->so;
+	struct hvs_series_verdict sv;
+	size_t m = 0;
+	enum hvs_verdict v = HVS_V_NA;
 	const char *why = "";
-	int ncp = 0;
+	const struct hvs_hrun *r = NULL;
+	char vt[96], nb[48], bb[48];
 
+	so.threshold = hvs_threshold_for(g->per, g->nper, g->so.threshold, name);
 	for (size_t i = 0; i < n; i++)
-		if (isfinite(med[i])) {
+		if (isfinite(med[i]) && med[i] > 0) {
 			g->vals[m] = med[i];
 			g->pos[m++] = i;
 		}
+	memset(&sv, 0, sizeof(sv));
+	sv.now = sv.before = sv.cost = sv.mde = NAN;
 	if (m == 0 || g->pos[m - 1] != n - 1) {
-		v = HVS_V_NA;
 		why = "not measured in the newest run";
-	} else if (m < 2 * g->min_seg + 1) {
-		v = HVS_V_NA;
+	} else if (m < 2 * so.min_seg + 3) {
 		why = "too little history";
+		sv.now = g->vals[m - 1];
 	} else {
-		ncp = hvs_changepoints(g->vals, m, g->min_seg, g->perms, hvs_hash64(name), g->alpha,
-				       cp, HVS_ARRAY_SIZE(cp));
-		if (ncp < 0)
-			return ncp;
-		/* The newest segment's level. */
-		now = hvs_median(g->vals + (ncp ? cp[ncp - 1].at : 0),
-				 m - (ncp ? cp[ncp - 1].at : 0));
-		if (ncp > 0) {
-			int k = ncp - 1, up = cp[k].after > cp[k].before;
+		int e = hvs_series_judge(g->vals, m, dir, hvs_hash64(name), &so, &sv);
 
-			/* Walk back over changes that go the same way: one episode. */
-			while (k > 0 && (cp[k - 1].after > cp[k - 1].before) == up)
-				k--;
-			began = cp[k].at;
-			base = cp[k].before;
-			p = cp[ncp - 1].p;
-			cost = now / base;
-			if (dir == HVS_HIGHER_IS_BETTER)
-				cost = 1.0 / cost;
-			if (cost > 1 + thr)
-				v = HVS_V_SLOWER;
-			else if (cost < 1 - thr)
-				v = HVS_V_FASTER;
-		}
+		if (e)
+			return e;
+		v = sv.verdict;
 		g->checked++;
+		if (sv.changed)
+			r = &g->runs[g->pos[sv.began]];
 	}
 	if (v == HVS_V_SLOWER)
 		g->slower++;
 	if (v == HVS_V_FASTER)
 		g->faster++;
+	if (v == HVS_V_EQUIVALENT)
+		g->equivalent++;
+	if (v == HVS_V_INCONCLUSIVE)
+		g->inconclusive++;
+	if (v == HVS_V_INCONCLUSIVE && !(sv.mde <= g->require_mde))
+		g->inconclusive_fail++;
 	if (g->fmt == FMT_JSON) {
 #if HAVE_JANSSON
-		json_t *row = json_pack("{ss ss ss ss sI sI}", "name", name, "unit", unit, "direction",
+		json_t *row = json_pack("{ss ss ss ss sI}", "name", name, "unit", unit, "direction",
 					hvs_direction_name(dir), "verdict", hvs_verdict_name(v),
-					"runs", (json_int_t)m, "changes", (json_int_t)(ncp > 0 ? ncp : 0));
+					"runs", (json_int_t)m);
 
 		if (row) {
-			json_object_set_new(row, "threshold", json_real(thr));
-			if (isfinite(now))
-				json_object_set_new(row, "now", json_real(now));
-			if (isfinite(base)) {
-				const struct hvs_hrun *r = &g->runs[g->pos[began]];
+			json_object_set_new(row, "threshold", json_real(so.threshold));
+			if (isfinite(sv.now))
+				json_object_set_new(row, "now", json_real(sv.now));
+			if (isfinite(sv.mde))
+				json_object_set_new(row, "mde", json_real(sv.mde));
+			if (isfinite(sv.sigma))
+				json_object_set_new(row, "night_cv", json_real(sv.sigma));
+			if (isfinite(sv.before)) {
+				json_object_set_new(row, "baseline", json_real(sv.before));
+				json_object_set_new(row, "level", json_real(sv.level));
+				json_object_set_new(row, "cost", json_real(sv.cost));
+				json_object_set_new(row, "ci_lo", json_real(sv.lo));
+				json_object_set_new(row, "ci_hi", json_real(sv.hi));
+			}
+			json_object_set_new(row, "changes", json_integer((json_int_t)sv.nmarks));
+			{
+				/* Where each change point begins: what `report --db` marks. */
+				json_t *at = json_array();
 
-				json_object_set_new(row, "baseline", json_real(base));
-				json_object_set_new(row, "cost", json_real(cost));
-				json_object_set_new(row, "p", json_real(p));
+				for (size_t k = 0; at && k < sv.nmarks; k++)
+					json_array_append_new(at, json_string(g->runs[g->pos[sv.marks[k]]].started));
+				json_object_set_new(row, "change_started", at);
+			}
+			if (r) {
 				json_object_set_new(row, "began_run", json_string(r->uid));
 				json_object_set_new(row, "began_commit", json_string(r->commit));
 				json_object_set_new(row, "began_started", json_string(r->started));
@@ -164,25 +163,46 @@ static int one_metric(void *arg, const char *name, const char *unit, enum hvs_di
 #endif
 		return 0;
 	}
-	if (g->fmt == FMT_MARKDOWN)
-		printf("| %s | %s | %zu | ", name, unit, m);
+	if (v == HVS_V_NA)
+		snprintf(vt, sizeof(vt), "n/a (%s)", why);
+	else if (v == HVS_V_INCONCLUSIVE)
+		snprintf(vt, sizeof(vt), "inconclusive: could not see steps under %.0f%%", sv.mde * 100);
 	else
-		printf("%-32s %-6s %5zu ", name, unit, m);
-	if (isfinite(base)) {
-		const struct hvs_hrun *r = &g->runs[g->pos[began]];
-		const char *mk = g->fmt == FMT_MARKDOWN && v == HVS_V_SLOWER ? "**" : "";
+		snprintf(vt, sizeof(vt), "%s", hvs_verdict_name(v));
+	hvs_fmt_val(nb, sizeof(nb), sv.now, unit, g->fmt == FMT_MARKDOWN ? HVS_U_UTF8 : HVS_U_TERM);
+	hvs_fmt_val(bb, sizeof(bb), sv.before, unit, g->fmt == FMT_MARKDOWN ? HVS_U_UTF8 : HVS_U_TERM);
+	if (g->fmt == FMT_MARKDOWN) {
+		const char *mk = v == HVS_V_SLOWER ? "**" : "";
 
-		if (g->fmt == FMT_MARKDOWN)
-			printf("%.4g | %.4g | %.4f | %s%s%s | `%s` (commit `%s`, %s) |\n", base, now,
-			       cost, mk, hvs_verdict_name(v), mk, r->uid, r->commit, r->started);
+		printf("| %s | %zu | %s | %s | ", name, m, isfinite(sv.before) ? bb : "-",
+		       isfinite(sv.now) ? nb : "-");
+		if (isfinite(sv.cost))
+			printf("%.3f | ", sv.cost);
 		else
-			printf("%10.4g %10.4g %8.4f  %-9s began %s (commit %s, %s) p=%.3g\n", base,
-			       now, cost, hvs_verdict_name(v), r->uid, r->commit, r->started, p);
-	} else if (g->fmt == FMT_MARKDOWN) {
-		printf("- | %.4g | - | %s%s%s | |\n", now, hvs_verdict_name(v), *why ? ": " : "", why);
+			printf("- | ");
+		if (isfinite(sv.mde))
+			printf("%.0f%% | ", sv.mde * 100);
+		else
+			printf("- | ");
+		printf("%s%s%s | ", mk, vt, mk);
+		if (r)
+			printf("`%s` (commit `%s`, %s)", r->uid, r->commit, r->started);
+		printf(" |\n");
 	} else {
-		printf("%10s %10.4g %8s  %s%s%s%s\n", "-", now, "-", hvs_verdict_name(v),
-		       *why ? " (" : "", why, *why ? ")" : "");
+		printf("%-32s %5zu %12s %12s ", name, m, isfinite(sv.before) ? bb : "-",
+		       isfinite(sv.now) ? nb : "-");
+		if (isfinite(sv.cost))
+			printf("%7.3f ", sv.cost);
+		else
+			printf("%7s ", "-");
+		if (isfinite(sv.mde))
+			printf("%6.0f%%  ", sv.mde * 100);
+		else
+			printf("%7s  ", "-");
+		printf("%s", vt);
+		if (r)
+			printf(" began %s (commit %s, %s)", r->uid, r->commit, r->started);
+		putchar('\n');
 	}
 	return 0;
 }
@@ -201,6 +221,8 @@ int cmd_regress(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "markdown", no_argument, NULL, 'M' },
 		{ "fail-on-regression", no_argument, NULL, 'f' },
+		{ "fail-on-inconclusive", no_argument, NULL, 'i' },
+		{ "require-mde", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -211,12 +233,10 @@ int cmd_regress(int argc, char **argv)
 	size_t window = 30, nctx = 0;
 	struct hvs_history *h = NULL;
 	struct hvs_hrun *runs = NULL;
-	int fail = 0, ch, ret;
+	int fail = 0, fail_inc = 0, ch, ret;
 
-	g.threshold = 0.02;
-	g.alpha = 0.01;
-	g.perms = 199;
-	g.min_seg = 2;
+	hvs_series_opts_default(&g.so);
+	g.require_mde = INFINITY;
 	g.per = per;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -225,6 +245,13 @@ int cmd_regress(int argc, char **argv)
 		case 'j': g.fmt = FMT_JSON; break;
 		case 'M': g.fmt = FMT_MARKDOWN; break;
 		case 'f': fail = 1; break;
+		case 'i': fail_inc = 1; break;
+		case 'R':
+			if (hvs_parse_fraction(optarg, &g.require_mde)) {
+				hvs_err("regress: --require-mde '%s': expected e.g. 10%% or 0.1", optarg);
+				return HVS_EX_USAGE;
+			}
+			break;
 		case 'c':
 			if (strlen(optarg) >= sizeof(ctxbuf)) {
 				hvs_err("regress: --context too long");
@@ -240,7 +267,7 @@ int cmd_regress(int argc, char **argv)
 			}
 			break;
 		case 't':
-			if (hvs_parse_fraction(optarg, &g.threshold)) {
+			if (hvs_parse_fraction(optarg, &g.so.threshold)) {
 				hvs_err("regress: --threshold '%s': expected e.g. 2%% or 0.02", optarg);
 				return HVS_EX_USAGE;
 			}
@@ -253,22 +280,22 @@ int cmd_regress(int argc, char **argv)
 			}
 			break;
 		case 'a':
-			g.alpha = strtod(optarg, &end);
-			if (*end || !(g.alpha > 0 && g.alpha < 1)) {
-				hvs_err("regress: --alpha '%s': expected a number in (0, 1)", optarg);
+			g.so.alpha = strtod(optarg, &end);
+			if (*end || !(g.so.alpha > 0 && g.so.alpha < 0.5)) {
+				hvs_err("regress: --alpha '%s': expected a number in (0, 0.5)", optarg);
 				return HVS_EX_USAGE;
 			}
 			break;
 		case 'P':
-			g.perms = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || g.perms < 19 || g.perms > 100000) {
+			g.so.perms = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || g.so.perms < 19 || g.so.perms > 100000) {
 				hvs_err("regress: --permutations '%s': expected 19..100000", optarg);
 				return HVS_EX_USAGE;
 			}
 			break;
 		case 'm':
-			g.min_seg = strtoul(optarg, &end, 10);
-			if (*end || g.min_seg < 1 || g.min_seg > 1000) {
+			g.so.min_seg = strtoul(optarg, &end, 10);
+			if (*end || g.so.min_seg < 1 || g.so.min_seg > 1000) {
 				hvs_err("regress: --min-segment '%s': expected 1..1000", optarg);
 				return HVS_EX_USAGE;
 			}
@@ -316,14 +343,14 @@ int cmd_regress(int argc, char **argv)
 		printf("### hvscope regress\n\nNewest run `%s` (commit `%s`, %s) against %zu runs of its context.\n\n",
 		       runs[g.nruns - 1].uid, runs[g.nruns - 1].commit, runs[g.nruns - 1].started,
 		       g.nruns);
-		printf("| metric | unit | runs | before | now | cost | verdict | began |\n");
-		printf("|---|---|---:|---:|---:|---:|---|---|\n");
+		printf("| metric | runs | before | now | cost | could see | verdict | began |\n");
+		printf("|---|---:|---:|---:|---:|---:|---|---|\n");
 	} else if (g.fmt == FMT_TABLE) {
 		printf("newest run %s (commit %s, %s); %zu runs of its context\n\n",
 		       runs[g.nruns - 1].uid, runs[g.nruns - 1].commit, runs[g.nruns - 1].started,
 		       g.nruns);
-		printf("%-32s %-6s %5s %10s %10s %8s  %s\n", "metric", "unit", "runs", "before", "now",
-		       "cost", "verdict");
+		printf("%-32s %5s %12s %12s %7s %7s  %s\n", "metric", "runs", "before", "now", "cost",
+		       "sees", "verdict");
 	}
 	ret = hvs_history_series(h, runs, g.nruns, one_metric, &g, err, sizeof(err));
 	if (ret) {
@@ -334,12 +361,13 @@ int cmd_regress(int argc, char **argv)
 	}
 	if (g.fmt == FMT_JSON) {
 #if HAVE_JANSSON
-		json_t *root = json_pack("{ss ss ss sI si si si sf sO}", "newest_run",
+		json_t *root = json_pack("{ss ss ss sI si si si si si sf sf sO}", "newest_run",
 					 runs[g.nruns - 1].uid, "newest_commit",
 					 runs[g.nruns - 1].commit, "newest_started",
 					 runs[g.nruns - 1].started, "runs", (json_int_t)g.nruns,
 					 "checked", g.checked, "slower", g.slower, "faster", g.faster,
-					 "threshold", g.threshold, "metrics", g.rows);
+					 "equivalent", g.equivalent, "inconclusive", g.inconclusive,
+					 "threshold", g.so.threshold, "alpha", g.so.alpha, "metrics", g.rows);
 		char *text = root ? json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) : NULL;
 
 		json_decref(root);
@@ -351,9 +379,14 @@ int cmd_regress(int argc, char **argv)
 		free(text);
 #endif
 	} else {
-		printf("\n%d slower, %d faster, %d metric(s) checked.\n", g.slower, g.faster, g.checked);
+		printf("\n%d slower, %d faster, %d equivalent, %d inconclusive; %d metric(s) checked "
+		       "(threshold %.3g%%; \"sees\": the step this history could detect).\n",
+		       g.slower, g.faster, g.equivalent, g.inconclusive, g.checked,
+		       g.so.threshold * 100);
 	}
-	ret = fail && g.slower ? HVS_EX_FAIL : HVS_EX_OK;
+	ret = fail && g.slower ? HVS_EX_FAIL
+	      : (fail_inc && g.inconclusive) || g.inconclusive_fail ? HVS_EX_INCONCLUSIVE
+								    : HVS_EX_OK;
 out:
 #if HAVE_JANSSON
 	json_decref(g.rows);

@@ -27,7 +27,8 @@ const char *hvs_libc(void);
  * Process exit codes. Every kind of bad input has its own code so a script
  * can tell them apart; 0/1 keep their conventional meaning (success / a
  * negative answer: "none" for detect, "regression" for compare/regress).
- * Anything >= 2 is an error of input or environment, never a verdict.
+ * Anything >= 2 is an error of input or environment, never a verdict, except
+ * 12: compare/regress could not tell (inconclusive) and were asked to fail.
  */
 enum hvs_exit {
 	HVS_EX_OK = 0,
@@ -42,6 +43,7 @@ enum hvs_exit {
 	HVS_EX_IO = 9,        /* read/write failure */
 	HVS_EX_INTERNAL = 10, /* a bug in hvscope */
 	HVS_EX_CONFLICT = 11, /* ingest: another result under a run id the history has */
+	HVS_EX_INCONCLUSIVE = 12, /* compare/regress: inconclusive under --fail-on-inconclusive/--require-mde */
 };
 
 /* Outcome of one unit of work (benchmark, probe, guest), kselftest style. */

@@ -878,3 +878,157 @@ out:
 	free(cps);
 	return ret;
 }
+
+double hvs_qt_upper(double p, double df)
+{
+	double q;
+
+	if (!(p > 0 && p < 1) || !(df > 0))
+		return NAN;
+	if (isinf(df)) {
+		/* Bisection on the normal CDF: enough for quantiles of a verdict. */
+		double lo = -40, hi = 40;
+
+		for (int i = 0; i < 200; i++) {
+			double mid = (lo + hi) / 2;
+
+			if (1 - hvs_pnorm(mid) > p)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		return (lo + hi) / 2;
+	}
+	if (p == 0.5)
+		return 0;
+	q = hvs_qt2(p < 0.5 ? 2 * p : 2 * (1 - p), df);
+	return p < 0.5 ? q : -q;
+}
+
+/* One-sided upper-tail p of t with df (INFINITY: normal). */
+static double pt_upper(double t, double df)
+{
+	double p2;
+
+	if (isinf(df))
+		return 1 - hvs_pnorm(t);
+	p2 = hvs_pt2(t, df);
+	return t >= 0 ? p2 / 2 : 1 - p2 / 2;
+}
+
+int hvs_tost(double diff, double se, double df, double lo, double hi, struct hvs_tost *out)
+{
+	if (isnan(diff) || isnan(se) || se < 0 || !(df > 0) || !(lo < hi))
+		return -EINVAL;
+	if (se == 0) {
+		out->t_lo = diff > lo ? INFINITY : -INFINITY;
+		out->t_hi = diff < hi ? -INFINITY : INFINITY;
+		out->p_lo = diff > lo ? 0 : 1;
+		out->p_hi = diff < hi ? 0 : 1;
+	} else {
+		out->t_lo = (diff - lo) / se;
+		out->t_hi = (diff - hi) / se;
+		out->p_lo = pt_upper(out->t_lo, df);      /* H1: diff > lo */
+		out->p_hi = 1 - pt_upper(out->t_hi, df);  /* H1: diff < hi */
+	}
+	out->p = fmax(out->p_lo, out->p_hi);
+	return 0;
+}
+
+int hvs_var_components(const double *values, const size_t *size, size_t k, struct hvs_varcomp *out)
+{
+	double *gm, grand = 0, ssw = 0, ssb = 0, n0, ntot = 0, sum2 = 0, inv = 0;
+	size_t off = 0, dfw = 0;
+
+	if (k < 2)
+		return -EINVAL;
+	gm = malloc(k * sizeof(*gm));
+	if (!gm)
+		return -ENOMEM;
+	for (size_t g = 0; g < k; g++) {
+		double s = 0;
+
+		if (!size[g]) {
+			free(gm);
+			return -EINVAL;
+		}
+		for (size_t i = 0; i < size[g]; i++)
+			s += values[off + i];
+		gm[g] = s / (double)size[g];
+		for (size_t i = 0; i < size[g]; i++)
+			ssw += (values[off + i] - gm[g]) * (values[off + i] - gm[g]);
+		dfw += size[g] - 1;
+		off += size[g];
+		ntot += (double)size[g];
+		sum2 += (double)size[g] * (double)size[g];
+		inv += 1.0 / (double)size[g];
+	}
+	if (!dfw) {
+		free(gm);
+		return -EINVAL;
+	}
+	for (size_t g = 0; g < k; g++)
+		grand += gm[g] * (double)size[g];
+	grand /= ntot;
+	for (size_t g = 0; g < k; g++)
+		ssb += (double)size[g] * (gm[g] - grand) * (gm[g] - grand);
+	out->within = ssw / (double)dfw;
+	/* E[MSB] = within + n0 between, n0 = (N - sum n_g^2 / N) / (k - 1). */
+	n0 = (ntot - sum2 / ntot) / (double)(k - 1);
+	out->between = fmax(0, (ssb / (double)(k - 1) - out->within) / n0);
+	out->mean = 0;
+	for (size_t g = 0; g < k; g++)
+		out->mean += gm[g];
+	out->mean /= (double)k;
+	out->k = k;
+	out->se_mean = sqrt((out->between + out->within * inv / (double)k) / (double)k);
+	free(gm);
+	return 0;
+}
+
+/* 1.4826 MAD of sorted x[0..n) around its median m (tmp: n doubles). */
+static double smad(const double *x, size_t n, double m, double *tmp)
+{
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = fabs(x[i] - m);
+	return 1.4826 * hvs_median_inplace(tmp, n);
+}
+
+int hvs_two_states(const double *x, size_t n, double min_share, double min_gap, double *cut,
+		   double *d)
+{
+	size_t lo = (size_t)ceil(min_share * (double)n), bi = 0;
+	double best = -1, *tmp;
+
+	if (n < 4)
+		return -EINVAL;
+	if (lo < 2)
+		lo = 2;
+	tmp = malloc(n * sizeof(*tmp));
+	if (!tmp)
+		return -ENOMEM;
+	/*
+	 * The split at the widest empty gap for the two classes' spread
+	 * (1.4826 MAD each), judged by a robust Ashman's D (medians and MADs):
+	 * a heavy tail of a few extreme values cannot pull the split the way
+	 * a sum of squares does, and a uniform cluster is not cut in two.
+	 */
+	for (size_t k = lo; k + lo <= n; k++) {
+		double m1 = hvs_quantile_sorted(x, k, 0.5), m2 = hvs_quantile_sorted(x + k, n - k, 0.5);
+		double s1 = smad(x, k, m1, tmp), s2 = smad(x + k, n - k, m2, tmp);
+		double v = s1 * s1 + s2 * s2, gk = v > 0 ? (x[k] - x[k - 1]) / sqrt(v) : INFINITY;
+
+		if (gk > best && x[k] > x[k - 1]) {
+			best = gk;
+			bi = k;
+			*d = v > 0 ? M_SQRT2 * (m2 - m1) / sqrt(v) : INFINITY;
+		}
+	}
+	free(tmp);
+	if (!bi)
+		return 0;
+	best = *d;
+	*cut = (x[bi - 1] + x[bi]) / 2;
+	return best > 2 &&
+	       hvs_quantile_sorted(x + bi, n - bi, 0.5) - hvs_quantile_sorted(x, bi, 0.5) >= min_gap;
+}

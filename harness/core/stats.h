@@ -159,4 +159,55 @@ struct hvs_changepoint {
 int hvs_changepoints(const double *x, size_t n, size_t min_seg, unsigned perms, uint64_t seed,
 		     double alpha, struct hvs_changepoint *out, size_t max);
 
+
+/*
+ * Two one-sided tests (Schuirmann 1987) of an estimated difference diff
+ * with standard error se and df degrees of freedom (df = INFINITY: normal)
+ * against the equivalence bounds (lo, hi), lo < hi: p_lo tests H0 diff <=
+ * lo, p_hi tests H0 diff >= hi; p = max of the two. Equivalent at level
+ * alpha when p < alpha, i.e. the (1 - 2 alpha) CI lies inside (lo, hi).
+ * Returns 0 or -EINVAL (se < 0, df <= 0, NaN, lo >= hi).
+ */
+struct hvs_tost {
+	double t_lo, t_hi, p_lo, p_hi, p;
+};
+
+int hvs_tost(double diff, double se, double df, double lo, double hi, struct hvs_tost *out);
+
+/* One-sided upper quantile of Student's t: qt(1 - p, df), 0 < p < 1; df = INFINITY: normal. */
+double hvs_qt_upper(double p, double df);
+
+/*
+ * Variance components of a one-way random-effects model (groups = runs,
+ * values = e.g. log process medians): the ANOVA (method of moments)
+ * estimators, which are REML's for balanced data when positive. values
+ * are concatenated group by group, size[g] values in group g (>= 1).
+ * between is max(0, .): a negative moment estimate means "no detectable
+ * between-group variance". se_mean is the standard error of the mean of
+ * the group means, sqrt((between + within / n_h) / k), n_h the harmonic
+ * mean group size (exact for balanced data). Needs k >= 2 groups and at
+ * least one group with 2 values. Returns 0 or -EINVAL / -ENOMEM.
+ */
+struct hvs_varcomp {
+	double mean;    /* mean of the group means */
+	double between; /* between-group variance */
+	double within;  /* within-group (residual) variance */
+	double se_mean;
+	size_t k;       /* groups */
+};
+
+int hvs_var_components(const double *values, const size_t *size, size_t k, struct hvs_varcomp *out);
+
+/*
+ * Two states in a sample: of the splits of sorted log values x[0..n) that
+ * leave at least min_share of the values on each side, the one with the
+ * widest gap x[k] - x[k-1] for sqrt(s1^2 + s2^2), s the 1.4826 MAD of each
+ * side. The sample is bimodal when its robust Ashman's D = sqrt(2) |m2 -
+ * m1| / sqrt(s1^2 + s2^2) (m the medians) > 2 (clean separation) and the medians differ by at least
+ * min_gap (log units). Returns 1 (bimodal: *cut = the midpoint between
+ * the classes, *d = D), 0 (not), -EINVAL (n < 4), -ENOMEM.
+ */
+int hvs_two_states(const double *sorted, size_t n, double min_share, double min_gap, double *cut,
+		   double *d);
+
 #endif

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # noise-trials.sh TRIALS MIN_CLEAN [RUN-ARGS...] - run `hvscope run --quick
 # [RUN-ARGS]` twice per trial (same build, same machine) and compare: count
-# trials where compare flags nothing (every metric "no change" or n/a).
+# trials where compare flags nothing: no metric and not the suite's geometric
+# mean slower or faster (equivalent, inconclusive and n/a are not flags).
 # Prints TAP lines for the caller's plan: the result files validate, and
 # clean >= MIN_CLEAN. Each flagged metric is described on stderr (ratio, CI,
 # p values, process spread), so a failing gate says why in CI logs.
@@ -22,14 +23,17 @@ for i in $(seq 1 "$trials"); do
 import json, sys
 d = json.load(open(sys.argv[1]))
 bad = [m for m in d["metrics"] if m["verdict"] in ("slower", "faster")]
+g = d["geomean_cost"]
+if g["verdict"] in ("slower", "faster"):
+    bad.append(dict(g, name="suite-geomean"))
 for m in bad:
     def f(k, fmt):
         v = m.get(k)
         return "-" if v is None else fmt % v
-    print("# trial %s flagged %s %s: ratio %s [%s, %s], p_holm %s, p_process_holm %s, noise %s"
+    print("# trial %s flagged %s %s: ratio %s [%s, %s], could see %s, process CV %s, states %s"
           % (sys.argv[2], m["name"], m["verdict"], f("ratio", "%.3f"), f("ci_lo", "%.3f"),
-             f("ci_hi", "%.3f"), f("p_holm", "%.2g"), f("p_process_holm", "%.2g"),
-             f("noise", "%.3f")), file=sys.stderr)
+             f("ci_hi", "%.3f"), f("mde", "%.3f"), f("process_cv", "%.3f"),
+             len(m.get("states") or [])), file=sys.stderr)
 print(",".join(m["name"] + ":" + m["verdict"] for m in bad))
 PY
 )

@@ -1,0 +1,218 @@
+/*
+ * series.c - the verdict on a metric's history (see series.h).
+ */
+#include "series.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hvs_series_opts_default(struct hvs_series_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->threshold = 0.05;
+	o->alpha = 0.01;
+	o->family = 32;
+	o->seg_alpha = 0.01;
+	o->perms = 199;
+	o->min_seg = 2;
+	o->power = 0.80;
+}
+
+/* Robust sd of one night from successive differences of y[0..n). */
+static double night_sigma(const double *y, size_t n)
+{
+	double *d;
+	double med, s;
+
+	if (n < 3)
+		return NAN;
+	d = malloc((n - 1) * sizeof(*d));
+	if (!d)
+		return NAN;
+	for (size_t i = 0; i + 1 < n; i++)
+		d[i] = y[i + 1] - y[i];
+	med = hvs_median(d, n - 1);
+	for (size_t i = 0; i + 1 < n; i++)
+		d[i] = fabs(d[i] - med);
+	s = 1.4826 * hvs_median(d, n - 1) / M_SQRT2;
+	free(d);
+	return s;
+}
+
+/* level above every y[0..n) (up) or below every one (!up). */
+static int beyond(const double *y, size_t n, double level, int up)
+{
+	for (size_t i = 0; i < n; i++)
+		if (up ? y[i] >= level : y[i] <= level)
+			return 0;
+	return 1;
+}
+
+static void add_mark(struct hvs_series_verdict *v, size_t at)
+{
+	for (size_t i = 0; i < v->nmarks; i++)
+		if (v->marks[i] == at)
+			return;
+	if (v->nmarks < HVS_SERIES_MAX_CP)
+		v->marks[v->nmarks++] = at;
+}
+
+int hvs_series_judge(const double *x, size_t n, enum hvs_direction dir, uint64_t seed,
+		     const struct hvs_series_opts *o, struct hvs_series_verdict *out)
+{
+	struct hvs_changepoint cp[HVS_SERIES_MAX_CP];
+	size_t L = o->min_seg, S = 0;
+	double *y, level, base, se, d, level_q = 1 - 2 * o->alpha / (double)(o->family ? o->family : 1);
+	int ncp;
+
+	memset(out, 0, sizeof(*out));
+	out->verdict = HVS_V_NA;
+	out->before = out->level = out->cost = out->lo = out->hi = out->mde = out->sigma = NAN;
+	out->now = n ? x[n - 1] : NAN;
+	if (!L || n < 2 * L + 3)
+		return -EINVAL;
+	y = malloc(n * sizeof(*y));
+	if (!y)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (!(x[i] > 0) || !isfinite(x[i])) {
+			free(y);
+			return -EINVAL;
+		}
+		y[i] = log(x[i]);
+	}
+	ncp = hvs_changepoints(x, n, L, o->perms, seed, o->seg_alpha, cp, HVS_SERIES_MAX_CP);
+	if (ncp < 0) {
+		free(y);
+		return ncp;
+	}
+	for (int i = 0; i < ncp; i++)
+		add_mark(out, cp[i].at);
+	/* The segment the newest L nights follow: after the last change before them. */
+	for (int i = 0; i < ncp; i++)
+		if (cp[i].at + L <= n - L)
+			S = cp[i].at;
+	/* Noise from the history before the newest nights (the MAD of differences ignores steps). */
+	out->sigma = night_sigma(y, n - L);
+	{
+		/* Nor less than the spread of the segment's own nights (quantized or heavy-tailed series). */
+		size_t m = n - L - S;
+		double *t = malloc(m * sizeof(*t)), med;
+
+		if (!t) {
+			free(y);
+			return -ENOMEM;
+		}
+		med = hvs_median(y + S, m);
+		for (size_t i = 0; i < m; i++)
+			t[i] = fabs(y[S + i] - med);
+		out->sigma = fmax(out->sigma, 1.4826 * hvs_median(t, m));
+		free(t);
+	}
+	/* 1. A step into the newest L nights. */
+	base = hvs_median(y + S, n - L - S);
+	level = 0;
+	for (size_t i = n - L; i < n; i++)
+		level += y[i] / (double)L;
+	se = out->sigma * sqrt(1.0 / (double)L + M_PI / 2 / (double)(n - L - S));
+	d = level - base;
+	if (dir == HVS_HIGHER_IS_BETTER)
+		d = -d;
+	out->verdict = hvs_decide(d, se, INFINITY, level_q, o->threshold, o->power, &out->lo, &out->hi,
+				  &out->mde);
+	out->before = exp(base);
+	out->level = exp(level);
+	out->cost = exp(d);
+	out->began = n - L;
+	/*
+	 * Every one of the newest L nights must be at the new level (beyond
+	 * half the threshold, the same way): one wild night is not a step.
+	 */
+	if (out->verdict == HVS_V_SLOWER || out->verdict == HVS_V_FASTER) {
+		int up = level > base;
+
+		for (size_t i = n - L; i < n; i++)
+			if (up ? y[i] - base < log1p(o->threshold) / 2 : base - y[i] < log1p(o->threshold) / 2)
+				out->verdict = HVS_V_INCONCLUSIVE;
+		/*
+		 * And beyond every night of the segment before: a metric whose
+		 * nights flip between two states (or a heavy tail the sd misses)
+		 * has been there before; that is not a new level.
+		 */
+		if (!beyond(y + S, n - L - S, level, up))
+			out->verdict = HVS_V_INCONCLUSIVE;
+		/* A drift: the step is the end of an episode of same-way changes; date it from its start. */
+		if (out->verdict != HVS_V_INCONCLUSIVE && ncp > 0) {
+			int k = ncp - 1;
+
+			if ((cp[k].after > cp[k].before) == up) {
+				while (k > 0 && (cp[k - 1].after > cp[k - 1].before) == up)
+					k--;
+				out->began = cp[k].at;
+				out->before = exp(hvs_median(y + (k > 0 ? cp[k - 1].at : 0),
+							     cp[k].at - (k > 0 ? cp[k - 1].at : 0)));
+				out->cost = out->level / out->before;
+				if (dir == HVS_HIGHER_IS_BETTER)
+					out->cost = 1 / out->cost;
+			}
+		}
+	}
+	/*
+	 * 2. Else, while the newest change point is recent (at most 2 L + 1
+	 * nights old) or the change still arrives (a drift: the newest nights
+	 * beyond the newest segment's level the same way by half the
+	 * threshold), the newest segment against the level before its episode.
+	 * An older single step is the new level: the step test above already
+	 * compares against it (the gate is red for the step's first nights,
+	 * not for the rest of the window).
+	 */
+	if (out->verdict != HVS_V_SLOWER && out->verdict != HVS_V_FASTER && ncp > 0 &&
+	    cp[ncp - 1].at < n - L) {
+		int k = ncp - 1, up = cp[k].after > cp[k].before;
+		size_t T, B0 = 0, lenn, lenb;
+		double lvl, bse, bd, lo, hi, mde;
+		enum hvs_verdict v = HVS_V_NA;
+
+		while (k > 0 && (cp[k - 1].after > cp[k - 1].before) == up)
+			k--;
+		/*
+		 * Recent, or still arriving: the newest nights beyond the newest
+		 * segment's level the same way (a drift goes on).
+		 */
+		{
+			double ml = hvs_median(y + cp[ncp - 1].at, n - cp[ncp - 1].at);
+			int arriving = up ? level - ml > log1p(o->threshold) / 2
+					  : ml - level > log1p(o->threshold) / 2;
+
+			if (n - cp[ncp - 1].at > 2 * L + 1 && !arriving)
+				goto done;
+		}
+		T = cp[k].at;
+		B0 = k > 0 ? cp[k - 1].at : 0;
+		lenn = n - cp[ncp - 1].at;
+		lenb = T - B0;
+		lvl = hvs_median(y + cp[ncp - 1].at, lenn);
+		bd = lvl - hvs_median(y + B0, lenb);
+		if (dir == HVS_HIGHER_IS_BETTER)
+			bd = -bd;
+		bse = out->sigma * sqrt(M_PI / 2 / (double)lenn + M_PI / 2 / (double)lenb);
+		v = hvs_decide(bd, bse, INFINITY, level_q, o->threshold, o->power, &lo, &hi, &mde);
+		if ((v == HVS_V_SLOWER || v == HVS_V_FASTER) && beyond(y + B0, lenb, lvl, up)) {
+			out->verdict = v;
+			out->began = T;
+			out->before = exp(hvs_median(y + B0, lenb));
+			out->level = exp(lvl);
+			out->cost = exp(bd);
+			out->lo = lo;
+			out->hi = hi;
+		}
+	}
+done:
+	out->changed = out->verdict == HVS_V_SLOWER || out->verdict == HVS_V_FASTER;
+	if (out->changed)
+		add_mark(out, out->began);
+	free(y);
+	return 0;
+}

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""regress-eval.py [SERIES_DIR] [REGRESS-ARGS...] - how `hvscope regress`
+does on histories built from a kept series of real result files (default
+tests/data/series/quick/*.json.gz, one build, taken minutes apart under the
+machine's changing load; each run stands for one night).
+
+  false alarms  the runs ingested one by one into a history, `regress
+                --window 30` after each: nights (with a full 30-night
+                history; nights 10-29 apart) on which any metric is slower
+                or faster (goal <= 1%), and on which the gate
+                (--fail-on-regression) fails
+  delay         30-run histories (several start points) whose last NIGHTS
+                runs have every metric x1.10 (tests/lib/plant.py): per
+                metric, the first night at the new level that regress calls
+                slower (1 = the first night); goal <= 2 where night CV <= 3%
+  table         per metric: night CV (regress's own estimate), the step the
+                history could see (mde), delays
+
+Every verdict is the real `hvscope regress --json` ($HVSCOPE, default
+bin/hvscope) on a database written by the real `hvscope ingest`.
+"""
+import copy
+import glob
+import gzip
+import json
+import os
+import statistics as st
+import subprocess
+import sys
+import tempfile
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, "..", "tests", "lib"))
+from plant import plant_regression  # noqa: E402
+
+argv = sys.argv[1:]
+d = argv.pop(0) if argv and not argv[0].startswith("-") else os.path.join(here, "..", "tests", "data", "series")
+args = argv
+H = os.environ.get("HVSCOPE", os.path.join(here, "..", "bin", "hvscope"))
+HIST, NIGHTS = 30, 6
+files = sorted(glob.glob(os.path.join(d, "quick", "*.json.gz")))
+runs = [json.load(gzip.open(f, "rt")) for f in files]
+if len(runs) < 12:
+    sys.exit("regress-eval: need >= 12 runs in %s/quick" % d)
+tmp = tempfile.mkdtemp(prefix="regress-eval.")
+
+
+def run(cmd, ok=(0,)):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode not in ok:
+        sys.exit("regress-eval: %s: exit %d: %s" % (" ".join(cmd), p.returncode, p.stderr.strip()))
+    return p
+
+
+def ingest(db, r, name):
+    p = os.path.join(tmp, name)
+    with open(p, "w") as fh:
+        json.dump(r, fh)
+    run([H, "ingest", "--quiet", "--db", db, p])
+    os.unlink(p)
+
+
+def regress(db):
+    p = run([H, "regress", "--db", db, "--window", str(HIST), "--json", "--fail-on-regression"] + args, ok=(0, 1))
+    return p.returncode, json.loads(p.stdout)
+
+
+def pct(k, n):
+    return "%d of %d (%.1f%%)" % (k, n, 100.0 * k / n if n else float("nan"))
+
+
+print("series: %d quick runs from %s; one run = one night" % (len(runs), d))
+
+# --- false alarms -----------------------------------------------------------------
+db = os.path.join(tmp, "null.db")
+nights = alarm = gate = 0
+early = [0, 0, 0]
+cv, mde = {}, {}
+flag_list = []
+for i, r in enumerate(runs):
+    ingest(db, r, "n%d.json" % i)
+    if i + 1 < 10:
+        continue
+    rc, out = regress(db)
+    bad = [m["name"] + ":" + m["verdict"] for m in out["metrics"] if m["verdict"] in ("slower", "faster")]
+    if i + 1 < HIST:
+        early[0] += 1
+        early[1] += bool(bad)
+        early[2] += rc == 1
+        continue
+    nights += 1
+    alarm += bool(bad)
+    gate += rc == 1
+    if bad:
+        flag_list.append("night %d: %s" % (i + 1, ", ".join(bad)))
+    if i + 1 >= HIST:
+        for m in out["metrics"]:
+            if "night_cv" in m:
+                cv.setdefault(m["name"], []).append(m["night_cv"])
+            if "mde" in m:
+                mde.setdefault(m["name"], []).append(m["mde"])
+print("false alarms: with a full %d-night history, nights with any metric slower or faster: %s "
+      "(goal <= 1%%); gate fails on %s" % (HIST, pct(alarm, nights), pct(gate, nights)))
+print("false alarms: nights 10-%d (shorter history): any flag %s, gate fails %s"
+      % (HIST - 1, pct(early[1], early[0]), pct(early[2], early[0])))
+for f in flag_list:
+    print("    " + f)
+
+# --- delay of a 10% step ------------------------------------------------------------
+starts = list(range(0, max(1, len(runs) - HIST + 1), max(1, (len(runs) - HIST) // 5 or 1)))[:6]
+delay = {}
+for t, s in enumerate(starts):
+    hist = runs[s:s + HIST]
+    if len(hist) < HIST:
+        hist = runs[:HIST]
+    db = os.path.join(tmp, "step%d.db" % t)
+    first = {}
+    for i, r in enumerate(hist):
+        if i >= HIST - NIGHTS:
+            r = copy.deepcopy(r)
+            for m in r["metrics"]:
+                if m.get("samples") and m.get("outcome") == "pass":
+                    plant_regression(m, 1.10)
+        ingest(db, r, "s%d.json" % i)
+        if i < HIST - NIGHTS:
+            continue
+        rc, out = regress(db)
+        for m in out["metrics"]:
+            if m["verdict"] == "slower" and m["name"] not in first:
+                first[m["name"]] = i - (HIST - NIGHTS) + 1
+            if m["name"] not in cv and "night_cv" in m:
+                cv.setdefault(m["name"], []).append(m["night_cv"])
+    names = [m["name"] for m in hist[0]["metrics"] if m.get("samples")]
+    for n in names:
+        delay.setdefault(n, []).append(first.get(n))
+quiet = [n for n in delay if cv.get(n) and st.median(cv[n]) <= 0.03]
+within = sum(1 for n in quiet for x in delay[n] if x is not None and x <= 2)
+tot = sum(len(delay[n]) for n in quiet)
+print("delay: a 10%% step flagged slower by the 2nd night, metrics with night CV <= 3%% (%d): %s (goal: all)"
+      % (len(quiet), pct(within, tot)))
+allw = sum(1 for n in delay for x in delay[n] if x is not None and x <= 2)
+allt = sum(len(v) for v in delay.values())
+never = sum(1 for n in delay for x in delay[n] if x is None)
+print("delay: all metrics: by the 2nd night %s; not within %d nights %s" % (pct(allw, allt), NIGHTS, pct(never, allt)))
+
+print("\n| metric | night CV | step it could see | delay (nights, per history) |")
+print("|---|---:|---:|---|")
+for n in delay:
+    c = "%.1f%%" % (100 * st.median(cv[n])) if cv.get(n) else "-"
+    x = st.median(mde[n]) if mde.get(n) else None
+    m = "-" if x is None else "%.0f%%" % (100 * x) if x < 1 else "%.2gx" % (1 + x)
+    print("| %s | %s | %s | %s |" % (n, c, m, " ".join("-" if x is None else str(x) for x in delay[n])))
+for f in glob.glob(os.path.join(tmp, "*")):
+    os.unlink(f)
+os.rmdir(tmp)

@@ -1,0 +1,247 @@
+/*
+ * Unit test: the verdict statistics (harness/analysis, harness/core/stats.c)
+ * against known answers.
+ *
+ * TOST: the TOSTER vignette "IntroTOSTt" (Caldwell/Lakens; R's sleep data,
+ * extra ~ group, independent, Welch, equivalence bounds +-0.5): mean
+ * difference -1.58, t(17.78) = -1.272 against the lower bound (p = 0.89)
+ * and -2.450 against the upper (p = 0.012): not equivalent. Welch's df and
+ * se are R's documented t.test(extra ~ group, sleep): df 17.776.
+ * Variance components: lme4's Dyestuff (Davies 1947; Bates, "lme4:
+ * Mixed-effects modeling with R", ch. 1): 6 batches x 5 preparations, REML
+ * estimates batch variance 1764.0 (sd 42.00), residual 2451.3 (sd 49.51),
+ * mean 1527.5 with standard error 19.38; balanced data, so the ANOVA
+ * estimates equal REML's.
+ * Decisions, the run-level model and the history gate: constructed inputs
+ * whose answers follow from the definitions (compare.h, series.h).
+ */
+#include "analysis/compare.h"
+#include "analysis/series.h"
+#include "core/stats.h"
+#include "tap.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int near(double x, double want, double tol)
+{
+	return fabs(x - want) <= tol;
+}
+
+/* A run with one metric "m": nproc processes of 20 samples around median * pm[i]. */
+static void mkrun(struct hvs_metrics *set, double median, const double *pm, size_t nproc,
+		  struct hvs_rng *r, double jitter)
+{
+	struct hvs_metric *m = hvs_metrics_add(set);
+	double *s = malloc(nproc * 20 * sizeof(*s));
+
+	snprintf(m->name, sizeof(m->name), "m");
+	snprintf(m->unit, sizeof(m->unit), "ns");
+	m->outcome = HVS_PASS;
+	m->process_medians = malloc(nproc * sizeof(double));
+	m->nprocesses = nproc;
+	for (size_t p = 0; p < nproc; p++) {
+		m->process_medians[p] = median * pm[p];
+		for (size_t i = 0; i < 20; i++)
+			s[p * 20 + i] = median * pm[p] * (1 + jitter * (hvs_rng_uniform(r) - 0.5));
+	}
+	hvs_metric_set_samples(m, s, nproc * 20);
+}
+
+static void test_tost(void)
+{
+	struct hvs_tost t;
+
+	ok(hvs_tost(-1.58, 0.849091017238762, 17.776473516178488, -0.5, 0.5, &t) == 0,
+	   "TOST on R's sleep data runs");
+	ok(near(t.t_lo, -1.272, 0.0005) && near(t.t_hi, -2.450, 0.0005),
+	   "TOST t against the bounds: %.4f, %.4f (TOSTER: -1.272, -2.450)", t.t_lo, t.t_hi);
+	ok(near(t.p_lo, 0.89, 0.005) && near(t.p_hi, 0.0124, 0.0005) && t.p == t.p_lo,
+	   "TOST p: %.4f and %.4f, not equivalent (TOSTER: 0.89, 0.012)", t.p_lo, t.p_hi);
+	ok(hvs_tost(0.1, 0.1, INFINITY, -0.5, 0.5, &t) == 0 && near(t.p, 1 - hvs_pnorm(4), 1e-9),
+	   "TOST with a normal statistic: p = P(Z > 4) for 0.1 +- 0.1 in (-0.5, 0.5)");
+	ok(hvs_tost(0, 1, 5, 0.5, -0.5, &t) == -EINVAL, "TOST rejects lo >= hi");
+	ok(near(hvs_qt_upper(0.025, 10), 2.228139, 1e-5) && near(hvs_qt_upper(0.2, INFINITY), 0.841621, 1e-5) &&
+		   near(hvs_qt_upper(0.975, 10), -2.228139, 1e-5),
+	   "t quantiles: qt(.975, 10) = 2.228, qnorm(.8) = 0.8416");
+}
+
+static void test_dyestuff(void)
+{
+	static const double y[] = { 1545, 1440, 1440, 1520, 1580, 1540, 1555, 1490, 1560, 1495,
+				    1595, 1550, 1605, 1510, 1560, 1445, 1440, 1595, 1465, 1545,
+				    1595, 1630, 1515, 1635, 1625, 1520, 1455, 1450, 1480, 1445 };
+	static const size_t sz[] = { 5, 5, 5, 5, 5, 5 };
+	struct hvs_varcomp v;
+
+	ok(hvs_var_components(y, sz, 6, &v) == 0, "variance components of Dyestuff");
+	ok(near(v.between, 1764.0, 0.5) && near(v.within, 2451.25, 0.5),
+	   "Dyestuff: between %.1f (lme4 REML 1764.0), within %.2f (2451.3)", v.between, v.within);
+	ok(near(v.mean, 1527.5, 1e-9) && near(v.se_mean, 19.38, 0.01),
+	   "Dyestuff: mean %.1f, its standard error %.3f (lme4: 1527.5, 19.38)", v.mean, v.se_mean);
+	ok(hvs_var_components(y, sz, 1, &v) == -EINVAL, "one group: no between-group variance");
+}
+
+static void test_decide(void)
+{
+	double lo = NAN, hi = NAN, mde = NAN;
+	enum hvs_verdict v = hvs_decide(log(1.20), 0.02, INFINITY, 0.95, 0.05, 0.8, &lo, &hi, &mde);
+
+	ok(v == HVS_V_SLOWER && lo > 1 && near(mde, expm1(fmax((1.959964 + 0.841621) * 0.02, log1p(0.05) + 0.841621 * 0.02)), 1e-4),
+	   "20%% worse, se 2%%: slower, mde %.3f", mde);
+	ok(hvs_decide(log(0.80), 0.02, INFINITY, 0.95, 0.05, 0.8, NULL, NULL, NULL) == HVS_V_FASTER,
+	   "20%% better: faster");
+	v = hvs_decide(log(1.01), 0.01, INFINITY, 0.95, 0.05, 0.8, &lo, &hi, NULL);
+	ok(v == HVS_V_EQUIVALENT && lo > 0.95 && hi < 1.05,
+	   "1%% +- 2%%: equivalent (CI [%.3f, %.3f] inside +-5%%)", lo, hi);
+	v = hvs_decide(log(1.03), 0.05, INFINITY, 0.95, 0.05, 0.8, NULL, NULL, &mde);
+	ok(v == HVS_V_INCONCLUSIVE && mde > 0.10,
+	   "3%% +- 10%%: inconclusive, could not see %.0f%%", mde * 100);
+	ok(hvs_decide(log(1.04), 0.01, INFINITY, 0.95, 0.05, 0.8, NULL, NULL, NULL) == HVS_V_INCONCLUSIVE,
+	   "4%% +- 2%%: significant, under the threshold, not inside it: inconclusive");
+	ok(hvs_decide(log(1.03), 0.005, INFINITY, 0.95, 0.05, 0.8, NULL, NULL, NULL) == HVS_V_EQUIVALENT,
+	   "3%% +- 1%%: a real change inside +-5%%: equivalent at this threshold");
+	ok(hvs_decide(log(1.10), 0.0, INFINITY, 0.95, 0.05, 0.8, NULL, NULL, NULL) == HVS_V_SLOWER,
+	   "a run against itself x1.10 (se 0): slower, never equivalent");
+}
+
+static void test_states(void)
+{
+	double x[100], cut = NAN, d = NAN;
+	int k;
+
+	for (int i = 0; i < 100; i++)
+		x[i] = i < 60 ? log(430 + i) : log(5500 + 10 * i);
+	k = hvs_two_states(x, 100, 0.1, log(1.25), &cut, &d);
+	ok(k == 1 && cut > log(500) && cut < log(5500),
+	   "430 ns vs 5.5 us (membarrier.ipi-like): two states, cut at %.0f ns, D %.1f", exp(cut), d);
+	for (int i = 0; i < 100; i++)
+		x[i] = log(1000 + i);
+	ok(hvs_two_states(x, 100, 0.1, log(1.25), &cut, &d) == 0, "one spread state: not two-state");
+}
+
+static void test_runs(void)
+{
+	static const double flat[3] = { 1, 1.005, 0.995 };
+	struct hvs_metrics A[6], B[6], X[1], Y[1];
+	const struct hvs_metrics *pa[6], *pb[6];
+	struct hvs_cmp_opts o;
+	struct hvs_cmp c;
+	struct hvs_rng r;
+	/* Run levels wander by ~2%: B is 10% worse. */
+	static const double la[6] = { 1.00, 1.02, 0.98, 1.01, 0.99, 1.00 };
+	static const double lb[6] = { 1.00, 0.99, 1.02, 1.00, 1.01, 0.98 };
+	int k;
+
+	hvs_rng_seed(&r, 7);
+	hvs_cmp_opts_default(&o);
+	memset(A, 0, sizeof(A));
+	memset(B, 0, sizeof(B));
+	for (int i = 0; i < 6; i++) {
+		mkrun(&A[i], 1000 * la[i], flat, 3, &r, 0.01);
+		mkrun(&B[i], 1100 * lb[i], flat, 3, &r, 0.01);
+		pa[i] = &A[i];
+		pb[i] = &B[i];
+	}
+	k = hvs_compare_runs(pa, 6, pb, 6, &o, &c);
+	ok(k == 0 && c.n == 1, "6 vs 6 runs compared");
+	ok(c.rows[0].verdict == HVS_V_SLOWER && c.rows[0].run_var == HVS_RV_MEASURED &&
+		   near(c.rows[0].ratio.ratio, 1.10, 0.01),
+	   "10%% worse with runs wandering 1.3%%: slower, B/A %.3f [%.3f, %.3f]", c.rows[0].ratio.ratio,
+	   c.rows[0].ratio.lo, c.rows[0].ratio.hi);
+	{
+		/* The interval is Student's over run means, pooled: check it by hand. */
+		double ma = 0, mb = 0, va = 0, vb = 0, se, q;
+
+		for (int i = 0; i < 6; i++) {
+			double y = 0, z = 0;
+
+			for (int p = 0; p < 3; p++) {
+				y += log(A[i].v[0].process_medians[p]) / 3;
+				z += log(B[i].v[0].process_medians[p]) / 3;
+			}
+			ma += y / 6;
+			mb += z / 6;
+			va += y * y;
+			vb += z * z;
+		}
+		va = (va - 6 * ma * ma) / 5;
+		vb = (vb - 6 * mb * mb) / 5;
+		se = sqrt((va + vb) / 2 * (2.0 / 6));
+		q = hvs_qt_upper(0.025, 10);
+		ok(near(log(c.rows[0].ratio.hi) - log(c.rows[0].ratio.ratio), q * se, 1e-9) &&
+			   near(c.rows[0].se, se, 1e-12),
+		   "the CI is the pooled t interval over run means (se %.4f, 10 df)", se);
+	}
+	hvs_cmp_free(&c);
+	ok(hvs_compare_runs(pa, 6, pa, 6, &o, &c) == 0 && c.rows[0].verdict == HVS_V_EQUIVALENT,
+	   "the same 6 runs on both sides: equivalent");
+	hvs_cmp_free(&c);
+	/* One run a side: the between-run spread is assumed, and said so. */
+	k = hvs_compare_runs(pa, 1, pa + 1, 1, &o, &c);
+	ok(k == 0 && c.rows[0].run_var == HVS_RV_ASSUMED &&
+		   c.rows[0].verdict == HVS_V_INCONCLUSIVE && c.rows[0].mde > 0.10,
+	   "1 vs 1 of the same build: inconclusive, not equivalent (between-run spread assumed 3%%)");
+	hvs_cmp_free(&c);
+	ok(hvs_compare_runs(pa, 1, pb, 6, &o, &c) == 0 && c.rows[0].run_var == HVS_RV_OTHER_SIDE,
+	   "1 vs 6: the one run borrows the other side's measured spread");
+	hvs_cmp_free(&c);
+	/* Nothing in common. */
+	memset(X, 0, sizeof(X));
+	memset(Y, 0, sizeof(Y));
+	mkrun(&X[0], 1000, flat, 3, &r, 0.01);
+	mkrun(&Y[0], 1000, flat, 3, &r, 0.01);
+	snprintf(Y[0].v[0].name, sizeof(Y[0].v[0].name), "other");
+	ok(hvs_compare(&X[0], &Y[0], &o, &c) == 0 && c.ncompared == 0 && c.na == 2,
+	   "no metric in common: nothing compared (the command makes it exit 4)");
+	hvs_cmp_free(&c);
+	for (int i = 0; i < 6; i++) {
+		hvs_metrics_free(&A[i]);
+		hvs_metrics_free(&B[i]);
+	}
+	hvs_metrics_free(&X[0]);
+	hvs_metrics_free(&Y[0]);
+}
+
+static void test_series(void)
+{
+	struct hvs_series_opts o;
+	struct hvs_series_verdict v;
+	struct hvs_rng r;
+	double x[40];
+	int caught = 0, quiet = 0;
+
+	hvs_series_opts_default(&o);
+	hvs_rng_seed(&r, 11);
+	for (int trial = 0; trial < 20; trial++) {
+		/* 30 nights with 2% night-to-night noise, +10% from night 28: 2 nights at the new level. */
+		for (int i = 0; i < 30; i++)
+			x[i] = 1000 * exp(0.02 * hvs_rng_normal(&r)) * (i >= 28 ? 1.10 : 1);
+		if (hvs_series_judge(x, 30, HVS_LOWER_IS_BETTER, 1, &o, &v) == 0 &&
+		    v.verdict == HVS_V_SLOWER && v.began == 28 && v.now == x[29])
+			caught++;
+		for (int i = 0; i < 30; i++)
+			x[i] = 1000 * exp(0.02 * hvs_rng_normal(&r));
+		if (hvs_series_judge(x, 30, HVS_LOWER_IS_BETTER, 1, &o, &v) == 0 &&
+		    v.verdict != HVS_V_SLOWER && v.verdict != HVS_V_FASTER && isfinite(v.now))
+			quiet++;
+	}
+	ok(caught >= 16, "history gate: a 10%% step (CV 2%%) flagged on its 2nd night in %d of 20", caught);
+	ok(quiet >= 19, "history gate: flat CV 2%% histories quiet in %d of 20", quiet);
+	ok(hvs_series_judge(x, 5, HVS_LOWER_IS_BETTER, 1, &o, &v) == -EINVAL && v.now == x[4],
+	   "too short: -EINVAL, and now is still the newest value");
+}
+
+int main(void)
+{
+	plan(29);
+	test_tost();
+	test_dyestuff();
+	test_decide();
+	test_states();
+	test_runs();
+	test_series();
+	return done_testing();
+}
