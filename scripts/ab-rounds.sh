@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ab-rounds.sh ROUNDS OUTDIR CMD_A CMD_B - randomized interleaved trials
 # (Abedi & Brecht, ICPE 2017): ROUNDS rounds, each running A and B back to
 # back in a random order, so both runs of a round share the host's moment.

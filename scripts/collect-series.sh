@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # collect-series.sh DIR UNTIL_EPOCH [HVSCOPE] - keep real result files for the
 # verdict evaluation (scripts/compare-eval.py, scripts/regress-eval.py):
 # `run --quick` every 20-60 s (random spacing, so runs land on different host

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """regress-eval.py [SERIES_DIR] [REGRESS-ARGS...] - how `hvscope regress`
 does on histories built from a kept series of real result files (default
 tests/data/series/quick/*.json.gz, one build, taken minutes apart under the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * series.c - the verdict on a metric's history (see series.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * series.h - the verdict on a history: one metric's per-run medians over
  * nights, oldest first, judged at the newest night. `regress` and `report

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit test: the verdict statistics (harness/analysis, harness/core/stats.c)
  * against known answers.
