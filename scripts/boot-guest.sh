@@ -374,29 +374,13 @@ esac
 
 # Split the console into per-command files. Xen's own "(XEN)" lines and
 # carriage returns from the serial line are not part of any output.
-tr -d '\r' < "$log" | awk -v n="HVS:$nonce:" -v dir="$out" -v xen="$(case "$mode" in linux|kvm-amd|kvm-l2) echo 0 ;; *) echo 1 ;; esac)" '
-	function mark(s) { p = index($0, n); if (p == 0) return 0; rest = substr($0, p + length(n)); return index(rest, s) == 1 }
-	mark("BEGIN:") { split(rest, a, ":"); i = a[2]; cmd = substr(rest, length("BEGIN:" i ":") + 1)
-		printf "%s\n", cmd > (dir "/" i ".cmd"); close(dir "/" i ".cmd")
-		f = dir "/" i ".out"; printf "" > f; next }
-	mark("STDERR:") { close(f); f = dir "/" i ".err"; printf "" > f; next }
-	mark("END:") { close(f); split(rest, a, "rc="); print a[2] > (dir "/" i ".rc"); close(dir "/" i ".rc"); f = ""; next }
-	f != "" { if (xen && $0 ~ /^\(XEN\)/) next; print > f }
-'
+tr -d '\r' < "$log" | awk -v n="HVS:$nonce:" -v dir="$out" -v xen="$(case "$mode" in linux|kvm-amd|kvm-l2) echo 0 ;; *) echo 1 ;; esac)" -f "$here/scripts/split-console.awk"
 if [ -n "$l2nonce" ]; then
 	# L1's one command is kept as l1.*; L2's console (its output) is split
 	# into the per-command files like any console.
 	for e in cmd out err rc; do mv "$out/1.$e" "$out/l1.$e" 2>/dev/null || true; done
 	cp "$out/l1.out" "$out/l2.console.log" 2>/dev/null || : > "$out/l2.console.log"
-	awk -v n="HVS:$l2nonce:" -v dir="$out" '
-		function mark(s) { p = index($0, n); if (p == 0) return 0; rest = substr($0, p + length(n)); return index(rest, s) == 1 }
-		mark("BEGIN:") { split(rest, a, ":"); i = a[2]; cmd = substr(rest, length("BEGIN:" i ":") + 1)
-			printf "%s\n", cmd > (dir "/" i ".cmd"); close(dir "/" i ".cmd")
-			f = dir "/" i ".out"; printf "" > f; next }
-		mark("STDERR:") { close(f); f = dir "/" i ".err"; printf "" > f; next }
-		mark("END:") { close(f); split(rest, a, "rc="); print a[2] > (dir "/" i ".rc"); close(dir "/" i ".rc"); f = ""; next }
-		f != "" { print > f }
-	' "$out/l2.console.log"
+	awk -v n="HVS:$l2nonce:" -v dir="$out" -f "$here/scripts/split-console.awk" "$out/l2.console.log"
 	cmds=("${l2cmds[@]}")
 	log=$out/l2.console.log
 fi

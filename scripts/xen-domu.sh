@@ -126,15 +126,7 @@ rc=0
 
 # The domU's console (CR-free) split at its markers, as boot-guest.sh does.
 tr -d '\r' < "$out/dom0/1.out" > "$out/console.log"
-awk -v n="HVS:$nonce:" -v dir="$out" '
-	function mark(s) { p = index($0, n); if (p == 0) return 0; rest = substr($0, p + length(n)); return index(rest, s) == 1 }
-	mark("BEGIN:") { split(rest, a, ":"); i = a[2]; cmd = substr(rest, length("BEGIN:" i ":") + 1)
-		printf "%s\n", cmd > (dir "/" i ".cmd"); close(dir "/" i ".cmd")
-		f = dir "/" i ".out"; printf "" > f; next }
-	mark("STDERR:") { close(f); f = dir "/" i ".err"; printf "" > f; next }
-	mark("END:") { close(f); split(rest, a, "rc="); print a[2] > (dir "/" i ".rc"); close(dir "/" i ".rc"); f = ""; next }
-	f != "" { print > f }
-' "$out/console.log"
+awk -v n="HVS:$nonce:" -v dir="$out" -f "$here/scripts/split-console.awk" "$out/console.log"
 if [ "$raw" = 1 ]; then
 	echo "$me: PVH domU ($(basename "$kernel")) powered off; its console is $out/console.log" >&2
 	exit 0

@@ -252,32 +252,15 @@ static int pick_for_ci(double c, double lo, double hi, const char *unit, enum hv
 	return isfinite(lo) && isfinite(hi) && isfinite(c);
 }
 
-char *hvs_fmt_ci(char *buf, size_t n, double c, double lo, double hi, const char *unit,
-		 enum hvs_ustyle st)
+/* Half-widths that agree within 10% print as one "±"; else the interval's two ends. */
+static int symmetric(double up, double down)
 {
-	struct hvs_uscale sc;
-	char cs[96], a[48], b[48];
-	double up, down;
-
-	if (!pick_for_ci(c, lo, hi, unit, st, &sc))
-		return hvs_fmt_scaled(buf, n, c / sc.div, &sc);
-	hvs_fmt_scaled(cs, sizeof(cs), c / sc.div, &sc);
-	up = (hi - c) / sc.div;
-	down = (c - lo) / sc.div;
-	if (up >= 0 && down >= 0 && fabs(up - down) <= 0.1 * fmax(up, down)) {
-		char h[96];
-
-		hvs_fmt_scaled(h, sizeof(h), (up + down) / 2, &sc);
-		snprintf(buf, n, "%s %s %s", cs, hvs_units_pm(st), h);
-	} else {
-		snprintf(buf, n, "%s [%s, %s]", cs, hvs_fmt_num(a, sizeof(a), lo / sc.div),
-			 hvs_fmt_num(b, sizeof(b), hi / sc.div));
-	}
-	return buf;
+	return up >= 0 && down >= 0 && fabs(up - down) <= 0.1 * fmax(up, down);
 }
 
-char *hvs_fmt_ci_off(char *buf, size_t n, double c, double lo, double hi, const char *unit,
-		     enum hvs_ustyle st)
+/* An interval in the unit of its centre: "[lo, hi]" (offsets 0) or "+a/-b" (offsets 1). */
+static char *fmt_ci(char *buf, size_t n, double c, double lo, double hi, const char *unit,
+		    enum hvs_ustyle st, int offsets)
 {
 	struct hvs_uscale sc;
 	char cs[96], a[96], b[48];
@@ -288,14 +271,29 @@ char *hvs_fmt_ci_off(char *buf, size_t n, double c, double lo, double hi, const 
 	hvs_fmt_scaled(cs, sizeof(cs), c / sc.div, &sc);
 	up = (hi - c) / sc.div;
 	down = (c - lo) / sc.div;
-	if (up >= 0 && down >= 0 && fabs(up - down) <= 0.1 * fmax(up, down)) {
+	if (symmetric(up, down)) {
 		hvs_fmt_scaled(a, sizeof(a), (up + down) / 2, &sc);
 		snprintf(buf, n, "%s %s %s", cs, hvs_units_pm(st), a);
-	} else {
+	} else if (offsets) {
 		snprintf(buf, n, "%s +%s/%s%s", cs, hvs_fmt_num(a, sizeof(a), fabs(up)), minus_sign(st),
 			 hvs_fmt_num(b, sizeof(b), fabs(down)));
+	} else {
+		snprintf(buf, n, "%s [%s, %s]", cs, hvs_fmt_num(a, sizeof(a), lo / sc.div),
+			 hvs_fmt_num(b, sizeof(b), hi / sc.div));
 	}
 	return buf;
+}
+
+char *hvs_fmt_ci(char *buf, size_t n, double c, double lo, double hi, const char *unit,
+		 enum hvs_ustyle st)
+{
+	return fmt_ci(buf, n, c, lo, hi, unit, st, 0);
+}
+
+char *hvs_fmt_ci_off(char *buf, size_t n, double c, double lo, double hi, const char *unit,
+		     enum hvs_ustyle st)
+{
+	return fmt_ci(buf, n, c, lo, hi, unit, st, 1);
 }
 
 char *hvs_fmt_ci_bare(char *buf, size_t n, double c, double lo, double hi, enum hvs_ustyle st)
@@ -306,7 +304,7 @@ char *hvs_fmt_ci_bare(char *buf, size_t n, double c, double lo, double hi, enum 
 	hvs_fmt_num(cs, sizeof(cs), c);
 	if (!isfinite(c) || !isfinite(lo) || !isfinite(hi)) {
 		snprintf(buf, n, "%s", cs);
-	} else if (up >= 0 && down >= 0 && fabs(up - down) <= 0.1 * fmax(up, down)) {
+	} else if (symmetric(up, down)) {
 		snprintf(buf, n, "%s %s %s", cs, hvs_units_pm(st), hvs_fmt_num(a, sizeof(a), (up + down) / 2));
 	} else {
 		snprintf(buf, n, "%s [%s, %s]", cs, hvs_fmt_num(a, sizeof(a), lo), hvs_fmt_num(b, sizeof(b), hi));
