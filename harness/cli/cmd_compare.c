@@ -183,7 +183,7 @@ static void print_state_lines(const struct hvs_cmp_row *r)
 {
 	for (int s = 0; s < r->states; s++) {
 		const struct hvs_cmp_state *S = &r->state[s];
-		char la[48], lb[48], m[32];
+		char la[48], lb[48], m[32], x[16], lo[16], hi[16];
 
 		if (isnan(S->loc_a))
 			snprintf(la, sizeof(la), "-");
@@ -198,23 +198,26 @@ static void print_state_lines(const struct hvs_cmp_row *r)
 		if (S->verdict == HVS_V_NA)
 			printf(", not visited by both sides\n");
 		else if (S->verdict == HVS_V_INCONCLUSIVE)
-			printf(", B/A %.3f [%.3f, %.3f] inconclusive: could not see changes under %s\n",
-			       S->ratio.ratio, S->ratio.lo, S->ratio.hi, mde_text(m, sizeof(m), S->mde));
+			printf(", B/A %s [%s, %s] inconclusive: could not see changes under %s\n",
+			       hvs_fmt_ratio(x, sizeof(x), S->ratio.ratio), hvs_fmt_ratio(lo, sizeof(lo), S->ratio.lo),
+			       hvs_fmt_ratio(hi, sizeof(hi), S->ratio.hi), mde_text(m, sizeof(m), S->mde));
 		else
-			printf(", B/A %.3f [%.3f, %.3f] %s\n", S->ratio.ratio, S->ratio.lo, S->ratio.hi,
+			printf(", B/A %s [%s, %s] %s\n", hvs_fmt_ratio(x, sizeof(x), S->ratio.ratio),
+			       hvs_fmt_ratio(lo, sizeof(lo), S->ratio.lo), hvs_fmt_ratio(hi, sizeof(hi), S->ratio.hi),
 			       hvs_verdict_name(S->verdict));
 	}
 }
 
 static void print_summary(const struct hvs_cmp *c, const struct hvs_cmp_opts *o, int md)
 {
-	char m[32];
+	char m[32], x[16], lo[16], hi[16];
 
 	if (c->ncompared)
-		printf("%sweighted geometric mean of cost ratios (>1 = worse) over %zu metrics: %s%.3f [%.3f, %.3f]%s "
+		printf("%sweighted geometric mean of cost ratios (>1 = worse) over %zu metrics: %s%s [%s, %s]%s "
 		       "%s%s%s",
-		       md ? "\n" : "\n", c->ncompared, md ? "**" : "", c->geomean.ratio, c->geomean.lo,
-		       c->geomean.hi, md ? "**" : "", hvs_verdict_name(c->geomean_verdict),
+		       md ? "\n" : "\n", c->ncompared, md ? "**" : "", hvs_fmt_ratio(x, sizeof(x), c->geomean.ratio),
+		       hvs_fmt_ratio(lo, sizeof(lo), c->geomean.lo), hvs_fmt_ratio(hi, sizeof(hi), c->geomean.hi),
+		       md ? "**" : "", hvs_verdict_name(c->geomean_verdict),
 		       c->geomean_verdict == HVS_V_INCONCLUSIVE ? ": could not see changes under " : "",
 		       "");
 	if (c->ncompared && c->geomean_verdict == HVS_V_INCONCLUSIVE)
@@ -251,12 +254,19 @@ static void print_table(struct hvs_result **ra, struct hvs_result **rb, const st
 		hvs_fmt_val(va, sizeof(va), r->median_a, r->unit, HVS_U_TERM);
 		hvs_fmt_val(vb, sizeof(vb), r->median_b, r->unit, HVS_U_TERM);
 		verdict_text(vt, sizeof(vt), r);
-		printf("%-32s %12s %12s ", r->name, isnan(r->median_a) ? "-" : va,
-		       isnan(r->median_b) ? "-" : vb);
-		if (isnan(r->ratio.ratio))
+		if (isnan(r->median_a))
+			snprintf(va, sizeof(va), "-");
+		if (isnan(r->median_b))
+			snprintf(vb, sizeof(vb), "-");
+		printf("%-32s %*s %*s ", r->name, hvs_col(va, 12), va, hvs_col(vb, 12), vb);
+		if (isnan(r->ratio.ratio)) {
 			printf("%7s %17s", "-", "-");
-		else
-			printf("%7.3f  [%6.3f, %6.3f]", r->ratio.ratio, r->ratio.lo, r->ratio.hi);
+		} else {
+			char x[16], lo[16], hi[16];
+
+			printf("%7s  [%6s, %6s]", hvs_fmt_ratio(x, sizeof(x), r->ratio.ratio),
+			       hvs_fmt_ratio(lo, sizeof(lo), r->ratio.lo), hvs_fmt_ratio(hi, sizeof(hi), r->ratio.hi));
+		}
 		printf("  %s%s\n", vt, r->states ? " (two states)" : "");
 		print_state_lines(r);
 	}
@@ -274,7 +284,7 @@ static void print_markdown(struct hvs_result **ra, struct hvs_result **rb, const
 	for (size_t i = 0; i < c->n; i++) {
 		const struct hvs_cmp_row *r = &c->rows[i];
 		const char *mark = r->verdict == HVS_V_SLOWER ? "**" : "";
-		char va[48], vb[48], vt[96];
+		char va[48], vb[48], vt[96], x[16], lo[16], hi[16];
 
 		hvs_fmt_val(va, sizeof(va), r->median_a, r->unit, HVS_U_UTF8);
 		hvs_fmt_val(vb, sizeof(vb), r->median_b, r->unit, HVS_U_UTF8);
@@ -284,7 +294,8 @@ static void print_markdown(struct hvs_result **ra, struct hvs_result **rb, const
 		if (isnan(r->ratio.ratio))
 			printf("- | - | ");
 		else
-			printf("%.3f | [%.3f, %.3f] | ", r->ratio.ratio, r->ratio.lo, r->ratio.hi);
+			printf("%s | [%s, %s] | ", hvs_fmt_ratio(x, sizeof(x), r->ratio.ratio),
+			       hvs_fmt_ratio(lo, sizeof(lo), r->ratio.lo), hvs_fmt_ratio(hi, sizeof(hi), r->ratio.hi));
 		printf("%s%s%s%s |\n", mark, vt, mark, r->states ? " (two states)" : "");
 	}
 	print_summary(c, o, 1);

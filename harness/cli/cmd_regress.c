@@ -86,7 +86,7 @@ static int one_metric(void *arg, const char *name, const char *unit, enum hvs_di
 	enum hvs_verdict v = HVS_V_NA;
 	const char *why = "";
 	const struct hvs_hrun *r = NULL;
-	char vt[96], nb[48], bb[48];
+	char vt[96], nb[48], bb[48], cb[16];
 
 	so.threshold = hvs_threshold_for(g->per, g->nper, g->so.threshold, name);
 	for (size_t i = 0; i < n; i++)
@@ -177,7 +177,7 @@ static int one_metric(void *arg, const char *name, const char *unit, enum hvs_di
 		printf("| %s | %zu | %s | %s | ", name, m, isfinite(sv.before) ? bb : "-",
 		       isfinite(sv.now) ? nb : "-");
 		if (isfinite(sv.cost))
-			printf("%.3f | ", sv.cost);
+			printf("%s | ", hvs_fmt_ratio(cb, sizeof(cb), sv.cost));
 		else
 			printf("- | ");
 		if (isfinite(sv.mde))
@@ -189,10 +189,13 @@ static int one_metric(void *arg, const char *name, const char *unit, enum hvs_di
 			printf("`%s` (commit `%s`, %s)", r->uid, r->commit, r->started);
 		printf(" |\n");
 	} else {
-		printf("%-32s %5zu %12s %12s ", name, m, isfinite(sv.before) ? bb : "-",
-		       isfinite(sv.now) ? nb : "-");
+		if (!isfinite(sv.before))
+			snprintf(bb, sizeof(bb), "-");
+		if (!isfinite(sv.now))
+			snprintf(nb, sizeof(nb), "-");
+		printf("%-32s %5zu %*s %*s ", name, m, hvs_col(bb, 12), bb, hvs_col(nb, 12), nb);
 		if (isfinite(sv.cost))
-			printf("%7.3f ", sv.cost);
+			printf("%7s ", hvs_fmt_ratio(cb, sizeof(cb), sv.cost));
 		else
 			printf("%7s ", "-");
 		if (isfinite(sv.mde))

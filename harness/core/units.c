@@ -312,6 +312,27 @@ char *hvs_fmt_ci_bare(char *buf, size_t n, double c, double lo, double hi, enum 
 	return buf;
 }
 
+char *hvs_fmt_ratio(char *buf, size_t n, double r)
+{
+	if (isnan(r))
+		snprintf(buf, n, "-");
+	else if (r > 1000)
+		snprintf(buf, n, ">1000");
+	else if (r < 0.001)
+		snprintf(buf, n, "<0.001");
+	else
+		snprintf(buf, n, r >= 100 ? "%.1f" : r >= 10 ? "%.2f" : "%.3f", r);
+	return buf;
+}
+
+int hvs_col(const char *s, int w)
+{
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) == 0x80)
+			w++;
+	return w;
+}
+
 char *hvs_fmt_pct(char *buf, size_t n, double ratio)
 {
 	char num[48];

@@ -91,6 +91,17 @@ char *hvs_fmt_ci_off(char *buf, size_t n, double c, double lo, double hi, const 
  */
 char *hvs_fmt_ci_bare(char *buf, size_t n, double c, double lo, double hi, enum hvs_ustyle st);
 
+/*
+ * A ratio (B/A, a CI end) for a table: "0.989", "12.40"; beyond the range a
+ * ratio can be told in, "<0.001" and ">1000" (an unbounded CI end), "-" for
+ * NaN. Never an exponent.
+ */
+char *hvs_fmt_ratio(char *buf, size_t n, double r);
+
+/* The width to give printf's %*s so that s, which may hold UTF-8 ("µs",
+ * "±"), fills w columns: w plus the bytes that are not characters. */
+int hvs_col(const char *s, int w);
+
 /* A ratio as a percentage of the baseline, 3 significant digits: "87.3%". */
 char *hvs_fmt_pct(char *buf, size_t n, double ratio);
 
