@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # interrupt.t - SIGINT (Ctrl-C: the whole process group, as a terminal
 # sends it) and SIGTERM (the parent alone, as kill or a timeout sends it)
-# during each phase of `hvscope run` and during a `guest --matrix` boot:
+# during each phase of `hvscope run`, during `hvscope bench` (a benchmark,
+# the writing of --out), `hvscope kvm --serial --out` (the writing of the
+# result) and during a `guest --matrix` boot:
 # the benchmark children and the guest are stopped, the run's temp
 # directory (in a private TMPDIR), the 64 MiB /var/tmp/hvscope-io.XXXXXX of
 # workload.io.randrw, the result's temp file and the matrix's disk image are
@@ -21,7 +23,7 @@ export TMPDIR=$T/tmp
 trap 'kill -KILL -- -"${pid:-0}" 2> /dev/null; rm -rf "$T"' EXIT
 n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
-echo "1..29"
+echo "1..38"
 H=$HVSCOPE
 ls -d /var/tmp/hvscope-io.* 2> /dev/null | sort > "$T/vartmp.before"
 
@@ -138,7 +140,42 @@ else
 	for i in 1 2 3 4 5; do echo "ok $((n += 1)) # SKIP no SQLite here"; done
 fi
 
-# 6. guest --matrix during a boot: QEMU and boot-guest.sh stopped, disk image gone.
+# 6. bench: Ctrl-C during workload.io.randrw, SIGTERM while writing --out.
+"$H" bench workload.io.randrw --out "$T/b1.json" 2> "$T/eb1" > /dev/null &
+pid=$!
+wait_for 30 holds_scratch "$pid"
+ok $? "bench measures workload.io.randrw on its scratch file"
+kill -INT -- -"$pid"
+finish
+[ "$rc" = 130 ]
+ok $? "SIGINT to bench during workload.io.randrw: status 130 (got $rc; $(tail -n 1 "$T/eb1"))"
+[ ! -e "$T/b1.json" ] && clean
+ok $? "... no result file, no scratch file left"
+HVSCOPE_PAUSE_AT=write "$H" bench syscall.getppid --samples 5 --out "$T/b2.json" 2> "$T/eb2" > /dev/null &
+pid=$!
+wait_for 60 grep -q 'pause at write' "$T/eb2"
+ok $? "bench reaches the writing of --out"
+ls "$T"/b2.json.tmp.* > /dev/null 2>&1
+ok $? "... its temp file is there beside --out"
+kill -TERM "$pid"
+finish
+[ "$rc" = 143 ] && grep -q 'temp files removed' "$T/eb2"
+ok $? "SIGTERM to bench while writing --out: status 143, says the temp files went (got $rc)"
+! ls "$T"/b2.json* > /dev/null 2>&1 && clean
+ok $? "... neither the result nor its temp file is left"
+
+# 7. kvm --serial --out: SIGINT while writing the result (no /dev/kvm needed).
+printf '{"type":"result","bench":"cpuid.0","status":"ok","reason":"","iters":4,"tsc_khz":1000,"cycles":[100,110,120,105,115],"control":[10,10,11,10,10]}\n' > "$T/serial.jsonl"
+HVSCOPE_PAUSE_AT=write "$H" kvm --serial "$T/serial.jsonl" --out "$T/k1.json" 2> "$T/ek1" > /dev/null &
+pid=$!
+wait_for 30 grep -q 'pause at write' "$T/ek1" && ls "$T"/k1.json.tmp.* > /dev/null 2>&1
+ok $? "kvm --serial reaches the writing of --out, its temp file beside it"
+kill -INT -- -"$pid"
+finish
+[ "$rc" = 130 ] && ! ls "$T"/k1.json* > /dev/null 2>&1 && clean
+ok $? "SIGINT to kvm while writing --out: status 130, no result nor temp file left (got $rc)"
+
+# 8. guest --matrix during a boot: QEMU and boot-guest.sh stopped, disk image gone.
 why=$(
 	. "$HVS_SRC/tests/lib/guest.sh"
 	(guest_prereqs) 2> /dev/null | sed -n 's/^1\.\.0 # SKIP //p; s/^not ok 1 - //p'

@@ -12,6 +12,7 @@
  */
 #include "microbench/bench.h"
 #include "commands.h"
+#include "core/cleanup.h"
 #include "core/units.h"
 #include "options.h"
 #include "results/context.h"
@@ -372,6 +373,9 @@ int cmd_bench(int argc, char **argv)
 		hvs_err("bench: --tag '%s': expected key=value,... (keys [A-Za-z0-9_.-])", tags);
 		return HVS_EX_USAGE;
 	}
+	/* From here on SIGINT/SIGTERM/SIGHUP remove the result's temp file
+	 * (core/safe_write.c registers it) and die by the signal: 130/143. */
+	hvs_cleanup_on_signals();
 	memset(&cx, 0, sizeof(cx));
 	if (out && hvs_context_collect(&cx, 0, 0)) {
 		hvs_err("bench: out of memory collecting the context");

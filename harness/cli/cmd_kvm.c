@@ -6,6 +6,7 @@
  * serial output of the bootable image (scripts/run-image.sh).
  */
 #include "commands.h"
+#include "core/cleanup.h"
 #include "options.h"
 #include "results/context.h"
 #include "core/hvscope.h"
@@ -395,6 +396,10 @@ int cmd_kvm(int argc, char **argv)
 			return HVS_EX_USAGE;
 		}
 	}
+	/* From here on SIGINT/SIGTERM/SIGHUP remove our temp files (the result's,
+	 * the guest's CPUID dump) and die by the signal: 130/143. The VM and
+	 * vCPU fds need nothing: the kernel frees them with the process. */
+	hvs_cleanup_on_signals();
 	if (serial)
 		return from_serial(serial, argv + op, argc - op, o.tsc_khz, out, tags, argc, argv);
 	if (op == argc)

@@ -9,6 +9,7 @@
 #include "ring0_metric.h"
 #include "probes/fingerprint.h"
 #include "results/context.h"
+#include "core/cleanup.h"
 #include "core/hvscope.h"
 
 #include <errno.h>
@@ -43,6 +44,7 @@ int ring0_guest_context(struct hvs_context *c, const char *dump, size_t dlen, ch
 		snprintf(why, whylen, "temporary file for the guest's CPUID: %s", strerror(-r));
 		return r;
 	}
+	hvs_cleanup_add(path); /* removed on SIGINT/SIGTERM too */
 	r = write(fd, dump, dlen) == (ssize_t)dlen ? 0 : -EIO;
 	close(fd);
 	if (!r) {
@@ -55,7 +57,7 @@ int ring0_guest_context(struct hvs_context *c, const char *dump, size_t dlen, ch
 	} else {
 		snprintf(why, whylen, "the guest's CPUID leaves did not decode: %s", strerror(-r));
 	}
-	unlink(path);
+	hvs_cleanup_remove(path);
 	if (r || !fp)
 		return r ? r : -EINVAL;
 	if (hvs_fingerprint_summary(fp))
