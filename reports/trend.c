@@ -153,10 +153,20 @@ static int valid_since(const char *s)
 int hvs_rpt_history_load(const char *db, const char *since, int all, struct hvs_rpt_series **out,
 			 size_t *nout, char *note, size_t notelen, char *err, size_t errlen)
 {
+	return hvs_rpt_history_load_ctx(db, NULL, since, all, out, nout, note, notelen, err, errlen);
+}
+
+int hvs_rpt_history_load_ctx(const char *db, const char *context, const char *since, int all,
+			     struct hvs_rpt_series **out, size_t *nout, char *note, size_t notelen,
+			     char *err, size_t errlen)
+{
 	struct hvs_history *h = NULL;
 	struct hvs_hrun *runs = NULL;
 	struct collect c = { 0 };
-	size_t n = 0, first = 0;
+	const char *ctx[64]; /* over the history's limit: its error says it */
+	char cbuf[512], what[600] = "the newest run's context";
+	char *tok, *save = NULL;
+	size_t n = 0, first = 0, nctx = 0;
 	int ret;
 
 	*out = NULL;
@@ -165,10 +175,22 @@ int hvs_rpt_history_load(const char *db, const char *since, int all, struct hvs_
 		snprintf(err, errlen, "--since '%s': want YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", since);
 		return -HVS_EX_USAGE;
 	}
+	if (context && strlen(context) >= sizeof(cbuf)) {
+		snprintf(err, errlen, "--context: longer than %zu bytes", sizeof(cbuf) - 1);
+		return -HVS_EX_USAGE;
+	}
+	/* TAG,...,KEY=VALUE,... as `regress --context`; one too many is the history's error. */
+	hvs_strlcpy(cbuf, context ? context : "", sizeof(cbuf));
+	for (tok = strtok_r(cbuf, ",", &save); tok && nctx < HVS_ARRAY_SIZE(ctx);
+	     tok = strtok_r(NULL, ",", &save))
+		if (*tok)
+			ctx[nctx++] = tok;
+	if (nctx)
+		snprintf(what, sizeof(what), "the context of --context %s", context);
 	ret = hvs_history_open(db, &h, err, errlen);
 	if (ret)
 		return ret;
-	ret = hvs_history_context_runs(h, NULL, 0, TREND_WINDOW, &runs, &n, err, errlen);
+	ret = hvs_history_context_runs(h, ctx, nctx, TREND_WINDOW, &runs, &n, err, errlen);
 	if (ret)
 		goto out;
 	/* ISO 8601 UTC strings sort like the times they name. */
@@ -199,9 +221,9 @@ int hvs_rpt_history_load(const char *db, const char *since, int all, struct hvs_
 	if (ret)
 		goto out;
 	snprintf(note, notelen,
-		 "History: %zu runs of the newest run's context (%s .. %s, same host and hypervisor) "
+		 "History: %zu runs of %s (%s .. %s, same host and hypervisor) "
 		 "in %s; %zu of %zu metrics have a change point (permutation-confirmed, alpha %.2f)%s.",
-		 c.nruns, c.runs[0].started, c.runs[c.nruns - 1].started, db, c.nchanged, c.nmetrics,
+		 c.nruns, what, c.runs[0].started, c.runs[c.nruns - 1].started, db, c.nchanged, c.nmetrics,
 		 TREND_ALPHA, all ? "" : "; only those are charted");
 	*out = c.v;
 	*nout = c.n;

@@ -22,6 +22,17 @@
 int hvs_rpt_history_load(const char *db, const char *since, int all, struct hvs_rpt_series **out,
 			 size_t *nout, char *note, size_t notelen, char *err, size_t errlen);
 
+/*
+ * Same, for the context that context pins, written as `regress --context`
+ * takes it: TAG,...,KEY=VALUE,... (host=web1 charts web1's newest run's
+ * context in a fleet history; NULL or "": the newest run's, as above).
+ * -HVS_EX_USAGE for a bad or too long context; -HVS_EX_SCHEMA when no run
+ * matches the pin (err says which).
+ */
+int hvs_rpt_history_load_ctx(const char *db, const char *context, const char *since, int all,
+			     struct hvs_rpt_series **out, size_t *nout, char *note, size_t notelen,
+			     char *err, size_t errlen);
+
 void hvs_rpt_series_free(struct hvs_rpt_series *v, size_t n);
 
 #endif
