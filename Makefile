@@ -35,6 +35,8 @@ ifeq ($(SANITIZE),1)
 BUILD := build/san
 BIN := bin/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# Leaks inside other people's libraries only (each with its evidence in the file).
+export LSAN_OPTIONS := suppressions=$(abspath tests/lsan.supp):print_suppressions=0
 else
 BUILD := build
 BIN := bin
