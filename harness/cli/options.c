@@ -30,6 +30,18 @@ int hvs_opts_fail(const char *cmd, const char *fmt, ...)
 	return HVS_EX_USAGE;
 }
 
+int hvs_opt_metric_threshold(void *dst, const char *arg, char *why, size_t whylen)
+{
+	struct hvs_opt_thresholds *t = dst;
+	int ret = hvs_parse_metric_threshold(arg, t->v, &t->n, HVS_ARRAY_SIZE(t->v));
+
+	if (ret == -ENOSPC)
+		snprintf(why, whylen, "at most %zu of them", HVS_ARRAY_SIZE(t->v));
+	else if (ret)
+		snprintf(why, whylen, "expected NAME=5%% (NAME a metric or glob, below 100%%)");
+	return ret;
+}
+
 static void store_whole(void *dst, size_t size, double x)
 {
 	if (size == sizeof(uint64_t)) {
