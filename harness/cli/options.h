@@ -109,7 +109,7 @@ int hvs_opt_metric_threshold(void *dst, const char *arg, char *why, size_t whyle
 
 /* The commands whose options are tables (completion, tests): X(name). */
 #define HVS_OPT_COMMANDS(X) \
-	X(version) X(bench) X(probe) X(detect) X(cpuid) X(run) X(ingest) X(kvm) X(guest) X(compare) X(completion)
+	X(version) X(bench) X(probe) X(detect) X(cpuid) X(run) X(ingest) X(kvm) X(guest) X(compare) X(regress) X(completion)
 
 #define HVS_DECLARE_OPTS(name) extern const struct hvs_cmdopts cmd_##name##_opts;
 HVS_OPT_COMMANDS(HVS_DECLARE_OPTS)
