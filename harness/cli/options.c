@@ -233,7 +233,8 @@ void hvs_opts_usage(const struct hvs_cmdopts *c, FILE *f)
 			len = snprintf(label, sizeof(label), "-%c, --%s%s%s", o->letter, o->name,
 				       o->arg ? " " : "", o->arg ? o->arg : "");
 		else
-			len = snprintf(label, sizeof(label), "--%s%s%s", o->name, o->arg ? " " : "",
+			len = snprintf(label, sizeof(label), "%s--%s%s%s",
+				       c->show_letters && c->align_long ? "    " : "", o->name, o->arg ? " " : "",
 				       o->arg ? o->arg : "");
 		/* Pad to the help column; a label too long for it keeps two spaces. */
 		fprintf(f, "  %s%*s", label, 2 + len < c->col ? c->col - 2 - len : 2, "");

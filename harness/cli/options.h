@@ -67,6 +67,7 @@ struct hvs_cmdopts {
 	const char *tail;  /* after the option lines ("exit: ..."), verbatim; may be NULL */
 	int col;           /* column where the help text of an option starts */
 	int show_letters;  /* print "-v, --vm" rather than "--vm" */
+	int align_long;    /* with show_letters: "    --db" under "-o, --out" for an option without a letter */
 	const char *operands; /* what follows the options ("NAME..."); NULL: none allowed */
 	int operand_files;    /* the operands are files (completion) */
 	const char *operand_list; /* completion: `hvscope NAME THIS` lists the operands, one a line */
@@ -109,7 +110,8 @@ int hvs_opt_metric_threshold(void *dst, const char *arg, char *why, size_t whyle
 
 /* The commands whose options are tables (completion, tests): X(name). */
 #define HVS_OPT_COMMANDS(X) \
-	X(version) X(bench) X(probe) X(detect) X(cpuid) X(run) X(ingest) X(kvm) X(guest) X(compare) X(regress) X(completion)
+	X(version) X(bench) X(probe) X(detect) X(cpuid) X(run) X(ingest) X(kvm) X(guest) X(compare) \
+	X(regress) X(report) X(completion)
 
 #define HVS_DECLARE_OPTS(name) extern const struct hvs_cmdopts cmd_##name##_opts;
 HVS_OPT_COMMANDS(HVS_DECLARE_OPTS)
