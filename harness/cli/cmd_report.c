@@ -209,7 +209,7 @@ const struct hvs_cmdopts cmd_report_opts = {
 		  .help = "output directory (created; existing files are replaced)" },
 		{ HVS_OPT_STRING, "baseline", 'b', "NAME", RPT_AT(baseline),
 		  .help = "normalize against this column: its label, file name, a tag\n"
-			  "value (e.g. --tag host=native), or its fingerprint summary;\n"
+			  "value (e.g. host=native, as run tagged it), or its fingerprint summary;\n"
 			  "adds cost ratios, geometric means and normalized charts" },
 		{ HVS_OPT_FLAG, "paper", 'p', NULL, RPT_AT(o.paper),
 		  .help = "figures for a two-column paper (3.3 in wide, 7 pt), one PDF each" },
