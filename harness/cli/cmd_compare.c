@@ -11,6 +11,7 @@
  * no metric in common, 5 file too big, 9 I/O.
  */
 #include "commands.h"
+#include "options.h"
 #include "analysis/compare.h"
 #include "core/hvs_features.h"
 #include "core/hvscope.h"
@@ -18,8 +19,8 @@
 #include "results/result.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,25 +32,49 @@
 
 enum fmt { FMT_TABLE, FMT_JSON, FMT_MARKDOWN };
 
-static void usage(FILE *f)
+struct compare_args {
+	struct hvs_opt_thresholds per;
+	struct hvs_cmp_opts o;
+	int fmt; /* enum fmt */
+	int fail_reg, fail_inc, no_modes;
+	double require_mde;
+	long long reps; /* accepted for old scripts: the bootstrap is gone */
+};
+
+/* --seed: any 64-bit number, decimal or 0x hex. */
+static int set_seed(void *dst, const char *arg, char *why, size_t len)
 {
-	fprintf(f,
-		"usage: hvscope compare A B [options]\n"
+	char *end;
+
+	errno = 0;
+	*(uint64_t *)dst = strtoull(arg, &end, 0);
+	if (end == arg || *end || errno) {
+		snprintf(why, len, "expected a whole number");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+#define CMP_AT(f) HVS_OPT_AT(struct compare_args, f)
+/* The help is prose: every option is named in it, none gets a line of its own. */
+const struct hvs_cmdopts cmd_compare_opts = {
+	.name = "compare",
+	.head = "usage: hvscope compare A B [options]\n"
 		"       hvscope compare A1 [A2 ...] -- B1 [B2 ...] [options]\n"
-		"options: [--json|--markdown] [--threshold 5%%] [--metric-threshold NAME=10%%]...\n"
-		"         [--alpha 0.05] [--run-cv 3%%] [--no-modes] [--paired] [--fail-on-regression]\n"
-		"         [--fail-on-inconclusive] [--require-mde 10%%]\n\n"
+		"options: [--json|--markdown] [--threshold 5%] [--metric-threshold NAME=10%]...\n"
+		"         [--alpha 0.05] [--run-cv 3%] [--no-modes] [--paired] [--fail-on-regression]\n"
+		"         [--fail-on-inconclusive] [--require-mde 10%]\n\n"
 		"Compare result files B (candidate) with baseline A, one file per run: the run\n"
 		"(the host's moment) is the unit that varies, so give several runs a side for\n"
 		"a verdict that carries it. Per metric: the ratio B/A of run locations with a\n"
 		"CI that holds for all metrics at once (Bonferroni), and one of four verdicts:\n"
 		"  slower / faster  the CI excludes 1 and B/A is beyond the threshold (default\n"
-		"                   5%%; NAME may be a glob); direction-aware\n"
+		"                   5%; NAME may be a glob); direction-aware\n"
 		"  equivalent       the whole CI lies within +-threshold (an equivalence test)\n"
 		"  inconclusive     neither: the row says the smallest change the data could\n"
-		"                   have seen (80%% power)\n"
+		"                   have seen (80% power)\n"
 		"With one run a side the between-run spread cannot be measured: it is assumed\n"
-		"to be --run-cv (default 3%%) or the process spread if larger, and said so.\n"
+		"to be --run-cv (default 3%) or the process spread if larger, and said so.\n"
 		"--paired: run i of A and run i of B are one interleaved round\n"
 		"(scripts/ab-rounds.sh); the CI comes from the per-round ratios.\n"
 		"Two-state metrics are judged per state (each state's location and share).\n"
@@ -60,8 +85,38 @@ static void usage(FILE *f)
 		"inconclusive metric with --fail-on-inconclusive (or one whose detectable\n"
 		"change exceeds --require-mde), 2 usage, 3 malformed or truncated file, 4 wrong\n"
 		"schema version/type/NaN/duplicate metric or no metric in common, 5 file too\n"
-		"big, 9 I/O error. Codes 2-10 mean bad input: no verdict was made.\n");
-}
+		"big, 9 I/O error. Codes 2-10 mean bad input: no verdict was made.\n",
+	.operands = "A B | A... -- B...",
+	.operand_files = 1,
+	.opts = (const struct hvs_opt[]){
+		{ HVS_OPT_FLAG, "json", 0, NULL, CMP_AT(fmt), .val = FMT_JSON, .flags = HVS_OPT_UNLISTED,
+		  .help = "JSON on stdout" },
+		{ HVS_OPT_FLAG, "markdown", 0, NULL, CMP_AT(fmt), .val = FMT_MARKDOWN,
+		  .flags = HVS_OPT_UNLISTED, .help = "a Markdown table (for CI comments)" },
+		{ HVS_OPT_DOUBLE, "threshold", 0, "5%", CMP_AT(o.threshold), HVS_OPT_LIM(HVS_LIM_FRACTION),
+		  .flags = HVS_OPT_UNLISTED, .help = "the smallest change that counts" },
+		{ HVS_OPT_STRING, "metric-threshold", 0, "NAME=10%", CMP_AT(per),
+		  .fn = hvs_opt_metric_threshold, .flags = HVS_OPT_UNLISTED,
+		  .help = "the threshold of the metrics NAME (a glob) names (repeatable)" },
+		{ HVS_OPT_DOUBLE, "alpha", 0, "0.05", CMP_AT(o.alpha), HVS_OPT_LIM(HVS_LIM_ALPHA),
+		  .flags = HVS_OPT_UNLISTED, .help = "family-wise error rate over the metrics" },
+		{ HVS_OPT_DOUBLE, "run-cv", 0, "3%", CMP_AT(o.run_cv), HVS_OPT_LIM(HVS_LIM_FRACTION),
+		  .flags = HVS_OPT_UNLISTED, .help = "between-run spread assumed with one run a side" },
+		{ HVS_OPT_FLAG, "no-modes", 0, NULL, CMP_AT(no_modes), .flags = HVS_OPT_UNLISTED,
+		  .help = "do not judge two-state metrics per state" },
+		{ HVS_OPT_FLAG, "paired", 0, NULL, CMP_AT(o.paired), .flags = HVS_OPT_UNLISTED,
+		  .help = "run i of A and of B are one interleaved round" },
+		{ HVS_OPT_FLAG, "fail-on-regression", 0, NULL, CMP_AT(fail_reg), .flags = HVS_OPT_UNLISTED,
+		  .help = "exit 1 when a metric or the suite is slower" },
+		{ HVS_OPT_FLAG, "fail-on-inconclusive", 0, NULL, CMP_AT(fail_inc), .flags = HVS_OPT_UNLISTED,
+		  .help = "exit 12 when a metric is inconclusive" },
+		{ HVS_OPT_DOUBLE, "require-mde", 0, "10%", CMP_AT(require_mde), HVS_OPT_LIM(HVS_LIM_FRACTION),
+		  .flags = HVS_OPT_UNLISTED, .help = "exit 12 when an inconclusive metric could not see this" },
+		/* accepted for old scripts */
+		{ HVS_OPT_INT, "reps", 0, "N", CMP_AT(reps), .flags = HVS_OPT_HIDDEN },
+		{ HVS_OPT_STRING, "seed", 0, "N", CMP_AT(o.seed), .fn = set_seed, .flags = HVS_OPT_HIDDEN },
+		{ 0 } },
+};
 
 static const char *run_var_name(enum hvs_run_var v)
 {
@@ -418,118 +473,22 @@ static int print_json(struct hvs_result **ra, struct hvs_result **rb, const stru
 }
 #endif
 
-static int usage_fraction(const char *opt, const char *arg, double *out)
-{
-	if (hvs_parse_fraction(arg, out)) {
-		hvs_err("compare: %s '%s': expected e.g. 5%% or 0.05", opt, arg);
-		return -1;
-	}
-	return 0;
-}
-
-struct args {
-	struct hvs_cmp_threshold per[64];
-	struct hvs_cmp_opts o;
-	enum fmt fmt;
-	int fail_reg, fail_inc;
-	double require_mde;
-};
-
 /*
  * Options of one stretch of the command line (before or after "--");
  * getopt_long moves the stretch's operands to its end: returns the index
- * of the first, or -1 after a usage error (*rc set).
+ * of the first, or -1 after --help or a usage error (*rc set).
  */
-static int parse(int argc, char **argv, struct args *g, int *rc)
+static int parse(int argc, char **argv, struct compare_args *g, int *rc)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "markdown", no_argument, NULL, 'm' },
-		{ "threshold", required_argument, NULL, 't' },
-		{ "metric-threshold", required_argument, NULL, 'T' },
-		{ "fail-on-regression", no_argument, NULL, 'f' },
-		{ "fail-on-inconclusive", no_argument, NULL, 'i' },
-		{ "require-mde", required_argument, NULL, 'M' },
-		{ "alpha", required_argument, NULL, 'a' },
-		{ "run-cv", required_argument, NULL, 'c' },
-		{ "no-modes", no_argument, NULL, 'n' },
-		{ "paired", no_argument, NULL, 'p' },
-		{ "reps", required_argument, NULL, 'r' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int ch;
+	int first;
 
-	*rc = HVS_EX_USAGE;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		char *end;
-
-		switch (ch) {
-		case 'j': g->fmt = FMT_JSON; break;
-		case 'm': g->fmt = FMT_MARKDOWN; break;
-		case 'f': g->fail_reg = 1; break;
-		case 'i': g->fail_inc = 1; break;
-		case 'n': g->o.modes = 0; break;
-		case 'p': g->o.paired = 1; break;
-		case 't':
-			if (usage_fraction("--threshold", optarg, &g->o.threshold))
-				return -1;
-			break;
-		case 'M':
-			if (usage_fraction("--require-mde", optarg, &g->require_mde))
-				return -1;
-			break;
-		case 'c':
-			if (usage_fraction("--run-cv", optarg, &g->o.run_cv))
-				return -1;
-			break;
-		case 'T':
-			if (hvs_parse_metric_threshold(optarg, g->per, &g->o.nper_metric,
-						       HVS_ARRAY_SIZE(g->per))) {
-				hvs_err("compare: --metric-threshold '%s': expected NAME=5%% (at most %zu)",
-					optarg, HVS_ARRAY_SIZE(g->per));
-				return -1;
-			}
-			break;
-		case 'a':
-			g->o.alpha = strtod(optarg, &end);
-			if (*end || !(g->o.alpha > 0 && g->o.alpha < 0.5)) {
-				hvs_err("compare: --alpha '%s': expected a number in (0, 0.5)", optarg);
-				return -1;
-			}
-			g->o.level = 1 - g->o.alpha;
-			break;
-		case 'r': /* accepted for old scripts: the bootstrap is gone */
-			(void)strtoul(optarg, &end, 10);
-			if (*end) {
-				hvs_err("compare: --reps '%s': expected an integer", optarg);
-				return -1;
-			}
-			break;
-		case 's':
-			g->o.seed = strtoull(optarg, &end, 0);
-			if (*end) {
-				hvs_err("compare: --seed '%s': expected an integer", optarg);
-				return -1;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			*rc = HVS_EX_OK;
-			return -1;
-		default:
-			usage(stderr);
-			return -1;
-		}
-	}
-	return optind;
+	*rc = hvs_opts_parse(&cmd_compare_opts, argc, argv, g, &first);
+	return *rc == HVS_OPTS_GO ? first : -1;
 }
 
 int cmd_compare(int argc, char **argv)
 {
-	static struct args g;
+	static struct compare_args g;
 	struct hvs_cmp_opts o;
 	struct hvs_result *ra[MAX_RUNS] = { 0 }, *rb[MAX_RUNS] = { 0 };
 	const struct hvs_metrics *sa[MAX_RUNS], *sb[MAX_RUNS];
@@ -542,7 +501,6 @@ int cmd_compare(int argc, char **argv)
 
 	memset(&g, 0, sizeof(g));
 	hvs_cmp_opts_default(&g.o);
-	g.o.per_metric = g.per;
 	g.require_mde = NAN;
 	/* The group form: A's files, "--", B's files; options on either side. */
 	for (int i = 1; i < argc; i++)
@@ -572,25 +530,26 @@ int cmd_compare(int argc, char **argv)
 		pb = v2 + f2;
 		nb = (size_t)(argc - sep - f2);
 		if (!na || !nb) {
-			hvs_err("compare: %s side has no result file (A... -- B...)",
-				!na ? "the A (baseline)" : "the B");
 			free(v2);
-			return HVS_EX_USAGE;
+			return hvs_opts_fail("compare", "%s side has no result file (A... -- B...)",
+					     !na ? "the A (baseline)" : "the B");
 		}
 	} else {
-		if (na != 2) {
-			hvs_err("compare: expected two result files A B, or A... -- B... (try --help)");
-			return HVS_EX_USAGE;
-		}
+		if (na != 2)
+			return hvs_opts_fail("compare", "expected two result files A B, or A... -- B...");
 		pb = pa + 1;
 		na = nb = 1;
 	}
 	if (na > MAX_RUNS || nb > MAX_RUNS) {
-		hvs_err("compare: at most %d runs a side", MAX_RUNS);
 		free(v2);
-		return HVS_EX_USAGE;
+		return hvs_opts_fail("compare", "at most %d runs a side", MAX_RUNS);
 	}
 	o = g.o;
+	o.per_metric = g.per.v;
+	o.nper_metric = g.per.n;
+	o.level = 1 - o.alpha;
+	if (g.no_modes)
+		o.modes = 0;
 	for (size_t i = 0; i < na + nb; i++) {
 		const char *p = i < na ? pa[i] : pb[i - na];
 		struct hvs_result **slot = i < na ? &ra[i] : &rb[i - na];

@@ -2,8 +2,8 @@
 /*
  * cmd_completion.c - `hvscope completion bash`: the bash completion script,
  * generated from the same option tables (options.h) that give getopt and
- * --help, so a new option completes the day it exists. Commands without a
- * table yet read their options from their --help when completing.
+ * --help, so a new option completes the day it exists. Every command has a
+ * table (HVS_OPT_COMMANDS); an unknown word completes nothing.
  * `make` writes it to build/hvscope.bash-completion.
  */
 #include "commands.h"
@@ -135,10 +135,6 @@ static void bash_script(FILE *f)
 			command_case(f, tables[i]);
 	fputs("\tcompletion)\n"
 	      "\t\toperands=bash\n"
-	      "\t\t;;\n"
-	      "\t*) # no option table yet: the options its --help names, files after them\n"
-	      "\t\topts=$(\"$1\" \"${COMP_WORDS[1]}\" --help 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u)\n"
-	      "\t\toperands=files\n"
 	      "\t\t;;\n"
 	      "\tesac\n"
 	      "\tif [[ $cur == -* ]] || [ -z \"$operands\" ]; then\n"

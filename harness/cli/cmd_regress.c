@@ -14,6 +14,7 @@
  * database schema, 6 no SQLite (static build), 9 I/O.
  */
 #include "commands.h"
+#include "options.h"
 #include "analysis/compare.h"
 #include "analysis/series.h"
 #include "results/history.h"
@@ -22,7 +23,6 @@
 #include "core/units.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,20 +52,43 @@ struct rg {
 #endif
 };
 
-static void usage(FILE *f)
+struct regress_args {
+	const char *db;
+	char context[512]; /* TAG,... */
+	size_t window;
+	struct hvs_opt_thresholds per;
+	struct hvs_series_opts so;
+	double require_mde;
+	int fmt; /* enum fmt */
+	int fail, fail_inc;
+};
+
+/* --context TAG,...: kept in the argument struct, split later. */
+static int set_context(void *dst, const char *arg, char *why, size_t len)
 {
-	fprintf(f,
-		"usage: hvscope regress --db FILE [--window N] [--context TAG,...]\n"
-		"                       [--threshold 5%%] [--metric-threshold NAME=10%%]...\n"
+	if (strlen(arg) >= sizeof(((struct regress_args *)0)->context)) {
+		snprintf(why, len, "too long");
+		return -ERANGE;
+	}
+	hvs_strlcpy(dst, arg, sizeof(((struct regress_args *)0)->context));
+	return 0;
+}
+
+#define RG_AT(f) HVS_OPT_AT(struct regress_args, f)
+/* The help is prose: every option is named in it, none gets a line of its own. */
+const struct hvs_cmdopts cmd_regress_opts = {
+	.name = "regress",
+	.head = "usage: hvscope regress --db FILE [--window N] [--context TAG,...]\n"
+		"                       [--threshold 5%] [--metric-threshold NAME=10%]...\n"
 		"                       [--alpha 0.01] [--permutations 199] [--min-segment 2]\n"
 		"                       [--json|--markdown] [--fail-on-regression]\n"
-		"                       [--fail-on-inconclusive] [--require-mde 10%%]\n\n"
+		"                       [--fail-on-inconclusive] [--require-mde 10%]\n\n"
 		"Judge the newest run in the history against the last N runs (default 30) of\n"
 		"its context: same host, hypervisor and values of the named tags (default:\n"
 		"config; KEY=VALUE pins the newest run: host=NAME, or a tag, e.g. fleet_host=web1).\n"
 		"Per metric, from the history's own night-to-night noise: a step into\n"
 		"the newest --min-segment nights (default 2), or into the newest segment after\n"
-		"change points found with a permutation test, beyond the threshold (default 5%%)\n"
+		"change points found with a permutation test, beyond the threshold (default 5%)\n"
 		"is slower or faster, with the run and commit where it began; equivalent when\n"
 		"the newest level is within +-threshold for sure; else inconclusive with the\n"
 		"smallest step this history could have seen. --alpha is the share of nights\n"
@@ -73,8 +96,37 @@ static void usage(FILE *f)
 		"exit: 0 ok, 1 slower (with --fail-on-regression), 12 inconclusive (with\n"
 		"--fail-on-inconclusive, or a detectable step above --require-mde), 2 usage,\n"
 		"3 not a database, 4 empty history or foreign database, 6 built without SQLite\n"
-		"(libpq for a PostgreSQL conninfo), 9 I/O (e.g. no such file). Codes 2-10 mean no verdict.\n");
-}
+		"(libpq for a PostgreSQL conninfo), 9 I/O (e.g. no such file). Codes 2-10 mean no verdict.\n",
+	.opts = (const struct hvs_opt[]){
+		{ HVS_OPT_PATH, "db", 0, "FILE", RG_AT(db), .flags = HVS_OPT_UNLISTED | HVS_OPT_REQUIRED,
+		  .help = "the history (SQLite file or PostgreSQL conninfo)" },
+		{ HVS_OPT_INT, "window", 0, "N", RG_AT(window), HVS_OPT_LIM(HVS_LIM_WINDOW),
+		  .flags = HVS_OPT_UNLISTED, .help = "the last N runs of the context (default 30)" },
+		{ HVS_OPT_STRING, "context", 0, "TAG,...", RG_AT(context), .fn = set_context,
+		  .flags = HVS_OPT_UNLISTED, .help = "tags whose values make the context (default: config)" },
+		{ HVS_OPT_DOUBLE, "threshold", 0, "5%", RG_AT(so.threshold), HVS_OPT_LIM(HVS_LIM_FRACTION),
+		  .flags = HVS_OPT_UNLISTED, .help = "the smallest step that counts" },
+		{ HVS_OPT_STRING, "metric-threshold", 0, "NAME=10%", RG_AT(per),
+		  .fn = hvs_opt_metric_threshold, .flags = HVS_OPT_UNLISTED,
+		  .help = "the threshold of the metrics NAME (a glob) names (repeatable)" },
+		{ HVS_OPT_DOUBLE, "alpha", 0, "0.01", RG_AT(so.alpha), HVS_OPT_LIM(HVS_LIM_ALPHA),
+		  .flags = HVS_OPT_UNLISTED, .help = "share of nights that may raise a false alarm" },
+		{ HVS_OPT_INT, "permutations", 0, "199", RG_AT(so.perms), HVS_OPT_LIM(HVS_LIM_PERMUTATIONS),
+		  .flags = HVS_OPT_UNLISTED, .help = "rounds of the change-point permutation test" },
+		{ HVS_OPT_INT, "min-segment", 0, "2", RG_AT(so.min_seg), HVS_OPT_LIM(HVS_LIM_MIN_SEGMENT),
+		  .flags = HVS_OPT_UNLISTED, .help = "nights at a new level before it counts" },
+		{ HVS_OPT_FLAG, "json", 0, NULL, RG_AT(fmt), .val = FMT_JSON, .flags = HVS_OPT_UNLISTED,
+		  .help = "JSON on stdout" },
+		{ HVS_OPT_FLAG, "markdown", 0, NULL, RG_AT(fmt), .val = FMT_MARKDOWN, .flags = HVS_OPT_UNLISTED,
+		  .help = "a Markdown table (for CI comments)" },
+		{ HVS_OPT_FLAG, "fail-on-regression", 0, NULL, RG_AT(fail), .flags = HVS_OPT_UNLISTED,
+		  .help = "exit 1 when a metric is slower" },
+		{ HVS_OPT_FLAG, "fail-on-inconclusive", 0, NULL, RG_AT(fail_inc), .flags = HVS_OPT_UNLISTED,
+		  .help = "exit 12 when a metric is inconclusive" },
+		{ HVS_OPT_DOUBLE, "require-mde", 0, "10%", RG_AT(require_mde), HVS_OPT_LIM(HVS_LIM_FRACTION),
+		  .flags = HVS_OPT_UNLISTED, .help = "exit 12 when an inconclusive metric could not see this" },
+		{ 0 } },
+};
 
 static int one_metric(void *arg, const char *name, const char *unit, enum hvs_direction dir,
 		      const double *med, size_t n)
@@ -212,120 +264,37 @@ static int one_metric(void *arg, const char *name, const char *unit, enum hvs_di
 
 int cmd_regress(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "window", required_argument, NULL, 'w' },
-		{ "context", required_argument, NULL, 'c' },
-		{ "threshold", required_argument, NULL, 't' },
-		{ "metric-threshold", required_argument, NULL, 'T' },
-		{ "alpha", required_argument, NULL, 'a' },
-		{ "permutations", required_argument, NULL, 'P' },
-		{ "min-segment", required_argument, NULL, 'm' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "markdown", no_argument, NULL, 'M' },
-		{ "fail-on-regression", no_argument, NULL, 'f' },
-		{ "fail-on-inconclusive", no_argument, NULL, 'i' },
-		{ "require-mde", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct hvs_cmp_threshold per[64];
+	struct regress_args a = { .context = "config", .window = 30, .require_mde = INFINITY };
 	struct rg g = { 0 };
-	const char *db = NULL, *ctx_tags[MAX_CTX];
-	char ctxbuf[512] = "config", err[512], *end, *save = NULL, *tok;
-	size_t window = 30, nctx = 0;
+	const char *ctx_tags[MAX_CTX];
+	char err[512], *save = NULL, *tok;
+	size_t nctx = 0;
 	struct hvs_history *h = NULL;
 	struct hvs_hrun *runs = NULL;
-	int fail = 0, fail_inc = 0, ch, ret;
+	const char *db;
+	int ret;
 
-	hvs_series_opts_default(&g.so);
-	g.require_mde = INFINITY;
-	g.per = per;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': db = optarg; break;
-		case 'j': g.fmt = FMT_JSON; break;
-		case 'M': g.fmt = FMT_MARKDOWN; break;
-		case 'f': fail = 1; break;
-		case 'i': fail_inc = 1; break;
-		case 'R':
-			if (hvs_parse_fraction(optarg, &g.require_mde)) {
-				hvs_err("regress: --require-mde '%s': expected e.g. 10%% or 0.1", optarg);
-				return HVS_EX_USAGE;
-			}
-			break;
-		case 'c':
-			if (strlen(optarg) >= sizeof(ctxbuf)) {
-				hvs_err("regress: --context too long");
-				return HVS_EX_USAGE;
-			}
-			hvs_strlcpy(ctxbuf, optarg, sizeof(ctxbuf));
-			break;
-		case 'w':
-			window = strtoul(optarg, &end, 10);
-			if (*end || window < 3 || window > 1000000) {
-				hvs_err("regress: --window '%s': expected 3..1000000", optarg);
-				return HVS_EX_USAGE;
-			}
-			break;
-		case 't':
-			if (hvs_parse_fraction(optarg, &g.so.threshold)) {
-				hvs_err("regress: --threshold '%s': expected e.g. 2%% or 0.02", optarg);
-				return HVS_EX_USAGE;
-			}
-			break;
-		case 'T':
-			if (hvs_parse_metric_threshold(optarg, per, &g.nper, HVS_ARRAY_SIZE(per))) {
-				hvs_err("regress: --metric-threshold '%s': expected NAME=5%% (at most %zu)",
-					optarg, HVS_ARRAY_SIZE(per));
-				return HVS_EX_USAGE;
-			}
-			break;
-		case 'a':
-			g.so.alpha = strtod(optarg, &end);
-			if (*end || !(g.so.alpha > 0 && g.so.alpha < 0.5)) {
-				hvs_err("regress: --alpha '%s': expected a number in (0, 0.5)", optarg);
-				return HVS_EX_USAGE;
-			}
-			break;
-		case 'P':
-			g.so.perms = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || g.so.perms < 19 || g.so.perms > 100000) {
-				hvs_err("regress: --permutations '%s': expected 19..100000", optarg);
-				return HVS_EX_USAGE;
-			}
-			break;
-		case 'm':
-			g.so.min_seg = strtoul(optarg, &end, 10);
-			if (*end || g.so.min_seg < 1 || g.so.min_seg > 1000) {
-				hvs_err("regress: --min-segment '%s': expected 1..1000", optarg);
-				return HVS_EX_USAGE;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return HVS_EX_OK;
-		default:
-			usage(stderr);
-			return HVS_EX_USAGE;
-		}
-	}
-	if (!db || optind != argc) {
-		hvs_err("regress: expected --db FILE and nothing else (try --help)");
-		return HVS_EX_USAGE;
-	}
+	hvs_series_opts_default(&a.so);
+	ret = hvs_opts_parse(&cmd_regress_opts, argc, argv, &a, NULL);
+	if (ret != HVS_OPTS_GO)
+		return ret;
+	db = a.db;
+	g.so = a.so;
+	g.per = a.per.v;
+	g.nper = a.per.n;
+	g.require_mde = a.require_mde;
+	g.fmt = (enum fmt)a.fmt;
 	/* A gate reading a history that is not there must not create one. */
 	if (!hvs_history_is_conninfo(db) && access(db, R_OK) < 0) {
 		hvs_err("regress: %s: %s", db, strerror(errno));
 		return hvs_errno_exit(errno);
 	}
-	for (tok = strtok_r(ctxbuf, ",", &save); tok && nctx < MAX_CTX; tok = strtok_r(NULL, ",", &save))
+	for (tok = strtok_r(a.context, ",", &save); tok && nctx < MAX_CTX; tok = strtok_r(NULL, ",", &save))
 		if (*tok)
 			ctx_tags[nctx++] = tok;
 	ret = hvs_history_open(db, &h, err, sizeof(err));
 	if (!ret)
-		ret = hvs_history_context_runs(h, ctx_tags, nctx, window, &runs, &g.nruns, err,
+		ret = hvs_history_context_runs(h, ctx_tags, nctx, a.window, &runs, &g.nruns, err,
 					       sizeof(err));
 	if (ret) {
 		hvs_err("regress: %s", err);
@@ -387,8 +356,8 @@ int cmd_regress(int argc, char **argv)
 		       g.slower, g.faster, g.equivalent, g.inconclusive, g.checked,
 		       g.so.threshold * 100);
 	}
-	ret = fail && g.slower ? HVS_EX_FAIL
-	      : (fail_inc && g.inconclusive) || g.inconclusive_fail ? HVS_EX_INCONCLUSIVE
+	ret = a.fail && g.slower ? HVS_EX_FAIL
+	      : (a.fail_inc && g.inconclusive) || g.inconclusive_fail ? HVS_EX_INCONCLUSIVE
 								    : HVS_EX_OK;
 out:
 #if HAVE_JANSSON

@@ -6,6 +6,7 @@
  * and picks the exit code.
  */
 #include "commands.h"
+#include "options.h"
 #include "core/hvscope.h"
 #include "reports/load.h"
 #include "reports/report.h"
@@ -13,7 +14,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,10 +173,16 @@ static size_t inputs_filter(struct inputs *in)
 	return kept;
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: hvscope report FILE|DIR... --out DIR [--baseline NAME] [--paper] [--title TEXT]\n"
+struct report_args {
+	struct hvs_report_opts o;
+	const char *baseline, *db, *since, *label_by;
+	int all_trends;
+};
+
+#define RPT_AT(f) HVS_OPT_AT(struct report_args, f)
+const struct hvs_cmdopts cmd_report_opts = {
+	.name = "report",
+	.head = "usage: hvscope report FILE|DIR... --out DIR [--baseline NAME] [--paper] [--title TEXT]\n"
 		"                      [--label KEY,...] [--no-charts] [--db FILE [--since DATE] [--all-trends]]\n\n"
 		"Compare result files (from `hvscope run`): one column per file, one row per metric.\n"
 		"A DIR argument (e.g. the --out DIR of a guest matrix) gives its *.json result\n"
@@ -186,84 +192,79 @@ static void usage(FILE *f)
 		"table.tex and normalized.tex (one 3.3 in column; booktabs + siunitx S columns),\n"
 		"table-wide.tex and normalized-wide.tex (table*, with intervals),\n"
 		"charts/*.{gp,dat,svg,png[,pdf]}, raw/ (copies of the result files). The page also\n"
-		"sets claims from the literature beside what the files measured.\n\n"
-		"  -o, --out DIR        output directory (created; existing files are replaced)\n"
-		"  -b, --baseline NAME  normalize against this column: its label, file name, a tag\n"
-		"                       value (e.g. --tag host=native), or its fingerprint summary;\n"
-		"                       adds cost ratios, geometric means and normalized charts\n"
-		"  -p, --paper          figures for a two-column paper (3.3 in wide, 7 pt), one PDF each\n"
-		"  -t, --title TEXT     page title\n"
-		"  -l, --label KEY,...  name the columns by these tags' values (host, hypervisor and\n"
-		"                       file name the host, the fingerprint and the file name)\n"
-		"      --no-charts      tables only (no gnuplot needed)\n"
-		"      --db FILE        history database (hvscope ingest / run --db): trend charts of\n"
-		"                       the newest run's context (same host and hypervisor) with\n"
-		"                       change points marked; FILEs are optional with --db\n"
-		"      --since DATE     history from DATE on (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)\n"
-		"      --all-trends     chart every metric's history, not only those that changed\n"
-		"  -h, --help           this text\n\n"
+		"sets claims from the literature beside what the files measured.\n\n",
+	.tail = "  -h, --help           this text\n\n"
 		"Column labels: the runs' tag 'label' when each has its own, else the tags whose\n"
 		"values differ between the runs (config=a, config=b), else host/hypervisor.\n"
 		"gnuplot: $HVS_GNUPLOT, else `gnuplot` on PATH (Debian: gnuplot-nox).\n"
 		"Exit: 0 ok, 2 usage, 3/4/5 a bad result file, 6 gnuplot missing (tables still\n"
-		"written), 7 DIR not writable, 9 cannot write DIR, 10 gnuplot failed.\n");
-}
+		"written), 7 DIR not writable, 9 cannot write DIR, 10 gnuplot failed.\n",
+	.col = 23,
+	.show_letters = 1,
+	.align_long = 1,
+	.operands = "FILE|DIR...",
+	.operand_files = 1,
+	.opts = (const struct hvs_opt[]){
+		{ HVS_OPT_PATH, "out", 'o', "DIR", RPT_AT(o.dir), .flags = HVS_OPT_REQUIRED,
+		  .help = "output directory (created; existing files are replaced)" },
+		{ HVS_OPT_STRING, "baseline", 'b', "NAME", RPT_AT(baseline),
+		  .help = "normalize against this column: its label, file name, a tag\n"
+			  "value (e.g. host=native, as run tagged it), or its fingerprint summary;\n"
+			  "adds cost ratios, geometric means and normalized charts" },
+		{ HVS_OPT_FLAG, "paper", 'p', NULL, RPT_AT(o.paper),
+		  .help = "figures for a two-column paper (3.3 in wide, 7 pt), one PDF each" },
+		{ HVS_OPT_STRING, "title", 't', "TEXT", RPT_AT(o.title), .help = "page title" },
+		{ HVS_OPT_STRING, "label", 'l', "KEY,...", RPT_AT(label_by),
+		  .help = "name the columns by these tags' values (host, hypervisor and\n"
+			  "file name the host, the fingerprint and the file name)" },
+		{ HVS_OPT_FLAG, "no-charts", 0, NULL, RPT_AT(o.no_charts), .help = "tables only (no gnuplot needed)" },
+		{ HVS_OPT_PATH, "db", 0, "FILE", RPT_AT(db),
+		  .help = "history database (hvscope ingest / run --db): trend charts of\n"
+			  "the newest run's context (same host and hypervisor) with\n"
+			  "change points marked; FILEs are optional with --db" },
+		{ HVS_OPT_STRING, "since", 0, "DATE", RPT_AT(since),
+		  .help = "history from DATE on (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)" },
+		{ HVS_OPT_FLAG, "all-trends", 0, NULL, RPT_AT(all_trends),
+		  .help = "chart every metric's history, not only those that changed" },
+		{ 0 } },
+};
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },  { "baseline", required_argument, NULL, 'b' },
-		{ "paper", no_argument, NULL, 'p' },      { "title", required_argument, NULL, 't' },
-		{ "no-charts", no_argument, NULL, 'N' }, { "help", no_argument, NULL, 'h' },
-		{ "db", required_argument, NULL, 'D' },   { "since", required_argument, NULL, 'S' },
-		{ "all-trends", no_argument, NULL, 'A' }, { "label", required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct hvs_report_opts o = { 0 };
+	struct report_args a = { 0 };
+	struct hvs_report_opts o;
 	struct inputs in = { 0 };
 	struct hvs_rpt_model m;
-	const char *baseline = NULL, *db = NULL, *since = NULL, *label_by = NULL;
+	const char *baseline, *db, *since, *label_by;
 	struct hvs_rpt_series *series = NULL;
 	size_t nseries = 0;
 	char err[512], note[512];
-	int c, ret = HVS_EX_OK, all_trends = 0;
+	int first, ret, all_trends;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:b:pt:l:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': o.dir = optarg; break;
-		case 'b': baseline = optarg; break;
-		case 'p': o.paper = 1; break;
-		case 't': o.title = optarg; break;
-		case 'N': o.no_charts = 1; break;
-		case 'D': db = optarg; break;
-		case 'S': since = optarg; break;
-		case 'A': all_trends = 1; break;
-		case 'l': label_by = optarg; break;
-		case 'h': usage(stdout); return HVS_EX_OK;
-		default: usage(stderr); return HVS_EX_USAGE;
-		}
-	}
-	if (!o.dir || !*o.dir) {
-		hvs_err("report: --out DIR is required");
-		return HVS_EX_USAGE;
-	}
-	if (optind >= argc && !db) {
-		hvs_err("report: no result files given (and no --db)");
-		return HVS_EX_USAGE;
-	}
-	if ((since || all_trends) && !db) {
-		hvs_err("report: --since and --all-trends need --db");
-		return HVS_EX_USAGE;
-	}
-	for (int i = optind; i < argc; i++)
+	ret = hvs_opts_parse(&cmd_report_opts, argc, argv, &a, &first);
+	if (ret != HVS_OPTS_GO)
+		return ret;
+	ret = HVS_EX_OK;
+	o = a.o;
+	baseline = a.baseline;
+	db = a.db;
+	since = a.since;
+	label_by = a.label_by;
+	all_trends = a.all_trends;
+	if (!*o.dir)
+		return hvs_opts_fail("report", "--out DIR is empty");
+	if (first >= argc && !db)
+		return hvs_opts_fail("report", "no result files given (and no --db)");
+	if ((since || all_trends) && !db)
+		return hvs_opts_fail("report", "--since and --all-trends need --db");
+	for (int i = first; i < argc; i++)
 		if ((ret = expand_arg(&in, argv[i]))) {
 			hvs_err("report: %s: %s", argv[i], strerror(-ret));
 			ret = ret == -ENOMEM ? HVS_EX_INTERNAL : hvs_errno_exit(-ret);
 			inputs_free(&in);
 			return ret;
 		}
-	if (optind < argc && !inputs_filter(&in) && !db) {
+	if (first < argc && !inputs_filter(&in) && !db) {
 		hvs_err("report: no result files among the arguments");
 		inputs_free(&in);
 		return HVS_EX_USAGE;

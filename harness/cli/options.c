@@ -30,6 +30,18 @@ int hvs_opts_fail(const char *cmd, const char *fmt, ...)
 	return HVS_EX_USAGE;
 }
 
+int hvs_opt_metric_threshold(void *dst, const char *arg, char *why, size_t whylen)
+{
+	struct hvs_opt_thresholds *t = dst;
+	int ret = hvs_parse_metric_threshold(arg, t->v, &t->n, HVS_ARRAY_SIZE(t->v));
+
+	if (ret == -ENOSPC)
+		snprintf(why, whylen, "at most %zu of them", HVS_ARRAY_SIZE(t->v));
+	else if (ret)
+		snprintf(why, whylen, "expected NAME=5%% (NAME a metric or glob, below 100%%)");
+	return ret;
+}
+
 static void store_whole(void *dst, size_t size, double x)
 {
 	if (size == sizeof(uint64_t)) {
@@ -221,7 +233,8 @@ void hvs_opts_usage(const struct hvs_cmdopts *c, FILE *f)
 			len = snprintf(label, sizeof(label), "-%c, --%s%s%s", o->letter, o->name,
 				       o->arg ? " " : "", o->arg ? o->arg : "");
 		else
-			len = snprintf(label, sizeof(label), "--%s%s%s", o->name, o->arg ? " " : "",
+			len = snprintf(label, sizeof(label), "%s--%s%s%s",
+				       c->show_letters && c->align_long ? "    " : "", o->name, o->arg ? " " : "",
 				       o->arg ? o->arg : "");
 		/* Pad to the help column; a label too long for it keeps two spaces. */
 		fprintf(f, "  %s%*s", label, 2 + len < c->col ? c->col - 2 - len : 2, "");

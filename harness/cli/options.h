@@ -13,6 +13,7 @@
 #ifndef HVS_CLI_OPTIONS_H
 #define HVS_CLI_OPTIONS_H
 
+#include "analysis/compare.h"
 #include "core/hvs_limits.h"
 
 #include <stddef.h>
@@ -66,6 +67,7 @@ struct hvs_cmdopts {
 	const char *tail;  /* after the option lines ("exit: ..."), verbatim; may be NULL */
 	int col;           /* column where the help text of an option starts */
 	int show_letters;  /* print "-v, --vm" rather than "--vm" */
+	int align_long;    /* with show_letters: "    --db" under "-o, --out" for an option without a letter */
 	const char *operands; /* what follows the options ("NAME..."); NULL: none allowed */
 	int operand_files;    /* the operands are files (completion) */
 	const char *operand_list; /* completion: `hvscope NAME THIS` lists the operands, one a line */
@@ -96,9 +98,20 @@ void hvs_opts_usage(const struct hvs_cmdopts *c, FILE *f);
 /* The one bad-usage line: "CMD: MSG (try 'hvscope CMD --help')". Returns HVS_EX_USAGE. */
 int hvs_opts_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * A repeatable --metric-threshold NAME=X% (compare, regress): the .fn of an
+ * entry whose field is a struct hvs_opt_thresholds.
+ */
+struct hvs_opt_thresholds {
+	struct hvs_cmp_threshold v[64];
+	size_t n;
+};
+int hvs_opt_metric_threshold(void *dst, const char *arg, char *why, size_t whylen);
+
 /* The commands whose options are tables (completion, tests): X(name). */
 #define HVS_OPT_COMMANDS(X) \
-	X(version) X(bench) X(probe) X(detect) X(cpuid) X(run) X(ingest) X(kvm) X(guest) X(completion)
+	X(version) X(bench) X(probe) X(detect) X(cpuid) X(run) X(ingest) X(kvm) X(guest) X(compare) \
+	X(regress) X(report) X(completion)
 
 #define HVS_DECLARE_OPTS(name) extern const struct hvs_cmdopts cmd_##name##_opts;
 HVS_OPT_COMMANDS(HVS_DECLARE_OPTS)

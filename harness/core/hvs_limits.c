@@ -29,6 +29,11 @@ const struct hvs_limit hvs_limits[HVS_NLIMITS] = {
 	[HVS_LIM_KVM_SAMPLE_US] = { 1, 1000000, 0 },
 	[HVS_LIM_TSC_KHZ] = { 1, 100000000, 0 },
 	[HVS_LIM_ORDER_SEED] = { 0, 4294967295.0, 0 },
+	[HVS_LIM_FRACTION] = { 0, 1, 1, HVS_LIMF_OPEN_HI | HVS_LIMF_PERCENT },
+	[HVS_LIM_ALPHA] = { 0, 0.5, 1, HVS_LIMF_OPEN_LO | HVS_LIMF_OPEN_HI },
+	[HVS_LIM_WINDOW] = { 3, 1000000, 0 },
+	[HVS_LIM_PERMUTATIONS] = { 19, 100000, 0 },
+	[HVS_LIM_MIN_SEGMENT] = { 1, 1000, 0 },
 };
 
 static int parse_whole(const char *v, double *out)
@@ -46,13 +51,17 @@ static int parse_whole(const char *v, double *out)
 	return 0;
 }
 
-static int parse_real(const char *v, double *out)
+static int parse_real(const char *v, int pct, double *out)
 {
 	char *end;
 	double x;
 
 	errno = 0;
 	x = strtod(v, &end);
+	if (pct && end != v && *end == '%') {
+		x /= 100.0;
+		end++;
+	}
 	if (end == v || *end || isnan(x))
 		return -EINVAL;
 	if (errno == ERANGE || !isfinite(x))
@@ -66,15 +75,20 @@ int hvs_limit_parse(enum hvs_lim l, const char *key, const char *v, double *out,
 {
 	const struct hvs_limit *lim = &hvs_limits[l];
 	double x = 0;
-	int ret = lim->real ? parse_real(v, &x) : parse_whole(v, &x);
+	int pct = !!(lim->flags & HVS_LIMF_PERCENT);
+	int ret = lim->real ? parse_real(v, pct, &x) : parse_whole(v, &x);
 
-	if (!ret && (x < lim->lo || x > lim->hi))
+	if (!ret && (x < lim->lo || x > lim->hi || (x == lim->lo && (lim->flags & HVS_LIMF_OPEN_LO)) ||
+		     (x == lim->hi && (lim->flags & HVS_LIMF_OPEN_HI))))
 		ret = -ERANGE;
 	if (ret == -EINVAL)
-		snprintf(why, whylen, "%s = %.40s: not a%s number", key, v,
-			 lim->real ? "" : " whole");
+		snprintf(why, whylen, "%s = %.40s: not a%s number%s", key, v, lim->real ? "" : " whole",
+			 pct ? " (e.g. 5% or 0.05)" : "");
 	else if (ret)
-		snprintf(why, whylen, "%s = %.40s: out of range [%.15g, %.15g]", key, v, lim->lo, lim->hi);
+		snprintf(why, whylen, "%s = %.40s: out of range %c%.15g%s, %.15g%s%c", key, v,
+			 lim->flags & HVS_LIMF_OPEN_LO ? '(' : '[', pct ? lim->lo * 100 : lim->lo,
+			 pct ? "%" : "", pct ? lim->hi * 100 : lim->hi, pct ? "%" : "",
+			 lim->flags & HVS_LIMF_OPEN_HI ? ')' : ']');
 	else
 		*out = x;
 	return ret;

@@ -33,12 +33,23 @@ enum hvs_lim {
 	HVS_LIM_TSC_KHZ,       /* a TSC rate given by hand */
 	/* internal: `run`'s fresh processes */
 	HVS_LIM_ORDER_SEED,
+	/* `hvscope compare` and `hvscope regress` */
+	HVS_LIM_FRACTION,      /* a threshold, run CV or detectable change: 0 <= x < 100% */
+	HVS_LIM_ALPHA,         /* false-alarm rate: 0 < x < 0.5 */
+	HVS_LIM_WINDOW,        /* regress: runs of history */
+	HVS_LIM_PERMUTATIONS,  /* regress: permutation-test rounds */
+	HVS_LIM_MIN_SEGMENT,   /* regress: nights at a new level */
 	HVS_NLIMITS
 };
 
+#define HVS_LIMF_OPEN_LO 0x1 /* lo itself is out of range */
+#define HVS_LIMF_OPEN_HI 0x2 /* hi itself is out of range */
+#define HVS_LIMF_PERCENT 0x4 /* "5%" is accepted for 0.05 */
+
 struct hvs_limit {
-	double lo, hi; /* inclusive; whole numbers unless real */
-	int real;      /* 1: a decimal number is allowed (strtod) */
+	double lo, hi;  /* inclusive unless flags say open; whole numbers unless real */
+	int real;       /* 1: a decimal number is allowed (strtod) */
+	unsigned flags; /* HVS_LIMF_* */
 };
 
 extern const struct hvs_limit hvs_limits[HVS_NLIMITS];
@@ -46,7 +57,8 @@ extern const struct hvs_limit hvs_limits[HVS_NLIMITS];
 /*
  * Parse text v as setting l. Returns 0 with *out set, or -EINVAL (not a
  * number) / -ERANGE (negative, overflowing or outside the range) with
- * "KEY = V: out of range [LO, HI]" or "KEY = V: not a whole number" in why
+ * "KEY = V: out of range [LO, HI]" (an open end with a parenthesis, a
+ * percent range as "[0%, 100%)") or "KEY = V: not a whole number" in why
  * (key is the name the user wrote: "samples", "--samples").
  */
 int hvs_limit_parse(enum hvs_lim l, const char *key, const char *v, double *out, char *why,

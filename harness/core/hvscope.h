@@ -159,14 +159,6 @@ size_t hvs_strlcpy(char *dst, const char *src, size_t len);
 #define HVS_EXEC_CHILD_ARG "__exec-child"
 
 /*
- * The one-line error for what getopt_long returned instead of an option:
- * ':' (an option without its argument, with a leading ':' in optstring) or
- * '?' (an unknown option). argv[0] is the command's name. Returns
- * HVS_EX_USAGE.
- */
-int hvs_getopt_fail(int c, char **argv);
-
-/*
  * The one table from an errno (positive) to the README's exit code:
  * EBADMSG -> HVS_EX_PARSE; HVS_ESCHEMA -> HVS_EX_SCHEMA; EFBIG ->
  * HVS_EX_TOOBIG; ENODEV, ENXIO -> HVS_EX_NODEV; EACCES, EPERM ->

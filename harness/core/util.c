@@ -36,15 +36,6 @@ int hvs_exec_child(int argc, char **argv)
 	return argc == 2 && argv && argv[1] && !strcmp(argv[1], HVS_EXEC_CHILD_ARG);
 }
 
-int hvs_getopt_fail(int c, char **argv)
-{
-	if (c == ':')
-		hvs_err("%s: option '%s' needs an argument", argv[0], argv[optind - 1]);
-	else
-		hvs_err("%s: bad option '%s' (try 'hvscope %s --help')", argv[0], argv[optind - 1], argv[0]);
-	return HVS_EX_USAGE;
-}
-
 const char *hvs_outcome_name(enum hvs_outcome o)
 {
 	switch (o) {

@@ -5,7 +5,9 @@
  * enum index, custom function), defaults are applied first, ranges come
  * from hvs_limits, a required option, a stray operand, an unknown option
  * and a missing argument are one usage error each (exit 2), --help is
- * exit 0, and the help lines are padded to the table's column.
+ * exit 0, and the help lines are padded to the table's column; percent
+ * and open-ended ranges, the repeatable --metric-threshold, and long
+ * options aligned under lettered ones (align_long).
  */
 #include "cli/options.h"
 #include "core/hvscope.h"
@@ -126,5 +128,45 @@ int main(void)
 	ok(!strstr(help, "secret"), "a hidden option is not in the help");
 	ok(!strncmp(help, "usage: hvscope demo\n\n", 21) && strstr(help, "exit: 0\n"), "head and tail verbatim");
 	free(help);
+
+	{
+		struct hvs_cmdopts aligned = spec;
+		struct hvs_opt_thresholds t = { 0 };
+		char why[200];
+		double x = -1;
+
+		aligned.align_long = 1;
+		m = open_memstream(&help, &len);
+		hvs_opts_usage(&aligned, m);
+		fclose(m);
+		ok(strstr(help, "\n  -f, --flag    a flag\n") && strstr(help, "\n      --second  stores 7\n"),
+		   "align_long: a long-only option under the long names of lettered ones");
+		free(help);
+
+		ok(!hvs_limit_parse(HVS_LIM_FRACTION, "--threshold", "5%", &x, why, sizeof(why)) && x == 0.05,
+		   "a percent limit takes 5%%");
+		ok(!hvs_limit_parse(HVS_LIM_FRACTION, "--threshold", "0.02", &x, why, sizeof(why)) && x == 0.02,
+		   "... and a plain fraction");
+		ok(hvs_limit_parse(HVS_LIM_FRACTION, "--threshold", "100%", &x, why, sizeof(why)) == -ERANGE &&
+			   strstr(why, "out of range [0%, 100%)"),
+		   "100%% is past the open end, said as a percent range (%s)", why);
+		ok(hvs_limit_parse(HVS_LIM_SAMPLES, "--samples", "5%", &x, why, sizeof(why)) == -EINVAL,
+		   "a limit without the percent flag refuses 5%%");
+		ok(hvs_limit_parse(HVS_LIM_ALPHA, "--alpha", "0", &x, why, sizeof(why)) == -ERANGE &&
+			   hvs_limit_parse(HVS_LIM_ALPHA, "--alpha", "0.5", &x, why, sizeof(why)) == -ERANGE &&
+			   strstr(why, "(0, 0.5)"),
+		   "an open interval refuses both ends (%s)", why);
+		ok(!hvs_limit_parse(HVS_LIM_ALPHA, "--alpha", "0.01", &x, why, sizeof(why)) && x == 0.01,
+		   "... and takes what is inside");
+		ok(!hvs_opt_metric_threshold(&t, "exit.*=10%", why, sizeof(why)) &&
+			   !hvs_opt_metric_threshold(&t, "mm.fault=2%", why, sizeof(why)) && t.n == 2,
+		   "--metric-threshold repeats");
+		ok(hvs_opt_metric_threshold(&t, "nothing", why, sizeof(why)) == -EINVAL && t.n == 2,
+		   "--metric-threshold without NAME= is refused (%s)", why);
+		for (size_t i = t.n; i < HVS_ARRAY_SIZE(t.v); i++)
+			hvs_opt_metric_threshold(&t, "x=1%", why, sizeof(why));
+		ok(hvs_opt_metric_threshold(&t, "x=1%", why, sizeof(why)) == -ENOSPC && strstr(why, "at most 64"),
+		   "one --metric-threshold too many is refused (%s)", why);
+	}
 	return done_testing();
 }
