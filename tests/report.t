@@ -233,8 +233,25 @@ EOF
 	ok $? "--since and --all-trends: every metric charted"
 	"$HVSCOPE" report --db "$T/h/h.db" --out "$T/hr3" --since yesterday >/dev/null 2>&1; rc=$?
 	[ $rc = 2 ]; ok $? "bad --since: exit 2 (rc $rc)"
+	# A fleet: two hosts (tag fleet_host) in one history; the newest runs are
+	# b's, and --context fleet_host=a charts a's series instead.
+	for i in 1 2 3 4 5 6; do
+		for hst in a b; do
+			d=$([ $hst = a ] && echo 0 || echo 1)
+			python3 "$HVS_SRC/tests/lib/mkresult.py" "$T/h/f$hst$i.json" --metrics 4 --seed $i --id f$hst$i \
+				--tag fleet_host=$hst --started "$(printf '2026-11-%02dT0%d:00:00Z' $i $d)" || break
+		done
+	done
+	"$HVSCOPE" ingest --quiet --db "$T/h/f.db" "$T"/h/f*.json >/dev/null 2>&1 &&
+		"$HVSCOPE" report --db "$T/h/f.db" --context fleet_host=a --all-trends --out "$T/hf" >/dev/null 2>"$T/err" &&
+		grep -q 'fleet_host=a' "$T/hf/index.html" && ! grep -q 'fleet_host=b' "$T/hf/index.html"
+	ok $? "report --db --context fleet_host=a charts host a's runs, not the newest host's"
+	"$HVSCOPE" report --db "$T/h/f.db" --context fleet_host=zz --out "$T/hf2" >/dev/null 2>&1; rc=$?
+	"$HVSCOPE" report "$T/h/fa1.json" --context fleet_host=a --out "$T/hf3" >/dev/null 2>&1; rc2=$?
+	[ $rc = 4 ] && [ $rc2 = 2 ]
+	ok $? "a pinned context no run matches: exit 4 ($rc); --context without --db: exit 2 ($rc2)"
 else
-	for i in 1 2 3 4 5 6 7 8; do skip "built without SQLite: no history"; done
+	for i in 1 2 3 4 5 6 7 8 9 10; do skip "built without SQLite: no history"; done
 fi
 
 # --- reruns, tables only, errors ---

@@ -175,7 +175,7 @@ static size_t inputs_filter(struct inputs *in)
 
 struct report_args {
 	struct hvs_report_opts o;
-	const char *baseline, *db, *since, *label_by;
+	const char *baseline, *db, *since, *label_by, *context;
 	int all_trends;
 };
 
@@ -183,7 +183,8 @@ struct report_args {
 const struct hvs_cmdopts cmd_report_opts = {
 	.name = "report",
 	.head = "usage: hvscope report FILE|DIR... --out DIR [--baseline NAME] [--paper] [--title TEXT]\n"
-		"                      [--label KEY,...] [--no-charts] [--db FILE [--since DATE] [--all-trends]]\n\n"
+		"                      [--label KEY,...] [--no-charts]\n"
+		"                      [--db FILE [--since DATE] [--all-trends] [--context TAG,...,KEY=VALUE]]\n\n"
 		"Compare result files (from `hvscope run`): one column per file, one row per metric.\n"
 		"A DIR argument (e.g. the --out DIR of a guest matrix) gives its *.json result\n"
 		"files; fingerprints, probe outputs, summaries and a matrix's per-step NAME.N.run.json\n"
@@ -226,6 +227,9 @@ const struct hvs_cmdopts cmd_report_opts = {
 		  .help = "history from DATE on (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)" },
 		{ HVS_OPT_FLAG, "all-trends", 0, NULL, RPT_AT(all_trends),
 		  .help = "chart every metric's history, not only those that changed" },
+		{ HVS_OPT_STRING, "context", 0, "TAG,...", RPT_AT(context),
+		  .help = "with --db: chart this context, not the newest run's:\n"
+			  "host=NAME (a fleet's host), KEY=VALUE, TAG (as regress --context)" },
 		{ 0 } },
 };
 
@@ -255,8 +259,8 @@ int cmd_report(int argc, char **argv)
 		return hvs_opts_fail("report", "--out DIR is empty");
 	if (first >= argc && !db)
 		return hvs_opts_fail("report", "no result files given (and no --db)");
-	if ((since || all_trends) && !db)
-		return hvs_opts_fail("report", "--since and --all-trends need --db");
+	if ((since || all_trends || a.context) && !db)
+		return hvs_opts_fail("report", "--since, --all-trends and --context need --db");
 	for (int i = first; i < argc; i++)
 		if ((ret = expand_arg(&in, argv[i]))) {
 			hvs_err("report: %s: %s", argv[i], strerror(-ret));
@@ -313,7 +317,7 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	if (db) {
-		ret = hvs_rpt_history_load(db, since, all_trends, &series, &nseries, note, sizeof(note), err,
+		ret = hvs_rpt_history_load_ctx(db, a.context, since, all_trends, &series, &nseries, note, sizeof(note), err,
 					   sizeof(err));
 		if (ret) {
 			hvs_err("report: %s", err);
