@@ -52,6 +52,19 @@ static int utf8_next(const unsigned char *s, long *cp)
  * bytes '?'; each resulting character goes to put() (ASCII) or is copied
  * as its UTF-8 bytes when put() returns 0 for it.
  */
+/* The next code point of p, made safe for every output: '?' for invalid
+ * UTF-8, ' ' for controls and line/paragraph separators. Returns its length. */
+static int next_cp(const unsigned char *p, long *cp)
+{
+	int n = utf8_next(p, cp);
+
+	if (*cp < 0)
+		*cp = '?';
+	else if (*cp < 0x20 || *cp == 0x7f || (*cp >= 0x80 && *cp < 0xa0) || *cp == 0x2028 || *cp == 0x2029)
+		*cp = ' ';
+	return n;
+}
+
 typedef int (*put_fn)(FILE *f, long cp);
 
 static void walk(FILE *f, const char *s, put_fn put)
@@ -60,13 +73,8 @@ static void walk(FILE *f, const char *s, put_fn put)
 
 	while (*p) {
 		long cp;
-		int n = utf8_next(p, &cp);
+		int n = next_cp(p, &cp);
 
-		if (cp < 0)
-			cp = '?';
-		else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0x2028 ||
-			 cp == 0x2029)
-			cp = ' ';
 		if (!put(f, cp)) {
 			if (cp == '?' || cp == ' ')
 				fputc((int)cp, f);
@@ -136,13 +144,8 @@ void hvs_esc_latex_break(FILE *f, const char *s)
 
 	while (*p) {
 		long cp;
-		int n = utf8_next(p, &cp);
+		int n = next_cp(p, &cp);
 
-		if (cp < 0)
-			cp = '?';
-		else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0x2028 ||
-			 cp == 0x2029)
-			cp = ' ';
 		if (!put_latex(f, cp))
 			fputc((int)cp, f);
 		p += n;
