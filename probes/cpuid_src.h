@@ -57,7 +57,7 @@ struct hvs_cpuid_src {
 	int ncpus_seen;     /* replay: logical CPUs in the file (only the first is kept) */
 };
 
-/* Largest dump accepted (bytes); beyond it HVS_EX_TOOBIG. */
+/* Largest dump accepted (bytes); beyond it -EFBIG (exit code 5). */
 #define HVS_CPUID_DUMP_MAX (16u << 20)
 
 /* A source that executes CPUID. Return 0. */
@@ -98,7 +98,7 @@ void hvs_cpuid_insn(uint32_t leaf, uint32_t subleaf, uint32_t r[4]);
 /*
  * Replay table helpers (cpuid_dump.c). _add appends a row (amortised O(1),
  * whatever the order of the dump) and returns 0 or -ENOMEM. _finish sorts,
- * drops identical repeats and returns -HVS_EX_PARSE when the same (leaf,
+ * drops identical repeats and returns -EBADMSG when the same (leaf,
  * subleaf) came with different values (line1, line2: where); lookups need
  * a finished table.
  */

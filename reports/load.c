@@ -261,5 +261,5 @@ int hvs_rpt_load(struct hvs_rpt_model *m, const char *path, char *err, size_t er
 nomem:
 	hvs_result_free(r);
 	snprintf(err, errlen, "%s: out of memory", path);
-	return -HVS_EX_INTERNAL;
+	return -ENOMEM;
 }

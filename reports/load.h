@@ -12,8 +12,8 @@
 
 /*
  * Read and validate path with hvs_result_read() and append it as a column.
- * Returns 0, or the reader's negative HVS_EX_* code with a one-line message
- * in err (-HVS_EX_INTERNAL when out of memory).
+ * Returns 0, or the reader's -errno with a one-line message in err
+ * (-ENOMEM when out of memory).
  */
 int hvs_rpt_load(struct hvs_rpt_model *m, const char *path, char *err, size_t errlen);
 

@@ -79,7 +79,7 @@ static int copy_file(const char *from, const char *to)
 static int write_fail(char *err, size_t errlen, const char *what, const char *path, int ret)
 {
 	snprintf(err, errlen, "%s %s: %s", what, path, hvs_strerror(ret));
-	return -hvs_write_exit(ret);
+	return hvs_write_errno(ret);
 }
 
 /* A new file dir/name in the staging directory. */
@@ -135,18 +135,20 @@ static int copy_raw(struct hvs_rpt_model *m, const char *dir, char *err, size_t 
 		b = strrchr(col->file, '/');
 		hvs_esc_fname(safe, sizeof(safe), b ? b + 1 : col->file);
 		/* Numbered: two runs called result.json in different folders stay apart. */
-		if (asprintf(&name, "%02zu-%s", c + 1, safe) < 0)
-			return -HVS_EX_INTERNAL;
+		if (asprintf(&name, "%02zu-%s", c + 1, safe) < 0) {
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", rawdir, name) >= sizeof(path)) {
 			free(name);
 			snprintf(err, errlen, "output directory name too long");
-			return -HVS_EX_USAGE;
+			return -HVS_EUSAGE;
 		}
 		free(col->raw_name);
 		col->raw_name = name;
 		if ((ret = copy_file(col->file, path))) {
 			snprintf(err, errlen, "cannot copy %s to %s: %s", col->file, path, strerror(-ret));
-			return -hvs_write_exit(ret);
+			return hvs_write_errno(ret);
 		}
 	}
 	return 0;
@@ -188,7 +190,7 @@ static int write_html(const char *dir, const struct hvs_rpt_model *m, const stru
 	return 0;
 }
 
-/* Charts into stage/charts: scripts, then gnuplot. Returns 0 or -HVS_EX_IO; *draw_ret: the drawing. */
+/* Charts into stage/charts: scripts, then gnuplot. Returns 0 or -EIO; *draw_ret: the drawing. */
 static int charts(struct hvs_rpt_model *m, const struct hvs_report_opts *o, const char *stage,
 		  struct hvs_rpt_charts *ch, int *draw_ret, char *err, size_t errlen)
 {
@@ -209,7 +211,7 @@ static int charts(struct hvs_rpt_model *m, const struct hvs_report_opts *o, cons
 	return 0;
 }
 
-/* Everything into stage; 0 or a negative HVS_EX_*. */
+/* Everything into stage; 0 or -errno. */
 static int write_stage(struct hvs_rpt_model *m, const struct hvs_report_opts *o, const char *stage,
 		       struct hvs_rpt_charts *ch, int *draw_ret, char *err, size_t errlen)
 {
@@ -246,18 +248,18 @@ int hvs_report_write(struct hvs_rpt_model *m, const struct hvs_report_opts *o, c
 	if ((ret = mkdir_p(o->dir)))
 		return write_fail(err, errlen, "cannot create", o->dir, ret);
 	if ((ret = hvs_rpt_stage_open(&st, o->dir, !o->no_charts, err, errlen)))
-		return -hvs_write_exit(ret);
+		return hvs_write_errno(ret);
 	/* err keeps gnuplot's complaint unless a later step fails. */
 	ret = write_stage(m, o, st.path, &ch, &draw_ret, err, errlen);
 	if (ret)
 		hvs_rpt_stage_drop(&st);
 	else if ((ret = hvs_rpt_stage_commit(&st, err, errlen)))
-		ret = -hvs_write_exit(ret);
+		ret = hvs_write_errno(ret);
 	hvs_rpt_charts_free(&ch);
 	if (ret)
 		return ret;
 	/* The tables are out; now say what went wrong with the charts. */
 	if (draw_ret == -ENOENT)
-		return -HVS_EX_NODEV;
-	return draw_ret ? -HVS_EX_INTERNAL : 0;
+		return -ENODEV;
+	return draw_ret ? -HVS_EBUG : 0;
 }

@@ -33,10 +33,10 @@ struct hvs_report_opts {
 };
 
 /*
- * Write everything. Returns 0, or a negative HVS_EX_* with a one-line
- * message in err: -HVS_EX_IO (cannot write DIR or copy a file),
- * -HVS_EX_NODEV (gnuplot missing: the tables are written all the same),
- * -HVS_EX_INTERNAL (gnuplot failed on a script we wrote).
+ * Write everything. Returns 0, or -errno with a one-line message in err:
+ * -EIO, -EACCES or -EPERM (cannot write DIR or copy a file), -ENODEV
+ * (gnuplot missing: the tables are written all the same), -HVS_EBUG
+ * (gnuplot failed on a script we wrote), -ENOMEM.
  */
 int hvs_report_write(struct hvs_rpt_model *m, const struct hvs_report_opts *o, char *err,
 		     size_t errlen);

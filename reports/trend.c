@@ -173,11 +173,11 @@ int hvs_rpt_history_load_ctx(const char *db, const char *context, const char *si
 	*nout = 0;
 	if (since && !valid_since(since)) {
 		snprintf(err, errlen, "--since '%s': want YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", since);
-		return -HVS_EX_USAGE;
+		return -HVS_EUSAGE;
 	}
 	if (context && strlen(context) >= sizeof(cbuf)) {
 		snprintf(err, errlen, "--context: longer than %zu bytes", sizeof(cbuf) - 1);
-		return -HVS_EX_USAGE;
+		return -HVS_EUSAGE;
 	}
 	/* TAG,...,KEY=VALUE,... as `regress --context`; one too many is the history's error. */
 	hvs_strlcpy(cbuf, context ? context : "", sizeof(cbuf));
@@ -205,7 +205,7 @@ int hvs_rpt_history_load_ctx(const char *db, const char *context, const char *si
 	}
 	c.t = malloc(c.nruns * sizeof(*c.t));
 	if (!c.t) {
-		ret = -HVS_EX_INTERNAL;
+		ret = -ENOMEM;
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -213,7 +213,7 @@ int hvs_rpt_history_load_ctx(const char *db, const char *context, const char *si
 		c.t[i] = iso_to_epoch(c.runs[i].started);
 	ret = hvs_history_series(h, c.runs, c.nruns, one_series, &c, err, errlen);
 	if (c.err) {
-		ret = -HVS_EX_INTERNAL;
+		ret = -ENOMEM;
 		snprintf(err, errlen, "out of memory");
 	} else if (ret > 0) {
 		ret = 0;

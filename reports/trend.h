@@ -16,8 +16,8 @@
  * ISO 8601 UTC; NULL: all), and return one series per metric that has a
  * change point (every metric with all set) in *out (free with
  * hvs_rpt_series_free). note gets one sentence for the page. Returns 0 or
- * a negative HVS_EX_* with a one-line message in err (-HVS_EX_NODEV: built
- * without SQLite; -HVS_EX_USAGE: bad since).
+ * -errno with a one-line message in err (the history's errors; -HVS_EUSAGE:
+ * bad since).
  */
 int hvs_rpt_history_load(const char *db, const char *since, int all, struct hvs_rpt_series **out,
 			 size_t *nout, char *note, size_t notelen, char *err, size_t errlen);
@@ -26,7 +26,7 @@ int hvs_rpt_history_load(const char *db, const char *since, int all, struct hvs_
  * Same, for the context that context pins, written as `regress --context`
  * takes it: TAG,...,KEY=VALUE,... (host=web1 charts web1's newest run's
  * context in a fleet history; NULL or "": the newest run's, as above).
- * -HVS_EX_USAGE for a bad or too long context; -HVS_EX_SCHEMA when no run
+ * -HVS_EUSAGE for a bad or too long context; -HVS_ESCHEMA when no run
  * matches the pin (err says which).
  */
 int hvs_rpt_history_load_ctx(const char *db, const char *context, const char *since, int all,

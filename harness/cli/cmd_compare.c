@@ -557,7 +557,7 @@ int cmd_compare(int argc, char **argv)
 		ret = hvs_result_read(p, slot, err, sizeof(err));
 		if (ret) {
 			hvs_err("compare: %s", err);
-			ret = -ret;
+			ret = hvs_errno_exit(-ret);
 			goto out;
 		}
 		if (i < na)

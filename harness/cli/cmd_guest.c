@@ -365,7 +365,7 @@ int cmd_guest(int argc, char **argv)
 		ret = hvs_history_open(db, &h, err, sizeof(err));
 		if (ret) {
 			hvs_err("guest: %s", err);
-			ret = -ret;
+			ret = hvs_errno_exit(-ret);
 			goto out;
 		}
 	}

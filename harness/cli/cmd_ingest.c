@@ -83,7 +83,7 @@ int cmd_ingest(int argc, char **argv)
 	ret = hvs_history_open(db, &h, err, sizeof(err));
 	if (ret) {
 		hvs_err("ingest: %s", err);
-		return -ret;
+		return hvs_errno_exit(-ret);
 	}
 	hvs_jw_init(&w, stdout);
 	if (a.json) {
@@ -101,17 +101,19 @@ int cmd_ingest(int argc, char **argv)
 			ret = hvs_history_add_result(h, r, replace, &dup, err, sizeof(err));
 		hvs_result_free(r);
 		if (ret) {
-			if (-ret == HVS_EX_CONFLICT) /* the reader's messages name the file already */
+			int code = hvs_errno_exit(-ret);
+
+			if (ret == -HVS_ECONFLICT) /* the reader's messages name the file already */
 				hvs_err("ingest: %s: %s", argv[i], err);
 			else
 				hvs_err("ingest: %s", err);
 			bad++;
 			if (!first_bad)
-				first_bad = -ret;
+				first_bad = code;
 			if (a.json)
-				json_file(&w, argv[i], "bad", -ret, err);
+				json_file(&w, argv[i], "bad", code, err);
 			/* The database itself failing (full disk, locked) stops everything. */
-			if (-ret == HVS_EX_IO || -ret == HVS_EX_TIMEOUT || -ret == HVS_EX_NOPERM)
+			if (code == HVS_EX_IO || code == HVS_EX_TIMEOUT || code == HVS_EX_NOPERM)
 				if (strncmp(err, "history:", 8) == 0)
 					break;
 			continue;

@@ -298,7 +298,7 @@ int cmd_regress(int argc, char **argv)
 					       sizeof(err));
 	if (ret) {
 		hvs_err("regress: %s", err);
-		ret = -ret;
+		ret = hvs_errno_exit(-ret);
 		goto out;
 	}
 	g.runs = runs;
@@ -328,7 +328,7 @@ int cmd_regress(int argc, char **argv)
 	if (ret) {
 		if (ret < 0)
 			hvs_err("regress: %s", ret == -ENOMEM ? "out of memory" : err);
-		ret = ret < 0 ? -ret : HVS_EX_INTERNAL;
+		ret = ret < 0 ? hvs_errno_exit(-ret) : HVS_EX_INTERNAL;
 		goto out;
 	}
 	if (g.fmt == FMT_JSON) {

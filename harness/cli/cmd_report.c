@@ -287,7 +287,7 @@ int cmd_report(int argc, char **argv)
 		ret = hvs_rpt_load(&m, in.v[i], err, sizeof(err));
 		if (ret) {
 			hvs_err("report: %s", err);
-			ret = -ret;
+			ret = hvs_errno_exit(-ret);
 			goto out;
 		}
 	}
@@ -321,7 +321,7 @@ int cmd_report(int argc, char **argv)
 					   sizeof(err));
 		if (ret) {
 			hvs_err("report: %s", err);
-			ret = -ret;
+			ret = hvs_errno_exit(-ret);
 			goto out;
 		}
 		o.series = series;
@@ -331,7 +331,7 @@ int cmd_report(int argc, char **argv)
 	ret = hvs_report_write(&m, &o, err, sizeof(err));
 	if (ret) {
 		hvs_err("report: %s", err);
-		ret = -ret;
+		ret = hvs_errno_exit(-ret);
 		goto out;
 	}
 	printf("%s/index.html\n", o.dir);

@@ -254,7 +254,7 @@ static int record(const char *db, const struct hvs_run_info *info, const struct 
 	hvs_history_close(h);
 	if (ret) {
 		hvs_err("run: %s", err);
-		return -ret; /* history.c still returns a negative exit code */
+		return hvs_errno_exit(-ret);
 	}
 	return HVS_EX_OK;
 }

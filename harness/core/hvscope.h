@@ -5,9 +5,10 @@
  *
  * Library code returns 0 or -errno and never prints or exits; only the
  * command layer (harness/cli/cmd_*.c) prints and chooses the process exit
- * code, through one table: hvs_errno_exit(). (Some result and history code
- * still returns a negative HVS_EX_* for data errors: issue 12 moves it to
- * the errno values below.)
+ * code, through one table: hvs_errno_exit(). Library errors are one
+ * negative space, -errno (with the few hvscope errno values below, all
+ * >= 4096 so no libc errno can collide with them); no library function
+ * returns a negative exit code.
  */
 #ifndef HVSCOPE_H
 #define HVSCOPE_H
@@ -109,6 +110,16 @@ const char *hvs_path(char *buf, size_t len, const char *root, const char *path);
  * limit (5); ENOMEM (10).
  */
 #define HVS_ESCHEMA 4097
+/*
+ * The other conditions a library reports that no libc errno names (exit
+ * code in brackets): HVS_EUSAGE a bad argument a user typed, such as a
+ * --since or --context value a library parses (2); HVS_ECONFLICT a run id
+ * the history holds with other content (11); HVS_EBUG an impossible state,
+ * a bug in hvscope (10).
+ */
+#define HVS_EUSAGE 4098
+#define HVS_ECONFLICT 4099
+#define HVS_EBUG 4100
 #define HVS_W_DURABLE 0x1 /* fsync the file, and its directory after the rename */
 
 struct hvs_wfile {
@@ -162,8 +173,9 @@ size_t hvs_strlcpy(char *dst, const char *src, size_t len);
  * The one table from an errno (positive) to the README's exit code:
  * EBADMSG -> HVS_EX_PARSE; HVS_ESCHEMA -> HVS_EX_SCHEMA; EFBIG ->
  * HVS_EX_TOOBIG; ENODEV, ENXIO -> HVS_EX_NODEV; EACCES, EPERM ->
- * HVS_EX_NOPERM; ETIME -> HVS_EX_TIMEOUT; ENOMEM -> HVS_EX_INTERNAL;
- * anything else (ENOENT, EISDIR, EROFS, EIO, ENOSPC, ...) -> HVS_EX_IO.
+ * HVS_EX_NOPERM; ETIME -> HVS_EX_TIMEOUT; ENOMEM, HVS_EBUG ->
+ * HVS_EX_INTERNAL; HVS_EUSAGE -> HVS_EX_USAGE; HVS_ECONFLICT ->
+ * HVS_EX_CONFLICT; anything else (ENOENT, EISDIR, EROFS, EIO, ENOSPC, ...) -> HVS_EX_IO.
  */
 int hvs_errno_exit(int err);
 /*
@@ -172,6 +184,12 @@ int hvs_errno_exit(int err);
  * ENXIO, is a write failure, not a missing device).
  */
 int hvs_write_exit(int err);
+/*
+ * The same narrowing for library code that reports a failed write as
+ * -errno: -EACCES or -EPERM as they are, any other err -EIO (so that
+ * hvs_errno_exit(-hvs_write_errno(err)) == hvs_write_exit(err)).
+ */
+int hvs_write_errno(int err);
 
 /* argv is {prog, HVS_EXEC_CHILD_ARG}: the exec'd child, to exit 0 at once. */
 int hvs_exec_child(int argc, char **argv);

@@ -289,6 +289,12 @@ const char *hvs_strerror(int err)
 		return "not a regular file (hvscope never replaces a device, socket or other special file)";
 	if (err == HVS_ESCHEMA)
 		return "wrong schema version, type or value";
+	if (err == HVS_EUSAGE)
+		return "bad argument";
+	if (err == HVS_ECONFLICT)
+		return "a run id the history holds with other content";
+	if (err == HVS_EBUG)
+		return "internal error (a bug in hvscope)";
 	return strerror(err);
 }
 

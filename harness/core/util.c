@@ -222,7 +222,12 @@ int hvs_errno_exit(int err)
 	case HVS_ESCHEMA:
 		return HVS_EX_SCHEMA;
 	case ENOMEM:
+	case HVS_EBUG:
 		return HVS_EX_INTERNAL;
+	case HVS_EUSAGE:
+		return HVS_EX_USAGE;
+	case HVS_ECONFLICT:
+		return HVS_EX_CONFLICT;
 	case EACCES:
 	case EPERM:
 		return HVS_EX_NOPERM;
@@ -241,6 +246,13 @@ int hvs_errno_exit(int err)
 int hvs_write_exit(int err)
 {
 	return hvs_errno_exit(err < 0 ? -err : err) == HVS_EX_NOPERM ? HVS_EX_NOPERM : HVS_EX_IO;
+}
+
+int hvs_write_errno(int err)
+{
+	if (err < 0)
+		err = -err;
+	return err == EACCES || err == EPERM ? -err : -EIO;
 }
 
 const char *hvs_path(char *buf, size_t len, const char *root, const char *path)

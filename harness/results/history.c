@@ -9,6 +9,7 @@
 #include "core/hvs_features.h"
 #include "core/hvscope.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,7 +105,7 @@ int hvs_history_context_runs(struct hvs_history *h, const char *const *ctx_tags,
 	*runs = NULL;
 	*n = 0;
 	if (nctx > HVS_HISTORY_MAX_CTX)
-		return hvs_history_err(err, errlen, HVS_EX_USAGE, "at most %d context entries",
+		return hvs_history_err(err, errlen, HVS_EUSAGE, "at most %d context entries",
 				       HVS_HISTORY_MAX_CTX);
 	for (size_t i = 0; i < nctx; i++) {
 		const char *eq = strchr(ctx_tags[i], '=');
@@ -116,11 +117,11 @@ int hvs_history_context_runs(struct hvs_history *h, const char *const *ctx_tags,
 		}
 		key = buf[i] = strndup(ctx_tags[i], (size_t)(eq - ctx_tags[i]));
 		if (!key) {
-			ret = hvs_history_err(err, errlen, HVS_EX_INTERNAL, "out of memory");
+			ret = hvs_history_err(err, errlen, ENOMEM, "out of memory");
 			goto out;
 		}
 		if (!key[0]) {
-			ret = hvs_history_err(err, errlen, HVS_EX_USAGE,
+			ret = hvs_history_err(err, errlen, HVS_EUSAGE,
 					      "context '%s': expected TAG or KEY=VALUE", ctx_tags[i]);
 			goto out;
 		}

@@ -9,7 +9,10 @@
  * machine; PostgreSQL: anywhere) can append at once and a crash (even
  * kill -9) leaves whole runs or nothing.
  *
- * Errors: negative HVS_EX_* (like result.h) with a one-line message.
+ * Errors: -errno (like result.h) with a one-line message: -EBADMSG a
+ * damaged database, -HVS_ESCHEMA not our tables or an empty history,
+ * -ETIME busy, -EACCES, -EIO, -ENODEV no such backend built in,
+ * -HVS_ECONFLICT, -HVS_EUSAGE a bad --context entry.
  */
 #ifndef HVS_HISTORY_H
 #define HVS_HISTORY_H
@@ -32,7 +35,7 @@ int hvs_history_is_conninfo(const char *db);
 
 /*
  * Open db (creating the tables if needed): an SQLite file, or a PostgreSQL
- * database when hvs_history_is_conninfo(db). -HVS_EX_NODEV when built
+ * database when hvs_history_is_conninfo(db). -ENODEV when built
  * without that backend (SQLite or libpq).
  */
 int hvs_history_open(const char *db, struct hvs_history **out, char *err, size_t errlen);
@@ -50,9 +53,8 @@ enum {
  * digest (struct hvs_result.digest, hvs_result_digest(); NULL = unknown)
  * is kept with it. A run id already there with the same digest (or one
  * side without) is left alone (*dup = HVS_HISTORY_DUP); with another
- * digest it is -HVS_EX_CONFLICT, or with replace deleted and written anew
- * in the same transaction (HVS_HISTORY_REPLACED). Returns 0 or a negative
- * HVS_EX_*.
+ * digest it is -HVS_ECONFLICT, or with replace deleted and written anew
+ * in the same transaction (HVS_HISTORY_REPLACED). Returns 0 or -errno.
  */
 int hvs_history_add(struct hvs_history *h, const struct hvs_run_info *info,
 		    const struct hvs_metrics *set, const char *host, const char *hypervisor,
@@ -79,8 +81,8 @@ struct hvs_hrun {
  * the newest run whose tag KEY is VALUE (KEY is then also a shared tag);
  * `regress --context host=web1,config` judges web1's newest run in a fleet
  * history.
- * *runs (oldest first) is malloc'd. Returns 0, -HVS_EX_FAIL-free codes:
- * -HVS_EX_SCHEMA when the history is empty.
+ * *runs (oldest first) is malloc'd. Returns 0 or -errno: -HVS_ESCHEMA
+ * when the history is empty or no run matches a pin.
  */
 int hvs_history_context_runs(struct hvs_history *h, const char *const *ctx_tags, size_t nctx,
 			     size_t window, struct hvs_hrun **runs, size_t *n, char *err,
@@ -90,7 +92,7 @@ int hvs_history_context_runs(struct hvs_history *h, const char *const *ctx_tags,
  * Call fn once per metric of the newest run (runs[n-1]) with that metric's
  * per-run medians over runs[0..n) (NaN where a run lacks it or skipped it).
  * Memory: one series at a time. fn returns 0 to go on. Returns 0, fn's
- * non-zero value, or a negative HVS_EX_*.
+ * non-zero value, or -errno.
  */
 typedef int (*hvs_series_fn)(void *arg, const char *name, const char *unit,
 			     enum hvs_direction dir, const double *medians, size_t n);

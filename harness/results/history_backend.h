@@ -52,7 +52,7 @@ struct hvs_history {
 extern const struct hvs_history_ops hvs_history_sqlite_ops;
 extern const struct hvs_history_ops hvs_history_pg_ops;
 
-/* Format into err and return -code. */
+/* Format into err and return -code (code: a positive errno). */
 int hvs_history_err(char *err, size_t len, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 

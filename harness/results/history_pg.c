@@ -21,6 +21,7 @@
 #include "core/hvscope.h"
 #include "core/stats.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -262,24 +263,24 @@ static int pgerr(struct hist_pg *h, const PGresult *res, char *err, size_t len, 
 	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = res ? PQresultErrorMessage(res) : NULL;
 	char line[400];
-	int code = HVS_EX_IO;
+	int code = EIO;
 
 	if (!msg || !msg[0])
 		msg = PQerrorMessage(h->conn);
 	if (st) {
 		if (!strncmp(st, "28", 2) || !strcmp(st, "42501"))
-			code = HVS_EX_NOPERM;
+			code = EACCES;
 		else if (!strcmp(st, "55P03") || !strcmp(st, "57014") || !strncmp(st, "40", 2))
-			code = HVS_EX_TIMEOUT;
+			code = ETIME;
 		else if (!strncmp(st, "22", 2) || !strncmp(st, "23", 2))
-			code = HVS_EX_SCHEMA;
+			code = HVS_ESCHEMA;
 		else if (!strcmp(st, "42P01") || !strcmp(st, "42703"))
-			code = HVS_EX_SCHEMA; /* not our tables */
+			code = HVS_ESCHEMA; /* not our tables */
 	}
 	return herr(err, len, code, "history: %s: %s", what, first_line(msg, line, sizeof(line)));
 }
 
-/* Run sql (no parameters, maybe several statements); 0 or a negative HVS_EX_*. */
+/* Run sql (no parameters, maybe several statements); 0 or -errno. */
 static int exec_ok(struct hist_pg *h, const char *sql, char *err, size_t errlen, const char *what)
 {
 	PGresult *res = PQexec(h->conn, sql);
@@ -364,7 +365,7 @@ static int migrate(struct hist_pg *h, const char *spec, char *err, size_t errlen
 			return ret;
 	}
 	if (ver != HVS_HISTORY_SCHEMA_VERSION)
-		return herr(err, errlen, HVS_EX_SCHEMA,
+		return herr(err, errlen, HVS_ESCHEMA,
 			    "history: %s: schema version %d, this hvscope uses %d", spec, ver,
 			    HVS_HISTORY_SCHEMA_VERSION);
 	return 0;
@@ -378,7 +379,7 @@ static int pg_open(const char *spec, struct hvs_history **out, char *err, size_t
 
 	*out = NULL;
 	if (!h)
-		return herr(err, errlen, HVS_EX_INTERNAL, "out of memory");
+		return herr(err, errlen, ENOMEM, "out of memory");
 	h->base.ops = &hvs_history_pg_ops;
 	h->conn = PQconnectdb(spec);
 	if (!h->conn || PQstatus(h->conn) != CONNECTION_OK) {
@@ -387,7 +388,7 @@ static int pg_open(const char *spec, struct hvs_history **out, char *err, size_t
 		/* libpq's messages name the server/socket, never the password. */
 		ret = herr(err, errlen,
 			   strstr(m, "authentication failed") || strstr(m, "permission denied") ?
-				   HVS_EX_NOPERM : HVS_EX_IO,
+				   EACCES : EIO,
 			   "history: cannot connect to PostgreSQL: %s",
 			   first_line(m, line, sizeof(line)));
 		goto fail;
@@ -488,7 +489,7 @@ static int build_params(struct add_params *p, const struct hvs_run_info *info,
 
 /*
  * The run's one statement: 0 with *added set (1: written, 0: the run id
- * was there), or a negative HVS_EX_*.
+ * was there), or -errno.
  */
 static int insert_run(struct hist_pg *h, const struct hvs_run_info *info,
 		      const struct hvs_metrics *set, const char *host, const char *hypervisor,
@@ -505,7 +506,7 @@ static int insert_run(struct hist_pg *h, const struct hvs_run_info *info,
 	if (!argv || build_params(&p, info, set)) {
 		free(argv);
 		free_params(&p);
-		return herr(err, errlen, HVS_EX_INTERNAL, "out of memory");
+		return herr(err, errlen, ENOMEM, "out of memory");
 	}
 	snprintf(procs, sizeof(procs), "%d", info->processes);
 	v[0] = info->id;
@@ -591,7 +592,7 @@ static int add_slow(struct hist_pg *h, const struct hvs_run_info *info,
 		goto rollback;
 	}
 	if (!replace) {
-		ret = herr(err, errlen, HVS_EX_CONFLICT,
+		ret = herr(err, errlen, HVS_ECONFLICT,
 			   "run id %s is already in the history with different content "
 			   "(use --replace to replace it)",
 			   info->id);
@@ -613,7 +614,7 @@ static int add_slow(struct hist_pg *h, const struct hvs_run_info *info,
 	*dup = HVS_HISTORY_REPLACED;
 commit:
 	if (!ret && !added)
-		ret = herr(err, errlen, HVS_EX_INTERNAL, "history: %s: not written", info->id);
+		ret = herr(err, errlen, HVS_EBUG, "history: %s: not written", info->id);
 	if (ret)
 		goto rollback;
 	return exec_ok(h, "COMMIT", err, errlen, info->id);
@@ -677,7 +678,7 @@ static int pg_context_runs(struct hvs_history *hh, const struct hvs_history_ctx 
 	}
 	sb_printf(&q, " ORDER BY started DESC, id DESC LIMIT 1");
 	if (q.oom) {
-		ret = herr(err, errlen, HVS_EX_INTERNAL, "out of memory");
+		ret = herr(err, errlen, ENOMEM, "out of memory");
 		goto out;
 	}
 	res = PQexecParams(h->conn, q.p, p.n, NULL, p.v, NULL, NULL, 0);
@@ -687,9 +688,9 @@ static int pg_context_runs(struct hvs_history *hh, const struct hvs_history_ctx 
 	}
 	if (PQntuples(res) == 0) {
 		ret = c->host || c->hypervisor || c->npin ?
-			      herr(err, errlen, HVS_EX_SCHEMA,
+			      herr(err, errlen, HVS_ESCHEMA,
 				   "no run in the history matches the pinned context: nothing to check") :
-			      herr(err, errlen, HVS_EX_SCHEMA, "history is empty: nothing to check");
+			      herr(err, errlen, HVS_ESCHEMA, "history is empty: nothing to check");
 		goto out;
 	}
 	hvs_strlcpy(newest, PQgetvalue(res, 0, 0), sizeof(newest));
@@ -719,7 +720,7 @@ static int pg_context_runs(struct hvs_history *hh, const struct hvs_history_ctx 
 	snprintf(win, sizeof(win), "%zu", window);
 	sb_printf(&q, " ORDER BY r.started DESC, r.id DESC LIMIT $%d::bigint", param(&p, win));
 	if (q.oom) {
-		ret = herr(err, errlen, HVS_EX_INTERNAL, "out of memory");
+		ret = herr(err, errlen, ENOMEM, "out of memory");
 		goto out;
 	}
 	res = PQexecParams(h->conn, q.p, p.n, NULL, p.v, NULL, NULL, 0);
@@ -730,7 +731,7 @@ static int pg_context_runs(struct hvs_history *hh, const struct hvs_history_ctx 
 	k = (size_t)PQntuples(res);
 	v = calloc(k ? k : 1, sizeof(*v));
 	if (!v) {
-		ret = herr(err, errlen, HVS_EX_INTERNAL, "out of memory");
+		ret = herr(err, errlen, ENOMEM, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < k; i++) {
@@ -769,13 +770,13 @@ static int pg_series(struct hvs_history *hh, const struct hvs_hrun *runs, size_t
 
 	med = malloc(n * sizeof(*med));
 	if (!med)
-		return herr(err, errlen, HVS_EX_INTERNAL, "out of memory");
+		return herr(err, errlen, ENOMEM, "out of memory");
 	sb_putc(&ids, '{');
 	for (size_t i = 0; i < n; i++)
 		arr_int(&ids, (long long)runs[i].id);
 	sb_putc(&ids, '}');
 	if (ids.oom) {
-		ret = herr(err, errlen, HVS_EX_INTERNAL, "out of memory");
+		ret = herr(err, errlen, ENOMEM, "out of memory");
 		goto out;
 	}
 	snprintf(last, sizeof(last), "%lld", (long long)runs[n - 1].id);
@@ -847,7 +848,7 @@ static int pg_open(const char *spec, struct hvs_history **out, char *err, size_t
 {
 	(void)spec;
 	*out = NULL;
-	return herr(err, errlen, HVS_EX_NODEV,
+	return herr(err, errlen, ENODEV,
 		    "a PostgreSQL history needs libpq, which this build lacks (the static build "
 		    "has none: write result files and ingest them where hvscope has libpq)");
 }

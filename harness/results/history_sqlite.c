@@ -95,11 +95,11 @@ struct hist_sqlite {
 static int dberr(struct hist_sqlite *h, char *err, size_t len, const char *what)
 {
 	int rc = sqlite3_extended_errcode(h->db);
-	int code = rc == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR ? HVS_EX_IO :
-		   (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB ? HVS_EX_PARSE :
-		   (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ? HVS_EX_TIMEOUT :
+	int code = rc == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR ? EIO :
+		   (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB ? EBADMSG :
+		   (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ? ETIME :
 		   (rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_PERM ||
-			   (rc & 0xff) == SQLITE_CANTOPEN ? HVS_EX_NOPERM : HVS_EX_IO;
+			   (rc & 0xff) == SQLITE_CANTOPEN ? EACCES : EIO;
 
 	return herr(err, len, code, "history: %s: %s", what, sqlite3_errmsg(h->db));
 }
@@ -130,10 +130,10 @@ static int writable_place(const char *path, char *err, size_t errlen)
 	struct stat st;
 
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return herr(err, errlen, HVS_EX_IO, "history: %s: is a directory", path);
+		return herr(err, errlen, EIO, "history: %s: is a directory", path);
 	hvs_strlcpy(dir, path, sizeof(dir));
 	if (statvfs(dirname(dir), &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
-		return herr(err, errlen, HVS_EX_IO, "history: %s: read-only file system", path);
+		return herr(err, errlen, EIO, "history: %s: read-only file system", path);
 	return 0;
 }
 
@@ -168,7 +168,7 @@ static int sq_open(const char *path, struct hvs_history **out, char *err, size_t
 
 	*out = NULL;
 	if (!h)
-		return herr(err, errlen, HVS_EX_INTERNAL, "out of memory");
+		return herr(err, errlen, ENOMEM, "out of memory");
 	h->base.ops = &hvs_history_sqlite_ops;
 	ret = writable_place(path, err, errlen);
 	if (ret) {
@@ -178,7 +178,7 @@ static int sq_open(const char *path, struct hvs_history **out, char *err, size_t
 	if (sqlite3_open_v2(path, &h->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
 		ret = h->db ? dberr(h, err, errlen, path) :
-			      herr(err, errlen, HVS_EX_IO, "history: cannot open %s", path);
+			      herr(err, errlen, EIO, "history: cannot open %s", path);
 		goto fail;
 	}
 	/* Concurrent runners wait for each other instead of failing. */
@@ -195,7 +195,7 @@ static int sq_open(const char *path, struct hvs_history **out, char *err, size_t
 	if (exec_retry(h->db, "BEGIN IMMEDIATE", &msg) != SQLITE_OK ||
 	    sqlite3_exec(h->db, schema_sql, NULL, NULL, &msg) != SQLITE_OK ||
 	    sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		ret = herr(err, errlen, HVS_EX_PARSE, "history: %s: %s", path,
+		ret = herr(err, errlen, EBADMSG, "history: %s: %s", path,
 			   msg ? msg : sqlite3_errmsg(h->db));
 		sqlite3_free(msg);
 		goto fail;
@@ -210,7 +210,7 @@ static int sq_open(const char *path, struct hvs_history **out, char *err, size_t
 			ver = atoi((const char *)sqlite3_column_text(s, 0));
 		sqlite3_finalize(s);
 		if (ver != HVS_HISTORY_SCHEMA_VERSION) {
-			ret = herr(err, errlen, HVS_EX_SCHEMA,
+			ret = herr(err, errlen, HVS_ESCHEMA,
 				   "history: %s: schema version %d, this hvscope uses %d", path, ver,
 				   HVS_HISTORY_SCHEMA_VERSION);
 			goto fail;
@@ -297,7 +297,7 @@ static int add_metric(struct hist_sqlite *h, int64_t run, const struct hvs_metri
  * Is run id info->id there already? Sets *dup (HVS_HISTORY_*) and returns
  * 0: absent (ADDED, go on), same content or unknown (DUP, stop), other
  * content with replace (REPLACED: deleted, go on); other content without
- * replace is -HVS_EX_CONFLICT. Inside the write transaction.
+ * replace is -HVS_ECONFLICT. Inside the write transaction.
  */
 static int check_dup(struct hist_sqlite *h, const struct hvs_run_info *info, const char *digest,
 		     int replace, int *dup, char *err, size_t errlen)
@@ -323,7 +323,7 @@ static int check_dup(struct hist_sqlite *h, const struct hvs_run_info *info, con
 		return 0;
 	}
 	if (!replace)
-		return herr(err, errlen, HVS_EX_CONFLICT,
+		return herr(err, errlen, HVS_ECONFLICT,
 			    "run id %s is already in the history with different content "
 			    "(use --replace to replace it)",
 			    info->id);
@@ -347,7 +347,7 @@ static int sq_add(struct hvs_history *hh, const struct hvs_run_info *info,
 
 	*dup = HVS_HISTORY_ADDED;
 	if (!argv)
-		return herr(err, errlen, HVS_EX_INTERNAL, "out of memory");
+		return herr(err, errlen, ENOMEM, "out of memory");
 	/* IMMEDIATE: take the write lock now (waiting up to the busy timeout). */
 	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		free(argv);
@@ -432,7 +432,7 @@ static int sq_context_runs(struct hvs_history *hh, const struct hvs_history_ctx 
 	cap = 512 + (c->nname + c->npin) * 160;
 	sql = malloc(cap);
 	if (!sql)
-		return herr(err, errlen, HVS_EX_INTERNAL, "out of memory");
+		return herr(err, errlen, ENOMEM, "out of memory");
 	len = (size_t)snprintf(sql, cap, "SELECT id, host, hypervisor, started FROM runs r WHERE 1");
 	if (c->host)
 		len += (size_t)snprintf(sql + len, cap - len, " AND r.host = ?%d", k++);
@@ -458,9 +458,9 @@ static int sq_context_runs(struct hvs_history *hh, const struct hvs_history_ctx 
 	}
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		ret = c->host || c->hypervisor || c->npin ?
-			      herr(err, errlen, HVS_EX_SCHEMA,
+			      herr(err, errlen, HVS_ESCHEMA,
 				   "no run in the history matches the pinned context: nothing to check") :
-			      herr(err, errlen, HVS_EX_SCHEMA, "history is empty: nothing to check");
+			      herr(err, errlen, HVS_ESCHEMA, "history is empty: nothing to check");
 		goto out;
 	}
 	newest = sqlite3_column_int64(s, 0);
@@ -494,7 +494,7 @@ static int sq_context_runs(struct hvs_history *hh, const struct hvs_history_ctx 
 	sqlite3_bind_int64(t, (int)(5 + c->nname), (sqlite3_int64)window);
 	v = calloc(window ? window : 1, sizeof(*v));
 	if (!v) {
-		ret = herr(err, errlen, HVS_EX_INTERNAL, "out of memory");
+		ret = herr(err, errlen, ENOMEM, "out of memory");
 		goto out;
 	}
 	len = 0;
@@ -537,7 +537,7 @@ static int sq_series(struct hvs_history *hh, const struct hvs_hrun *runs, size_t
 		return 0;
 	med = malloc(n * sizeof(*med));
 	if (!med)
-		return herr(err, errlen, HVS_EX_INTERNAL, "out of memory");
+		return herr(err, errlen, ENOMEM, "out of memory");
 	/* SQLite: TEMP table (PostgreSQL: CREATE TEMPORARY TABLE ... ON COMMIT DROP). */
 	if (sqlite3_exec(h->db,
 			 "CREATE TEMP TABLE IF NOT EXISTS win (run_id INTEGER PRIMARY KEY, pos INTEGER);"
@@ -618,7 +618,7 @@ static int sq_open(const char *path, struct hvs_history **out, char *err, size_t
 {
 	(void)path;
 	*out = NULL;
-	return herr(err, errlen, HVS_EX_NODEV,
+	return herr(err, errlen, ENODEV,
 		    "history needs SQLite, which this build lacks (the static build has none: "
 		    "use the dynamic hvscope on the host)");
 }

@@ -505,11 +505,11 @@ static int member(struct rd *r, json_t *obj, const char *where, const char *key,
 	*out = NULL;
 	if (!v) {
 		if (required)
-			return fail(r, HVS_EX_SCHEMA, "%s: missing \"%s\"", where, key);
+			return fail(r, HVS_ESCHEMA, "%s: missing \"%s\"", where, key);
 		return 0;
 	}
 	if (type == JSON_REAL ? !json_is_number(v) : (int)json_typeof(v) != type)
-		return fail(r, HVS_EX_SCHEMA, "%s.%s: expected %s, got %s", where, key,
+		return fail(r, HVS_ESCHEMA, "%s.%s: expected %s, got %s", where, key,
 			    type == JSON_REAL ? "number" :
 			    type == JSON_INTEGER ? "integer" :
 			    type == JSON_STRING ? "string" :
@@ -528,7 +528,7 @@ static int get_str(struct rd *r, json_t *obj, const char *where, const char *key
 	if (ret || !v)
 		return ret;
 	if (json_string_length(v) >= len)
-		return fail(r, HVS_EX_SCHEMA, "%s.%s: string longer than %zu bytes", where, key,
+		return fail(r, HVS_ESCHEMA, "%s.%s: string longer than %zu bytes", where, key,
 			    len - 1);
 	hvs_strlcpy(buf, json_string_value(v), len);
 	return 0;
@@ -555,7 +555,7 @@ static int get_uint(struct rd *r, json_t *obj, const char *where, const char *ke
 	if (ret || !v)
 		return ret;
 	if (json_integer_value(v) < 0)
-		return fail(r, HVS_EX_SCHEMA, "%s.%s: negative", where, key);
+		return fail(r, HVS_ESCHEMA, "%s.%s: negative", where, key);
 	*out = (uint64_t)json_integer_value(v);
 	return 0;
 }
@@ -563,15 +563,15 @@ static int get_uint(struct rd *r, json_t *obj, const char *where, const char *ke
 /*
  * Charge n decoded values of where (a metric's samples, histogram or
  * process medians) to the file's budget before allocating them: over the
- * per-array limit max, or the file's HVS_RESULT_MAX_VALUES, is -HVS_EX_TOOBIG.
+ * per-array limit max, or the file's HVS_RESULT_MAX_VALUES, is -EFBIG.
  */
 static int budget(struct rd *r, const char *where, const char *what, uint64_t n, uint64_t max)
 {
 	if (n > max)
-		return fail(r, HVS_EX_TOOBIG, "%s: %llu %s, over the limit of %llu per metric", where,
+		return fail(r, EFBIG, "%s: %llu %s, over the limit of %llu per metric", where,
 			    (unsigned long long)n, what, (unsigned long long)max);
 	if (n > HVS_RESULT_MAX_VALUES - r->values)
-		return fail(r, HVS_EX_TOOBIG,
+		return fail(r, EFBIG,
 			    "%s: %llu more %s bring the file to %llu values, over the limit of %u per file",
 			    where, (unsigned long long)n, what, (unsigned long long)(r->values + n),
 			    HVS_RESULT_MAX_VALUES);
@@ -593,13 +593,13 @@ static int num_array(struct rd *r, json_t *a, const char *where, uint64_t max, d
 		return ret;
 	x = len ? malloc(len * sizeof(*x)) : NULL;
 	if (len && !x)
-		return fail(r, HVS_EX_INTERNAL, "out of memory");
+		return fail(r, ENOMEM, "out of memory");
 	for (size_t i = 0; i < len; i++) {
 		json_t *v = json_array_get(a, i);
 
 		if (!json_is_number(v)) {
 			free(x);
-			return fail(r, HVS_EX_SCHEMA, "%s[%zu]: expected number, got %s", where, i,
+			return fail(r, HVS_ESCHEMA, "%s[%zu]: expected number, got %s", where, i,
 				    type_name(v));
 		}
 		x[i] = json_number_value(v);
@@ -624,13 +624,13 @@ static int read_histogram(struct rd *r, json_t *h, const char *where, double **o
 	    (ret = member(r, h, where, "bins", JSON_ARRAY, 1, &bins)))
 		return ret;
 	if (!(base > 1) || total == 0)
-		return fail(r, HVS_EX_SCHEMA, "%s: bad base or count", where);
+		return fail(r, HVS_ESCHEMA, "%s: bad base or count", where);
 	/* n is one number in a small file: check it before it becomes memory. */
 	if ((ret = budget(r, where, "samples", total, HVS_RESULT_MAX_SAMPLES)))
 		return ret;
 	x = malloc(total * sizeof(*x));
 	if (!x)
-		return fail(r, HVS_EX_INTERNAL, "out of memory");
+		return fail(r, ENOMEM, "out of memory");
 	for (got = 0; got < zero && got < total; got++)
 		x[got] = 0;
 	json_array_foreach(bins, i, v) {
@@ -639,7 +639,7 @@ static int read_histogram(struct rd *r, json_t *h, const char *where, double **o
 		if (json_unpack(v, "[III!]", &sign, &k, &cnt) || (sign != 1 && sign != -1) ||
 		    cnt < 1 || (uint64_t)cnt > total - got || k < -2000 || k > 2000) {
 			free(x);
-			return fail(r, HVS_EX_SCHEMA, "%s.bins[%zu]: expected [sign, k, count] within n",
+			return fail(r, HVS_ESCHEMA, "%s.bins[%zu]: expected [sign, k, count] within n",
 				    where, i);
 		}
 		{
@@ -651,7 +651,7 @@ static int read_histogram(struct rd *r, json_t *h, const char *where, double **o
 	}
 	if (got != total) {
 		free(x);
-		return fail(r, HVS_EX_SCHEMA, "%s: bins hold %llu values, n says %llu", where,
+		return fail(r, HVS_ESCHEMA, "%s: bins hold %llu values, n says %llu", where,
 			    (unsigned long long)got, (unsigned long long)total);
 	}
 	*out = x;
@@ -669,11 +669,11 @@ static int read_metric(struct rd *r, json_t *o, size_t idx, struct hvs_metric *m
 
 	snprintf(where, sizeof(where), "metrics[%zu]", idx);
 	if (!json_is_object(o))
-		return fail(r, HVS_EX_SCHEMA, "%s: expected object, got %s", where, type_name(o));
+		return fail(r, HVS_ESCHEMA, "%s: expected object, got %s", where, type_name(o));
 	if ((ret = get_str(r, o, where, "name", 1, m->name, sizeof(m->name))))
 		return ret;
 	if (!m->name[0])
-		return fail(r, HVS_EX_SCHEMA, "%s.name: empty", where);
+		return fail(r, HVS_ESCHEMA, "%s.name: empty", where);
 	snprintf(where, sizeof(where), "metric \"%s\"", m->name);
 	if ((ret = get_str(r, o, where, "unit", 1, m->unit, sizeof(m->unit))) ||
 	    (ret = get_str(r, o, where, "class", 0, m->klass, sizeof(m->klass))) ||
@@ -687,14 +687,14 @@ static int read_metric(struct rd *r, json_t *o, size_t idx, struct hvs_metric *m
 	else if (!strcmp(buf, "higher_is_better"))
 		m->direction = HVS_HIGHER_IS_BETTER;
 	else
-		return fail(r, HVS_EX_SCHEMA, "%s.direction: unknown \"%s\"", where, buf);
+		return fail(r, HVS_ESCHEMA, "%s.direction: unknown \"%s\"", where, buf);
 	if ((ret = get_str(r, o, where, "outcome", 1, buf, sizeof(buf))))
 		return ret;
 	for (i = 0; i <= HVS_INCONCLUSIVE; i++)
 		if (!strcmp(buf, hvs_outcome_name((enum hvs_outcome)i)))
 			break;
 	if (i > HVS_INCONCLUSIVE)
-		return fail(r, HVS_EX_SCHEMA, "%s.outcome: unknown \"%s\"", where, buf);
+		return fail(r, HVS_ESCHEMA, "%s.outcome: unknown \"%s\"", where, buf);
 	m->outcome = (enum hvs_outcome)i;
 	if ((ret = member(r, o, where, "flags", JSON_ARRAY, 1, &flags)))
 		return ret;
@@ -705,7 +705,7 @@ static int read_metric(struct rd *r, json_t *o, size_t idx, struct hvs_metric *m
 			if (json_is_string(v) && !strcmp(json_string_value(v), flag_names[f]))
 				break;
 		if (f == HVS_ARRAY_SIZE(flag_names))
-			return fail(r, HVS_EX_SCHEMA, "%s.flags[%zu]: unknown flag", where, i);
+			return fail(r, HVS_ESCHEMA, "%s.flags[%zu]: unknown flag", where, i);
 		m->flags |= 1u << f;
 	}
 	if ((ret = get_uint(r, o, where, "iterations", 0, &m->iterations)) ||
@@ -717,7 +717,7 @@ static int read_metric(struct rd *r, json_t *o, size_t idx, struct hvs_metric *m
 	    (ret = member(r, o, where, "summary", JSON_OBJECT, 0, &v)))
 		return ret;
 	if (samples && hist)
-		return fail(r, HVS_EX_SCHEMA, "%s: both samples and histogram", where);
+		return fail(r, HVS_ESCHEMA, "%s: both samples and histogram", where);
 	if (samples || hist) {
 		double *x;
 		size_t n;
@@ -731,7 +731,7 @@ static int read_metric(struct rd *r, json_t *o, size_t idx, struct hvs_metric *m
 		if (n == 0) {
 			free(x);
 		} else if (hvs_metric_set_samples(m, x, n)) {
-			return fail(r, HVS_EX_SCHEMA, "%s: samples do not summarise", where);
+			return fail(r, HVS_ESCHEMA, "%s: samples do not summarise", where);
 		}
 		if (hist)
 			m->flags |= HVS_MF_HISTOGRAM;
@@ -747,11 +747,11 @@ static int read_metric(struct rd *r, json_t *o, size_t idx, struct hvs_metric *m
 	if (extra) {
 		json_object_foreach(extra, key, v) {
 			if (!json_is_number(v))
-				return fail(r, HVS_EX_SCHEMA, "%s.extra.%s: expected number, got %s",
+				return fail(r, HVS_ESCHEMA, "%s.extra.%s: expected number, got %s",
 					    where, key, type_name(v));
 			if (strlen(key) >= sizeof(m->extra[0].key) ||
 			    hvs_metric_set_extra(m, key, json_number_value(v)))
-				return fail(r, HVS_EX_SCHEMA, "%s.extra: too many or too long keys",
+				return fail(r, HVS_ESCHEMA, "%s.extra: too many or too long keys",
 					    where);
 		}
 	}
@@ -779,32 +779,32 @@ static int read_run(struct rd *r, json_t *run, struct hvs_run_info *info)
 	    (ret = member(r, run, "run", "tags", JSON_OBJECT, 1, &tags)))
 		return ret;
 	if (!info->id[0])
-		return fail(r, HVS_EX_SCHEMA, "run.id: empty");
+		return fail(r, HVS_ESCHEMA, "run.id: empty");
 	if (procs > 1000000)
-		return fail(r, HVS_EX_SCHEMA, "run.processes: out of range");
+		return fail(r, HVS_ESCHEMA, "run.processes: out of range");
 	info->processes = (int)procs;
 	if (json_array_size(argv) > 4096)
-		return fail(r, HVS_EX_SCHEMA, "run.command_line: too long");
+		return fail(r, HVS_ESCHEMA, "run.command_line: too long");
 	info->argv = calloc(json_array_size(argv) + 1, sizeof(char *));
 	if (!info->argv)
-		return fail(r, HVS_EX_INTERNAL, "out of memory");
+		return fail(r, ENOMEM, "out of memory");
 	json_array_foreach(argv, i, v) {
 		if (!json_is_string(v))
-			return fail(r, HVS_EX_SCHEMA, "run.command_line[%zu]: expected string, got %s",
+			return fail(r, HVS_ESCHEMA, "run.command_line[%zu]: expected string, got %s",
 				    i, type_name(v));
 		info->argv[i] = strdup(json_string_value(v));
 		if (!info->argv[i])
-			return fail(r, HVS_EX_INTERNAL, "out of memory");
+			return fail(r, ENOMEM, "out of memory");
 		info->argc = (int)i + 1;
 	}
 	json_object_foreach(tags, key, v) {
 		if (!json_is_string(v))
-			return fail(r, HVS_EX_SCHEMA, "run.tags.%s: expected string, got %s", key,
+			return fail(r, HVS_ESCHEMA, "run.tags.%s: expected string, got %s", key,
 				    type_name(v));
 		ret = set_tag(info, key, strlen(key), json_string_value(v),
 			      json_string_length(v));
 		if (ret)
-			return fail(r, HVS_EX_SCHEMA, "run.tags.%s: bad key, value too long or too many tags",
+			return fail(r, HVS_ESCHEMA, "run.tags.%s: bad key, value too long or too many tags",
 				    key);
 	}
 	return 0;
@@ -855,10 +855,10 @@ static int upgrade(struct rd *r, json_t *root, json_int_t version)
 	if (version == HVS_RESULT_SCHEMA_VERSION)
 		return 0;
 	if (version > HVS_RESULT_SCHEMA_VERSION)
-		return fail(r, HVS_EX_SCHEMA,
+		return fail(r, HVS_ESCHEMA,
 			    "schema_version %lld is newer than this hvscope reads (%d): upgrade hvscope",
 			    (long long)version, HVS_RESULT_SCHEMA_VERSION);
-	return fail(r, HVS_EX_SCHEMA, "schema_version %lld is not a known version", (long long)version);
+	return fail(r, HVS_ESCHEMA, "schema_version %lld is not a known version", (long long)version);
 }
 
 /* A parse error on NaN/Infinity/overflow is a bad value, not a broken file. */
@@ -868,9 +868,9 @@ static int classify_parse_error(struct rd *r, const char *buf, size_t len, const
 	enum json_error_code c = json_error_code(e);
 
 	if (c == json_error_numeric_overflow)
-		return fail(r, HVS_EX_SCHEMA, "line %d: number out of range (%s)", e->line, e->text);
+		return fail(r, HVS_ESCHEMA, "line %d: number out of range (%s)", e->line, e->text);
 	if (c == json_error_duplicate_key)
-		return fail(r, HVS_EX_SCHEMA, "line %d: duplicate key (%s)", e->line, e->text);
+		return fail(r, HVS_ESCHEMA, "line %d: duplicate key (%s)", e->line, e->text);
 	{
 		for (size_t back = 0; back < 2 && back <= pos; back++) {
 			const char *p = buf + pos - back;
@@ -879,16 +879,16 @@ static int classify_parse_error(struct rd *r, const char *buf, size_t len, const
 			if ((rest >= 3 && !memcmp(p, "NaN", 3)) ||
 			    (rest >= 8 && !memcmp(p, "Infinity", 8)) ||
 			    (rest >= 9 && !memcmp(p, "-Infinity", 9)))
-				return fail(r, HVS_EX_SCHEMA,
+				return fail(r, HVS_ESCHEMA,
 					    "line %d: NaN/Infinity is not a valid number", e->line);
 		}
 		if (strstr(e->text, "'NaN'") || strstr(e->text, "'Infinity'"))
-			return fail(r, HVS_EX_SCHEMA, "line %d: NaN/Infinity is not a valid number",
+			return fail(r, HVS_ESCHEMA, "line %d: NaN/Infinity is not a valid number",
 				    e->line);
 	}
 	if (c == json_error_premature_end_of_input || strstr(e->text, "end of file"))
-		return fail(r, HVS_EX_PARSE, "truncated JSON at line %d: %s", e->line, e->text);
-	return fail(r, HVS_EX_PARSE, "malformed JSON at line %d column %d: %s", e->line, e->column,
+		return fail(r, EBADMSG, "truncated JSON at line %d: %s", e->line, e->text);
+	return fail(r, EBADMSG, "malformed JSON at line %d column %d: %s", e->line, e->column,
 		    e->text);
 }
 
@@ -907,22 +907,22 @@ int hvs_result_parse(const char *buf, size_t len, struct hvs_result **out, char 
 	if (err && errlen)
 		err[0] = '\0';
 	if (len > HVS_RESULT_MAX_BYTES)
-		return fail(&r, HVS_EX_TOOBIG, "%zu bytes is over the %u-byte limit", len,
+		return fail(&r, EFBIG, "%zu bytes is over the %u-byte limit", len,
 			    HVS_RESULT_MAX_BYTES);
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &e);
 	if (!root)
 		return classify_parse_error(&r, buf, len, &e);
 	if (!json_is_object(root)) {
-		ret = fail(&r, HVS_EX_SCHEMA, "top level: expected object, got %s", type_name(root));
+		ret = fail(&r, HVS_ESCHEMA, "top level: expected object, got %s", type_name(root));
 		goto out;
 	}
 	v = json_object_get(root, "schema_version");
 	if (!v) {
-		ret = fail(&r, HVS_EX_SCHEMA, "missing schema_version (not an hvscope result file?)");
+		ret = fail(&r, HVS_ESCHEMA, "missing schema_version (not an hvscope result file?)");
 		goto out;
 	}
 	if (!json_is_integer(v)) {
-		ret = fail(&r, HVS_EX_SCHEMA, "schema_version: expected integer, got %s", type_name(v));
+		ret = fail(&r, HVS_ESCHEMA, "schema_version: expected integer, got %s", type_name(v));
 		goto out;
 	}
 	version = json_integer_value(v);
@@ -930,12 +930,12 @@ int hvs_result_parse(const char *buf, size_t len, struct hvs_result **out, char 
 		goto out;
 	v = json_object_get(root, "kind");
 	if (!json_is_string(v) || strcmp(json_string_value(v), "hvscope-result")) {
-		ret = fail(&r, HVS_EX_SCHEMA, "kind: expected \"hvscope-result\"");
+		ret = fail(&r, HVS_ESCHEMA, "kind: expected \"hvscope-result\"");
 		goto out;
 	}
 	res = calloc(1, sizeof(*res));
 	if (!res) {
-		ret = fail(&r, HVS_EX_INTERNAL, "out of memory");
+		ret = fail(&r, ENOMEM, "out of memory");
 		goto out;
 	}
 	res->schema_version = (int)version;
@@ -948,7 +948,7 @@ int hvs_result_parse(const char *buf, size_t len, struct hvs_result **out, char 
 			   sizeof(res->hypervisor))))
 		goto out;
 	if (json_array_size(metrics) > HVS_RESULT_MAX_METRICS) {
-		ret = fail(&r, HVS_EX_TOOBIG, "%zu metrics is over the limit of %d per file",
+		ret = fail(&r, EFBIG, "%zu metrics is over the limit of %d per file",
 			   json_array_size(metrics), HVS_RESULT_MAX_METRICS);
 		goto out;
 	}
@@ -956,26 +956,26 @@ int hvs_result_parse(const char *buf, size_t len, struct hvs_result **out, char 
 		goto out;
 	res->info.context_json = json_dumps(ctx, JSON_COMPACT | JSON_REAL_PRECISION(17));
 	if (!res->info.context_json) {
-		ret = fail(&r, HVS_EX_INTERNAL, "out of memory");
+		ret = fail(&r, ENOMEM, "out of memory");
 		goto out;
 	}
 	json_array_foreach(metrics, i, v) {
 		struct hvs_metric *m = hvs_metrics_add(&res->set);
 
 		if (!m) {
-			ret = fail(&r, HVS_EX_INTERNAL, "out of memory");
+			ret = fail(&r, ENOMEM, "out of memory");
 			goto out;
 		}
 		if ((ret = read_metric(&r, v, i, m)))
 			goto out;
 		/* Duplicates: a name seen before makes compare ambiguous. */
 		if (hvs_metrics_find(&res->set, m->name) != (long)res->set.n - 1) {
-			ret = fail(&r, HVS_EX_SCHEMA, "duplicate metric \"%s\"", m->name);
+			ret = fail(&r, HVS_ESCHEMA, "duplicate metric \"%s\"", m->name);
 			goto out;
 		}
 	}
 	if (digest_json(root, res->digest)) {
-		ret = fail(&r, HVS_EX_INTERNAL, "out of memory");
+		ret = fail(&r, ENOMEM, "out of memory");
 		goto out;
 	}
 	*out = res;
@@ -1022,7 +1022,7 @@ int hvs_result_parse(const char *buf, size_t len, struct hvs_result **out, char 
 	(void)len;
 	*out = NULL;
 	snprintf(err, errlen, "built without jansson: cannot read JSON");
-	return -HVS_EX_NODEV;
+	return -ENODEV;
 }
 
 #endif
@@ -1039,16 +1039,16 @@ int hvs_result_read(const char *path, struct hvs_result **out, char *err, size_t
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size > HVS_RESULT_MAX_BYTES) {
 		snprintf(err, errlen, "%s: %lld bytes is over the %u-byte limit", path,
 			 (long long)st.st_size, HVS_RESULT_MAX_BYTES);
-		return -HVS_EX_TOOBIG;
+		return -EFBIG;
 	}
 	n = hvs_read_file(path, HVS_RESULT_MAX_BYTES, &buf);
 	if (n == -EFBIG) {
 		snprintf(err, errlen, "%s: over the %u-byte limit", path, HVS_RESULT_MAX_BYTES);
-		return -HVS_EX_TOOBIG;
+		return -EFBIG;
 	}
 	if (n < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror((int)-n));
-		return -hvs_errno_exit((int)-n);
+		return (int)n;
 	}
 	ret = hvs_result_parse(buf, (size_t)n, out, err, errlen);
 	free(buf);

@@ -4,14 +4,15 @@
  * metrics plus the context they were measured in, written atomically and
  * read back with strict validation.
  *
- * Errors: the reader returns a negative HVS_EX_* code (never -errno, whose
- * values collide with them) and a one-line message:
- *   -HVS_EX_PARSE   malformed or truncated JSON
- *   -HVS_EX_SCHEMA  wrong schema version, wrong type, NaN/Inf, duplicate metric
- *   -HVS_EX_TOOBIG  file over HVS_RESULT_MAX_BYTES, or decoding to more than
- *                   the budget below (samples per metric and per file,
- *                   process medians, metrics)
- *   -HVS_EX_IO      cannot open/read (message says why)
+ * Errors: the reader returns -errno (hvs_errno_exit() gives the exit code
+ * in brackets) and a one-line message:
+ *   -EBADMSG      malformed or truncated JSON (3)
+ *   -HVS_ESCHEMA  wrong schema version, wrong type, NaN/Inf, duplicate metric (4)
+ *   -EFBIG        file over HVS_RESULT_MAX_BYTES, or decoding to more than
+ *                 the budget below (samples per metric and per file,
+ *                 process medians, metrics) (5)
+ *   -ENOMEM       out of memory (10)
+ *   -ENOENT, -EACCES, -EIO, ...  cannot open/read (message says why)
  */
 #ifndef HVS_RESULT_H
 #define HVS_RESULT_H
@@ -27,7 +28,7 @@
 /*
  * The budget on what a file decodes to (docs/results.md), so a small file
  * cannot expand without bound (a histogram's n, one number, is n samples
- * in memory and n rows in the history). Over it: -HVS_EX_TOOBIG.
+ * in memory and n rows in the history). Over it: -EFBIG.
  *   per metric: samples after histogram expansion, 16 x the raw limit
  *     (run --samples 1000000 in one process, bench --samples 100000 fit);
  *   per file: samples and process medians of all metrics together, as
@@ -120,8 +121,8 @@ int hvs_result_write(const char *path, const struct hvs_run_info *info,
 
 /*
  * Read and validate a result file (older schema versions are upgraded in
- * memory, see docs/results.md). Returns 0 with *out set, or a negative
- * HVS_EX_* with a one-line message in err.
+ * memory, see docs/results.md). Returns 0 with *out set, or -errno (see
+ * the top) with a one-line message in err.
  */
 int hvs_result_read(const char *path, struct hvs_result **out, char *err, size_t errlen);
 

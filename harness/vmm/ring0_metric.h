@@ -99,7 +99,7 @@ void ring0_notes_to_context(unsigned notes, struct hvs_context *c);
  * the guest's CPUID in `cpuid -r` text form (from the image's cpuid lines),
  * decoded by the probe (probes/fingerprint.h, as `hvscope probe
  * --cpuid-dump` would) into the fingerprint and hypervisor summary that
- * replace the reading host's. Returns 0, or -errno / a negative HVS_EX_*
+ * replace the reading host's. Returns 0, or -errno
  * with c unchanged and the reason in why.
  */
 int ring0_guest_context(struct hvs_context *c, const char *dump, size_t dlen, char *why, size_t whylen);

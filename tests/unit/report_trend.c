@@ -11,6 +11,7 @@
 #include "core/hvscope.h"
 #include "tap.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,7 @@ int main(void)
 	snprintf(db, sizeof(db), "%s/hvs-trend-XXXXXX", td && *td ? td : "/tmp");
 	close(mkstemp(db));
 	unlink(db);
-	if (hvs_history_open(db, &h, err, sizeof(err)) == -HVS_EX_NODEV) {
+	if (hvs_history_open(db, &h, err, sizeof(err)) == -ENODEV) {
 		skip(12, "built without SQLite");
 		return done_testing();
 	}
@@ -110,9 +111,9 @@ int main(void)
 	s = NULL;
 	n = 0;
 	r = hvs_rpt_history_load_ctx(db, "host=db9", NULL, 1, &s, &n, note, sizeof(note), err, sizeof(err));
-	ok(r == -HVS_EX_SCHEMA && !s && strstr(err, "no run") != NULL, "--context host=db9: no run: %d, %s", r, err);
+	ok(r == -HVS_ESCHEMA && !s && strstr(err, "no run") != NULL, "--context host=db9: no run: %d, %s", r, err);
 	r = hvs_rpt_history_load_ctx(db, "=x", NULL, 1, &s, &n, note, sizeof(note), err, sizeof(err));
-	ok(r == -HVS_EX_USAGE && !s, "--context '=x': usage error: %d, %s", r, err);
+	ok(r == -HVS_EUSAGE && !s, "--context '=x': usage error: %d, %s", r, err);
 	unlink(db);
 	return done_testing();
 }

@@ -3,8 +3,11 @@
  * Unit test: result files round-trip through the writer and the reader
  * (raw samples, the histogram form above the size limit, skipped metrics,
  * tags, extras), and the writer refuses what the schema forbids (NaN).
+ * The reader's errors are -errno, mapped to the README's exit codes by the
+ * one table, hvs_errno_exit().
  */
 #include "results/result.h"
+#include "core/hvscope.h"
 #include "tap.h"
 
 #include <errno.h>
@@ -24,7 +27,7 @@ int main(void)
 	size_t big = HVS_RESULT_MAX_RAW + 1000;
 	int ret;
 
-	plan(24);
+	plan(33);
 	if (!mkdtemp(dir))
 		return 1;
 	snprintf(path, sizeof(path), "%s/r.json", dir);
@@ -99,6 +102,22 @@ int main(void)
 	ok(hvs_result_write(path, &info, &set) == -EINVAL, "writer refuses NaN");
 	ok(hvs_result_read(path, &r, err, sizeof(err)) == 0, "the old file is intact after a refused write");
 	hvs_result_free(r);
+
+	/* One negative error space: -errno, mapped once to exit codes. */
+	ret = hvs_result_parse("{\"schema_version\": 1", strlen("{\"schema_version\": 1"), &r, err, sizeof(err));
+	ok(ret == -EBADMSG && hvs_errno_exit(-ret) == HVS_EX_PARSE, "truncated JSON: -EBADMSG, exit 3 (%d)", ret);
+	ret = hvs_result_parse("{\"schema_version\": 99}", strlen("{\"schema_version\": 99}"), &r, err, sizeof(err));
+	ok(ret == -HVS_ESCHEMA && hvs_errno_exit(-ret) == HVS_EX_SCHEMA, "unknown schema: exit 4 (%d)", ret);
+	ret = hvs_result_read("/nonexistent/r.json", &r, err, sizeof(err));
+	ok(ret == -ENOENT && hvs_errno_exit(-ret) == HVS_EX_IO, "missing file: -ENOENT, exit 9 (%d)", ret);
+	is_int(hvs_errno_exit(EFBIG), HVS_EX_TOOBIG, "EFBIG: exit 5");
+	is_int(hvs_errno_exit(HVS_EUSAGE), HVS_EX_USAGE, "HVS_EUSAGE: exit 2");
+	is_int(hvs_errno_exit(HVS_ECONFLICT), HVS_EX_CONFLICT, "HVS_ECONFLICT: exit 11");
+	is_int(hvs_errno_exit(HVS_EBUG), HVS_EX_INTERNAL, "HVS_EBUG: exit 10");
+	is_int(hvs_errno_exit(ENOMEM), HVS_EX_INTERNAL, "ENOMEM: exit 10, not 12 (the collision -ENOMEM == -12 had)");
+	ok(hvs_write_exit(ENOSPC) == hvs_errno_exit(-hvs_write_errno(ENOSPC)) &&
+		   hvs_write_exit(-EPERM) == hvs_errno_exit(-hvs_write_errno(-EPERM)),
+	   "hvs_write_errno narrows as hvs_write_exit does");
 	unlink(path);
 	rmdir(dir);
 	hvs_metrics_free(&set);
