@@ -23,6 +23,7 @@
 #include "core/jsonw.h"
 #include "microbench/infer.h"
 #include "microbench/measure.h"
+#include "mprint.h"
 #include "core/timing.h"
 #include "core/topology.h"
 #include "run/runner.h"
@@ -144,46 +145,6 @@ static int list(void)
 	return HVS_EX_OK;
 }
 
-static void print_metric(const struct hvs_metric *m, int verbose)
-{
-	const struct hvs_summary *s = &m->summary;
-	const char *unit = m->unit;
-
-	if (m->outcome != HVS_PASS) {
-		printf("%-34s %s: %s\n", m->name, m->outcome == HVS_SKIP ? "SKIP" : hvs_outcome_name(m->outcome),
-		       m->reason[0] ? m->reason : "(no reason)");
-		return;
-	}
-	{
-		char ci[160], mad[64];
-
-		hvs_fmt_ci(ci, sizeof(ci), s->median, s->ci_lo, s->ci_hi, unit, HVS_U_TERM);
-		hvs_fmt_val(mad, sizeof(mad), s->mad, unit, HVS_U_TERM);
-		printf("%-34s %s  MAD %s  n=%zu", m->name, ci, mad, s->n);
-	}
-	if (s->outliers)
-		printf("  outliers %zu", s->outliers);
-	if (m->flags & HVS_MF_STEAL)
-		printf("  STEAL");
-	printf("\n");
-	if (m->reason[0])
-		printf("%-34s   note: %s\n", "", m->reason);
-	if (verbose) {
-		char ov[64], x[48];
-
-		printf("%-34s   %s; %llu op(s)/sample, overhead %s subtracted\n", "", m->what,
-		       (unsigned long long)m->iterations, hvs_fmt_val(ov, sizeof(ov), m->overhead, m->unit, HVS_U_TERM));
-		if (m->nextra) {
-			printf("%-34s  ", "");
-			for (int i = 0; i < m->nextra; i++)
-				printf(" %s=%s", m->extra[i].key, hvs_fmt_num(x, sizeof(x), m->extra[i].val));
-			printf("\n");
-		}
-		if (m->flags & HVS_MF_NO_COUNTERS)
-			printf("%-34s   counters: unavailable\n", "");
-	}
-}
-
 /* --json: the run as one document (results-schema/bench.schema.json). */
 static int print_json(const char *topo, const char *pair, const struct hvs_metrics *set, int ran, int failed,
 		      double seconds)
@@ -302,12 +263,75 @@ static void print_done(void *arg, const struct hvs_bench *b, const struct hvs_me
 		       enum hvs_outcome o)
 {
 	const int *verbose = arg;
+	struct hvs_mline line = { .details = 1, .verbose = *verbose };
 
 	(void)b;
 	(void)o;
 	for (size_t j = first; j < set->n; j++)
-		print_metric(&set->v[j], *verbose);
+		hvs_mprint_line(stdout, &set->v[j], &line);
 	fflush(stdout);
+}
+
+/* Every NAME operand names a benchmark or a prefix of some. Returns 0 or HVS_EX_USAGE (said why). */
+static int check_names(char **names, int nnames, const struct hvs_bench *const *all, size_t n)
+{
+	for (int i = 0; i < nnames; i++) {
+		int found = 0;
+
+		for (size_t j = 0; j < n; j++)
+			found |= selected(all[j], &names[i], 1, 0);
+		if (!found) {
+			hvs_err("bench: no benchmark named '%s' (see hvscope bench --list)", names[i]);
+			return HVS_EX_USAGE;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Run the selected benchmarks (pinned to ctx->cpu_a) into set and print
+ * them, the table or --json. topo: the topology's description (NULL: none).
+ * Returns 0 or an exit code (said why); *failed: benchmarks that failed.
+ */
+static int measure(const struct bench_args *a, char **names, int nnames, unsigned which,
+		   struct hvs_bench_ctx *ctx, const char *topo, const char *pair, struct hvs_metrics *set,
+		   int *failed)
+{
+	size_t n;
+	const struct hvs_bench *const *all = hvs_bench_all(&n);
+	const struct hvs_bench **v = calloc(n ? n : 1, sizeof(*v));
+	struct hvs_runner_hooks hooks = { .done = print_done, .arg = (void *)&a->verbose };
+	int ran = 0, rc = HVS_EX_OK;
+	double seconds;
+	uint64_t t0;
+
+	if (!v) {
+		hvs_err("bench: out of memory");
+		return HVS_EX_INTERNAL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (selected(all[i], names, nnames, which))
+			v[ran++] = all[i];
+	if (!a->json)
+		hvs_mprint_legend(stdout, "");
+	t0 = hvs_now_ns();
+	*failed = hvs_runner_run(v, (size_t)ran, ctx, set, a->json ? NULL : &hooks);
+	seconds = (double)(hvs_now_ns() - t0) / 1e9;
+	if (a->json) {
+		if (print_json(topo, topo ? pair : NULL, set, ran, *failed, seconds))
+			rc = HVS_EX_IO;
+	} else {
+		printf("%d benchmark(s), %zu metric(s), %d failed, %.1f s\n", ran, set->n, *failed, seconds);
+	}
+	if (a->infer) {
+		struct hvs_inference inf;
+
+		hvs_infer_from_metrics(set, NULL, &inf);
+		printf("inferred (from the numbers above):\n");
+		hvs_infer_print(&inf, stdout);
+	}
+	free(v);
+	return rc;
 }
 
 int cmd_bench(int argc, char **argv)
@@ -316,20 +340,15 @@ int cmd_bench(int argc, char **argv)
 	struct hvs_bench_ctx ctx;
 	struct hvs_metrics set = { 0 };
 	struct hvs_topology *topo = NULL;
-	int failed = 0, ran = 0, op;
-	const char *out, *tags;
+	int failed = 0, op;
 	struct hvs_context cx;
 	struct hvs_run_info info;
 	int rc = HVS_EX_OK;
 	unsigned which;
 	cpu_set_t saved;
-	uint64_t t0;
-	double seconds;
 	char buf[200] = "", pair[64] = "none (one CPU)";
 	size_t n;
 	const struct hvs_bench *const *all = hvs_bench_all(&n);
-	const struct hvs_bench **v = NULL;
-	struct hvs_runner_hooks hooks = { .done = print_done };
 
 	rc = hvs_opts_parse(&cmd_bench_opts, argc, argv, &a, &op);
 	if (rc != HVS_OPTS_GO)
@@ -340,10 +359,6 @@ int cmd_bench(int argc, char **argv)
 		return hvs_opts_fail("bench", "--json goes with a run of benchmarks only (for inferred facts: "
 				     "'hvscope probe --timing --json')");
 	which = setup_ctx(&a, &ctx);
-	hooks.arg = &a.verbose;
-	out = a.out;
-	tags = a.tags;
-	rc = HVS_EX_OK;
 	if (a.echo_port > 0) {
 		int ret = hvs_echo_serve(a.echo_port, a.echo_seconds);
 
@@ -355,29 +370,21 @@ int cmd_bench(int argc, char **argv)
 	}
 	if (a.list)
 		return list();
-	for (int i = op; i < argc; i++) {
-		int found = 0;
-
-		for (size_t j = 0; j < n; j++)
-			found |= selected(all[j], &argv[i], 1, 0);
-		if (!found) {
-			hvs_err("bench: no benchmark named '%s' (see hvscope bench --list)", argv[i]);
-			return HVS_EX_USAGE;
-		}
-	}
+	if ((rc = check_names(argv + op, argc - op, all, n)))
+		return rc;
 
 	hvs_run_info_init(&info);
 	info.argc = argc;
 	info.argv = argv;
-	if (tags && hvs_run_info_add_tags(&info, tags)) {
-		hvs_err("bench: --tag '%s': expected key=value,... (keys [A-Za-z0-9_.-])", tags);
+	if (a.tags && hvs_run_info_add_tags(&info, a.tags)) {
+		hvs_err("bench: --tag '%s': expected key=value,... (keys [A-Za-z0-9_.-])", a.tags);
 		return HVS_EX_USAGE;
 	}
 	/* From here on SIGINT/SIGTERM/SIGHUP remove the result's temp file
 	 * (core/safe_write.c registers it) and die by the signal: 130/143. */
 	hvs_cleanup_on_signals();
 	memset(&cx, 0, sizeof(cx));
-	if (out && hvs_context_collect(&cx, 0, 0)) {
+	if (a.out && hvs_context_collect(&cx, 0, 0)) {
 		hvs_err("bench: out of memory collecting the context");
 		return HVS_EX_INTERNAL;
 	}
@@ -398,43 +405,13 @@ int cmd_bench(int argc, char **argv)
 	sched_getaffinity(0, sizeof(saved), &saved);
 	if (ctx.cpu_a >= 0)
 		hvs_pin_cpu(ctx.cpu_a);
-
-	v = calloc(n ? n : 1, sizeof(*v));
-	if (!v) {
-		hvs_err("bench: out of memory");
-		rc = HVS_EX_INTERNAL;
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (selected(all[i], &argv[op], argc - op, which))
-			v[ran++] = all[i];
-	if (!a.json)
-		printf("(each metric: median and its 95%% CI, %s when symmetric, else [low, high]; MAD; n samples)\n",
-		       hvs_units_pm(HVS_U_TERM));
-	t0 = hvs_now_ns();
-	failed = hvs_runner_run(v, (size_t)ran, &ctx, &set, a.json ? NULL : &hooks);
-	seconds = (double)(hvs_now_ns() - t0) / 1e9;
-	if (a.json) {
-		if (print_json(topo ? buf : NULL, topo ? pair : NULL, &set, ran, failed, seconds))
-			rc = HVS_EX_IO;
-	} else {
-		printf("%d benchmark(s), %zu metric(s), %d failed, %.1f s\n", ran, set.n, failed, seconds);
-	}
-	if (a.infer) {
-		struct hvs_inference inf;
-
-		hvs_infer_from_metrics(&set, NULL, &inf);
-		printf("inferred (from the numbers above):\n");
-		hvs_infer_print(&inf, stdout);
-	}
+	rc = measure(&a, argv + op, argc - op, which, &ctx, topo ? buf : NULL, pair, &set, &failed);
 	sched_setaffinity(0, sizeof(saved), &saved);
-	if (out) {
-		int w = write_out(out, &info, &cx, &set);
+	if (rc != HVS_EX_INTERNAL && a.out) {
+		int w = write_out(a.out, &info, &cx, &set);
 
 		rc = w ? w : rc;
 	}
-out:
-	free(v);
 	hvs_context_free(&cx);
 	hvs_topology_free(topo);
 	hvs_metrics_free(&set);

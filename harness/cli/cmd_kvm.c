@@ -7,6 +7,7 @@
  */
 #include "commands.h"
 #include "core/cleanup.h"
+#include "mprint.h"
 #include "options.h"
 #include "results/context.h"
 #include "core/hvscope.h"
@@ -127,34 +128,29 @@ static void list(void)
 static const char *const counter_extras[] = { "io_exits", "mmio_exits", "halt_exits", "irq_exits",
 					      "hypercalls", "insn_emulation", "pf_taken" };
 
-static double extra(const struct hvs_metric *m, const char *key)
-{
-	for (int i = 0; i < m->nextra; i++)
-		if (!strcmp(m->extra[i].key, key))
-			return m->extra[i].val;
-	return NAN;
-}
+#define extra hvs_mprint_extra
 
-static void print_row(const struct hvs_metric *m, const char *status)
-{
-	double ex = extra(m, "exits_per_op"), em = extra(m, "insn_emulation_per_op");
-	char exs[24] = "-", ems[24] = "-";
+/* The table's columns (mprint.h), after the name. */
+#define NAME_W 26
+static const struct hvs_mcol cols[] = {
+	{ "median ns", 11, 1, HVS_MCOL_MEDIAN, NULL, 0 },
+	{ "+-CI ns", 9, 1, HVS_MCOL_CI_HALF, NULL, 0 },
+	{ "cycles", 10, 0, HVS_MCOL_EXTRA, "cycles", 0 },
+	{ "exits/op", 8, 2, HVS_MCOL_EXTRA, "exits_per_op", 1 },
+	{ "emul/op", 8, 2, HVS_MCOL_EXTRA, "insn_emulation_per_op", 1 },
+};
 
-	if (!isnan(ex))
-		snprintf(exs, sizeof(exs), "%.2f", ex);
-	if (!isnan(em))
-		snprintf(ems, sizeof(ems), "%.2f", em);
-	if (m->nsamples)
-		printf("%-26s %11.1f %9.1f %10.0f %8s %8s  %s\n", m->name, m->summary.median,
-		       (m->summary.ci_hi - m->summary.ci_lo) / 2, extra(m, "cycles"), exs, ems, status);
-	else
-		printf("%-26s %11s %9s %10s %8s %8s  %s\n", m->name, "-", "-", "-", exs, ems, status);
+static void print_row(const struct hvs_metric *m)
+{
+	char st[260];
+
+	hvs_mprint_status(m, st, sizeof(st));
+	hvs_mprint_table_row(stdout, NAME_W, cols, HVS_ARRAY_SIZE(cols), m, st);
 }
 
 static void header(void)
 {
-	printf("%-26s %11s %9s %10s %8s %8s  %s\n", "benchmark", "median ns", "+-CI ns", "cycles", "exits/op",
-	       "emul/op", "status");
+	hvs_mprint_table_header(stdout, NAME_W, cols, HVS_ARRAY_SIZE(cols));
 }
 
 /*
@@ -237,17 +233,15 @@ static int from_serial(const char *path, char **names, int nnames, uint64_t tsc_
 		return hvs_errno_exit(-rc);
 	}
 	header();
-	for (size_t i = 0; i < set.n; i++) {
-		const struct hvs_metric *m = &set.v[i];
-		char st[240];
-
-		snprintf(st, sizeof(st), "%s%s%s", hvs_outcome_name(m->outcome), m->reason[0] ? ": " : "", m->reason);
-		print_row(m, st);
-	}
+	for (size_t i = 0; i < set.n; i++)
+		print_row(&set.v[i]);
 	if (sum.hung[0]) {
 		/* A benchmark started and never reported: the image hung there. */
-		printf("image.%-20s %11s %9s %10s %8s %8s  %s\n", sum.hung, "-", "-", "-", "-", "-",
-		       "timeout: no result on the console");
+		struct hvs_metric hung = { .outcome = HVS_TIMEOUT };
+
+		snprintf(hung.name, sizeof(hung.name), "image.%s", sum.hung);
+		hvs_mprint_table_row(stdout, NAME_W, cols, HVS_ARRAY_SIZE(cols), &hung,
+				     "timeout: no result on the console");
 		rc = HVS_EX_TIMEOUT;
 	} else if (!sum.ended && !sum.results) {
 		hvs_err("kvm: %s: no result lines from the ring-0 image", path);
@@ -347,17 +341,83 @@ static void print_exits(const struct hvs_metric *m, const struct kvm_bench_resul
 				       res->counters[k].name, (double)res->counters[k].delta / ops);
 }
 
+/* The NAME operands to selected[]; none: all but the test-only ones. Returns 0 or HVS_EX_USAGE (said why). */
+static int select_benches(char **names, int n, int *selected)
+{
+	for (int i = 0; i < n; i++) {
+		int hit = 0;
+
+		for (int b = 0; b < R0_NBENCH; b++)
+			if (match(names[i], ring0_descs[b].name)) {
+				/* a pattern never pulls in test-only benchmarks */
+				if (!strchr(names[i], '*') || !(ring0_descs[b].expect & R0_X_TEST))
+					selected[b] = 1;
+				hit = 1;
+			}
+		if (!hit) {
+			hvs_err("kvm: no benchmark named '%s' (see 'hvscope kvm --list')", names[i]);
+			return HVS_EX_USAGE;
+		}
+	}
+	if (!n)
+		for (int b = 0; b < R0_NBENCH; b++)
+			selected[b] = !(ring0_descs[b].expect & R0_X_TEST);
+	return 0;
+}
+
+/* What the benchmarks in this VMM came to (cmd_kvm's exit code and notes). */
+struct kvm_tally {
+	int nsel, nsetup_fail, nmeasured, any_fail, any_timeout;
+	unsigned notes, emul; /* emul: RING0_NOTE_EMULATED while every measured row's loop was emulated */
+};
+
+/* Run benchmark b in a fresh VM into a new metric of set, print its row. 0, or -ENOMEM. */
+static int run_one(int kvm_fd, int b, const struct kvm_bench_opts *o, const struct kvm_paging_info *pi,
+		   int show_exits, struct hvs_metrics *set, struct kvm_tally *t)
+{
+	struct kvm_bench_result res;
+	struct hvs_metric *m;
+	int r;
+
+	t->nsel++;
+	fflush(stdout);
+	r = kvm_bench_run(kvm_fd, (enum r0_bench_id)b, o, &res);
+	m = hvs_metrics_add(set);
+	if (!m) {
+		kvm_bench_result_free(&res);
+		return -ENOMEM;
+	}
+	ring0_fill_metric(m, "kvm.", b, NULL, NULL, 0, 0, 0);
+	take_outcome(m, b, r, &res);
+	if (r >= 0 && res.status == KVM_BENCH_OK && m->nsamples) {
+		unsigned nn = ring0_notes(extra(m, "control_cycles"), res.r0.iters, res.r0.tsc_gap, -1, NULL);
+
+		t->notes |= nn & ~RING0_NOTE_EMULATED;
+		t->emul &= nn;
+		t->nmeasured++;
+	}
+	t->nsetup_fail += r < 0;
+	t->any_fail |= m->outcome == HVS_FAILED;
+	t->any_timeout |= m->outcome == HVS_TIMEOUT;
+	take_counters(m, &res);
+	hvs_metric_set_extra(m, "tdp", pi->tdp);
+	print_row(m);
+	if (show_exits)
+		print_exits(m, &res);
+	kvm_bench_result_free(&res);
+	return 0;
+}
+
 int cmd_kvm(int argc, char **argv)
 {
 	struct kvm_args a = { 0 };
 	struct kvm_bench_opts o;
 	struct kvm_paging_info pi;
 	struct hvs_metrics set = { 0 };
-	const char *serial, *out, *tags;
+	const char *out;
 	struct hvs_context ctx;
-	int do_list, show_exits, kvm_fd, rc = HVS_EX_OK, any_timeout = 0, any_fail = 0, op;
-	int nsel = 0, nsetup_fail = 0, nmeasured = 0;
-	unsigned notes = 0, emul = RING0_NOTE_EMULATED; /* emulated: every row's loop, not one */
+	int kvm_fd, rc = HVS_EX_OK, op;
+	struct kvm_tally t = { .emul = RING0_NOTE_EMULATED }; /* emulated: every row's loop, not one */
 	int selected[R0_NBENCH] = { 0 };
 
 	rc = hvs_opts_parse(&cmd_kvm_opts, argc, argv, &a, &op);
@@ -372,39 +432,19 @@ int cmd_kvm(int argc, char **argv)
 			return HVS_EX_NODEV;
 		}
 	}
-	do_list = a.list;
-	show_exits = a.exits;
-	serial = a.serial;
 	out = a.out;
-	tags = a.tags;
-	if (do_list) {
+	if (a.list) {
 		list();
 		return HVS_EX_OK;
 	}
-	for (int i = op; i < argc; i++) {
-		int hit = 0;
-
-		for (int b = 0; b < R0_NBENCH; b++)
-			if (match(argv[i], ring0_descs[b].name)) {
-				/* a pattern never pulls in test-only benchmarks */
-				if (!strchr(argv[i], '*') || !(ring0_descs[b].expect & R0_X_TEST))
-					selected[b] = 1;
-				hit = 1;
-			}
-		if (!hit) {
-			hvs_err("kvm: no benchmark named '%s' (see 'hvscope kvm --list')", argv[i]);
-			return HVS_EX_USAGE;
-		}
-	}
+	if ((rc = select_benches(argv + op, argc - op, selected)))
+		return rc;
 	/* From here on SIGINT/SIGTERM/SIGHUP remove our temp files (the result's,
 	 * the guest's CPUID dump) and die by the signal: 130/143. The VM and
 	 * vCPU fds need nothing: the kernel frees them with the process. */
 	hvs_cleanup_on_signals();
-	if (serial)
-		return from_serial(serial, argv + op, argc - op, o.tsc_khz, out, tags, argc, argv);
-	if (op == argc)
-		for (int b = 0; b < R0_NBENCH; b++)
-			selected[b] = !(ring0_descs[b].expect & R0_X_TEST);
+	if (a.serial)
+		return from_serial(a.serial, argv + op, argc - op, o.tsc_khz, out, a.tags, argc, argv);
 
 	kvm_fd = kvm_open();
 	if (kvm_fd < 0) {
@@ -421,49 +461,17 @@ int cmd_kvm(int argc, char **argv)
 		hvs_context_collect(&ctx, 0, 0);
 	printf("# hvscope kvm: paging %s (%s)\n", pi.mode, pi.detail);
 	header();
-	for (int b = 0; b < R0_NBENCH; b++) {
-		struct kvm_bench_result res;
-		struct hvs_metric *m;
-		char st[260];
-		int r;
-
-		if (!selected[b])
-			continue;
-		nsel++;
-		fflush(stdout);
-		r = kvm_bench_run(kvm_fd, (enum r0_bench_id)b, &o, &res);
-		m = hvs_metrics_add(&set);
-		if (!m) {
-			kvm_bench_result_free(&res);
+	for (int b = 0; b < R0_NBENCH; b++)
+		if (selected[b] && run_one(kvm_fd, b, &o, &pi, a.exits, &set, &t)) {
 			rc = HVS_EX_INTERNAL;
 			break;
 		}
-		ring0_fill_metric(m, "kvm.", b, NULL, NULL, 0, 0, 0);
-		take_outcome(m, b, r, &res);
-		if (r >= 0 && res.status == KVM_BENCH_OK && m->nsamples) {
-			unsigned nn = ring0_notes(extra(m, "control_cycles"), res.r0.iters, res.r0.tsc_gap, -1, NULL);
-
-			notes |= nn & ~RING0_NOTE_EMULATED;
-			emul &= nn;
-			nmeasured++;
-		}
-		nsetup_fail += r < 0;
-		any_fail |= m->outcome == HVS_FAILED;
-		any_timeout |= m->outcome == HVS_TIMEOUT;
-		take_counters(m, &res);
-		hvs_metric_set_extra(m, "tdp", pi.tdp);
-		snprintf(st, sizeof(st), "%s%s%s", hvs_outcome_name(m->outcome), m->reason[0] ? ": " : "", m->reason);
-		print_row(m, st);
-		if (show_exits)
-			print_exits(m, &res);
-		kvm_bench_result_free(&res);
-	}
 	close(kvm_fd);
-	if (nmeasured)
-		notes |= emul;
-	ring0_notes_print(notes, stdout);
+	if (t.nmeasured)
+		t.notes |= t.emul;
+	ring0_notes_print(t.notes, stdout);
 	if (out && rc == HVS_EX_OK) {
-		int w = write_result(out, argc, argv, &set, "kvm", pi.mode, tags, &ctx, notes, NULL);
+		int w = write_result(out, argc, argv, &set, "kvm", pi.mode, a.tags, &ctx, t.notes, NULL);
 
 		if (w != HVS_EX_OK)
 			rc = w;
@@ -473,14 +481,14 @@ int cmd_kvm(int argc, char **argv)
 	hvs_metrics_free(&set);
 	if (rc != HVS_EX_OK)
 		return rc;
-	if (nsel && nsetup_fail == nsel) {
+	if (t.nsel && t.nsetup_fail == t.nsel) {
 		fflush(stdout);
 		hvs_err("kvm: no VM could be set up here (see the reasons above)");
 		return HVS_EX_NODEV;
 	}
-	if (any_fail)
+	if (t.any_fail)
 		return HVS_EX_FAIL;
-	if (any_timeout)
+	if (t.any_timeout)
 		return HVS_EX_TIMEOUT;
 	return HVS_EX_OK;
 }

@@ -619,52 +619,54 @@ static int run_native(const struct hvs_gtarget *t, const struct hvs_grun_opts *o
 	return 0;
 }
 
-/* QEMU and Xen through scripts/boot-guest.sh. */
-static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
-		    const struct jobs *j, double deadline, struct merged *mg, struct hvs_gresult *r)
-{
-	char script[1100], bootdir[1100], blog[1200], console[1200], disk[1200] = "";
-	char cmdbuf[HVS_GT_MAX_CMDS + 4][HVS_GT_STR + 700], nic[256], drive[1200];
+/*
+ * One run of scripts/boot-guest.sh: its argv and the buffers the argv
+ * points into, the network workload's ports and handshake (run_boot()).
+ */
+struct boot {
+	char script[1100], bootdir[1100], blog[1200], console[1200], disk[1200];
+	char cmdbuf[HVS_GT_MAX_CMDS + 4][HVS_GT_STR + 700], nic[256], drive[1300];
 	char nicdev[128], drivedev[128];
-	/*
-	 * Under a PVH dom0 the machine has an (emulated) AMD IOMMU that Xen
-	 * programs with dom0's guest-physical addresses; a virtio device that
-	 * bypasses the IOMMU (QEMU's default) then DMAs to the wrong memory and
-	 * the dom0 locks up (seen here: soft lockup in `ip link set eth0 up`).
-	 * iommu_platform=on makes the device translate like real hardware.
-	 */
-	int viommu = t->kind == HVS_GT_XEN && !strcmp(t->mode, "pvh");
-	const char *vopts = viommu ? ",iommu_platform=on,disable-legacy=on" : "";
 	char tmo[16], mem[16], smp[16], token[40], ready[48], done[48], netcmd[640];
+	const char *vopts; /* options of the virtio devices */
 	char *argv[160];
-	int a = 0, rcs[HVS_GT_MAX_CMDS + 2] = { 0 }, ncmd = 0, p_echo = 0, p_done = 0;
+	int a, ncmd, first_job, p_echo, p_done;
 	/* network workload: 0 waiting for READY, 1 measured (poking until DONE), 2 done */
-	int net_state = 0;
-	double next_poke = 0;
-	int first_job;
-	pid_t pid;
-	int rc;
+	int net_state;
+	double next_poke;
+};
 
-	snprintf(script, sizeof(script), "%s/scripts/boot-guest.sh", o->src);
-	snprintf(bootdir, sizeof(bootdir), "%s/%s.boot", o->out_dir, t->name);
-	snprintf(blog, sizeof(blog), "%s/%s.boot.log", o->out_dir, t->name);
-	snprintf(console, sizeof(console), "%s/console.log", bootdir);
-	if (access(script, X_OK)) {
-		fail(r, HVS_SKIP, "%s not found (set HVS_SRC to the source tree)", script);
-		return 0;
+/* The script, the boot directory and the paths the matrix names. 0, or -1 with r's outcome set. */
+static int boot_paths(const struct hvs_gtarget *t, const struct hvs_grun_opts *o, struct boot *b,
+		      struct hvs_gresult *r)
+{
+	const char *paths[] = { t->kernel, t->initrd, t->xen };
+
+	snprintf(b->script, sizeof(b->script), "%s/scripts/boot-guest.sh", o->src);
+	snprintf(b->bootdir, sizeof(b->bootdir), "%s/%s.boot", o->out_dir, t->name);
+	snprintf(b->blog, sizeof(b->blog), "%s/%s.boot.log", o->out_dir, t->name);
+	snprintf(b->console, sizeof(b->console), "%s/console.log", b->bootdir);
+	if (access(b->script, X_OK)) {
+		fail(r, HVS_SKIP, "%s not found (set HVS_SRC to the source tree)", b->script);
+		return -1;
 	}
 	/* A path the matrix names must exist: a typo is a failed target, not a skip. */
-	{
-		const char *paths[] = { t->kernel, t->initrd, t->xen };
+	for (size_t i = 0; i < HVS_ARRAY_SIZE(paths); i++)
+		if (paths[i][0] && access(paths[i], R_OK)) {
+			fail(r, HVS_FAILED, "cannot read %s: %s", paths[i], strerror(errno));
+			return -1;
+		}
+	return 0;
+}
 
-		for (size_t i = 0; i < HVS_ARRAY_SIZE(paths); i++)
-			if (paths[i][0] && access(paths[i], R_OK)) {
-				fail(r, HVS_FAILED, "cannot read %s: %s", paths[i], strerror(errno));
-				return 0;
-			}
-	}
-	snprintf(tmo, sizeof(tmo), "%u", t->timeout_s);
-	argv[a++] = script;
+/* boot-guest.sh's options for the machine: mode, accelerator, CPU, memory, kernel, QEMU's own. */
+static void boot_argv_machine(const struct hvs_gtarget *t, const struct hvs_grun_opts *o, struct boot *b)
+{
+	char **argv = b->argv;
+	int a = b->a;
+
+	snprintf(b->tmo, sizeof(b->tmo), "%u", t->timeout_s);
+	argv[a++] = b->script;
 	argv[a++] = "--mode";
 	argv[a++] = t->kind == HVS_GT_QEMU	 ? "linux" :
 		    t->kind == HVS_GT_KVM_AMD ? "kvm-amd" :
@@ -676,9 +678,9 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		argv[a++] = (char *)t->paging;
 	}
 	argv[a++] = "--out";
-	argv[a++] = bootdir;
+	argv[a++] = b->bootdir;
 	argv[a++] = "--timeout";
-	argv[a++] = tmo;
+	argv[a++] = b->tmo;
 	argv[a++] = "--accel";
 	argv[a++] = (char *)t->accel;
 	argv[a++] = "--hvscope";
@@ -692,13 +694,13 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		argv[a++] = (char *)t->machine;
 	}
 	if (t->mem_mib) {
-		snprintf(mem, sizeof(mem), "%u", t->mem_mib);
+		snprintf(b->mem, sizeof(b->mem), "%u", t->mem_mib);
 		argv[a++] = "--mem";
-		argv[a++] = mem;
+		argv[a++] = b->mem;
 	}
-	snprintf(smp, sizeof(smp), "%u", t->smp);
+	snprintf(b->smp, sizeof(b->smp), "%u", t->smp);
 	argv[a++] = "--smp";
-	argv[a++] = smp;
+	argv[a++] = b->smp;
 #define OPT(flag, field)                          \
 	if (t->field[0]) {                        \
 		argv[a++] = flag;                 \
@@ -719,191 +721,275 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		argv[a++] = "--module";
 		argv[a++] = "virtio_pci";
 	}
-	if (t->disk_mib) {
-		int fd;
+	b->a = a;
+}
 
-		snprintf(disk, sizeof(disk), "%s/%s.disk.img", o->out_dir, t->name);
-		fd = hvs_wcreate(disk, 0);
-		if (fd < 0)
-			errno = -fd;
-		else
-			hvs_cleanup_add(disk); /* removed on SIGINT/SIGTERM too */
-		if (fd < 0 || ftruncate(fd, (off_t)t->disk_mib << 20)) {
-			fail(r, HVS_FAILED, "cannot create the disk image %s: %s", disk, hvs_strerror(errno));
-			if (fd >= 0) {
-				close(fd);
-				hvs_cleanup_remove(disk);
-			}
-			return 0;
+/* disk = MiB: a sparse image file and its virtio-blk device. 0, or -1 with r's outcome set. */
+static int boot_disk(const struct hvs_gtarget *t, const struct hvs_grun_opts *o, struct boot *b,
+		     struct hvs_gresult *r)
+{
+	char **argv = b->argv;
+	int a = b->a, fd;
+
+	snprintf(b->disk, sizeof(b->disk), "%s/%s.disk.img", o->out_dir, t->name);
+	fd = hvs_wcreate(b->disk, 0);
+	if (fd < 0)
+		errno = -fd;
+	else
+		hvs_cleanup_add(b->disk); /* removed on SIGINT/SIGTERM too */
+	if (fd < 0 || ftruncate(fd, (off_t)t->disk_mib << 20)) {
+		fail(r, HVS_FAILED, "cannot create the disk image %s: %s", b->disk, hvs_strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			hvs_cleanup_remove(b->disk);
 		}
-		close(fd);
-		snprintf(drive, sizeof(drive), "file=%s,if=none,id=hvsdisk,format=raw,cache=writeback", disk);
-		snprintf(drivedev, sizeof(drivedev), "virtio-blk-pci,drive=hvsdisk%s", vopts);
-		argv[a++] = "--module";
-		argv[a++] = "virtio_blk";
-		argv[a++] = "--qemu-arg";
-		argv[a++] = "-drive";
-		argv[a++] = "--qemu-arg";
-		argv[a++] = drive;
-		argv[a++] = "--qemu-arg";
-		argv[a++] = "-device";
-		argv[a++] = "--qemu-arg";
-		argv[a++] = drivedev;
+		return -1;
 	}
-	if (t->net) {
-		p_echo = free_port();
-		p_done = free_port();
-		if (p_echo < 0 || p_done < 0 || p_echo == p_done) {
-			fail(r, HVS_FAILED, "no free port on 127.0.0.1 for the network workload");
-			return 0;
-		}
-		/*
-		 * User networking, host side bound to 127.0.0.1 only; restrict=on
-		 * cuts the guest off from the host and the outside except for
-		 * these forwards.
-		 */
-		snprintf(nic, sizeof(nic),
-			 "user,id=hvsnet,restrict=on,hostfwd=tcp:127.0.0.1:%d-:%d,"
-			 "hostfwd=tcp:127.0.0.1:%d-:%d",
-			 p_echo, GUEST_ECHO_PORT, p_done, GUEST_DONE_PORT);
-		snprintf(nicdev, sizeof(nicdev), "virtio-net-pci,netdev=hvsnet%s", vopts);
-		argv[a++] = "--module";
-		argv[a++] = "virtio_net";
-		argv[a++] = "--qemu-arg";
-		argv[a++] = "-netdev";
-		argv[a++] = "--qemu-arg";
-		argv[a++] = nic;
-		argv[a++] = "--qemu-arg";
-		argv[a++] = "-device";
-		argv[a++] = "--qemu-arg";
-		argv[a++] = nicdev;
-		/* first command: bring up lo and eth0 (output not collected) */
-		snprintf(cmdbuf[ncmd], sizeof(cmdbuf[ncmd]),
-			 "ip link set lo up; ip addr add %s dev eth0 && ip link set eth0 up", GUEST_IP);
+	close(fd);
+	snprintf(b->drive, sizeof(b->drive), "file=%s,if=none,id=hvsdisk,format=raw,cache=writeback", b->disk);
+	snprintf(b->drivedev, sizeof(b->drivedev), "virtio-blk-pci,drive=hvsdisk%s", b->vopts);
+	argv[a++] = "--module";
+	argv[a++] = "virtio_blk";
+	argv[a++] = "--qemu-arg";
+	argv[a++] = "-drive";
+	argv[a++] = "--qemu-arg";
+	argv[a++] = b->drive;
+	argv[a++] = "--qemu-arg";
+	argv[a++] = "-device";
+	argv[a++] = "--qemu-arg";
+	argv[a++] = b->drivedev;
+	b->a = a;
+	return 0;
+}
+
+/*
+ * The first guest command: lo up, and with net the virtio-net device on
+ * QEMU user networking forwarded from two free host ports. 0, or -1 with
+ * r's outcome set.
+ */
+static int boot_net(const struct hvs_gtarget *t, struct boot *b, struct hvs_gresult *r)
+{
+	char **argv = b->argv;
+	int a = b->a;
+
+	if (!t->net) {
+		snprintf(b->cmdbuf[b->ncmd], sizeof(b->cmdbuf[b->ncmd]), "ip link set lo up");
 		argv[a++] = "--cmd";
-		argv[a++] = cmdbuf[ncmd++];
-	} else {
-		snprintf(cmdbuf[ncmd], sizeof(cmdbuf[ncmd]), "ip link set lo up");
-		argv[a++] = "--cmd";
-		argv[a++] = cmdbuf[ncmd++];
+		argv[a++] = b->cmdbuf[b->ncmd++];
+		b->a = a;
+		return 0;
 	}
-	first_job = ncmd;
+	b->p_echo = free_port();
+	b->p_done = free_port();
+	if (b->p_echo < 0 || b->p_done < 0 || b->p_echo == b->p_done) {
+		fail(r, HVS_FAILED, "no free port on 127.0.0.1 for the network workload");
+		return -1;
+	}
+	/*
+	 * User networking, host side bound to 127.0.0.1 only; restrict=on
+	 * cuts the guest off from the host and the outside except for
+	 * these forwards.
+	 */
+	snprintf(b->nic, sizeof(b->nic),
+		 "user,id=hvsnet,restrict=on,hostfwd=tcp:127.0.0.1:%d-:%d,"
+		 "hostfwd=tcp:127.0.0.1:%d-:%d",
+		 b->p_echo, GUEST_ECHO_PORT, b->p_done, GUEST_DONE_PORT);
+	snprintf(b->nicdev, sizeof(b->nicdev), "virtio-net-pci,netdev=hvsnet%s", b->vopts);
+	argv[a++] = "--module";
+	argv[a++] = "virtio_net";
+	argv[a++] = "--qemu-arg";
+	argv[a++] = "-netdev";
+	argv[a++] = "--qemu-arg";
+	argv[a++] = b->nic;
+	argv[a++] = "--qemu-arg";
+	argv[a++] = "-device";
+	argv[a++] = "--qemu-arg";
+	argv[a++] = b->nicdev;
+	/* first command: bring up lo and eth0 (output not collected) */
+	snprintf(b->cmdbuf[b->ncmd], sizeof(b->cmdbuf[b->ncmd]),
+		 "ip link set lo up; ip addr add %s dev eth0 && ip link set eth0 up", GUEST_IP);
+	argv[a++] = "--cmd";
+	argv[a++] = b->cmdbuf[b->ncmd++];
+	b->a = a;
+	return 0;
+}
+
+/* The jobs as guest commands. 0, or -1 with r's outcome set. */
+static int boot_jobs(const struct hvs_gtarget *t, const struct jobs *j, struct boot *b,
+		     struct hvs_gresult *r)
+{
+	b->first_job = b->ncmd;
 	for (int i = 0; i < j->n; i++) {
+		char *cmd = b->cmdbuf[b->ncmd];
 		size_t k;
 
 		/* the guest runs it with sh -c: every configured word quoted; kvm's
 		 * table goes to stderr and its result file to stdout */
 		if (job_command(j->v[i].args, t->disk_mib ? "HVSCOPE_SCRATCH=/dev/vda hvscope-static" :
 							   "hvscope-static", NULL,
-				j->v[i].type == JOB_KVM ? "/tmp/hvs-kvm.json" : NULL, cmdbuf[ncmd],
-				sizeof(cmdbuf[ncmd])) ||
-		    (k = strlen(cmdbuf[ncmd]), j->v[i].type == JOB_KVM &&
-			 hvs_sh_raw(cmdbuf[ncmd], sizeof(cmdbuf[ncmd]), &k,
+				j->v[i].type == JOB_KVM ? "/tmp/hvs-kvm.json" : NULL, cmd,
+				sizeof(b->cmdbuf[b->ncmd])) ||
+		    (k = strlen(cmd), j->v[i].type == JOB_KVM &&
+			 hvs_sh_raw(cmd, sizeof(b->cmdbuf[b->ncmd]), &k,
 				    " >&2; rc=$?; cat /tmp/hvs-kvm.json; exit $rc"))) {
 			fail(r, HVS_FAILED, "'hvscope %.200s': command line too long for the guest",
 			     j->v[i].args);
-			return 0;
+			return -1;
 		}
-		argv[a++] = "--cmd";
-		argv[a++] = cmdbuf[ncmd++];
+		b->argv[b->a++] = "--cmd";
+		b->argv[b->a++] = b->cmdbuf[b->ncmd++];
 	}
-	if (t->net) {
-		/*
-		 * The guest announces its echo server on the console (READY), the
-		 * host measures, then connects to the guest's "done" port to let
-		 * it go on; the guest says DONE once it saw the connection. One
-		 * connection is not enough: slirp accepts on the host side at
-		 * once and may drop the guest side if we close first or nc is
-		 * not listening yet (seen under Xen PV on TCG: the guest waited
-		 * out its watchdog), so the host pokes every second until DONE.
-		 */
-		snprintf(token, sizeof(token), "HVSNET:%08x", (unsigned)(hvs_now_ns() ^ (uint64_t)getpid()));
-		/* matched at a line start: the console also echoes the command itself */
-		snprintf(ready, sizeof(ready), "\n%s:READY", token);
-		snprintf(done, sizeof(done), "\n%s:DONE", token);
-		snprintf(netcmd, sizeof(netcmd),
-			 "hvscope-static bench --echo-server %d --seconds %u & e=$!; sleep 1; "
-			 "echo %s > /dev/console; timeout %u nc -l -p %d </dev/null >/dev/null 2>&1; "
-			 "echo %s > /dev/console; kill $e; wait $e; echo net-done",
-			 GUEST_ECHO_PORT, t->timeout_s, ready + 1, t->timeout_s, GUEST_DONE_PORT, done + 1);
-		argv[a++] = "--cmd";
-		argv[a++] = netcmd;
-	}
-	argv[a] = NULL;
+	return 0;
+}
 
-	pid = spawn_start(argv, NULL, blog, NULL);
-	if (pid < 0) {
-		fail(r, HVS_FAILED, "cannot start %s: %s", script, strerror((int)-pid));
-		return 0;
+/* The network workload's last guest command: the echo server and its handshake. */
+static void boot_handshake(const struct hvs_gtarget *t, struct boot *b)
+{
+	/*
+	 * The guest announces its echo server on the console (READY), the
+	 * host measures, then connects to the guest's "done" port to let
+	 * it go on; the guest says DONE once it saw the connection. One
+	 * connection is not enough: slirp accepts on the host side at
+	 * once and may drop the guest side if we close first or nc is
+	 * not listening yet (seen under Xen PV on TCG: the guest waited
+	 * out its watchdog), so the host pokes every second until DONE.
+	 */
+	snprintf(b->token, sizeof(b->token), "HVSNET:%08x", (unsigned)(hvs_now_ns() ^ (uint64_t)getpid()));
+	/* matched at a line start: the console also echoes the command itself */
+	snprintf(b->ready, sizeof(b->ready), "\n%s:READY", b->token);
+	snprintf(b->done, sizeof(b->done), "\n%s:DONE", b->token);
+	snprintf(b->netcmd, sizeof(b->netcmd),
+		 "hvscope-static bench --echo-server %d --seconds %u & e=$!; sleep 1; "
+		 "echo %s > /dev/console; timeout %u nc -l -p %d </dev/null >/dev/null 2>&1; "
+		 "echo %s > /dev/console; kill $e; wait $e; echo net-done",
+		 GUEST_ECHO_PORT, t->timeout_s, b->ready + 1, t->timeout_s, GUEST_DONE_PORT, b->done + 1);
+	b->argv[b->a++] = "--cmd";
+	b->argv[b->a++] = b->netcmd;
+}
+
+/* One look at the console while the guest runs: measure after READY, poke until DONE. */
+static void boot_net_step(struct boot *b, struct merged *mg)
+{
+	char *log = NULL;
+	long n = hvs_read_file(b->console, 64u << 20, &log);
+
+	if (b->net_state == 0 && n > 0 && strstr(log, b->ready)) {
+		char peer[32], what[160];
+
+		b->net_state = 1;
+		snprintf(peer, sizeof(peer), "127.0.0.1:%d", b->p_echo);
+		snprintf(what, sizeof(what),
+			 "TCP request/response, 64 bytes each way, host -> QEMU user net "
+			 "(127.0.0.1:%d) -> guest echo server", b->p_echo);
+		hvs_guest_net_rr(peer, what, &mg->extra);
 	}
+	if (b->net_state == 1 && n > 0 && strstr(log, b->done)) {
+		b->net_state = 2;
+	} else if (b->net_state == 1 && now_s() >= b->next_poke) {
+		poke_port(b->p_done);
+		b->next_poke = now_s() + 1;
+	}
+	free(log);
+}
+
+/* Wait for boot-guest.sh (the network handshake meanwhile); its exit status, or SCRIPT_EX_TIMEOUT. */
+static int boot_wait(const struct hvs_gtarget *t, struct boot *b, pid_t pid, double deadline,
+		     struct merged *mg)
+{
 	for (;;) {
-		rc = spawn_poll(pid, t->net && net_state < 2 ? now_s() + 0.2 : deadline + 20);
+		int rc = spawn_poll(pid, t->net && b->net_state < 2 ? now_s() + 0.2 : deadline + 20);
+
 		if (rc != SPAWN_RUNNING)
-			break;
+			return rc;
 		if (now_s() >= deadline + 20) {
 			spawn_kill(pid);
-			rc = SCRIPT_EX_TIMEOUT;
-			break;
+			return SCRIPT_EX_TIMEOUT;
 		}
-		if (t->net && net_state < 2) {
-			char *log = NULL;
-			long n = hvs_read_file(console, 64u << 20, &log);
-
-			if (net_state == 0 && n > 0 && strstr(log, ready)) {
-				char peer[32], what[160];
-
-				net_state = 1;
-				snprintf(peer, sizeof(peer), "127.0.0.1:%d", p_echo);
-				snprintf(what, sizeof(what),
-					 "TCP request/response, 64 bytes each way, host -> QEMU user net "
-					 "(127.0.0.1:%d) -> guest echo server", p_echo);
-				hvs_guest_net_rr(peer, what, &mg->extra);
-			}
-			if (net_state == 1 && n > 0 && strstr(log, done)) {
-				net_state = 2;
-			} else if (net_state == 1 && now_s() >= next_poke) {
-				poke_port(p_done);
-				next_poke = now_s() + 1;
-			}
-			free(log);
-		}
+		if (t->net && b->net_state < 2)
+			boot_net_step(b, mg);
 	}
-	if (disk[0])
-		hvs_cleanup_remove(disk);
-	if (rc != 0) {
-		char why[400];
+}
 
-		first_line_of(blog, "boot-guest.sh: ", why, sizeof(why));
-		file_tail(console, 20, r->tail, sizeof(r->tail));
-		if (!r->tail[0])
-			hvs_strlcpy(r->tail, "(the console stayed empty)\n", sizeof(r->tail));
-		if (rc == SCRIPT_EX_NODEV)
-			fail(r, HVS_SKIP, "cannot start here: %.300s", why);
-		else
-			fail(r, rc == SCRIPT_EX_TIMEOUT ? HVS_TIMEOUT : HVS_FAILED, "%s (boot-guest.sh exit %d): %.300s",
-			     rc == SCRIPT_EX_TIMEOUT ? "watchdog timeout" : "guest failed", rc, why);
-		return 0;
-	}
-	/* boot-guest.sh wrote N.out/N.err/N.rc; move the job outputs next to the others. */
+/* boot-guest.sh exited with rc != 0: the outcome, its first complaint and the console's tail. */
+static void boot_failed(const struct boot *b, int rc, struct hvs_gresult *r)
+{
+	char why[400];
+
+	first_line_of(b->blog, "boot-guest.sh: ", why, sizeof(why));
+	file_tail(b->console, 20, r->tail, sizeof(r->tail));
+	if (!r->tail[0])
+		hvs_strlcpy(r->tail, "(the console stayed empty)\n", sizeof(r->tail));
+	if (rc == SCRIPT_EX_NODEV)
+		fail(r, HVS_SKIP, "cannot start here: %.300s", why);
+	else
+		fail(r, rc == SCRIPT_EX_TIMEOUT ? HVS_TIMEOUT : HVS_FAILED, "%s (boot-guest.sh exit %d): %.300s",
+		     rc == SCRIPT_EX_TIMEOUT ? "watchdog timeout" : "guest failed", rc, why);
+}
+
+/* boot-guest.sh wrote N.out/N.err/N.rc; move the job outputs next to the others, exit codes to rcs. */
+static void boot_outputs(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
+			 const struct jobs *j, const struct boot *b, int *rcs)
+{
 	for (int i = 0; i < j->n; i++) {
 		char from[1200], to[1200], suf[32], *rcs_txt = NULL;
 
-		snprintf(from, sizeof(from), "%s/%d.rc", bootdir, first_job + i + 1);
+		snprintf(from, sizeof(from), "%s/%d.rc", b->bootdir, b->first_job + i + 1);
 		if (hvs_read_file(from, 64, &rcs_txt) > 0)
 			rcs[i] = atoi(rcs_txt);
 		else
 			rcs[i] = -1;
 		free(rcs_txt);
-		snprintf(from, sizeof(from), "%s/%d.out", bootdir, first_job + i + 1);
+		snprintf(from, sizeof(from), "%s/%d.out", b->bootdir, b->first_job + i + 1);
 		snprintf(to, sizeof(to), "%s/%s.%s", o->out_dir, t->name,
 			 job_suffix(&j->v[i], i, suf, sizeof(suf)));
 		rename(from, to);
-		snprintf(from, sizeof(from), "%s/%d.err", bootdir, first_job + i + 1);
+		snprintf(from, sizeof(from), "%s/%d.err", b->bootdir, b->first_job + i + 1);
 		snprintf(to, sizeof(to), "%s/%s.%d.err", o->out_dir, t->name, i + 1);
 		rename(from, to);
 	}
+}
+
+/* QEMU and Xen through scripts/boot-guest.sh: argv, disk image, handshake, polling, exit decoding. */
+static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
+		    const struct jobs *j, double deadline, struct merged *mg, struct hvs_gresult *r)
+{
+	struct boot boot = { 0 }, *b = &boot;
+	int rcs[HVS_GT_MAX_CMDS + 2] = { 0 };
+	pid_t pid;
+	int rc;
+
+	/*
+	 * Under a PVH dom0 the machine has an (emulated) AMD IOMMU that Xen
+	 * programs with dom0's guest-physical addresses; a virtio device that
+	 * bypasses the IOMMU (QEMU's default) then DMAs to the wrong memory and
+	 * the dom0 locks up (seen here: soft lockup in `ip link set eth0 up`).
+	 * iommu_platform=on makes the device translate like real hardware.
+	 */
+	b->vopts = t->kind == HVS_GT_XEN && !strcmp(t->mode, "pvh") ? ",iommu_platform=on,disable-legacy=on" : "";
+	if (boot_paths(t, o, b, r))
+		return 0;
+	boot_argv_machine(t, o, b);
+	if ((t->disk_mib && boot_disk(t, o, b, r)) || boot_net(t, b, r) || boot_jobs(t, j, b, r))
+		return 0;
+	if (t->net)
+		boot_handshake(t, b);
+	b->argv[b->a] = NULL;
+
+	pid = spawn_start(b->argv, NULL, b->blog, NULL);
+	if (pid < 0) {
+		fail(r, HVS_FAILED, "cannot start %s: %s", b->script, strerror((int)-pid));
+		return 0;
+	}
+	rc = boot_wait(t, b, pid, deadline, mg);
+	if (b->disk[0])
+		hvs_cleanup_remove(b->disk);
+	if (rc != 0) {
+		boot_failed(b, rc, r);
+		return 0;
+	}
+	boot_outputs(t, o, j, b, rcs);
 	collect(t, o, j, rcs, mg, r);
-	if (t->net && net_state == 0)
+	if (t->net && b->net_state == 0)
 		fail(r, HVS_FAILED, "the guest's echo server never announced itself: no network numbers");
 	return 0;
 }
