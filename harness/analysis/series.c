@@ -60,68 +60,59 @@ static void add_mark(struct hvs_series_verdict *v, size_t at)
 		v->marks[v->nmarks++] = at;
 }
 
-int hvs_series_judge(const double *x, size_t n, enum hvs_direction dir, uint64_t seed,
-		     const struct hvs_series_opts *o, struct hvs_series_verdict *out)
-{
-	struct hvs_changepoint cp[HVS_SERIES_MAX_CP];
-	size_t L = o->min_seg, S = 0;
-	double *y, level, base, se, d, level_q = 1 - 2 * o->alpha / (double)(o->family ? o->family : 1);
+/* What the tests of one series share (hvs_series_judge). */
+struct judge {
+	const double *y; /* log of the nightly values */
+	size_t n, L, S;  /* nights, the newest L, the segment they follow starts at S */
+	const struct hvs_changepoint *cp;
 	int ncp;
+	enum hvs_direction dir;
+	const struct hvs_series_opts *o;
+	double level_q, level, base; /* level: mean log of the newest L; base: the segment's median */
+};
 
-	memset(out, 0, sizeof(*out));
-	out->verdict = HVS_V_NA;
-	out->before = out->level = out->cost = out->lo = out->hi = out->mde = out->sigma = NAN;
-	out->now = n ? x[n - 1] : NAN;
-	if (!L || n < 2 * L + 3)
-		return -EINVAL;
-	y = malloc(n * sizeof(*y));
-	if (!y)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		if (!(x[i] > 0) || !isfinite(x[i])) {
-			free(y);
-			return -EINVAL;
-		}
-		y[i] = log(x[i]);
-	}
-	ncp = hvs_changepoints(x, n, L, o->perms, seed, o->seg_alpha, cp, HVS_SERIES_MAX_CP);
-	if (ncp < 0) {
-		free(y);
-		return ncp;
-	}
-	for (int i = 0; i < ncp; i++)
-		add_mark(out, cp[i].at);
-	/* The segment the newest L nights follow: after the last change before them. */
-	for (int i = 0; i < ncp; i++)
-		if (cp[i].at + L <= n - L)
-			S = cp[i].at;
-	/* Noise from the history before the newest nights (the MAD of differences ignores steps). */
+/*
+ * The noise: from the history before the newest nights (the MAD of
+ * differences ignores steps), nor less than the spread of the segment's
+ * own nights (quantized or heavy-tailed series). 0 or -ENOMEM.
+ */
+static int judge_sigma(const struct judge *j, struct hvs_series_verdict *out)
+{
+	const double *y = j->y;
+	size_t n = j->n, L = j->L, S = j->S, m = n - L - S;
+	double *t = malloc(m * sizeof(*t)), med;
+
 	out->sigma = night_sigma(y, n - L);
-	{
-		/* Nor less than the spread of the segment's own nights (quantized or heavy-tailed series). */
-		size_t m = n - L - S;
-		double *t = malloc(m * sizeof(*t)), med;
+	if (!t)
+		return -ENOMEM;
+	med = hvs_median(y + S, m);
+	for (size_t i = 0; i < m; i++)
+		t[i] = fabs(y[S + i] - med);
+	out->sigma = fmax(out->sigma, 1.4826 * hvs_median(t, m));
+	free(t);
+	return 0;
+}
 
-		if (!t) {
-			free(y);
-			return -ENOMEM;
-		}
-		med = hvs_median(y + S, m);
-		for (size_t i = 0; i < m; i++)
-			t[i] = fabs(y[S + i] - med);
-		out->sigma = fmax(out->sigma, 1.4826 * hvs_median(t, m));
-		free(t);
-	}
-	/* 1. A step into the newest L nights. */
-	base = hvs_median(y + S, n - L - S);
+/* 1. A step into the newest L nights (j->level, j->base set here). */
+static void judge_step(struct judge *j, struct hvs_series_verdict *out)
+{
+	const double *y = j->y;
+	const struct hvs_changepoint *cp = j->cp;
+	const struct hvs_series_opts *o = j->o;
+	size_t n = j->n, L = j->L, S = j->S;
+	int ncp = j->ncp;
+	double base, level, se, d;
+
+	base = j->base = hvs_median(y + S, n - L - S);
 	level = 0;
 	for (size_t i = n - L; i < n; i++)
 		level += y[i] / (double)L;
+	j->level = level;
 	se = out->sigma * sqrt(1.0 / (double)L + M_PI / 2 / (double)(n - L - S));
 	d = level - base;
-	if (dir == HVS_HIGHER_IS_BETTER)
+	if (j->dir == HVS_HIGHER_IS_BETTER)
 		d = -d;
-	out->verdict = hvs_decide(d, se, INFINITY, level_q, o->threshold, o->power, &out->lo, &out->hi,
+	out->verdict = hvs_decide(d, se, INFINITY, j->level_q, o->threshold, o->power, &out->lo, &out->hi,
 				  &out->mde);
 	out->before = exp(base);
 	out->level = exp(level);
@@ -155,62 +146,116 @@ int hvs_series_judge(const double *x, size_t n, enum hvs_direction dir, uint64_t
 				out->before = exp(hvs_median(y + (k > 0 ? cp[k - 1].at : 0),
 							     cp[k].at - (k > 0 ? cp[k - 1].at : 0)));
 				out->cost = out->level / out->before;
-				if (dir == HVS_HIGHER_IS_BETTER)
+				if (j->dir == HVS_HIGHER_IS_BETTER)
 					out->cost = 1 / out->cost;
 			}
 		}
 	}
+}
+
+/*
+ * 2. Else, while the newest change point is recent (at most 2 L + 1
+ * nights old) or the change still arrives (a drift: the newest nights
+ * beyond the newest segment's level the same way by half the
+ * threshold), the newest segment against the level before its episode.
+ * An older single step is the new level: the step test above already
+ * compares against it (the gate is red for the step's first nights,
+ * not for the rest of the window).
+ */
+static void judge_episode(const struct judge *j, struct hvs_series_verdict *out)
+{
+	const double *y = j->y;
+	const struct hvs_changepoint *cp = j->cp;
+	const struct hvs_series_opts *o = j->o;
+	size_t n = j->n, L = j->L;
+	int ncp = j->ncp, k = ncp - 1, up = cp[k].after > cp[k].before;
+	double level = j->level;
+	size_t T, B0 = 0, lenn, lenb;
+	double lvl, bse, bd, lo, hi, mde;
+	enum hvs_verdict v = HVS_V_NA;
+
+	while (k > 0 && (cp[k - 1].after > cp[k - 1].before) == up)
+		k--;
 	/*
-	 * 2. Else, while the newest change point is recent (at most 2 L + 1
-	 * nights old) or the change still arrives (a drift: the newest nights
-	 * beyond the newest segment's level the same way by half the
-	 * threshold), the newest segment against the level before its episode.
-	 * An older single step is the new level: the step test above already
-	 * compares against it (the gate is red for the step's first nights,
-	 * not for the rest of the window).
+	 * Recent, or still arriving: the newest nights beyond the newest
+	 * segment's level the same way (a drift goes on).
 	 */
-	if (out->verdict != HVS_V_SLOWER && out->verdict != HVS_V_FASTER && ncp > 0 &&
-	    cp[ncp - 1].at < n - L) {
-		int k = ncp - 1, up = cp[k].after > cp[k].before;
-		size_t T, B0 = 0, lenn, lenb;
-		double lvl, bse, bd, lo, hi, mde;
-		enum hvs_verdict v = HVS_V_NA;
+	{
+		double ml = hvs_median(y + cp[ncp - 1].at, n - cp[ncp - 1].at);
+		int arriving = up ? level - ml > log1p(o->threshold) / 2
+				  : ml - level > log1p(o->threshold) / 2;
 
-		while (k > 0 && (cp[k - 1].after > cp[k - 1].before) == up)
-			k--;
-		/*
-		 * Recent, or still arriving: the newest nights beyond the newest
-		 * segment's level the same way (a drift goes on).
-		 */
-		{
-			double ml = hvs_median(y + cp[ncp - 1].at, n - cp[ncp - 1].at);
-			int arriving = up ? level - ml > log1p(o->threshold) / 2
-					  : ml - level > log1p(o->threshold) / 2;
-
-			if (n - cp[ncp - 1].at > 2 * L + 1 && !arriving)
-				goto done;
-		}
-		T = cp[k].at;
-		B0 = k > 0 ? cp[k - 1].at : 0;
-		lenn = n - cp[ncp - 1].at;
-		lenb = T - B0;
-		lvl = hvs_median(y + cp[ncp - 1].at, lenn);
-		bd = lvl - hvs_median(y + B0, lenb);
-		if (dir == HVS_HIGHER_IS_BETTER)
-			bd = -bd;
-		bse = out->sigma * sqrt(M_PI / 2 / (double)lenn + M_PI / 2 / (double)lenb);
-		v = hvs_decide(bd, bse, INFINITY, level_q, o->threshold, o->power, &lo, &hi, &mde);
-		if ((v == HVS_V_SLOWER || v == HVS_V_FASTER) && beyond(y + B0, lenb, lvl, up)) {
-			out->verdict = v;
-			out->began = T;
-			out->before = exp(hvs_median(y + B0, lenb));
-			out->level = exp(lvl);
-			out->cost = exp(bd);
-			out->lo = lo;
-			out->hi = hi;
-		}
+		if (n - cp[ncp - 1].at > 2 * L + 1 && !arriving)
+			return;
 	}
-done:
+	T = cp[k].at;
+	B0 = k > 0 ? cp[k - 1].at : 0;
+	lenn = n - cp[ncp - 1].at;
+	lenb = T - B0;
+	lvl = hvs_median(y + cp[ncp - 1].at, lenn);
+	bd = lvl - hvs_median(y + B0, lenb);
+	if (j->dir == HVS_HIGHER_IS_BETTER)
+		bd = -bd;
+	bse = out->sigma * sqrt(M_PI / 2 / (double)lenn + M_PI / 2 / (double)lenb);
+	v = hvs_decide(bd, bse, INFINITY, j->level_q, o->threshold, o->power, &lo, &hi, &mde);
+	if ((v == HVS_V_SLOWER || v == HVS_V_FASTER) && beyond(y + B0, lenb, lvl, up)) {
+		out->verdict = v;
+		out->began = T;
+		out->before = exp(hvs_median(y + B0, lenb));
+		out->level = exp(lvl);
+		out->cost = exp(bd);
+		out->lo = lo;
+		out->hi = hi;
+	}
+}
+
+int hvs_series_judge(const double *x, size_t n, enum hvs_direction dir, uint64_t seed,
+		     const struct hvs_series_opts *o, struct hvs_series_verdict *out)
+{
+	struct hvs_changepoint cp[HVS_SERIES_MAX_CP];
+	struct judge j = { .n = n, .L = o->min_seg, .cp = cp, .dir = dir, .o = o };
+	size_t L = o->min_seg;
+	double *y;
+	int ncp;
+
+	j.level_q = 1 - 2 * o->alpha / (double)(o->family ? o->family : 1);
+	memset(out, 0, sizeof(*out));
+	out->verdict = HVS_V_NA;
+	out->before = out->level = out->cost = out->lo = out->hi = out->mde = out->sigma = NAN;
+	out->now = n ? x[n - 1] : NAN;
+	if (!L || n < 2 * L + 3)
+		return -EINVAL;
+	y = malloc(n * sizeof(*y));
+	if (!y)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (!(x[i] > 0) || !isfinite(x[i])) {
+			free(y);
+			return -EINVAL;
+		}
+		y[i] = log(x[i]);
+	}
+	j.y = y;
+	ncp = hvs_changepoints(x, n, L, o->perms, seed, o->seg_alpha, cp, HVS_SERIES_MAX_CP);
+	if (ncp < 0) {
+		free(y);
+		return ncp;
+	}
+	j.ncp = ncp;
+	for (int i = 0; i < ncp; i++)
+		add_mark(out, cp[i].at);
+	/* The segment the newest L nights follow: after the last change before them. */
+	for (int i = 0; i < ncp; i++)
+		if (cp[i].at + L <= n - L)
+			j.S = cp[i].at;
+	if (judge_sigma(&j, out)) {
+		free(y);
+		return -ENOMEM;
+	}
+	judge_step(&j, out);
+	if (out->verdict != HVS_V_SLOWER && out->verdict != HVS_V_FASTER && ncp > 0 &&
+	    cp[ncp - 1].at < n - L)
+		judge_episode(&j, out);
 	out->changed = out->verdict == HVS_V_SLOWER || out->verdict == HVS_V_FASTER;
 	if (out->changed)
 		add_mark(out, out->began);

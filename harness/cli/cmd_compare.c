@@ -486,64 +486,112 @@ static int parse(int argc, char **argv, struct compare_args *g, int *rc)
 	return *rc == HVS_OPTS_GO ? first : -1;
 }
 
+/* Which side of files there is, parsed from the command line (cmd_compare). */
+struct sides {
+	char **pa, **pb, **v2; /* v2: B's argv (malloc'd), when "--" splits them */
+	size_t na, nb;
+};
+
+/*
+ * Parse the options and split the operands into A's and B's files: "A B",
+ * or the group form "A... -- B..." with options on either side. Returns 0,
+ * or -1 with the exit code in *rc (said why).
+ */
+static int split_sides(int argc, char **argv, struct compare_args *g, struct sides *sd, int *rc)
+{
+	int sep = argc, first;
+
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			sep = i;
+			break;
+		}
+	first = parse(sep, argv, g, rc);
+	if (first < 0)
+		return -1;
+	sd->pa = argv + first;
+	sd->na = (size_t)(sep - first);
+	if (sep < argc) {
+		int f2;
+
+		sd->v2 = calloc((size_t)(argc - sep) + 1, sizeof(*sd->v2));
+		if (!sd->v2) {
+			*rc = HVS_EX_INTERNAL;
+			return -1;
+		}
+		sd->v2[0] = argv[0];
+		for (int i = sep + 1; i < argc; i++)
+			sd->v2[i - sep] = argv[i];
+		f2 = parse(argc - sep, sd->v2, g, rc);
+		if (f2 < 0)
+			return -1;
+		sd->pb = sd->v2 + f2;
+		sd->nb = (size_t)(argc - sep - f2);
+		if (!sd->na || !sd->nb) {
+			*rc = hvs_opts_fail("compare", "%s side has no result file (A... -- B...)",
+					    !sd->na ? "the A (baseline)" : "the B");
+			return -1;
+		}
+	} else {
+		if (sd->na != 2) {
+			*rc = hvs_opts_fail("compare", "expected two result files A B, or A... -- B...");
+			return -1;
+		}
+		sd->pb = sd->pa + 1;
+		sd->na = sd->nb = 1;
+	}
+	if (sd->na > MAX_RUNS || sd->nb > MAX_RUNS) {
+		*rc = hvs_opts_fail("compare", "at most %d runs a side", MAX_RUNS);
+		return -1;
+	}
+	return 0;
+}
+
+/* The exit code of a comparison that was printed: --fail-on-regression, --fail-on-inconclusive, --require-mde. */
+static int gate(const struct compare_args *g, const struct hvs_cmp *c)
+{
+	int ret = HVS_EX_OK;
+
+	if (g->fail_reg && (c->slower || c->geomean_verdict == HVS_V_SLOWER)) {
+		ret = HVS_EX_FAIL;
+	} else if (g->fail_inc || isfinite(g->require_mde)) {
+		for (size_t i = 0; i < c->n; i++) {
+			const struct hvs_cmp_row *r = &c->rows[i];
+
+			if (r->verdict != HVS_V_INCONCLUSIVE)
+				continue;
+			if (g->fail_inc || !(r->mde <= g->require_mde))
+				ret = HVS_EX_INCONCLUSIVE;
+		}
+	}
+	return ret;
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	static struct compare_args g;
 	struct hvs_cmp_opts o;
 	struct hvs_result *ra[MAX_RUNS] = { 0 }, *rb[MAX_RUNS] = { 0 };
 	const struct hvs_metrics *sa[MAX_RUNS], *sb[MAX_RUNS];
-	char **pa = NULL, **pb = NULL, **v2 = NULL;
+	struct sides sd = { 0 };
+	char **pa, **pb;
 	struct hvs_cmp c = { 0 };
 	struct side_ctx ca, cb;
-	int ret = HVS_EX_OK, sep = argc, first;
-	size_t na = 0, nb = 0;
+	int ret = HVS_EX_OK;
+	size_t na, nb;
 	char err[512], warn[256];
 
 	memset(&g, 0, sizeof(g));
 	hvs_cmp_opts_default(&g.o);
 	g.require_mde = NAN;
-	/* The group form: A's files, "--", B's files; options on either side. */
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--")) {
-			sep = i;
-			break;
-		}
-	first = parse(sep, argv, &g, &ret);
-	if (first < 0)
+	if (split_sides(argc, argv, &g, &sd, &ret)) {
+		free(sd.v2);
 		return ret;
-	pa = argv + first;
-	na = (size_t)(sep - first);
-	if (sep < argc) {
-		int f2;
-
-		v2 = calloc((size_t)(argc - sep) + 1, sizeof(*v2));
-		if (!v2)
-			return HVS_EX_INTERNAL;
-		v2[0] = argv[0];
-		for (int i = sep + 1; i < argc; i++)
-			v2[i - sep] = argv[i];
-		f2 = parse(argc - sep, v2, &g, &ret);
-		if (f2 < 0) {
-			free(v2);
-			return ret;
-		}
-		pb = v2 + f2;
-		nb = (size_t)(argc - sep - f2);
-		if (!na || !nb) {
-			free(v2);
-			return hvs_opts_fail("compare", "%s side has no result file (A... -- B...)",
-					     !na ? "the A (baseline)" : "the B");
-		}
-	} else {
-		if (na != 2)
-			return hvs_opts_fail("compare", "expected two result files A B, or A... -- B...");
-		pb = pa + 1;
-		na = nb = 1;
 	}
-	if (na > MAX_RUNS || nb > MAX_RUNS) {
-		free(v2);
-		return hvs_opts_fail("compare", "at most %d runs a side", MAX_RUNS);
-	}
+	pa = sd.pa;
+	pb = sd.pb;
+	na = sd.na;
+	nb = sd.nb;
 	o = g.o;
 	o.per_metric = g.per.v;
 	o.nper_metric = g.per.n;
@@ -598,21 +646,9 @@ int cmd_compare(int argc, char **argv)
 		ret = HVS_EX_IO;
 		goto out;
 	}
-	ret = HVS_EX_OK;
-	if (g.fail_reg && (c.slower || c.geomean_verdict == HVS_V_SLOWER)) {
-		ret = HVS_EX_FAIL;
-	} else if (g.fail_inc || isfinite(g.require_mde)) {
-		for (size_t i = 0; i < c.n; i++) {
-			const struct hvs_cmp_row *r = &c.rows[i];
-
-			if (r->verdict != HVS_V_INCONCLUSIVE)
-				continue;
-			if (g.fail_inc || !(r->mde <= g.require_mde))
-				ret = HVS_EX_INCONCLUSIVE;
-		}
-	}
+	ret = gate(&g, &c);
 out:
-	free(v2);
+	free(sd.v2);
 	hvs_cmp_free(&c);
 	for (size_t i = 0; i < MAX_RUNS; i++) {
 		hvs_result_free(ra[i]);

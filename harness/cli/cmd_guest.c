@@ -304,6 +304,63 @@ static void find_src(char *buf, size_t len)
 		hvs_strlcpy(buf, ".", len);
 }
 
+/* The output directory: created when missing, writable. Returns 0 or an exit code (said why). */
+static int out_dir(const char *out)
+{
+	if (mkdir(out, 0755) && errno != EEXIST) {
+		hvs_err("guest: cannot create %s: %s", out, strerror(errno));
+		return hvs_write_exit(errno);
+	}
+	if (access(out, W_OK)) {
+		hvs_err("guest: cannot write into %s: %s", out, strerror(errno));
+		return hvs_write_exit(errno);
+	}
+	return 0;
+}
+
+/* What the targets came to: a hang, another failure. */
+struct tally {
+	int hung, bad;
+};
+
+/*
+ * Run the matrix's targets (--only's) one after the other into res[0..*nres),
+ * each reported as it ends and, with h, recorded. Returns 0 or an exit code
+ * (said why).
+ */
+static int run_targets(const struct hvs_matrix *m, const char *only, const struct hvs_grun_opts *ro,
+		       struct hvs_history *h, const char *db, struct hvs_gresult *res, size_t *nres,
+		       struct tally *t)
+{
+	int ret = 0;
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	for (size_t i = 0; i < m->n; i++) {
+		struct hvs_gresult *r = &res[*nres];
+
+		if (only && !in_list(only, m->t[i].name))
+			continue;
+		fprintf(stderr, "hvscope: guest: %s (%s) ...\n", m->t[i].name, hvs_gt_kind_name(m->t[i].kind));
+		ret = hvs_guest_run_target(&m->t[i], ro, r);
+		(*nres)++;
+		if (ret) {
+			hvs_err("guest: %s: %s", m->t[i].name, strerror(-ret));
+			return HVS_EX_IO;
+		}
+		report_target(r);
+		if (r->outcome == HVS_TIMEOUT)
+			t->hung = 1;
+		else if (r->outcome != HVS_PASS)
+			t->bad = 1;
+		if (h && r->result_path[0] && record(h, db, r))
+			t->bad = 1;
+	}
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	return 0;
+}
+
 int cmd_guest(int argc, char **argv)
 {
 	struct guest_args a = { 0 };
@@ -314,7 +371,8 @@ int cmd_guest(int argc, char **argv)
 	struct hvs_gresult *res = NULL;
 	struct hvs_history *h = NULL;
 	size_t nres = 0;
-	int list, ret, bad = 0, hung = 0;
+	struct tally t = { 0 };
+	int list, ret;
 	unsigned timeout;
 
 	ret = hvs_opts_parse(&cmd_guest_opts, argc, argv, &a, NULL);
@@ -351,16 +409,8 @@ int cmd_guest(int argc, char **argv)
 		goto out;
 	}
 	out = out ? out : default_out(outbuf, sizeof(outbuf));
-	if (mkdir(out, 0755) && errno != EEXIST) {
-		hvs_err("guest: cannot create %s: %s", out, strerror(errno));
-		ret = hvs_write_exit(errno);
+	if ((ret = out_dir(out)))
 		goto out;
-	}
-	if (access(out, W_OK)) {
-		hvs_err("guest: cannot write into %s: %s", out, strerror(errno));
-		ret = hvs_write_exit(errno);
-		goto out;
-	}
 	if (db) {
 		ret = hvs_history_open(db, &h, err, sizeof(err));
 		if (ret) {
@@ -379,31 +429,8 @@ int cmd_guest(int argc, char **argv)
 		ret = HVS_EX_INTERNAL;
 		goto out;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	for (size_t i = 0; i < m.n; i++) {
-		struct hvs_gresult *r = &res[nres];
-
-		if (only && !in_list(only, m.t[i].name))
-			continue;
-		fprintf(stderr, "hvscope: guest: %s (%s) ...\n", m.t[i].name, hvs_gt_kind_name(m.t[i].kind));
-		ret = hvs_guest_run_target(&m.t[i], &ro, r);
-		nres++;
-		if (ret) {
-			hvs_err("guest: %s: %s", m.t[i].name, strerror(-ret));
-			ret = HVS_EX_IO;
-			goto out;
-		}
-		report_target(r);
-		if (r->outcome == HVS_TIMEOUT)
-			hung = 1;
-		else if (r->outcome != HVS_PASS)
-			bad = 1;
-		if (h && r->result_path[0] && record(h, db, r))
-			bad = 1;
-	}
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	if ((ret = run_targets(&m, only, &ro, h, db, res, &nres, &t)))
+		goto out;
 	ret = hvs_guest_summary(out, res, nres, m.baseline[0] ? m.baseline : "native");
 	if (ret) {
 		hvs_err("guest: cannot write the summary into %s: %s", out, hvs_strerror(ret));
@@ -419,7 +446,7 @@ int cmd_guest(int argc, char **argv)
 		free(text);
 	}
 	/* a hang is the more specific news: the README's 8 before 1 */
-	ret = hung ? HVS_EX_TIMEOUT : bad ? HVS_EX_FAIL : HVS_EX_OK;
+	ret = t.hung ? HVS_EX_TIMEOUT : t.bad ? HVS_EX_FAIL : HVS_EX_OK;
 	if (a.json && results_json(out, m.baseline[0] ? m.baseline : "native", res, nres, ret))
 		ret = HVS_EX_IO;
 out:

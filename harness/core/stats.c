@@ -723,56 +723,34 @@ static double perm_test(const double *z, size_t len, size_t m, unsigned perms,
 	return (1.0 + ge) / (1.0 + perms);
 }
 
-int hvs_changepoints(const double *x, size_t n, size_t min_seg, unsigned perms, uint64_t seed,
-		     double alpha, struct hvs_changepoint *out, size_t max)
+/*
+ * Work on mid-ranks, not values: a lone outlier becomes merely the
+ * largest rank, so it cannot pull a segment mean far (robustness), and
+ * the permutation test below is distribution-free. Scale: MAD of
+ * successive differences / sqrt(2), which ignores the steps themselves.
+ * z: the scaled ranks; s1, s2 (n + 1, zeroed): prefix sums of z and z^2;
+ * buf: n scratch values. 0 or -ENOMEM.
+ */
+static int scaled_ranks(const double *x, size_t n, double *z, double *s1, double *s2, double *buf)
 {
-	double *z = NULL, *s1 = NULL, *s2 = NULL, *f = NULL, *buf = NULL, *pv = NULL;
-	size_t *last = NULL, *cand = NULL, *cps = NULL, ncand = 0, ncp = 0;
-	double sigma, med, beta;
-	struct hvs_rng rng;
-	int ret = -ENOMEM;
+	struct tagged *t = malloc(n * sizeof(*t));
+	double sigma, med;
 
-	if (min_seg < 1 || !all_finite(x, n))
-		return -EINVAL;
-	if (n < 2 * min_seg)
-		return 0;
-	z = malloc(n * sizeof(*z));
-	s1 = calloc(n + 1, sizeof(*s1));
-	s2 = calloc(n + 1, sizeof(*s2));
-	f = malloc((n + 1) * sizeof(*f));
-	buf = malloc(n * sizeof(*buf));
-	pv = malloc(n * sizeof(*pv));
-	last = calloc(n + 1, sizeof(*last));
-	cand = malloc((n + 1) * sizeof(*cand));
-	cps = malloc(n * sizeof(*cps));
-	if (!z || !s1 || !s2 || !f || !buf || !pv || !last || !cand || !cps)
-		goto out;
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		t[i] = (struct tagged){ x[i], (int)i };
+	qsort(t, n, sizeof(*t), cmp_tagged);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
 
-	/*
-	 * Work on mid-ranks, not values: a lone outlier becomes merely the
-	 * largest rank, so it cannot pull a segment mean far (robustness), and
-	 * the permutation test below is distribution-free. Scale: MAD of
-	 * successive differences / sqrt(2), which ignores the steps themselves.
-	 */
-	{
-		struct tagged *t = malloc(n * sizeof(*t));
-
-		if (!t)
-			goto out;
-		for (size_t i = 0; i < n; i++)
-			t[i] = (struct tagged){ x[i], (int)i };
-		qsort(t, n, sizeof(*t), cmp_tagged);
-		for (size_t i = 0; i < n;) {
-			size_t j = i;
-
-			while (j < n && t[j].v == t[i].v)
-				j++;
-			for (size_t k = i; k < j; k++)
-				z[t[k].from_a] = ((double)i + (double)j + 1) / 2.0;
-			i = j;
-		}
-		free(t);
+		while (j < n && t[j].v == t[i].v)
+			j++;
+		for (size_t k = i; k < j; k++)
+			z[t[k].from_a] = ((double)i + (double)j + 1) / 2.0;
+		i = j;
 	}
+	free(t);
 	for (size_t i = 0; i + 1 < n; i++)
 		buf[i] = fabs(z[i + 1] - z[i]);
 	sigma = 1.4826 * hvs_median_inplace(buf, n - 1) / M_SQRT2;
@@ -784,9 +762,20 @@ int hvs_changepoints(const double *x, size_t n, size_t min_seg, unsigned perms, 
 		s1[i + 1] = s1[i] + z[i];
 		s2[i + 1] = s2[i] + z[i] * z[i];
 	}
-	beta = 3.0 * log((double)n);
+	return 0;
+}
 
-	/* PELT over segment ends t; candidates tau are earlier segment ends. */
+/*
+ * PELT over segment ends t, penalty 3 ln n; candidates tau are earlier
+ * segment ends. f, last, cand: n + 1 scratch each. The change points, in
+ * order, into cps; returns how many.
+ */
+static size_t pelt(size_t n, size_t min_seg, const double *s1, const double *s2, double *f, size_t *last,
+		   size_t *cand, size_t *cps)
+{
+	double beta = 3.0 * log((double)n);
+	size_t ncand = 0, ncp = 0;
+
 #define SEGCOST(a, b) (s2[b] - s2[a] - (s1[b] - s1[a]) * (s1[b] - s1[a]) / (double)((b) - (a)))
 	f[0] = -beta;
 	for (size_t t = 1; t <= n; t++)
@@ -827,8 +816,19 @@ int hvs_changepoints(const double *x, size_t n, size_t min_seg, unsigned perms, 
 		cps[i] = cps[ncp - 1 - i];
 		cps[ncp - 1 - i] = tmp;
 	}
+	return ncp;
+}
 
-	/* Confirm each change; drop the weakest non-significant one and retest. */
+/*
+ * Confirm each change by a permutation test between its neighbours; drop
+ * the weakest non-significant one and retest. pv[j]: change j's p-value.
+ * Returns how many changes are left in cps.
+ */
+static size_t confirm(const double *z, size_t n, size_t min_seg, unsigned perms, uint64_t seed, double alpha,
+		      size_t *cps, size_t ncp, double *pv, double *buf)
+{
+	struct hvs_rng rng;
+
 	hvs_rng_seed(&rng, seed);
 	while (ncp > 0) {
 		size_t worst = 0;
@@ -845,6 +845,35 @@ int hvs_changepoints(const double *x, size_t n, size_t min_seg, unsigned perms, 
 		memmove(cps + worst, cps + worst + 1, (ncp - worst - 1) * sizeof(*cps));
 		ncp--;
 	}
+	return ncp;
+}
+
+int hvs_changepoints(const double *x, size_t n, size_t min_seg, unsigned perms, uint64_t seed,
+		     double alpha, struct hvs_changepoint *out, size_t max)
+{
+	double *z = NULL, *s1 = NULL, *s2 = NULL, *f = NULL, *buf = NULL, *pv = NULL;
+	size_t *last = NULL, *cand = NULL, *cps = NULL, ncp = 0;
+	int ret = -ENOMEM;
+
+	if (min_seg < 1 || !all_finite(x, n))
+		return -EINVAL;
+	if (n < 2 * min_seg)
+		return 0;
+	z = malloc(n * sizeof(*z));
+	s1 = calloc(n + 1, sizeof(*s1));
+	s2 = calloc(n + 1, sizeof(*s2));
+	f = malloc((n + 1) * sizeof(*f));
+	buf = malloc(n * sizeof(*buf));
+	pv = malloc(n * sizeof(*pv));
+	last = calloc(n + 1, sizeof(*last));
+	cand = malloc((n + 1) * sizeof(*cand));
+	cps = malloc(n * sizeof(*cps));
+	if (!z || !s1 || !s2 || !f || !buf || !pv || !last || !cand || !cps)
+		goto out;
+	if (scaled_ranks(x, n, z, s1, s2, buf))
+		goto out;
+	ncp = pelt(n, min_seg, s1, s2, f, last, cand, cps);
+	ncp = confirm(z, n, min_seg, perms, seed, alpha, cps, ncp, pv, buf);
 	/*
 	 * Re-locate each change at the best split between its neighbours: PELT
 	 * cuts a drift into steps where the penalty allows, the first of which

@@ -102,29 +102,14 @@ static int finish(struct hvs_wfile *md, struct hvs_wfile *js, int ret)
 	return ret ? ret : r;
 }
 
-int hvs_guest_summary(const char *out_dir, const struct hvs_gresult *res, size_t n,
-		      const char *baseline)
+/* Each target's metrics against the baseline's (base, its workloads bw): all, workloads, have. */
+static void compare_cols(const struct hvs_gresult *res, size_t n, size_t bi, const struct hvs_result *base,
+			 const struct hvs_metrics *bw, struct col *cols)
 {
-	struct col *cols = calloc(n ? n : 1, sizeof(*cols));
-	struct hvs_result *base = NULL;
 	struct hvs_cmp_opts o;
-	struct hvs_metrics bw = { 0 };
-	char path[1024], err[300];
-	struct hvs_wfile wmd = { 0 }, wjs = { 0 };
-	FILE *md = NULL, *js = NULL;
-	size_t bi = n;
-	int ret = 0;
+	char err[300];
 
-	if (!cols)
-		return -ENOMEM;
 	hvs_cmp_opts_default(&o);
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(res[i].name, baseline))
-			bi = i;
-	if (bi < n && res[bi].result_path[0] &&
-	    hvs_result_read(res[bi].result_path, &base, err, sizeof(err)) == 0 &&
-	    (ret = workloads_of(&base->set, &bw)))
-		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct hvs_metrics w;
 
@@ -135,21 +120,17 @@ int hvs_guest_summary(const char *out_dir, const struct hvs_gresult *res, size_t
 		if (hvs_compare(&base->set, &cols[i].res->set, &o, &cols[i].all))
 			continue;
 		if (workloads_of(&cols[i].res->set, &w) == 0) {
-			if (hvs_compare(&bw, &w, &o, &cols[i].wl))
+			if (hvs_compare(bw, &w, &o, &cols[i].wl))
 				memset(&cols[i].wl, 0, sizeof(cols[i].wl));
 			free(w.v);
 		}
 		cols[i].have = 1;
 	}
+}
 
-	snprintf(path, sizeof(path), "%s/summary.md", out_dir);
-	if ((ret = hvs_wopen(&wmd, path, HVS_W_DURABLE)))
-		goto out;
-	snprintf(path, sizeof(path), "%s/summary.json", out_dir);
-	if ((ret = hvs_wopen(&wjs, path, HVS_W_DURABLE)))
-		goto out;
-	md = wmd.f;
-	js = wjs.f;
+/* The targets' table (summary.md) and list (summary.json). */
+static void write_targets(FILE *md, FILE *js, const struct hvs_gresult *res, size_t n, const char *baseline)
+{
 	fprintf(md, "# Guest matrix\n\n| target | outcome | seconds | metrics | note |\n|---|---|---|---|---|\n");
 	fprintf(js, "{\"baseline\":\"%s\",\"targets\":[", baseline);
 	for (size_t i = 0; i < n; i++) {
@@ -165,12 +146,12 @@ int hvs_guest_summary(const char *out_dir, const struct hvs_gresult *res, size_t
 			i ? "," : "", res[i].name, hvs_outcome_name(res[i].outcome), res[i].seconds,
 			res[i].nmetrics, note);
 	}
-	fprintf(js, "],\"percent_of_baseline\":[");
-	if (!base) {
-		fprintf(md, "\nNo result from the baseline '%s': no overhead table.\n", baseline);
-		fprintf(js, "]}\n");
-		goto out;
-	}
+}
+
+/* summary.md's percent-of-baseline table: workloads first, their geometric mean, then the rest. */
+static void write_pct_md(FILE *md, const struct hvs_result *base, const struct col *cols,
+			 const struct hvs_gresult *res, size_t n, const char *baseline)
+{
 	fprintf(md, "\n## Percent of %s performance\n\n"
 		    "100%% = as fast as %s; throughputs guest/native, latencies native/guest; "
 		    "95%% bootstrap CI of the ratio of medians in brackets.\n\n| metric | unit |",
@@ -212,32 +193,75 @@ int hvs_guest_summary(const char *out_dir, const struct hvs_gresult *res, size_t
 			fputc('\n', md);
 		}
 	}
-	{
-		int first = 1;
+}
 
-		for (size_t i = 0; i < n; i++) {
-			if (!cols[i].have)
+/* summary.json's percent_of_baseline entries (bw: the baseline's workloads). */
+static void write_pct_json(FILE *js, const struct col *cols, const struct hvs_gresult *res, size_t n,
+			   const struct hvs_metrics *bw)
+{
+	int first = 1;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!cols[i].have)
+			continue;
+		for (size_t k = 0; k < cols[i].all.n; k++) {
+			const struct hvs_cmp_row *r = &cols[i].all.rows[k];
+			double lo, hi, p = pct(r, &lo, &hi);
+
+			if (!isfinite(p))
 				continue;
-			for (size_t k = 0; k < cols[i].all.n; k++) {
-				const struct hvs_cmp_row *r = &cols[i].all.rows[k];
-				double lo, hi, p = pct(r, &lo, &hi);
-
-				if (!isfinite(p))
-					continue;
-				fprintf(js, "%s{\"target\":\"%s\",\"metric\":\"%s\",\"workload\":%s,\"percent\":",
-					first ? "" : ",", res[i].name, r->name,
-					hvs_metrics_find(&bw, r->name) >= 0 ? "true" : "false");
-				json_num(js, p);
-				fputs(",\"ci_lo\":", js);
-				json_num(js, lo);
-				fputs(",\"ci_hi\":", js);
-				json_num(js, hi);
-				fputc('}', js);
-				first = 0;
-			}
+			fprintf(js, "%s{\"target\":\"%s\",\"metric\":\"%s\",\"workload\":%s,\"percent\":",
+				first ? "" : ",", res[i].name, r->name,
+				hvs_metrics_find(bw, r->name) >= 0 ? "true" : "false");
+			json_num(js, p);
+			fputs(",\"ci_lo\":", js);
+			json_num(js, lo);
+			fputs(",\"ci_hi\":", js);
+			json_num(js, hi);
+			fputc('}', js);
+			first = 0;
 		}
 	}
-	fprintf(js, "]}\n");
+}
+
+int hvs_guest_summary(const char *out_dir, const struct hvs_gresult *res, size_t n,
+		      const char *baseline)
+{
+	struct col *cols = calloc(n ? n : 1, sizeof(*cols));
+	struct hvs_result *base = NULL;
+	struct hvs_metrics bw = { 0 };
+	char path[1024], err[300];
+	struct hvs_wfile wmd = { 0 }, wjs = { 0 };
+	size_t bi = n;
+	int ret = 0;
+
+	if (!cols)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(res[i].name, baseline))
+			bi = i;
+	if (bi < n && res[bi].result_path[0] &&
+	    hvs_result_read(res[bi].result_path, &base, err, sizeof(err)) == 0 &&
+	    (ret = workloads_of(&base->set, &bw)))
+		goto out;
+	compare_cols(res, n, bi, base, &bw, cols);
+
+	snprintf(path, sizeof(path), "%s/summary.md", out_dir);
+	if ((ret = hvs_wopen(&wmd, path, HVS_W_DURABLE)))
+		goto out;
+	snprintf(path, sizeof(path), "%s/summary.json", out_dir);
+	if ((ret = hvs_wopen(&wjs, path, HVS_W_DURABLE)))
+		goto out;
+	write_targets(wmd.f, wjs.f, res, n, baseline);
+	fprintf(wjs.f, "],\"percent_of_baseline\":[");
+	if (!base) {
+		fprintf(wmd.f, "\nNo result from the baseline '%s': no overhead table.\n", baseline);
+		fprintf(wjs.f, "]}\n");
+		goto out;
+	}
+	write_pct_md(wmd.f, base, cols, res, n, baseline);
+	write_pct_json(wjs.f, cols, res, n, &bw);
+	fprintf(wjs.f, "]}\n");
 out:
 	ret = finish(&wmd, &wjs, ret);
 	for (size_t i = 0; i < n; i++) {

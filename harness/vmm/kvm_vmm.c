@@ -785,10 +785,84 @@ long long kvm_counter_get(const struct kvm_bench_result *res, const char *name)
 	return -1;
 }
 
+/* The payload's boot block at R0_BOOT_GPA: which benchmark, how long, the TSC rate. */
+static void write_boot(struct kvm_vm *vm, enum r0_bench_id id, const struct kvm_bench_opts *o, uint64_t tsc_khz)
+{
+	struct r0_boot boot;
+
+	memset(&boot, 0, sizeof(boot));
+	boot.magic = R0_BOOT_MAGIC;
+	boot.version = R0_ABI_VERSION;
+	boot.flags = (o->quick ? R0_BOOT_QUICK : 0) | (vm->ioeventfd ? R0_BOOT_IOEVENTFD : 0) |
+		     (vm->irqchip ? 0 : R0_BOOT_NO_IRQCHIP);
+	boot.bench = (uint32_t)id;
+	boot.tsc_khz = tsc_khz;
+	boot.nsamples = o->nsamples;
+	boot.sample_us = o->sample_us;
+	memcpy(vm->mem + R0_BOOT_GPA, &boot, sizeof(boot));
+}
+
+/* KVM_RUN until the payload ends, fails or the armed watchdog fires; exits through handle_exit(). */
+static void run_vcpu(struct kvm_vm *vm, const struct kvm_bench_opts *o, struct kvm_bench_result *res,
+		     uint64_t *c0, uint64_t *c1, uint64_t *m0, uint64_t *m1, int *snaps)
+{
+	for (;;) {
+		long rr;
+
+		if (wd_fired) {
+			set_result(res, KVM_BENCH_TIMEOUT, "watchdog fired after %.1f s", o->timeout_s);
+			break;
+		}
+		rr = ioctl(vm->vcpu.fd, KVM_RUN, 0);
+		if (rr < 0) {
+			int e = errno;
+
+			if (e == EINTR || e == EAGAIN) {
+				vm->vcpu.run->immediate_exit = 0;
+				if (wd_fired) {
+					set_result(res, KVM_BENCH_TIMEOUT, "watchdog fired after %.1f s", o->timeout_s);
+					break;
+				}
+				continue;
+			}
+			set_result(res, KVM_BENCH_FAIL, "KVM_RUN failed: %s", strerror(e));
+			break;
+		}
+		if (!handle_exit(vm, res, c0, c1, m0, m1, snaps))
+			break;
+	}
+}
+
+/* Where the guest stopped (RIP, its bytes, the last exit) appended to a failure's reason. */
+static void explain_stop(struct kvm_vm *vm, struct kvm_bench_result *res)
+{
+	struct kvm_regs regs;
+
+	if (__vcpu_ioctl(vm, KVM_GET_REGS, &regs) == 0)
+		res->rip = regs.rip;
+	if (res->status == KVM_BENCH_SKIP && !strncmp(res->reason, "VMCALL/VMMCALL raised #UD", 25))
+		kvm_hypercall_why(res->reason, sizeof(res->reason));
+	if (res->status != KVM_BENCH_OK && !(res->status == KVM_BENCH_SKIP && res->r0.status == R0_SKIP)) {
+		size_t l = strlen(res->reason);
+
+		/* The bytes at RIP (identity-mapped in the payload) tell a hang
+		 * on an instruction KVM keeps re-executing from one that moves. */
+		if (guest_range_ok(vm, res->rip, 3)) {
+			const uint8_t *b = vm->mem + res->rip;
+
+			snprintf(res->reason + l, sizeof(res->reason) - l,
+				 " (rip 0x%llx: %02x %02x %02x, last exit %s)", (unsigned long long)res->rip, b[0],
+				 b[1], b[2], exit_name((uint32_t)res->last_exit_reason));
+		} else {
+			snprintf(res->reason + l, sizeof(res->reason) - l, " (rip 0x%llx, last exit %s)",
+				 (unsigned long long)res->rip, exit_name((uint32_t)res->last_exit_reason));
+		}
+	}
+}
+
 int kvm_bench_run(int kvm_fd, enum r0_bench_id id, const struct kvm_bench_opts *o, struct kvm_bench_result *res)
 {
 	struct kvm_vm *vm = NULL;
-	struct r0_boot boot;
 	struct watchdog wd = { .armed = 0 };
 	uint64_t c0[KVM_STATS_MAX], c1[KVM_STATS_MAX], m0[KVM_STATS_MAX], m1[KVM_STATS_MAX];
 	uint64_t t0 = hvs_now_ns();
@@ -822,16 +896,7 @@ int kvm_bench_run(int kvm_fd, enum r0_bench_id id, const struct kvm_bench_opts *
 	else
 		res->tsc_khz = (uint64_t)(hvs_tsc_hz() / 1000.0);
 
-	memset(&boot, 0, sizeof(boot));
-	boot.magic = R0_BOOT_MAGIC;
-	boot.version = R0_ABI_VERSION;
-	boot.flags = (o->quick ? R0_BOOT_QUICK : 0) | (vm->ioeventfd ? R0_BOOT_IOEVENTFD : 0) |
-		     (vm->irqchip ? 0 : R0_BOOT_NO_IRQCHIP);
-	boot.bench = (uint32_t)id;
-	boot.tsc_khz = res->tsc_khz;
-	boot.nsamples = o->nsamples;
-	boot.sample_us = o->sample_us;
-	memcpy(vm->mem + R0_BOOT_GPA, &boot, sizeof(boot));
+	write_boot(vm, id, o, res->tsc_khz);
 
 	r = wd_arm(&wd, vm->vcpu.run, o->timeout_s > 0 ? o->timeout_s : 10.0);
 	if (r < 0) {
@@ -845,56 +910,9 @@ int kvm_bench_run(int kvm_fd, enum r0_bench_id id, const struct kvm_bench_opts *
 		snap(vm, c0, m0, &ok);
 		snaps = ok ? 0 : -1;
 	}
-	for (;;) {
-		long rr;
-
-		if (wd_fired) {
-			set_result(res, KVM_BENCH_TIMEOUT, "watchdog fired after %.1f s", o->timeout_s);
-			break;
-		}
-		rr = ioctl(vm->vcpu.fd, KVM_RUN, 0);
-		if (rr < 0) {
-			int e = errno;
-
-			if (e == EINTR || e == EAGAIN) {
-				vm->vcpu.run->immediate_exit = 0;
-				if (wd_fired) {
-					set_result(res, KVM_BENCH_TIMEOUT, "watchdog fired after %.1f s", o->timeout_s);
-					break;
-				}
-				continue;
-			}
-			set_result(res, KVM_BENCH_FAIL, "KVM_RUN failed: %s", strerror(e));
-			break;
-		}
-		if (!handle_exit(vm, res, c0, c1, m0, m1, &snaps))
-			break;
-	}
+	run_vcpu(vm, o, res, c0, c1, m0, m1, &snaps);
 	wd_disarm(&wd);
-	{
-		struct kvm_regs regs;
-
-		if (__vcpu_ioctl(vm, KVM_GET_REGS, &regs) == 0)
-			res->rip = regs.rip;
-	}
-	if (res->status == KVM_BENCH_SKIP && !strncmp(res->reason, "VMCALL/VMMCALL raised #UD", 25))
-		kvm_hypercall_why(res->reason, sizeof(res->reason));
-	if (res->status != KVM_BENCH_OK && !(res->status == KVM_BENCH_SKIP && res->r0.status == R0_SKIP)) {
-		size_t l = strlen(res->reason);
-
-		/* The bytes at RIP (identity-mapped in the payload) tell a hang
-		 * on an instruction KVM keeps re-executing from one that moves. */
-		if (guest_range_ok(vm, res->rip, 3)) {
-			const uint8_t *b = vm->mem + res->rip;
-
-			snprintf(res->reason + l, sizeof(res->reason) - l,
-				 " (rip 0x%llx: %02x %02x %02x, last exit %s)", (unsigned long long)res->rip, b[0],
-				 b[1], b[2], exit_name((uint32_t)res->last_exit_reason));
-		} else {
-			snprintf(res->reason + l, sizeof(res->reason) - l, " (rip 0x%llx, last exit %s)",
-				 (unsigned long long)res->rip, exit_name((uint32_t)res->last_exit_reason));
-		}
-	}
+	explain_stop(vm, res);
 	if (res->status == KVM_BENCH_TIMEOUT && snaps != 2 && snaps != -1) {
 		/* Hung (calibrating or measuring): what KVM did meanwhile, e.g.
 		 * emulating the same instruction over and over, or exiting. */
