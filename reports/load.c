@@ -19,7 +19,7 @@ static int add_ctx(struct hvs_rpt_column *col, const char *key, const char *val)
 {
 	if (!val || !*val)
 		return 0;
-	return hvs_rpt_kv_add(&col->ctx, &col->nctx, key, val);
+	return hvs_rpt_kv_add(&col->ctx, &col->nctx, &col->capctx, key, val);
 }
 
 #if HAVE_JANSSON
@@ -248,7 +248,7 @@ int hvs_rpt_load(struct hvs_rpt_model *m, const char *path, char *err, size_t er
 	    hvs_rpt_strset(&col->summary, r->hypervisor))
 		goto nomem;
 	for (int i = 0; i < r->info.ntags; i++)
-		if (hvs_rpt_kv_add(&col->tags, &col->ntags, r->info.tags[i].key, r->info.tags[i].val))
+		if (hvs_rpt_kv_add(&col->tags, &col->ntags, &col->captags, r->info.tags[i].key, r->info.tags[i].val))
 			goto nomem;
 	snprintf(buf, sizeof(buf), "%s (%s)", r->info.hvscope_version, r->info.git_commit);
 	if (add_ctx(col, "started", r->info.started) || add_ctx(col, "hvscope", buf) ||

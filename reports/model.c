@@ -5,6 +5,7 @@
  */
 #include "model.h"
 #include "analysis/compare.h"
+#include "core/array.h"
 
 #include <errno.h>
 #include <math.h>
@@ -54,15 +55,8 @@ void hvs_rpt_model_free(struct hvs_rpt_model *m)
 
 struct hvs_rpt_column *hvs_rpt_model_add_column(struct hvs_rpt_model *m)
 {
-	if (m->ncols == m->capcols) {
-		size_t cap = m->capcols ? m->capcols * 2 : 8;
-		struct hvs_rpt_column *v = realloc(m->cols, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		m->cols = v;
-		m->capcols = cap;
-	}
+	if (HVS_ARRAY_RESERVE(m->cols, m->capcols, m->ncols + 1, 8))
+		return NULL;
 	memset(&m->cols[m->ncols], 0, sizeof(m->cols[0]));
 	return &m->cols[m->ncols++];
 }
@@ -78,13 +72,13 @@ int hvs_rpt_strset(char **dst, const char *src)
 	return 0;
 }
 
-int hvs_rpt_kv_add(struct hvs_rpt_kv **v, size_t *n, const char *key, const char *val)
+int hvs_rpt_kv_add(struct hvs_rpt_kv **v, size_t *n, size_t *cap, const char *key, const char *val)
 {
-	struct hvs_rpt_kv *nv = realloc(*v, (*n + 1) * sizeof(**v));
+	struct hvs_rpt_kv *nv;
 
-	if (!nv)
+	if (HVS_ARRAY_RESERVE(*v, *cap, *n + 1, 8))
 		return -ENOMEM;
-	*v = nv;
+	nv = *v;
 	nv[*n].key = strdup(key ? key : "");
 	nv[*n].val = strdup(val ? val : "");
 	if (!nv[*n].key || !nv[*n].val) {
@@ -98,12 +92,9 @@ int hvs_rpt_kv_add(struct hvs_rpt_kv **v, size_t *n, const char *key, const char
 
 int hvs_rpt_evidence_add(struct hvs_rpt_column *c, const char *line)
 {
-	char **nv = realloc(c->evidence, (c->nevidence + 1) * sizeof(*nv));
-
-	if (!nv)
+	if (HVS_ARRAY_RESERVE(c->evidence, c->capevidence, c->nevidence + 1, 8))
 		return -ENOMEM;
-	c->evidence = nv;
-	if (!(nv[c->nevidence] = strdup(line ? line : "")))
+	if (!(c->evidence[c->nevidence] = strdup(line ? line : "")))
 		return -ENOMEM;
 	c->nevidence++;
 	return 0;
@@ -370,15 +361,8 @@ int hvs_rpt_model_finish(struct hvs_rpt_model *m)
 			long r = find_row(rows, n, mt);
 
 			if (r < 0) {
-				if (n == cap) {
-					size_t nc = cap ? cap * 2 : 64;
-					struct hvs_rpt_row *nr = realloc(rows, nc * sizeof(*nr));
-
-					if (!nr)
-						goto nomem;
-					rows = nr;
-					cap = nc;
-				}
+				if (HVS_ARRAY_RESERVE(rows, cap, n + 1, 64))
+					goto nomem;
 				memset(&rows[n], 0, sizeof(rows[0]));
 				rows[n].cell = calloc(m->ncols, sizeof(rows[n].cell[0]));
 				if (!rows[n].cell)

@@ -34,11 +34,11 @@ struct hvs_rpt_column {
 	char *summary;  /* fingerprint one-liner: "Xen PV dom0 on QEMU TCG" */
 	char *hostname;
 	struct hvs_rpt_kv *ctx; /* context shown beside the fingerprint */
-	size_t nctx;
+	size_t nctx, capctx;
 	struct hvs_rpt_kv *tags; /* --tag key=value pairs of the run */
-	size_t ntags;
+	size_t ntags, captags;
 	char **evidence; /* fingerprint evidence lines */
-	size_t nevidence;
+	size_t nevidence, capevidence;
 	struct hvs_metrics metrics; /* owned */
 };
 
@@ -71,8 +71,8 @@ struct hvs_rpt_column *hvs_rpt_model_add_column(struct hvs_rpt_model *m);
 
 /* Replace *dst with a copy of src (NULL allowed). Returns 0 or -ENOMEM. */
 int hvs_rpt_strset(char **dst, const char *src);
-/* Append key/value copies to a kv list. Returns 0 or -ENOMEM. */
-int hvs_rpt_kv_add(struct hvs_rpt_kv **v, size_t *n, const char *key, const char *val);
+/* Append key/value copies to a kv list (*n used, *cap room: core/array.h). Returns 0 or -ENOMEM. */
+int hvs_rpt_kv_add(struct hvs_rpt_kv **v, size_t *n, size_t *cap, const char *key, const char *val);
 /* Append an evidence line copy. Returns 0 or -ENOMEM. */
 int hvs_rpt_evidence_add(struct hvs_rpt_column *c, const char *line);
 

@@ -7,6 +7,7 @@
  */
 #include "commands.h"
 #include "options.h"
+#include "core/array.h"
 #include "core/hvscope.h"
 #include "reports/load.h"
 #include "reports/report.h"
@@ -32,15 +33,8 @@ static int inputs_add(struct inputs *in, const char *dir, const char *name)
 {
 	char *p;
 
-	if (in->n == in->cap) {
-		size_t cap = in->cap ? in->cap * 2 : 16;
-		char **v = realloc(in->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		in->v = v;
-		in->cap = cap;
-	}
+	if (HVS_ARRAY_RESERVE(in->v, in->cap, in->n + 1, 16))
+		return -ENOMEM;
 	if (dir ? asprintf(&p, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name) < 0
 		: !(p = strdup(name)))
 		return -ENOMEM;

@@ -94,7 +94,7 @@ static void test_model(void)
 	hvs_rpt_strset(&b->file, "/y/kvm.json");
 	hvs_rpt_strset(&b->hostname, "metal");
 	hvs_rpt_strset(&b->summary, "KVM");
-	hvs_rpt_kv_add(&b->tags, &b->ntags, "config", "ept-off");
+	hvs_rpt_kv_add(&b->tags, &b->ntags, &b->captags, "config", "ept-off");
 	add_metric(b, "bench.syscall.getppid", "ns", "syscall", HVS_LOWER_IS_BETTER, 150);
 	add_metric(b, "bench.io.seq", "MB/s", "io", HVS_HIGHER_IS_BETTER, 1000);
 	add_metric(b, "bench.memory.chase.64KiB", "ns", "memory", HVS_LOWER_IS_BETTER, 4);
