@@ -83,27 +83,30 @@ int hvs_infer_from_metrics(const struct hvs_metrics *set, const char *root, stru
 	if (cpuid) {
 		double t = extra(cpuid, "cycles_per_op"), ns = cpuid->summary.median;
 
-		if (t >= HVS_INFER_EXIT_MIN_TICKS)
+		switch (hvs_exit_classify(t, HVS_NATIVE_MAX_CYCLES)) {
+		case 1:
 			cpuid_exits = HVS_FACT_YES;
-		else if (t <= HVS_INFER_NATIVE_MAX_TICKS)
+			break;
+		case 0:
 			cpuid_exits = HVS_FACT_NO;
+			break;
+		}
 		if (cpuid_exits == HVS_FACT_YES)
 			exit_ns = ns;
 		set_fact(&out->fact[HVS_FACT_CPUID_EXITS], cpuid_exits, ns, "ns",
 			 "CPUID leaf 0 takes %.0f TSC ticks (%.0f ns, 95%% CI %.0f-%.0f); native <= %.0f, "
 			 "an exit >= %.0f",
-			 t, ns, cpuid->summary.ci_lo, cpuid->summary.ci_hi, HVS_INFER_NATIVE_MAX_TICKS,
-			 HVS_INFER_EXIT_MIN_TICKS);
+			 t, ns, cpuid->summary.ci_lo, cpuid->summary.ci_hi, HVS_NATIVE_MAX_CYCLES,
+			 HVS_EXIT_MIN_CYCLES);
 	}
 	if (rdtsc) {
 		double t = extra(rdtsc, "cycles_per_op"), ns = rdtsc->summary.median;
-		int a = t <= HVS_INFER_RDTSC_NATIVE_MAX_TICKS ? HVS_FACT_NO
-			: t >= HVS_INFER_EXIT_MIN_TICKS	      ? HVS_FACT_YES
-							      : HVS_FACT_UNKNOWN;
+		int v = hvs_exit_classify(t, HVS_RDTSC_NATIVE_MAX_CYCLES);
+		int a = v > 0 ? HVS_FACT_YES : v == 0 ? HVS_FACT_NO : HVS_FACT_UNKNOWN;
 
 		set_fact(&out->fact[HVS_FACT_RDTSC_TRAPS], a, ns, "ns",
 			 "RDTSC takes %.0f TSC ticks (%.1f ns); native <= %.0f, trapped >= %.0f", t, ns,
-			 HVS_INFER_RDTSC_NATIVE_MAX_TICKS, HVS_INFER_EXIT_MIN_TICKS);
+			 HVS_RDTSC_NATIVE_MAX_CYCLES, HVS_EXIT_MIN_CYCLES);
 	}
 
 	/*

@@ -20,6 +20,7 @@
 #ifndef HVS_INFER_H
 #define HVS_INFER_H
 
+#include "core/exit_bounds.h"
 #include "core/hvs_features.h"
 #include "core/metric.h"
 
@@ -44,15 +45,7 @@ enum hvs_fact_id {
 	HVS_FACT_COUNT
 };
 
-/*
- * Thresholds in TSC ticks. Bare-metal CPUID is ~100-250 cycles and RDTSC
- * 10-50 (Agner Fog's tables); a handled CPUID exit is over 1000 on every
- * VMX/SVM implementation (kvm-unit-tests vmexit_cpuid). Between the bounds:
- * unknown.
- */
-#define HVS_INFER_NATIVE_MAX_TICKS 500.0
-#define HVS_INFER_EXIT_MIN_TICKS 1000.0
-#define HVS_INFER_RDTSC_NATIVE_MAX_TICKS 150.0
+/* CPUID and RDTSC exits: the one set of core/exit_bounds.h, compared with the benchmarks' TSC ticks. */
 /* Page fault below this many exits: no exit per fault (SLAT); at or above SHADOW: shadow paging. */
 #define HVS_INFER_SLAT_PF_RATIO 1.0
 #define HVS_INFER_SHADOW_PF_RATIO 2.0

@@ -138,15 +138,13 @@ static uint64_t sample_once(int r, int scp)
 _Static_assert(ADD_CHAIN == 1024 && RDTSC_PER == 8 && CPUID_PER == 4,
 	       "sample_once() spells these counts out in its asm");
 
-static enum hvs_tri classify(double cycles)
+/* Exits or not, by core/exit_bounds.h: RDTSC and RDTSCP have their own native bound. */
+static enum hvs_tri classify(int row, double cycles)
 {
-	if (!isfinite(cycles))
-		return HVS_TRI_UNKNOWN;
-	if (cycles <= HVS_TIMING_NATIVE_MAX)
-		return HVS_TRI_NO;
-	if (cycles >= HVS_TIMING_EXIT_MIN)
-		return HVS_TRI_YES;
-	return HVS_TRI_UNKNOWN;
+	int v = hvs_exit_classify(cycles, row == HVS_TROW_RDTSC || row == HVS_TROW_RDTSCP ?
+						  HVS_RDTSC_NATIVE_MAX_CYCLES : HVS_NATIVE_MAX_CYCLES);
+
+	return v > 0 ? HVS_TRI_YES : v == 0 ? HVS_TRI_NO : HVS_TRI_UNKNOWN;
 }
 
 static void write_verdict(struct hvs_exit_timing *t)
@@ -174,7 +172,7 @@ static void write_verdict(struct hvs_exit_timing *t)
 	case HVS_TRI_UNKNOWN:
 		snprintf(t->verdict, sizeof(t->verdict),
 			 "CPUID costs %s, between the native bound (%.0f) and the exit bound (%.0f cycles): inconclusive",
-			 cost, HVS_TIMING_NATIVE_MAX, HVS_TIMING_EXIT_MIN);
+			 cost, HVS_NATIVE_MAX_CYCLES, HVS_EXIT_MIN_CYCLES);
 		break;
 	}
 	l = strlen(t->verdict);
@@ -269,7 +267,7 @@ int hvs_exit_timing_run_flags(size_t samples, unsigned flags, struct hvs_exit_ti
 			continue;
 		row->cycles = row->ticks.median * out->core_per_tick;
 		row->ns = out->ns_known ? row->ticks.median * 1e9 / out->tsc_hz : 0;
-		row->exits = r == HVS_TROW_ADD ? HVS_TRI_NO : classify(row->cycles);
+		row->exits = r == HVS_TROW_ADD ? HVS_TRI_NO : classify(r, row->cycles);
 	}
 
 	out->cpuid_traps = out->row[HVS_TROW_CPUID0].exits;

@@ -22,6 +22,7 @@
 #include "core/hvs_features.h"
 #include "core/hvscope.h"
 #include "host.h"
+#include "core/exit_bounds.h"
 #include "core/stats.h"
 
 #include <stdio.h>
@@ -30,18 +31,7 @@
 #include <jansson.h>
 #endif
 
-/*
- * Thresholds, in core cycles (TSC ticks scaled by the measured core/TSC
- * ratio). Bare-metal CPUID costs about 100-250 cycles on every x86 core of
- * the last 15 years (Agner Fog's tables; leaf 0 is among the cheapest) and
- * RDTSC 20-50; the smallest VM exit round trip (hardware VM exit + entry
- * alone, before the hypervisor does any work) is several hundred cycles and
- * a handled CPUID exit is over 1000 (kvm-unit-tests' vmexit cpuid test:
- * typically 1000-2000 cycles on recent Intel and AMD hosts).
- * Between the two bounds the answer is "inconclusive", never a guess.
- */
-#define HVS_TIMING_NATIVE_MAX 500.0  /* at or below: no exit */
-#define HVS_TIMING_EXIT_MIN 1000.0   /* at or above: the instruction exits */
+/* Thresholds: the one set of core/exit_bounds.h (in core cycles). */
 
 /* One timed instruction. */
 struct hvs_timing_row {

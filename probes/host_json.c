@@ -290,8 +290,8 @@ json_t *hvs_exit_timing_json(const struct hvs_exit_timing *t)
 	put(o, "exit_cost_cycles", t->cpuid_traps == HVS_TRI_YES ? num(t->exit_cost_cycles) : json_null(), &bad);
 	put(o, "exit_cost_ns",
 	    t->cpuid_traps == HVS_TRI_YES && t->exit_cost_ns > 0 ? num(t->exit_cost_ns) : json_null(), &bad);
-	put(o, "native_max_cycles", json_real(HVS_TIMING_NATIVE_MAX), &bad);
-	put(o, "exit_min_cycles", json_real(HVS_TIMING_EXIT_MIN), &bad);
+	put(o, "native_max_cycles", json_real(HVS_NATIVE_MAX_CYCLES), &bad);
+	put(o, "exit_min_cycles", json_real(HVS_EXIT_MIN_CYCLES), &bad);
 	put(o, "verdict", json_string(t->verdict), &bad);
 	put(o, "elapsed_ns", json_integer((json_int_t)t->elapsed_ns), &bad);
 	if (bad)

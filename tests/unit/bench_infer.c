@@ -2,7 +2,8 @@
 /*
  * Unit test: facts inferred from synthetic metric sets (hardware-assisted
  * guest with EPT, shadow paging, bare metal, inconclusive numbers), steal
- * flagging of a sample window, and the live measurement path.
+ * flagging of a sample window, and the live measurement path. The bounds
+ * are the one set of core/exit_bounds.h that `probe --timing` uses too.
  */
 #include "microbench/infer.h"
 #include "microbench/measure.h"
@@ -61,7 +62,7 @@ int main(void)
 	struct hvs_cputime a = { 0 }, b;
 	struct hvs_metric m;
 
-	plan(21);
+	plan(27);
 	snprintf(root, sizeof(root), "%s/hvs-infer.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(root))
 		return 1;
@@ -146,5 +147,16 @@ int main(void)
 		if (system(cmd))
 			diag("could not remove %s", root);
 	}
+	/* One parameter set (core/exit_bounds.h), the same for probe --timing. */
+	is_int(hvs_exit_classify(HVS_NATIVE_MAX_CYCLES, HVS_NATIVE_MAX_CYCLES), 0, "CPUID at the native bound: native");
+	is_int(hvs_exit_classify(HVS_EXIT_MIN_CYCLES, HVS_NATIVE_MAX_CYCLES), 1, "at the exit bound: exits");
+	is_int(hvs_exit_classify(700, HVS_NATIVE_MAX_CYCLES), -1, "between the bounds: inconclusive");
+	is_int(hvs_exit_classify(300, HVS_RDTSC_NATIVE_MAX_CYCLES), -1, "RDTSC at 300 cycles: inconclusive");
+	is_int(hvs_exit_classify(NAN, HVS_NATIVE_MAX_CYCLES), -1, "not a number: inconclusive");
+	add(&s, "exit.rdtsc.rdtsc", 100, 300, 0);
+	hvs_infer_from_metrics(&s, root, &inf);
+	is_int(inf.fact[HVS_FACT_RDTSC_TRAPS].answer, HVS_FACT_UNKNOWN, "infer: RDTSC at 300 ticks is unknown (%s)",
+	       inf.fact[HVS_FACT_RDTSC_TRAPS].evidence);
+	hvs_metrics_free(&s);
 	return done_testing();
 }
