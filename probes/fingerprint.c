@@ -236,72 +236,237 @@ static void verdict_xen(struct hvs_fingerprint *fp, int *xen_done)
 			 "shows the layer below Xen");
 }
 
-/* Name the layer a plain-CPUID range stands for; add it. */
-static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
+/* No hypervisor CPUID range: the hypervisor bit, DMI, SMBIOS or timing may still name a layer. */
+static void cpuid_no_range(struct hvs_fingerprint *fp, int xen_done, const char *dmi, const char *dmi_which)
 {
 	const struct hvs_cpu *c = &fp->cpu;
 	const struct hvs_evidence *ev = &fp->ev;
-	const char *dmi_which = NULL, *dmi = hvs_evidence_dmi_vm(ev, &dmi_which);
+	struct hvs_layer *l;
+
+	if (cloud_metal(fp)) /* no layer: verdict_systemd() says which metal */
+		return;
+	if (c->hypervisor_bit) {
+		/* QEMU's named CPU models say so in the brand string */
+		int qemu_brand = strstr(c->brand, "QEMU") != NULL;
+		const char *id = dmi ? dmi : qemu_brand ? "qemu" : "vm-other";
+
+		l = new_layer(fp, dmi ? "hypervisor (named by DMI only)" :
+				  qemu_brand ? "QEMU (named by the CPU brand string only)" :
+					"unknown hypervisor (hypervisor bit, no hypervisor leaves)",
+			      qemu_brand && !dmi ? "qemu" : "unknown", "guest", id, 1,
+			      dmi ? 70 : qemu_brand ? 60 : 50);
+		if (!l)
+			return;
+		addev(l, "CPUID.1:ECX[31] (hypervisor present) = 1");
+		if (fp->src.kind == HVS_CPUID_REPLAY && !fp->src.subleaf_aware)
+			addev(l, "no hypervisor CPUID range: the %s dump format does not record "
+				 "leaves 0x4000xxxx", fp->src.format);
+		else
+			addev(l, "no hypervisor CPUID range at 0x40000000..0x4000ff00");
+		if (qemu_brand)
+			addev(l, "CPU brand string \"%.100s\"", c->brand);
+		if (dmi)
+			addev(l, "DMI %s = \"%s\" points to %s", dmi_which, hvs_evidence_dmi_value(ev, dmi_which), dmi);
+	} else if (!dmi && ev->smbios_vm == 1 && !xen_done) {
+		l = new_layer(fp, "unknown hypervisor (the firmware says virtual machine)", "unknown",
+			      "guest", "vm-other", 1, 60);
+		if (!l)
+			return;
+		addev(l, "CPUID.1:ECX[31] = 0 and no hypervisor leaves");
+		addev(l, "SMBIOS BIOS Characteristics: \"System is a virtual machine\" (%.100s)",
+		      ev->smbios_vm_src);
+		if (ev->sys_vendor[0] || ev->product_name[0])
+			addev(l, "DMI \"%.60s\" \"%.60s\" is no hypervisor vendor hvscope knows",
+			      ev->sys_vendor, ev->product_name);
+		if (fp->timing && fp->timing->cpuid_traps == HVS_TRI_YES)
+			addev(l, "timing: %s", fp->timing->verdict);
+	} else if ((dmi || (fp->timing && fp->timing->cpuid_traps == HVS_TRI_YES)) && !xen_done) {
+		l = new_layer(fp, dmi ? "hypervisor hidden from CPUID (named by DMI)" :
+					"hypervisor hidden from CPUID (CPUID exits measured)",
+			      dmi ? dmi : "unknown", "guest", dmi ? dmi : "vm-other", 1, 60);
+		if (!l)
+			return;
+		addev(l, "CPUID.1:ECX[31] = 0 and no hypervisor leaves: the hypervisor hides itself");
+		if (dmi)
+			addev(l, "DMI %s = \"%s\" points to %s", dmi_which, hvs_evidence_dmi_value(ev, dmi_which), dmi);
+		if (dmi && ev->smbios_vm == 1)
+			addev(l, "SMBIOS BIOS Characteristics: \"System is a virtual machine\"");
+		if (fp->timing && fp->timing->cpuid_traps == HVS_TRI_YES)
+			addev(l, "timing: %s", fp->timing->verdict);
+	}
+}
+
+/* "Microsoft Hv" and no other hypervisor's range: the root partition or a Hyper-V guest. */
+static void cpuid_hyperv(struct hvs_fingerprint *fp, const struct hvs_hv_range *r0, const char *dmi,
+			 const char *dmi_which)
+{
+	const struct hvs_evidence *ev = &fp->ev;
+	struct hvs_layer *l;
+
+	if (field_bool(r0, "hv_root_partition")) {
+		l = new_layer(fp, "Hyper-V root partition (host, not a guest)", "hyperv",
+			      "root partition", "none", 0, 95);
+		if (!l)
+			return;
+		addev(l, "CPUID 0x%08x signature \"Microsoft Hv\"", r0->base);
+		addev(l, "CPUID 0x%08x EBX bit 0 (CreatePartitions) = 1: only the root partition "
+			 "may create partitions", r0->base + 3);
+		addev(l, "the OS here is the Hyper-V host (e.g. Windows with Hyper-V or VBS on); "
+			 "systemd-detect-virt would wrongly say microsoft");
+		return;
+	}
+	l = new_layer(fp, "Microsoft Hyper-V", "hyperv", "guest", "microsoft", 1, 90);
+	if (!l)
+		return;
+	addev(l, "CPUID 0x%08x signature \"Microsoft Hv\", root partition bit clear", r0->base);
+	if (field_str(r0, "hv_isolation_type") && strcmp(field_str(r0, "hv_isolation_type"), "none"))
+		addev(l, "isolated VM: %s", field_str(r0, "hv_isolation_type"));
+	if (dmi && strcmp(dmi, "microsoft")) {
+		l->confidence = 60;
+		addev(l, "but DMI %s = \"%s\" points to %s: another hypervisor offering Hyper-V's "
+			 "interface?", dmi_which, hvs_evidence_dmi_value(ev, dmi_which), dmi);
+		if (dmi_overrules(dmi))
+			l->detect = dmi;
+	} else if (dmi) {
+		l->confidence = 98;
+		addev(l, "DMI agrees (%s)", dmi_which);
+	}
+	if (ev->vmbus)
+		addev(l, "VMBus devices present");
+}
+
+/* KVM's signature: real KVM, or VirtualBox's KVM provider (its feature bits, DMI). */
+static void cpuid_kvm_or_vbox(struct hvs_fingerprint *fp, struct hvs_layer *l, const struct hvs_hv_range *own,
+			      const char *dmi, const char *dmi_which)
+{
+	const struct hvs_evidence *ev = &fp->ev;
+	const struct hvs_field *kf = hvs_fields_get(&own->f, "kvm_features_eax");
+	/*
+	 * VirtualBox's KVM provider (src/VBox/VMM/VMMR3/GIMKvm.cpp) offers
+	 * only CLOCKSOURCE, CLOCKSOURCE2, PV_UNHALT and, with a fixed-rate
+	 * TSC, CLOCKSOURCE_STABLE_BIT: any other feature bit is real KVM.
+	 */
+	uint64_t beyond = kf ? kf->num & ~(uint64_t)0x01000089 : 0;
+
+	if (!dmi && beyond) {
+		l->confidence = 90;
+		addev(l, "KVM features 0x%08llx beyond what VirtualBox's KVM provider offers "
+			 "(0x01000089 at most): real KVM", (unsigned long long)kf->num);
+	} else if (!dmi) {
+		l->confidence = 60;
+		snprintf(l->name, sizeof(l->name), "KVM or VirtualBox (its KVM interface)");
+		addev(l, "VirtualBox's KVM paravirt provider presents the same signature and "
+			 "these features (0x%08llx): CPUID alone cannot tell them apart, DMI "
+			 "would (none read)", kf ? (unsigned long long)kf->num : 0ULL);
+	} else {
+		l->confidence = 95;
+		addev(l, "DMI %s = \"%s\" points to %s", dmi_which, hvs_evidence_dmi_value(ev, dmi_which), dmi);
+	}
+}
+
+/* The known hypervisor's other evidence: versions, devices, nested /dev/kvm. */
+static void cpuid_known_extras(struct hvs_fingerprint *fp, struct hvs_layer *l, const struct hvs_hv_range *own)
+{
+	const struct hvs_cpu *c = &fp->cpu;
+	const struct hvs_evidence *ev = &fp->ev;
+	char name[96];
+
+	if (field_str(own, "xen_version"))
+		addev(l, "Xen version %s", field_str(own, "xen_version"));
+	if (!strcmp(own->known->id, "vbox") && field_str(own, "hv_interface"))
+		addev(l, "also offers Hyper-V's interface (%s) at 0x%08x", field_str(own, "hv_interface"),
+		      own->base + 1);
+	if (!c->hypervisor_bit) {
+		l->confidence -= 20;
+		addev(l, "but CPUID.1:ECX[31] (hypervisor present) = 0: inconsistent");
+	}
+	if (!strcmp(ev->clocksource, "kvm-clock") && !strcmp(own->known->id, "kvm"))
+		addev(l, "clocksource kvm-clock");
+	if (ev->pci_virtio)
+		addev(l, "virtio PCI devices present");
+	if (ev->pci_vmware && !strcmp(own->known->id, "vmware"))
+		addev(l, "VMware PCI devices present");
+	if (ev->pci_xen_platform && !strcmp(own->known->id, "xen"))
+		addev(l, "Xen platform PCI device 5853:0001");
+	if (!strcmp(own->known->id, "kvm") && fp->have_host && fp->host->kvm_usable) {
+		snprintf(name, sizeof(name), "%s", l->name);
+		if (fp->host->kvm_pvm.loaded && fp->host->vendor_module &&
+		    !strcmp(fp->host->vendor_module, "kvm_pvm")) {
+			snprintf(l->name, sizeof(l->name), "%.60s (nested, kvm_pvm available)", name);
+			addev(l, "/dev/kvm usable here through kvm_pvm (software virtualization, "
+				 "shadow paging)");
+		} else {
+			snprintf(l->name, sizeof(l->name), "%.56s (nested virtualization available)", name);
+			addev(l, "/dev/kvm usable here (%s)",
+			      fp->host->vendor_module ? fp->host->vendor_module : "?");
+		}
+	}
+}
+
+/* A hypervisor range hvscope knows (own; r0 the first, "Microsoft Hv" when hyperv_iface). */
+static void cpuid_known(struct hvs_fingerprint *fp, const struct hvs_hv_range *r0, const struct hvs_hv_range *own,
+			int hyperv_iface, const char *dmi, const char *dmi_which)
+{
+	const struct hvs_evidence *ev = &fp->ev;
+	struct hvs_layer *l;
+	const char *id = own->known->id;
+	char name[96];
+	int conf = 90;
+	const char *detect = own->known->detect ? own->known->detect : "vm-other";
+
+	if (!strcmp(id, "tcg"))
+		snprintf(name, sizeof(name), "QEMU TCG");
+	else if (!strcmp(id, "xen"))
+		snprintf(name, sizeof(name), "Xen HVM%s", hyperv_iface ? " with Viridian (Hyper-V interface)" : "");
+	else if (!strcmp(id, "kvm") && hyperv_iface)
+		snprintf(name, sizeof(name), "KVM with Hyper-V enlightenments");
+	else if (!strcmp(id, "kvm") && dmi && !strcmp(dmi, "oracle"))
+		snprintf(name, sizeof(name), "VirtualBox (KVM paravirt interface)");
+	else if (!strcmp(id, "kvm") && dmi && (!strcmp(dmi, "amazon") || !strcmp(dmi, "google")))
+		snprintf(name, sizeof(name), "KVM (%s)",
+			 !strcmp(dmi, "amazon") ? "Amazon EC2" : "Google Compute Engine");
+	else
+		snprintf(name, sizeof(name), "%s", own->known->name);
+	if (!strcmp(id, "kvm") && dmi && !strcmp(dmi, "oracle")) {
+		id = "vbox";
+		detect = "oracle";
+	}
+	if (dmi_overrules(dmi))
+		detect = dmi;
+	/* VirtualBox's own signature but Hyper-V's interface */
+	l = new_layer(fp, name, id, !strcmp(id, "xen") ? "HVM" : "guest", detect, 1, conf);
+	if (!l)
+		return;
+	if (hyperv_iface)
+		addev(l, "CPUID 0x%08x \"Microsoft Hv\" (Hyper-V compatible interface for Windows "
+			 "guests), own signature at 0x%08x", r0->base, own->base);
+	addev(l, "CPUID 0x%08x signature \"%s\" (max leaf 0x%08x)", own->base, own->sig_text,
+	      own->max);
+	if (!strcmp(own->known->id, "kvm") && !(dmi && !strcmp(dmi, "oracle"))) {
+		cpuid_kvm_or_vbox(fp, l, own, dmi, dmi_which);
+	} else if (dmi) {
+		int agree = !strcmp(dmi, detect) || (!strcmp(dmi, "qemu") && !strcmp(id, "tcg"));
+
+		l->confidence = agree ? 97 : 70;
+		addev(l, "DMI %s = \"%s\" points to %s%s", dmi_which, hvs_evidence_dmi_value(ev, dmi_which), dmi,
+		      agree ? "" : " (disagrees)");
+	}
+	cpuid_known_extras(fp, l, own);
+}
+
+/* Name the layer a plain-CPUID range stands for; add it. */
+static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
+{
+	const char *dmi_which = NULL, *dmi = hvs_evidence_dmi_vm(&fp->ev, &dmi_which);
 	const struct hvs_hv_range *r0 = fp->nranges ? &fp->ranges[0] : NULL;
 	const struct hvs_hv_range *own = r0;
 	struct hvs_layer *l;
 	int hyperv_iface = 0;
 
 	if (!r0) {
-		if (cloud_metal(fp)) /* no layer: verdict_systemd() says which metal */
-			return;
-		if (c->hypervisor_bit) {
-			/* QEMU's named CPU models say so in the brand string */
-			int qemu_brand = strstr(c->brand, "QEMU") != NULL;
-			const char *id = dmi ? dmi : qemu_brand ? "qemu" : "vm-other";
-
-			l = new_layer(fp, dmi ? "hypervisor (named by DMI only)" :
-					  qemu_brand ? "QEMU (named by the CPU brand string only)" :
-						"unknown hypervisor (hypervisor bit, no hypervisor leaves)",
-				      qemu_brand && !dmi ? "qemu" : "unknown", "guest", id, 1,
-				      dmi ? 70 : qemu_brand ? 60 : 50);
-			if (!l)
-				return;
-			addev(l, "CPUID.1:ECX[31] (hypervisor present) = 1");
-			if (fp->src.kind == HVS_CPUID_REPLAY && !fp->src.subleaf_aware)
-				addev(l, "no hypervisor CPUID range: the %s dump format does not record "
-					 "leaves 0x4000xxxx", fp->src.format);
-			else
-				addev(l, "no hypervisor CPUID range at 0x40000000..0x4000ff00");
-			if (qemu_brand)
-				addev(l, "CPU brand string \"%.100s\"", c->brand);
-			if (dmi)
-				addev(l, "DMI %s = \"%s\" points to %s", dmi_which, hvs_evidence_dmi_value(ev, dmi_which), dmi);
-		} else if (!dmi && ev->smbios_vm == 1 && !xen_done) {
-			l = new_layer(fp, "unknown hypervisor (the firmware says virtual machine)", "unknown",
-				      "guest", "vm-other", 1, 60);
-			if (!l)
-				return;
-			addev(l, "CPUID.1:ECX[31] = 0 and no hypervisor leaves");
-			addev(l, "SMBIOS BIOS Characteristics: \"System is a virtual machine\" (%.100s)",
-			      ev->smbios_vm_src);
-			if (ev->sys_vendor[0] || ev->product_name[0])
-				addev(l, "DMI \"%.60s\" \"%.60s\" is no hypervisor vendor hvscope knows",
-				      ev->sys_vendor, ev->product_name);
-			if (fp->timing && fp->timing->cpuid_traps == HVS_TRI_YES)
-				addev(l, "timing: %s", fp->timing->verdict);
-		} else if ((dmi || (fp->timing && fp->timing->cpuid_traps == HVS_TRI_YES)) && !xen_done) {
-			l = new_layer(fp, dmi ? "hypervisor hidden from CPUID (named by DMI)" :
-						"hypervisor hidden from CPUID (CPUID exits measured)",
-				      dmi ? dmi : "unknown", "guest", dmi ? dmi : "vm-other", 1, 60);
-			if (!l)
-				return;
-			addev(l, "CPUID.1:ECX[31] = 0 and no hypervisor leaves: the hypervisor hides itself");
-			if (dmi)
-				addev(l, "DMI %s = \"%s\" points to %s", dmi_which, hvs_evidence_dmi_value(ev, dmi_which), dmi);
-			if (dmi && ev->smbios_vm == 1)
-				addev(l, "SMBIOS BIOS Characteristics: \"System is a virtual machine\"");
-			if (fp->timing && fp->timing->cpuid_traps == HVS_TRI_YES)
-				addev(l, "timing: %s", fp->timing->verdict);
-		}
+		cpuid_no_range(fp, xen_done, dmi, dmi_which);
 		return;
 	}
-
 	/* "Microsoft Hv" first, another hypervisor's own range after it */
 	if (r0->known && !strcmp(r0->known->id, "hyperv")) {
 		hyperv_iface = 1;
@@ -312,39 +477,9 @@ static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
 			}
 	}
 	if (own == r0 && r0->known && !strcmp(r0->known->id, "hyperv")) {
-		if (field_bool(r0, "hv_root_partition")) {
-			l = new_layer(fp, "Hyper-V root partition (host, not a guest)", "hyperv",
-				      "root partition", "none", 0, 95);
-			if (!l)
-				return;
-			addev(l, "CPUID 0x%08x signature \"Microsoft Hv\"", r0->base);
-			addev(l, "CPUID 0x%08x EBX bit 0 (CreatePartitions) = 1: only the root partition "
-				 "may create partitions", r0->base + 3);
-			addev(l, "the OS here is the Hyper-V host (e.g. Windows with Hyper-V or VBS on); "
-				 "systemd-detect-virt would wrongly say microsoft");
-			return;
-		}
-		l = new_layer(fp, "Microsoft Hyper-V", "hyperv", "guest", "microsoft", 1, 90);
-		if (!l)
-			return;
-		addev(l, "CPUID 0x%08x signature \"Microsoft Hv\", root partition bit clear", r0->base);
-		if (field_str(r0, "hv_isolation_type") && strcmp(field_str(r0, "hv_isolation_type"), "none"))
-			addev(l, "isolated VM: %s", field_str(r0, "hv_isolation_type"));
-		if (dmi && strcmp(dmi, "microsoft")) {
-			l->confidence = 60;
-			addev(l, "but DMI %s = \"%s\" points to %s: another hypervisor offering Hyper-V's "
-				 "interface?", dmi_which, hvs_evidence_dmi_value(ev, dmi_which), dmi);
-			if (dmi_overrules(dmi))
-				l->detect = dmi;
-		} else if (dmi) {
-			l->confidence = 98;
-			addev(l, "DMI agrees (%s)", dmi_which);
-		}
-		if (ev->vmbus)
-			addev(l, "VMBus devices present");
+		cpuid_hyperv(fp, r0, dmi, dmi_which);
 		return;
 	}
-
 	if (!own->known) {
 		l = new_layer(fp, "unknown hypervisor", "unknown", "guest", dmi ? dmi : "vm-other", 1, 50);
 		if (!l)
@@ -352,105 +487,11 @@ static void verdict_cpuid(struct hvs_fingerprint *fp, int xen_done)
 		addev(l, "CPUID 0x%08x unknown signature \"%s\" (hex %s)", own->base, own->sig_text,
 		      own->sig_hex);
 		if (dmi)
-			addev(l, "DMI %s = \"%s\" points to %s", dmi_which, hvs_evidence_dmi_value(ev, dmi_which), dmi);
+			addev(l, "DMI %s = \"%s\" points to %s", dmi_which, hvs_evidence_dmi_value(&fp->ev, dmi_which), dmi);
 		return;
 	}
 
-	{
-		const char *id = own->known->id;
-		char name[96];
-		int conf = 90;
-		const char *detect = own->known->detect ? own->known->detect : "vm-other";
-
-		if (!strcmp(id, "tcg"))
-			snprintf(name, sizeof(name), "QEMU TCG");
-		else if (!strcmp(id, "xen"))
-			snprintf(name, sizeof(name), "Xen HVM%s", hyperv_iface ? " with Viridian (Hyper-V interface)" : "");
-		else if (!strcmp(id, "kvm") && hyperv_iface)
-			snprintf(name, sizeof(name), "KVM with Hyper-V enlightenments");
-		else if (!strcmp(id, "kvm") && dmi && !strcmp(dmi, "oracle"))
-			snprintf(name, sizeof(name), "VirtualBox (KVM paravirt interface)");
-		else if (!strcmp(id, "kvm") && dmi && (!strcmp(dmi, "amazon") || !strcmp(dmi, "google")))
-			snprintf(name, sizeof(name), "KVM (%s)",
-				 !strcmp(dmi, "amazon") ? "Amazon EC2" : "Google Compute Engine");
-		else
-			snprintf(name, sizeof(name), "%s", own->known->name);
-		if (!strcmp(id, "kvm") && dmi && !strcmp(dmi, "oracle")) {
-			id = "vbox";
-			detect = "oracle";
-		}
-		if (dmi_overrules(dmi))
-			detect = dmi;
-		/* VirtualBox's own signature but Hyper-V's interface */
-		l = new_layer(fp, name, id, !strcmp(id, "xen") ? "HVM" : "guest", detect, 1, conf);
-		if (!l)
-			return;
-		if (hyperv_iface)
-			addev(l, "CPUID 0x%08x \"Microsoft Hv\" (Hyper-V compatible interface for Windows "
-				 "guests), own signature at 0x%08x", r0->base, own->base);
-		addev(l, "CPUID 0x%08x signature \"%s\" (max leaf 0x%08x)", own->base, own->sig_text,
-		      own->max);
-		if (!strcmp(own->known->id, "kvm") && !(dmi && !strcmp(dmi, "oracle"))) {
-			const struct hvs_field *kf = hvs_fields_get(&own->f, "kvm_features_eax");
-			/*
-			 * VirtualBox's KVM provider (src/VBox/VMM/VMMR3/GIMKvm.cpp) offers
-			 * only CLOCKSOURCE, CLOCKSOURCE2, PV_UNHALT and, with a fixed-rate
-			 * TSC, CLOCKSOURCE_STABLE_BIT: any other feature bit is real KVM.
-			 */
-			uint64_t beyond = kf ? kf->num & ~(uint64_t)0x01000089 : 0;
-
-			if (!dmi && beyond) {
-				l->confidence = 90;
-				addev(l, "KVM features 0x%08llx beyond what VirtualBox's KVM provider offers "
-					 "(0x01000089 at most): real KVM", (unsigned long long)kf->num);
-			} else if (!dmi) {
-				l->confidence = 60;
-				snprintf(l->name, sizeof(l->name), "KVM or VirtualBox (its KVM interface)");
-				addev(l, "VirtualBox's KVM paravirt provider presents the same signature and "
-					 "these features (0x%08llx): CPUID alone cannot tell them apart, DMI "
-					 "would (none read)", kf ? (unsigned long long)kf->num : 0ULL);
-			} else {
-				l->confidence = 95;
-				addev(l, "DMI %s = \"%s\" points to %s", dmi_which, hvs_evidence_dmi_value(ev, dmi_which), dmi);
-			}
-		} else if (dmi) {
-			int agree = !strcmp(dmi, detect) || (!strcmp(dmi, "qemu") && !strcmp(id, "tcg"));
-
-			l->confidence = agree ? 97 : 70;
-			addev(l, "DMI %s = \"%s\" points to %s%s", dmi_which, hvs_evidence_dmi_value(ev, dmi_which), dmi,
-			      agree ? "" : " (disagrees)");
-		}
-		if (field_str(own, "xen_version"))
-			addev(l, "Xen version %s", field_str(own, "xen_version"));
-		if (!strcmp(own->known->id, "vbox") && field_str(own, "hv_interface"))
-			addev(l, "also offers Hyper-V's interface (%s) at 0x%08x", field_str(own, "hv_interface"),
-			      own->base + 1);
-		if (!c->hypervisor_bit) {
-			l->confidence -= 20;
-			addev(l, "but CPUID.1:ECX[31] (hypervisor present) = 0: inconsistent");
-		}
-		if (!strcmp(ev->clocksource, "kvm-clock") && !strcmp(own->known->id, "kvm"))
-			addev(l, "clocksource kvm-clock");
-		if (ev->pci_virtio)
-			addev(l, "virtio PCI devices present");
-		if (ev->pci_vmware && !strcmp(own->known->id, "vmware"))
-			addev(l, "VMware PCI devices present");
-		if (ev->pci_xen_platform && !strcmp(own->known->id, "xen"))
-			addev(l, "Xen platform PCI device 5853:0001");
-		if (!strcmp(own->known->id, "kvm") && fp->have_host && fp->host->kvm_usable) {
-			snprintf(name, sizeof(name), "%s", l->name);
-			if (fp->host->kvm_pvm.loaded && fp->host->vendor_module &&
-			    !strcmp(fp->host->vendor_module, "kvm_pvm")) {
-				snprintf(l->name, sizeof(l->name), "%.60s (nested, kvm_pvm available)", name);
-				addev(l, "/dev/kvm usable here through kvm_pvm (software virtualization, "
-					 "shadow paging)");
-			} else {
-				snprintf(l->name, sizeof(l->name), "%.56s (nested virtualization available)", name);
-				addev(l, "/dev/kvm usable here (%s)",
-				      fp->host->vendor_module ? fp->host->vendor_module : "?");
-			}
-		}
-	}
+	cpuid_known(fp, r0, own, hyperv_iface, dmi, dmi_which);
 }
 
 static void verdict_container(struct hvs_fingerprint *fp)
