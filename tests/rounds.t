@@ -15,7 +15,7 @@ ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok 
 py() { python3 -c "$@"; }
 R="--quick --no-checks --bench syscall.getppid"
 
-echo "1..15"
+echo "1..16"
 $H run $R --rounds 3 --side A= --side B= --seed 5 --out "$T/aa" > "$T/aa.out" 2> "$T/aa.err"
 rc=$?
 [ $rc = 0 ] && [ "$(ls "$T"/aa/A.*.json | wc -l)" = 3 ] && [ "$(ls "$T"/aa/B.*.json | wc -l)" = 3 ] &&
@@ -33,6 +33,10 @@ assert [s["name"] for s in d["sides"]]==["A","B"]
 assert [o["round"] for o in d["order"]]==[1,2,3]
 assert all(sorted(o["sides"])==["A","B"] and o["seconds"]>0 for o in d["order"])' "$T/aa/rounds.json"
 ok $? "DIR/rounds.json: seed, sides, each round's order and time, why it stopped"
+$H run $R --rounds 3 --side A= --side B= --unpaired --out "$T/up" > "$T/up.out" 2>&1
+rc=$?
+[ $rc = 0 ] && grep -q 'judged as groups of runs (--unpaired)' "$T/up.out" && grep -q 'measured from the runs' "$T/up.out"
+ok $? "--unpaired: the same schedule judged as groups of runs (exit $rc)"
 # The order is the seed's: the same seed, the same order; over 3 seeds x 3 rounds both orders occur.
 $H run $R --rounds 3 --side A= --side B= --seed 5 --out "$T/aa2" > /dev/null 2>&1
 $H run $R --rounds 3 --side A= --side B= --seed 6 --out "$T/aa3" > /dev/null 2>&1

@@ -62,7 +62,7 @@ const struct hvs_cmdopts cmd_guest_opts = {
 		"With rounds (--rounds N, or rounds = N in the matrix's [defaults]) the targets\n"
 		"run round-robin (native, A, B, native, A, B, ...) into DIR/round-K/; each\n"
 		"target's rounds are merged into DIR/NAME.json for the summary, and each\n"
-		"target is judged against the baseline as `compare --paired` does: each\n"
+		"target is judged against the baseline as compare's paired form does: each\n"
 		"round's ratio is one observation.\n\n",
 	.tail = "\nEnvironment: HVS_SRC (source tree with scripts/; default: next to the binary),\n"
 		"HVSCOPE_STATIC (the binary copied into guests; default: bin/hvscope-static).\n"

@@ -18,6 +18,7 @@
 #include "core/hvs_limits.h"
 #include "core/hvscope.h"
 #include "results/result.h"
+#include "analysis/precision.h"
 #include "run/rounds.h"
 #include "run/runner.h"
 #include "run/suite.h"
@@ -44,7 +45,7 @@ struct run_opts {
 		struct hvs_round_side v[HVS_ROUNDS_MAX_SIDES];
 		int n;
 	} sides;
-	int rounds, fail_reg, fail_inc;
+	int rounds, fail_reg, fail_inc, unpaired;
 	struct run_seed {
 		unsigned v;
 		int set;
@@ -128,7 +129,7 @@ const struct hvs_cmdopts cmd_run_opts = {
 		"                   [--out FILE] [--db FILE] [--tag k=v,...] [--quick]\n"
 		"                   [--samples N] [--suites FILE] [--no-checks] [--list]\n"
 		"       hvscope run --rounds N [--side NAME=SPEC]... [--target-ci P% [--budget S]]\n"
-		"                   [--seed N] [--threshold 5%] [--fail-on-regression]\n"
+		"                   [--seed N] [--threshold 5%] [--unpaired] [--fail-on-regression]\n"
 		"                   [--fail-on-inconclusive] [--out DIR] [selection options]\n\n"
 		"Check the environment, run the selected benchmarks in N fresh processes\n"
 		"(interleaved order, warm-up, calibrated iterations), and write one result\n"
@@ -138,8 +139,8 @@ const struct hvs_cmdopts cmd_run_opts = {
 		"(seeded, recorded in DIR/rounds.json), written to DIR/NAME.K.json. A side SPEC\n"
 		"is empty (this hvscope), a hook CMD run first (sh -c), exec:PATH (another\n"
 		"hvscope runs the round) or cmd:CMD (CMD writes the result to $HVS_OUT). With\n"
-		"two or more sides each is judged against the first as `compare --paired`\n"
-		"does (one observation per round) and the exit codes are compare's; with one\n"
+		"two or more sides each is judged against the first as compare's paired\n"
+		"form does (one observation per round), with compare's exit codes; with one\n"
 		"side (or none) the rounds are merged into DIR/merged.json, whose process\n"
 		"medians are the rounds' medians. --target-ci P%: stop once every metric's CI\n"
 		"half-width is within P% (from round 3), or before the next round would end\n"
@@ -186,6 +187,8 @@ const struct hvs_cmdopts cmd_run_opts = {
 		  .help = "the rounds' order (default: from the clock, recorded)" },
 		{ HVS_OPT_DOUBLE, "threshold", 0, "5%", RUN_AT(threshold), HVS_OPT_LIM(HVS_LIM_FRACTION),
 		  .flags = HVS_OPT_UNLISTED, .help = "compare's threshold for the sides' verdicts" },
+		{ HVS_OPT_FLAG, "unpaired", 0, NULL, RUN_AT(unpaired),
+		  .help = "judge the sides' rounds as groups of runs, not paired by round" },
 		{ HVS_OPT_FLAG, "fail-on-regression", 0, NULL, RUN_AT(fail_reg), .flags = HVS_OPT_UNLISTED,
 		  .help = "exit 1 when a side is slower than the first" },
 		{ HVS_OPT_FLAG, "fail-on-inconclusive", 0, NULL, RUN_AT(fail_inc), .flags = HVS_OPT_UNLISTED,
@@ -259,9 +262,9 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	if (o->benches && o->klass)
 		return hvs_opts_fail("run", "--bench and --class exclude each other");
 	if (!o->rounds && o->target <= 0 && (o->sides.n || o->seed.set || o->budget > 0 ||
-					     o->threshold > 0 || o->fail_reg || o->fail_inc))
-		return hvs_opts_fail("run", "--side, --seed, --budget, --threshold and --fail-on-* "
-				     "belong to --rounds or --target-ci");
+					     o->threshold > 0 || o->fail_reg || o->fail_inc || o->unpaired))
+		return hvs_opts_fail("run", "--side, --seed, --budget, --threshold, --unpaired and "
+				     "--fail-on-* belong to --rounds or --target-ci");
 	if (o->budget > 0 && o->target <= 0)
 		return hvs_opts_fail("run", "--budget belongs to --target-ci");
 	if ((o->rounds || o->target > 0) && o->out && !strcmp(o->out, "-"))
@@ -509,7 +512,8 @@ static int judge_sides(const struct run_opts *o, const struct hvs_rounds *r)
 		int n = 0, rc;
 
 		argv[n++] = "compare";
-		argv[n++] = "--paired";
+		if (!o->unpaired)
+			argv[n++] = "--paired";
 		if (o->threshold > 0) {
 			snprintf(thr, sizeof(thr), "%.10g", o->threshold);
 			argv[n++] = "--threshold";
@@ -535,8 +539,9 @@ static int judge_sides(const struct run_opts *o, const struct hvs_rounds *r)
 			}
 		}
 		argv[n] = NULL;
-		printf("\n== %s against %s: %d interleaved round(s), each round's ratio one observation\n",
-		       r->side[s].name, r->side[0].name, r->done);
+		printf("\n== %s against %s: %d interleaved round(s), %s\n", r->side[s].name, r->side[0].name,
+		       r->done, o->unpaired ? "judged as groups of runs (--unpaired)"
+					    : "each round's ratio one observation");
 		fflush(stdout);
 		rc = cmd_compare(n, argv);
 		ret = worse(ret, rc);
@@ -612,29 +617,70 @@ static int merge_rounds(const struct run_opts *o, const struct hvs_rounds *r, co
 	return ret;
 }
 
+/* --target-ci: the judge hook's state. */
+struct target {
+	double target;
+	struct hvs_cmp_opts cmp;
+	struct hvs_precision p;
+	int quiet;
+};
+
+/* After each round: how wide is every metric's CI (analysis/precision.c)? 1 when all are within. */
+static int judge_round(void *arg, const struct hvs_metrics *const *sets, int nsides, int k)
+{
+	struct target *t = arg;
+	int ret = hvs_precision_rounds(sets, nsides, (size_t)k, t->target, &t->cmp, &t->p);
+
+	if (ret)
+		return ret;
+	if (!t->quiet)
+		fprintf(stderr, "round %d: %zu of %zu metric(s) wider than +-%.3g%%\n", k, t->p.nwide,
+			t->p.nmetrics, t->target * 100);
+	return t->p.nwide == 0;
+}
+
+/* rounds.json: the target, and the metrics that missed it. */
+static void plan_target(void *arg, struct hvs_jw *w)
+{
+	struct target *t = arg;
+
+	hvs_jw_num(w, "target_ci", t->target);
+	hvs_jw_int(w, "metrics_judged", (long long)t->p.nmetrics);
+	hvs_jw_arr(w, "wide");
+	for (size_t i = 0; i < t->p.nwide; i++) {
+		hvs_jw_obj(w, NULL);
+		hvs_jw_str(w, "name", t->p.wide[i].name);
+		hvs_jw_num(w, "halfwidth", t->p.wide[i].halfwidth);
+		hvs_jw_str(w, "why", t->p.wide[i].why);
+		hvs_jw_end(w);
+	}
+	hvs_jw_end(w);
+}
+
 /* --target-ci: what became of it. Returns 1 when some metric missed it. */
-static int say_precision(const struct hvs_rounds *r)
+static int say_precision(const struct hvs_rounds *r, const struct target *t)
 {
 	char pct[32];
 
-	if (r->target <= 0)
+	if (!t)
 		return 0;
-	snprintf(pct, sizeof(pct), "%.3g%%", r->target * 100);
+	snprintf(pct, sizeof(pct), "%.3g%%", t->target * 100);
 	if (!r->judged) {
 		printf("\n--target-ci %s: not judged (%d round(s); it needs %d)\n", pct, r->done,
 		       HVS_ROUNDS_MIN_TARGET);
 		return 1;
 	}
-	if (!r->nwide) {
+	if (!t->p.nwide) {
 		printf("\nevery metric's CI half-width within +-%s after %d round(s) (%.0f s)\n", pct, r->done,
 		       r->seconds);
 		return 0;
 	}
 	printf("\n%zu of %zu metric(s) not within +-%s after %d round(s) (%.0f s; stopped by %s):\n",
-	       r->nwide, r->nmetrics, pct, r->done, r->seconds,
+	       t->p.nwide, t->p.nmetrics, pct, r->done, r->seconds,
 	       r->stop == HVS_STOP_BUDGET ? "the time budget" : "--rounds");
-	for (size_t i = 0; i < r->nwide; i++)
-		printf("  %-34s +-%.1f%%  %s\n", r->wide[i].name, r->wide[i].halfwidth * 100, r->wide[i].why);
+	for (size_t i = 0; i < t->p.nwide; i++)
+		printf("  %-34s +-%.1f%%  %s\n", t->p.wide[i].name, t->p.wide[i].halfwidth * 100,
+		       t->p.wide[i].why);
 	return 1;
 }
 
@@ -643,11 +689,13 @@ static int run_rounds(struct run_opts *o, int processes, const struct hvs_suite 
 		      const struct hvs_bench *const *v, size_t nb, int argc, char **argv)
 {
 	static struct hvs_rounds r;
+	static struct target tg;
 	char *args[64], pbuf[16], sbuf[16], dirbuf[256], self[4096], err[600];
 	struct hvs_context c;
 	int ret, imprecise;
 
 	memset(&r, 0, sizeof(r));
+	memset(&tg, 0, sizeof(tg));
 	if (!o->out) {
 		struct hvs_run_info info;
 
@@ -672,11 +720,17 @@ static int run_rounds(struct run_opts *o, int processes, const struct hvs_suite 
 	r.nrun_args = round_args(o, processes, args, pbuf, sizeof(pbuf), sbuf, sizeof(sbuf));
 	r.run_args = args;
 	r.seed = o->seed.set ? o->seed.v : (unsigned)(time(NULL) ^ ((unsigned)getpid() << 16));
-	r.target = o->target;
-	r.budget_s = o->budget > 0 ? o->budget : 600;
-	hvs_cmp_opts_default(&r.cmp);
-	if (o->threshold > 0)
-		r.cmp.threshold = o->threshold;
+	if (o->target > 0) {
+		tg.target = o->target;
+		hvs_cmp_opts_default(&tg.cmp);
+		tg.cmp.paired = !o->unpaired;
+		if (o->threshold > 0)
+			tg.cmp.threshold = o->threshold;
+		r.judge = judge_round;
+		r.plan_extra = plan_target;
+		r.judge_arg = &tg;
+		r.budget_s = o->budget > 0 ? o->budget : 600;
+	}
 	printf("rounds: up to %d of %d side(s) in %s, order seed %llu\n", r.max_rounds, r.nsides, r.dir,
 	       (unsigned long long)r.seed);
 	fflush(stdout);
@@ -690,7 +744,7 @@ static int run_rounds(struct run_opts *o, int processes, const struct hvs_suite 
 		hvs_err("run: %s", err);
 		if (r.nsides == 1)
 			hvs_context_free(&c);
-		hvs_rounds_free(&r);
+		hvs_precision_free(&tg.p);
 		return ret == -ENOMEM ? HVS_EX_INTERNAL : HVS_EX_IO;
 	}
 	if (r.nsides == 1) {
@@ -700,10 +754,10 @@ static int run_rounds(struct run_opts *o, int processes, const struct hvs_suite 
 	} else {
 		ret = judge_sides(o, &r);
 	}
-	imprecise = say_precision(&r);
+	imprecise = say_precision(&r, o->target > 0 ? &tg : NULL);
 	if (imprecise && o->fail_inc && (ret == HVS_EX_OK))
 		ret = HVS_EX_INCONCLUSIVE;
-	hvs_rounds_free(&r);
+	hvs_precision_free(&tg.p);
 	return ret;
 }
 

@@ -2,9 +2,8 @@
 /*
  * rounds.c - the interleaved rounds of rounds.h: the seeded order of the
  * sides in each round, each side's round as a child process tree (its own
- * process group, stopped on a signal), DIR/rounds.json, and the adaptive
- * precision check after each round. The verdicts themselves stay
- * analysis/compare.c's: this file only asks it how wide each CI is.
+ * process group, stopped on a signal), DIR/rounds.json, and the caller's
+ * precision hook after each round. It judges nothing itself.
  */
 #include "rounds.h"
 #include "core/cleanup.h"
@@ -13,22 +12,16 @@
 #include "core/shquote.h"
 #include "core/stats.h"
 #include "core/timing.h"
-#include "core/units.h"
 #include "results/result.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-/* The two-state rule of analysis/compare.c, for one side's rounds. */
-#define STATE_MIN_SHARE 0.10
-#define STATE_MIN_GAP 0.2231435513142098 /* log(1.25) */
 
 static const char *const kind_names[] = {
 	[HVS_SIDE_SELF] = "self", [HVS_SIDE_HOOK] = "hook", [HVS_SIDE_EXEC] = "exec", [HVS_SIDE_CMD] = "cmd",
@@ -218,238 +211,6 @@ static int one_round(const struct hvs_rounds *r, int s, int k)
 	return -EINVAL;
 }
 
-/* ------------------------------------------------------------ precision */
-
-/* A round's log location of a metric: mean log process median, else log median; NaN if unusable. */
-static double location(const struct hvs_metrics *set, const char *name)
-{
-	long j = hvs_metrics_find(set, name);
-	const struct hvs_metric *m;
-	double s = 0;
-
-	if (j < 0)
-		return NAN;
-	m = &set->v[j];
-	if (m->outcome != HVS_PASS || !m->nsamples || !(m->summary.median > 0))
-		return NAN;
-	if (m->nprocesses >= 2) {
-		for (size_t i = 0; i < m->nprocesses; i++) {
-			if (!(m->process_medians[i] > 0))
-				return log(m->summary.median);
-			s += log(m->process_medians[i]);
-		}
-		return s / (double)m->nprocesses;
-	}
-	return log(m->summary.median);
-}
-
-/* Least-squares slope of y[0..n) over 0..n-1 and its two-sided p (NaN when n < 4). */
-static double trend(const double *y, size_t n, double *p)
-{
-	double mx = (double)(n - 1) / 2, my = 0, sxx = 0, sxy = 0, rss = 0, b;
-
-	*p = NAN;
-	if (n < 4)
-		return NAN;
-	for (size_t i = 0; i < n; i++)
-		my += y[i] / (double)n;
-	for (size_t i = 0; i < n; i++) {
-		sxx += ((double)i - mx) * ((double)i - mx);
-		sxy += ((double)i - mx) * (y[i] - my);
-	}
-	b = sxy / sxx;
-	for (size_t i = 0; i < n; i++) {
-		double e = y[i] - my - b * ((double)i - mx);
-
-		rss += e * e;
-	}
-	*p = rss > 0 ? hvs_pt2(b / sqrt(rss / (double)(n - 2) / sxx), (double)(n - 2)) : (b ? 0 : 1);
-	return b;
-}
-
-static double sd_of(const double *y, size_t n)
-{
-	double m = 0, v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		m += y[i] / (double)n;
-	for (size_t i = 0; i < n; i++)
-		v += (y[i] - m) * (y[i] - m);
-	return n > 1 ? sqrt(v / (double)(n - 1)) : NAN;
-}
-
-/* Why a metric's rounds stay wide, from its per-round series y (log locations or log ratios). */
-static void why_wide(char *buf, size_t len, const double *y, size_t n, int states, double cut,
-		     const char *unit)
-{
-	double p, b;
-
-	if (states) {
-		char c[48];
-
-		hvs_fmt_val(c, sizeof(c), cut, unit, HVS_U_TERM);
-		snprintf(buf, len, "two states (split at %s): judge them per state, or pin the host", c);
-		return;
-	}
-	b = trend(y, n, &p);
-	if (isfinite(p) && p < 0.05)
-		snprintf(buf, len, "drifting: %+.1f%% per round over %zu rounds (trend p = %.2g)",
-			 (exp(b) - 1) * 100, n, p);
-	else
-		snprintf(buf, len, "noisy: the rounds spread by %.1f%% (sd); more rounds narrow it",
-			 sd_of(y, n) * 100);
-}
-
-static int cmp_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-
-	return (a > b) - (a < b);
-}
-
-/* Two states in the pooled samples of one side's rounds (compare.c's split, without its per-process home test). */
-static int two_states(const struct hvs_metrics *const *sets, size_t k, const char *name, double *cut)
-{
-	size_t tot = 0, n = 0;
-	double *x, d;
-	int bi;
-
-	for (size_t q = 0; q < k; q++) {
-		long j = hvs_metrics_find(sets[q], name);
-
-		if (j >= 0)
-			tot += sets[q]->v[j].nsamples;
-	}
-	x = malloc((tot ? tot : 1) * sizeof(*x));
-	if (!x)
-		return 0;
-	for (size_t q = 0; q < k; q++) {
-		long j = hvs_metrics_find(sets[q], name);
-
-		if (j < 0)
-			continue;
-		for (size_t i = 0; i < sets[q]->v[j].nsamples; i++)
-			if (sets[q]->v[j].samples[i] > 0)
-				x[n++] = log(sets[q]->v[j].samples[i]);
-	}
-	qsort(x, n, sizeof(*x), cmp_double);
-	bi = n >= 8 ? hvs_two_states(x, n, STATE_MIN_SHARE, STATE_MIN_GAP, cut, &d) == 1 : 0;
-	if (bi)
-		*cut = exp(*cut);
-	free(x);
-	return bi;
-}
-
-static int add_wide(struct hvs_rounds *r, const char *name, double hw, const char *why)
-{
-	struct hvs_round_wide *w;
-
-	for (size_t i = 0; i < r->nwide; i++)
-		if (!strcmp(r->wide[i].name, name)) {
-			if (hw > r->wide[i].halfwidth) {
-				r->wide[i].halfwidth = hw;
-				hvs_strlcpy(r->wide[i].why, why, sizeof(r->wide[i].why));
-			}
-			return 0;
-		}
-	w = realloc(r->wide, (r->nwide + 1) * sizeof(*w));
-	if (!w)
-		return -ENOMEM;
-	r->wide = w;
-	w = &r->wide[r->nwide++];
-	hvs_strlcpy(w->name, name, sizeof(w->name));
-	w->halfwidth = hw;
-	hvs_strlcpy(w->why, why, sizeof(w->why));
-	return 0;
-}
-
-/* With >= 2 sides: each side against the first, paired by round (the compare's CI). */
-static int precision_paired(struct hvs_rounds *r, struct hvs_result *res[][HVS_ROUNDS_MAX], size_t k)
-{
-	const struct hvs_metrics *sa[HVS_ROUNDS_MAX], *sb[HVS_ROUNDS_MAX];
-	struct hvs_cmp_opts o = r->cmp;
-	int ret = 0;
-
-	o.paired = 1;
-	for (size_t q = 0; q < k; q++)
-		sa[q] = &res[0][q]->set;
-	r->nmetrics = 0;
-	for (int s = 1; s < r->nsides && !ret; s++) {
-		struct hvs_cmp c = { 0 };
-
-		for (size_t q = 0; q < k; q++)
-			sb[q] = &res[s][q]->set;
-		ret = hvs_compare_runs(sa, k, sb, k, &o, &c);
-		if (ret)
-			break;
-		if (c.ncompared > r->nmetrics)
-			r->nmetrics = c.ncompared;
-		for (size_t i = 0; i < c.n && !ret; i++) {
-			const struct hvs_cmp_row *row = &c.rows[i];
-			double hw, y[HVS_ROUNDS_MAX];
-			size_t n = 0;
-			char why[128];
-
-			if (row->verdict == HVS_V_NA || !(row->ratio.lo > 0) || !isfinite(row->ratio.hi))
-				continue;
-			hw = sqrt(row->ratio.hi / row->ratio.lo) - 1;
-			if (hw <= r->target)
-				continue;
-			for (size_t q = 0; q < k; q++) {
-				double la = location(sa[q], row->name), lb = location(sb[q], row->name);
-
-				if (isfinite(la) && isfinite(lb))
-					y[n++] = lb - la;
-			}
-			why_wide(why, sizeof(why), y, n, row->states, row->state_cut, row->unit);
-			ret = add_wide(r, row->name, hw, why);
-		}
-		hvs_cmp_free(&c);
-	}
-	return ret;
-}
-
-/* One side: the simultaneous t interval of the mean of each metric's round locations. */
-static int precision_single(struct hvs_rounds *r, struct hvs_result *res[][HVS_ROUNDS_MAX], size_t k)
-{
-	const struct hvs_metrics *sets[HVS_ROUNDS_MAX];
-	const struct hvs_metrics *first = &res[0][0]->set;
-	double t;
-	int ret = 0;
-
-	for (size_t q = 0; q < k; q++)
-		sets[q] = &res[0][q]->set;
-	r->nmetrics = 0;
-	for (size_t i = 0; i < first->n; i++)
-		r->nmetrics += isfinite(location(first, first->v[i].name));
-	if (!r->nmetrics)
-		return 0;
-	t = hvs_qt2(r->cmp.alpha / (double)r->nmetrics, (double)(k - 1));
-	for (size_t i = 0; i < first->n && !ret; i++) {
-		const struct hvs_metric *m = &first->v[i];
-		double y[HVS_ROUNDS_MAX], hw, cut = NAN;
-		size_t n = 0;
-		char why[128];
-		int states;
-
-		for (size_t q = 0; q < k; q++) {
-			double l = location(sets[q], m->name);
-
-			if (isfinite(l))
-				y[n++] = l;
-		}
-		if (n < k)
-			continue; /* failed or skipped in some round: not judged */
-		hw = exp(t * sd_of(y, n) / sqrt((double)n)) - 1;
-		if (hw <= r->target)
-			continue;
-		states = two_states(sets, k, m->name, &cut);
-		why_wide(why, sizeof(why), y, n, states, cut, m->unit);
-		ret = add_wide(r, m->name, hw, why);
-	}
-	return ret;
-}
-
 /* ------------------------------------------------------------ the rounds */
 
 static void shuffle(unsigned char *v, int n, struct hvs_rng *g)
@@ -523,21 +284,22 @@ int hvs_rounds_run(struct hvs_rounds *r, char *err, size_t errlen)
 			break;
 		r->round_s[k] = (double)(hvs_now_ns() - rt) / 1e9;
 		r->done = k + 1;
-		if (r->target > 0 && r->done >= HVS_ROUNDS_MIN_TARGET) {
+		if (r->judge && r->done >= HVS_ROUNDS_MIN_TARGET) {
+			const struct hvs_metrics *sets[HVS_ROUNDS_MAX_SIDES * HVS_ROUNDS_MAX];
 			double spent = (double)(hvs_now_ns() - t0) / 1e9;
+			int enough;
 
-			r->nwide = 0;
-			ret = r->nsides > 1 ? precision_paired(r, res, (size_t)r->done)
-					    : precision_single(r, res, (size_t)r->done);
-			if (ret) {
-				snprintf(err, errlen, "judging the precision: %s", strerror(-ret));
+			for (int s = 0; s < r->nsides; s++)
+				for (int q = 0; q < r->done; q++)
+					sets[s * r->done + q] = &res[s][q]->set;
+			enough = r->judge(r->judge_arg, sets, r->nsides, r->done);
+			if (enough < 0) {
+				snprintf(err, errlen, "judging the precision: %s", strerror(-enough));
+				ret = enough;
 				break;
 			}
 			r->judged = 1;
-			if (!r->quiet)
-				fprintf(stderr, "round %d: %zu of %zu metric(s) wider than +-%.3g%%\n", k + 1,
-					r->nwide, r->nmetrics, r->target * 100);
-			if (!r->nwide) {
+			if (enough) {
 				r->stop = HVS_STOP_TARGET;
 				break;
 			}
@@ -595,20 +357,8 @@ int hvs_rounds_write_plan(const struct hvs_rounds *r)
 	hvs_jw_end(&w);
 	hvs_jw_num(&w, "seconds", r->seconds);
 	hvs_jw_str(&w, "stopped_by", hvs_rounds_stop_name(r->stop));
-	if (r->target > 0) {
-		hvs_jw_num(&w, "target_ci", r->target);
-		hvs_jw_num(&w, "budget_s", r->budget_s);
-		hvs_jw_int(&w, "metrics_judged", (long long)r->nmetrics);
-		hvs_jw_arr(&w, "wide");
-		for (size_t i = 0; r->judged && i < r->nwide; i++) {
-			hvs_jw_obj(&w, NULL);
-			hvs_jw_str(&w, "name", r->wide[i].name);
-			hvs_jw_num(&w, "halfwidth", r->wide[i].halfwidth);
-			hvs_jw_str(&w, "why", r->wide[i].why);
-			hvs_jw_end(&w);
-		}
-		hvs_jw_end(&w);
-	}
+	if (r->plan_extra)
+		r->plan_extra(r->judge_arg, &w);
 	hvs_jw_end(&w);
 	ret = hvs_jw_finish(&w);
 	if (fclose(f) && !ret)
@@ -620,9 +370,3 @@ int hvs_rounds_write_plan(const struct hvs_rounds *r)
 	return ret;
 }
 
-void hvs_rounds_free(struct hvs_rounds *r)
-{
-	free(r->wide);
-	r->wide = NULL;
-	r->nwide = 0;
-}

@@ -18,19 +18,17 @@
  * run's selection options, shell-quoted) in their environment; their
  * output and the round's go to DIR/NAME.K.log.
  *
- * Adaptive precision (target > 0): after each round from min_rounds on,
- * every metric's CI half-width is computed - with two or more sides the
- * paired compare's simultaneous CI of each side's ratio to the first
- * (analysis/compare.c), with one side the simultaneous t interval of the
- * mean of its round locations - and the rounds stop when all are within
- * target, or when the next round would end past the time budget. The
- * metrics left wider are named with why: two states, drifting (a trend
- * over the rounds), or noisy (the round-to-round spread).
+ * Adaptive precision: with a judge hook, after each round from the third
+ * the hook sees every round's metric set (the caller asks
+ * analysis/precision.h how wide each CI is: run/ sits below analysis/) and
+ * says whether the target is met; the rounds stop then, or when the next
+ * round would end past the time budget.
  */
 #ifndef HVS_ROUNDS_H
 #define HVS_ROUNDS_H
 
-#include "analysis/compare.h"
+#include "core/jsonw.h"
+#include "core/metric.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -63,13 +61,6 @@ enum hvs_rounds_stop {
 	HVS_STOP_BUDGET,     /* the next round would end past the budget */
 };
 
-/* A metric whose CI half-width stayed above the target. */
-struct hvs_round_wide {
-	char name[HVS_METRIC_NAME_MAX];
-	double halfwidth; /* relative: 0.04 = +-4% */
-	char why[128];    /* "two states (...)", "drifting: +1.2% per round", "noisy: ..." */
-};
-
 struct hvs_rounds {
 	/* in */
 	struct hvs_round_side side[HVS_ROUNDS_MAX_SIDES];
@@ -80,9 +71,15 @@ struct hvs_rounds {
 	char *const *run_args; /* the selection options for `hvscope run` */
 	int nrun_args;
 	uint64_t seed;
-	double target;         /* CI half-width goal (0.02 = 2%), 0 = none */
-	double budget_s;       /* with target: time budget */
-	struct hvs_cmp_opts cmp;
+	/*
+	 * After each round from HVS_ROUNDS_MIN_TARGET on (NULL: never): sets[s
+	 * * k + q] is side s's round q. Returns 1 precise enough (stop), 0 go
+	 * on, -errno.
+	 */
+	int (*judge)(void *arg, const struct hvs_metrics *const *sets, int nsides, int k);
+	void (*plan_extra)(void *arg, struct hvs_jw *w); /* more members of rounds.json; may be NULL */
+	void *judge_arg;
+	double budget_s;       /* with judge: the time budget */
 	int quiet;             /* no progress lines on stderr */
 	/* out */
 	int done;                                      /* rounds completed */
@@ -90,9 +87,7 @@ struct hvs_rounds {
 	double round_s[HVS_ROUNDS_MAX];
 	enum hvs_rounds_stop stop;
 	double seconds;
-	int judged;                /* the precision was judged (target > 0, enough rounds) */
-	struct hvs_round_wide *wide; /* malloc'd */
-	size_t nwide, nmetrics;      /* wider than target, of nmetrics judged */
+	int judged;                /* the judge ran at least once */
 	int failed_side, failed_round, failed_status; /* when a round failed */
 };
 
@@ -106,10 +101,8 @@ int hvs_rounds_run(struct hvs_rounds *r, char *err, size_t errlen);
 /* DIR/NAME.K.json (K from 1) into buf. */
 void hvs_rounds_path(const struct hvs_rounds *r, int side, int round, char *buf, size_t len);
 
-/* DIR/rounds.json: the sides, seed, each round's order and time, the stop, the wide metrics. 0 or -errno. */
+/* DIR/rounds.json: the sides, seed, each round's order and time, the stop, plan_extra's. 0 or -errno. */
 int hvs_rounds_write_plan(const struct hvs_rounds *r);
-
-void hvs_rounds_free(struct hvs_rounds *r);
 
 const char *hvs_rounds_stop_name(enum hvs_rounds_stop s);
 
