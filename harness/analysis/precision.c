@@ -109,7 +109,7 @@ static int cmp_double(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-/* Two states in the pooled samples of one side's rounds (compare.c's split, without its per-process home test). */
+/* Two states in the pooled samples of one side's rounds: compare.c's split and its per-process home test. */
 static int two_states(const struct hvs_metrics *const *sets, size_t k, const char *name, double *cut)
 {
 	size_t tot = 0, n = 0;
@@ -136,10 +136,31 @@ static int two_states(const struct hvs_metrics *const *sets, size_t k, const cha
 	}
 	qsort(x, n, sizeof(*x), cmp_double);
 	bi = n >= 8 ? hvs_two_states(x, n, STATE_MIN_SHARE, STATE_MIN_GAP, cut, &d) == 1 : 0;
-	if (bi)
-		*cut = exp(*cut);
 	free(x);
-	return bi;
+	if (!bi)
+		return 0;
+	/* As compare.c: a state is where a process lives (holds some process's median), not a tail. */
+	{
+		int home[2] = { 0, 0 };
+
+		for (size_t q = 0; q < k; q++) {
+			long j = hvs_metrics_find(sets[q], name);
+			const struct hvs_metric *m;
+
+			if (j < 0)
+				continue;
+			m = &sets[q]->v[j];
+			if (m->nprocesses)
+				for (size_t i = 0; i < m->nprocesses; i++)
+					home[m->process_medians[i] > 0 && log(m->process_medians[i]) > *cut]++;
+			else if (m->summary.median > 0)
+				home[log(m->summary.median) > *cut]++;
+		}
+		if (!home[0] || !home[1])
+			return 0;
+	}
+	*cut = exp(*cut);
+	return 1;
 }
 
 static int add_wide(struct hvs_precision *r, const char *name, double hw, const char *why)
