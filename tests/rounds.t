@@ -13,6 +13,11 @@ H=${HVSCOPE:?}
 n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 py() { python3 -c "$@"; }
+# DIR/rounds.json against results-schema/rounds.schema.json
+plan_valid() { python3 -c 'import json,sys
+from jsonschema import Draft202012Validator
+s=json.load(open(sys.argv[1])); Draft202012Validator.check_schema(s)
+Draft202012Validator(s).validate(json.load(open(sys.argv[2])))' "$HVS_SRC/results-schema/rounds.schema.json" "$1"; }
 R="--quick --no-checks --bench syscall.getppid"
 
 echo "1..16"
@@ -31,8 +36,9 @@ d=json.load(open(sys.argv[1]))
 assert d["type"]=="hvscope-rounds" and d["seed"]==5 and d["rounds"]==3 and d["stopped_by"]=="rounds"
 assert [s["name"] for s in d["sides"]]==["A","B"]
 assert [o["round"] for o in d["order"]]==[1,2,3]
-assert all(sorted(o["sides"])==["A","B"] and o["seconds"]>0 for o in d["order"])' "$T/aa/rounds.json"
-ok $? "DIR/rounds.json: seed, sides, each round's order and time, why it stopped"
+assert all(sorted(o["sides"])==["A","B"] and o["seconds"]>0 for o in d["order"])' "$T/aa/rounds.json" &&
+	plan_valid "$T/aa/rounds.json"
+ok $? "DIR/rounds.json: seed, sides, each round's order and time, why it stopped; validates"
 $H run $R --rounds 3 --side A= --side B= --unpaired --out "$T/up" > "$T/up.out" 2>&1
 rc=$?
 [ $rc = 0 ] && grep -q 'judged as groups of runs (--unpaired)' "$T/up.out" && grep -q 'measured from the runs' "$T/up.out"
@@ -118,7 +124,8 @@ rc=$?
 d=json.load(open(sys.argv[1]))
 assert d["stopped_by"]=="budget" and 3<=d["rounds"]<64 and d["seconds"]<30
 w={x["name"]:x for x in d["wide"]}
-assert "syscall.getppid" in w and w["syscall.getppid"]["halfwidth"]>0.0001 and w["syscall.getppid"]["why"]' "$T/tn/rounds.json"
+assert "syscall.getppid" in w and w["syscall.getppid"]["halfwidth"]>0.0001 and w["syscall.getppid"]["why"]' "$T/tn/rounds.json" &&
+	plan_valid "$T/tn/rounds.json"
 ok $? "--target-ci 0.01% --budget 3: stopped by the budget, wide metrics named with a reason, exit $rc under --fail-on-inconclusive"
 grep -E '^  ipc.membarrier.ipi +\+-' "$T/tn.out" | grep -q 'two states\|noisy\|drifting'
 ok $? "the bimodal IPI metric gets its reason ($(grep -E '^  ipc.membarrier.ipi +\+-' "$T/tn.out" | sed 's/  */ /g'))"
