@@ -7,6 +7,7 @@
 # stopping on the target or the budget and naming what stayed wide;
 # usage errors.
 set -u
+. "$HVS_SRC/tests/lib/need.sh"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 H=${HVSCOPE:?}
@@ -77,7 +78,7 @@ ok $? "cmd: side writing no \$HVS_OUT: exit $rc"
 # A real slowdown: side B's rounds run under strace tracing getppid (a
 # ptrace stop per call: tens of times slower). Slower, exit 1 under --fail-on-regression.
 # (LeakSanitizer cannot run under ptrace: off for that side in an ASan build.)
-if command -v strace > /dev/null && strace -qq -o /dev/null true 2> /dev/null; then
+if have strace cmd:strace && strace -qq -o /dev/null true 2> /dev/null; then
 	$H run $R --rounds 3 --side A= \
 		--side "B=cmd:ASAN_OPTIONS=\${ASAN_OPTIONS:-}:detect_leaks=0 strace -f -qq -e trace=getppid -o /dev/null $H run \$HVS_RUN_ARGS --out \"\$HVS_OUT\"" \
 		--fail-on-regression --out "$T/st" > "$T/st.out" 2> "$T/st.err"
@@ -133,11 +134,12 @@ ok $? "the bimodal IPI metric gets its reason ($(grep -E '^  ipc.membarrier.ipi 
 # Usage errors.
 bad=0
 for a in "--side A=" "--seed 3" "--rounds 0" "--rounds 65" "--rounds 2 --out -" "--rounds 2 --side a/b=" \
-	"--rounds 2 --side A= --side A=" "--rounds 2 --target-ci 5%" "--rounds 3 --budget 5" "--rounds 2 --side A=exec:"; do
+	"--rounds 2 --side A= --side A=" "--rounds 2 --target-ci 5%" "--rounds 3 --budget 5" "--rounds 2 --side A=exec:" \
+	"--rounds 2 --tag bad"; do
 	$H run $R $a > /dev/null 2>&1
 	rc=$?
 	[ $rc = 2 ] || { echo "# run $a: exit $rc" >&2; bad=1; }
 done
-ok $bad "usage errors exit 2 (side without rounds, bad counts, --out -, bad or repeated names, --budget without --target-ci)"
+ok $bad "usage errors exit 2 (side without rounds, bad counts, --out -, bad or repeated names, --budget without --target-ci, a bad tag)"
 $H run --help | grep -q -- '--target-ci P%' && $H run --help | grep -q -- '--side NAME=SPEC'
 ok $? "--help names --rounds, --side and --target-ci"

@@ -696,6 +696,16 @@ static int run_rounds(struct run_opts *o, int processes, const struct hvs_suite 
 
 	memset(&r, 0, sizeof(r));
 	memset(&tg, 0, sizeof(tg));
+	{
+		/* the tags go to every round: refuse a bad one before the first */
+		struct hvs_run_info check;
+
+		hvs_run_info_init(&check);
+		for (int i = 0; i < o->tags.n; i++)
+			if (hvs_run_info_add_tags(&check, o->tags.v[i]))
+				return hvs_opts_fail("run", "--tag '%s': expected key=value,... (keys "
+						     "[A-Za-z0-9_.-], values under 128 bytes)", o->tags.v[i]);
+	}
 	if (!o->out) {
 		struct hvs_run_info info;
 
