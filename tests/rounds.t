@@ -136,7 +136,7 @@ bad=0
 for a in "--side A=" "--seed 3" "--rounds 0" "--rounds 65" "--rounds 2 --out -" "--rounds 2 --side a/b=" \
 	"--rounds 2 --side A= --side A=" "--rounds 2 --target-ci 5%" "--rounds 3 --budget 5" "--rounds 2 --side A=exec:" \
 	"--rounds 2 --tag bad"; do
-	$H run $R $a > /dev/null 2>&1
+	(cd "$T" && $H run $R $a > /dev/null 2>&1) # in $T: a wrongly accepted one leaves its DIR there
 	rc=$?
 	[ $rc = 2 ] || { echo "# run $a: exit $rc" >&2; bad=1; }
 done
