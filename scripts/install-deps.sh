@@ -26,6 +26,8 @@ PKGS=(
 	# test
 	perl python3 python3-jsonschema clang libclang-rt-14-dev jq man-db time
 	util-linux procps
+	# a real slowdown for tests/rounds.t: a side run under ptrace
+	strace
 	# peers we measure ourselves against
 	systemd virt-what cpuid hyperfine
 	# counters and topology tools

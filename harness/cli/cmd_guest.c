@@ -30,8 +30,24 @@ extern volatile pid_t hvs_guest_current_pgid;
 struct guest_args {
 	const char *matrix, *out, *db, *only, *baseline;
 	int list, json;
-	unsigned timeout;
+	unsigned timeout, rounds;
 };
+
+/* --rounds N: 1..HVS_MATRIX_MAX_ROUNDS, as the matrix's rounds key. */
+static int set_rounds(void *dst, const char *arg, char *why, size_t len)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (end == arg || *end || errno || v < 1 || v > HVS_MATRIX_MAX_ROUNDS) {
+		snprintf(why, len, "wants a whole number in [1, %d]", HVS_MATRIX_MAX_ROUNDS);
+		return -ERANGE;
+	}
+	*(unsigned *)dst = (unsigned)v;
+	return 0;
+}
 
 #define GUEST_AT(f) HVS_OPT_AT(struct guest_args, f)
 const struct hvs_cmdopts cmd_guest_opts = {
@@ -42,7 +58,12 @@ const struct hvs_cmdopts cmd_guest_opts = {
 		"kvm-amd, kvm-l2; format in docs/matrix.md), run hvscope inside under a watchdog,\n"
 		"bring the results home and set each guest's numbers beside the baseline's\n"
 		"(native) as a percentage with a 95% bootstrap CI. A target that fails to boot or hangs is\n"
-		"reported with the tail of its console and the matrix goes on.\n\n",
+		"reported with the tail of its console and the matrix goes on.\n"
+		"With rounds (--rounds N, or rounds = N in the matrix's [defaults]) the targets\n"
+		"run round-robin (native, A, B, native, A, B, ...) into DIR/round-K/; each\n"
+		"target's rounds are merged into DIR/NAME.json for the summary, and each\n"
+		"target is judged against the baseline as compare's paired form does: each\n"
+		"round's ratio is one observation.\n\n",
 	.tail = "\nEnvironment: HVS_SRC (source tree with scripts/; default: next to the binary),\n"
 		"HVSCOPE_STATIC (the binary copied into guests; default: bin/hvscope-static).\n"
 		"Exit: 0 every target passed, 1 a target failed, timed out or was skipped,\n"
@@ -63,6 +84,8 @@ const struct hvs_cmdopts cmd_guest_opts = {
 		  .help = "watchdog for every target (overrides the matrix)" },
 		{ HVS_OPT_STRING, "baseline", 0, "NAME", GUEST_AT(baseline),
 		  .help = "the reference target (default: the matrix's, else the first native)" },
+		{ HVS_OPT_STRING, "rounds", 0, "N", GUEST_AT(rounds), .fn = set_rounds,
+		  .help = "round-robin rounds (overrides the matrix's rounds)" },
 		{ HVS_OPT_FLAG, "list", 0, NULL, GUEST_AT(list), .help = "print the targets and exit" },
 		{ HVS_OPT_FLAG, "json", 0, NULL, GUEST_AT(json),
 		  .help = "the targets (--list) or each target's outcome as JSON on\n"
@@ -359,6 +382,148 @@ static int run_targets(const struct hvs_matrix *m, const char *only, const struc
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	return 0;
+
+/*
+ * Rounds: target i's round files (DIR/round-K/NAME.json) pooled into
+ * DIR/NAME.json, each round one "process" (its median a process median),
+ * tagged rounds=N; the merged outcome is the worst round's. Returns 0 or
+ * an exit code.
+ */
+static int merge_target(const char *out, const struct hvs_gresult *res, size_t per, unsigned rounds,
+			size_t i, struct hvs_gresult *f)
+{
+	struct hvs_metrics set = { 0 };
+	struct hvs_run_info info;
+	struct hvs_result *first = NULL;
+	char err[512], tag[32];
+	int ret = 0, have = 0;
+
+	*f = res[i];
+	f->result_path[0] = '\0';
+	f->seconds = 0;
+	for (unsigned k = 0; k < rounds && !ret; k++) {
+		const struct hvs_gresult *r = &res[k * per + i];
+		struct hvs_result *x = NULL;
+
+		f->seconds += r->seconds;
+		if (r->outcome != HVS_PASS && f->outcome == HVS_PASS) {
+			f->outcome = r->outcome;
+			hvs_strlcpy(f->reason, r->reason, sizeof(f->reason));
+		}
+		if (!r->result_path[0])
+			continue;
+		if (hvs_result_read(r->result_path, &x, err, sizeof(err))) {
+			hvs_err("guest: %s", err);
+			continue;
+		}
+		if (hvs_metrics_pool(&set, &x->set))
+			ret = HVS_EX_INTERNAL;
+		have++;
+		if (!first)
+			first = x;
+		else
+			hvs_result_free(x);
+	}
+	if (!ret && have && hvs_metrics_resummarize(&set))
+		ret = HVS_EX_INTERNAL;
+	if (!ret && have) {
+		hvs_run_info_init(&info);
+		hvs_strlcpy(info.suite, first->info.suite, sizeof(info.suite));
+		info.processes = have;
+		info.argc = first->info.argc;
+		info.argv = first->info.argv;
+		for (int t = 0; t < first->info.ntags; t++)
+			info.tags[info.ntags++] = first->info.tags[t];
+		snprintf(tag, sizeof(tag), "rounds=%d", have);
+		hvs_run_info_add_tags(&info, tag);
+		info.context_json = first->info.context_json;
+		hvs_iso8601_now(info.finished, sizeof(info.finished));
+		snprintf(f->result_path, sizeof(f->result_path), "%s/%s.json", out, f->name);
+		f->nmetrics = (int)set.n;
+		ret = hvs_result_write(f->result_path, &info, &set);
+		if (ret) {
+			hvs_err("guest: cannot write %s: %s", f->result_path, hvs_strerror(ret));
+			ret = hvs_write_exit(ret);
+		}
+	}
+	hvs_result_free(first);
+	hvs_metrics_free(&set);
+	return ret;
+}
+
+/* Each target against the baseline, its rounds paired (compare --paired prints). */
+static void judge_rounds(const struct hvs_gresult *res, size_t per, unsigned rounds, const char *baseline)
+{
+	size_t b = per;
+	char **argv = calloc(2 * (size_t)rounds + 4, sizeof(*argv));
+
+	for (size_t i = 0; i < per; i++)
+		if (!strcmp(res[i].name, baseline))
+			b = i;
+	if (!argv || b == per) {
+		free(argv);
+		return;
+	}
+	for (size_t i = 0; i < per; i++) {
+		int n = 0, all = 1;
+
+		if (i == b)
+			continue;
+		argv[n++] = "compare";
+		argv[n++] = "--paired";
+		for (int side = 0; side < 2; side++) {
+			if (side)
+				argv[n++] = "--";
+			for (unsigned k = 0; k < rounds; k++) {
+				const struct hvs_gresult *r = &res[k * per + (side ? i : b)];
+
+				all &= r->result_path[0] != '\0';
+				argv[n++] = (char *)r->result_path;
+			}
+		}
+		argv[n] = NULL;
+		printf("\n== %s against %s: %u round-robin round(s), each round's ratio one observation\n",
+		       res[i].name, baseline, rounds);
+		if (!all) {
+			printf("(not judged: a round of one of them has no result)\n");
+			continue;
+		}
+		fflush(stdout);
+		cmd_compare(n, argv);
+	}
+	free(argv);
+
+/*
+ * Every round of the matrix (round-robin: each target once per round, in the
+ * matrix's order; rounds > 1 write into DIR/round-K/). *per is the number of
+ * targets of one round. Returns 0 or an exit code (said why).
+ */
+static int run_rounds(const struct hvs_matrix *m, const char *only, unsigned rounds, const char *out,
+		      struct hvs_grun_opts *ro, struct hvs_history *h, const char *db,
+		      struct hvs_gresult *res, size_t *nres, size_t *per, struct tally *t)
+{
+	for (unsigned k = 0; k < rounds; k++) {
+		char rdir[1200];
+		int ret;
+
+		if (rounds > 1) {
+			snprintf(rdir, sizeof(rdir), "%s/round-%u", out, k + 1);
+			if (mkdir(rdir, 0755) && errno != EEXIST) {
+				hvs_err("guest: cannot create %s: %s", rdir, strerror(errno));
+				return hvs_write_exit(errno);
+			}
+			ro->out_dir = rdir;
+			fprintf(stderr, "hvscope: guest: round %u/%u\n", k + 1, rounds);
+		}
+		ret = run_targets(m, only, ro, h, db, res, nres, t);
+		ro->out_dir = out;
+		if (ret)
+			return ret;
+		if (!k)
+			*per = *nres;
+	}
+	return 0;
+}
 }
 
 int cmd_guest(int argc, char **argv)
@@ -368,12 +533,12 @@ int cmd_guest(int argc, char **argv)
 	char outbuf[64], src[1024], self[1024], statbin[1100], err[400];
 	struct hvs_matrix m;
 	struct hvs_grun_opts ro = { 0 };
-	struct hvs_gresult *res = NULL;
+	struct hvs_gresult *res = NULL, *fin = NULL;
 	struct hvs_history *h = NULL;
-	size_t nres = 0;
+	size_t nres = 0, per = 0;
 	struct tally t = { 0 };
 	int list, ret;
-	unsigned timeout;
+	unsigned timeout, rounds;
 
 	ret = hvs_opts_parse(&cmd_guest_opts, argc, argv, &a, NULL);
 	if (ret != HVS_OPTS_GO)
@@ -424,14 +589,26 @@ int cmd_guest(int argc, char **argv)
 	ro.self = self;
 	ro.statbin = statbin;
 	ro.timeout_s = timeout;
-	res = calloc(m.n, sizeof(*res));
-	if (!res) {
+	rounds = a.rounds ? a.rounds : m.rounds ? m.rounds : 1;
+	res = calloc(m.n * rounds, sizeof(*res));
+	fin = calloc(m.n, sizeof(*fin));
+	if (!res || !fin) {
 		ret = HVS_EX_INTERNAL;
 		goto out;
 	}
-	if ((ret = run_targets(&m, only, &ro, h, db, res, &nres, &t)))
+	if ((ret = run_rounds(&m, only, rounds, out, &ro, h, db, res, &nres, &per, &t)))
 		goto out;
-	ret = hvs_guest_summary(out, res, nres, m.baseline[0] ? m.baseline : "native");
+	if (rounds > 1) {
+		for (size_t i = 0; i < per; i++) {
+			ret = merge_target(out, res, per, rounds, i, &fin[i]);
+			if (ret)
+				goto out;
+		}
+	} else {
+		memcpy(fin, res, nres * sizeof(*res));
+		per = nres;
+	}
+	ret = hvs_guest_summary(out, fin, per, m.baseline[0] ? m.baseline : "native");
 	if (ret) {
 		hvs_err("guest: cannot write the summary into %s: %s", out, hvs_strerror(ret));
 		ret = hvs_write_exit(ret);
@@ -444,15 +621,18 @@ int cmd_guest(int argc, char **argv)
 		if (hvs_read_file(path, 1u << 24, &text) > 0)
 			fputs(text, stdout);
 		free(text);
+		if (rounds > 1)
+			judge_rounds(res, per, rounds, m.baseline[0] ? m.baseline : "native");
 	}
 	/* a hang is the more specific news: the README's 8 before 1 */
 	ret = t.hung ? HVS_EX_TIMEOUT : t.bad ? HVS_EX_FAIL : HVS_EX_OK;
-	if (a.json && results_json(out, m.baseline[0] ? m.baseline : "native", res, nres, ret))
+	if (a.json && results_json(out, m.baseline[0] ? m.baseline : "native", fin, per, ret))
 		ret = HVS_EX_IO;
 out:
 	if (h)
 		hvs_history_close(h);
 	free(res);
+	free(fin);
 	hvs_matrix_free(&m);
 	return ret;
 }

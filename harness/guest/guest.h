@@ -23,6 +23,7 @@
 #define HVS_GT_MAX_QARGS 16
 #define HVS_GT_STR 512
 #define HVS_MATRIX_MAX_TARGETS 64
+#define HVS_MATRIX_MAX_ROUNDS 64 /* = compare's runs a side */
 
 enum hvs_gt_kind {
 	HVS_GT_NATIVE = 0,
@@ -73,6 +74,7 @@ struct hvs_matrix {
 	struct hvs_gtarget *t;
 	size_t n;
 	char baseline[HVS_GT_NAME_MAX]; /* "" = the first native target */
+	unsigned rounds;                /* [defaults] rounds = N: round-robin rounds (0 = one) */
 };
 
 /*

@@ -4,7 +4,8 @@
  * sections, one per target, `key = value` lines, `#`/`;` comments, a
  * [defaults] section whose keys every later target starts with. Numeric
  * keys are range-checked with hvs_limits.h ("line 7: mem = -1: out of
- * range [64, 1048576]").
+ * range [64, 1048576]"). [defaults] also holds the matrix-wide keys
+ * baseline = NAME and rounds = N (round-robin rounds, cmd_guest.c).
  */
 #include "guest.h"
 #include "core/hvs_limits.h"
@@ -339,6 +340,20 @@ int hvs_matrix_parse(const char *buf, size_t len, struct hvs_matrix *m, char *er
 				goto out;
 			}
 			hvs_strlcpy(m->baseline, v, sizeof(m->baseline));
+			continue;
+		}
+		if (in_defaults && !strcmp(k, "rounds")) {
+			char *rend;
+			long x;
+
+			errno = 0;
+			x = strtol(v, &rend, 10);
+			if (rend == v || *rend || errno || x < 1 || x > HVS_MATRIX_MAX_ROUNDS) {
+				ret = perr(err, errlen, lineno, "rounds = %.40s: out of range [1, %d]", v,
+					   HVS_MATRIX_MAX_ROUNDS);
+				goto out;
+			}
+			m->rounds = (unsigned)x;
 			continue;
 		}
 		field = num_field(cur ? cur : &dflt, k, &lim);
