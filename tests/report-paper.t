@@ -8,8 +8,8 @@
 # own size; the log must have no Overfull \hbox. Also checked: the charts'
 # PDFs are 3.3 in wide, and no LaTeX cell prints an asymmetric interval as ±;
 # figures are grouped: one PDF per benchmark class and kind of chart (a class
-# whose metrics come in several units is one figure of panels), and no figure
-# is taller than the column ("Float too large").
+# whose metrics come in several units is one figure of panels), and no float
+# is taller than the page ("Float too large").
 # Inputs: two real runs (the second tagged as another config), and the
 # emulated-world matrix's result files in tests/data/claims/world (its
 # workload class in rounds/s and execs/s).
@@ -76,7 +76,7 @@ over=$(grep -c 'Overfull \\hbox' doc.log)
 ok $([ "$over" = 0 ]; echo $?) "no Overfull \\hbox in the log ($over)"
 grep -A3 'Overfull \\hbox' doc.log | head -20 | diag
 tall=$(grep -c 'Float too large' doc.log)
-ok $([ "$tall" = 0 ]; echo $?) "no figure taller than the column ($tall)"
+ok $([ "$tall" = 0 ]; echo $?) "no figure or table taller than the page ($tall)"
 # one PDF per class and kind: charts/KIND-NN-CLASS.pdf, never two of one KIND and CLASS
 dup=$(cd w/charts && ls bars-*.pdf dist-*.pdf norm-*.pdf | sed -E 's/^([a-z]+)-[0-9]+-/\1 /; s/\.pdf$//' | sort | uniq -d)
 nwl=$(ls w/charts/bars-*-workload.pdf 2>/dev/null | wc -l)
