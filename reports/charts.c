@@ -118,6 +118,21 @@ static struct geom screen_geom(size_t groups, size_t series)
 	return g;
 }
 
+/* The common style after a reset: border, tics, grid, key; the title (a paper has none). */
+static void gp_style(FILE *f, const char *title, int paper)
+{
+	fputs("reset\nset encoding utf8\n", f);
+	fputs("set border 3 lc rgb '#404040'\nset tics nomirror\nset grid ytics lc rgb '#d0d0d0' dt 3\n", f);
+	fputs("set key outside top center horizontal Left reverse noenhanced samplen 1.5 width 1\n", f);
+	fputs("set title ", f);
+	hvs_esc_gp(f, title);
+	fputs(" noenhanced\n", f);
+	if (paper)
+		fputs("# A paper captions its figures: no title (delete the next line to keep it).\n"
+		      "unset title\n",
+		      f);
+}
+
 /* Script header: comment, reset, encoding, common style. */
 static void gp_begin(FILE *f, const char *name, const char *title, int paper)
 {
@@ -129,16 +144,64 @@ static void gp_begin(FILE *f, const char *name, const char *title, int paper)
 		   "# Restyle: edit this file, then run: gnuplot %s.gp (in this directory).\n"
 		   "# It reads %s.dat and writes %s.svg, %s.png%s.\n",
 		name, name, name, name, name, paper ? " and a PDF for a paper" : "");
+	gp_style(f, title, paper);
+}
+
+/*
+ * A figure of n panels one above the other (gnuplot multiplot), 3.3 in
+ * wide for a paper: one loop over the output formats draws every panel on
+ * each (a multiplot cannot be replotted). Each panel then starts with
+ * fig_panel() and ends with its plot command; fig_end() closes the figure.
+ */
+#define PANEL_H_IN 1.6 /* inches per row of panels in a paper figure */
+
+static void fig_begin(FILE *f, const char *name, const char *title, int paper, size_t n)
+{
+	/* two panels a row from three on: a paper column holds about three rows */
+	size_t cols = n >= 3 ? 2 : 1, rows = (n + cols - 1) / cols;
+
+	fprintf(f, "# %s.gp - written by hvscope report: a figure of %zu panels (%s-p1.dat, ...).\n"
+		   "# Restyle: edit this file, then run: gnuplot %s.gp (in this directory).\n"
+		   "# It writes %s.svg, %s.png%s; each panel below starts with reset.\n",
+		name, n, name, name, name, name, paper ? " and a PDF for a paper" : "");
 	fputs("reset\nset encoding utf8\n", f);
-	fputs("set border 3 lc rgb '#404040'\nset tics nomirror\nset grid ytics lc rgb '#d0d0d0' dt 3\n", f);
-	fputs("set key outside top center horizontal Left reverse noenhanced samplen 1.5 width 1\n", f);
-	fputs("set title ", f);
-	hvs_esc_gp(f, title);
-	fputs(" noenhanced\n", f);
-	if (paper)
-		fputs("# A paper captions its figures: no title (delete the next line to keep it).\n"
-		      "unset title\n",
-		      f);
+	fprintf(f, "do for [hvs_out=1:%d] {\n", paper ? 3 : 2);
+	if (paper) {
+		fprintf(f, "if (hvs_out == 1) { set terminal svg size 317,%d fixed noenhanced font 'Helvetica,7' "
+			   "background '#ffffff'; set output '%s.svg' }\n",
+			(int)(PANEL_H_IN * 96 * (double)rows + 0.5), name);
+		fprintf(f, "if (hvs_out == 2) { set terminal pngcairo size 990,%d noenhanced font 'Helvetica,21' "
+			   "background '#ffffff'; set output '%s.png' }\n",
+			(int)(PANEL_H_IN * 300 * (double)rows + 0.5), name);
+		fprintf(f, "if (hvs_out == 3) { set terminal pdfcairo size 3.3in,%.2fin noenhanced font "
+			   "'Helvetica,7'; set output '%s.pdf' }\n",
+			PANEL_H_IN * (double)rows, name);
+	} else {
+		fprintf(f, "if (hvs_out == 1) { set terminal svg size %zu,%zu fixed noenhanced font 'Helvetica,11' "
+			   "background '#ffffff'; set output '%s.svg' }\n",
+			560 * cols, 360 * rows, name);
+		fprintf(f, "if (hvs_out == 2) { set terminal pngcairo size %zu,%zu noenhanced font 'Helvetica,10' "
+			   "background '#ffffff'; set output '%s.png' }\n",
+			560 * cols, 360 * rows, name);
+	}
+	fprintf(f, "set multiplot layout %zu,%zu", rows, cols);
+	if (!paper) {
+		fputs(" title ", f);
+		hvs_esc_gp(f, title);
+		fputs(" noenhanced", f);
+	}
+	fputc('\n', f);
+}
+
+static void fig_panel(FILE *f, size_t k, int paper)
+{
+	fprintf(f, "# --- panel %zu ---\n", k + 1);
+	gp_style(f, "", paper);
+}
+
+static void fig_end(FILE *f)
+{
+	fputs("unset multiplot\n}\nset output\n", f);
 }
 
 /*
@@ -231,6 +294,9 @@ static size_t common_prefix(const char *const *names, size_t n)
 	}
 }
 
+/* 1 while write_fig lays out panels two a row: half the width for tic labels */
+static int narrow_panels;
+
 /* set xtics ('label' 0, ...) from the row names, shared prefix moved to *prefix. */
 static void gp_xtics(FILE *f, const struct hvs_rpt_model *m, const size_t *rows, size_t n,
 		     int paper, size_t *prefix)
@@ -248,7 +314,7 @@ static void gp_xtics(FILE *f, const struct hvs_rpt_model *m, const size_t *rows,
 		if (strlen(m->rows[rows[i]].name + p) > longest)
 			longest = strlen(m->rows[rows[i]].name + p);
 	/* a 3.3 in paper figure holds about half the characters of a screen one */
-	if (longest * n > (paper ? 45u : 70u) || longest > (paper ? 12u : 18u))
+	if (longest * n > (paper ? 45u : 70u) / (narrow_panels + 1u) || longest > (paper ? 12u : 18u) / (narrow_panels + 1u))
 		fputs("set xtics rotate by 30 right\n", f); /* long names run left, never off the page */
 	fputs("set xtics (", f);
 	for (size_t i = 0; i < n; i++) {
@@ -414,19 +480,54 @@ static double cluster_x(size_t i, size_t k, size_t nser)
 	return (double)i + ((double)k - ((double)nser - 1) / 2) / ((double)nser + 1);
 }
 
-static int write_bars(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
-		      const struct chunk *ck, unsigned idx, struct hvs_rpt_charts *out)
+/* The title of a chunk's chart: "<what>: <shared prefix>* [unit]". */
+static void chunk_title(const struct hvs_rpt_model *m, const struct chunk *ck, const char *what,
+			const char *unit, char *title, size_t len)
 {
 	const struct hvs_rpt_row *r0 = &m->rows[ck->rows[0]];
-	char name[80], safe[48], title[512], note[1024];
-	struct geom g = screen_geom(ck->n, m->ncols);
+	const char **nm = malloc(ck->n * sizeof(*nm));
+	size_t p = 0;
+
+	if (nm) {
+		for (size_t i = 0; i < ck->n; i++)
+			nm[i] = m->rows[ck->rows[i]].name;
+		p = common_prefix(nm, ck->n);
+		free(nm);
+	}
+	make_title(title, len, what, r0->name, p, r0->klass, unit);
+}
+
+/* The largest |median| (and upper CI end) of a chunk: its unit's scale. */
+static double chunk_top(const struct hvs_rpt_model *m, const struct chunk *ck)
+{
+	double vmax = 0;
+
+	for (size_t i = 0; i < ck->n; i++)
+		for (size_t c = 0; c < m->ncols; c++) {
+			const struct hvs_metric *mt = m->rows[ck->rows[i]].cell[c];
+
+			if (hvs_rpt_usable(mt))
+				vmax = fmax(vmax, fmax(fabs(mt->summary.median), fabs(mt->summary.ci_hi)));
+		}
+	return vmax;
+}
+
+/*
+ * One bar chart's data (dname.dat) and its settings and plot command into
+ * f: a chart of its own, or a panel of a figure. *marks: n/m marks drawn.
+ */
+static int bars_body(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
+		     const struct chunk *ck, FILE *f, const char *dname, int *marks)
+{
+	const struct hvs_rpt_row *r0 = &m->rows[ck->rows[0]];
 	struct hvs_uscale sc;
 	double vmin = INFINITY, vmax = 0;
 	size_t prefix, nser = 0;
 	int *have = calloc(m->ncols ? m->ncols : 1, sizeof(*have));
-	FILE *d, *f;
-	int ret, neg = 0, marks = 0;
+	FILE *d;
+	int ret, neg = 0;
 
+	*marks = 0;
 	if (!have)
 		return -ENOMEM;
 	/* Only platforms with a value in this chart get a series (an empty one stops gnuplot). */
@@ -444,9 +545,7 @@ static int write_bars(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 	for (size_t c = 0; c < m->ncols; c++)
 		nser += have[c];
 	hvs_unit_pick(r0->unit, vmax, HVS_U_UTF8, &sc);
-	hvs_esc_fname(safe, sizeof(safe), r0->klass);
-	snprintf(name, sizeof(name), "bars-%02u-%s", idx, safe);
-	if (!(d = open_in(o->dir, name, "dat"))) {
+	if (!(d = open_in(o->dir, dname, "dat"))) {
 		free(have);
 		return -errno;
 	}
@@ -470,24 +569,6 @@ static int write_bars(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 		free(have);
 		return ret;
 	}
-
-	if (!(f = open_in(o->dir, name, "gp"))) {
-		free(have);
-		return -errno;
-	}
-	{
-		const char **nm = malloc(ck->n * sizeof(*nm));
-		size_t p = 0;
-
-		if (nm) {
-			for (size_t i = 0; i < ck->n; i++)
-				nm[i] = m->rows[ck->rows[i]].name;
-			p = common_prefix(nm, ck->n);
-			free(nm);
-		}
-		make_title(title, sizeof(title), "median with 95% CI", r0->name, p, r0->klass, sc.unit);
-	}
-	gp_begin(f, name, title, o->paper);
 	fputs("set style data histogram\nset style histogram errorbars gap 1 lw 1\n"
 	      "set style fill solid 0.85 border rgb '#000000'\nset boxwidth 0.9\n"
 	      "set offsets 0, 0, graph 0.12, 0\nset format y '%g'\n",
@@ -503,10 +584,11 @@ static int write_bars(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 		char yl[160];
 
 		snprintf(yl, sizeof(yl), "%s (%s)", r0->direction == HVS_HIGHER_IS_BETTER ?
-			 "median, higher is better" : "median, lower is better", sc.unit);
+			 (o->paper ? "higher is better" : "median, higher is better") :
+			 (o->paper ? "lower is better" : "median, lower is better"), sc.unit);
 		hvs_esc_gp(f, yl);
 	}
-	fputs("\nset xlabel 'metric'\n", f);
+	fputs(o->paper ? "\nunset xlabel\n" : "\nset xlabel 'metric'\n", f);
 	gp_xtics(f, m, ck->rows, ck->n, o->paper, &prefix);
 	/* "not measured here": a mark where a platform with a series has no value */
 	for (size_t i = 0; i < ck->n; i++) {
@@ -515,32 +597,110 @@ static int write_bars(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 		for (size_t c = 0; c < m->ncols; c++) {
 			if (!have[c])
 				continue;
-			if (!hvs_rpt_usable(m->rows[ck->rows[i]].cell[c]) && ++marks)
+			if (!hvs_rpt_usable(m->rows[ck->rows[i]].cell[c]) && ++*marks)
 				fprintf(f, "set label 'n/m' at first %.4f, graph 0.02 center rotate by 90 "
 					   "%s tc rgb '#555555'\n",
 					cluster_x(i, k, nser), SMALL_FONT(o->paper));
 			k++;
 		}
 	}
-	gp_outputs_head(f, name, g, o->paper);
 	fputs("plot", f);
 	for (size_t c = 0, k = 0; c < m->ncols; c++) {
 		if (!have[c])
 			continue;
-		fprintf(f, "%s '%s.dat' using %zu:%zu:%zu title ", k++ ? ", \\\n    " : "", name,
+		fprintf(f, "%s '%s.dat' using %zu:%zu:%zu title ", k++ ? ", \\\n    " : "", dname,
 			2 + 3 * c, 3 + 3 * c, 4 + 3 * c);
 		hvs_esc_gp(f, m->cols[c].label);
 		gp_series_style(f, c, o->paper ? 2 : 1);
 	}
 	fputc('\n', f);
-	gp_outputs_tail(f, name, g, o->paper);
 	free(have);
-	if ((ret = close_checked(f)))
+	return 0;
+}
+
+static int write_bars(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
+		      const struct chunk *ck, unsigned idx, struct hvs_rpt_charts *out)
+{
+	const struct hvs_rpt_row *r0 = &m->rows[ck->rows[0]];
+	char name[80], safe[48], title[512], note[1024];
+	struct geom g = screen_geom(ck->n, m->ncols);
+	struct hvs_uscale sc;
+	FILE *f;
+	int ret, marks = 0;
+
+	hvs_unit_pick(r0->unit, chunk_top(m, ck), HVS_U_UTF8, &sc);
+	hvs_esc_fname(safe, sizeof(safe), r0->klass);
+	snprintf(name, sizeof(name), "bars-%02u-%s", idx, safe);
+	chunk_title(m, ck, "median with 95% CI", sc.unit, title, sizeof(title));
+	if (!(f = open_in(o->dir, name, "gp")))
+		return -errno;
+	gp_begin(f, name, title, o->paper);
+	gp_outputs_head(f, name, g, o->paper);
+	ret = bars_body(m, o, ck, f, name, &marks);
+	gp_outputs_tail(f, name, g, o->paper);
+	if (close_checked(f) && !ret)
+		ret = -EIO;
+	if (ret)
 		return ret;
 	missing_note(m, ck->rows, ck->n, note, sizeof(note));
 	if (marks)
 		strncat(note, " (n/m on the chart)", sizeof(note) - strlen(note) - 1);
 	if ((ret = chart_add(out, "bars", name, title)))
+		return ret;
+	return chart_note(out, note);
+}
+
+/*
+ * The bar charts of one class, chunks ck[0..n), as one figure: a panel per
+ * chunk (each with its own unit and axis). A paper gets one PDF per class.
+ */
+typedef int (*panel_fn)(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
+			const struct chunk *ck, FILE *f, const char *dname, int *marks);
+
+static int write_fig(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
+		     const struct chunk *ck, size_t n, unsigned idx, const char *kind, panel_fn body,
+		     const char *what, struct hvs_rpt_charts *out)
+{
+	const char *klass = m->rows[ck[0].rows[0]].klass;
+	char name[80], safe[48], title[512], note[2048] = "", dname[128];
+	size_t *all, nall = 0;
+	FILE *f;
+	int ret = 0, marks = 0;
+
+	hvs_esc_fname(safe, sizeof(safe), klass);
+	snprintf(name, sizeof(name), "%s-%02u-%s", kind, idx, safe);
+	snprintf(title, sizeof(title), "%s: %s (%zu panels)", what, klass, n);
+	if (!(f = open_in(o->dir, name, "gp")))
+		return -errno;
+	fig_begin(f, name, title, o->paper, n);
+	narrow_panels = n >= 3;
+	for (size_t k = 0; k < n && !ret; k++) {
+		int mk = 0;
+
+		fig_panel(f, k, o->paper);
+		snprintf(dname, sizeof(dname), "%s-p%zu", name, k + 1);
+		ret = body(m, o, &ck[k], f, dname, &mk);
+		marks += mk;
+	}
+	narrow_panels = 0;
+	fig_end(f);
+	if (close_checked(f) && !ret)
+		ret = -EIO;
+	if (ret)
+		return ret;
+	for (size_t k = 0; k < n; k++)
+		nall += ck[k].n;
+	if ((all = malloc(nall * sizeof(*all)))) {
+		nall = 0;
+		for (size_t k = 0; k < n; k++)
+			for (size_t i = 0; i < ck[k].n; i++)
+				all[nall++] = ck[k].rows[i];
+		missing_note(m, all, nall, note, sizeof(note));
+		free(all);
+	}
+	if (marks)
+		strncat(note, " (n/m on the chart)", sizeof(note) - strlen(note) - 1);
+	if ((ret = chart_add(out, kind, name, title)))
 		return ret;
 	return chart_note(out, note);
 }
@@ -569,51 +729,39 @@ static void write_quantiles(FILE *d, size_t pos, const double *x, size_t n, doub
 	free(s);
 }
 
-static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
-		      const struct chunk *ck, unsigned idx, struct hvs_rpt_charts *out)
+/* Does any cell of the chunk carry raw samples? (else no distribution to draw) */
+static int chunk_has_samples(const struct hvs_rpt_model *m, const struct chunk *ck)
+{
+	for (size_t i = 0; i < ck->n; i++)
+		for (size_t c = 0; c < m->ncols; c++) {
+			const struct hvs_metric *mt = m->rows[ck->rows[i]].cell[c];
+
+			if (hvs_rpt_usable(mt) && mt->samples && mt->nsamples)
+				return 1;
+		}
+	return 0;
+}
+
+/* One box-plot chart's data (dname.dat), settings and plot command into f (see bars_body). */
+static int dist_body(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
+		     const struct chunk *ck, FILE *f, const char *dname, int *marks)
 {
 	const struct hvs_rpt_row *r0 = &m->rows[ck->rows[0]];
-	char name[80], safe[48], title[512];
-	struct geom g = screen_geom(ck->n, m->ncols);
-	double w = 0.8 / (double)m->ncols;
+	double w = 0.8 / (double)m->ncols, vmax = 0;
 	struct hvs_uscale sc;
 	size_t prefix, block = 0, drawn = 0;
-	FILE *d, *f;
-	int ret;
+	FILE *d;
 
-	hvs_esc_fname(safe, sizeof(safe), r0->klass);
-	snprintf(name, sizeof(name), "dist-%02u-%s", idx, safe);
-	if (!(f = open_in(o->dir, name, "gp")))
+	*marks = 0;
+	if (!(d = open_in(o->dir, dname, "dat")))
 		return -errno;
-	if (!(d = open_in(o->dir, name, "dat"))) {
-		ret = -errno;
-		fclose(f);
-		return ret;
-	}
-	{
-		double vmax = 0;
-
-		for (size_t i = 0; i < ck->n; i++)
-			for (size_t c = 0; c < m->ncols; c++)
-				if (hvs_rpt_usable(m->rows[ck->rows[i]].cell[c]))
-					vmax = fmax(vmax, fabs(m->rows[ck->rows[i]].cell[c]->summary.median));
-		hvs_unit_pick(r0->unit, vmax, HVS_U_UTF8, &sc);
-	}
+	for (size_t i = 0; i < ck->n; i++)
+		for (size_t c = 0; c < m->ncols; c++)
+			if (hvs_rpt_usable(m->rows[ck->rows[i]].cell[c]))
+				vmax = fmax(vmax, fabs(m->rows[ck->rows[i]].cell[c]->summary.median));
+	hvs_unit_pick(r0->unit, vmax, HVS_U_UTF8, &sc);
 	fprintf(d, "# raw samples in %s: blocks (gnuplot index) of \"row sample\" lines, one block per\n"
 		   "# result file and metric; larger sample sets as 1000 evenly spaced quantiles\n", sc.unit);
-	{
-		const char **nm = malloc(ck->n * sizeof(*nm));
-		size_t p = 0;
-
-		if (nm) {
-			for (size_t i = 0; i < ck->n; i++)
-				nm[i] = m->rows[ck->rows[i]].name;
-			p = common_prefix(nm, ck->n);
-			free(nm);
-		}
-		make_title(title, sizeof(title), "distribution of samples", r0->name, p, r0->klass, sc.unit);
-	}
-	gp_begin(f, name, title, o->paper);
 	fprintf(f, "set style data boxplot\nset style boxplot outliers pointtype 7\nset pointsize 0.25\n"
 		   "set style fill solid 0.5 border rgb '#000000'\nset xrange [-0.6:%zu.6]\n"
 		   "set offsets 0, 0, graph 0.12, 0\n", ck->n - 1);
@@ -621,10 +769,10 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 	{
 		char yl[160];
 
-		snprintf(yl, sizeof(yl), "per-sample value (%s)", sc.unit);
+		snprintf(yl, sizeof(yl), "%s (%s)", o->paper ? "per sample" : "per-sample value", sc.unit);
 		hvs_esc_gp(f, yl);
 	}
-	fputs("\nset xlabel 'metric (box: quartiles, whiskers: 1.5 IQR)'\n", f);
+	fputs(o->paper ? "\nunset xlabel\n" : "\nset xlabel 'metric (box: quartiles, whiskers: 1.5 IQR)'\n", f);
 	{
 		/* Far outliers would flatten every box on a linear axis: go log. */
 		double lo = INFINITY, hi = -INFINITY;
@@ -642,7 +790,6 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 			fputs("set logscale y 10\nset grid ytics mytics\n", f);
 	}
 	gp_xtics(f, m, ck->rows, ck->n, o->paper, &prefix);
-	gp_outputs_head(f, name, g, o->paper);
 	fputs("plot", f);
 	for (size_t c = 0; c < m->ncols; c++) {
 		int titled = 0;
@@ -658,7 +805,7 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 			write_quantiles(d, i, mt->samples, mt->nsamples, sc.div);
 			x = (double)i - 0.4 + w * ((double)c + 0.5);
 			fprintf(f, "%s '%s.dat' index %zu using (%.4f):2:(%.4f)", drawn ? ", \\\n    " : " ",
-				name, block, x, w * 0.9);
+				dname, block, x, w * 0.9);
 			if (!titled) {
 				fputs(" title ", f);
 				hvs_esc_gp(f, m->cols[c].label);
@@ -671,15 +818,32 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 			drawn++;
 		}
 	}
-	if (!drawn) {
-		/* No raw samples anywhere (histograms only): no chart. */
-		fclose(f);
-		fclose(d);
-		return 1;
-	}
 	fputc('\n', f);
+	return close_checked(d);
+}
+
+static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
+		      const struct chunk *ck, unsigned idx, struct hvs_rpt_charts *out)
+{
+	const struct hvs_rpt_row *r0 = &m->rows[ck->rows[0]];
+	char name[80], safe[48], title[512];
+	struct geom g = screen_geom(ck->n, m->ncols);
+	struct hvs_uscale sc;
+	FILE *f;
+	int ret, marks;
+
+	if (!chunk_has_samples(m, ck))
+		return 1; /* no raw samples anywhere (histograms only): no chart */
+	hvs_esc_fname(safe, sizeof(safe), r0->klass);
+	snprintf(name, sizeof(name), "dist-%02u-%s", idx, safe);
+	hvs_unit_pick(r0->unit, chunk_top(m, ck), HVS_U_UTF8, &sc);
+	chunk_title(m, ck, "distribution of samples", sc.unit, title, sizeof(title));
+	if (!(f = open_in(o->dir, name, "gp")))
+		return -errno;
+	gp_begin(f, name, title, o->paper);
+	gp_outputs_head(f, name, g, o->paper);
+	ret = dist_body(m, o, ck, f, name, &marks);
 	gp_outputs_tail(f, name, g, o->paper);
-	ret = close_checked(d);
 	if (close_checked(f) && !ret)
 		ret = -EIO;
 	if (ret)
@@ -800,6 +964,10 @@ static int write_ratio_chart(const struct hvs_rpt_model *m, const struct hvs_rpt
 		fprintf(f, " %zu%s", i, i + 1 < ngroups ? ", " : "");
 	}
 	fputs(")\n", f);
+	/* a summary group (the class's geometric mean) stands apart from the metrics */
+	if (ngroups > 1 && !strcmp(xlabels[ngroups - 1], "geomean") && strcmp(kind, "geomean"))
+		fprintf(f, "set arrow from first %zu.5, graph 0 to first %zu.5, graph 1 nohead lc rgb '#808080' dt 3\n",
+			ngroups - 2, ngroups - 2);
 	/* "not measured here" marks */
 	for (size_t i = 0; i < ngroups; i++)
 		for (size_t s = 0; s < nser; s++)
@@ -858,11 +1026,11 @@ static int write_ratio_chart(const struct hvs_rpt_model *m, const struct hvs_rpt
 
 /* The cost ratios of rows[0..n) (one class), one chart. */
 static int write_norm(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
-		      const size_t *rows, size_t n, unsigned idx, struct hvs_rpt_charts *out)
+		      const size_t *rows, size_t n, int whole, unsigned idx, struct hvs_rpt_charts *out)
 {
-	size_t nser = m->ncols - 1, p = 0;
-	struct ratio_pt *pt = calloc(n * nser, sizeof(*pt));
-	const char **names = malloc(n * sizeof(*names));
+	size_t nser = m->ncols - 1, p = 0, ng = whole && n > 1 ? n + 1 : n; /* + the class's geometric mean */
+	struct ratio_pt *pt = calloc(ng * nser, sizeof(*pt));
+	const char **names = malloc(ng * sizeof(*names));
 	char name[80], safe[48], title[512], note[1024];
 	int ret = -ENOMEM;
 
@@ -880,12 +1048,30 @@ static int write_norm(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 			s++;
 		}
 	}
+	if (ng > n) {
+		/* the class's geometric mean with its interval (as in the tables), as the last group */
+		names[n] = "geomean";
+		for (size_t c = 0, s = 0; c < m->ncols; c++) {
+			struct ratio_pt *q = &pt[n * nser + s];
+
+			if ((int)c == m->baseline)
+				continue;
+			q->v = hvs_rpt_geomean_ci(m, c, m->rows[rows[0]].klass, &q->lo, &q->hi, NULL);
+			s++;
+		}
+	}
 	hvs_esc_fname(safe, sizeof(safe), m->rows[rows[0]].klass);
 	snprintf(name, sizeof(name), "norm-%02u-%s", idx, safe);
 	snprintf(title, sizeof(title), "%s%.*s: relative to %s (>1 = worse)", p ? "" : m->rows[rows[0]].klass,
 		 (int)(p ? p - 1 : 0), m->rows[rows[0]].name, m->cols[m->baseline].label);
 	missing_note(m, rows, n, note, sizeof(note));
-	ret = write_ratio_chart(m, o, name, title, names, n, pt, "norm", note, out);
+	if (ng > n)
+		strncat(note, note[0] ? " geomean: the class's geometric-mean cost ratio, 95% CI from the spread "
+					"across its metrics, as in the tables."
+				      : "geomean: the class's geometric-mean cost ratio, 95% CI from the spread "
+					"across its metrics, as in the tables.",
+			sizeof(note) - strlen(note) - 1);
+	ret = write_ratio_chart(m, o, name, title, names, ng, pt, "norm", note, out);
 out:
 	free(pt);
 	free(names);
@@ -1181,7 +1367,7 @@ int hvs_rpt_charts_is_ours(const char *name)
 int hvs_rpt_charts_prepare(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
 			   struct hvs_rpt_charts *out)
 {
-	struct chunk *ck = NULL;
+	struct chunk *ck = NULL, *dk = NULL;
 	size_t nck = 0, per;
 	int ret;
 	unsigned idx = 1;
@@ -1193,15 +1379,26 @@ int hvs_rpt_charts_prepare(const struct hvs_rpt_model *m, const struct hvs_rpt_c
 		per = 6;
 	if ((ret = make_chunks(m, per, &ck, &nck)))
 		return ret;
-	for (size_t i = 0; i < nck; i++)
-		if ((ret = write_bars(m, o, &ck[i], idx++, out)) < 0)
+	if (!(dk = malloc((nck ? nck : 1) * sizeof(*dk)))) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* A paper: one figure per class, its units as panels; a screen: one chart per chunk. */
+	for (size_t i = 0, e; i < nck; i = e) {
+		e = i + 1;
+		while (o->paper && e < nck && !strcmp(m->rows[ck[e].rows[0]].klass, m->rows[ck[i].rows[0]].klass))
+			e++;
+		ret = e - i > 1 ? write_fig(m, o, &ck[i], e - i, idx++, "bars", bars_body, "median with 95% CI", out)
+				: write_bars(m, o, &ck[i], idx++, out);
+		if (ret < 0)
 			goto out;
+	}
 	if (m->baseline >= 0 && m->ncols > 1) {
 		/*
 		 * Cost ratios: one chart per class (split when it has many rows),
 		 * then the geometric means per class with their intervals.
 		 */
-		size_t nper = o->paper ? 12 : 24, *rows;
+		size_t nper = o->paper ? 40 : 24, *rows; /* a paper: one figure per class */
 
 		rows = malloc((m->nrows ? m->nrows : 1) * sizeof(*rows));
 		if (!rows) {
@@ -1220,7 +1417,7 @@ int hvs_rpt_charts_prepare(const struct hvs_rpt_model *m, const struct hvs_rpt_c
 						break;
 					}
 			for (size_t i = 0; i < k && ret >= 0; i += nper)
-				ret = write_norm(m, o, rows + i, k - i < nper ? k - i : nper, idx++, out);
+				ret = write_norm(m, o, rows + i, k - i < nper ? k - i : nper, k <= nper, idx++, out);
 			r = e;
 		}
 		free(rows);
@@ -1229,9 +1426,23 @@ int hvs_rpt_charts_prepare(const struct hvs_rpt_model *m, const struct hvs_rpt_c
 		if (ret < 0)
 			goto out;
 	}
-	for (size_t i = 0; i < nck; i++)
-		if ((ret = write_dist(m, o, &ck[i], idx++, out)) < 0)
+	for (size_t i = 0, e; i < nck; i = e) {
+		size_t k = 0;
+
+		e = i + 1;
+		while (o->paper && e < nck && !strcmp(m->rows[ck[e].rows[0]].klass, m->rows[ck[i].rows[0]].klass))
+			e++;
+		/* the class's chunks that have raw samples, together */
+		for (size_t j = i; j < e; j++)
+			if (chunk_has_samples(m, &ck[j]))
+				dk[k++] = ck[j];
+		if (k > 1)
+			ret = write_fig(m, o, dk, k, idx++, "dist", dist_body, "distribution of samples", out);
+		else if (k == 1)
+			ret = write_dist(m, o, dk, idx++, out);
+		if (ret < 0)
 			goto out;
+	}
 	/* One chase chart per unit that chase metrics use. */
 	for (size_t r = 0; r < m->nrows; r++) {
 		int seen = 0;
@@ -1248,6 +1459,7 @@ int hvs_rpt_charts_prepare(const struct hvs_rpt_model *m, const struct hvs_rpt_c
 			goto out;
 	ret = 0;
 out:
+	free(dk); /* shallow copies of ck */
 	free_chunks(ck, nck);
 	return ret;
 }

@@ -626,3 +626,80 @@ double hvs_rpt_geomean_ci(const struct hvs_rpt_model *m, size_t c, const char *k
 	*hi = exp(mean + t * sd / sqrt((double)k));
 	return exp(mean);
 }
+
+/* A view of set holding the metrics keep() accepts that are usable in both sets (not owned). */
+static int est_view(const struct hvs_metrics *set, const struct hvs_metrics *other,
+		    int (*keep)(const struct hvs_metric *, void *), void *arg, struct hvs_metrics *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->v = malloc((set->n ? set->n : 1) * sizeof(*v->v));
+	if (!v->v)
+		return -ENOMEM;
+	for (size_t i = 0; i < set->n; i++) {
+		const struct hvs_metric *mt = &set->v[i];
+		long j = hvs_metrics_find(other, mt->name);
+
+		if (j < 0 || !hvs_rpt_usable(mt) || !hvs_rpt_usable(&other->v[j]) || mt->summary.median <= 0 ||
+		    other->v[j].summary.median <= 0 || (keep && !keep(mt, arg)))
+			continue;
+		v->v[v->n++] = *mt; /* shallow: the samples stay the column's */
+	}
+	return 0;
+}
+
+int hvs_rpt_est_vs(const struct hvs_rpt_model *m, size_t base, size_t c,
+		   int (*keep)(const struct hvs_metric *mt, void *arg), void *arg, double thr,
+		   struct hvs_rpt_est *e)
+{
+	struct hvs_metrics va, vb;
+	struct hvs_cmp_opts o;
+	struct hvs_cmp cmp;
+	int ret;
+
+	memset(e, 0, sizeof(*e));
+	e->v = e->lo = e->hi = NAN;
+	e->verdict = HVS_V_NA;
+	if (base >= m->ncols || c >= m->ncols)
+		return -EINVAL;
+	if ((ret = est_view(&m->cols[base].metrics, &m->cols[c].metrics, keep, arg, &va)))
+		return ret;
+	if ((ret = est_view(&m->cols[c].metrics, &m->cols[base].metrics, keep, arg, &vb))) {
+		free(va.v);
+		return ret;
+	}
+	if (!va.n) {
+		free(va.v);
+		free(vb.v);
+		return 0;
+	}
+	hvs_cmp_opts_default(&o);
+	o.threshold = thr;
+	ret = hvs_compare(&va, &vb, &o, &cmp);
+	free(va.v);
+	free(vb.v);
+	if (ret)
+		return ret;
+	e->n = cmp.ncompared;
+	for (size_t i = 0; i < cmp.n; i++) {
+		const struct hvs_cmp_row *x = &cmp.rows[i];
+
+		if (x->verdict == HVS_V_NA)
+			continue;
+		if (!e->first[0])
+			hvs_strlcpy(e->first, x->name, sizeof(e->first));
+		if (cmp.ncompared == 1) {
+			e->v = x->cost;
+			e->lo = x->direction == HVS_HIGHER_IS_BETTER ? 1 / x->ratio.hi : x->ratio.lo;
+			e->hi = x->direction == HVS_HIGHER_IS_BETTER ? 1 / x->ratio.lo : x->ratio.hi;
+			e->verdict = x->verdict;
+		}
+	}
+	if (cmp.ncompared > 1) {
+		e->v = cmp.geomean.ratio;
+		e->lo = cmp.geomean.lo;
+		e->hi = cmp.geomean.hi;
+		e->verdict = cmp.geomean_verdict;
+	}
+	hvs_cmp_free(&cmp);
+	return 0;
+}

@@ -129,6 +129,24 @@ double hvs_rpt_geomean_ci(const struct hvs_rpt_model *m, size_t c, const char *k
 			  double *hi, size_t *n);
 
 /*
+ * Cost ratio of column c against column base (any two columns, not only
+ * the baseline) over the metrics that keep() accepts (NULL: every metric;
+ * keep gets the metric and arg), both sides usable: with one such metric
+ * its ratio, with more their geometric mean, the CI and verdict at
+ * threshold thr always the analysis module's (harness/analysis/compare.c:
+ * the per-metric row, or its precision-weighted geometric mean).
+ */
+struct hvs_rpt_est {
+	double v, lo, hi; /* cost ratio (> 1: c costs more) and its 95% CI; NAN when n == 0 */
+	size_t n;         /* metrics compared */
+	int verdict;      /* enum hvs_verdict of the ratio at thr */
+	char first[HVS_METRIC_NAME_MAX];   /* name of the first metric compared (for the page) */
+};
+int hvs_rpt_est_vs(const struct hvs_rpt_model *m, size_t base, size_t c,
+		   int (*keep)(const struct hvs_metric *mt, void *arg), void *arg, double thr,
+		   struct hvs_rpt_est *e);
+
+/*
  * Parse a working-set size from a pointer-chase metric: an extra value
  * "working_set_bytes" (or "ws_bytes", "bytes", "working_set_kib" x 1024), else the last dotted name
  * component, e.g. "bench.memory.chase.64KiB", "...chase.4M", "...chase.4096".

@@ -4,8 +4,10 @@
 # (native, QEMU TCG, Xen PV dom0 under TCG), then `hvscope report m/*.json
 # --baseline native` and `hvscope report m --baseline native --paper`. Both
 # must exit 0 with every chart drawn (no empty image) and shown in the page,
-# the paper's .tex files must compile in a two-column article without an
-# Overfull \hbox, and no human-facing text may print a number with an
+# the paper's .tex files and every figure must compile in a two-column
+# article without an Overfull \hbox or a figure taller than the column, one
+# PDF per class and kind of chart, the claims page must judge Xen PV against
+# Linux on the same TCG, and no human-facing text may print a number with an
 # exponent. ~2.5 min of CPU (the matrix).
 . "$(dirname "$0")/../lib/guest.sh"
 guest_prereqs xen
@@ -15,6 +17,7 @@ need texlive-binaries cmd:pdflatex
 need texlive-latex-recommended tex:booktabs.sty
 need texlive-science tex:siunitx.sty
 need texlive-latex-base tex:geometry.sty
+need poppler-utils cmd:pdfinfo
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/hvs-trm.XXXXXX")
 trap 'rm -rf "$T"' EXIT
@@ -44,15 +47,23 @@ is "$(find paper/charts -name '*.pdf' -size +1k | wc -l)" "$(ls paper/charts/*.g
 		printf '\\begin{table}\\centering\\input{paper/%s.tex}\\end{table}\n' "$t"
 		printf '\\begin{table*}\\centering\\input{paper/%s-wide.tex}\\end{table*}\n' "$t"
 	done
-	for pdf in paper/charts/norm-*.pdf; do
+	for pdf in paper/charts/*.pdf; do
 		printf '\\begin{figure}\\centering\\includegraphics{%s}\\end{figure}\n' "$pdf"
 	done
 	echo '\end{document}'
 } >doc.tex
 pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error doc.tex >tex.out 2>&1
-is "$?" 0 "the paper tables and ratio figures compile in a two-column article"
+is "$?" 0 "the paper tables and every figure compile in a two-column article"
 is "$(grep -c 'Overfull \\hbox' doc.log)" 0 "no Overfull \\hbox"
 grep -A2 'Overfull \\hbox' doc.log | head -n 12 | sed 's/^/#   /'
+# 9.5 in of text height (letter, 0.75 in margins) = 684 pt; the whole-suite table* may be longer than a page
+tall=$(for pdf in paper/charts/*.pdf; do pdfinfo "$pdf" | awk -v f="$pdf" '/^Page size/ && $5 > 684 {print f}'; done)
+is "$tall" "" "no figure taller than the column"
+is "$(cd paper/charts && ls bars-*.pdf dist-*.pdf norm-*.pdf | sed -E 's/^([a-z]+)-[0-9]+-/\1 /; s/\.pdf$//' | sort | uniq -d)" "" \
+	"one PDF per class and kind of chart (the workloads' six units: one figure)"
+like "$(sed -n '/^## Claims/,$p' rep/report.md | grep '| xen-pv vs qemu-tcg |')" \
+	'geometric-mean cost [0-9.]+ .*\*\*(supported|contradicted|inconclusive)\*\*' \
+	"claims: Xen PV on TCG against Linux on TCG, a computed verdict"
 sed '/<svg/,/<\/svg>/d' rep/index.html >page.txt
 is "$(grep -hoE '[0-9.]+e[-+][0-9]+' page.txt rep/report.md paper/table.tex paper/normalized.tex | head -n 3)" "" \
 	"no exponent in the page, the Markdown or the tables"
