@@ -382,6 +382,7 @@ static int run_targets(const struct hvs_matrix *m, const char *only, const struc
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	return 0;
+}
 
 /*
  * Rounds: target i's round files (DIR/round-K/NAME.json) pooled into
@@ -492,6 +493,7 @@ static void judge_rounds(const struct hvs_gresult *res, size_t per, unsigned rou
 		cmd_compare(n, argv);
 	}
 	free(argv);
+}
 
 /*
  * Every round of the matrix (round-robin: each target once per round, in the
@@ -523,7 +525,6 @@ static int run_rounds(const struct hvs_matrix *m, const char *only, unsigned rou
 			*per = *nres;
 	}
 	return 0;
-}
 }
 
 int cmd_guest(int argc, char **argv)

@@ -771,6 +771,20 @@ static int run_rounds(struct run_opts *o, int processes, const struct hvs_suite 
 	return ret;
 }
 
+/* A child: run, write metrics, done. Returns an exit code. */
+static int run_child(const struct run_opts *o, const struct hvs_bench **v, size_t n,
+		     struct hvs_bench_ctx *ctx, struct hvs_metrics *set)
+{
+	struct hvs_runner_hooks h = { .start = on_start, .arg = (void *)(o->label ? o->label : "") };
+	struct hvs_run_info info;
+
+	hvs_run_info_init(&info);
+	hvs_runner_order(v, n, o->order_seed);
+	hvs_runner_run(v, n, ctx, set, &h);
+	hvs_iso8601_now(info.finished, sizeof(info.finished));
+	return hvs_result_write(o->child_out, &info, set) ? HVS_EX_IO : HVS_EX_OK;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
@@ -823,15 +837,8 @@ int cmd_run(int argc, char **argv)
 	ctx.budget_s = s.budget_s;
 	ctx.quick = s.quick;
 
-	/* A child: run, write metrics, done. */
 	if (o.child_out) {
-		struct hvs_runner_hooks h = { .start = on_start, .arg = (void *)(o.label ? o.label : "") };
-
-		hvs_run_info_init(&info);
-		hvs_runner_order(v, n, o.order_seed);
-		hvs_runner_run(v, n, &ctx, &set, &h);
-		hvs_iso8601_now(info.finished, sizeof(info.finished));
-		ret = hvs_result_write(o.child_out, &info, &set) ? HVS_EX_IO : HVS_EX_OK;
+		ret = run_child(&o, v, n, &ctx, &set);
 		goto out;
 	}
 
