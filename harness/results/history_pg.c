@@ -290,12 +290,13 @@ static void barr_elem(struct barr *a, const void *p, size_t len)
 	a->n++;
 }
 
-/* NULL or "" -> NULL when nullable (as history_sqlite.c's binding). */
+/* NULL -> NULL, and "" -> NULL when nullable (as history_sqlite.c's binding). */
 static void barr_text(struct barr *a, const char *s, int nullable)
 {
-	if (!s && !nullable)
-		s = "";
-	barr_elem(a, s && !(nullable && !s[0]) ? s : NULL, s ? strlen(s) : 0);
+	if (!s || (nullable && !s[0]))
+		barr_elem(a, NULL, 0);
+	else
+		barr_elem(a, s, strlen(s));
 }
 
 static void barr_i4(struct barr *a, long long v)
