@@ -469,8 +469,13 @@ static int migrate(struct hist_pg *h, const char *spec, char *err, size_t errlen
 	if (ret)
 		return ret;
 	if (ver < 0 || (ver >= 1 && ver < PG_SCHEMA_VERSION)) {
-		ret = exec_ok(h, "BEGIN; SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ")", err, errlen,
-			      "create tables");
+		/*
+		 * Waiting writers of a fleet wait out the migration (seconds per
+		 * million samples, see docs/history.md), not the session's 60 s.
+		 */
+		ret = exec_ok(h, "BEGIN; SET LOCAL lock_timeout = '15min'; "
+				 "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ")",
+			      err, errlen, "create tables");
 		if (!ret)
 			ret = read_version(h, &ver, err, errlen);
 		if (!ret && ver < 0)
