@@ -51,15 +51,15 @@
 
 /* The view that gives version 1's samples rows (migration and fresh schema). */
 #define SAMPLES_VIEW \
-	"CREATE VIEW samples AS SELECT m.id AS metric_id, (u.k - 1)::integer AS seq, " \
+	"CREATE OR REPLACE VIEW samples AS SELECT m.id AS metric_id, (u.k - 1)::integer AS seq, " \
 	"u.value FROM metrics m CROSS JOIN LATERAL unnest(m.sample_values) " \
 	"WITH ORDINALITY AS u(value, k);\n"
 /* No sample is NULL (SQLite's NOT NULL value; a non-finite sample fails its run). */
 #define SAMPLES_CHECK "CHECK (array_position(sample_values, NULL) IS NULL)"
 
 static const char schema_sql[] =
-	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
-	"CREATE TABLE runs (\n"
+	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+	"CREATE TABLE IF NOT EXISTS runs (\n"
 	"  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
 	"  run_uid TEXT NOT NULL UNIQUE,\n"
 	"  started TEXT NOT NULL, finished TEXT NOT NULL,\n"
@@ -68,15 +68,15 @@ static const char schema_sql[] =
 	"  host TEXT NOT NULL, hypervisor TEXT NOT NULL,\n"
 	"  command_line TEXT NOT NULL);\n"
 	/* A fleet's context query: one host's runs, newest first, no sort. */
-	"CREATE INDEX runs_context ON runs (host, hypervisor, started, id);\n"
-	"CREATE INDEX runs_started ON runs (started, id);\n"
-	"CREATE TABLE tags (\n"
+	"CREATE INDEX IF NOT EXISTS runs_context ON runs (host, hypervisor, started, id);\n"
+	"CREATE INDEX IF NOT EXISTS runs_started ON runs (started, id);\n"
+	"CREATE TABLE IF NOT EXISTS tags (\n"
 	"  run_id BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,\n"
 	"  key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key));\n"
-	"CREATE TABLE contexts (\n"
+	"CREATE TABLE IF NOT EXISTS contexts (\n"
 	"  run_id BIGINT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,\n"
 	"  context_json JSONB NOT NULL);\n"
-	"CREATE TABLE metrics (\n"
+	"CREATE TABLE IF NOT EXISTS metrics (\n"
 	"  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
 	"  run_id BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,\n"
 	"  name TEXT NOT NULL, unit TEXT NOT NULL, class TEXT,\n"
@@ -88,10 +88,10 @@ static const char schema_sql[] =
 	"  sample_values DOUBLE PRECISION[] NOT NULL DEFAULT '{}' " SAMPLES_CHECK ",\n"
 	"  UNIQUE (run_id, name));\n"
 	SAMPLES_VIEW
-	"CREATE TABLE digests (\n"
+	"CREATE TABLE IF NOT EXISTS digests (\n"
 	"  run_id BIGINT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,\n"
 	"  sha256 TEXT NOT NULL);\n"
-	"INSERT INTO meta (key, value) VALUES ('schema_version', '2');\n";
+	"INSERT INTO meta (key, value) VALUES ('schema_version', '2') ON CONFLICT DO NOTHING;\n";
 
 /*
  * Version 1 -> 2, in one transaction: every metric's samples (in seq
