@@ -88,10 +88,10 @@ fi
 [[ $parts == *2* ]] || exit 0
 
 # 2. a fleet's year: 300 hosts x 334 nights = 100,200 runs, filled by SQL.
-$PSQL -c 'DROP TABLE samples, metrics, digests, contexts, tags, runs, meta'
+$PSQL -c 'SET client_min_messages = warning; DROP TABLE metrics, digests, contexts, tags, runs, meta CASCADE'
 python3 tests/lib/mkmany.py "$T/one" 1 --metrics 10 --samples 5 --prefix seed
 "$H" ingest --quiet --db "$PGCONN" "$T"/one/*.json
-$PSQL -c 'TRUNCATE samples, metrics, digests, contexts, tags, runs'
+$PSQL -c 'TRUNCATE metrics, digests, contexts, tags, runs'
 t0=$(date +%s.%N)
 $PSQL <<'SQL'
 INSERT INTO runs (run_uid, started, finished, hvscope_version, git_commit, host, hypervisor, command_line)
@@ -103,11 +103,10 @@ INSERT INTO tags (run_id, key, value) SELECT id, 'config', 'default' FROM runs;
 INSERT INTO tags (run_id, key, value) SELECT id, 'fleet_host', host FROM runs;
 INSERT INTO contexts (run_id, context_json) SELECT id, jsonb_build_object('host', host) FROM runs;
 INSERT INTO digests (run_id, sha256) SELECT id, md5(run_uid) FROM runs;
-INSERT INTO metrics (run_id, name, unit, direction, outcome, flags, n, median)
+INSERT INTO metrics (run_id, name, unit, direction, outcome, flags, n, median, sample_values)
   SELECT r.id, 'bench.m' || lpad(k::text, 2, '0'), 'ns', 'lower_is_better', 'pass', 0, 5,
-         100 * (k + 1) * (1 + 0.01 * random())
-  FROM runs r, generate_series(0, 9) k;
-INSERT INTO samples (metric_id, seq, value) SELECT m.id, s, m.median FROM metrics m, generate_series(0, 4) s;
+         v.med, array_fill(v.med, ARRAY[5])
+  FROM runs r, generate_series(0, 9) k, LATERAL (SELECT 100 * (k + 1) * (1 + 0.01 * random()) AS med) v;
 ANALYZE;
 SQL
 echo "fleet history filled by SQL in $(echo "$(date +%s.%N) - $t0" | bc | cut -c1-5) s: $($PSQL -c 'select count(*) from runs') runs, $($PSQL -c 'select count(distinct host) from runs') hosts, $($PSQL -c 'select count(*) from metrics') metrics, $($PSQL -c 'select count(*) from samples') samples, $($PSQL -c "select pg_size_pretty(pg_database_size('hvs'))")"

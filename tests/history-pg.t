@@ -6,7 +6,9 @@
 # regress and report give what they give on SQLite; a run id already there
 # (exit 11, --replace); 8 concurrent writers x 100 runs lose nothing, also
 # when all 8 write the same 100 runs; a kill -9 loop during ingest leaves
-# whole runs only; run --db. ~15 s here.
+# whole runs only; run --db; a version 1 history (a samples table) migrates
+# to version 2 (samples as an array per metric) once, under concurrent
+# writers and through a kill -9, with every sample kept. ~25 s here.
 set -u
 . "$HVS_SRC/tests/lib/need.sh"
 need postgresql /usr/lib/postgresql/*/bin/initdb /usr/lib/postgresql/*/bin/pg_ctl
@@ -31,7 +33,7 @@ broken() {
 	      + (select count(*) from runs r where not exists (select 1 from digests d where d.run_id = r.id))"
 }
 
-echo "1..21"
+echo "1..25"
 pg_start || { echo "Bail out! PostgreSQL did not start"; exit 1; }
 python3 "$HVS_SRC/tests/lib/mkmany.py" "$T/a" 40 --prefix a --series step --metrics 6
 # a second host with its own step, and newer than every run of the first
@@ -41,8 +43,8 @@ sed -i 's/"host": "synthetic"/"host": "web2"/' "$T"/b/*.json
 $H ingest --db "$PGCONN" "$T"/a/*.json > "$T/o"
 ok $? "ingest 40 files into PostgreSQL ($(cat "$T/o"))"
 [ "$(pgq 'select count(*) from runs')" = 40 ] && [ "$(pgq 'select count(*) from samples')" = 4800 ] &&
-	[ "$(pgq "select value from meta where key = 'schema_version'")" = 1 ]
-ok $? "... 40 runs, 4800 samples, schema version 1"
+	[ "$(pgq "select value from meta where key = 'schema_version'")" = 2 ]
+ok $? "... 40 runs, 4800 samples, schema version 2"
 $H ingest --db "postgresql:///hvs?host=$PGDIR&user=hvs" "$T"/a/*.json > "$T/o"
 grep -q "0 run(s) into .*; 40 already there, 0 bad" "$T/o"
 ok $? "the same files again through a postgresql:// URI: all already there"
@@ -66,7 +68,7 @@ id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["run"]["id"
 [ $rc = 0 ] && [ "$(pgq "select count(*) from samples s join metrics m on m.id = s.metric_id join runs r on r.id = m.run_id where r.run_uid = '$id'")" = 5 ] &&
 	$H ingest --db "$PGCONN" "$T/run.json" | grep -q "0 run(s) into .*; 1 already there"
 ok $? "run --db PostgreSQL: the run and its 5 samples, its file then already there ($(cat "$T/e"))"
-pgq "delete from samples where metric_id in (select m.id from metrics m join runs r on r.id = m.run_id where r.run_uid = '$id'); delete from runs where run_uid = '$id'"
+pgq "delete from runs where run_uid = '$id'"
 
 # A second host in the same history: the newest run is web2's; host= pins.
 $H ingest --quiet --db "$PGCONN" "$T"/b/*.json
@@ -101,7 +103,7 @@ ok $? "--replace: the new run whole, no sample of the old one left"
 
 # 8 concurrent writers x 100 runs, then all 8 writing the same 100 runs.
 python3 "$HVS_SRC/tests/lib/mkmany.py" "$T/c" 800 --prefix c --metrics 5 --samples 10
-pgq 'drop table samples, metrics, digests, contexts, tags, runs, meta'
+pgq 'set client_min_messages = warning; drop table metrics, digests, contexts, tags, runs, meta cascade'
 for w in 0 1 2 3 4 5 6 7; do
 	$H ingest --quiet --db "$PGCONN" $(ls "$T"/c/*.json | sed -n "$((w * 100 + 1)),$((w * 100 + 100))p") 2>> "$T/e8" &
 done
@@ -120,7 +122,7 @@ ok $? "8 writers of the same 100 runs: each once, no error ($(head -c 300 "$T/e9
 
 # kill -9 during ingest, 5 times, each at another point; then finish.
 python3 "$HVS_SRC/tests/lib/mkmany.py" "$T/k" 600 --prefix k --metrics 10 --samples 50
-pgq 'drop table samples, metrics, digests, contexts, tags, runs, meta'
+pgq 'set client_min_messages = warning; drop table metrics, digests, contexts, tags, runs, meta cascade'
 bad=0
 for i in 1 2 3 4 5; do
 	$H ingest --quiet --db "$PGCONN" "$T"/k/*.json &
@@ -136,6 +138,59 @@ ok $? "kill -9 5 times during ingest: whole runs only after each ($got of 600 in
 $H ingest --quiet --db "$PGCONN" "$T"/k/*.json
 [ "$(pgq 'select count(*) from runs')" = 600 ] && [ "$(broken 10)" = 0 ]
 ok $? "re-running the ingest completes it"
+
+# Schema version 1 (hvscope before sample arrays): the samples table as it
+# was created then, filled from the version 2 rows; opening it migrates.
+v1() {
+	pgq "create table samples1 (metric_id bigint not null, seq integer not null,
+	       value double precision not null, primary key (metric_id, seq));
+	     insert into samples1 select * from samples;
+	     drop view samples; alter table metrics drop column sample_values;
+	     alter table samples1 rename to samples;
+	     update meta set value = '1' where key = 'schema_version'"
+}
+sum() { pgq "select count(*) || ' ' || md5(string_agg(s.metric_id || ':' || s.seq || ':' || s.value::text, ',' order by s.metric_id, s.seq)) from samples s join metrics m on m.id = s.metric_id join runs r on r.id = m.run_id where r.run_uid like 'k-%'"; }
+before=$(sum)
+$H regress --db "$PGCONN" > "$T/r1" 2>&1
+v1
+[ "$(pgq "select value from meta where key = 'schema_version'")" = 1 ] && [ "$(pgq "select count(*) from samples")" = 300000 ] &&
+	$H regress --db "$PGCONN" > "$T/r2" 2>&1 && diff "$T/r1" "$T/r2" > /dev/null &&
+	[ "$(pgq "select value from meta where key = 'schema_version'")" = 2 ] && [ "$(sum)" = "$before" ] &&
+	[ "$(pgq "select count(*) from pg_views where viewname = 'samples'")" = 1 ] && [ "$(broken 10)" = 0 ]
+ok $? "schema version 1 -> 2 on open: 300000 samples kept in order, regress the same ($(head -1 "$T/r2"))"
+v1
+# kill -9 while it migrates: version 1 as it was, or version 2 whole.
+$H regress --db "$PGCONN" > /dev/null 2>&1 &
+pid=$!
+sleep "0.$((RANDOM % 5 + 1))"
+kill -9 $pid
+wait $pid 2>/dev/null
+sleep 0.5 # the server notices the lost client and rolls back
+ver=$(pgq "select value from meta where key = 'schema_version'")
+case $ver in
+1) kind=$(pgq "select count(*) from pg_tables where tablename = 'samples'") ;;
+2) kind=$(pgq "select count(*) from pg_views where viewname = 'samples'") ;;
+*) kind=0 ;;
+esac
+[ "$kind" = 1 ] &&
+	[ "$(sum)" = "$before" ] && [ "$(broken 10)" = 0 ]
+ok $? "kill -9 during the migration: version $ver, whole, every sample there"
+[ "$ver" = 2 ] && v1
+python3 "$HVS_SRC/tests/lib/mkmany.py" "$T/m" 40 --prefix m --metrics 10 --samples 7
+for w in 0 1 2 3; do
+	$H ingest --quiet --db "$PGCONN" $(ls "$T"/m/*.json | sed -n "$((w * 10 + 1)),$((w * 10 + 10))p") 2>> "$T/em" &
+done
+wait
+[ ! -s "$T/em" ] && [ "$(pgq 'select count(*) from runs')" = 640 ] && [ "$(pgq "select value from meta where key = 'schema_version'")" = 2 ] &&
+	[ "$(sum)" = "$before" ] && [ "$(pgq "select count(*) from samples s join metrics m on m.id = s.metric_id join runs r on r.id = m.run_id where r.run_uid like 'm-%'")" = 2800 ] &&
+	[ "$(broken 10)" = 0 ]
+ok $? "4 writers opening a version 1 history at once: migrated once, their 40 runs in ($(head -c 300 "$T/em"))"
+pgq "update meta set value = '3' where key = 'schema_version'"
+$H regress --db "$PGCONN" > /dev/null 2> "$T/e"
+rc=$?
+[ $rc = 4 ] && grep -q "schema version 3, this hvscope uses 2" "$T/e"
+pgq "update meta set value = '2' where key = 'schema_version'"
+ok $? "a newer schema version: exit 4, nothing touched ($(cat "$T/e"))"
 
 # Bad connections: one line, the README's codes.
 $H ingest --db "host=$T/nosuch dbname=hvs" "$T/x.json" > /dev/null 2> "$T/e"

@@ -7,9 +7,14 @@
  * The only file that includes libpq-fe.h.
  *
  * Writes: a run is ONE statement (a chain of data-modifying CTEs: the run,
- * its tags, context, digest, metrics and samples, arrays passed as
- * parameters), so it is one transaction and one round trip, and a killed
- * writer leaves nothing of it (the server rolls the statement back).
+ * its tags, context, digest and metrics, arrays passed as binary
+ * parameters: no number is printed by hvscope or parsed by the server), so
+ * it is one transaction and one round trip, and a killed writer leaves
+ * nothing of it (the server rolls the statement back). A metric's samples
+ * are one float8[] column of its row (schema version 2; `samples` is a view
+ * with the SQLite table's columns), so a run of 5 metrics x 20 samples is
+ * 5 metric rows rather than 5 + 100: the per-row heap, index and WAL work
+ * was half the server's time.
  * `INSERT ... ON CONFLICT (run_uid) DO NOTHING` makes concurrent writers of
  * the same run id safe: the second waits for the first to commit, then
  * writes nothing and falls to the slow path, which takes a transaction-level
@@ -36,6 +41,22 @@
 
 /* One transaction-level advisory lock serializes creating and migrating the schema. */
 #define SCHEMA_LOCK "6876730001"
+
+/*
+ * This backend's table layout (meta.schema_version): 1 had a samples table
+ * (metric_id, seq, value), one row per sample; 2 keeps a metric's samples
+ * in metrics.sample_values and `samples` is a view giving the same rows
+ * (SQLite's history stays at its version 1 layout, the same in meaning).
+ */
+#define PG_SCHEMA_VERSION 2
+
+/* The view that gives version 1's samples rows (migration and fresh schema). */
+#define SAMPLES_VIEW \
+	"CREATE OR REPLACE VIEW samples AS SELECT m.id AS metric_id, (u.k - 1)::integer AS seq, " \
+	"u.value FROM metrics m CROSS JOIN LATERAL unnest(m.sample_values) " \
+	"WITH ORDINALITY AS u(value, k);\n"
+/* No sample is NULL (SQLite's NOT NULL value; a non-finite sample fails its run). */
+#define SAMPLES_CHECK "CHECK (array_position(sample_values, NULL) IS NULL)"
 
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
@@ -65,28 +86,36 @@ static const char schema_sql[] =
 	"  median DOUBLE PRECISION, mean DOUBLE PRECISION, mad DOUBLE PRECISION,\n"
 	"  min DOUBLE PRECISION, max DOUBLE PRECISION,\n"
 	"  ci_lo DOUBLE PRECISION, ci_hi DOUBLE PRECISION, outliers INTEGER,\n"
+	"  sample_values DOUBLE PRECISION[] NOT NULL DEFAULT '{}' " SAMPLES_CHECK ",\n"
 	"  UNIQUE (run_id, name));\n"
-	/*
-	 * samples.metric_id has no REFERENCES here: the foreign key's check is a
-	 * trigger per row, and samples are nearly all the rows (measured: 8
-	 * writers, 1 M samples, 12.2 s with it, 8.6 s without, on the loaded
-	 * 2-vCPU machine). Samples are written only in the statement that
-	 * writes their metric, and deleted with it (delete_run()).
-	 */
-	"CREATE TABLE IF NOT EXISTS samples (\n"
-	"  metric_id BIGINT NOT NULL,\n"
-	"  seq INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL,\n"
-	"  PRIMARY KEY (metric_id, seq));\n"
+	SAMPLES_VIEW
 	"CREATE TABLE IF NOT EXISTS digests (\n"
 	"  run_id BIGINT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,\n"
 	"  sha256 TEXT NOT NULL);\n"
-	"INSERT INTO meta (key, value) VALUES ('schema_version', '1') ON CONFLICT DO NOTHING;\n";
+	"INSERT INTO meta (key, value) VALUES ('schema_version', '2') ON CONFLICT DO NOTHING;\n";
+
+/*
+ * Version 1 -> 2, in one transaction: every metric's samples (in seq
+ * order) into its array, the table replaced by the view. Samples without
+ * their metric (version 1 had no foreign key) go with the table.
+ */
+static const char migrate_1_2_sql[] =
+	"ALTER TABLE metrics ADD COLUMN sample_values DOUBLE PRECISION[] NOT NULL DEFAULT '{}';\n"
+	"UPDATE metrics m SET sample_values = s.v FROM (SELECT metric_id, "
+	"  array_agg(value ORDER BY seq) AS v FROM samples GROUP BY metric_id) s "
+	"  WHERE s.metric_id = m.id;\n"
+	"ALTER TABLE metrics ADD CONSTRAINT metrics_sample_values_check " SAMPLES_CHECK ";\n"
+	"DROP TABLE samples;\n"
+	SAMPLES_VIEW
+	"UPDATE meta SET value = '2' WHERE key = 'schema_version';\n";
 
 /*
  * One run, one statement. $1..$10 the run, $11/$12 tag keys/values,
  * $13 context, $14 digest (NULL: none), $15..$32 the metrics' columns as
- * arrays (one element per metric), $33..$35 the samples (metric ordinal,
- * seq, value). Returns the new run id, or no row when run_uid is there.
+ * arrays (one element per metric), $33 each metric's first sample's offset
+ * in $34, every sample of the run in metric order (a metric's count is its
+ * n, $24). $11, $12 and $15..$34 are binary arrays. Returns the new run id,
+ * or no row when run_uid is there.
  */
 static const char add_sql[] =
 	"WITH r AS (INSERT INTO runs (run_uid, started, finished, hvscope_version, git_commit, "
@@ -97,22 +126,20 @@ static const char add_sql[] =
 	"  SELECT r.id, u.k, u.v FROM r, unnest($11::text[], $12::text[]) AS u(k, v)), "
 	"c AS (INSERT INTO contexts (run_id, context_json) SELECT r.id, $13::jsonb FROM r), "
 	"d AS (INSERT INTO digests (run_id, sha256) SELECT r.id, $14::text FROM r WHERE $14::text IS NOT NULL), "
-	"mu AS (SELECT * FROM unnest($15::text[], $16::text[], $17::text[], $18::text[], "
+	"m AS (INSERT INTO metrics (run_id, name, unit, class, direction, outcome, flags, reason, "
+	"  iterations, overhead, n, median, mean, mad, min, max, ci_lo, ci_hi, outliers, "
+	"  sample_values) "
+	"  SELECT r.id, u.name, u.unit, u.class, u.direction, u.outcome, u.flags, "
+	"  u.reason, u.iterations, u.overhead, u.n, u.median, u.mean, u.mad, u.min, "
+	"  u.max, u.ci_lo, u.ci_hi, u.outliers, ($34::float8[])[u.off + 1 : u.off + u.n] "
+	"  FROM r, unnest($15::text[], $16::text[], $17::text[], $18::text[], "
 	"  $19::text[], $20::int[], $21::text[], $22::bigint[], $23::float8[], $24::int[], "
 	"  $25::float8[], $26::float8[], $27::float8[], $28::float8[], $29::float8[], "
-	"  $30::float8[], $31::float8[], $32::int[]) WITH ORDINALITY AS u(name, unit, class, "
-	"  direction, outcome, flags, reason, iterations, overhead, n, median, mean, mad, min, "
-	"  max, ci_lo, ci_hi, outliers, k)), "
-	"m AS (INSERT INTO metrics (run_id, name, unit, class, direction, outcome, flags, reason, "
-	"  iterations, overhead, n, median, mean, mad, min, max, ci_lo, ci_hi, outliers) "
-	"  SELECT r.id, mu.name, mu.unit, mu.class, mu.direction, mu.outcome, mu.flags, "
-	"  mu.reason, mu.iterations, mu.overhead, mu.n, mu.median, mu.mean, mu.mad, mu.min, "
-	"  mu.max, mu.ci_lo, mu.ci_hi, mu.outliers FROM r, mu RETURNING id, name), "
-	"s AS (INSERT INTO samples (metric_id, seq, value) "
-	"  SELECT m.id, u.seq, u.value FROM unnest($33::int[], $34::int[], $35::float8[]) "
-	"  AS u(k, seq, value) JOIN mu ON mu.k = u.k JOIN m ON m.name = mu.name) "
+	"  $30::float8[], $31::float8[], $32::int[], $33::int[]) WITH ORDINALITY AS u(name, "
+	"  unit, class, direction, outcome, flags, reason, iterations, overhead, n, median, "
+	"  mean, mad, min, max, ci_lo, ci_hi, outliers, off, k) ORDER BY u.k) "
 	"SELECT id FROM r";
-#define ADD_NPARAM 35
+#define ADD_NPARAM 34
 
 struct hist_pg {
 	struct hvs_history base; /* first: history.c sees only this */
@@ -207,37 +234,120 @@ static void arr_sep(struct sbuf *b)
 		sb_putc(b, ',');
 }
 
-/* A text element, double-quoted with '"' and '\' escaped; NULL or "" -> NULL when nullable. */
-static void arr_text(struct sbuf *b, const char *s, int nullable)
-{
-	arr_sep(b);
-	if (!s || (nullable && !s[0])) {
-		sb_put(b, "NULL", 4);
-		return;
-	}
-	sb_putc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			sb_putc(b, '\\');
-		sb_putc(b, *s);
-	}
-	sb_putc(b, '"');
-}
-
-/* A float8 element; not finite -> NULL (as history_sqlite.c's bind_num). */
-static void arr_num(struct sbuf *b, double v)
-{
-	arr_sep(b);
-	if (isfinite(v))
-		sb_num(b, "%.17g", v);
-	else
-		sb_put(b, "NULL", 4);
-}
-
 static void arr_int(struct sbuf *b, long long v)
 {
 	arr_sep(b);
 	sb_num(b, "%lld", v);
+}
+
+/*
+ * A one-dimensional array in PostgreSQL's binary format (array_send):
+ * ndim, has-nulls flag, element type, then (length, lower bound) of the
+ * dimension, then each element as a 4-byte length (-1: NULL) and its bytes,
+ * all integers big-endian. The 20-byte head is written by barr_end().
+ */
+#define OID_INT4 23
+#define OID_INT8 20
+#define OID_TEXT 25
+#define OID_FLOAT8 701
+#define BARR_HEAD 20
+
+struct barr {
+	struct sbuf b;
+	uint32_t oid;
+	int32_t n;
+	int hasnull;
+};
+
+static void put_be32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+static void barr_init(struct barr *a, uint32_t oid)
+{
+	static const char zero[BARR_HEAD];
+
+	memset(a, 0, sizeof(*a));
+	a->oid = oid;
+	sb_put(&a->b, zero, sizeof(zero));
+}
+
+/* One element: len bytes at p, or NULL when p is NULL. */
+static void barr_elem(struct barr *a, const void *p, size_t len)
+{
+	unsigned char h[4];
+
+	if (len > INT32_MAX)
+		a->b.oom = 1;
+	put_be32(h, p ? (uint32_t)len : UINT32_MAX);
+	sb_put(&a->b, (const char *)h, 4);
+	if (p)
+		sb_put(&a->b, p, len);
+	a->hasnull |= !p;
+	a->n++;
+}
+
+/* NULL -> NULL, and "" -> NULL when nullable (as history_sqlite.c's binding). */
+static void barr_text(struct barr *a, const char *s, int nullable)
+{
+	if (!s || (nullable && !s[0]))
+		barr_elem(a, NULL, 0);
+	else
+		barr_elem(a, s, strlen(s));
+}
+
+static void barr_i4(struct barr *a, long long v)
+{
+	unsigned char e[4];
+
+	put_be32(e, (uint32_t)(int32_t)v);
+	barr_elem(a, e, 4);
+}
+
+static void barr_i8(struct barr *a, long long v)
+{
+	unsigned char e[8];
+
+	put_be32(e, (uint32_t)((unsigned long long)v >> 32));
+	put_be32(e + 4, (uint32_t)v);
+	barr_elem(a, e, 8);
+}
+
+/* A float8 element; not finite -> NULL (as history_sqlite.c's bind_num). */
+static void barr_f8(struct barr *a, double v)
+{
+	unsigned char e[8];
+	uint64_t u;
+
+	if (!isfinite(v)) {
+		barr_elem(a, NULL, 0);
+		return;
+	}
+	memcpy(&u, &v, sizeof(u));
+	put_be32(e, (uint32_t)(u >> 32));
+	put_be32(e + 4, (uint32_t)u);
+	barr_elem(a, e, 8);
+}
+
+/* Write the head; an empty array is ndim 0 and no dimension (12 bytes). */
+static int barr_end(struct barr *a)
+{
+	unsigned char *p = (unsigned char *)a->b.p;
+
+	if (a->b.oom)
+		return -1;
+	put_be32(p, a->n ? 1 : 0);
+	put_be32(p + 4, (uint32_t)a->hasnull);
+	put_be32(p + 8, a->oid);
+	put_be32(p + 12, (uint32_t)a->n);
+	put_be32(p + 16, 1);
+	if (!a->n)
+		a->b.len = 12;
+	return 0;
 }
 
 /* First line of a libpq message, without its "ERROR:  " and newline. */
@@ -317,31 +427,41 @@ static void pg_close(struct hvs_history *hh)
 	pg_free((struct hist_pg *)hh);
 }
 
-/* schema_version from meta: >= 0, or -1 when the table is not there. */
+/*
+ * schema_version from meta: >= 0, or -1 when the table is not there
+ * (asked without an error, so it can run inside a transaction; from
+ * pg_tables with the statement's snapshot, as to_regclass() may answer from
+ * a cache that has not yet seen another writer's CREATE TABLE).
+ */
 static int read_version(struct hist_pg *h, int *ver, char *err, size_t errlen)
 {
-	PGresult *res = PQexec(h->conn, "SELECT value FROM meta WHERE key = 'schema_version'");
-	const char *st;
+	PGresult *res = PQexec(h->conn, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables "
+					"WHERE schemaname = current_schema() AND tablename = 'meta')");
 	int ret = 0;
 
 	*ver = 0;
-	if (PQresultStatus(res) == PGRES_TUPLES_OK) {
-		if (PQntuples(res) == 1)
-			*ver = atoi(PQgetvalue(res, 0, 0));
-	} else if ((st = PQresultErrorField(res, PG_DIAG_SQLSTATE)) && !strcmp(st, "42P01")) {
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		ret = pgerr(h, res, err, errlen, "schema version");
+	} else if (strcmp(PQgetvalue(res, 0, 0), "t")) {
 		*ver = -1;
 	} else {
-		ret = pgerr(h, res, err, errlen, "schema version");
+		PQclear(res);
+		res = PQexec(h->conn, "SELECT value FROM meta WHERE key = 'schema_version'");
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			ret = pgerr(h, res, err, errlen, "schema version");
+		else if (PQntuples(res) == 1)
+			*ver = atoi(PQgetvalue(res, 0, 0));
 	}
 	PQclear(res);
 	return ret;
 }
 
 /*
- * Create the tables when meta is absent, under an advisory lock so racing
- * first writers of a fleet do not collide in the catalog (two concurrent
- * CREATE TABLE IF NOT EXISTS can fail on pg_type's unique index). A later
- * schema version adds its migration here, under the same lock.
+ * Create the tables when meta is absent, or migrate an older layout, under
+ * an advisory lock and in one transaction, so racing first writers of a
+ * fleet do not collide in the catalog (two concurrent CREATE TABLE can fail
+ * on pg_type's unique index) and a killed migration leaves the old layout.
+ * The version is read again under the lock: another writer may have done it.
  */
 static int migrate(struct hist_pg *h, const char *spec, char *err, size_t errlen)
 {
@@ -349,11 +469,20 @@ static int migrate(struct hist_pg *h, const char *spec, char *err, size_t errlen
 
 	if (ret)
 		return ret;
-	if (ver < 0) {
-		ret = exec_ok(h, "BEGIN; SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ")", err, errlen,
-			      "create tables");
+	if (ver < 0 || (ver >= 1 && ver < PG_SCHEMA_VERSION)) {
+		/*
+		 * Waiting writers of a fleet wait out the migration (seconds per
+		 * million samples, see docs/history.md), not the session's 60 s.
+		 */
+		ret = exec_ok(h, "BEGIN; SET LOCAL lock_timeout = '15min'; "
+				 "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ")",
+			      err, errlen, "create tables");
 		if (!ret)
+			ret = read_version(h, &ver, err, errlen);
+		if (!ret && ver < 0)
 			ret = exec_ok(h, schema_sql, err, errlen, "create tables");
+		if (!ret && ver == 1)
+			ret = exec_ok(h, migrate_1_2_sql, err, errlen, "migrate schema 1 to 2");
 		if (!ret)
 			ret = exec_ok(h, "COMMIT", err, errlen, "create tables");
 		if (ret) {
@@ -364,10 +493,10 @@ static int migrate(struct hist_pg *h, const char *spec, char *err, size_t errlen
 		if (ret)
 			return ret;
 	}
-	if (ver != HVS_HISTORY_SCHEMA_VERSION)
+	if (ver != PG_SCHEMA_VERSION)
 		return herr(err, errlen, HVS_ESCHEMA,
 			    "history: %s: schema version %d, this hvscope uses %d", spec, ver,
-			    HVS_HISTORY_SCHEMA_VERSION);
+			    PG_SCHEMA_VERSION);
 	return 0;
 }
 
@@ -416,74 +545,78 @@ fail:
 	return ret;
 }
 
-/* The arrays of add_sql for one run ($11..$35 as text), freed by free_params. */
+/* The arrays of add_sql for one run ($11, $12, $15..$34), freed by free_params. */
 struct add_params {
-	struct sbuf a[ADD_NPARAM - 10];
+	struct barr a[ADD_NPARAM - 12];
 };
 
 static void free_params(struct add_params *p)
 {
 	for (size_t i = 0; i < HVS_ARRAY_SIZE(p->a); i++)
-		free(p->a[i].p);
+		free(p->a[i].b.p);
 }
+
+/* Index into add_params.a: parameter 11, 12, then 15.. (13, 14 are text). */
+enum { TK, TV, NAME, UNIT, CLASS, DIR, OUTC, FLAGS, REASON, ITER, OVH, N, MED, MEAN, MAD, MIN,
+       MAX, CILO, CIHI, OUTL, SOFF, SVAL, NA };
+_Static_assert(NA == ADD_NPARAM - 12, "one array per array parameter");
 
 static int build_params(struct add_params *p, const struct hvs_run_info *info,
 			const struct hvs_metrics *set)
 {
-	/* Index into p->a: parameter number - 11. */
-	enum { TK, TV, CTX, DIG, NAME, UNIT, CLASS, DIR, OUTC, FLAGS, REASON, ITER, OVH, N, MED,
-	       MEAN, MAD, MIN, MAX, CILO, CIHI, OUTL, SK, SSEQ, SVAL, NA };
-	_Static_assert(NA == ADD_NPARAM - 10, "one sbuf per array parameter");
-	size_t i;
+	static const uint32_t oid[NA] = {
+		[TK] = OID_TEXT, [TV] = OID_TEXT, [NAME] = OID_TEXT, [UNIT] = OID_TEXT,
+		[CLASS] = OID_TEXT, [DIR] = OID_TEXT, [OUTC] = OID_TEXT, [FLAGS] = OID_INT4,
+		[REASON] = OID_TEXT, [ITER] = OID_INT8, [OVH] = OID_FLOAT8, [N] = OID_INT4,
+		[MED] = OID_FLOAT8, [MEAN] = OID_FLOAT8, [MAD] = OID_FLOAT8, [MIN] = OID_FLOAT8,
+		[MAX] = OID_FLOAT8, [CILO] = OID_FLOAT8, [CIHI] = OID_FLOAT8, [OUTL] = OID_INT4,
+		[SOFF] = OID_INT4, [SVAL] = OID_FLOAT8,
+	};
+	size_t i, total = 0;
 
-	memset(p, 0, sizeof(*p));
 	for (i = 0; i < NA; i++)
-		if (i != CTX && i != DIG)
-			sb_putc(&p->a[i], '{');
+		barr_init(&p->a[i], oid[i]);
 	for (int t = 0; t < info->ntags; t++) {
-		arr_text(&p->a[TK], info->tags[t].key, 0);
-		arr_text(&p->a[TV], info->tags[t].val, 0);
+		barr_text(&p->a[TK], info->tags[t].key, 0);
+		barr_text(&p->a[TV], info->tags[t].val, 0);
 	}
+	for (i = 0; i < set->n; i++)
+		total += set->v[i].nsamples;
+	/* The samples' offsets are int4 (and an array's length int32). */
+	if (total > INT32_MAX / 2)
+		return -1;
+	sb_grow(&p->a[SVAL].b, total * 12);
 	for (i = 0; i < set->n; i++) {
 		const struct hvs_metric *m = &set->v[i];
 		const struct hvs_summary *sm = &m->summary;
 		int has = m->nsamples > 0;
 
-		arr_text(&p->a[NAME], m->name, 1);
-		arr_text(&p->a[UNIT], m->unit, 0);
-		arr_text(&p->a[CLASS], m->klass, 1);
-		arr_text(&p->a[DIR], hvs_direction_name(m->direction), 0);
-		arr_text(&p->a[OUTC], hvs_outcome_name(m->outcome), 0);
-		arr_int(&p->a[FLAGS], (long long)m->flags);
-		arr_text(&p->a[REASON], m->reason, 1);
-		arr_int(&p->a[ITER], (long long)m->iterations);
-		arr_num(&p->a[OVH], m->overhead);
-		arr_int(&p->a[N], (long long)m->nsamples);
-		arr_num(&p->a[MED], has ? sm->median : NAN);
-		arr_num(&p->a[MEAN], has ? sm->mean : NAN);
-		arr_num(&p->a[MAD], has ? sm->mad : NAN);
-		arr_num(&p->a[MIN], has ? sm->min : NAN);
-		arr_num(&p->a[MAX], has ? sm->max : NAN);
-		arr_num(&p->a[CILO], has ? sm->ci_lo : NAN);
-		arr_num(&p->a[CIHI], has ? sm->ci_hi : NAN);
-		arr_int(&p->a[OUTL], (long long)sm->outliers);
-		for (size_t j = 0; j < m->nsamples; j++) {
-			arr_int(&p->a[SK], (long long)i + 1);
-			arr_int(&p->a[SSEQ], (long long)j);
-			/* NOT NULL column: a non-finite sample fails the run, as in SQLite. */
-			arr_sep(&p->a[SVAL]);
-			if (isfinite(m->samples[j]))
-				sb_num(&p->a[SVAL], "%.17g", m->samples[j]);
-			else
-				sb_put(&p->a[SVAL], "NULL", 4);
-		}
+		barr_i4(&p->a[SOFF], p->a[SVAL].n);
+		barr_text(&p->a[NAME], m->name, 1);
+		barr_text(&p->a[UNIT], m->unit, 0);
+		barr_text(&p->a[CLASS], m->klass, 1);
+		barr_text(&p->a[DIR], hvs_direction_name(m->direction), 0);
+		barr_text(&p->a[OUTC], hvs_outcome_name(m->outcome), 0);
+		barr_i4(&p->a[FLAGS], (long long)m->flags);
+		barr_text(&p->a[REASON], m->reason, 1);
+		barr_i8(&p->a[ITER], (long long)m->iterations);
+		barr_f8(&p->a[OVH], m->overhead);
+		barr_i4(&p->a[N], (long long)m->nsamples);
+		barr_f8(&p->a[MED], has ? sm->median : NAN);
+		barr_f8(&p->a[MEAN], has ? sm->mean : NAN);
+		barr_f8(&p->a[MAD], has ? sm->mad : NAN);
+		barr_f8(&p->a[MIN], has ? sm->min : NAN);
+		barr_f8(&p->a[MAX], has ? sm->max : NAN);
+		barr_f8(&p->a[CILO], has ? sm->ci_lo : NAN);
+		barr_f8(&p->a[CIHI], has ? sm->ci_hi : NAN);
+		barr_i4(&p->a[OUTL], (long long)sm->outliers);
+		/* A non-finite sample is a NULL element: the CHECK fails the run, as SQLite's NOT NULL. */
+		for (size_t j = 0; j < m->nsamples; j++)
+			barr_f8(&p->a[SVAL], m->samples[j]);
 	}
-	for (i = 0; i < NA; i++) {
-		if (i != CTX && i != DIG)
-			sb_putc(&p->a[i], '}');
-		if (p->a[i].oom)
+	for (i = 0; i < NA; i++)
+		if (barr_end(&p->a[i]))
 			return -1;
-	}
 	return 0;
 }
 
@@ -497,6 +630,7 @@ static int insert_run(struct hist_pg *h, const struct hvs_run_info *info,
 {
 	struct add_params p;
 	const char *v[ADD_NPARAM];
+	int len[ADD_NPARAM] = { 0 }, fmt[ADD_NPARAM] = { 0 };
 	char procs[16], *argv = hvs_history_join_argv(info);
 	PGresult *res;
 	int ret = 0;
@@ -519,10 +653,19 @@ static int insert_run(struct hist_pg *h, const struct hvs_run_info *info,
 	v[7] = host && host[0] ? host : "unknown";
 	v[8] = hypervisor && hypervisor[0] ? hypervisor : "unknown";
 	v[9] = argv;
-	for (int i = 10; i < ADD_NPARAM; i++)
-		v[i] = p.a[i - 10].p;
 	v[12] = info->context_json ? info->context_json : "{}";
 	v[13] = digest && digest[0] ? digest : NULL;
+	/* The arrays, binary: $11, $12 (p.a[0], [1]) and $15..$34 (p.a[2]..). */
+	for (int i = 10; i < ADD_NPARAM; i++) {
+		struct barr *a;
+
+		if (i == 12 || i == 13)
+			continue;
+		a = &p.a[i < 12 ? i - 10 : i - 12];
+		v[i] = a->b.p;
+		len[i] = (int)a->b.len;
+		fmt[i] = 1;
+	}
 	/* Prepared once per connection: parsing and planning it was most of the server's time. */
 	if (!h->prepared) {
 		res = PQprepare(h->conn, "hvs_add", add_sql, ADD_NPARAM, NULL);
@@ -533,7 +676,7 @@ static int insert_run(struct hist_pg *h, const struct hvs_run_info *info,
 		if (ret)
 			goto out;
 	}
-	res = PQexecPrepared(h->conn, "hvs_add", ADD_NPARAM, v, NULL, NULL, 0);
+	res = PQexecPrepared(h->conn, "hvs_add", ADD_NPARAM, v, len, fmt, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		ret = pgerr(h, res, err, errlen, info->id);
 	else
@@ -599,12 +742,9 @@ static int add_slow(struct hist_pg *h, const struct hvs_run_info *info,
 		goto rollback;
 	}
 	v[0] = old;
-	/* Samples by hand (no foreign key, see schema_sql); the rest cascades. */
-	res = PQexecParams(h->conn,
-			   "WITH s AS (DELETE FROM samples WHERE metric_id IN "
-			   "(SELECT id FROM metrics WHERE run_id = $1::bigint)) "
-			   "DELETE FROM runs WHERE id = $1::bigint",
-			   1, NULL, v, NULL, NULL, 0);
+	/* Tags, context, digest and metrics (with their samples) cascade. */
+	res = PQexecParams(h->conn, "DELETE FROM runs WHERE id = $1::bigint", 1, NULL, v, NULL,
+			   NULL, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		ret = pgerr(h, res, err, errlen, info->id);
 	PQclear(res);
