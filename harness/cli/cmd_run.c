@@ -10,6 +10,7 @@
 #include "microbench/bench.h"
 #include "core/cleanup.h"
 #include "commands.h"
+#include "mprint.h"
 #include "core/units.h"
 #include "options.h"
 #include "results/context.h"
@@ -299,21 +300,17 @@ static void print_summary(const struct hvs_metrics *set)
 {
 	size_t multi = 0;
 
-	printf("  (each metric: median and its 95%% CI, %s when symmetric, else [low, high]; MAD; n samples)\n",
-	       hvs_units_pm(HVS_U_TERM));
+	hvs_mprint_legend(stdout, "  ");
 	for (size_t i = 0; i < set->n; i++) {
 		const struct hvs_metric *m = &set->v[i];
-		char ci[160], mad[64];
 
-		if (m->outcome != HVS_PASS || !m->nsamples) {
-			printf("  %-34s %s: %s\n", m->name, hvs_outcome_name(m->outcome), m->reason);
+		if (m->outcome == HVS_PASS && !m->nsamples) {
+			printf("  %-34s %s: %s\n", m->name, hvs_outcome_name(m->outcome),
+			       m->reason[0] ? m->reason : "no samples");
 			continue;
 		}
-		hvs_fmt_ci(ci, sizeof(ci), m->summary.median, m->summary.ci_lo, m->summary.ci_hi, m->unit,
-			   HVS_U_TERM);
-		hvs_fmt_val(mad, sizeof(mad), m->summary.mad, m->unit, HVS_U_TERM);
-		printf("  %-34s %s  MAD %s  n=%zu\n", m->name, ci, mad, m->summary.n);
-		multi += m->nprocesses > 0;
+		hvs_mprint_line(stdout, m, &(struct hvs_mline){ .indent = "  " });
+		multi += m->outcome == HVS_PASS && m->nprocesses > 0;
 	}
 	if (multi)
 		printf("  (%zu metric(s) measured in several processes: the spread between processes is in "
