@@ -871,10 +871,15 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 	if (disk[0])
 		hvs_cleanup_remove(disk);
 	if (rc != 0) {
-		char why[400];
+		char why[400], hang[1200];
 
 		first_line_of(blog, "boot-guest.sh: ", why, sizeof(why));
-		file_tail(console, 20, r->tail, sizeof(r->tail));
+		/* boot-guest.sh's account of a failure (phase, registers at the
+		 * watchdog, console tail), else the console's last lines */
+		snprintf(hang, sizeof(hang), "%s/hang.txt", bootdir);
+		file_tail(hang, 40, r->tail, sizeof(r->tail));
+		if (!r->tail[0])
+			file_tail(console, 20, r->tail, sizeof(r->tail));
 		if (!r->tail[0])
 			hvs_strlcpy(r->tail, "(the console stayed empty)\n", sizeof(r->tail));
 		if (rc == SCRIPT_EX_NODEV)
