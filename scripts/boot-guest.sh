@@ -61,8 +61,19 @@
 # Exit: 0 the guest ran every command (their own exit codes are in N.rc),
 #       1 the guest failed (QEMU exited or the kernel panicked before the
 #         last marker), 2 usage, 6 QEMU, kernel or Xen image missing here,
-#       8 watchdog timeout. On 1 and 8 the tail of the console log is
-#       printed on stderr.
+#       8 watchdog timeout. On 1 and 8 the account of the failure is
+#       printed on stderr and kept in OUT/hang.txt: the phase (booting, or
+#       which command was running; kvm-l2: L2's too), at the watchdog the
+#       vCPUs' registers and local APIC (QEMU's monitor, all of it in
+#       OUT/registers.txt), the console's last lines and QEMU's stderr.
+#
+# kvm-l2: L1 runs L2 from /l2/run.sh, which streams L2's console to L1's
+# console ("L2| " lines), prints L1's state every 10 s ("HVS-L1:" lines) and
+# has its own watchdog (25 s before the host's; exit 124 -> exit 8 here).
+# When L1's console stays silent for HVS_L1_STALL seconds (default 30) after
+# READY, L1's registers and local APIC go to OUT/stalls.txt and QEMU gets an
+# NMI; after another such silence the target stops (exit 8, "L1 stopped").
+# HVS_L2_APPEND adds to L2's kernel command line.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -193,7 +204,7 @@ if [ -z "$out" ]; then
 	out=$work/out
 fi
 mkdir -p "$out"
-rm -f "$out"/console.log "$out"/[0-9]*.{cmd,out,err,rc} "$out"/boot.seconds
+rm -f "$out"/console.log "$out"/[0-9]*.{cmd,out,err,rc} "$out"/boot.seconds "$out"/hang.txt "$out"/registers.txt "$out"/stalls.txt
 
 # Xen: QEMU's multiboot loader wants the plain ELF, Debian ships it gzip'd.
 xenimg=""
@@ -261,13 +272,70 @@ if [ "$mode" = kvm-l2 ]; then
 	done
 	cp "$kernel" "$work/l2/l2/vmlinuz"
 	cp "$l2initrd" "$work/l2/l2/initrd.gz"
+	# L1's side of the L2 boot: QEMU -accel kvm under a watchdog that ends
+	# before the host's, L2's console streamed to L1's console as it comes
+	# ("L2| " lines: the host sees how far L2 got even when L1's command
+	# never ends), and every 10 s a state line of L1 ("HVS-L1:": uptime,
+	# load, L2's console bytes, KVM's exit counters, each QEMU thread's
+	# state, CPU ticks and wait channel). On its watchdog it prints that
+	# state, L2's registers (QEMU monitor) and the QEMU threads' kernel
+	# stacks, then ends QEMU with exit 124. L1's kernel warnings (soft
+	# lockups, RCU stalls, hung tasks) reach the console meanwhile.
+	cat > "$work/l2/l2/run.sh" <<'L1EOF'
+#!/bin/sh
+total=$1; shift
+up=$(cut -d. -f1 /proc/uptime)
+limit=$((total - up - 25)); [ "$limit" -ge 20 ] || limit=20
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+echo 4 > /proc/sys/kernel/printk
+con=/dev/console
+: > /tmp/l2.con
+mkfifo /tmp/l2mon.in /tmp/l2mon.out
+tail -f /tmp/l2.con 2>/dev/null | sed -e 's/^\(.\{160\}\).*/\1 .../' -e 's/^/L2| /' > $con &
+tp=$!
+state() {
+	s="up=$(cut -d' ' -f1 /proc/uptime)s load=$(cut -d' ' -f1-3 /proc/loadavg) l2-console=$(wc -c < /tmp/l2.con)B"
+	for f in exits pf_fixed pf_guest mmu_shadow_zapped mmu_pte_write mmu_flooded halt_exits io_exits irq_exits; do
+		[ -r /sys/kernel/debug/kvm/$f ] && s="$s $f=$(cat /sys/kernel/debug/kvm/$f)"
+	done
+	for k in /proc/$q/task/*; do
+		s="$s [$(cat $k/comm):$(sed 's/.*) //' $k/stat | cut -d' ' -f1,12,13 | tr ' ' /):$(cat $k/wchan 2>/dev/null)]"
+	done
+	echo "HVS-L1: $s" > $con
+}
+qemu-system-x86_64 "$@" -serial file:/tmp/l2.con -monitor pipe:/tmp/l2mon < /dev/null &
+q=$!
+t=0 rc=""
+while kill -0 $q 2>/dev/null; do
+	sleep 1; t=$((t + 1))
+	[ $((t % 10)) -eq 0 ] && state
+	if [ "$t" -ge "$limit" ]; then
+		echo "HVS-L1: L2 watchdog: $limit s in L1 and L2 has not finished; its state:" > $con
+		state
+		echo "info registers" > /tmp/l2mon.in
+		timeout 3 cat /tmp/l2mon.out | grep -a -e RIP -e RSP -e CR0 -e EFER | sed 's/^/HVS-L1: L2 /' > $con
+		for k in /proc/$q/task/*; do
+			echo "HVS-L1: $(cat $k/comm) kernel stack: $(tr '\n' ' ' < $k/stack 2>/dev/null)" > $con
+		done
+		kill $q; sleep 1; kill -9 $q 2>/dev/null
+		rc=124
+		break
+	fi
+done
+wait $q; r=$?
+[ -n "$rc" ] || rc=$r
+sleep 1; kill $tp 2>/dev/null
+echo 1 > /proc/sys/kernel/printk
+cat /tmp/l2.con
+exit $rc
+L1EOF
 	(cd "$work/l2" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/l2.cpio.gz"
 	cat "$l1base" "$work/l2.cpio.gz" > "$work/l1.cpio.gz"
 	initrd=$work/l1.cpio.gz
 	l2nonce=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 	l2b64=$(printf '%s\n' "${cmds[@]}" | base64 -w0)
 	l2cmds=("${cmds[@]}")
-	cmds=("timeout $((timeout - 30)) qemu-system-x86_64 -accel kvm -cpu host -m 512 -nodefaults -nographic -no-reboot -bios /usr/share/qemu/qboot.rom -kernel /l2/vmlinuz -initrd /l2/initrd.gz -append 'console=ttyS0 quiet panic=-1 hvs.nonce=$l2nonce hvs.cmds=$l2b64' -serial stdio")
+	cmds=("sh /l2/run.sh $timeout -accel kvm -cpu host -m 512 -nodefaults -display none -no-reboot -bios /usr/share/qemu/qboot.rom -kernel /l2/vmlinuz -initrd /l2/initrd.gz -append 'console=ttyS0 quiet panic=-1 hvs.nonce=$l2nonce hvs.cmds=$l2b64${HVS_L2_APPEND:+ $HVS_L2_APPEND}'")
 fi
 
 nonce=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
@@ -278,7 +346,7 @@ gargs="quiet panic=-1 hvs.nonce=$nonce hvs.cmds=$b64${append:+ $append}"
 
 log=$out/console.log
 qargs=(-accel "$accel" -machine "$machine" -cpu "$cpu" -m "$mem" -smp "$smp"
-	-display none -monitor none -serial "file:$log" -no-reboot)
+	-display none -monitor "unix:$work/monitor.sock,server=on,wait=off" -serial "file:$log" -no-reboot)
 case "$mode" in
 linux|kvm-amd|kvm-l2)
 	qargs+=(-kernel "$kernel" -initrd "$initrd" -append "console=ttyS0,115200 $gargs")
@@ -319,10 +387,34 @@ setpriv --pdeathsig KILL true 2>/dev/null && pdeath=(setpriv --pdeathsig KILL)
 "${pdeath[@]}" "$qemu" "${qargs[@]}" < /dev/null > "$work/qemu.stderr" 2>&1 &
 qpid=$!
 
+# One QEMU monitor command, its answer on stdout (empty if QEMU is gone).
+monitor() {
+	python3 - "$work/monitor.sock" "$1" <<'PYEOF'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.sendall((sys.argv[2] + "\n").encode())
+buf, end = b"", time.time() + 5
+while time.time() < end:
+    try:
+        b = s.recv(65536)
+    except socket.timeout:
+        break
+    if not b:
+        break
+    buf += b
+    if buf.count(b"(qemu)") >= 2:
+        break
+sys.stdout.write(buf.decode("utf-8", "replace").replace("\r", ""))
+PYEOF
+}
+
 # Watchdog: poll the console until the last marker, QEMU's exit, a panic,
 # or the deadline.
 status=""
 deadline=$(( $(date +%s) + timeout ))
+lastsz=-1 lastgrow=0 stall=${HVS_L1_STALL:-30} nstall=0 stalled_at=0
 while :; do
 	if grep -aq "HVS:$nonce:DONE" "$log"; then
 		status=done
@@ -339,8 +431,39 @@ while :; do
 		status=panic
 		break
 	fi
-	if [ "$(date +%s)" -ge "$deadline" ]; then
+	now=$(date +%s)
+	if [ "$now" -ge "$deadline" ]; then
 		status=timeout
+	elif [ -n "$l2nonce" ]; then
+		# kvm-l2: once L1 runs its command it prints a state line every
+		# 10 s; a console silent for $stall s means L1 itself stopped:
+		# its state goes to stalls.txt and the host looks again after
+		# another $stall s (the monitor's questions make QEMU look at
+		# a halted vCPU again), then gives up
+		sz=$(stat -c %s "$log")
+		if [ "$sz" != "$lastsz" ]; then
+			[ "$nstall" -gt 0 ] && [ "$lastsz" -ge 0 ] && [ "$lastgrow" -lt "$stalled_at" ] &&
+				echo "resumed after $((now - stalled_at)) s" >> "$out/stalls.txt"
+			lastsz=$sz lastgrow=$now
+		elif [ $((now - (lastgrow > stalled_at ? lastgrow : stalled_at))) -ge "$stall" ] &&
+		     grep -aq "HVS:$nonce:READY" "$log"; then
+			# a second look at the same silence: L1 did not wake
+			[ "$stalled_at" -gt "$lastgrow" ] && status=stalled
+			nstall=$((nstall + 1)) stalled_at=$now
+			{
+				echo "stall $nstall at $(( now - ${t0%.*} )) s: console silent for $stall s"
+				{ monitor "info registers"; monitor "info lapic"; } |
+					grep -a -e '^RIP=' -e '^ISR' -e '^IRR' -e '^Timer' -e '^APR'
+				# an NMI needs only GIF=1: whether it wakes L1
+				# tells which of QEMU's gates is shut
+				monitor nmi > /dev/null
+			} >> "$out/stalls.txt" 2>/dev/null || true
+		fi
+	fi
+	if [ -n "$status" ]; then
+		# where the guest's CPUs were when the watchdog fired, and its
+		# local APIC (a vector stuck in service, the timer's state)
+		{ monitor "info registers"; monitor "info lapic"; monitor "info pic"; } > "$out/registers.txt" 2>/dev/null || true
 		break
 	fi
 	sleep 0.1
@@ -358,16 +481,54 @@ fi
 wait "$qpid" 2>/dev/null || true
 qpid=""
 
+# Which phase a console (CONSOLE NONCE PREFIX) stopped in: booting, or
+# which command was running.
+phase_of() {
+	tr -d '\r' < "$1" | awk -v n="$3HVS:$2:" '
+		index($0, n) == 1 { r = substr($0, length(n) + 1)
+			if (r ~ /^READY:/) { ready = 1; split(r, a, "ncmds="); tot = a[2] + 0 }
+			else if (r ~ /^BEGIN:/) { split(r, a, ":"); cur = a[2]; c = substr(r, length("BEGIN:" cur ":") + 1) }
+			else if (r ~ /^END:/) { done_ = cur; c = "" }
+			else if (r ~ /^DONE/) fin = 1 }
+		END { if (!ready) print "booting (no READY on its console)"
+			else if (fin) print "all commands done"
+			else printf "running command %d of %d%s\n", done_ + 1, tot, c != "" ? " (printing its output: " c ")" : "" }'
+}
+# The failure on stderr and in $out/hang.txt (what hvscope guest shows):
+# the phase, the CPUs' registers at the watchdog, the console's last lines
+# and QEMU's stderr.
 fail_tail() {
-	echo "$me: $mode (-cpu $cpu, -accel $accel): $1 after $secs s; console tail:" >&2
-	tr -d '\r' < "$log" | tail -n 25 | sed 's/^/| /' >&2
-	if [ -s "$work/qemu.stderr" ]; then
-		echo "$me: qemu stderr:" >&2
-		tail -n 10 "$work/qemu.stderr" | sed 's/^/| /' >&2
-	fi
+	local con=$out/console.log
+	{
+		echo "$me: $mode (-cpu $cpu, -accel $accel): $1 after $secs s"
+		echo "phase: $(phase_of "$out/console.log" "$nonce" "")"
+		if [ -n "$l2nonce" ]; then
+			echo "L2's phase: $(phase_of "$out/console.log" "$l2nonce" "L2| ")"
+			# up to L1's own output (L2's console again): L2's last
+			# streamed lines and L1's state lines
+			con=$work/console.l1
+			tr -d '\r' < "$out/console.log" | sed "/HVS:$nonce:BEGIN:/,\$d" > "$con"
+		fi
+		if [ -s "$out/stalls.txt" ]; then
+			echo "L1's stalls (stalls.txt):"
+			cat "$out/stalls.txt"
+		fi
+		if [ -s "$out/registers.txt" ]; then
+			echo "the guest's CPUs at the watchdog (QEMU monitor, registers.txt):"
+			grep -a -e '^RIP=' -e '^CR0=' -e '^EFER=' "$out/registers.txt"
+		fi
+		echo "console tail:"
+		tr -d '\r' < "$con" | tail -n 25
+		if [ -s "$work/qemu.stderr" ]; then
+			echo "qemu stderr:"
+			tail -n 10 "$work/qemu.stderr"
+		fi
+	} > "$out/hang.txt"
+	sed '1!s/^/| /' "$out/hang.txt" >&2
 }
 case "$status" in
 timeout) fail_tail "watchdog timeout ($timeout s)"; exit 8 ;;
+stalled) fail_tail "L1 stopped: its console (a state line every 10 s while L2 runs) silent for $((2 * stall)) s"; exit 8 ;;
 exited) fail_tail "QEMU exited before the guest finished"; exit 1 ;;
 panic) fail_tail "kernel panic"; exit 1 ;;
 esac
@@ -382,6 +543,11 @@ if [ -n "$l2nonce" ]; then
 	cp "$out/l1.out" "$out/l2.console.log" 2>/dev/null || : > "$out/l2.console.log"
 	awk -v n="HVS:$l2nonce:" -v dir="$out" -f "$here/scripts/split-console.awk" "$out/l2.console.log"
 	cmds=("${l2cmds[@]}")
+	if [ "$(cat "$out/l1.rc" 2>/dev/null)" = 124 ]; then
+		# L1's watchdog ended L2: its state lines are in L1's console
+		fail_tail "L2's watchdog in L1 (L2 did not finish)"
+		exit 8
+	fi
 	log=$out/l2.console.log
 fi
 echo "$secs" > "$out/boot.seconds"

@@ -55,6 +55,9 @@ like "$(cat "$out/e")" '^\| ' "... and prints the console tail"
 "$bg" --timeout 15 --out "$out/h" -- 'sleep 600' > /dev/null 2> "$out/e"
 is "$?" 8 "a hung guest: watchdog exit 8"
 like "$(cat "$out/e")" 'watchdog timeout' "... says watchdog timeout"
+like "$(cat "$out/e")" '\| phase: (booting \(no READY|running command 1 of 1)' "... names the phase it hung in"
+like "$(cat "$out/e")" '\| RIP=[0-9a-f]{16} .*HLT=' "... with its CPU's registers from QEMU's monitor"
+[ -s "$out/h/hang.txt" ]; ok $? "... and keeps that account in hang.txt"
 # "[f]ile:" keeps this grep from finding its own command line
 left=$(grep -l -a "[f]ile:$out/h/console.log" /proc/[0-9]*/cmdline 2>/dev/null)
 is "$left" "" "... and its QEMU is gone"

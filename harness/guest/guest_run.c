@@ -913,10 +913,15 @@ static int boot_wait(const struct hvs_gtarget *t, struct boot *b, pid_t pid, dou
 /* boot-guest.sh exited with rc != 0: the outcome, its first complaint and the console's tail. */
 static void boot_failed(const struct boot *b, int rc, struct hvs_gresult *r)
 {
-	char why[400];
+	char why[400], hang[1200];
 
 	first_line_of(b->blog, "boot-guest.sh: ", why, sizeof(why));
-	file_tail(b->console, 20, r->tail, sizeof(r->tail));
+	/* boot-guest.sh's account of a failure (phase, registers at the
+	 * watchdog, console tail), else the console's last lines */
+	snprintf(hang, sizeof(hang), "%s/hang.txt", b->bootdir);
+	file_tail(hang, 40, r->tail, sizeof(r->tail));
+	if (!r->tail[0])
+		file_tail(b->console, 20, r->tail, sizeof(r->tail));
 	if (!r->tail[0])
 		hvs_strlcpy(r->tail, "(the console stayed empty)\n", sizeof(r->tail));
 	if (rc == SCRIPT_EX_NODEV)

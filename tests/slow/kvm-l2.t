@@ -8,16 +8,23 @@
 # passes; L2's fingerprint says KVM; the CPUID exit exists in L2 and not in
 # L1; a system call costs about the same everywhere (no exit); a page fault
 # costs about L1's under NPT and several times more under shadow paging.
-# ~60 s here (three boots).
+# 55 s at load ~3, 80-140 s at load 6-11, ~245 s at load 13 here (three boots).
 . "$(dirname "$0")/../lib/guest.sh"
 guest_prereqs
 need qemu-system-x86 /usr/share/qemu/qboot.rom
-# Opt-in: the L2 boot under L1's kvm_amd with npt=0 hung in 2 of 4 runs on
-# 2026-12-02 (the 240 s watchdog fired with L1's console stopped right after
-# READY, before L2's first line), while the NPT target and every other guest
-# passed. Until that hang is understood this test is not a CI gate.
+# Opt-in: about 1 L2 boot in 12 hangs here, NPT and shadow alike (4 of 23
+# full-matrix runs on 2026-12-02, one after 9 passes in a row). L1's only
+# vCPU sits halted with IF=1 while its local APIC holds the timer interrupt
+# (vector 236) pending and deliverable, and an NMI is not taken either:
+# QEMU 7.2's TCG emulation of SVM has left L1's GIF clear, so L1 stops and
+# L2 with it (docs/PERFORMANCE.md, "Why the L2 matrix sometimes hangs").
+# The evidence points to QEMU's emulation, not to the suite; nothing inside
+# L1 can set its GIF again, so this test is not a CI gate. When it hangs,
+# boot-guest.sh stops the target about 60 s after L1's console goes quiet
+# and reports L1's registers, its local APIC, L2's phase and the last
+# console lines.
 if [ "${HVS_L2:-0}" != 1 ]; then
-	echo "1..0 # SKIP L2 with shadow paging hangs in about half the boots under TCG's emulated SVM here (2 of 4 on 2026-12-02): opt in with HVS_L2=1"
+	echo "1..0 # SKIP about 1 L2 boot in 12 hangs here: QEMU 7.2's emulated SVM leaves L1's vCPU halted with its GIF clear and its timer interrupt pending (docs/PERFORMANCE.md): opt in with HVS_L2=1"
 	exit 0
 fi
 
@@ -29,6 +36,10 @@ t0=$(date +%s)
 rc=$?
 diag "L1 and two L2 boots: $(( $(date +%s) - t0 )) s"
 is "$rc" 0 "the L2 matrix ran (l1, l2-npt, l2-shadow)"
+for t in l2-npt l2-shadow; do
+	# a stall L1 came back from, or the account of the one it did not
+	[ -s "$T/out/$t.boot/stalls.txt" ] && { diag "$t: L1 stalled:"; sed 's/^/#   /' "$T/out/$t.boot/stalls.txt"; }
+done
 for t in l1 l2-npt l2-shadow; do
 	python3 "$HVS_SRC/tests/lib/validate.py" "$T/out/$t.json" > "$T/v" 2>&1
 	ok $? "$t: result validates"; sed 's/^/#   /' "$T/v"
