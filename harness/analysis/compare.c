@@ -216,6 +216,7 @@ static void run_location(const struct hvs_metric *m, double *y, double *w, doubl
 /* A side: its runs' locations, within variances and their df. */
 struct side {
 	double y[64], w[64], wdf[64], s2[64];
+	double n[64], rw[64]; /* states only: samples in the state, their robust variance */
 	size_t k;
 };
 
@@ -308,6 +309,60 @@ static void estimate(const struct side *a, const struct side *b, double floor_va
 	e->df = ws_df(&s);
 }
 
+/*
+ * A state's location with >= 2 runs a side: the runs' state medians
+ * weighted by their precision in a random-effects model (harness/core
+ * stats.c hvs_random_effects: DerSimonian-Laird between-run variance, a
+ * run's within variance (pi/2) s_w^2 / n from the state's pooled robust
+ * spread s_w and its n samples in the state). A run that visited the state
+ * a few times has a noisy median and counts less; an equal-weight mean
+ * lets it widen the CI of every run. The variance is the larger of the
+ * model's and Hartung-Knapp's (the weighted residual mean square, so a
+ * misjudged within variance cannot narrow it), on k_a + k_b - 2 df: with
+ * equal n this is the pooled Student interval of estimate(). Returns 0,
+ * or -EINVAL (no within spread: the caller falls back to estimate()).
+ */
+static int estimate_re(const struct side *a, const struct side *b, struct est *e)
+{
+	double y[128], v[128], sw = 0, nw = 0, va, vb;
+	int g[128];
+	size_t k = 0;
+	struct hvs_re re;
+
+	for (int side = 0; side < 2; side++) {
+		const struct side *s = side ? b : a;
+
+		for (size_t i = 0; i < s->k; i++)
+			if (isfinite(s->rw[i]) && s->n[i] >= 2) {
+				sw += (s->n[i] - 1) * s->rw[i];
+				nw += s->n[i] - 1;
+			}
+	}
+	if (!(nw > 0 && sw > 0))
+		return -EINVAL;
+	sw /= nw;
+	for (int side = 0; side < 2; side++) {
+		const struct side *s = side ? b : a;
+
+		for (size_t i = 0; i < s->k; i++) {
+			y[k] = s->y[i];
+			v[k] = M_PI / 2 * sw / s->n[i];
+			g[k++] = side;
+		}
+	}
+	if (hvs_random_effects(y, v, g, k, 2, &re))
+		return -EINVAL;
+	va = var_of(a->y, a->k, NULL);
+	vb = var_of(b->y, b->k, NULL);
+	e->diff = re.diff;
+	e->var = fmax(re.se, re.se_hk) * fmax(re.se, re.se_hk);
+	e->df = re.df;
+	e->run_cv_a = sqrt(va);
+	e->run_cv_b = sqrt(vb);
+	e->how = HVS_RV_MEASURED;
+	return 0;
+}
+
 /* Collect a side's run locations of metric name; 0, or 1 when a run lacks it. */
 static int gather(const struct hvs_metrics *const *set, size_t n, const char *name, struct side *s,
 		  size_t *nsamples, const struct hvs_metric **first)
@@ -338,6 +393,32 @@ static int cmp_double(const void *x, const void *y)
 	double a = *(const double *)x, b = *(const double *)y;
 
 	return (a > b) - (a < b);
+}
+
+/*
+ * The variance of a state's location between the processes of one run:
+ * the log median of each process's samples in the state (>= STATE_MIN_RUN
+ * of them; samples are stored process by process, nsamples / nprocesses
+ * each), NaN without two such processes. scratch: nsamples doubles.
+ */
+static double state_process_var(const struct hvs_metric *m, double cut, int st, double *scratch)
+{
+	double loc[64];
+	size_t np = m->nprocesses, per, k = 0;
+
+	if (np < 2 || np > 64 || m->nsamples % np)
+		return NAN;
+	per = m->nsamples / np;
+	for (size_t p = 0; p < np; p++) {
+		size_t c = 0;
+
+		for (size_t i = p * per; i < (p + 1) * per; i++)
+			if (m->samples[i] > 0 && (log(m->samples[i]) > cut) == st)
+				scratch[c++] = log(m->samples[i]);
+		if (c >= STATE_MIN_RUN)
+			loc[k++] = hvs_median_inplace(scratch, c);
+	}
+	return k >= 2 ? var_of(loc, k, NULL) : NAN;
 }
 
 /*
@@ -410,6 +491,7 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 		}
 	}
 	r->states = 2;
+	r->state_decides = -1;
 	r->state_cut = exp(cut);
 	for (int st = 0; st < 2; st++) {
 		struct hvs_cmp_state *S = &r->state[st];
@@ -439,13 +521,17 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 					continue;
 				/*
 				 * The state's location in this run: median of its log
-				 * samples. s2, the robust spread of those samples, is
-				 * what one run a side assumes runs wander by at least:
-				 * a tight state keeps --run-cv, a loose tail of
-				 * interference cannot pass for a location.
+				 * samples. s2, the larger of the robust spread of those
+				 * samples and the spread of the state's location between
+				 * the run's processes, is what one run a side assumes
+				 * runs wander by at least: a tight state keeps --run-cv,
+				 * a loose tail of interference cannot pass for a
+				 * location, and a state whose processes disagree cannot
+				 * pass for one whose runs agree.
 				 */
 				{
 					double mean, v = var_of(x, m, &mean), med = hvs_median(x, m), rs;
+					double ps = state_process_var(&s->v[j], cut, st, x + tot);
 
 					for (size_t i = 0; i < m; i++)
 						x[tot + i] = fabs(x[i] - med);
@@ -453,14 +539,16 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 					sd->y[sd->k] = med;
 					sd->w[sd->k] = M_PI / 2 * v / (double)m;
 					sd->wdf[sd->k] = (double)(m - 1);
-					sd->s2[sd->k] = rs * rs;
+					sd->n[sd->k] = (double)m;
+					sd->rw[sd->k] = rs * rs;
+					sd->s2[sd->k] = isnan(ps) ? rs * rs : fmax(rs * rs, ps);
 					sd->k++;
 				}
 			}
 		S->share_a = all[0] ? (double)in[0] / (double)all[0] : NAN;
 		S->share_b = all[1] ? (double)in[1] / (double)all[1] : NAN;
 		S->loc_a = S->loc_b = NAN;
-		S->ratio.ratio = S->ratio.lo = S->ratio.hi = S->mde = S->se = S->df = NAN;
+		S->ratio.ratio = S->ratio.lo = S->ratio.hi = S->mde = S->se = S->df = S->run_cv = NAN;
 		S->verdict = HVS_V_NA;
 		if (sa.k) {
 			double m;
@@ -478,7 +566,12 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 			struct est e;
 			double c;
 
-			estimate(&sa, &sb, floor_var, o->paired, &e);
+			if (o->paired || sa.k < 2 || sb.k < 2 || estimate_re(&sa, &sb, &e))
+				estimate(&sa, &sb, floor_var, o->paired, &e);
+			if (sa.k >= 2 && sb.k >= 2)
+				S->run_cv = sqrt((e.run_cv_a * e.run_cv_a * (double)(sa.k - 1) +
+						  e.run_cv_b * e.run_cv_b * (double)(sb.k - 1)) /
+						 (double)(sa.k + sb.k - 2));
 			c = r->direction == HVS_HIGHER_IS_BETTER ? -e.diff : e.diff;
 			S->ratio.ratio = exp(e.diff);
 			S->se = sqrt(e.var);
@@ -495,10 +588,16 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 		}
 	}
 	free(x);
-	/* The row: slower if a shared state is slower; equivalent if every shared one is. */
+	/*
+	 * The row: slower if a shared state is slower; equivalent if every
+	 * shared one is. Its ratio, CI, se, mde and p are those of the state
+	 * that decided (the slower or faster one, else the most-visited shared
+	 * one): a verdict never sits beside a CI that contradicts it (the
+	 * pooled run locations of a two-state metric flip with the shares).
+	 */
 	{
-		int shared = 0, slower = 0, faster = 0, equiv = 0;
-		double mde = NAN, best = -1;
+		int shared = 0, slower = 0, faster = 0, equiv = 0, pick = -1, most = -1;
+		double best = -1;
 
 		for (int st = 0; st < 2; st++) {
 			const struct hvs_cmp_state *S = &r->state[st];
@@ -510,17 +609,43 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 			slower += v == HVS_V_SLOWER;
 			faster += v == HVS_V_FASTER;
 			equiv += v == HVS_V_EQUIVALENT;
-			/* The detectable change of the state both sides visit most. */
 			if (fmin(S->share_a, S->share_b) > best) {
 				best = fmin(S->share_a, S->share_b);
-				mde = S->mde;
+				most = st;
 			}
 		}
 		if (!shared)
 			return 0; /* no state both sides visit: judge the pooled location */
 		r->verdict = slower ? HVS_V_SLOWER : faster ? HVS_V_FASTER
 				 : equiv == shared ? HVS_V_EQUIVALENT : HVS_V_INCONCLUSIVE;
-		r->mde = mde;
+		for (int st = 0; st < 2 && pick < 0; st++)
+			if (r->state[st].verdict == r->verdict && r->verdict != HVS_V_EQUIVALENT &&
+			    r->verdict != HVS_V_INCONCLUSIVE)
+				pick = st;
+		if (pick < 0)
+			pick = most;
+		r->state_decides = pick;
+		{
+			const struct hvs_cmp_state *S = &r->state[pick];
+			double lr = log(S->ratio.ratio), c = r->direction == HVS_HIGHER_IS_BETTER ? -lr : lr;
+			struct hvs_tost t;
+
+			r->ratio = S->ratio;
+			r->cost = exp(c);
+			r->se = S->se;
+			r->df = S->df;
+			r->mde = S->mde;
+			r->median_a = S->loc_a;
+			r->median_b = S->loc_b;
+			r->p = r->p_equiv = NAN;
+			if (S->se > 0) {
+				double tt = lr / S->se;
+
+				r->p = isinf(S->df) ? 2 * (1 - hvs_pnorm(fabs(tt))) : hvs_pt2(tt, S->df);
+				if (!hvs_tost(c, S->se, S->df, log1p(-r->threshold), log1p(r->threshold), &t))
+					r->p_equiv = t.p;
+			}
+		}
 	}
 	return 1;
 }
