@@ -238,7 +238,7 @@ def shift_state(r, name, cut, upper, factor):
     return r
 
 
-sh = stot = 0
+sh = stot = qsh = qst = 0
 per_state = {}
 for A, B in groups:
     rc, c0 = compare(A, B)
@@ -256,14 +256,21 @@ for A, B in groups:
             v = rows(c).get(name, {}).get("verdict")
             stot += 1
             sh += v == "slower"
+            # the state's own run-to-run spread in this group (compare's run_cv, before the shift)
+            if S.get("run_cv") is not None and S["run_cv"] <= 0.03:
+                qst += 1
+                qsh += v == "slower"
             k = "%s (%s state)" % (name, "upper" if upper else "lower")
-            per_state.setdefault(k, [0, 0])
+            per_state.setdefault(k, [0, 0, []])
             per_state[k][0] += v == "slower"
             per_state[k][1] += 1
+            if S.get("run_cv") is not None:
+                per_state[k][2].append(S["run_cv"])
 print("states: a 10%% shift of one state's location, both sides visit it, 6 vs 6: flagged slower in %s "
       "(goal >= 80%%)" % pct(sh, stot))
-for k, (a, b) in sorted(per_state.items()):
-    print("    %-48s %d/%d" % (k, a, b))
+print("states: the same, states whose run locations spread <= 3%% in that group: %s" % pct(qsh, qst))
+for k, (a, b, cv) in sorted(per_state.items()):
+    print("    %-48s %d/%d  state run CV %s" % (k, a, b, "-" if not cv else "%.1f%%" % (100 * st.median(cv))))
 
 # --- interleaved rounds (scripts/ab-rounds.sh, the same build on both sides) ---------
 def load_dir(p, side):

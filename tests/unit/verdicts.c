@@ -269,6 +269,19 @@ static void test_state_runs(void)
 	hvs_cmp_free(&c);
 	hvs_metrics_free(&A[0]);
 	hvs_metrics_free(&B[0]);
+	/* The same, but A visits the upper state in 3 of its 60 samples: a tail, not a location. */
+	memset(A, 0, sizeof(A));
+	memset(B, 0, sizeof(B));
+	mkrun2(&A[0], 1000, 3000, 0.02, 1, 1, &r);
+	mkrun2(&B[0], 1000, 4500, 0.02, 14, 1, &r);
+	ok(hvs_compare(&A[0], &B[0], &o, &c) == 0, "1 vs 1, one side's visits to a state rare: compared");
+	ok(c.rows[0].states == 2 && c.rows[0].state[1].verdict == HVS_V_INCONCLUSIVE &&
+		   c.rows[0].verdict == HVS_V_INCONCLUSIVE && isfinite(c.rows[0].mde),
+	   "5%% of one run in a state: its location is no more than inconclusive (row %s)",
+	   hvs_verdict_name(c.rows[0].verdict));
+	hvs_cmp_free(&c);
+	hvs_metrics_free(&A[0]);
+	hvs_metrics_free(&B[0]);
 }
 
 static void test_runs(void)
@@ -385,7 +398,7 @@ static void test_series(void)
 
 int main(void)
 {
-	plan(37);
+	plan(39);
 	test_tost();
 	test_dyestuff();
 	test_random_effects();
