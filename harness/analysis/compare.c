@@ -424,15 +424,17 @@ static double state_process_var(const struct hvs_metric *m, double cut, int st, 
 /*
  * Two-state metrics: split the pooled log samples of both sides; when
  * bimodal, judge each state's location run by run. Returns 1 when judged
- * per state (r->states = 2), 0 when not two-state, -ENOMEM.
+ * per state (r->states = 2), 0 when not two-state, -ENOMEM. detect_only:
+ * judge nothing, return how many states both sides visit (0 when not
+ * two-state): the tests the row will hold.
  */
 static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 			const struct hvs_metrics *const *b, size_t nb_, const struct hvs_cmp_opts *o,
-			double level, double floor_var, struct hvs_cmp_row *r)
+			double level, double floor_var, struct hvs_cmp_row *r, int detect_only)
 {
 	size_t tot = 0, n = 0;
 	double *x, cut, d;
-	int bi;
+	int bi, nshared = 0;
 
 	for (int side = 0; side < 2; side++)
 		for (size_t q = 0; q < (side ? nb_ : na_); q++) {
@@ -558,6 +560,10 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 					sd->k++;
 				}
 			}
+		if (detect_only) {
+			nshared += sa.k && sb.k;
+			continue;
+		}
 		S->share_a = all[0] ? (double)in[0] / (double)all[0] : NAN;
 		S->share_b = all[1] ? (double)in[1] / (double)all[1] : NAN;
 		S->loc_a = S->loc_b = NAN;
@@ -603,6 +609,10 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 		}
 	}
 	free(x);
+	if (detect_only) {
+		r->states = 0;
+		return nshared;
+	}
 	/*
 	 * The row: slower if a shared state is slower; equivalent if every
 	 * shared one is. Its ratio, CI, se, mde and p are those of the state
@@ -730,8 +740,19 @@ int hvs_compare_runs(const struct hvs_metrics *const *a, size_t na_,
 			na(r, "unit or direction differ");
 		else if (ba || bb || !sa.k || !sb.k)
 			na(r, ba || !sa.k ? "not measured in A" : "not measured in B");
-		else
-			m++;
+		else {
+			/*
+			 * The family counts tests: a two-state row is slower when
+			 * either of the states both sides visit is, so with two
+			 * such states it holds two (Bonferroni over every CI the
+			 * rows may decide by).
+			 */
+			int two = o->modes ? judge_states(a, na_, b, nb_, o, 0, 0, r, 1) : 0;
+
+			if (two < 0)
+				goto fail;
+			m += two == 2 ? 2 : 1;
+		}
 		r->runs_a = sa.k;
 		r->runs_b = sb.k;
 	}
@@ -801,7 +822,7 @@ int hvs_compare_runs(const struct hvs_metrics *const *a, size_t na_,
 			 * how far a state's location wanders: a state's floor is
 			 * --run-cv or its own samples' spread (judge_states).
 			 */
-			int s = judge_states(a, na_, b, nb_, o, level, floor_var, r);
+			int s = judge_states(a, na_, b, nb_, o, level, floor_var, r, 0);
 
 			if (s < 0)
 				goto fail;

@@ -202,7 +202,7 @@ static void mkrun2(struct hvs_metrics *set, double lo, double hi, double jhi, si
 
 /*
  * Two states, 6 runs a side, runs agreeing within 1%: the upper state
- * (3x the lower, samples +-25%) is visited by 1 sample a process in half
+ * (3x the lower, samples +-20%) is visited by 1 sample a process in half
  * the runs and by most samples in the others. Its location 10% worse in B
  * must be slower: the runs that barely visited it must not drown the ones
  * that lived there (an equal-weight mean of run medians could not see it).
@@ -225,9 +225,9 @@ static void test_state_runs(void)
 		memset(B, 0, sizeof(B));
 		memset(C, 0, sizeof(C));
 		for (int i = 0; i < 6; i++) {
-			mkrun2(&A[i], 1000, 3000, 0.25, nhi[i], off[i], &r);
-			mkrun2(&B[i], 1000, 3300, 0.25, nhi[5 - i], off[5 - i], &r);
-			mkrun2(&C[i], 1000, 3000, 0.25, nhi[5 - i], off[5 - i], &r);
+			mkrun2(&A[i], 1000, 3000, 0.20, nhi[i], off[i], &r);
+			mkrun2(&B[i], 1000, 3300, 0.20, nhi[5 - i], off[5 - i], &r);
+			mkrun2(&C[i], 1000, 3000, 0.20, nhi[5 - i], off[5 - i], &r);
 			pa[i] = &A[i];
 			pb[i] = &B[i];
 			pc[i] = &C[i];
