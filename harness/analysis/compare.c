@@ -222,6 +222,7 @@ struct side {
 
 struct est {
 	double diff, var, df, run_cv_a, run_cv_b;
+	double mu_a, mu_b; /* estimate_re: each side's weighted location (log); else NaN */
 	enum hvs_run_var how;
 };
 
@@ -256,6 +257,7 @@ static void estimate(const struct side *a, const struct side *b, double floor_va
 	struct ws s = { 0, 0 };
 
 	e->diff = mb - ma;
+	e->mu_a = e->mu_b = NAN;
 	e->run_cv_a = a->k >= 2 ? sqrt(va) : NAN;
 	e->run_cv_b = b->k >= 2 ? sqrt(vb) : NAN;
 	if (paired && a->k == b->k && a->k >= 2) {
@@ -355,6 +357,8 @@ static int estimate_re(const struct side *a, const struct side *b, struct est *e
 	va = var_of(a->y, a->k, NULL);
 	vb = var_of(b->y, b->k, NULL);
 	e->diff = re.diff;
+	e->mu_a = re.mu[0];
+	e->mu_b = re.mu[1];
 	e->var = fmax(re.se, re.se_hk) * fmax(re.se, re.se_hk);
 	e->df = re.df;
 	e->run_cv_a = sqrt(va);
@@ -591,6 +595,11 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 				S->run_cv = sqrt((e.run_cv_a * e.run_cv_a * (double)(sa.k - 1) +
 						  e.run_cv_b * e.run_cv_b * (double)(sb.k - 1)) /
 						 (double)(sa.k + sb.k - 2));
+			if (isfinite(e.mu_a) && isfinite(e.mu_b)) {
+				/* The weighted locations, so that B/A is loc_b / loc_a. */
+				S->loc_a = exp(e.mu_a);
+				S->loc_b = exp(e.mu_b);
+			}
 			c = r->direction == HVS_HIGHER_IS_BETTER ? -e.diff : e.diff;
 			S->ratio.ratio = exp(e.diff);
 			S->se = sqrt(e.var);

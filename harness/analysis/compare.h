@@ -82,7 +82,7 @@ void hvs_cmp_opts_default(struct hvs_cmp_opts *o);
 
 /* One state of a two-state metric. */
 struct hvs_cmp_state {
-	double loc_a, loc_b;       /* geometric mean over runs of the state's run medians; NaN if unvisited */
+	double loc_a, loc_b;       /* geometric mean over runs of the state's run medians (>= 2 runs a side: precision-weighted); NaN if unvisited */
 	double share_a, share_b;   /* fraction of samples in this state */
 	struct hvs_ratio ratio;    /* B/A of the state's location, simultaneous CI */
 	double mde;
