@@ -18,7 +18,9 @@ machine had). Prints the acceptance numbers of issue 11:
             slower; goal >= 80% for metrics whose run-to-run CV <= 3%
   states    metrics compare calls two-state (6 vs 6): one state's samples
             x1.10 in B (cut where compare puts it), flagged slower when
-            both sides visit that state (>= 3 samples in every run); goal >= 80%
+            both sides visit that state (>= 3 samples in every run); goal >= 80%;
+            again for the states whose run locations spread <= 3% in that
+            group (compare's per-state run_cv), and per state with its run CV
   table     per metric: run-to-run CV, process CV, power6, median mde (1v1, 6v6)
 
 Every verdict is the real `hvscope compare --json` ($HVSCOPE, default
