@@ -18,7 +18,9 @@ machine had). Prints the acceptance numbers of issue 11:
             slower; goal >= 80% for metrics whose run-to-run CV <= 3%
   states    metrics compare calls two-state (6 vs 6): one state's samples
             x1.10 in B (cut where compare puts it), flagged slower when
-            both sides visit that state (>= 3 samples in every run); goal >= 80%
+            both sides visit that state (>= 3 samples in every run); goal >= 80%;
+            again for the states whose run locations spread <= 3% in that
+            group (compare's per-state run_cv), and per state with its run CV
   table     per metric: run-to-run CV, process CV, power6, median mde (1v1, 6v6)
 
 Every verdict is the real `hvscope compare --json` ($HVSCOPE, default
@@ -238,7 +240,7 @@ def shift_state(r, name, cut, upper, factor):
     return r
 
 
-sh = stot = 0
+sh = stot = qsh = qst = 0
 per_state = {}
 for A, B in groups:
     rc, c0 = compare(A, B)
@@ -256,14 +258,21 @@ for A, B in groups:
             v = rows(c).get(name, {}).get("verdict")
             stot += 1
             sh += v == "slower"
+            # the state's own run-to-run spread in this group (compare's run_cv, before the shift)
+            if S.get("run_cv") is not None and S["run_cv"] <= 0.03:
+                qst += 1
+                qsh += v == "slower"
             k = "%s (%s state)" % (name, "upper" if upper else "lower")
-            per_state.setdefault(k, [0, 0])
+            per_state.setdefault(k, [0, 0, []])
             per_state[k][0] += v == "slower"
             per_state[k][1] += 1
+            if S.get("run_cv") is not None:
+                per_state[k][2].append(S["run_cv"])
 print("states: a 10%% shift of one state's location, both sides visit it, 6 vs 6: flagged slower in %s "
       "(goal >= 80%%)" % pct(sh, stot))
-for k, (a, b) in sorted(per_state.items()):
-    print("    %-48s %d/%d" % (k, a, b))
+print("states: the same, states whose run locations spread <= 3%% in that group: %s" % pct(qsh, qst))
+for k, (a, b, cv) in sorted(per_state.items()):
+    print("    %-48s %d/%d  state run CV %s" % (k, a, b, "-" if not cv else "%.1f%%" % (100 * st.median(cv))))
 
 # --- interleaved rounds (scripts/ab-rounds.sh, the same build on both sides) ---------
 def load_dir(p, side):

@@ -15,7 +15,7 @@ VAL="python3 $HVS_SRC/tests/lib/validate.py"
 n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 
-echo "1..45"
+echo "1..46"
 $MK "$T/a.json" --metrics 20 --seed 11
 # B: A's very samples, with synthetic.m007 scaled by 1.10 (the issue's test).
 python3 - "$T/a.json" "$T/b.json" <<'P'
@@ -217,6 +217,15 @@ rc=$?
 v=$(field "$T/s2.json" ipc.twostate verdict)
 [ $rc = 1 ] && [ "$v" = slower ]
 ok $? "the fast state 10% slower, 6 vs 6 runs: slower (got $v, rc $rc)"
+python3 - "$T/s2.json" <<'P'
+import json, sys
+m = json.load(open(sys.argv[1]))["metrics"][0]
+S = m["states"][m["state_decides"] - 1]
+ok = (m["state_decides"] == 1 and m["ratio"] == S["ratio"] and m["ci_lo"] == S["ci_lo"] > 1
+      and m["ci_hi"] == S["ci_hi"] and 1.05 < m["ratio"] < 1.15 and S["run_cv"] < 0.02)
+sys.exit(0 if ok else 1)
+P
+ok $? "the slower two-state row shows its deciding state's B/A and CI ($(python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["metrics"][0]; print(m["state_decides"], m["ratio"], m["ci_lo"], m["ci_hi"])' "$T/s2.json"))"
 
 # Conditions: a side measured under load is named on stderr (and in JSON).
 python3 - "$T/a.json" "$T/load.json" <<'P'

@@ -216,11 +216,13 @@ static void run_location(const struct hvs_metric *m, double *y, double *w, doubl
 /* A side: its runs' locations, within variances and their df. */
 struct side {
 	double y[64], w[64], wdf[64], s2[64];
+	double n[64], rw[64]; /* states only: samples in the state, their robust variance */
 	size_t k;
 };
 
 struct est {
 	double diff, var, df, run_cv_a, run_cv_b;
+	double mu_a, mu_b; /* estimate_re: each side's weighted location (log); else NaN */
 	enum hvs_run_var how;
 };
 
@@ -255,6 +257,7 @@ static void estimate(const struct side *a, const struct side *b, double floor_va
 	struct ws s = { 0, 0 };
 
 	e->diff = mb - ma;
+	e->mu_a = e->mu_b = NAN;
 	e->run_cv_a = a->k >= 2 ? sqrt(va) : NAN;
 	e->run_cv_b = b->k >= 2 ? sqrt(vb) : NAN;
 	if (paired && a->k == b->k && a->k >= 2) {
@@ -308,6 +311,62 @@ static void estimate(const struct side *a, const struct side *b, double floor_va
 	e->df = ws_df(&s);
 }
 
+/*
+ * A state's location with >= 2 runs a side: the runs' state medians
+ * weighted by their precision in a random-effects model (harness/core
+ * stats.c hvs_random_effects: DerSimonian-Laird between-run variance, a
+ * run's within variance (pi/2) s_w^2 / n from the state's pooled robust
+ * spread s_w and its n samples in the state). A run that visited the state
+ * a few times has a noisy median and counts less; an equal-weight mean
+ * lets it widen the CI of every run. The variance is the larger of the
+ * model's and Hartung-Knapp's (the weighted residual mean square, so a
+ * misjudged within variance cannot narrow it), on k_a + k_b - 2 df: with
+ * equal n this is the pooled Student interval of estimate(). Returns 0,
+ * or -EINVAL (no within spread: the caller falls back to estimate()).
+ */
+static int estimate_re(const struct side *a, const struct side *b, struct est *e)
+{
+	double y[128], v[128], sw = 0, nw = 0, va, vb;
+	int g[128];
+	size_t k = 0;
+	struct hvs_re re;
+
+	for (int side = 0; side < 2; side++) {
+		const struct side *s = side ? b : a;
+
+		for (size_t i = 0; i < s->k; i++)
+			if (isfinite(s->rw[i]) && s->n[i] >= 2) {
+				sw += (s->n[i] - 1) * s->rw[i];
+				nw += s->n[i] - 1;
+			}
+	}
+	if (!(nw > 0 && sw > 0))
+		return -EINVAL;
+	sw /= nw;
+	for (int side = 0; side < 2; side++) {
+		const struct side *s = side ? b : a;
+
+		for (size_t i = 0; i < s->k; i++) {
+			y[k] = s->y[i];
+			v[k] = M_PI / 2 * sw / s->n[i];
+			g[k++] = side;
+		}
+	}
+	if (hvs_random_effects(y, v, g, k, 2, &re))
+		return -EINVAL;
+	va = var_of(a->y, a->k, NULL);
+	vb = var_of(b->y, b->k, NULL);
+	e->diff = re.diff;
+	e->mu_a = re.mu[0];
+	e->mu_b = re.mu[1];
+	e->var = fmax(re.se, re.se_hk) * fmax(re.se, re.se_hk);
+	e->df = re.df;
+	e->run_cv_a = sqrt(va);
+	e->run_cv_b = sqrt(vb);
+	e->how = HVS_RV_MEASURED;
+	return 0;
+}
+
 /* Collect a side's run locations of metric name; 0, or 1 when a run lacks it. */
 static int gather(const struct hvs_metrics *const *set, size_t n, const char *name, struct side *s,
 		  size_t *nsamples, const struct hvs_metric **first)
@@ -341,17 +400,45 @@ static int cmp_double(const void *x, const void *y)
 }
 
 /*
+ * The variance of a state's location between the processes of one run:
+ * the log median of each process's samples in the state (>= STATE_MIN_RUN
+ * of them; samples are stored process by process, nsamples / nprocesses
+ * each), NaN without two such processes. scratch: nsamples doubles.
+ */
+static double state_process_var(const struct hvs_metric *m, double cut, int st, double *scratch)
+{
+	double loc[64];
+	size_t np = m->nprocesses, per, k = 0;
+
+	if (np < 2 || np > 64 || m->nsamples % np)
+		return NAN;
+	per = m->nsamples / np;
+	for (size_t p = 0; p < np; p++) {
+		size_t c = 0;
+
+		for (size_t i = p * per; i < (p + 1) * per; i++)
+			if (m->samples[i] > 0 && (log(m->samples[i]) > cut) == st)
+				scratch[c++] = log(m->samples[i]);
+		if (c >= STATE_MIN_RUN)
+			loc[k++] = hvs_median_inplace(scratch, c);
+	}
+	return k >= 2 ? var_of(loc, k, NULL) : NAN;
+}
+
+/*
  * Two-state metrics: split the pooled log samples of both sides; when
  * bimodal, judge each state's location run by run. Returns 1 when judged
- * per state (r->states = 2), 0 when not two-state, -ENOMEM.
+ * per state (r->states = 2), 0 when not two-state, -ENOMEM. detect_only:
+ * judge nothing, return how many states both sides visit (0 when not
+ * two-state): the tests the row will hold.
  */
 static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 			const struct hvs_metrics *const *b, size_t nb_, const struct hvs_cmp_opts *o,
-			double level, double floor_var, struct hvs_cmp_row *r)
+			double level, double floor_var, struct hvs_cmp_row *r, int detect_only)
 {
 	size_t tot = 0, n = 0;
 	double *x, cut, d;
-	int bi;
+	int bi, nshared = 0;
 
 	for (int side = 0; side < 2; side++)
 		for (size_t q = 0; q < (side ? nb_ : na_); q++) {
@@ -410,18 +497,20 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 		}
 	}
 	r->states = 2;
+	r->state_decides = -1;
 	r->state_cut = exp(cut);
 	for (int st = 0; st < 2; st++) {
 		struct hvs_cmp_state *S = &r->state[st];
 		struct side sa = { .k = 0 }, sb = { .k = 0 };
 		size_t in[2] = { 0, 0 }, all[2] = { 0, 0 };
+		int rare = 0;
 
 		for (int side = 0; side < 2; side++)
 			for (size_t q = 0; q < (side ? nb_ : na_); q++) {
 				const struct hvs_metrics *s = side ? b[q] : a[q];
 				struct side *sd = side ? &sb : &sa;
 				long j = hvs_metrics_find(s, r->name);
-				size_t m = 0;
+				size_t m = 0, nv = 0;
 
 				if (j < 0 || sd->k >= 64)
 					continue;
@@ -430,22 +519,38 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 
 					if (!(v > 0))
 						continue;
-					all[side]++;
+					nv++;
 					if ((log(v) > cut) == st)
 						x[m++] = log(v);
 				}
+				all[side] += nv;
 				in[side] += m;
 				if (m < STATE_MIN_RUN)
 					continue;
 				/*
+				 * A side of one run has nothing to weigh a rare visit
+				 * against: under STATE_MIN_SHARE of the run's samples,
+				 * the state's "location" may be a few samples of a tail
+				 * (net.udp.loopback: 4% of one run at 50 us against a
+				 * slow state of the other at 82 us). The state counts as
+				 * visited (a flip of shares stays a flip), but its
+				 * verdict can be no more than inconclusive.
+				 */
+				if ((side ? nb_ : na_) == 1 && (double)m < STATE_MIN_SHARE * (double)nv)
+					rare = 1;
+				/*
 				 * The state's location in this run: median of its log
-				 * samples. s2, the robust spread of those samples, is
-				 * what one run a side assumes runs wander by at least:
-				 * a tight state keeps --run-cv, a loose tail of
-				 * interference cannot pass for a location.
+				 * samples. s2, the larger of the robust spread of those
+				 * samples and the spread of the state's location between
+				 * the run's processes, is what one run a side assumes
+				 * runs wander by at least: a tight state keeps --run-cv,
+				 * a loose tail of interference cannot pass for a
+				 * location, and a state whose processes disagree cannot
+				 * pass for one whose runs agree.
 				 */
 				{
 					double mean, v = var_of(x, m, &mean), med = hvs_median(x, m), rs;
+					double ps = state_process_var(&s->v[j], cut, st, x + tot);
 
 					for (size_t i = 0; i < m; i++)
 						x[tot + i] = fabs(x[i] - med);
@@ -453,14 +558,20 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 					sd->y[sd->k] = med;
 					sd->w[sd->k] = M_PI / 2 * v / (double)m;
 					sd->wdf[sd->k] = (double)(m - 1);
-					sd->s2[sd->k] = rs * rs;
+					sd->n[sd->k] = (double)m;
+					sd->rw[sd->k] = rs * rs;
+					sd->s2[sd->k] = isnan(ps) ? rs * rs : fmax(rs * rs, ps);
 					sd->k++;
 				}
 			}
+		if (detect_only) {
+			nshared += sa.k && sb.k;
+			continue;
+		}
 		S->share_a = all[0] ? (double)in[0] / (double)all[0] : NAN;
 		S->share_b = all[1] ? (double)in[1] / (double)all[1] : NAN;
 		S->loc_a = S->loc_b = NAN;
-		S->ratio.ratio = S->ratio.lo = S->ratio.hi = S->mde = S->se = S->df = NAN;
+		S->ratio.ratio = S->ratio.lo = S->ratio.hi = S->mde = S->se = S->df = S->run_cv = NAN;
 		S->verdict = HVS_V_NA;
 		if (sa.k) {
 			double m;
@@ -478,13 +589,25 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 			struct est e;
 			double c;
 
-			estimate(&sa, &sb, floor_var, o->paired, &e);
+			if (o->paired || sa.k < 2 || sb.k < 2 || estimate_re(&sa, &sb, &e))
+				estimate(&sa, &sb, floor_var, o->paired, &e);
+			if (sa.k >= 2 && sb.k >= 2)
+				S->run_cv = sqrt((e.run_cv_a * e.run_cv_a * (double)(sa.k - 1) +
+						  e.run_cv_b * e.run_cv_b * (double)(sb.k - 1)) /
+						 (double)(sa.k + sb.k - 2));
+			if (isfinite(e.mu_a) && isfinite(e.mu_b)) {
+				/* The weighted locations, so that B/A is loc_b / loc_a. */
+				S->loc_a = exp(e.mu_a);
+				S->loc_b = exp(e.mu_b);
+			}
 			c = r->direction == HVS_HIGHER_IS_BETTER ? -e.diff : e.diff;
 			S->ratio.ratio = exp(e.diff);
 			S->se = sqrt(e.var);
 			S->df = e.df;
 			S->verdict = hvs_decide(c, sqrt(e.var), e.df, level, r->threshold, o->power,
 						&S->ratio.lo, &S->ratio.hi, &S->mde);
+			if (rare && S->verdict != HVS_V_NA)
+				S->verdict = HVS_V_INCONCLUSIVE;
 			/* The row's CI is of B/A; hvs_decide gave the cost's. */
 			if (r->direction == HVS_HIGHER_IS_BETTER) {
 				double lo = 1 / S->ratio.hi, hi = 1 / S->ratio.lo;
@@ -495,10 +618,20 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 		}
 	}
 	free(x);
-	/* The row: slower if a shared state is slower; equivalent if every shared one is. */
+	if (detect_only) {
+		r->states = 0;
+		return nshared;
+	}
+	/*
+	 * The row: slower if a shared state is slower; equivalent if every
+	 * shared one is. Its ratio, CI, se, mde and p are those of the state
+	 * that decided (the slower or faster one, else the most-visited shared
+	 * one): a verdict never sits beside a CI that contradicts it (the
+	 * pooled run locations of a two-state metric flip with the shares).
+	 */
 	{
-		int shared = 0, slower = 0, faster = 0, equiv = 0;
-		double mde = NAN, best = -1;
+		int shared = 0, slower = 0, faster = 0, equiv = 0, pick = -1, most = -1;
+		double best = -1;
 
 		for (int st = 0; st < 2; st++) {
 			const struct hvs_cmp_state *S = &r->state[st];
@@ -510,17 +643,43 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 			slower += v == HVS_V_SLOWER;
 			faster += v == HVS_V_FASTER;
 			equiv += v == HVS_V_EQUIVALENT;
-			/* The detectable change of the state both sides visit most. */
 			if (fmin(S->share_a, S->share_b) > best) {
 				best = fmin(S->share_a, S->share_b);
-				mde = S->mde;
+				most = st;
 			}
 		}
 		if (!shared)
 			return 0; /* no state both sides visit: judge the pooled location */
 		r->verdict = slower ? HVS_V_SLOWER : faster ? HVS_V_FASTER
 				 : equiv == shared ? HVS_V_EQUIVALENT : HVS_V_INCONCLUSIVE;
-		r->mde = mde;
+		for (int st = 0; st < 2 && pick < 0; st++)
+			if (r->state[st].verdict == r->verdict && r->verdict != HVS_V_EQUIVALENT &&
+			    r->verdict != HVS_V_INCONCLUSIVE)
+				pick = st;
+		if (pick < 0)
+			pick = most;
+		r->state_decides = pick;
+		{
+			const struct hvs_cmp_state *S = &r->state[pick];
+			double lr = log(S->ratio.ratio), c = r->direction == HVS_HIGHER_IS_BETTER ? -lr : lr;
+			struct hvs_tost t;
+
+			r->ratio = S->ratio;
+			r->cost = exp(c);
+			r->se = S->se;
+			r->df = S->df;
+			r->mde = S->mde;
+			r->median_a = S->loc_a;
+			r->median_b = S->loc_b;
+			r->p = r->p_equiv = NAN;
+			if (S->se > 0) {
+				double tt = lr / S->se;
+
+				r->p = isinf(S->df) ? 2 * (1 - hvs_pnorm(fabs(tt))) : hvs_pt2(tt, S->df);
+				if (!hvs_tost(c, S->se, S->df, log1p(-r->threshold), log1p(r->threshold), &t))
+					r->p_equiv = t.p;
+			}
+		}
 	}
 	return 1;
 }
@@ -590,8 +749,19 @@ int hvs_compare_runs(const struct hvs_metrics *const *a, size_t na_,
 			na(r, "unit or direction differ");
 		else if (ba || bb || !sa.k || !sb.k)
 			na(r, ba || !sa.k ? "not measured in A" : "not measured in B");
-		else
-			m++;
+		else {
+			/*
+			 * The family counts tests: a two-state row is slower when
+			 * either of the states both sides visit is, so with two
+			 * such states it holds two (Bonferroni over every CI the
+			 * rows may decide by).
+			 */
+			int two = o->modes ? judge_states(a, na_, b, nb_, o, 0, 0, r, 1) : 0;
+
+			if (two < 0)
+				goto fail;
+			m += two == 2 ? 2 : 1;
+		}
 		r->runs_a = sa.k;
 		r->runs_b = sb.k;
 	}
@@ -661,7 +831,7 @@ int hvs_compare_runs(const struct hvs_metrics *const *a, size_t na_,
 			 * how far a state's location wanders: a state's floor is
 			 * --run-cv or its own samples' spread (judge_states).
 			 */
-			int s = judge_states(a, na_, b, nb_, o, level, floor_var, r);
+			int s = judge_states(a, na_, b, nb_, o, level, floor_var, r, 0);
 
 			if (s < 0)
 				goto fail;

@@ -35,8 +35,14 @@
  *
  * Two-state metrics (a pooled split with a robust Ashman's D > 2, both states >= 10%
  * of samples and each the home of some process, locations >= 25% apart) are judged per state: each state's
- * location in each run, compared across runs like a metric, its share
- * reported beside it; a flip of shares is never a slowdown.
+ * location in each run (the median of its samples there), compared across
+ * runs like a metric - with >= 2 runs a side precision-weighted in a
+ * random-effects model (hvs_random_effects: a run that visited the state
+ * a few times counts less), with one run a side against the larger of
+ * --run-cv, the state's sample spread and its spread between the run's
+ * processes - its share reported beside it; a flip of shares is never a
+ * slowdown. The row shows the deciding state's ratio, CI and mde
+ * (state_decides), so its verdict and CI always agree.
  */
 #ifndef HVS_COMPARE_H
 #define HVS_COMPARE_H
@@ -76,11 +82,12 @@ void hvs_cmp_opts_default(struct hvs_cmp_opts *o);
 
 /* One state of a two-state metric. */
 struct hvs_cmp_state {
-	double loc_a, loc_b;       /* geometric mean over runs of the state's run medians; NaN if unvisited */
+	double loc_a, loc_b;       /* geometric mean over runs of the state's run medians (>= 2 runs a side: precision-weighted); NaN if unvisited */
 	double share_a, share_b;   /* fraction of samples in this state */
 	struct hvs_ratio ratio;    /* B/A of the state's location, simultaneous CI */
 	double mde;
 	double se, df;             /* of the log ratio */
+	double run_cv;             /* pooled spread (sd of log) of the state's run locations; NaN with < 2 runs a side */
 	enum hvs_verdict verdict;  /* HVS_V_NA when one side never visits it */
 };
 
@@ -100,7 +107,7 @@ struct hvs_cmp_row {
 	char reason[64];      /* for HVS_V_NA */
 	size_t na, nb;        /* samples, over all runs */
 	size_t runs_a, runs_b;
-	double median_a, median_b; /* each side's location: geometric mean of its run locations */
+	double median_a, median_b; /* each side's location: geometric mean of its run locations (two-state rows: of the deciding state's) */
 	struct hvs_ratio ratio;    /* B/A with the simultaneous CI */
 	double cost;          /* ratio oriented so > 1 is worse */
 	double se, df;        /* of log(B/A) */
@@ -114,6 +121,7 @@ struct hvs_cmp_row {
 	int states;           /* 2 for a two-state metric judged per state, else 0 */
 	double state_cut;     /* the value (unit) between the two states */
 	struct hvs_cmp_state state[2];
+	int state_decides;    /* two-state rows: -1 (no state both sides visit: pooled) or the state whose ratio, CI, se, mde, p and locations the row shows */
 	/* Kept for older readers: the between-process spread (max-min)/median, NaN if unknown. */
 	double noise;
 	double weight;        /* in the suite's geometric mean: 1 / variance of the log ratio */

@@ -322,7 +322,10 @@ static void print_table(struct hvs_result **ra, struct hvs_result **rb, const st
 			printf("%7s  [%6s, %6s]", hvs_fmt_ratio(x, sizeof(x), r->ratio.ratio),
 			       hvs_fmt_ratio(lo, sizeof(lo), r->ratio.lo), hvs_fmt_ratio(hi, sizeof(hi), r->ratio.hi));
 		}
-		printf("  %s%s\n", vt, r->states ? " (two states)" : "");
+		if (r->states && r->state_decides >= 0)
+			printf("  %s (two states: state %d)\n", vt, r->state_decides + 1);
+		else
+			printf("  %s\n", vt);
 		print_state_lines(r);
 	}
 	print_summary(c, o, 0);
@@ -351,7 +354,10 @@ static void print_markdown(struct hvs_result **ra, struct hvs_result **rb, const
 		else
 			printf("%s | [%s, %s] | ", hvs_fmt_ratio(x, sizeof(x), r->ratio.ratio),
 			       hvs_fmt_ratio(lo, sizeof(lo), r->ratio.lo), hvs_fmt_ratio(hi, sizeof(hi), r->ratio.hi));
-		printf("%s%s%s%s |\n", mark, vt, mark, r->states ? " (two states)" : "");
+		if (r->states && r->state_decides >= 0)
+			printf("%s%s%s (two states: state %d) |\n", mark, vt, mark, r->state_decides + 1);
+		else
+			printf("%s%s%s |\n", mark, vt, mark);
 	}
 	print_summary(c, o, 1);
 }
@@ -423,11 +429,14 @@ static int print_json(struct hvs_result **ra, struct hvs_result **rb, const stru
 				json_object_set_new(o_, "ci_lo", num_or_null(S->ratio.lo));
 				json_object_set_new(o_, "ci_hi", num_or_null(S->ratio.hi));
 				json_object_set_new(o_, "mde", num_or_null(S->mde));
+				json_object_set_new(o_, "run_cv", num_or_null(S->run_cv));
 				json_object_set_new(o_, "verdict", json_string(hvs_verdict_name(S->verdict)));
 				json_array_append_new(st, o_);
 			}
 			json_object_set_new(row, "states", st);
 			json_object_set_new(row, "state_cut", num_or_null(r->state_cut));
+			if (r->state_decides >= 0)
+				json_object_set_new(row, "state_decides", json_integer(r->state_decides + 1));
 		}
 		if (r->verdict == HVS_V_NA)
 			json_object_set_new(row, "reason", json_string(r->reason));

@@ -1061,3 +1061,60 @@ int hvs_two_states(const double *x, size_t n, double min_share, double min_gap, 
 	return best > 2 &&
 	       hvs_quantile_sorted(x + bi, n - bi, 0.5) - hvs_quantile_sorted(x, bi, 0.5) >= min_gap;
 }
+
+/* Weighted means of the groups; W[], S2[] the sums of weights and squared weights. */
+static void re_means(const double *y, const double *v, const int *g, size_t k, double tau2,
+		     double mu[2], double W[2], double S2[2])
+{
+	double s[2] = { 0, 0 };
+
+	W[0] = W[1] = S2[0] = S2[1] = 0;
+	for (size_t i = 0; i < k; i++) {
+		double w = 1 / (v[i] + tau2);
+
+		W[g[i]] += w;
+		S2[g[i]] += w * w;
+		s[g[i]] += w * y[i];
+	}
+	for (int j = 0; j < 2; j++)
+		mu[j] = W[j] > 0 ? s[j] / W[j] : NAN;
+}
+
+int hvs_random_effects(const double *y, const double *v, const int *g, size_t k, int ngroups,
+		       struct hvs_re *out)
+{
+	double mu[2], W[2], S2[2], c = 0, q = 0, r = 0;
+	size_t cnt[2] = { 0, 0 };
+
+	if (ngroups < 1 || ngroups > 2 || k <= (size_t)ngroups)
+		return -EINVAL;
+	for (size_t i = 0; i < k; i++) {
+		if (g[i] < 0 || g[i] >= ngroups || !(v[i] > 0) || !isfinite(v[i]) || !isfinite(y[i]))
+			return -EINVAL;
+		cnt[g[i]]++;
+	}
+	if (!cnt[0] || (ngroups == 2 && !cnt[1]))
+		return -EINVAL;
+	re_means(y, v, g, k, 0, mu, W, S2);
+	for (size_t i = 0; i < k; i++)
+		q += (y[i] - mu[g[i]]) * (y[i] - mu[g[i]]) / v[i];
+	for (int j = 0; j < ngroups; j++)
+		c += W[j] - S2[j] / W[j];
+	out->q = q;
+	out->tau2 = c > 0 ? fmax(0, (q - (double)(k - (size_t)ngroups)) / c) : 0;
+	re_means(y, v, g, k, out->tau2, mu, W, S2);
+	for (size_t i = 0; i < k; i++)
+		r += (y[i] - mu[g[i]]) * (y[i] - mu[g[i]]) / (v[i] + out->tau2);
+	out->mu[0] = mu[0];
+	out->mu[1] = ngroups == 2 ? mu[1] : NAN;
+	out->df = (double)(k - (size_t)ngroups);
+	if (ngroups == 1) {
+		out->diff = mu[0];
+		out->se = sqrt(1 / W[0]);
+	} else {
+		out->diff = mu[1] - mu[0];
+		out->se = sqrt(1 / W[0] + 1 / W[1]);
+	}
+	out->se_hk = out->se * sqrt(r / out->df);
+	return 0;
+}

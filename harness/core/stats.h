@@ -210,4 +210,28 @@ int hvs_var_components(const double *values, const size_t *size, size_t k, struc
 int hvs_two_states(const double *sorted, size_t n, double min_share, double min_gap, double *cut,
 		   double *d);
 
+/*
+ * Random-effects location of k units in ngroups (1 or 2) groups: unit i
+ * has estimate y[i] with known within-unit variance v[i] > 0 and belongs
+ * to group g[i]; units share one between-unit variance tau2 (the
+ * DerSimonian-Laird moment estimator, with a group indicator as moderator
+ * when ngroups == 2: Q_E residual to the groups' fixed-effect means,
+ * tau2 = max(0, (Q_E - (k - p)) / sum_g (W_g - S2_g / W_g))). Weights
+ * 1 / (tau2 + v[i]). diff is mu[0] (one group) or mu[1] - mu[0]; se its
+ * model-based standard error, se_hk the Hartung-Knapp(-Sidik-Jonkman)
+ * one, scaled by the weighted residual mean square on df = k - p (p =
+ * ngroups). With equal v it reduces to the one-sample / pooled two-sample
+ * Student t. Needs k > ngroups and each group non-empty. Returns 0 or
+ * -EINVAL.
+ */
+struct hvs_re {
+	double mu[2];   /* weighted group means */
+	double diff, se, se_hk, df;
+	double tau2;    /* between-unit variance */
+	double q;       /* Cochran's Q_E with the fixed-effect weights 1 / v */
+};
+
+int hvs_random_effects(const double *y, const double *v, const int *g, size_t k, int ngroups,
+		       struct hvs_re *out);
+
 #endif

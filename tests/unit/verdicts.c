@@ -13,6 +13,8 @@
  * estimates batch variance 1764.0 (sd 42.00), residual 2451.3 (sd 49.51),
  * mean 1527.5 with standard error 19.38; balanced data, so the ANOVA
  * estimates equal REML's.
+ * Random effects (DerSimonian-Laird, Hartung-Knapp): metafor's BCG vaccine
+ * example and Student's pooled t on R's sleep data (test_random_effects).
  * Decisions, the run-level model and the history gate: constructed inputs
  * whose answers follow from the definitions (compare.h, series.h).
  */
@@ -121,6 +123,166 @@ static void test_states(void)
 	for (int i = 0; i < 100; i++)
 		x[i] = log(1000 + i);
 	ok(hvs_two_states(x, 100, 0.1, log(1.25), &cut, &d) == 0, "one spread state: not two-state");
+}
+
+/*
+ * Random effects: metafor's BCG vaccine example (Colditz et al. 1994; the
+ * metafor documentation, rma(yi, vi, data = dat.bcg, method = "DL"),
+ * log risk ratios from the 13 trials' 2x2 tables): Q(df = 12) = 152.2330,
+ * tau^2 = 0.3088, estimate -0.7141, se 0.1787. With equal within
+ * variances the two-group form is Student's pooled t: R's t.test(extra ~
+ * group, data = sleep, var.equal = TRUE): t = -1.8608, df = 18.
+ */
+static void test_random_effects(void)
+{
+	static const double bcg[13][4] = {
+		{ 4, 119, 11, 128 },	 { 6, 300, 29, 274 },	  { 3, 228, 11, 209 },
+		{ 62, 13536, 248, 12619 }, { 33, 5036, 47, 5761 },  { 180, 1361, 372, 1079 },
+		{ 8, 2537, 10, 619 },	 { 505, 87886, 499, 87892 }, { 29, 7470, 45, 7232 },
+		{ 17, 1699, 65, 1600 },	 { 186, 50448, 141, 27197 }, { 5, 2493, 3, 2338 },
+		{ 27, 16886, 29, 17825 },
+	};
+	static const double sleep[20] = { 0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0,
+					  1.9, 0.8,  1.1,  0.1,	 -0.1, 4.4, 5.5, 1.6, 4.6, 3.4 };
+	double y[20], v[20];
+	int g[20] = { 0 };
+	struct hvs_re re;
+	int rc;
+
+	memset(&re, 0, sizeof(re));
+	for (int i = 0; i < 13; i++) {
+		const double *t = bcg[i];
+
+		y[i] = log(t[0] / (t[0] + t[1]) / (t[2] / (t[2] + t[3])));
+		v[i] = 1 / t[0] - 1 / (t[0] + t[1]) + 1 / t[2] - 1 / (t[2] + t[3]);
+	}
+	rc = hvs_random_effects(y, v, g, 13, 1, &re);
+	ok(rc == 0 && near(re.q, 152.2330, 5e-4) &&
+		   near(re.tau2, 0.3088, 5e-5),
+	   "BCG: Q %.4f, DerSimonian-Laird tau^2 %.4f (metafor: 152.2330, 0.3088)", re.q, re.tau2);
+	ok(near(re.diff, -0.7141, 5e-5) && near(re.se, 0.1787, 5e-5) && re.df == 12,
+	   "BCG: estimate %.4f, se %.4f (metafor: -0.7141, 0.1787)", re.diff, re.se);
+	for (int i = 0; i < 20; i++) {
+		y[i] = sleep[i];
+		v[i] = 0.25;
+		g[i] = i >= 10;
+	}
+	rc = hvs_random_effects(y, v, g, 20, 2, &re);
+	ok(rc == 0 && near(re.diff, 1.58, 1e-12) &&
+		   near(re.diff / re.se_hk, 1.8608, 5e-5) && re.df == 18,
+	   "equal within variances: Student's pooled t %.4f on %.0f df (R: 1.8608, 18)",
+	   re.diff / re.se_hk, re.df);
+	ok(hvs_random_effects(y, v, g, 2, 2, &re) == -EINVAL, "one unit a group: -EINVAL");
+}
+
+/*
+ * A run of a two-state metric "m": 3 processes x 20 samples, nhi of each
+ * process's samples in the upper state (around hi, +-jhi uniform), the
+ * rest around lo (+-1%), the whole run offset by the factor run.
+ */
+static void mkrun2(struct hvs_metrics *set, double lo, double hi, double jhi, size_t nhi,
+		   double run, struct hvs_rng *r)
+{
+	struct hvs_metric *m = hvs_metrics_add(set);
+	double *s = malloc(60 * sizeof(*s));
+
+	snprintf(m->name, sizeof(m->name), "m");
+	snprintf(m->unit, sizeof(m->unit), "ns");
+	m->outcome = HVS_PASS;
+	m->process_medians = malloc(3 * sizeof(double));
+	m->nprocesses = 3;
+	for (size_t p = 0; p < 3; p++) {
+		for (size_t i = 0; i < 20; i++)
+			s[p * 20 + i] = run * (i < nhi ? hi * (1 + 2 * jhi * (hvs_rng_uniform(r) - 0.5))
+						  : lo * (1 + 0.02 * (hvs_rng_uniform(r) - 0.5)));
+		m->process_medians[p] = hvs_median(s + p * 20, 20);
+	}
+	hvs_metric_set_samples(m, s, 60);
+}
+
+/*
+ * Two states, 6 runs a side, runs agreeing within 1%: the upper state
+ * (3x the lower, samples +-20%) is visited by 1 sample a process in half
+ * the runs and by most samples in the others. Its location 10% worse in B
+ * must be slower: the runs that barely visited it must not drown the ones
+ * that lived there (an equal-weight mean of run medians could not see it).
+ */
+static void test_state_runs(void)
+{
+	static const double off[6] = { 1.00, 1.01, 0.99, 1.005, 0.995, 1.00 };
+	static const size_t nhi[6] = { 1, 18, 1, 17, 1, 18 };
+	struct hvs_metrics A[6], B[6], C[6];
+	const struct hvs_metrics *pa[6], *pb[6], *pc[6];
+	struct hvs_cmp_opts o;
+	struct hvs_cmp c;
+	struct hvs_rng r;
+	int flagged = 0, slow = 0;
+
+	hvs_cmp_opts_default(&o);
+	for (int trial = 0; trial < 10; trial++) {
+		hvs_rng_seed(&r, 100 + (uint64_t)trial);
+		memset(A, 0, sizeof(A));
+		memset(B, 0, sizeof(B));
+		memset(C, 0, sizeof(C));
+		for (int i = 0; i < 6; i++) {
+			mkrun2(&A[i], 1000, 3000, 0.20, nhi[i], off[i], &r);
+			mkrun2(&B[i], 1000, 3300, 0.20, nhi[5 - i], off[5 - i], &r);
+			mkrun2(&C[i], 1000, 3000, 0.20, nhi[5 - i], off[5 - i], &r);
+			pa[i] = &A[i];
+			pb[i] = &B[i];
+			pc[i] = &C[i];
+		}
+		if (hvs_compare_runs(pa, 6, pb, 6, &o, &c) == 0 && c.rows[0].states == 2 &&
+		    c.rows[0].verdict == HVS_V_SLOWER && c.rows[0].state_decides == 1 &&
+		    c.rows[0].ratio.lo > 1 &&
+		    near(c.rows[0].median_b / c.rows[0].median_a, c.rows[0].ratio.ratio, 1e-9))
+			slow++;
+		hvs_cmp_free(&c);
+		if (hvs_compare_runs(pa, 6, pc, 6, &o, &c) == 0 &&
+		    (c.rows[0].verdict == HVS_V_SLOWER || c.rows[0].verdict == HVS_V_FASTER))
+			flagged++;
+		hvs_cmp_free(&c);
+		for (int i = 0; i < 6; i++) {
+			hvs_metrics_free(&A[i]);
+			hvs_metrics_free(&B[i]);
+			hvs_metrics_free(&C[i]);
+		}
+	}
+	ok(slow >= 9, "two states, one state's location 10%% worse, 6 vs 6: slower (its B/A, CI and locations on the row) in %d of 10", slow);
+	ok(flagged == 0, "two states, the same distribution, 6 vs 6: flagged in %d of 10", flagged);
+	/*
+	 * One run a side, B's upper state 1.5x and visited more: the row says
+	 * slower with the upper state's ratio and a CI that agrees (not the
+	 * pooled location, which flips with the shares).
+	 */
+	hvs_rng_seed(&r, 5);
+	memset(A, 0, sizeof(A));
+	memset(B, 0, sizeof(B));
+	mkrun2(&A[0], 1000, 3000, 0.02, 6, 1, &r);
+	mkrun2(&B[0], 1000, 4500, 0.02, 14, 1, &r);
+	ok(hvs_compare(&A[0], &B[0], &o, &c) == 0, "1 vs 1 of a two-state metric compared");
+	ok(c.rows[0].states == 2 &&
+		   c.rows[0].verdict == HVS_V_SLOWER && c.rows[0].ratio.lo > 1 &&
+		   c.rows[0].ratio.ratio == c.rows[0].state[1].ratio.ratio &&
+		   near(c.rows[0].median_b / c.rows[0].median_a, 1.5, 0.03),
+	   "1 vs 1, upper state 1.5x: slower, B/A %.3f [%.3f, %.3f] is the state's", c.rows[0].ratio.ratio,
+	   c.rows[0].ratio.lo, c.rows[0].ratio.hi);
+	hvs_cmp_free(&c);
+	hvs_metrics_free(&A[0]);
+	hvs_metrics_free(&B[0]);
+	/* The same, but A visits the upper state in 3 of its 60 samples: a tail, not a location. */
+	memset(A, 0, sizeof(A));
+	memset(B, 0, sizeof(B));
+	mkrun2(&A[0], 1000, 3000, 0.02, 1, 1, &r);
+	mkrun2(&B[0], 1000, 4500, 0.02, 14, 1, &r);
+	ok(hvs_compare(&A[0], &B[0], &o, &c) == 0, "1 vs 1, one side's visits to a state rare: compared");
+	ok(c.rows[0].states == 2 && c.rows[0].state[1].verdict == HVS_V_INCONCLUSIVE &&
+		   c.rows[0].verdict == HVS_V_INCONCLUSIVE && isfinite(c.rows[0].mde),
+	   "5%% of one run in a state: its location is no more than inconclusive (row %s)",
+	   hvs_verdict_name(c.rows[0].verdict));
+	hvs_cmp_free(&c);
+	hvs_metrics_free(&A[0]);
+	hvs_metrics_free(&B[0]);
 }
 
 static void test_runs(void)
@@ -237,9 +399,11 @@ static void test_series(void)
 
 int main(void)
 {
-	plan(29);
+	plan(39);
 	test_tost();
 	test_dyestuff();
+	test_random_effects();
+	test_state_runs();
 	test_decide();
 	test_states();
 	test_runs();
