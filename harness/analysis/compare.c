@@ -425,6 +425,282 @@ static double state_process_var(const struct hvs_metric *m, double cut, int st, 
 	return k >= 2 ? var_of(loc, k, NULL) : NAN;
 }
 
+/* Samples of metric name over every run of both sides (judge_states' buffer). */
+static size_t state_total_samples(const struct hvs_metrics *const *a, size_t na_,
+				  const struct hvs_metrics *const *b, size_t nb_, const char *name)
+{
+	size_t tot = 0;
+
+	for (int side = 0; side < 2; side++)
+		for (size_t q = 0; q < (side ? nb_ : na_); q++) {
+			const struct hvs_metrics *s = side ? b[q] : a[q];
+			long j = hvs_metrics_find(s, name);
+
+			if (j >= 0)
+				tot += s->v[j].nsamples;
+		}
+	return tot;
+}
+
+/* The logs of metric name's positive samples over both sides into x; how many. */
+static size_t pooled_log_samples(const struct hvs_metrics *const *a, size_t na_,
+				 const struct hvs_metrics *const *b, size_t nb_, const char *name,
+				 double *x)
+{
+	size_t n = 0;
+
+	for (int side = 0; side < 2; side++)
+		for (size_t q = 0; q < (side ? nb_ : na_); q++) {
+			const struct hvs_metrics *s = side ? b[q] : a[q];
+			long j = hvs_metrics_find(s, name);
+
+			if (j < 0)
+				continue;
+			for (size_t i = 0; i < s->v[j].nsamples; i++)
+				if (s->v[j].samples[i] > 0)
+					x[n++] = log(s->v[j].samples[i]);
+		}
+	return n;
+}
+
+/*
+ * A state is where a process lives: each must hold the median of some
+ * process (of a run, without processes). A cluster of interference
+ * samples in every process's tail is a tail, not a state. 1 when both
+ * states (either side of the log value cut) are some process's home.
+ */
+static int states_are_homes(const struct hvs_metrics *const *a, size_t na_,
+			    const struct hvs_metrics *const *b, size_t nb_, const char *name,
+			    double cut)
+{
+	int home[2] = { 0, 0 };
+
+	for (int side = 0; side < 2; side++)
+		for (size_t q = 0; q < (side ? nb_ : na_); q++) {
+			const struct hvs_metrics *s = side ? b[q] : a[q];
+			long j = hvs_metrics_find(s, name);
+			const struct hvs_metric *m;
+
+			if (j < 0)
+				continue;
+			m = &s->v[j];
+			if (m->nprocesses)
+				for (size_t k = 0; k < m->nprocesses; k++)
+					home[m->process_medians[k] > 0 && log(m->process_medians[k]) > cut]++;
+			else if (m->summary.median > 0)
+				home[log(m->summary.median) > cut]++;
+		}
+	return home[0] && home[1];
+}
+
+/*
+ * Add one run's location in state st to sd, from x[0..m), the run's log
+ * samples in the state (of metric mt, states split at the log value cut).
+ * The location is the median of those samples. s2, the larger of the
+ * robust spread of those samples and the spread of the state's location
+ * between the run's processes, is what one run a side assumes runs wander
+ * by at least: a tight state keeps --run-cv, a loose tail of interference
+ * cannot pass for a location, and a state whose processes disagree cannot
+ * pass for one whose runs agree. scratch: mt->nsamples doubles.
+ */
+static void add_state_run(struct side *sd, const double *x, size_t m, const struct hvs_metric *mt,
+			  double cut, int st, double *scratch)
+{
+	double mean, v = var_of(x, m, &mean), med = hvs_median(x, m), rs;
+	double ps = state_process_var(mt, cut, st, scratch);
+
+	for (size_t i = 0; i < m; i++)
+		scratch[i] = fabs(x[i] - med);
+	rs = 1.4826 * hvs_median_inplace(scratch, m);
+	sd->y[sd->k] = med;
+	sd->w[sd->k] = M_PI / 2 * v / (double)m;
+	sd->wdf[sd->k] = (double)(m - 1);
+	sd->n[sd->k] = (double)m;
+	sd->rw[sd->k] = rs * rs;
+	sd->s2[sd->k] = isnan(ps) ? rs * rs : fmax(rs * rs, ps);
+	sd->k++;
+}
+
+/*
+ * The runs of both sides in state st (states split at the log value cut):
+ * each run with >= STATE_MIN_RUN samples in the state adds its location to
+ * sa or sb; in[] and all[] count each side's positive samples in the state
+ * and in all. Returns 1 when a side of one run visits the state rarely,
+ * else 0. x: 2 tot doubles (tot: state_total_samples).
+ */
+static int state_sides(const struct hvs_metrics *const *a, size_t na_,
+		       const struct hvs_metrics *const *b, size_t nb_, const char *name, double cut,
+		       int st, double *x, size_t tot, struct side *sa, struct side *sb, size_t in[2],
+		       size_t all[2])
+{
+	int rare = 0;
+
+	for (int side = 0; side < 2; side++)
+		for (size_t q = 0; q < (side ? nb_ : na_); q++) {
+			const struct hvs_metrics *s = side ? b[q] : a[q];
+			struct side *sd = side ? sb : sa;
+			long j = hvs_metrics_find(s, name);
+			size_t m = 0, nv = 0;
+
+			if (j < 0 || sd->k >= 64)
+				continue;
+			for (size_t i = 0; i < s->v[j].nsamples; i++) {
+				double v = s->v[j].samples[i];
+
+				if (!(v > 0))
+					continue;
+				nv++;
+				if ((log(v) > cut) == st)
+					x[m++] = log(v);
+			}
+			all[side] += nv;
+			in[side] += m;
+			if (m < STATE_MIN_RUN)
+				continue;
+			/*
+			 * A side of one run has nothing to weigh a rare visit
+			 * against: under STATE_MIN_SHARE of the run's samples,
+			 * the state's "location" may be a few samples of a tail
+			 * (net.udp.loopback: 4% of one run at 50 us against a
+			 * slow state of the other at 82 us). The state counts as
+			 * visited (a flip of shares stays a flip), but its
+			 * verdict can be no more than inconclusive.
+			 */
+			if ((side ? nb_ : na_) == 1 && (double)m < STATE_MIN_SHARE * (double)nv)
+				rare = 1;
+			add_state_run(sd, x, m, &s->v[j], cut, st, x + tot);
+		}
+	return rare;
+}
+
+/*
+ * Judge state st of row r from its run locations sa and sb (in[], all[]
+ * and rare from state_sides): its shares, locations, B/A with the CI at
+ * level, se, df, mde, run spread and verdict into r->state[st].
+ */
+static void judge_state(struct hvs_cmp_row *r, int st, const struct side *sa,
+			const struct side *sb, const size_t in[2], const size_t all[2], int rare,
+			const struct hvs_cmp_opts *o, double level, double floor_var)
+{
+	struct hvs_cmp_state *S = &r->state[st];
+
+	S->share_a = all[0] ? (double)in[0] / (double)all[0] : NAN;
+	S->share_b = all[1] ? (double)in[1] / (double)all[1] : NAN;
+	S->loc_a = S->loc_b = NAN;
+	S->ratio.ratio = S->ratio.lo = S->ratio.hi = S->mde = S->se = S->df = S->run_cv = NAN;
+	S->verdict = HVS_V_NA;
+	if (sa->k) {
+		double m;
+
+		var_of(sa->y, sa->k, &m);
+		S->loc_a = exp(m);
+	}
+	if (sb->k) {
+		double m;
+
+		var_of(sb->y, sb->k, &m);
+		S->loc_b = exp(m);
+	}
+	if (sa->k && sb->k) {
+		struct est e;
+		double c;
+
+		if (o->paired || sa->k < 2 || sb->k < 2 || estimate_re(sa, sb, &e))
+			estimate(sa, sb, floor_var, o->paired, &e);
+		if (sa->k >= 2 && sb->k >= 2)
+			S->run_cv = sqrt((e.run_cv_a * e.run_cv_a * (double)(sa->k - 1) +
+					  e.run_cv_b * e.run_cv_b * (double)(sb->k - 1)) /
+					 (double)(sa->k + sb->k - 2));
+		if (isfinite(e.mu_a) && isfinite(e.mu_b)) {
+			/* The weighted locations, so that B/A is loc_b / loc_a. */
+			S->loc_a = exp(e.mu_a);
+			S->loc_b = exp(e.mu_b);
+		}
+		c = r->direction == HVS_HIGHER_IS_BETTER ? -e.diff : e.diff;
+		S->ratio.ratio = exp(e.diff);
+		S->se = sqrt(e.var);
+		S->df = e.df;
+		S->verdict = hvs_decide(c, sqrt(e.var), e.df, level, r->threshold, o->power,
+					&S->ratio.lo, &S->ratio.hi, &S->mde);
+		if (rare && S->verdict != HVS_V_NA)
+			S->verdict = HVS_V_INCONCLUSIVE;
+		/* The row's CI is of B/A; hvs_decide gave the cost's. */
+		if (r->direction == HVS_HIGHER_IS_BETTER) {
+			double lo = 1 / S->ratio.hi, hi = 1 / S->ratio.lo;
+
+			S->ratio.lo = lo;
+			S->ratio.hi = hi;
+		}
+	}
+}
+
+/* Row r shows state pick: its ratio, CI, se, df, mde, locations and p values. */
+static void row_from_state(struct hvs_cmp_row *r, int pick)
+{
+	const struct hvs_cmp_state *S = &r->state[pick];
+	double lr = log(S->ratio.ratio), c = r->direction == HVS_HIGHER_IS_BETTER ? -lr : lr;
+	struct hvs_tost t;
+
+	r->ratio = S->ratio;
+	r->cost = exp(c);
+	r->se = S->se;
+	r->df = S->df;
+	r->mde = S->mde;
+	r->median_a = S->loc_a;
+	r->median_b = S->loc_b;
+	r->p = r->p_equiv = NAN;
+	if (S->se > 0) {
+		double tt = lr / S->se;
+
+		r->p = isinf(S->df) ? 2 * (1 - hvs_pnorm(fabs(tt))) : hvs_pt2(tt, S->df);
+		if (!hvs_tost(c, S->se, S->df, log1p(-r->threshold), log1p(r->threshold), &t))
+			r->p_equiv = t.p;
+	}
+}
+
+/*
+ * The row from its judged states: slower if a shared state is slower;
+ * equivalent if every shared one is. Its ratio, CI, se, mde and p are
+ * those of the state that decided (the slower or faster one, else the
+ * most-visited shared one): a verdict never sits beside a CI that
+ * contradicts it (the pooled run locations of a two-state metric flip
+ * with the shares). Returns 1, or 0 when no state is shared.
+ */
+static int row_from_states(struct hvs_cmp_row *r)
+{
+	int shared = 0, slower = 0, faster = 0, equiv = 0, pick = -1, most = -1;
+	double best = -1;
+
+	for (int st = 0; st < 2; st++) {
+		const struct hvs_cmp_state *S = &r->state[st];
+		enum hvs_verdict v = S->verdict;
+
+		if (v == HVS_V_NA)
+			continue;
+		shared++;
+		slower += v == HVS_V_SLOWER;
+		faster += v == HVS_V_FASTER;
+		equiv += v == HVS_V_EQUIVALENT;
+		if (fmin(S->share_a, S->share_b) > best) {
+			best = fmin(S->share_a, S->share_b);
+			most = st;
+		}
+	}
+	if (!shared)
+		return 0; /* no state both sides visit: judge the pooled location */
+	r->verdict = slower ? HVS_V_SLOWER : faster ? HVS_V_FASTER
+			 : equiv == shared ? HVS_V_EQUIVALENT : HVS_V_INCONCLUSIVE;
+	for (int st = 0; st < 2 && pick < 0; st++)
+		if (r->state[st].verdict == r->verdict && r->verdict != HVS_V_EQUIVALENT &&
+		    r->verdict != HVS_V_INCONCLUSIVE)
+			pick = st;
+	if (pick < 0)
+		pick = most;
+	r->state_decides = pick;
+	row_from_state(r, pick);
+	return 1;
+}
+
 /*
  * Two-state metrics: split the pooled log samples of both sides; when
  * bimodal, judge each state's location run by run. Returns 1 when judged
@@ -436,252 +712,39 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 			const struct hvs_metrics *const *b, size_t nb_, const struct hvs_cmp_opts *o,
 			double level, double floor_var, struct hvs_cmp_row *r, int detect_only)
 {
-	size_t tot = 0, n = 0;
+	size_t tot = state_total_samples(a, na_, b, nb_, r->name), n;
 	double *x, cut, d;
 	int bi, nshared = 0;
 
-	for (int side = 0; side < 2; side++)
-		for (size_t q = 0; q < (side ? nb_ : na_); q++) {
-			const struct hvs_metrics *s = side ? b[q] : a[q];
-			long j = hvs_metrics_find(s, r->name);
-
-			if (j >= 0)
-				tot += s->v[j].nsamples;
-		}
 	x = malloc((tot ? 2 * tot : 1) * sizeof(*x)); /* values, then scratch */
 	if (!x)
 		return -ENOMEM;
-	for (int side = 0; side < 2; side++)
-		for (size_t q = 0; q < (side ? nb_ : na_); q++) {
-			const struct hvs_metrics *s = side ? b[q] : a[q];
-			long j = hvs_metrics_find(s, r->name);
-
-			if (j < 0)
-				continue;
-			for (size_t i = 0; i < s->v[j].nsamples; i++)
-				if (s->v[j].samples[i] > 0)
-					x[n++] = log(s->v[j].samples[i]);
-		}
+	n = pooled_log_samples(a, na_, b, nb_, r->name, x);
 	qsort(x, n, sizeof(*x), cmp_double);
 	bi = n >= 8 ? hvs_two_states(x, n, STATE_MIN_SHARE, STATE_MIN_GAP, &cut, &d) : 0;
-	if (bi != 1) {
+	if (bi != 1 || !states_are_homes(a, na_, b, nb_, r->name, cut)) {
 		free(x);
 		return 0;
-	}
-	/*
-	 * A state is where a process lives: each must hold the median of some
-	 * process (of a run, without processes). A cluster of interference
-	 * samples in every process's tail is a tail, not a state.
-	 */
-	{
-		int home[2] = { 0, 0 };
-
-		for (int side = 0; side < 2; side++)
-			for (size_t q = 0; q < (side ? nb_ : na_); q++) {
-				const struct hvs_metrics *s = side ? b[q] : a[q];
-				long j = hvs_metrics_find(s, r->name);
-				const struct hvs_metric *m;
-
-				if (j < 0)
-					continue;
-				m = &s->v[j];
-				if (m->nprocesses)
-					for (size_t k = 0; k < m->nprocesses; k++)
-						home[m->process_medians[k] > 0 && log(m->process_medians[k]) > cut]++;
-				else if (m->summary.median > 0)
-					home[log(m->summary.median) > cut]++;
-			}
-		if (!home[0] || !home[1]) {
-			free(x);
-			return 0;
-		}
 	}
 	r->states = 2;
 	r->state_decides = -1;
 	r->state_cut = exp(cut);
 	for (int st = 0; st < 2; st++) {
-		struct hvs_cmp_state *S = &r->state[st];
 		struct side sa = { .k = 0 }, sb = { .k = 0 };
 		size_t in[2] = { 0, 0 }, all[2] = { 0, 0 };
-		int rare = 0;
+		int rare = state_sides(a, na_, b, nb_, r->name, cut, st, x, tot, &sa, &sb, in, all);
 
-		for (int side = 0; side < 2; side++)
-			for (size_t q = 0; q < (side ? nb_ : na_); q++) {
-				const struct hvs_metrics *s = side ? b[q] : a[q];
-				struct side *sd = side ? &sb : &sa;
-				long j = hvs_metrics_find(s, r->name);
-				size_t m = 0, nv = 0;
-
-				if (j < 0 || sd->k >= 64)
-					continue;
-				for (size_t i = 0; i < s->v[j].nsamples; i++) {
-					double v = s->v[j].samples[i];
-
-					if (!(v > 0))
-						continue;
-					nv++;
-					if ((log(v) > cut) == st)
-						x[m++] = log(v);
-				}
-				all[side] += nv;
-				in[side] += m;
-				if (m < STATE_MIN_RUN)
-					continue;
-				/*
-				 * A side of one run has nothing to weigh a rare visit
-				 * against: under STATE_MIN_SHARE of the run's samples,
-				 * the state's "location" may be a few samples of a tail
-				 * (net.udp.loopback: 4% of one run at 50 us against a
-				 * slow state of the other at 82 us). The state counts as
-				 * visited (a flip of shares stays a flip), but its
-				 * verdict can be no more than inconclusive.
-				 */
-				if ((side ? nb_ : na_) == 1 && (double)m < STATE_MIN_SHARE * (double)nv)
-					rare = 1;
-				/*
-				 * The state's location in this run: median of its log
-				 * samples. s2, the larger of the robust spread of those
-				 * samples and the spread of the state's location between
-				 * the run's processes, is what one run a side assumes
-				 * runs wander by at least: a tight state keeps --run-cv,
-				 * a loose tail of interference cannot pass for a
-				 * location, and a state whose processes disagree cannot
-				 * pass for one whose runs agree.
-				 */
-				{
-					double mean, v = var_of(x, m, &mean), med = hvs_median(x, m), rs;
-					double ps = state_process_var(&s->v[j], cut, st, x + tot);
-
-					for (size_t i = 0; i < m; i++)
-						x[tot + i] = fabs(x[i] - med);
-					rs = 1.4826 * hvs_median_inplace(x + tot, m);
-					sd->y[sd->k] = med;
-					sd->w[sd->k] = M_PI / 2 * v / (double)m;
-					sd->wdf[sd->k] = (double)(m - 1);
-					sd->n[sd->k] = (double)m;
-					sd->rw[sd->k] = rs * rs;
-					sd->s2[sd->k] = isnan(ps) ? rs * rs : fmax(rs * rs, ps);
-					sd->k++;
-				}
-			}
-		if (detect_only) {
+		if (detect_only)
 			nshared += sa.k && sb.k;
-			continue;
-		}
-		S->share_a = all[0] ? (double)in[0] / (double)all[0] : NAN;
-		S->share_b = all[1] ? (double)in[1] / (double)all[1] : NAN;
-		S->loc_a = S->loc_b = NAN;
-		S->ratio.ratio = S->ratio.lo = S->ratio.hi = S->mde = S->se = S->df = S->run_cv = NAN;
-		S->verdict = HVS_V_NA;
-		if (sa.k) {
-			double m;
-
-			var_of(sa.y, sa.k, &m);
-			S->loc_a = exp(m);
-		}
-		if (sb.k) {
-			double m;
-
-			var_of(sb.y, sb.k, &m);
-			S->loc_b = exp(m);
-		}
-		if (sa.k && sb.k) {
-			struct est e;
-			double c;
-
-			if (o->paired || sa.k < 2 || sb.k < 2 || estimate_re(&sa, &sb, &e))
-				estimate(&sa, &sb, floor_var, o->paired, &e);
-			if (sa.k >= 2 && sb.k >= 2)
-				S->run_cv = sqrt((e.run_cv_a * e.run_cv_a * (double)(sa.k - 1) +
-						  e.run_cv_b * e.run_cv_b * (double)(sb.k - 1)) /
-						 (double)(sa.k + sb.k - 2));
-			if (isfinite(e.mu_a) && isfinite(e.mu_b)) {
-				/* The weighted locations, so that B/A is loc_b / loc_a. */
-				S->loc_a = exp(e.mu_a);
-				S->loc_b = exp(e.mu_b);
-			}
-			c = r->direction == HVS_HIGHER_IS_BETTER ? -e.diff : e.diff;
-			S->ratio.ratio = exp(e.diff);
-			S->se = sqrt(e.var);
-			S->df = e.df;
-			S->verdict = hvs_decide(c, sqrt(e.var), e.df, level, r->threshold, o->power,
-						&S->ratio.lo, &S->ratio.hi, &S->mde);
-			if (rare && S->verdict != HVS_V_NA)
-				S->verdict = HVS_V_INCONCLUSIVE;
-			/* The row's CI is of B/A; hvs_decide gave the cost's. */
-			if (r->direction == HVS_HIGHER_IS_BETTER) {
-				double lo = 1 / S->ratio.hi, hi = 1 / S->ratio.lo;
-
-				S->ratio.lo = lo;
-				S->ratio.hi = hi;
-			}
-		}
+		else
+			judge_state(r, st, &sa, &sb, in, all, rare, o, level, floor_var);
 	}
 	free(x);
 	if (detect_only) {
 		r->states = 0;
 		return nshared;
 	}
-	/*
-	 * The row: slower if a shared state is slower; equivalent if every
-	 * shared one is. Its ratio, CI, se, mde and p are those of the state
-	 * that decided (the slower or faster one, else the most-visited shared
-	 * one): a verdict never sits beside a CI that contradicts it (the
-	 * pooled run locations of a two-state metric flip with the shares).
-	 */
-	{
-		int shared = 0, slower = 0, faster = 0, equiv = 0, pick = -1, most = -1;
-		double best = -1;
-
-		for (int st = 0; st < 2; st++) {
-			const struct hvs_cmp_state *S = &r->state[st];
-			enum hvs_verdict v = S->verdict;
-
-			if (v == HVS_V_NA)
-				continue;
-			shared++;
-			slower += v == HVS_V_SLOWER;
-			faster += v == HVS_V_FASTER;
-			equiv += v == HVS_V_EQUIVALENT;
-			if (fmin(S->share_a, S->share_b) > best) {
-				best = fmin(S->share_a, S->share_b);
-				most = st;
-			}
-		}
-		if (!shared)
-			return 0; /* no state both sides visit: judge the pooled location */
-		r->verdict = slower ? HVS_V_SLOWER : faster ? HVS_V_FASTER
-				 : equiv == shared ? HVS_V_EQUIVALENT : HVS_V_INCONCLUSIVE;
-		for (int st = 0; st < 2 && pick < 0; st++)
-			if (r->state[st].verdict == r->verdict && r->verdict != HVS_V_EQUIVALENT &&
-			    r->verdict != HVS_V_INCONCLUSIVE)
-				pick = st;
-		if (pick < 0)
-			pick = most;
-		r->state_decides = pick;
-		{
-			const struct hvs_cmp_state *S = &r->state[pick];
-			double lr = log(S->ratio.ratio), c = r->direction == HVS_HIGHER_IS_BETTER ? -lr : lr;
-			struct hvs_tost t;
-
-			r->ratio = S->ratio;
-			r->cost = exp(c);
-			r->se = S->se;
-			r->df = S->df;
-			r->mde = S->mde;
-			r->median_a = S->loc_a;
-			r->median_b = S->loc_b;
-			r->p = r->p_equiv = NAN;
-			if (S->se > 0) {
-				double tt = lr / S->se;
-
-				r->p = isinf(S->df) ? 2 * (1 - hvs_pnorm(fabs(tt))) : hvs_pt2(tt, S->df);
-				if (!hvs_tost(c, S->se, S->df, log1p(-r->threshold), log1p(r->threshold), &t))
-					r->p_equiv = t.p;
-			}
-		}
-	}
-	return 1;
+	return row_from_states(r);
 }
 
 int hvs_compare_runs(const struct hvs_metrics *const *a, size_t na_,
