@@ -747,33 +747,12 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 	return row_from_states(r);
 }
 
-int hvs_compare_runs(const struct hvs_metrics *const *a, size_t na_,
-		     const struct hvs_metrics *const *b, size_t nb_, const struct hvs_cmp_opts *o,
-		     struct hvs_cmp *out)
+/* The union of metric names into out->rows: A's runs in order, then B's; how many. */
+static size_t row_names(const struct hvs_metrics *const *a, size_t na_,
+			const struct hvs_metrics *const *b, size_t nb_, struct hvs_cmp *out)
 {
-	size_t cap = 0, n = 0, m = 0;
-	double sum = 0, gvar = 0, floor_var = o->run_cv * o->run_cv, level, mindf = INFINITY;
-	double *ya = NULL, *yb = NULL;
-	int all_runs = 1, ret = -ENOMEM;
+	size_t n = 0;
 
-	memset(out, 0, sizeof(*out));
-	out->geomean.ratio = out->geomean.lo = out->geomean.hi = out->geomean_mde = NAN;
-	out->geomean_verdict = HVS_V_NA;
-	if (!na_ || !nb_ || !(o->alpha > 0 && o->alpha < 1) || !(o->power > 0 && o->power < 1))
-		return -EINVAL;
-	out->runs_a = na_;
-	out->runs_b = nb_;
-	for (size_t q = 0; q < na_; q++)
-		cap += a[q]->n;
-	for (size_t q = 0; q < nb_; q++)
-		cap += b[q]->n;
-	out->rows = calloc(cap ? cap : 1, sizeof(*out->rows));
-	ya = calloc(na_ + nb_, sizeof(*ya));
-	if (!out->rows || !ya)
-		goto fail;
-	yb = ya + na_;
-
-	/* The union of names: A's runs in order, then B's. */
 	for (size_t q = 0; q < na_ + nb_; q++) {
 		const struct hvs_metrics *s = q < na_ ? a[q] : b[q - na_];
 
@@ -788,10 +767,19 @@ int hvs_compare_runs(const struct hvs_metrics *const *a, size_t na_,
 			n++;
 		}
 	}
-	out->n = n;
+	return n;
+}
 
-	/* First pass: which rows can be compared (m of them: the Bonferroni family). */
-	for (size_t i = 0; i < n; i++) {
+/*
+ * First pass: which rows can be compared. Sets up every row (unit,
+ * direction, threshold; n/a and why) and adds to *m the tests each
+ * comparable one holds: the Bonferroni family. 0 or -ENOMEM.
+ */
+static int prepare_rows(const struct hvs_metrics *const *a, size_t na_,
+			const struct hvs_metrics *const *b, size_t nb_, const struct hvs_cmp_opts *o,
+			struct hvs_cmp *out, size_t *m)
+{
+	for (size_t i = 0; i < out->n; i++) {
 		struct hvs_cmp_row *r = &out->rows[i];
 		const struct hvs_metric *fa, *fb;
 		struct side sa, sb;
@@ -822,173 +810,210 @@ int hvs_compare_runs(const struct hvs_metrics *const *a, size_t na_,
 			int two = o->modes ? judge_states(a, na_, b, nb_, o, 0, 0, r, 1) : 0;
 
 			if (two < 0)
-				goto fail;
-			m += two == 2 ? 2 : 1;
+				return two;
+			*m += two == 2 ? 2 : 1;
 		}
 		r->runs_a = sa.k;
 		r->runs_b = sb.k;
 	}
-	level = m ? 1 - o->alpha / (double)m : 1 - o->alpha;
-	out->level = level;
+	return 0;
+}
 
-	for (size_t i = 0; i < n; i++) {
-		struct hvs_cmp_row *r = &out->rows[i];
-		const struct hvs_metric *fa, *fb;
-		struct side sa, sb;
-		struct est e;
-		double c, ma, mb, pool = 0;
-		size_t npool = 0;
+/* The pooled spread of the process medians within runs over both sides; NaN without. */
+static double pooled_proc_cv(const struct side *sa, const struct side *sb)
+{
+	double pool = 0;
+	size_t npool = 0;
 
-		if (r->verdict == HVS_V_NA)
-			continue;
-		gather(a, na_, r->name, &sa, &r->na, &fa);
-		gather(b, nb_, r->name, &sb, &r->nb, &fb);
-		estimate(&sa, &sb, floor_var, o->paired, &e);
-		var_of(sa.y, sa.k, &ma);
-		var_of(sb.y, sb.k, &mb);
-		r->median_a = exp(ma);
-		r->median_b = exp(mb);
-		r->ratio.ratio = exp(e.diff);
-		r->se = sqrt(e.var);
-		r->df = e.df;
-		r->run_cv_a = e.run_cv_a;
-		r->run_cv_b = e.run_cv_b;
-		r->run_var = e.how;
-		for (size_t q = 0; q < sa.k; q++)
-			if (isfinite(sa.s2[q])) {
-				pool += sa.s2[q];
-				npool++;
-			}
-		for (size_t q = 0; q < sb.k; q++)
-			if (isfinite(sb.s2[q])) {
-				pool += sb.s2[q];
-				npool++;
-			}
-		r->proc_cv = npool ? sqrt(pool / (double)npool) : NAN;
-		{
-			double x = process_noise(fa), y = process_noise(fb);
-
-			r->noise = isnan(x) ? y : isnan(y) ? x : fmax(x, y);
+	for (size_t q = 0; q < sa->k; q++)
+		if (isfinite(sa->s2[q])) {
+			pool += sa->s2[q];
+			npool++;
 		}
-		c = r->direction == HVS_HIGHER_IS_BETTER ? -e.diff : e.diff;
-		r->cost = exp(c);
-		r->verdict = hvs_decide(c, r->se, r->df, level, r->threshold, o->power, NULL, NULL,
-					&r->mde);
-		{
-			double q = hvs_qt_upper((1 - level) / 2, r->df);
-
-			r->ratio.lo = exp(e.diff - q * r->se);
-			r->ratio.hi = exp(e.diff + q * r->se);
+	for (size_t q = 0; q < sb->k; q++)
+		if (isfinite(sb->s2[q])) {
+			pool += sb->s2[q];
+			npool++;
 		}
-		if (r->se > 0) {
-			struct hvs_tost t;
-			double tt = e.diff / r->se;
+	return npool ? sqrt(pool / (double)npool) : NAN;
+}
 
-			r->p = isinf(r->df) ? 2 * (1 - hvs_pnorm(fabs(tt))) : hvs_pt2(tt, r->df);
-			if (!hvs_tost(c, r->se, r->df, log1p(-r->threshold), log1p(r->threshold), &t))
-				r->p_equiv = t.p;
-		}
-		if (o->modes) {
-			/*
-			 * The metric's process spread is the states flipping, not
-			 * how far a state's location wanders: a state's floor is
-			 * --run-cv or its own samples' spread (judge_states).
-			 */
-			int s = judge_states(a, na_, b, nb_, o, level, floor_var, r, 0);
+/*
+ * A two-state row in the suite: the state both sides visit most, its
+ * oriented log cost into *c and the variance of its log ratio into *var.
+ */
+static void suite_state(const struct hvs_cmp_row *r, double *c, double *var)
+{
+	const struct hvs_cmp_state *S0 = &r->state[0], *S1 = &r->state[1];
+	const struct hvs_cmp_state *S;
 
-			if (s < 0)
-				goto fail;
-			if (s > 0) {
-				/* The suite sees the state both sides visit most. */
-				const struct hvs_cmp_state *S0 = &r->state[0], *S1 = &r->state[1];
-				const struct hvs_cmp_state *S;
+	if (S0->verdict == HVS_V_NA)
+		S = S1;
+	else if (S1->verdict == HVS_V_NA)
+		S = S0;
+	else
+		S = fmin(S0->share_a, S0->share_b) >= fmin(S1->share_a, S1->share_b) ? S0 : S1;
+	*c = log(S->ratio.ratio);
+	if (r->direction == HVS_HIGHER_IS_BETTER)
+		*c = -*c;
+	*var = S->se * S->se;
+}
 
-				if (S0->verdict == HVS_V_NA)
-					S = S1;
-				else if (S1->verdict == HVS_V_NA)
-					S = S0;
-				else
-					S = fmin(S0->share_a, S0->share_b) >= fmin(S1->share_a, S1->share_b) ? S0 : S1;
-				c = log(S->ratio.ratio);
-				if (r->direction == HVS_HIGHER_IS_BETTER)
-					c = -c;
-				e.var = S->se * S->se;
-			}
-		}
-		/* The suite weighs each metric by its precision (1 / variance). */
-		r->weight = e.var > 0 ? 1 / e.var : 0;
-		sum += c * r->weight;
-		gvar += r->weight;
-		out->ncompared++;
-		/* A two-state row's run locations flip with the shares: not for the suite's runs. */
-		if (sa.k != na_ || sb.k != nb_ || r->states)
-			all_runs = 0;
-		mindf = fmin(mindf, r->states ? INFINITY : r->df);
+/*
+ * Second pass: judge comparable row r at the simultaneous CI level (run
+ * locations, then per state for a two-state metric). Its oriented log
+ * cost and the variance of its log ratio for the suite into *c and *var,
+ * each side's runs with the metric into *ka and *kb. 0 or -ENOMEM.
+ */
+static int judge_row(const struct hvs_metrics *const *a, size_t na_,
+		     const struct hvs_metrics *const *b, size_t nb_, const struct hvs_cmp_opts *o,
+		     double level, double floor_var, struct hvs_cmp_row *r, double *c, double *var,
+		     size_t *ka, size_t *kb)
+{
+	const struct hvs_metric *fa, *fb;
+	struct side sa, sb;
+	struct est e;
+	double ma, mb;
+
+	gather(a, na_, r->name, &sa, &r->na, &fa);
+	gather(b, nb_, r->name, &sb, &r->nb, &fb);
+	estimate(&sa, &sb, floor_var, o->paired, &e);
+	var_of(sa.y, sa.k, &ma);
+	var_of(sb.y, sb.k, &mb);
+	r->median_a = exp(ma);
+	r->median_b = exp(mb);
+	r->ratio.ratio = exp(e.diff);
+	r->se = sqrt(e.var);
+	r->df = e.df;
+	r->run_cv_a = e.run_cv_a;
+	r->run_cv_b = e.run_cv_b;
+	r->run_var = e.how;
+	r->proc_cv = pooled_proc_cv(&sa, &sb);
+	{
+		double x = process_noise(fa), y = process_noise(fb);
+
+		r->noise = isnan(x) ? y : isnan(y) ? x : fmax(x, y);
 	}
+	*c = r->direction == HVS_HIGHER_IS_BETTER ? -e.diff : e.diff;
+	r->cost = exp(*c);
+	r->verdict = hvs_decide(*c, r->se, r->df, level, r->threshold, o->power, NULL, NULL,
+				&r->mde);
+	{
+		double q = hvs_qt_upper((1 - level) / 2, r->df);
 
-	/*
-	 * The suite: the precision-weighted geometric mean of the cost ratios
-	 * (weights 1 / the variance of each metric's log ratio: a metric whose
-	 * runs wander by 100% cannot drown the others). With >= 2 runs a side
-	 * and every metric in every run, each run's weighted mean oriented log
-	 * location is one observation (metrics move together with the host's
-	 * state; this carries that); otherwise 1 / the sum of the weights, plus
-	 * the assumed shared run-to-run term with one run a side.
-	 */
-	if (out->ncompared) {
-		double k = gvar, c = k > 0 ? sum / k : 0, se, df = INFINITY;
+		r->ratio.lo = exp(e.diff - q * r->se);
+		r->ratio.hi = exp(e.diff + q * r->se);
+	}
+	if (r->se > 0) {
+		struct hvs_tost t;
+		double tt = e.diff / r->se;
 
-		if (na_ >= 2 && nb_ >= 2 && all_runs) {
-			struct ws s = { 0, 0 };
-			double va, vb, mA, mB;
+		r->p = isinf(r->df) ? 2 * (1 - hvs_pnorm(fabs(tt))) : hvs_pt2(tt, r->df);
+		if (!hvs_tost(*c, r->se, r->df, log1p(-r->threshold), log1p(r->threshold), &t))
+			r->p_equiv = t.p;
+	}
+	*var = e.var;
+	*ka = sa.k;
+	*kb = sb.k;
+	if (o->modes) {
+		/*
+		 * The metric's process spread is the states flipping, not
+		 * how far a state's location wanders: a state's floor is
+		 * --run-cv or its own samples' spread (judge_states).
+		 */
+		int s = judge_states(a, na_, b, nb_, o, level, floor_var, r, 0);
 
-			for (size_t q = 0; q < na_ + nb_; q++) {
-				const struct hvs_metrics *set = q < na_ ? a[q] : b[q - na_];
-				double acc = 0;
+		if (s < 0)
+			return s;
+		if (s > 0)
+			suite_state(r, c, var);
+	}
+	return 0;
+}
 
-				for (size_t i = 0; i < n; i++) {
-					const struct hvs_cmp_row *r = &out->rows[i];
-					long j = hvs_metrics_find(set, r->name);
-					double y, w, wdf, s2;
+/*
+ * Each run's precision-weighted mean oriented log location over the
+ * compared rows (k: the sum of their weights) into y: A's runs, then B's.
+ */
+static void run_scores(const struct hvs_metrics *const *a, size_t na_,
+		       const struct hvs_metrics *const *b, size_t nb_, const struct hvs_cmp *out,
+		       double k, double *y)
+{
+	for (size_t q = 0; q < na_ + nb_; q++) {
+		const struct hvs_metrics *set = q < na_ ? a[q] : b[q - na_];
+		double acc = 0;
 
-					if (r->verdict == HVS_V_NA || j < 0)
-						continue;
-					run_location(&set->v[j], &y, &w, &wdf, &s2);
-					acc += r->weight * (r->direction == HVS_HIGHER_IS_BETTER ? -y : y);
-				}
-				ya[q] = acc / k; /* yb = ya + na_ */
-			}
-			va = var_of(ya, na_, &mA);
-			vb = var_of(yb, nb_, &mB);
-			c = mB - mA;
-			if (o->paired && na_ == nb_ && na_ <= 64) {
-				double dd[64];
+		for (size_t i = 0; i < out->n; i++) {
+			const struct hvs_cmp_row *r = &out->rows[i];
+			long j = hvs_metrics_find(set, r->name);
+			double yl, w, wdf, s2;
 
-				for (size_t q = 0; q < na_; q++)
-					dd[q] = yb[q] - ya[q];
-				ws_add(&s, var_of(dd, na_, NULL) / (double)na_, (double)(na_ - 1));
-			} else {
-				ws_add(&s, ((double)(na_ - 1) * va + (double)(nb_ - 1) * vb) /
-						   (double)(na_ + nb_ - 2) * (1.0 / (double)na_ + 1.0 / (double)nb_),
-				       (double)(na_ + nb_ - 2));
-			}
-			se = sqrt(s.v);
-			df = ws_df(&s);
+			if (r->verdict == HVS_V_NA || j < 0)
+				continue;
+			run_location(&set->v[j], &yl, &w, &wdf, &s2);
+			acc += r->weight * (r->direction == HVS_HIGHER_IS_BETTER ? -yl : yl);
+		}
+		y[q] = acc / k;
+	}
+}
+
+/*
+ * The suite: the precision-weighted geometric mean of the cost ratios
+ * (weights 1 / the variance of each metric's log ratio: a metric whose
+ * runs wander by 100% cannot drown the others). With >= 2 runs a side
+ * and every metric in every run, each run's weighted mean oriented log
+ * location is one observation (metrics move together with the host's
+ * state; this carries that); otherwise 1 / the sum of the weights, plus
+ * the assumed shared run-to-run term with one run a side. sum: the
+ * weighted sum of the rows' log costs, gvar: of their weights; ya:
+ * na_ + nb_ doubles of scratch.
+ */
+static void suite_verdict(const struct hvs_metrics *const *a, size_t na_,
+			  const struct hvs_metrics *const *b, size_t nb_,
+			  const struct hvs_cmp_opts *o, struct hvs_cmp *out, double sum, double gvar,
+			  int all_runs, double mindf, double floor_var, double *ya)
+{
+	double k = gvar, c = k > 0 ? sum / k : 0, se, df = INFINITY;
+
+	if (na_ >= 2 && nb_ >= 2 && all_runs) {
+		struct ws s = { 0, 0 };
+		double va, vb, mA, mB, *yb = ya + na_;
+
+		run_scores(a, na_, b, nb_, out, k, ya);
+		va = var_of(ya, na_, &mA);
+		vb = var_of(yb, nb_, &mB);
+		c = mB - mA;
+		if (o->paired && na_ == nb_ && na_ <= 64) {
+			double dd[64];
+
+			for (size_t q = 0; q < na_; q++)
+				dd[q] = yb[q] - ya[q];
+			ws_add(&s, var_of(dd, na_, NULL) / (double)na_, (double)(na_ - 1));
 		} else {
-			/*
-			 * 1 / sum of weights is the variance of the weighted mean of
-			 * independent metrics; with one run a side the host's moment
-			 * moves them all together: the assumed run term once more.
-			 */
-			se = sqrt((k > 0 ? 1 / k : INFINITY) + (na_ < 2 && nb_ < 2 ? 2 * floor_var : 0));
-			df = mindf;
+			ws_add(&s, ((double)(na_ - 1) * va + (double)(nb_ - 1) * vb) /
+					   (double)(na_ + nb_ - 2) * (1.0 / (double)na_ + 1.0 / (double)nb_),
+			       (double)(na_ + nb_ - 2));
 		}
-		out->geomean.ratio = exp(c);
-		out->geomean_verdict = hvs_decide(c, se, df, 1 - o->alpha, o->threshold, o->power,
-						  &out->geomean.lo, &out->geomean.hi,
-						  &out->geomean_mde);
+		se = sqrt(s.v);
+		df = ws_df(&s);
+	} else {
+		/*
+		 * 1 / sum of weights is the variance of the weighted mean of
+		 * independent metrics; with one run a side the host's moment
+		 * moves them all together: the assumed run term once more.
+		 */
+		se = sqrt((k > 0 ? 1 / k : INFINITY) + (na_ < 2 && nb_ < 2 ? 2 * floor_var : 0));
+		df = mindf;
 	}
-	for (size_t i = 0; i < n; i++)
+	out->geomean.ratio = exp(c);
+	out->geomean_verdict = hvs_decide(c, se, df, 1 - o->alpha, o->threshold, o->power,
+					  &out->geomean.lo, &out->geomean.hi, &out->geomean_mde);
+}
+
+/* The counts of each verdict over the rows. */
+static void count_verdicts(struct hvs_cmp *out)
+{
+	for (size_t i = 0; i < out->n; i++)
 		switch (out->rows[i].verdict) {
 		case HVS_V_SLOWER: out->slower++; break;
 		case HVS_V_FASTER: out->faster++; break;
@@ -996,6 +1021,60 @@ int hvs_compare_runs(const struct hvs_metrics *const *a, size_t na_,
 		case HVS_V_INCONCLUSIVE: out->inconclusive++; break;
 		case HVS_V_NA: out->na++; break;
 		}
+}
+
+int hvs_compare_runs(const struct hvs_metrics *const *a, size_t na_,
+		     const struct hvs_metrics *const *b, size_t nb_, const struct hvs_cmp_opts *o,
+		     struct hvs_cmp *out)
+{
+	size_t cap = 0, n, m = 0;
+	double sum = 0, gvar = 0, floor_var = o->run_cv * o->run_cv, level, mindf = INFINITY;
+	double *ya = NULL;
+	int all_runs = 1, ret = -ENOMEM;
+
+	memset(out, 0, sizeof(*out));
+	out->geomean.ratio = out->geomean.lo = out->geomean.hi = out->geomean_mde = NAN;
+	out->geomean_verdict = HVS_V_NA;
+	if (!na_ || !nb_ || !(o->alpha > 0 && o->alpha < 1) || !(o->power > 0 && o->power < 1))
+		return -EINVAL;
+	out->runs_a = na_;
+	out->runs_b = nb_;
+	for (size_t q = 0; q < na_; q++)
+		cap += a[q]->n;
+	for (size_t q = 0; q < nb_; q++)
+		cap += b[q]->n;
+	out->rows = calloc(cap ? cap : 1, sizeof(*out->rows));
+	ya = calloc(na_ + nb_, sizeof(*ya));
+	if (!out->rows || !ya)
+		goto fail;
+	n = out->n = row_names(a, na_, b, nb_, out);
+	if (prepare_rows(a, na_, b, nb_, o, out, &m))
+		goto fail;
+	level = m ? 1 - o->alpha / (double)m : 1 - o->alpha;
+	out->level = level;
+
+	for (size_t i = 0; i < n; i++) {
+		struct hvs_cmp_row *r = &out->rows[i];
+		double c, var;
+		size_t ka, kb;
+
+		if (r->verdict == HVS_V_NA)
+			continue;
+		if (judge_row(a, na_, b, nb_, o, level, floor_var, r, &c, &var, &ka, &kb))
+			goto fail;
+		/* The suite weighs each metric by its precision (1 / variance). */
+		r->weight = var > 0 ? 1 / var : 0;
+		sum += c * r->weight;
+		gvar += r->weight;
+		out->ncompared++;
+		/* A two-state row's run locations flip with the shares: not for the suite's runs. */
+		if (ka != na_ || kb != nb_ || r->states)
+			all_runs = 0;
+		mindf = fmin(mindf, r->states ? INFINITY : r->df);
+	}
+	if (out->ncompared)
+		suite_verdict(a, na_, b, nb_, o, out, sum, gvar, all_runs, mindf, floor_var, ya);
+	count_verdicts(out);
 	ret = 0;
 	free(ya);
 	return ret;
