@@ -247,148 +247,177 @@ static int finish_target(struct hvs_gtarget *t, char *err, size_t errlen)
 	return 0;
 }
 
+/* The parser's state from one line of a matrix file to the next. */
+struct mparse {
+	struct hvs_matrix *m;
+	struct hvs_gtarget dflt, *cur; /* the [defaults]; the target being read, or NULL */
+	int in_defaults, lineno;
+	char *err;
+	size_t errlen;
+};
+
+/*
+ * A section line s ("[NAME]" or "[target NAME]"): finish the target
+ * before it, then start [defaults] or a new target from the defaults.
+ * 0 or -HVS_ESCHEMA with the message in ps->err.
+ */
+static int parse_section(struct mparse *ps, char *s)
+{
+	struct hvs_matrix *m = ps->m;
+	char *close = strchr(s, ']');
+	char *name;
+	int ret;
+
+	if (!close || trim(close + 1)[0])
+		return perr(ps->err, ps->errlen, ps->lineno, "a section is [NAME] or [target NAME]");
+	*close = 0;
+	name = trim(s + 1);
+	if (!strncmp(name, "target", 6) && isspace((unsigned char)name[6]))
+		name = trim(name + 7);
+	if (ps->cur && (ret = finish_target(ps->cur, ps->err, ps->errlen)))
+		return ret;
+	ps->cur = NULL;
+	ps->in_defaults = !strcmp(name, "defaults");
+	if (ps->in_defaults)
+		return 0;
+	if (!valid_name(name))
+		return perr(ps->err, ps->errlen, ps->lineno,
+			    "target name '%.60s' must be 1-47 of [A-Za-z0-9_.-] (not defaults/summary)",
+			    name);
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->t[i].name, name))
+			return perr(ps->err, ps->errlen, ps->lineno,
+				    "target '%s' defined twice (first at line %d)", name, m->t[i].line);
+	if (m->n >= HVS_MATRIX_MAX_TARGETS)
+		return perr(ps->err, ps->errlen, ps->lineno, "more than %d targets",
+			    HVS_MATRIX_MAX_TARGETS);
+	ps->cur = &m->t[m->n++];
+	*ps->cur = ps->dflt;
+	hvs_strlcpy(ps->cur->name, name, sizeof(ps->cur->name));
+	ps->cur->line = ps->lineno;
+	return 0;
+}
+
+/* [defaults] rounds = v: 1 to HVS_MATRIX_MAX_ROUNDS into m->rounds, else -HVS_ESCHEMA. */
+static int parse_rounds(struct mparse *ps, const char *v)
+{
+	char *rend;
+	long x;
+
+	errno = 0;
+	x = strtol(v, &rend, 10);
+	if (rend == v || *rend || errno || x < 1 || x > HVS_MATRIX_MAX_ROUNDS)
+		return perr(ps->err, ps->errlen, ps->lineno, "rounds = %.40s: out of range [1, %d]", v,
+			    HVS_MATRIX_MAX_ROUNDS);
+	ps->m->rounds = (unsigned)x;
+	return 0;
+}
+
+/*
+ * A "key = value" line s: a matrix-wide key of [defaults] (baseline,
+ * rounds), a numeric key (range-checked) or any other key of the current
+ * target or of the defaults. 0 or -HVS_ESCHEMA with the message in ps->err.
+ */
+static int parse_key_line(struct mparse *ps, char *s)
+{
+	struct hvs_gtarget *t = ps->cur ? ps->cur : &ps->dflt;
+	char *eq = strchr(s, '='), *k, *v;
+	const char *why;
+	unsigned *field;
+	enum hvs_lim lim;
+
+	if (!eq)
+		return perr(ps->err, ps->errlen, ps->lineno, "expected key = value");
+	*eq = 0;
+	k = trim(s);
+	v = trim(eq + 1);
+	if (!ps->cur && !ps->in_defaults)
+		return perr(ps->err, ps->errlen, ps->lineno, "'%.40s' outside a section", k);
+	if (ps->in_defaults && !strcmp(k, "baseline")) {
+		if (!valid_name(v))
+			return perr(ps->err, ps->errlen, ps->lineno, "baseline wants a target name");
+		hvs_strlcpy(ps->m->baseline, v, sizeof(ps->m->baseline));
+		return 0;
+	}
+	if (ps->in_defaults && !strcmp(k, "rounds"))
+		return parse_rounds(ps, v);
+	field = num_field(t, k, &lim);
+	if (field) {
+		char nwhy[160];
+		double x;
+
+		if (hvs_limit_parse(lim, k, v, &x, nwhy, sizeof(nwhy)))
+			return perr(ps->err, ps->errlen, ps->lineno, "%s", nwhy);
+		*field = (unsigned)x;
+		return 0;
+	}
+	if (set_key(t, k, v, &why))
+		return perr(ps->err, ps->errlen, ps->lineno, "%.40s: %s", k, why);
+	return 0;
+}
+
+/*
+ * The end of the file: finish the last target; a matrix needs a target,
+ * and its baseline (when named) must be one. 0 or -HVS_ESCHEMA.
+ */
+static int finish_matrix(struct mparse *ps)
+{
+	struct hvs_matrix *m = ps->m;
+	int ret;
+
+	if (ps->cur && (ret = finish_target(ps->cur, ps->err, ps->errlen)))
+		return ret;
+	if (!m->n)
+		return perr(ps->err, ps->errlen, ps->lineno, "no targets");
+	if (m->baseline[0]) {
+		size_t i;
+
+		for (i = 0; i < m->n && strcmp(m->t[i].name, m->baseline); i++)
+			;
+		if (i == m->n)
+			return perr(ps->err, ps->errlen, ps->lineno, "baseline '%s' is not a target",
+				    m->baseline);
+	}
+	return 0;
+}
+
 int hvs_matrix_parse(const char *buf, size_t len, struct hvs_matrix *m, char *err, size_t errlen)
 {
-	struct hvs_gtarget dflt, *cur = NULL;
-	int in_defaults = 0, lineno = 0, ret = 0;
+	struct mparse ps = { .m = m, .err = err, .errlen = errlen };
 	const char *p = buf, *end = buf + len;
 	char line[2048];
+	int ret = 0;
 
 	memset(m, 0, sizeof(*m));
-	target_defaults(&dflt);
+	target_defaults(&ps.dflt);
 	m->t = calloc(HVS_MATRIX_MAX_TARGETS, sizeof(*m->t));
 	if (!m->t)
 		return -ENOMEM;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char *s, *eq, *k, *v;
-		const char *why;
-		unsigned *field;
-		enum hvs_lim lim;
+		char *s;
 
-		lineno++;
+		ps.lineno++;
 		if (l >= sizeof(line)) {
-			ret = perr(err, errlen, lineno, "line too long");
+			ret = perr(err, errlen, ps.lineno, "line too long");
 			goto out;
 		}
 		memcpy(line, p, l);
 		line[l] = 0;
 		p += l + (nl ? 1 : 0);
 		if (memchr(line, 0, l)) {
-			ret = perr(err, errlen, lineno, "NUL byte in the matrix file");
+			ret = perr(err, errlen, ps.lineno, "NUL byte in the matrix file");
 			goto out;
 		}
 		s = trim(line);
 		if (!*s || *s == '#' || *s == ';')
 			continue;
-		if (*s == '[') {
-			char *close = strchr(s, ']');
-			char *name;
-
-			if (!close || trim(close + 1)[0]) {
-				ret = perr(err, errlen, lineno, "a section is [NAME] or [target NAME]");
-				goto out;
-			}
-			*close = 0;
-			name = trim(s + 1);
-			if (!strncmp(name, "target", 6) && isspace((unsigned char)name[6]))
-				name = trim(name + 7);
-			if (cur && (ret = finish_target(cur, err, errlen)))
-				goto out;
-			cur = NULL;
-			in_defaults = !strcmp(name, "defaults");
-			if (in_defaults)
-				continue;
-			if (!valid_name(name)) {
-				ret = perr(err, errlen, lineno,
-					   "target name '%.60s' must be 1-47 of [A-Za-z0-9_.-] (not defaults/summary)",
-					   name);
-				goto out;
-			}
-			for (size_t i = 0; i < m->n; i++)
-				if (!strcmp(m->t[i].name, name)) {
-					ret = perr(err, errlen, lineno, "target '%s' defined twice (first at line %d)",
-						   name, m->t[i].line);
-					goto out;
-				}
-			if (m->n >= HVS_MATRIX_MAX_TARGETS) {
-				ret = perr(err, errlen, lineno, "more than %d targets", HVS_MATRIX_MAX_TARGETS);
-				goto out;
-			}
-			cur = &m->t[m->n++];
-			*cur = dflt;
-			hvs_strlcpy(cur->name, name, sizeof(cur->name));
-			cur->line = lineno;
-			continue;
-		}
-		eq = strchr(s, '=');
-		if (!eq) {
-			ret = perr(err, errlen, lineno, "expected key = value");
+		ret = *s == '[' ? parse_section(&ps, s) : parse_key_line(&ps, s);
+		if (ret)
 			goto out;
-		}
-		*eq = 0;
-		k = trim(s);
-		v = trim(eq + 1);
-		if (!cur && !in_defaults) {
-			ret = perr(err, errlen, lineno, "'%.40s' outside a section", k);
-			goto out;
-		}
-		if (in_defaults && !strcmp(k, "baseline")) {
-			if (!valid_name(v)) {
-				ret = perr(err, errlen, lineno, "baseline wants a target name");
-				goto out;
-			}
-			hvs_strlcpy(m->baseline, v, sizeof(m->baseline));
-			continue;
-		}
-		if (in_defaults && !strcmp(k, "rounds")) {
-			char *rend;
-			long x;
-
-			errno = 0;
-			x = strtol(v, &rend, 10);
-			if (rend == v || *rend || errno || x < 1 || x > HVS_MATRIX_MAX_ROUNDS) {
-				ret = perr(err, errlen, lineno, "rounds = %.40s: out of range [1, %d]", v,
-					   HVS_MATRIX_MAX_ROUNDS);
-				goto out;
-			}
-			m->rounds = (unsigned)x;
-			continue;
-		}
-		field = num_field(cur ? cur : &dflt, k, &lim);
-		if (field) {
-			char nwhy[160];
-			double x;
-
-			if (hvs_limit_parse(lim, k, v, &x, nwhy, sizeof(nwhy))) {
-				ret = perr(err, errlen, lineno, "%s", nwhy);
-				goto out;
-			}
-			*field = (unsigned)x;
-			continue;
-		}
-		if (set_key(cur ? cur : &dflt, k, v, &why)) {
-			ret = perr(err, errlen, lineno, "%.40s: %s", k, why);
-			goto out;
-		}
 	}
-	if (cur && (ret = finish_target(cur, err, errlen)))
-		goto out;
-	if (!m->n) {
-		ret = perr(err, errlen, lineno, "no targets");
-		goto out;
-	}
-	if (m->baseline[0]) {
-		size_t i;
-
-		for (i = 0; i < m->n && strcmp(m->t[i].name, m->baseline); i++)
-			;
-		if (i == m->n) {
-			ret = perr(err, errlen, lineno, "baseline '%s' is not a target", m->baseline);
-			goto out;
-		}
-	}
+	ret = finish_matrix(&ps);
 out:
 	if (ret)
 		hvs_matrix_free(m);
