@@ -275,7 +275,9 @@ if [ "$mode" = kvm-l2 ]; then
 	# L1's side of the L2 boot: QEMU -accel kvm under a watchdog that ends
 	# before the host's, L2's console streamed to L1's console as it comes
 	# ("L2| " lines: the host sees how far L2 got even when L1's command
-	# never ends), and every 10 s a state line of L1 ("HVS-L1:": uptime,
+	# never ends), first the kvm_amd settings in force ("HVS-L1: kvm_amd:
+	# npt=... nested=... vgif=... vls=... avic=...; cpu svm flags: ...",
+	# also in hang.txt), and every 10 s a state line of L1 ("HVS-L1:": uptime,
 	# load, L2's console bytes, KVM's exit counters, each QEMU thread's
 	# state, CPU ticks and wait channel). On its watchdog it prints that
 	# state, L2's registers (QEMU monitor) and the QEMU threads' kernel
@@ -293,6 +295,14 @@ con=/dev/console
 mkfifo /tmp/l2mon.in /tmp/l2mon.out
 tail -f /tmp/l2.con 2>/dev/null | sed -e 's/^\(.\{160\}\).*/\1 .../' -e 's/^/L2| /' > $con &
 tp=$!
+# kvm_amd's settings in force (after svm_hardware_setup: vgif and vls read
+# 0 when the CPU does not advertise them) and the CPU's SVM feature flags
+kvmamd="kvm_amd:"
+for p in npt nested vgif vls avic; do
+	kvmamd="$kvmamd $p=$(cat /sys/module/kvm_amd/parameters/$p 2>/dev/null || echo ?)"
+done
+kvmamd="$kvmamd; cpu svm flags:$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -x -e svm -e npt -e vgif -e v_vmsave_vmload -e avic -e nrip_save -e lbrv | tr '\n' ' ')"
+echo "HVS-L1: $kvmamd" > $con
 state() {
 	s="up=$(cut -d' ' -f1 /proc/uptime)s load=$(cut -d' ' -f1-3 /proc/loadavg) l2-console=$(wc -c < /tmp/l2.con)B"
 	for f in exits pf_fixed pf_guest mmu_shadow_zapped mmu_pte_write mmu_flooded halt_exits io_exits irq_exits; do
@@ -311,6 +321,7 @@ while kill -0 $q 2>/dev/null; do
 	[ $((t % 10)) -eq 0 ] && state
 	if [ "$t" -ge "$limit" ]; then
 		echo "HVS-L1: L2 watchdog: $limit s in L1 and L2 has not finished; its state:" > $con
+		echo "HVS-L1: $kvmamd" > $con
 		state
 		echo "info registers" > /tmp/l2mon.in
 		timeout 3 cat /tmp/l2mon.out | grep -a -e RIP -e RSP -e CR0 -e EFER | sed 's/^/HVS-L1: L2 /' > $con
@@ -504,6 +515,8 @@ fail_tail() {
 		echo "phase: $(phase_of "$out/console.log" "$nonce" "")"
 		if [ -n "$l2nonce" ]; then
 			echo "L2's phase: $(phase_of "$out/console.log" "$l2nonce" "L2| ")"
+			# which kvm_amd features L1's KVM runs L2 with (vgif, vls, avic)
+			tr -d '\r' < "$out/console.log" | grep -a -m1 '^HVS-L1: kvm_amd:' | sed 's/^HVS-L1: /L1'"'"'s /'
 			# up to L1's own output (L2's console again): L2's last
 			# streamed lines and L1's state lines
 			con=$work/console.l1

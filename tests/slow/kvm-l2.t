@@ -18,6 +18,9 @@ need qemu-system-x86 /usr/share/qemu/qboot.rom
 # (vector 236) pending and deliverable, and an NMI is not taken either:
 # QEMU 7.2's TCG emulation of SVM has left L1's GIF clear, so L1 stops and
 # L2 with it (docs/PERFORMANCE.md, "Why the L2 matrix sometimes hangs").
+# Not the virtual GIF: qemu64 does not advertise it, so L1's kvm_amd runs
+# with vgif=0 vls=0 avic=N (L1 prints "HVS-L1: kvm_amd: ..." on its console)
+# and QEMU's STGI/CLGI set and clear the real GIF; hangs go on with that.
 # The evidence points to QEMU's emulation, not to the suite; nothing inside
 # L1 can set its GIF again, so this test is not a CI gate. When it hangs,
 # boot-guest.sh stops the target about 60 s after L1's console goes quiet
