@@ -78,6 +78,7 @@ nights = alarm = gate = 0
 early = [0, 0, 0]
 cv, mde = {}, {}
 flag_list = []
+early_list = []
 for i, r in enumerate(runs):
     ingest(db, r, "n%d.json" % i)
     if i + 1 < 10:
@@ -88,6 +89,8 @@ for i, r in enumerate(runs):
         early[0] += 1
         early[1] += bool(bad)
         early[2] += rc == 1
+        if bad:
+            early_list.append("night %d (%d-night history): %s" % (i + 1, i + 1, ", ".join(bad)))
         continue
     nights += 1
     alarm += bool(bad)
@@ -105,6 +108,8 @@ print("false alarms: with a full %d-night history, nights with any metric slower
 print("false alarms: nights 10-%d (shorter history): any flag %s, gate fails %s"
       % (HIST - 1, pct(early[1], early[0]), pct(early[2], early[0])))
 for f in flag_list:
+    print("    " + f)
+for f in early_list:
     print("    " + f)
 
 # --- delay of a 10% step ------------------------------------------------------------

@@ -60,6 +60,7 @@ struct hvs_series_verdict {
 	double mde;        /* step size detectable at 80% power (0.07 = 7%) */
 	size_t marks[HVS_SERIES_MAX_CP]; /* change points: index of the first night after each */
 	size_t nmarks;
+	double night_cv;   /* hvs_regress_judge(): night-to-night sd from successive differences */
 };
 
 /*

@@ -16,7 +16,7 @@
 #include "commands.h"
 #include "options.h"
 #include "analysis/compare.h"
-#include "analysis/series.h"
+#include "analysis/regress.h"
 #include "results/history.h"
 #include "core/hvs_features.h"
 #include "core/hvscope.h"
@@ -154,7 +154,7 @@ static int one_metric(void *arg, const char *name, const char *unit, enum hvs_di
 		why = "too little history";
 		sv.now = g->vals[m - 1];
 	} else {
-		int e = hvs_series_judge(g->vals, m, dir, hvs_hash64(name), &so, &sv);
+		int e = hvs_regress_judge(g->vals, m, dir, hvs_hash64(name), &so, &sv);
 
 		if (e)
 			return e;
@@ -185,8 +185,10 @@ static int one_metric(void *arg, const char *name, const char *unit, enum hvs_di
 				json_object_set_new(row, "now", json_real(sv.now));
 			if (isfinite(sv.mde))
 				json_object_set_new(row, "mde", json_real(sv.mde));
+			if (isfinite(sv.night_cv))
+				json_object_set_new(row, "night_cv", json_real(sv.night_cv));
 			if (isfinite(sv.sigma))
-				json_object_set_new(row, "night_cv", json_real(sv.sigma));
+				json_object_set_new(row, "scale", json_real(sv.sigma));
 			if (isfinite(sv.before)) {
 				json_object_set_new(row, "baseline", json_real(sv.before));
 				json_object_set_new(row, "level", json_real(sv.level));
