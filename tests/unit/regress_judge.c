@@ -144,6 +144,30 @@ static void test_synthetic(const struct hvs_series_opts *o)
 	   trials);
 }
 
+/*
+ * The family-wise rate: 5000 stationary lognormal histories of 30 nights
+ * (CV 3%); a flag either way should come in about 2 alpha/family = 0.0625%
+ * of them (docs/harness.md quotes this line).
+ */
+static void test_rate(const struct hvs_series_opts *o)
+{
+	struct hvs_series_verdict v;
+	struct hvs_rng r;
+	double x[NIGHTS];
+	int flagged = 0, trials = 5000;
+
+	hvs_rng_seed(&r, 7);
+	for (int k = 0; k < trials; k++) {
+		for (int i = 0; i < NIGHTS; i++)
+			x[i] = 1000 * exp(0.03 * hvs_rng_normal(&r));
+		if (!hvs_regress_judge(x, NIGHTS, HVS_LOWER_IS_BETTER, (uint64_t)k, o, &v) && v.changed)
+			flagged++;
+	}
+	ok(flagged <= 3 * trials * 2 * o->alpha / (double)o->family,
+	   "stationary: %d of %d histories flagged (%.3f%%; nominal 2 alpha/family = %.4f%%)", flagged,
+	   trials, 100.0 * flagged / trials, 100 * 2 * o->alpha / (double)o->family);
+}
+
 static void test_edges(const struct hvs_series_opts *o)
 {
 	struct hvs_series_verdict v;
@@ -172,9 +196,10 @@ int main(void)
 	struct hvs_series_opts o;
 
 	hvs_series_opts_default(&o);
-	plan(17);
+	plan(18);
 	test_known(&o);
 	test_synthetic(&o);
+	test_rate(&o);
 	test_edges(&o);
 	return done_testing();
 }
