@@ -80,7 +80,7 @@ int hvs_regress_judge(const double *x, size_t n, enum hvs_direction dir, uint64_
 		      const struct hvs_series_opts *o, struct hvs_series_verdict *out)
 {
 	struct hvs_changepoint cp[HVS_SERIES_MAX_CP];
-	size_t L = o->min_seg, S = 0, N;
+	size_t L = o->min_seg, S = 0, E, N;
 	double *y, *t, level, base, se, d, half = log1p(o->threshold) / 2;
 	/* Each side at alpha / family: slower (the gate) over the night's metrics at alpha. */
 	double level_q = 1 - 2 * o->alpha / (double)(o->family ? o->family : 1);
@@ -124,9 +124,17 @@ int hvs_regress_judge(const double *x, size_t n, enum hvs_direction dir, uint64_
 		if (cp[i].at + HVS_REGRESS_HOLD * L <= n - L)
 			S = cp[i].at;
 	}
-	N = n - L - S;
+	/*
+	 * A change at most 2 L + 1 nights old: its first nights are not the
+	 * baseline (the step's 3rd to 5th nights are still judged against the
+	 * level before it, and a red gate stays red that long).
+	 */
+	E = n - L;
+	if (last >= 0 && cp[last].at > S + L && n - cp[last].at <= 2 * L + 1)
+		E = cp[last].at;
+	N = E - S;
 	/* The scale: night-to-night (steps do not count), no less than the baseline's own spread. */
-	out->night_cv = diff_sd(y, n - L, t);
+	out->night_cv = diff_sd(y, E, t);
 	if (!isfinite(out->night_cv))
 		out->night_cv = 0;
 	out->night_cv = fmax(out->night_cv, mad_sd(y + S, N, t));
@@ -172,7 +180,6 @@ int hvs_regress_judge(const double *x, size_t n, enum hvs_direction dir, uint64_
 	out->began = n - L;
 	if (out->verdict == HVS_V_SLOWER || out->verdict == HVS_V_FASTER) {
 		int up = level > base;
-
 		/*
 		 * Every newest night at the new level, carrying at least half the
 		 * step and half the threshold: one wild night is not a step.
