@@ -132,6 +132,26 @@ int hvs_regress_judge(const double *x, size_t n, enum hvs_direction dir, uint64_
 	E = n - L;
 	if (last >= 0 && cp[last].at > S + L && n - cp[last].at <= 2 * L + 1)
 		E = cp[last].at;
+	level = 0;
+	for (size_t i = n - L; i < n; i++)
+		level += y[i] / (double)L;
+	/*
+	 * The same without the detector: the nights just before the newest L
+	 * that already sit at their level (each beyond the baseline by half
+	 * the step and half the threshold, the same way; at most L + 1 of
+	 * them) are the step's first nights, not the baseline.
+	 */
+	{
+		double b0 = hvs_median(y + S, n - L - S), each0 = fmax(half, fabs(level - b0) / 2);
+		int up0 = level > b0;
+		size_t k = 0;
+
+		while (k < L + 1 && n - L - k - 1 > S + L &&
+		       (up0 ? y[n - L - k - 1] - b0 : b0 - y[n - L - k - 1]) >= each0)
+			k++;
+		if (n - L - k < E)
+			E = n - L - k;
+	}
 	N = E - S;
 	/* The scale: night-to-night (steps do not count), no less than the baseline's own spread. */
 	out->night_cv = diff_sd(y, E, t);
@@ -140,9 +160,6 @@ int hvs_regress_judge(const double *x, size_t n, enum hvs_direction dir, uint64_
 	out->night_cv = fmax(out->night_cv, mad_sd(y + S, N, t));
 	out->sigma = out->night_cv;
 	base = hvs_median(y + S, N);
-	level = 0;
-	for (size_t i = n - L; i < n; i++)
-		level += y[i] / (double)L;
 	/*
 	 * A skewed history (a tail on one side: fork, page faults) is judged
 	 * with the spread on the side the newest nights went: the semi-IQR
@@ -166,7 +183,7 @@ int hvs_regress_judge(const double *x, size_t n, enum hvs_direction dir, uint64_
 	 * freedom, M = n - L the nights the scale is estimated from,
 	 * calibrated by simulation (stationary lognormal nights, 30 nights,
 	 * 5000 histories: the normal quantile flagged 0.14% of histories,
-	 * 2 (M - 1) df 0.08%, nominal 2 alpha/family = 0.06%; M - 1 df 0.02%,
+	 * 2 (M - 1) df 0.08-0.10%, nominal 2 alpha/family = 0.06%; M - 1 df 0.02%,
 	 * at a sixth fewer 2nd-night detections on the kept series).
 	 */
 	out->verdict = hvs_decide(d, se, df, level_q, o->threshold, o->power, &out->lo, &out->hi,
@@ -177,7 +194,7 @@ int hvs_regress_judge(const double *x, size_t n, enum hvs_direction dir, uint64_
 	out->before = exp(base);
 	out->level = exp(level);
 	out->cost = exp(d);
-	out->began = n - L;
+	out->began = E; /* the step's first night: after the baseline */
 	if (out->verdict == HVS_V_SLOWER || out->verdict == HVS_V_FASTER) {
 		int up = level > base;
 		/*

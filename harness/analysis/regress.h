@@ -14,8 +14,10 @@
  *   change point (hvs_changepoints()) whose level has held
  *   HVS_REGRESS_HOLD L nights on: an older step is the new level, a younger
  *   one is still judged against the history before it; the nights of a
- *   change point at most 2 L + 1 nights old are left out of the baseline
- *   (a red gate stays red through a step's 5th night).
+ *   change point at most 2 L + 1 nights old are left out of the baseline,
+ *   and so are the (at most L + 1) nights just before the newest ones that
+ *   already sit at their level (a red gate stays red through about a
+ *   step's 5th night).
  * - Scale: night_cv, one night's robust sd: 1.4826 MAD of successive
  *   differences / sqrt 2 over the history before the newest nights (immune
  *   to steps), no less than 1.4826 MAD of the baseline's nights (a history

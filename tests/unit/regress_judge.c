@@ -20,8 +20,9 @@
  * degrees of freedom, scaled to CV 3%) raise almost no alarm (Bonferroni
  * over 32 metrics: 3e-4 a side); a lone wild night never counts; a
  * fork-like history with a slow tail (a quarter of nights +30..+70%) is not
- * called slower when the newest nights sit in that tail; now is the newest
- * value even when the history is too short.
+ * called slower when the newest nights sit in that tail; a step stays
+ * slower through its 5th night and is the new level (the baseline) by its
+ * 10th; now is the newest value even when the history is too short.
  */
 #include "analysis/regress.h"
 #include "core/stats.h"
@@ -168,6 +169,28 @@ static void test_rate(const struct hvs_series_opts *o)
 	   trials, 100.0 * flagged / trials, 100 * 2 * o->alpha / (double)o->family);
 }
 
+/* A step stays red through its 5th night; from its 10th it is the new level (the baseline). */
+static void test_persist(const struct hvs_series_opts *o)
+{
+	struct hvs_series_verdict v;
+	struct hvs_rng r;
+	double x[40];
+	int red = 1, later = 1;
+
+	hvs_rng_seed(&r, 3);
+	for (int i = 0; i < 40; i++)
+		x[i] = 1000 * exp(0.01 * hvs_rng_normal(&r)) * (i >= 28 ? 1.10 : 1);
+	/* The step's k-th night is x[27 + k]: judge the history ending there. */
+	for (int k = 2; k <= 5; k++)
+		red &= !hvs_regress_judge(x, (size_t)(28 + k), HVS_LOWER_IS_BETTER, 1, o, &v) &&
+		       v.verdict == HVS_V_SLOWER && v.began == 28;
+	ok(red, "a 10%% step at night CV 1%%: slower, began at night 28, on its 2nd to 5th nights");
+	later = !hvs_regress_judge(x, 38, HVS_LOWER_IS_BETTER, 1, o, &v) && !v.changed &&
+		near(v.before, 1100, 1100 * 0.03);
+	ok(later, "... on its 10th it is the new level: not flagged, before %.0f (verdict %d)", v.before,
+	   v.verdict);
+}
+
 static void test_edges(const struct hvs_series_opts *o)
 {
 	struct hvs_series_verdict v;
@@ -196,10 +219,11 @@ int main(void)
 	struct hvs_series_opts o;
 
 	hvs_series_opts_default(&o);
-	plan(18);
+	plan(20);
 	test_known(&o);
 	test_synthetic(&o);
 	test_rate(&o);
+	test_persist(&o);
 	test_edges(&o);
 	return done_testing();
 }
