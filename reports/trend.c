@@ -3,12 +3,12 @@
  * trend.c - history series for trend charts: the newest run's context
  * (same host and hypervisor) read from the history database
  * (harness/results/history.h), each metric's per-run medians, and the change points
- * hvs_series_judge() finds in them: the very function and parameters `regress`
- * uses (harness/analysis/series.h), so both mark the same nights.
+ * hvs_regress_judge() finds in them: the very function and parameters `regress`
+ * uses (harness/analysis/regress.h), so both mark the same nights.
  */
 #include "trend.h"
 #include "results/history.h"
-#include "analysis/series.h"
+#include "analysis/regress.h"
 #include "core/stats.h"
 
 #include <errno.h>
@@ -62,7 +62,7 @@ static int one_series(void *arg, const char *name, const char *unit, enum hvs_di
 			at[k++] = i;
 		}
 	c->nmetrics++;
-	if (k >= 2 * so.min_seg + 3 && !hvs_series_judge(x, k, dir, hvs_hash64(name), &so, &sv))
+	if (k >= 2 * so.min_seg + 3 && !hvs_regress_judge(x, k, dir, hvs_hash64(name), &so, &sv))
 		nc = (int)sv.nmarks;
 	if (nc)
 		c->nchanged++;

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * series.h - the verdict on a history: one metric's per-run medians over
- * nights, oldest first, judged at the newest night. `regress` and `report
- * --db` (reports/trend.c) both call hvs_series_judge() with the same
+ * series.h - the parameters and verdict of a history's judgement (struct
+ * hvs_series_opts, struct hvs_series_verdict). `regress` and `report --db`
+ * (reports/trend.c) judge with hvs_regress_judge() (regress.h) and these
  * parameters, so the change points a report marks are the ones regress
- * finds.
+ * finds. hvs_series_judge() below is the previous gate (a change-point
+ * permutation test with a min_seg step test), kept for comparison
+ * (tests/unit/verdicts.c); docs/harness.md measures both.
  *
  * Night-to-night noise: sigma, the robust standard deviation of one night
  * (log units) from the median absolute successive difference of the
@@ -60,6 +62,7 @@ struct hvs_series_verdict {
 	double mde;        /* step size detectable at 80% power (0.07 = 7%) */
 	size_t marks[HVS_SERIES_MAX_CP]; /* change points: index of the first night after each */
 	size_t nmarks;
+	double night_cv;   /* hvs_regress_judge(): night-to-night sd from successive differences */
 };
 
 /*

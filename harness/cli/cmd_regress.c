@@ -3,11 +3,12 @@
  * cmd_regress.c - `hvscope regress --db FILE`: the nightly gate. The newest
  * run is judged against the history of its own context (same host, same
  * hypervisor, same values of the --context tags), not against one baseline.
- * The verdict is harness/analysis/series.c's (the same function `report
- * --db` marks its change points with): the history's own night-to-night
- * noise, a step into the newest --min-segment nights or an episode of
- * same-direction changes into the newest segment, four verdicts (slower,
- * faster, equivalent, inconclusive with the step the history could see).
+ * The verdict is hvs_regress_judge()'s (harness/analysis/regress.c; the same
+ * function `report --db` marks its change points with): the history's own
+ * night-to-night noise, the newest --min-segment nights against the nights
+ * before them in a prediction interval, Bonferroni over the night's metrics,
+ * four verdicts (slower, faster, equivalent, inconclusive with the step the
+ * history could see).
  *
  * Exit: 0 ok, 1 slower (with --fail-on-regression), 12 inconclusive (with
  * --fail-on-inconclusive or --require-mde), 2 usage, 4 empty history / bad
@@ -16,7 +17,7 @@
 #include "commands.h"
 #include "options.h"
 #include "analysis/compare.h"
-#include "analysis/series.h"
+#include "analysis/regress.h"
 #include "results/history.h"
 #include "core/hvs_features.h"
 #include "core/hvscope.h"
@@ -86,13 +87,17 @@ const struct hvs_cmdopts cmd_regress_opts = {
 		"Judge the newest run in the history against the last N runs (default 30) of\n"
 		"its context: same host, hypervisor and values of the named tags (default:\n"
 		"config; KEY=VALUE pins the newest run: host=NAME, or a tag, e.g. fleet_host=web1).\n"
-		"Per metric, from the history's own night-to-night noise: a step into\n"
-		"the newest --min-segment nights (default 2), or into the newest segment after\n"
-		"change points found with a permutation test, beyond the threshold (default 5%)\n"
-		"is slower or faster, with the run and commit where it began; equivalent when\n"
-		"the newest level is within +-threshold for sure; else inconclusive with the\n"
-		"smallest step this history could have seen. --alpha is the share of nights\n"
-		"that may raise a false alarm over 32 metrics. `now` is the newest run's value.\n\n"
+		"Per metric, from the history's own night-to-night noise: the mean of the\n"
+		"newest --min-segment nights (default 2) against the nights before them (from\n"
+		"the newest change point whose level has held 4 --min-segment nights; change\n"
+		"points by a permutation test) in a prediction interval; beyond the threshold\n"
+		"(default 5%) and every night before, with each newest night carrying half the\n"
+		"step, it is slower or faster, with the run and commit where it began;\n"
+		"equivalent when the newest level is within +-threshold for sure; else\n"
+		"inconclusive with the smallest step this history could have seen (\"sees\").\n"
+		"--alpha is the share of nights that may raise a false slower (and again\n"
+		"faster) over 32 metrics.\n"
+		"`now` is the newest run's value.\n\n"
 		"exit: 0 ok, 1 slower (with --fail-on-regression), 12 inconclusive (with\n"
 		"--fail-on-inconclusive, or a detectable step above --require-mde), 2 usage,\n"
 		"3 not a database, 4 empty history or foreign database, 6 built without SQLite\n"
@@ -154,7 +159,7 @@ static int one_metric(void *arg, const char *name, const char *unit, enum hvs_di
 		why = "too little history";
 		sv.now = g->vals[m - 1];
 	} else {
-		int e = hvs_series_judge(g->vals, m, dir, hvs_hash64(name), &so, &sv);
+		int e = hvs_regress_judge(g->vals, m, dir, hvs_hash64(name), &so, &sv);
 
 		if (e)
 			return e;
@@ -185,8 +190,10 @@ static int one_metric(void *arg, const char *name, const char *unit, enum hvs_di
 				json_object_set_new(row, "now", json_real(sv.now));
 			if (isfinite(sv.mde))
 				json_object_set_new(row, "mde", json_real(sv.mde));
+			if (isfinite(sv.night_cv))
+				json_object_set_new(row, "night_cv", json_real(sv.night_cv));
 			if (isfinite(sv.sigma))
-				json_object_set_new(row, "night_cv", json_real(sv.sigma));
+				json_object_set_new(row, "scale", json_real(sv.sigma));
 			if (isfinite(sv.before)) {
 				json_object_set_new(row, "baseline", json_real(sv.before));
 				json_object_set_new(row, "level", json_real(sv.level));

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit test: the nightly gate hvs_regress_judge() (harness/analysis/
+ * regress.c) against known answers and synthetic histories.
+ *
+ * Known answer: 28 nights alternating 1000 e^(+-0.02), then 2 nights at
+ * 1000 e^0.10. Successive differences alternate -0.04/+0.04, so their MAD is
+ * 0; the baseline's MAD and semi-IQR are 0.02, so sigma = 1.4826 * 0.02 =
+ * 0.029652; se = sigma sqrt(1/2 + (pi/2)/28) = 0.022112; the one-sided
+ * quantile at alpha/family = 0.01/32 of Student t with 2 (28 - 1) = 54 df
+ * is 3.6328 (80% power: 0.8483), so the lower bound of the cost is
+ * e^(0.10 - 3.6328 * 0.022112) = 1.01987: slower, beginning at night 28,
+ * cost e^0.10. The detectable step: e^((3.6328 + 0.8483) 0.022112) - 1 =
+ * 10.42%. (t quantiles: mpmath's regularized incomplete beta.)
+ * Synthetic histories (lognormal nights, seeded): a 10% step at night CV 2%
+ * and 3% flagged on its 2nd night (at CV 3% the test's power is about 80%
+ * by the formula above with a known sigma; the estimated sigma's noise and
+ * the every-night and beyond-the-history rules bring it to about 60%);
+ * stationary histories at CV 3% and heavy-tailed ones (Student t with 3
+ * degrees of freedom, scaled to CV 3%) raise almost no alarm (Bonferroni
+ * over 32 metrics: 3e-4 a side); a lone wild night never counts; a
+ * fork-like history with a slow tail (a quarter of nights +30..+70%) is not
+ * called slower when the newest nights sit in that tail; a step stays
+ * slower through its 5th night and is the new level (the baseline) by its
+ * 10th; now is the newest value even when the history is too short.
+ */
+#include "analysis/regress.h"
+#include "core/stats.h"
+#include "tap.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NIGHTS 30
+
+static int near(double x, double want, double tol)
+{
+	return fabs(x - want) <= tol;
+}
+
+/* A Student t(3) draw: normal / sqrt(chi2_3 / 3), scaled to unit sd (t3's sd is sqrt 3). */
+static double t3(struct hvs_rng *r)
+{
+	double c = 0;
+
+	for (int i = 0; i < 3; i++) {
+		double z = hvs_rng_normal(r);
+
+		c += z * z;
+	}
+	return hvs_rng_normal(r) / sqrt(c / 3) / sqrt(3);
+}
+
+static void test_known(const struct hvs_series_opts *o)
+{
+	struct hvs_series_verdict v;
+	double x[NIGHTS];
+	int e;
+
+	for (int i = 0; i < 28; i++)
+		x[i] = 1000 * exp(i % 2 ? -0.02 : 0.02);
+	x[28] = x[29] = 1000 * exp(0.10);
+	e = hvs_regress_judge(x, NIGHTS, HVS_LOWER_IS_BETTER, 1, o, &v);
+	ok(e == 0 && v.verdict == HVS_V_SLOWER && v.changed && v.began == 28,
+	   "known answer: slower from night 28 (e %d, verdict %d, began %zu)", e, v.verdict, v.began);
+	ok(near(v.sigma, 0.029652, 1e-5) && near(v.night_cv, 0.029652, 1e-5),
+	   "known answer: sigma 0.029652 (got %.6f, night_cv %.6f)", v.sigma, v.night_cv);
+	ok(near(v.cost, exp(0.10), 1e-9) && near(v.lo, 1.01987, 1e-4),
+	   "known answer: cost e^0.10, CI lower bound 1.01987 (got %.5f, %.5f)", v.cost, v.lo);
+	ok(near(v.mde, 0.10416, 2e-4), "known answer: detectable step 10.42%% (got %.5f)", v.mde);
+	ok(v.now == x[29] && near(v.before, 1000, 1e-9), "known answer: now %.1f, before %.1f", v.now,
+	   v.before);
+	/* The same history higher-is-better: the step is faster. */
+	e = hvs_regress_judge(x, NIGHTS, HVS_HIGHER_IS_BETTER, 1, o, &v);
+	ok(e == 0 && v.verdict == HVS_V_FASTER && near(v.cost, exp(-0.10), 1e-9),
+	   "known answer, higher is better: faster, cost e^-0.10 (verdict %d)", v.verdict);
+	/* Only the newest night up: one night is not a step. */
+	x[28] = 1000;
+	e = hvs_regress_judge(x, NIGHTS, HVS_LOWER_IS_BETTER, 1, o, &v);
+	ok(e == 0 && !v.changed, "known answer: a lone night at +10%% is not a step (verdict %d)",
+	   v.verdict);
+}
+
+static void test_synthetic(const struct hvs_series_opts *o)
+{
+	struct hvs_series_verdict v;
+	struct hvs_rng r;
+	double x[NIGHTS];
+	int caught2 = 0, caught3 = 0, dated = 0, flat = 0, heavy = 0, lone = 0, tail = 0, trials = 200;
+
+	hvs_rng_seed(&r, 11);
+	for (int k = 0; k < trials; k++) {
+		/* A 10% step from night 28 at night CV 2% and 3%: judged on the step's 2nd night. */
+		for (int i = 0; i < NIGHTS; i++)
+			x[i] = 1000 * exp(0.02 * hvs_rng_normal(&r)) * (i >= 28 ? 1.10 : 1);
+		if (!hvs_regress_judge(x, NIGHTS, HVS_LOWER_IS_BETTER, 1, o, &v) &&
+		    v.verdict == HVS_V_SLOWER) {
+			caught2++;
+			dated += v.began == 28;
+		}
+		for (int i = 0; i < NIGHTS; i++)
+			x[i] = 1000 * exp(0.03 * hvs_rng_normal(&r)) * (i >= 28 ? 1.10 : 1);
+		if (!hvs_regress_judge(x, NIGHTS, HVS_LOWER_IS_BETTER, 1, o, &v) &&
+		    v.verdict == HVS_V_SLOWER)
+			caught3++;
+		/* Stationary, CV 3%. */
+		for (int i = 0; i < NIGHTS; i++)
+			x[i] = 1000 * exp(0.03 * hvs_rng_normal(&r));
+		if (!hvs_regress_judge(x, NIGHTS, HVS_LOWER_IS_BETTER, 1, o, &v) && v.changed)
+			flat++;
+		/* Heavy-tailed: t(3) nights scaled to CV 3%. */
+		for (int i = 0; i < NIGHTS; i++)
+			x[i] = 1000 * exp(0.03 * t3(&r));
+		if (!hvs_regress_judge(x, NIGHTS, HVS_LOWER_IS_BETTER, 1, o, &v) && v.changed)
+			heavy++;
+		/* A lone +30% night, newest. */
+		for (int i = 0; i < NIGHTS; i++)
+			x[i] = 1000 * exp(0.01 * hvs_rng_normal(&r)) * (i == NIGHTS - 1 ? 1.30 : 1);
+		if (!hvs_regress_judge(x, NIGHTS, HVS_LOWER_IS_BETTER, 1, o, &v) && v.changed)
+			lone++;
+		/* Fork-like: a quarter of the nights in a slow tail, the newest two among them. */
+		for (int i = 0; i < NIGHTS; i++) {
+			double slow = i >= 28 || hvs_rng_uniform(&r) < 0.25;
+
+			x[i] = 1000 * exp(0.05 * hvs_rng_normal(&r) +
+					  (slow ? log(1.30 + 0.40 * hvs_rng_uniform(&r)) : 0));
+		}
+		if (!hvs_regress_judge(x, NIGHTS, HVS_LOWER_IS_BETTER, 1, o, &v) &&
+		    v.verdict == HVS_V_SLOWER)
+			tail++;
+	}
+	ok(caught2 >= trials * 90 / 100, "10%% step, night CV 2%%: slower on its 2nd night in %d of %d",
+	   caught2, trials);
+	ok(dated >= caught2 * 90 / 100, "... dated from night 28 in %d of them", dated);
+	/* By the formula in the header about 80%, less the sigma estimate's noise and the rules. */
+	ok(caught3 >= trials * 50 / 100, "10%% step, night CV 3%%: slower on its 2nd night in %d of %d",
+	   caught3, trials);
+	ok(flat <= 2, "stationary CV 3%%: %d of %d histories flagged (Bonferroni: ~0.1 expected)", flat,
+	   trials);
+	ok(heavy <= 4, "heavy-tailed t(3) CV 3%%: %d of %d histories flagged", heavy, trials);
+	ok(lone == 0, "a lone +30%% night: %d of %d flagged", lone, trials);
+	ok(tail <= trials / 20, "slow-tail history, newest nights in the tail: slower %d of %d", tail,
+	   trials);
+}
+
+/*
+ * The family-wise rate: 5000 stationary lognormal histories of 30 nights
+ * (CV 3%); a flag either way should come in about 2 alpha/family = 0.0625%
+ * of them (docs/harness.md quotes this line).
+ */
+static void test_rate(const struct hvs_series_opts *o)
+{
+	struct hvs_series_verdict v;
+	struct hvs_rng r;
+	double x[NIGHTS];
+	int flagged = 0, trials = 5000;
+
+	hvs_rng_seed(&r, 7);
+	for (int k = 0; k < trials; k++) {
+		for (int i = 0; i < NIGHTS; i++)
+			x[i] = 1000 * exp(0.03 * hvs_rng_normal(&r));
+		if (!hvs_regress_judge(x, NIGHTS, HVS_LOWER_IS_BETTER, (uint64_t)k, o, &v) && v.changed)
+			flagged++;
+	}
+	ok(flagged <= 3 * trials * 2 * o->alpha / (double)o->family,
+	   "stationary: %d of %d histories flagged (%.3f%%; nominal 2 alpha/family = %.4f%%)", flagged,
+	   trials, 100.0 * flagged / trials, 100 * 2 * o->alpha / (double)o->family);
+}
+
+/* A step stays red through its 5th night; from its 10th it is the new level (the baseline). */
+static void test_persist(const struct hvs_series_opts *o)
+{
+	struct hvs_series_verdict v;
+	struct hvs_rng r;
+	double x[40];
+	int red = 1, later = 1;
+
+	hvs_rng_seed(&r, 3);
+	for (int i = 0; i < 40; i++)
+		x[i] = 1000 * exp(0.01 * hvs_rng_normal(&r)) * (i >= 28 ? 1.10 : 1);
+	/* The step's k-th night is x[27 + k]: judge the history ending there. */
+	for (int k = 2; k <= 5; k++)
+		red &= !hvs_regress_judge(x, (size_t)(28 + k), HVS_LOWER_IS_BETTER, 1, o, &v) &&
+		       v.verdict == HVS_V_SLOWER && v.began == 28;
+	ok(red, "a 10%% step at night CV 1%%: slower, began at night 28, on its 2nd to 5th nights");
+	later = !hvs_regress_judge(x, 38, HVS_LOWER_IS_BETTER, 1, o, &v) && !v.changed &&
+		near(v.before, 1100, 1100 * 0.03);
+	ok(later, "... on its 10th it is the new level: not flagged, before %.0f (verdict %d)", v.before,
+	   v.verdict);
+}
+
+static void test_edges(const struct hvs_series_opts *o)
+{
+	struct hvs_series_verdict v;
+	double x[NIGHTS];
+	int e;
+
+	for (int i = 0; i < NIGHTS; i++)
+		x[i] = 100 + i % 3;
+	ok(hvs_regress_judge(x, 6, HVS_LOWER_IS_BETTER, 1, o, &v) == -EINVAL && v.now == x[5] &&
+	   !v.changed,
+	   "too short (6 < 2 min_seg + 3): -EINVAL, now is the newest value");
+	x[7] = NAN;
+	ok(hvs_regress_judge(x, NIGHTS, HVS_LOWER_IS_BETTER, 1, o, &v) == -EINVAL &&
+	   v.now == x[NIGHTS - 1],
+	   "a NaN night: -EINVAL, now still the newest value");
+	for (int i = 0; i < NIGHTS; i++)
+		x[i] = 100;
+	e = hvs_regress_judge(x, NIGHTS, HVS_LOWER_IS_BETTER, 1, o, &v);
+	ok(e == 0 && v.verdict == HVS_V_EQUIVALENT && near(v.mde, o->threshold, 1e-12) && v.now == 100,
+	   "a constant history: equivalent, the detectable step is the threshold (e %d, verdict %d, mde %g)",
+	   e, v.verdict, v.mde);
+}
+
+int main(void)
+{
+	struct hvs_series_opts o;
+
+	hvs_series_opts_default(&o);
+	plan(20);
+	test_known(&o);
+	test_synthetic(&o);
+	test_rate(&o);
+	test_persist(&o);
+	test_edges(&o);
+	return done_testing();
+}
