@@ -30,8 +30,10 @@ done
 
 # FILE:NAME of functions allowed over the limit, each with why.
 ALLOW=(
-	# being edited in parallel (helper regress): split after the merge
+	# merged at the end of session 6 (the new night-to-night judge and its
+	# caller): not yet split; issue 12 stays open until they are
 	harness/cli/cmd_regress.c:one_metric
+	harness/analysis/regress.c:hvs_regress_judge
 )
 
 cd "$root"
