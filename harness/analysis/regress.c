@@ -48,24 +48,6 @@ static int cmp_dbl(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* level above every y[0..n) (up) or below every one (!up). */
-static int beyond(const double *y, size_t n, double level, int up)
-{
-	for (size_t i = 0; i < n; i++)
-		if (up ? y[i] >= level : y[i] <= level)
-			return 0;
-	return 1;
-}
-
-static void add_mark(struct hvs_series_verdict *v, size_t at)
-{
-	for (size_t i = 0; i < v->nmarks; i++)
-		if (v->marks[i] == at)
-			return;
-	if (v->nmarks < HVS_SERIES_MAX_CP)
-		v->marks[v->nmarks++] = at;
-}
-
 /* The first change point of the same-direction episode that ends with cp[k]. */
 static int episode_start(const struct hvs_changepoint *cp, int k)
 {
@@ -111,7 +93,7 @@ int hvs_regress_judge(const double *x, size_t n, enum hvs_direction dir, uint64_
 		return ncp;
 	}
 	for (int i = 0; i < ncp; i++)
-		add_mark(out, cp[i].at);
+		hvs_series_add_mark(out, cp[i].at);
 	/*
 	 * The baseline: the nights before the newest L, from the newest change
 	 * point on whose level has held HVS_REGRESS_HOLD L nights (then it is
@@ -207,7 +189,7 @@ int hvs_regress_judge(const double *x, size_t n, enum hvs_direction dir, uint64_
 			if (up ? y[i] - base < each : base - y[i] < each)
 				out->verdict = HVS_V_INCONCLUSIVE;
 		/* Beyond every night of the baseline: a state or a tail it has visited is not new. */
-		if (!beyond(y + S, N, level, up))
+		if (!hvs_series_beyond(y + S, N, level, up))
 			out->verdict = HVS_V_INCONCLUSIVE;
 		/* A drift: the step ends an episode of same-way changes; date it from its start. */
 		if (out->verdict != HVS_V_INCONCLUSIVE && ncp > 0 &&
@@ -248,7 +230,7 @@ int hvs_regress_judge(const double *x, size_t n, enum hvs_direction dir, uint64_
 				bd = -bd;
 			bse = bsig * sqrt(M_PI / 2 / (double)lenn + M_PI / 2 / (double)lenb);
 			v = hvs_decide(bd, bse, df, level_q, o->threshold, o->power, &lo, &hi, NULL);
-			if ((v == HVS_V_SLOWER || v == HVS_V_FASTER) && beyond(y + B0, lenb, lvl, up)) {
+			if ((v == HVS_V_SLOWER || v == HVS_V_FASTER) && hvs_series_beyond(y + B0, lenb, lvl, up)) {
 				out->verdict = v;
 				out->began = T;
 				out->before = exp(hvs_median(y + B0, lenb));
@@ -261,7 +243,7 @@ int hvs_regress_judge(const double *x, size_t n, enum hvs_direction dir, uint64_
 	}
 	out->changed = out->verdict == HVS_V_SLOWER || out->verdict == HVS_V_FASTER;
 	if (out->changed)
-		add_mark(out, out->began);
+		hvs_series_add_mark(out, out->began);
 	free(y);
 	return 0;
 }

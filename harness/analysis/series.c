@@ -43,7 +43,7 @@ static double night_sigma(const double *y, size_t n)
 }
 
 /* level above every y[0..n) (up) or below every one (!up). */
-static int beyond(const double *y, size_t n, double level, int up)
+int hvs_series_beyond(const double *y, size_t n, double level, int up)
 {
 	for (size_t i = 0; i < n; i++)
 		if (up ? y[i] >= level : y[i] <= level)
@@ -51,7 +51,8 @@ static int beyond(const double *y, size_t n, double level, int up)
 	return 1;
 }
 
-static void add_mark(struct hvs_series_verdict *v, size_t at)
+/* Mark change point at on v (once; at most HVS_SERIES_MAX_CP). */
+void hvs_series_add_mark(struct hvs_series_verdict *v, size_t at)
 {
 	for (size_t i = 0; i < v->nmarks; i++)
 		if (v->marks[i] == at)
@@ -133,7 +134,7 @@ static void judge_step(struct judge *j, struct hvs_series_verdict *out)
 		 * nights flip between two states (or a heavy tail the sd misses)
 		 * has been there before; that is not a new level.
 		 */
-		if (!beyond(y + S, n - L - S, level, up))
+		if (!hvs_series_beyond(y + S, n - L - S, level, up))
 			out->verdict = HVS_V_INCONCLUSIVE;
 		/* A drift: the step is the end of an episode of same-way changes; date it from its start. */
 		if (out->verdict != HVS_V_INCONCLUSIVE && ncp > 0) {
@@ -198,7 +199,7 @@ static void judge_episode(const struct judge *j, struct hvs_series_verdict *out)
 		bd = -bd;
 	bse = out->sigma * sqrt(M_PI / 2 / (double)lenn + M_PI / 2 / (double)lenb);
 	v = hvs_decide(bd, bse, INFINITY, j->level_q, o->threshold, o->power, &lo, &hi, &mde);
-	if ((v == HVS_V_SLOWER || v == HVS_V_FASTER) && beyond(y + B0, lenb, lvl, up)) {
+	if ((v == HVS_V_SLOWER || v == HVS_V_FASTER) && hvs_series_beyond(y + B0, lenb, lvl, up)) {
 		out->verdict = v;
 		out->began = T;
 		out->before = exp(hvs_median(y + B0, lenb));
@@ -243,7 +244,7 @@ int hvs_series_judge(const double *x, size_t n, enum hvs_direction dir, uint64_t
 	}
 	j.ncp = ncp;
 	for (int i = 0; i < ncp; i++)
-		add_mark(out, cp[i].at);
+		hvs_series_add_mark(out, cp[i].at);
 	/* The segment the newest L nights follow: after the last change before them. */
 	for (int i = 0; i < ncp; i++)
 		if (cp[i].at + L <= n - L)
@@ -258,7 +259,7 @@ int hvs_series_judge(const double *x, size_t n, enum hvs_direction dir, uint64_t
 		judge_episode(&j, out);
 	out->changed = out->verdict == HVS_V_SLOWER || out->verdict == HVS_V_FASTER;
 	if (out->changed)
-		add_mark(out, out->began);
+		hvs_series_add_mark(out, out->began);
 	free(y);
 	return 0;
 }

@@ -74,4 +74,11 @@ struct hvs_series_verdict {
 int hvs_series_judge(const double *x, size_t n, enum hvs_direction dir, uint64_t seed,
 		     const struct hvs_series_opts *o, struct hvs_series_verdict *out);
 
+/* 1 when level is above every y[0..n) (up) or below every one (!up), else 0;
+ * shared by hvs_series_judge and hvs_regress_judge. */
+int hvs_series_beyond(const double *y, size_t n, double level, int up);
+
+/* Mark change point at on v (once; at most HVS_SERIES_MAX_CP). */
+void hvs_series_add_mark(struct hvs_series_verdict *v, size_t at);
+
 #endif
