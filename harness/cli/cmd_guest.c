@@ -15,6 +15,8 @@
 #include "core/hvscope.h"
 #include "core/jsonw.h"
 #include "results/result.h"
+#include "run/runner.h"
+#include "cli/paired.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -404,7 +406,7 @@ static int merge_target(const char *out, const struct hvs_gresult *res, size_t p
 	f->seconds = 0;
 	for (unsigned k = 0; k < rounds && !ret; k++) {
 		const struct hvs_gresult *r = &res[k * per + i];
-		struct hvs_result *x = NULL;
+		int rc;
 
 		f->seconds += r->seconds;
 		if (r->outcome != HVS_PASS && f->outcome == HVS_PASS) {
@@ -413,17 +415,13 @@ static int merge_target(const char *out, const struct hvs_gresult *res, size_t p
 		}
 		if (!r->result_path[0])
 			continue;
-		if (hvs_result_read(r->result_path, &x, err, sizeof(err))) {
-			hvs_err("guest: %s", err);
-			continue;
-		}
-		if (hvs_metrics_pool(&set, &x->set))
+		rc = hvs_runner_pool_file(r->result_path, &set, first ? NULL : &first, err, sizeof(err));
+		if (rc == -ENOMEM)
 			ret = HVS_EX_INTERNAL;
-		have++;
-		if (!first)
-			first = x;
+		else if (rc)
+			hvs_err("guest: %s", err);
 		else
-			hvs_result_free(x);
+			have++;
 	}
 	if (!ret && have && hvs_metrics_resummarize(&set))
 		ret = HVS_EX_INTERNAL;
@@ -455,44 +453,37 @@ static int merge_target(const char *out, const struct hvs_gresult *res, size_t p
 /* Each target against the baseline, its rounds paired (compare --paired prints). */
 static void judge_rounds(const struct hvs_gresult *res, size_t per, unsigned rounds, const char *baseline)
 {
+	const struct hvs_paired_flags f = { 0 };
+	const char **p = calloc(2 * (size_t)rounds + 1, sizeof(*p));
 	size_t b = per;
-	char **argv = calloc(2 * (size_t)rounds + 4, sizeof(*argv));
 
 	for (size_t i = 0; i < per; i++)
 		if (!strcmp(res[i].name, baseline))
 			b = i;
-	if (!argv || b == per) {
-		free(argv);
+	if (!p || b == per) {
+		free(p);
 		return;
 	}
 	for (size_t i = 0; i < per; i++) {
-		int n = 0, all = 1;
+		int all = 1;
 
 		if (i == b)
 			continue;
-		argv[n++] = "compare";
-		argv[n++] = "--paired";
-		for (int side = 0; side < 2; side++) {
-			if (side)
-				argv[n++] = "--";
-			for (unsigned k = 0; k < rounds; k++) {
-				const struct hvs_gresult *r = &res[k * per + (side ? i : b)];
+		for (unsigned k = 0; k < 2 * rounds; k++) {
+			const struct hvs_gresult *r = &res[(k % rounds) * per + (k < rounds ? b : i)];
 
-				all &= r->result_path[0] != '\0';
-				argv[n++] = (char *)r->result_path;
-			}
+			all &= r->result_path[0] != '\0';
+			p[k] = r->result_path;
 		}
-		argv[n] = NULL;
 		printf("\n== %s against %s: %u round-robin round(s), each round's ratio one observation\n",
 		       res[i].name, baseline, rounds);
 		if (!all) {
 			printf("(not judged: a round of one of them has no result)\n");
 			continue;
 		}
-		fflush(stdout);
-		cmd_compare(n, argv);
+		hvs_compare_rounds(p, p + rounds, rounds, &f);
 	}
-	free(argv);
+	free(p);
 }
 
 /*

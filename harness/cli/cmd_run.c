@@ -23,6 +23,7 @@
 #include "run/rounds.h"
 #include "run/runner.h"
 #include "run/suite.h"
+#include "cli/paired.h"
 
 #include <errno.h>
 #include <math.h>
@@ -483,75 +484,37 @@ static void self_path(char *buf, size_t len)
 		hvs_strlcpy(buf, program_invocation_name, len);
 }
 
-/* A worse exit code of the sides' compares: bad input, then 1, then 12. */
-static int worse(int a, int b)
-{
-	int ra = a >= 2 && a != HVS_EX_INCONCLUSIVE ? 3 : a == 1 ? 2 : a ? 1 : 0;
-	int rb = b >= 2 && b != HVS_EX_INCONCLUSIVE ? 3 : b == 1 ? 2 : b ? 1 : 0;
-
-	return rb > ra ? b : a;
-}
-
 /* Each side against the first, through `compare --paired` (its table and exit codes). */
 static int judge_sides(const struct run_opts *o, const struct hvs_rounds *r)
 {
-	size_t cap = 2 * (size_t)r->done + 12;
-	char **argv = calloc(cap, sizeof(*argv)), **paths = calloc(2 * (size_t)r->done, sizeof(*paths));
-	char thr[32];
+	struct hvs_paired_flags f = { o->unpaired, o->threshold, o->fail_reg, o->fail_inc };
+	size_t n = (size_t)r->done;
+	char **paths = calloc(2 * n + 1, sizeof(*paths));
 	int ret = HVS_EX_OK;
 
-	if (!argv || !paths) {
-		free(argv);
-		free(paths);
+	if (!paths)
 		return HVS_EX_INTERNAL;
-	}
 	for (int s = 1; s < r->nsides; s++) {
-		int n = 0, rc;
+		char buf[4200];
 
-		argv[n++] = "compare";
-		if (!o->unpaired)
-			argv[n++] = "--paired";
-		if (o->threshold > 0) {
-			snprintf(thr, sizeof(thr), "%.10g", o->threshold);
-			argv[n++] = "--threshold";
-			argv[n++] = thr;
-		}
-		if (o->fail_reg)
-			argv[n++] = "--fail-on-regression";
-		if (o->fail_inc)
-			argv[n++] = "--fail-on-inconclusive";
-		for (int side = 0; side < 2; side++) {
-			if (side)
-				argv[n++] = "--";
-			for (int k = 0; k < r->done; k++) {
-				char buf[4200];
-
-				hvs_rounds_path(r, side ? s : 0, k, buf, sizeof(buf));
-				paths[side * r->done + k] = strdup(buf);
-				if (!paths[side * r->done + k]) {
-					ret = HVS_EX_INTERNAL;
-					goto out;
-				}
-				argv[n++] = paths[side * r->done + k];
+		for (size_t k = 0; k < 2 * n; k++) {
+			hvs_rounds_path(r, k < n ? 0 : s, (int)(k % n), buf, sizeof(buf));
+			free(paths[k]);
+			if (!(paths[k] = strdup(buf))) {
+				ret = HVS_EX_INTERNAL;
+				goto out;
 			}
 		}
-		argv[n] = NULL;
 		printf("\n== %s against %s: %d interleaved round(s), %s\n", r->side[s].name, r->side[0].name,
 		       r->done, o->unpaired ? "judged as groups of runs (--unpaired)"
 					    : "each round's ratio one observation");
-		fflush(stdout);
-		rc = cmd_compare(n, argv);
-		ret = worse(ret, rc);
-		for (int k = 0; k < 2 * r->done; k++) {
-			free(paths[k]);
-			paths[k] = NULL;
-		}
+		ret = hvs_compare_worse(ret, hvs_compare_rounds((const char *const *)paths,
+								(const char *const *)paths + n, n, &f));
 	}
 out:
-	for (int k = 0; k < 2 * r->done; k++)
+	for (size_t k = 0; k < 2 * n; k++)
 		free(paths[k]);
 	free(paths);
-	free(argv);
 	return ret;
 }
 
@@ -567,16 +530,11 @@ static int merge_rounds(const struct run_opts *o, const struct hvs_rounds *r, co
 	int ret = 0;
 
 	for (int k = 0; k < r->done && !ret; k++) {
-		struct hvs_result *res = NULL;
-
 		hvs_rounds_path(r, 0, k, path, sizeof(path));
-		if (hvs_result_read(path, &res, err, sizeof(err))) {
+		ret = hvs_runner_pool_file(path, &set, NULL, err, sizeof(err));
+		if (ret)
 			hvs_err("run: %s", err);
-			ret = HVS_EX_IO;
-		} else if (hvs_metrics_pool(&set, &res->set)) {
-			ret = HVS_EX_INTERNAL;
-		}
-		hvs_result_free(res);
+		ret = ret == -ENOMEM ? HVS_EX_INTERNAL : ret ? HVS_EX_IO : 0;
 	}
 	if (!ret && hvs_metrics_resummarize(&set))
 		ret = HVS_EX_INTERNAL;

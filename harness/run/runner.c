@@ -120,6 +120,24 @@ static int one_child(const struct hvs_runner_procs *p, int i, const char *out, c
 	return 0;
 }
 
+int hvs_runner_pool_file(const char *path, struct hvs_metrics *set, struct hvs_result **keep, char *err,
+			 size_t errlen)
+{
+	struct hvs_result *r = NULL;
+	int ret;
+
+	if (hvs_result_read(path, &r, err, errlen))
+		return -EIO;
+	ret = hvs_metrics_pool(set, &r->set);
+	if (ret)
+		snprintf(err, errlen, "pooling the metrics of %s: %s", path, strerror(-ret));
+	if (keep && !ret)
+		*keep = r;
+	else
+		hvs_result_free(r);
+	return ret;
+}
+
 int hvs_runner_processes(const struct hvs_runner_procs *p, struct hvs_metrics *set, char *err,
 			 size_t errlen)
 {
@@ -136,17 +154,11 @@ int hvs_runner_processes(const struct hvs_runner_procs *p, struct hvs_metrics *s
 	}
 	hvs_cleanup_add(tmpdir);
 	for (int i = 0; i < p->processes && !ret; i++) {
-		struct hvs_result *r = NULL;
-
 		snprintf(out, sizeof(out), "%s/p%d.json", tmpdir, i);
 		ret = one_child(p, i, out, err, errlen);
 		if (ret)
 			break;
-		if (hvs_result_read(out, &r, err, errlen))
-			ret = -EIO;
-		else if ((ret = hvs_metrics_pool(set, &r->set)))
-			snprintf(err, errlen, "pooling the processes' metrics: %s", strerror(-ret));
-		hvs_result_free(r);
+		ret = hvs_runner_pool_file(out, set, NULL, err, errlen);
 		unlink(out);
 	}
 	hvs_cleanup_remove(tmpdir);

@@ -56,6 +56,18 @@ struct hvs_runner_procs {
 int hvs_runner_processes(const struct hvs_runner_procs *p, struct hvs_metrics *set, char *err,
 			 size_t errlen);
 
+/*
+ * The one pooling rule of runs made of parts (a run's processes, the rounds
+ * of `run --rounds`, of a matrix target): read the result file at path and
+ * pool its metrics into set, each of its processes staying one
+ * (hvs_metrics_pool). The caller resummarises when all are in. With keep,
+ * the result read is handed over (*keep; the caller frees it), else freed.
+ * Returns 0, -EIO (err says why) or -ENOMEM.
+ */
+struct hvs_result;
+int hvs_runner_pool_file(const char *path, struct hvs_metrics *set, struct hvs_result **keep, char *err,
+			 size_t errlen);
+
 /* Report order: metrics in v's (registry) order, whatever order they ran in. */
 void hvs_runner_sort(struct hvs_metrics *set, const struct hvs_bench *const *v, size_t n);
 
