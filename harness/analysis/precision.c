@@ -6,6 +6,7 @@
  * the rounds, or plain spread).
  */
 #include "precision.h"
+#include "core/array.h"
 #include "core/hvscope.h"
 #include "core/stats.h"
 #include "core/units.h"
@@ -175,10 +176,8 @@ static int add_wide(struct hvs_precision *r, const char *name, double hw, const 
 			}
 			return 0;
 		}
-	w = realloc(r->wide, (r->nwide + 1) * sizeof(*w));
-	if (!w)
+	if (HVS_ARRAY_RESERVE(r->wide, r->wcap, r->nwide + 1, 8))
 		return -ENOMEM;
-	r->wide = w;
 	w = &r->wide[r->nwide++];
 	hvs_strlcpy(w->name, name, sizeof(w->name));
 	w->halfwidth = hw;
@@ -281,5 +280,5 @@ void hvs_precision_free(struct hvs_precision *p)
 {
 	free(p->wide);
 	p->wide = NULL;
-	p->nwide = 0;
+	p->nwide = p->wcap = 0;
 }

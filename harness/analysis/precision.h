@@ -36,7 +36,7 @@ struct hvs_wide {
 
 struct hvs_precision {
 	struct hvs_wide *wide; /* malloc'd: the metrics wider than target */
-	size_t nwide;
+	size_t nwide, wcap;
 	size_t nmetrics;       /* metrics judged */
 };
 
