@@ -15,7 +15,9 @@
 #include "analysis/compare.h"
 #include "core/hvs_features.h"
 #include "core/hvscope.h"
+#include "core/jsonw.h"
 #include "core/units.h"
+#include "results/context.h"
 #include "results/result.h"
 
 #include <errno.h>
@@ -24,9 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if HAVE_JANSSON
-#include <jansson.h>
-#endif
 
 #define MAX_RUNS 64
 
@@ -161,42 +160,8 @@ struct side_ctx {
 	double load, steal; /* mean over the side's runs of load per CPU and steal fraction; NaN unknown */
 };
 
-/* Load per CPU (1-min average, mean of before/after) and steal of one result file. */
-static void read_conditions(const char *path, double *load, double *steal)
-{
-	*load = *steal = NAN;
-#if HAVE_JANSSON
-	{
-		json_t *root = json_load_file(path, 0, NULL), *c, *v;
-		double cpus = 0, l = 0;
-		int nl = 0;
-
-		if (!root)
-			return;
-		c = json_object_get(root, "context");
-		v = json_object_get(json_object_get(c, "power"), "online_cpus");
-		cpus = json_is_integer(v) ? (double)json_integer_value(v) : 0;
-		for (int k = 0; k < 2; k++) {
-			json_t *la = json_object_get(json_object_get(c, k ? "after" : "before"), "loadavg");
-
-			if (json_is_array(la) && json_is_number(json_array_get(la, 0))) {
-				l += json_number_value(json_array_get(la, 0));
-				nl++;
-			}
-		}
-		if (nl && cpus > 0)
-			*load = l / nl / cpus;
-		v = json_object_get(c, "steal_fraction");
-		if (json_is_number(v))
-			*steal = json_number_value(v);
-		json_decref(root);
-	}
-#else
-	(void)path;
-#endif
-}
-
-static void side_conditions(char **paths, size_t n, struct side_ctx *s)
+/* A side's load per CPU and steal: the mean over its runs' recorded contexts. */
+static void side_conditions(struct hvs_result **r, size_t n, struct side_ctx *s)
 {
 	double l = 0, st = 0;
 	size_t nl = 0, ns = 0;
@@ -204,7 +169,7 @@ static void side_conditions(char **paths, size_t n, struct side_ctx *s)
 	for (size_t i = 0; i < n; i++) {
 		double a, b;
 
-		read_conditions(paths[i], &a, &b);
+		hvs_context_conditions(r[i]->info.context_json, &a, &b);
 		if (isfinite(a)) {
 			l += a;
 			nl++;
@@ -362,125 +327,120 @@ static void print_markdown(struct hvs_result **ra, struct hvs_result **rb, const
 	print_summary(c, o, 1);
 }
 
-#if HAVE_JANSSON
-static json_t *num_or_null(double v)
+static void ids(struct hvs_jw *w, const char *key, struct hvs_result **r, size_t n)
 {
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
-static json_t *ids(struct hvs_result **r, size_t n)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; a && i < n; i++)
-		json_array_append_new(a, json_pack("{ss ss}", "id", r[i]->info.id, "commit",
-						   r[i]->info.git_commit));
-	return a;
-}
-
-static int print_json(struct hvs_result **ra, struct hvs_result **rb, const struct hvs_cmp *c,
-		      const struct hvs_cmp_opts *o, const char *warning)
-{
-	json_t *root, *rows = json_array();
-	char *text;
-
-	if (!rows)
-		return -ENOMEM;
-	for (size_t i = 0; i < c->n; i++) {
-		const struct hvs_cmp_row *r = &c->rows[i];
-		json_t *row = json_pack("{ss ss ss ss sI sI sI sI}", "name", r->name, "unit", r->unit,
-					"direction", hvs_direction_name(r->direction), "verdict",
-					hvs_verdict_name(r->verdict), "n_a", (json_int_t)r->na,
-					"n_b", (json_int_t)r->nb, "runs_a", (json_int_t)r->runs_a,
-					"runs_b", (json_int_t)r->runs_b);
-
-		if (!row)
-			goto fail;
-		json_object_set_new(row, "median_a", num_or_null(r->median_a));
-		json_object_set_new(row, "median_b", num_or_null(r->median_b));
-		json_object_set_new(row, "ratio", num_or_null(r->ratio.ratio));
-		json_object_set_new(row, "ci_lo", num_or_null(r->ratio.lo));
-		json_object_set_new(row, "ci_hi", num_or_null(r->ratio.hi));
-		json_object_set_new(row, "cost", num_or_null(r->cost));
-		json_object_set_new(row, "se_log", num_or_null(r->se));
-		json_object_set_new(row, "df", num_or_null(r->df));
-		json_object_set_new(row, "p", num_or_null(r->p));
-		json_object_set_new(row, "p_equivalence", num_or_null(r->p_equiv));
-		json_object_set_new(row, "mde", num_or_null(r->mde));
-		json_object_set_new(row, "threshold", json_real(r->threshold));
-		json_object_set_new(row, "run_cv_a", num_or_null(r->run_cv_a));
-		json_object_set_new(row, "run_cv_b", num_or_null(r->run_cv_b));
-		json_object_set_new(row, "process_cv", num_or_null(r->proc_cv));
-		json_object_set_new(row, "noise", num_or_null(r->noise));
-		if (r->verdict != HVS_V_NA)
-			json_object_set_new(row, "between_runs", json_string(run_var_name(r->run_var)));
-		if (r->states) {
-			json_t *st = json_array();
-
-			for (int s = 0; s < r->states; s++) {
-				const struct hvs_cmp_state *S = &r->state[s];
-				json_t *o_ = json_object();
-
-				json_object_set_new(o_, "location_a", num_or_null(S->loc_a));
-				json_object_set_new(o_, "location_b", num_or_null(S->loc_b));
-				json_object_set_new(o_, "share_a", num_or_null(S->share_a));
-				json_object_set_new(o_, "share_b", num_or_null(S->share_b));
-				json_object_set_new(o_, "ratio", num_or_null(S->ratio.ratio));
-				json_object_set_new(o_, "ci_lo", num_or_null(S->ratio.lo));
-				json_object_set_new(o_, "ci_hi", num_or_null(S->ratio.hi));
-				json_object_set_new(o_, "mde", num_or_null(S->mde));
-				json_object_set_new(o_, "run_cv", num_or_null(S->run_cv));
-				json_object_set_new(o_, "verdict", json_string(hvs_verdict_name(S->verdict)));
-				json_array_append_new(st, o_);
-			}
-			json_object_set_new(row, "states", st);
-			json_object_set_new(row, "state_cut", num_or_null(r->state_cut));
-			if (r->state_decides >= 0)
-				json_object_set_new(row, "state_decides", json_integer(r->state_decides + 1));
-		}
-		if (r->verdict == HVS_V_NA)
-			json_object_set_new(row, "reason", json_string(r->reason));
-		json_array_append_new(rows, row);
+	hvs_jw_arr(w, key);
+	for (size_t i = 0; i < n; i++) {
+		hvs_jw_obj(w, NULL);
+		hvs_jw_str(w, "id", r[i]->info.id);
+		hvs_jw_str(w, "commit", r[i]->info.git_commit);
+		hvs_jw_end(w);
 	}
-	root = json_pack("{so so sf sf sf sf sI sI si si si si si sI so}", "a", ids(ra, c->runs_a), "b",
-			 ids(rb, c->runs_b), "threshold", o->threshold, "alpha", o->alpha, "run_cv",
-			 o->run_cv, "level", c->level, "runs_a", (json_int_t)c->runs_a, "runs_b",
-			 (json_int_t)c->runs_b, "slower", c->slower, "faster", c->faster,
-			 "equivalent", c->equivalent, "inconclusive", c->inconclusive, "na", c->na,
-			 "compared", (json_int_t)c->ncompared, "metrics", rows);
-	if (!root)
-		return -ENOMEM;
-	json_object_set_new(root, "geomean_cost",
-			    json_pack("{so so so ss so}", "ratio", num_or_null(c->geomean.ratio), "ci_lo",
-				      num_or_null(c->geomean.lo), "ci_hi", num_or_null(c->geomean.hi),
-				      "verdict", hvs_verdict_name(c->geomean_verdict), "mde",
-				      num_or_null(c->geomean_mde)));
-	json_object_set_new(root, "warnings", json_array());
-	if (warning)
-		json_array_append_new(json_object_get(root, "warnings"), json_string(warning));
-	text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
-	json_decref(root);
-	if (!text)
-		return -ENOMEM;
-	puts(text);
-	free(text);
-	return 0;
-fail:
-	json_decref(rows);
-	return -ENOMEM;
+	hvs_jw_end(w);
 }
-#else
+
+/* A row's per-state judgements (a two-state metric). */
+static void json_states(struct hvs_jw *w, const struct hvs_cmp_row *r)
+{
+	hvs_jw_arr(w, "states");
+	for (int s = 0; s < r->states; s++) {
+		const struct hvs_cmp_state *S = &r->state[s];
+
+		hvs_jw_obj(w, NULL);
+		hvs_jw_num(w, "location_a", S->loc_a);
+		hvs_jw_num(w, "location_b", S->loc_b);
+		hvs_jw_num(w, "share_a", S->share_a);
+		hvs_jw_num(w, "share_b", S->share_b);
+		hvs_jw_num(w, "ratio", S->ratio.ratio);
+		hvs_jw_num(w, "ci_lo", S->ratio.lo);
+		hvs_jw_num(w, "ci_hi", S->ratio.hi);
+		hvs_jw_num(w, "mde", S->mde);
+		hvs_jw_num(w, "run_cv", S->run_cv);
+		hvs_jw_str(w, "verdict", hvs_verdict_name(S->verdict));
+		hvs_jw_end(w);
+	}
+	hvs_jw_end(w);
+	hvs_jw_num(w, "state_cut", r->state_cut);
+	if (r->state_decides >= 0)
+		hvs_jw_int(w, "state_decides", r->state_decides + 1);
+}
+
+static void json_row(struct hvs_jw *w, const struct hvs_cmp_row *r)
+{
+	hvs_jw_obj(w, NULL);
+	hvs_jw_str(w, "name", r->name);
+	hvs_jw_str(w, "unit", r->unit);
+	hvs_jw_str(w, "direction", hvs_direction_name(r->direction));
+	hvs_jw_str(w, "verdict", hvs_verdict_name(r->verdict));
+	hvs_jw_int(w, "n_a", (long long)r->na);
+	hvs_jw_int(w, "n_b", (long long)r->nb);
+	hvs_jw_int(w, "runs_a", (long long)r->runs_a);
+	hvs_jw_int(w, "runs_b", (long long)r->runs_b);
+	hvs_jw_num(w, "median_a", r->median_a);
+	hvs_jw_num(w, "median_b", r->median_b);
+	hvs_jw_num(w, "ratio", r->ratio.ratio);
+	hvs_jw_num(w, "ci_lo", r->ratio.lo);
+	hvs_jw_num(w, "ci_hi", r->ratio.hi);
+	hvs_jw_num(w, "cost", r->cost);
+	hvs_jw_num(w, "se_log", r->se);
+	hvs_jw_num(w, "df", r->df);
+	hvs_jw_num(w, "p", r->p);
+	hvs_jw_num(w, "p_equivalence", r->p_equiv);
+	hvs_jw_num(w, "mde", r->mde);
+	hvs_jw_num(w, "threshold", r->threshold);
+	hvs_jw_num(w, "run_cv_a", r->run_cv_a);
+	hvs_jw_num(w, "run_cv_b", r->run_cv_b);
+	hvs_jw_num(w, "process_cv", r->proc_cv);
+	hvs_jw_num(w, "noise", r->noise);
+	if (r->verdict != HVS_V_NA)
+		hvs_jw_str(w, "between_runs", run_var_name(r->run_var));
+	if (r->states)
+		json_states(w, r);
+	if (r->verdict == HVS_V_NA)
+		hvs_jw_str(w, "reason", r->reason);
+	hvs_jw_end(w);
+}
+
+/* --json: the comparison as data (raw SI; results-schema/compare.schema.json). */
 static int print_json(struct hvs_result **ra, struct hvs_result **rb, const struct hvs_cmp *c,
 		      const struct hvs_cmp_opts *o, const char *warning)
 {
-	(void)ra;
-	(void)rb;
-	(void)c;
-	(void)o;
-	(void)warning;
-	return -ENOTSUP;
+	struct hvs_jw w;
+
+	hvs_jw_init(&w, stdout);
+	hvs_jw_obj(&w, NULL);
+	ids(&w, "a", ra, c->runs_a);
+	ids(&w, "b", rb, c->runs_b);
+	hvs_jw_num(&w, "threshold", o->threshold);
+	hvs_jw_num(&w, "alpha", o->alpha);
+	hvs_jw_num(&w, "run_cv", o->run_cv);
+	hvs_jw_num(&w, "level", c->level);
+	hvs_jw_int(&w, "runs_a", (long long)c->runs_a);
+	hvs_jw_int(&w, "runs_b", (long long)c->runs_b);
+	hvs_jw_int(&w, "slower", c->slower);
+	hvs_jw_int(&w, "faster", c->faster);
+	hvs_jw_int(&w, "equivalent", c->equivalent);
+	hvs_jw_int(&w, "inconclusive", c->inconclusive);
+	hvs_jw_int(&w, "na", c->na);
+	hvs_jw_int(&w, "compared", (long long)c->ncompared);
+	hvs_jw_arr(&w, "metrics");
+	for (size_t i = 0; i < c->n; i++)
+		json_row(&w, &c->rows[i]);
+	hvs_jw_end(&w);
+	hvs_jw_obj(&w, "geomean_cost");
+	hvs_jw_num(&w, "ratio", c->geomean.ratio);
+	hvs_jw_num(&w, "ci_lo", c->geomean.lo);
+	hvs_jw_num(&w, "ci_hi", c->geomean.hi);
+	hvs_jw_str(&w, "verdict", hvs_verdict_name(c->geomean_verdict));
+	hvs_jw_num(&w, "mde", c->geomean_mde);
+	hvs_jw_end(&w);
+	hvs_jw_arr(&w, "warnings");
+	if (warning)
+		hvs_jw_str(&w, NULL, warning);
+	hvs_jw_end(&w);
+	hvs_jw_end(&w);
+	return hvs_jw_finish(&w);
 }
-#endif
 
 /*
  * Options of one stretch of the command line (before or after "--");
@@ -634,8 +594,8 @@ int cmd_compare(int argc, char **argv)
 		ret = HVS_EX_SCHEMA;
 		goto out;
 	}
-	side_conditions(pa, na, &ca);
-	side_conditions(pb, nb, &cb);
+	side_conditions(ra, na, &ca);
+	side_conditions(rb, nb, &cb);
 	if (conditions_warning(&ca, &cb, warn, sizeof(warn)))
 		hvs_err("compare: warning: %s", warn);
 	else

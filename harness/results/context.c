@@ -16,6 +16,7 @@
 
 #include <cpuid.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,10 +306,43 @@ char *hvs_context_to_json(const struct hvs_context *c)
 	json_decref(o);
 	return text;
 }
+
+void hvs_context_conditions(const char *json, double *load, double *steal)
+{
+	json_t *c = json ? json_loads(json, 0, NULL) : NULL, *v;
+	double l = 0, cpus;
+	int nl = 0;
+
+	*load = *steal = NAN;
+	if (!c)
+		return;
+	v = json_object_get(json_object_get(c, "power"), "online_cpus");
+	cpus = json_is_integer(v) ? (double)json_integer_value(v) : 0;
+	for (int k = 0; k < 2; k++) {
+		json_t *la = json_object_get(json_object_get(c, k ? "after" : "before"), "loadavg");
+
+		if (json_is_array(la) && json_is_number(json_array_get(la, 0))) {
+			l += json_number_value(json_array_get(la, 0));
+			nl++;
+		}
+	}
+	if (nl && cpus > 0)
+		*load = l / nl / cpus;
+	v = json_object_get(c, "steal_fraction");
+	if (json_is_number(v))
+		*steal = json_number_value(v);
+	json_decref(c);
+}
 #else
 char *hvs_context_to_json(const struct hvs_context *c)
 {
 	(void)c;
 	return NULL;
+}
+
+void hvs_context_conditions(const char *json, double *load, double *steal)
+{
+	(void)json;
+	*load = *steal = NAN;
 }
 #endif

@@ -52,6 +52,13 @@ double hvs_context_steal(const struct hvs_context *c);
 /* The context object as compact JSON (malloc'd), or NULL (no memory / no jansson). */
 char *hvs_context_to_json(const struct hvs_context *c);
 
+/*
+ * The conditions a recorded context (hvs_context_to_json's text, as a result
+ * file keeps it) was measured in: *load the 1-minute load per online CPU
+ * (mean of before and after), *steal the steal fraction; NaN when unknown.
+ */
+void hvs_context_conditions(const char *json, double *load, double *steal);
+
 void hvs_context_free(struct hvs_context *c);
 
 #endif
