@@ -214,16 +214,53 @@ static void test_edges(const struct hvs_series_opts *o)
 	   e, v.verdict, v.mde);
 }
 
+/*
+ * The cases of the previous gate's test (hvs_series_judge in
+ * tests/unit/verdicts.c, removed with it), on the live judge: the same
+ * seed and histories. 20 histories of 30 nights at night CV 2% with a 10%
+ * step from night 28 (its 2nd night judged): slower, dated from night 28,
+ * now the newest night; 20 flat CV 2% histories: no flag either way
+ * (Bonferroni: about 0.01 of a flag expected in 20); 5 nights: too short.
+ */
+static void test_series_cases(const struct hvs_series_opts *o)
+{
+	struct hvs_series_verdict v;
+	struct hvs_rng r;
+	double x[30];
+	int caught = 0, quiet = 0;
+
+	hvs_rng_seed(&r, 11);
+	for (int trial = 0; trial < 20; trial++) {
+		for (int i = 0; i < 30; i++)
+			x[i] = 1000 * exp(0.02 * hvs_rng_normal(&r)) * (i >= 28 ? 1.10 : 1);
+		if (hvs_regress_judge(x, 30, HVS_LOWER_IS_BETTER, 1, o, &v) == 0 &&
+		    v.verdict == HVS_V_SLOWER && v.began == 28 && v.now == x[29])
+			caught++;
+		for (int i = 0; i < 30; i++)
+			x[i] = 1000 * exp(0.02 * hvs_rng_normal(&r));
+		if (hvs_regress_judge(x, 30, HVS_LOWER_IS_BETTER, 1, o, &v) == 0 && !v.changed &&
+		    (v.verdict == HVS_V_EQUIVALENT || v.verdict == HVS_V_INCONCLUSIVE) && v.now == x[29])
+			quiet++;
+	}
+	ok(caught >= 16, "previous gate's cases: a 10%% step (CV 2%%) slower from night 28 on its 2nd night in %d of 20",
+	   caught);
+	ok(quiet == 20, "previous gate's cases: flat CV 2%% histories quiet in %d of 20", quiet);
+	ok(hvs_regress_judge(x, 5, HVS_LOWER_IS_BETTER, 1, o, &v) == -EINVAL && v.now == x[4] &&
+	   v.verdict == HVS_V_NA,
+	   "previous gate's cases: 5 nights too short: -EINVAL, n/a, now the newest value");
+}
+
 int main(void)
 {
 	struct hvs_series_opts o;
 
 	hvs_series_opts_default(&o);
-	plan(20);
+	plan(23);
 	test_known(&o);
 	test_synthetic(&o);
 	test_rate(&o);
 	test_persist(&o);
 	test_edges(&o);
+	test_series_cases(&o);
 	return done_testing();
 }
