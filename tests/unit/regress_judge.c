@@ -40,6 +40,13 @@ static int near(double x, double want, double tol)
 	return fabs(x - want) <= tol;
 }
 
+/* x[0..n): lognormal nights around 1000 at night CV cv, times step from night at on. */
+static void nights(double *x, size_t n, double cv, size_t at, double step, struct hvs_rng *r)
+{
+	for (size_t i = 0; i < n; i++)
+		x[i] = 1000 * exp(cv * hvs_rng_normal(r)) * (i >= at ? step : 1);
+}
+
 /* A Student t(3) draw: normal / sqrt(chi2_3 / 3), scaled to unit sd (t3's sd is sqrt 3). */
 static double t3(struct hvs_rng *r)
 {
@@ -93,21 +100,18 @@ static void test_synthetic(const struct hvs_series_opts *o)
 	hvs_rng_seed(&r, 11);
 	for (int k = 0; k < trials; k++) {
 		/* A 10% step from night 28 at night CV 2% and 3%: judged on the step's 2nd night. */
-		for (int i = 0; i < NIGHTS; i++)
-			x[i] = 1000 * exp(0.02 * hvs_rng_normal(&r)) * (i >= 28 ? 1.10 : 1);
+		nights(x, NIGHTS, 0.02, 28, 1.10, &r);
 		if (!hvs_regress_judge(x, NIGHTS, HVS_LOWER_IS_BETTER, 1, o, &v) &&
 		    v.verdict == HVS_V_SLOWER) {
 			caught2++;
 			dated += v.began == 28;
 		}
-		for (int i = 0; i < NIGHTS; i++)
-			x[i] = 1000 * exp(0.03 * hvs_rng_normal(&r)) * (i >= 28 ? 1.10 : 1);
+		nights(x, NIGHTS, 0.03, 28, 1.10, &r);
 		if (!hvs_regress_judge(x, NIGHTS, HVS_LOWER_IS_BETTER, 1, o, &v) &&
 		    v.verdict == HVS_V_SLOWER)
 			caught3++;
 		/* Stationary, CV 3%. */
-		for (int i = 0; i < NIGHTS; i++)
-			x[i] = 1000 * exp(0.03 * hvs_rng_normal(&r));
+		nights(x, NIGHTS, 0.03, NIGHTS, 1, &r);
 		if (!hvs_regress_judge(x, NIGHTS, HVS_LOWER_IS_BETTER, 1, o, &v) && v.changed)
 			flat++;
 		/* Heavy-tailed: t(3) nights scaled to CV 3%. */
@@ -159,8 +163,7 @@ static void test_rate(const struct hvs_series_opts *o)
 
 	hvs_rng_seed(&r, 7);
 	for (int k = 0; k < trials; k++) {
-		for (int i = 0; i < NIGHTS; i++)
-			x[i] = 1000 * exp(0.03 * hvs_rng_normal(&r));
+		nights(x, NIGHTS, 0.03, NIGHTS, 1, &r);
 		if (!hvs_regress_judge(x, NIGHTS, HVS_LOWER_IS_BETTER, (uint64_t)k, o, &v) && v.changed)
 			flagged++;
 	}
@@ -178,8 +181,7 @@ static void test_persist(const struct hvs_series_opts *o)
 	int red = 1, later = 1;
 
 	hvs_rng_seed(&r, 3);
-	for (int i = 0; i < 40; i++)
-		x[i] = 1000 * exp(0.01 * hvs_rng_normal(&r)) * (i >= 28 ? 1.10 : 1);
+	nights(x, 40, 0.01, 28, 1.10, &r);
 	/* The step's k-th night is x[27 + k]: judge the history ending there. */
 	for (int k = 2; k <= 5; k++)
 		red &= !hvs_regress_judge(x, (size_t)(28 + k), HVS_LOWER_IS_BETTER, 1, o, &v) &&
@@ -231,13 +233,11 @@ static void test_series_cases(const struct hvs_series_opts *o)
 
 	hvs_rng_seed(&r, 11);
 	for (int trial = 0; trial < 20; trial++) {
-		for (int i = 0; i < 30; i++)
-			x[i] = 1000 * exp(0.02 * hvs_rng_normal(&r)) * (i >= 28 ? 1.10 : 1);
+		nights(x, 30, 0.02, 28, 1.10, &r);
 		if (hvs_regress_judge(x, 30, HVS_LOWER_IS_BETTER, 1, o, &v) == 0 &&
 		    v.verdict == HVS_V_SLOWER && v.began == 28 && v.now == x[29])
 			caught++;
-		for (int i = 0; i < 30; i++)
-			x[i] = 1000 * exp(0.02 * hvs_rng_normal(&r));
+		nights(x, 30, 0.02, 30, 1, &r);
 		if (hvs_regress_judge(x, 30, HVS_LOWER_IS_BETTER, 1, o, &v) == 0 && !v.changed &&
 		    (v.verdict == HVS_V_EQUIVALENT || v.verdict == HVS_V_INCONCLUSIVE) && v.now == x[29])
 			quiet++;
