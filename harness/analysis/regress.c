@@ -24,13 +24,6 @@ static double mad_sd(const double *y, size_t n, double *t)
 	return 1.4826 * hvs_median(t, n);
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* The first change point of the same-direction episode that ends with cp[k]. */
 static int episode_start(const struct hvs_changepoint *cp, int k)
 {
@@ -137,28 +130,34 @@ static void judge_baseline(struct judge *j)
 /* The scale (out->night_cv, out->sigma, sd_up, sd_down) and the baseline's median. */
 static void judge_scale(struct judge *j, struct hvs_series_verdict *out)
 {
-	const double *y = j->y;
-	double *t = j->t;
-	size_t S = j->S, N = j->N;
+	const double *y = j->y + j->S;
+	size_t N = j->N;
+	double mad;
 
-	/* The scale: night-to-night (steps do not count), no less than the baseline's own spread. */
-	out->night_cv = hvs_series_night_sd(y, j->E, t);
+	/*
+	 * The scale: night-to-night (steps do not count), no less than the
+	 * baseline's own spread; both clipped sds (hvs_series_clipped_sd):
+	 * robust, and from a root mean square, not a median, so nearly as
+	 * steady as an sd (a noisy scale costs power at the same false alarms).
+	 */
+	out->night_cv = hvs_series_night_sd(j->y, j->E, j->t);
 	if (!isfinite(out->night_cv))
 		out->night_cv = 0;
-	out->night_cv = fmax(out->night_cv, mad_sd(y + S, N, t));
+	j->base = hvs_median(y, N);
+	mad = mad_sd(y, N, j->t);
+	out->night_cv = fmax(out->night_cv, hvs_series_clipped_sd(y, N, j->base, mad, 0));
 	out->sigma = out->night_cv;
-	j->base = hvs_median(y + S, N);
 	/*
 	 * A skewed history (a tail on one side: fork, page faults) is judged
-	 * with the spread on the side the newest nights went: the semi-IQR
-	 * (quartile minus median) / 0.6745, a one-sided MAD.
+	 * with the spread on the side the newest nights went: the clipped sd
+	 * of the baseline's nights on that side of its median.
 	 */
 	j->sd_up = j->sd_down = out->sigma;
 	if (N >= 4) {
-		memcpy(t, y + S, N * sizeof(*t));
-		qsort(t, N, sizeof(*t), cmp_dbl);
-		j->sd_up = fmax(j->sd_up, (hvs_quantile_sorted(t, N, 0.75) - j->base) / 0.6745);
-		j->sd_down = fmax(j->sd_down, (j->base - hvs_quantile_sorted(t, N, 0.25)) / 0.6745);
+		double s0 = fmax(out->sigma, mad);
+
+		j->sd_up = fmax(j->sd_up, hvs_series_clipped_sd(y, N, j->base, s0, 1));
+		j->sd_down = fmax(j->sd_down, hvs_series_clipped_sd(y, N, j->base, s0, -1));
 	}
 	out->sigma = j->level > j->base ? j->sd_up : j->sd_down;
 }

@@ -20,13 +20,32 @@ void hvs_series_opts_default(struct hvs_series_opts *o)
 	o->power = 0.80;
 }
 
+/* E[min(Z^2, 9)] for a standard normal Z: the clipped square's consistency factor. */
+#define CLIP3_KAPPA 0.995007
+
+double hvs_series_clipped_sd(const double *y, size_t n, double ctr, double s0, int side)
+{
+	double s = 0, c2 = 9 * s0 * s0;
+
+	if (!n)
+		return NAN;
+	for (size_t i = 0; i < n; i++) {
+		double r = y[i] - ctr;
+
+		if (side ? side * r <= 0 : 0)
+			continue;
+		s += fmin(r * r, c2);
+	}
+	return sqrt(s / (side ? (double)n / 2 : (double)n) / CLIP3_KAPPA);
+}
+
 /*
- * One night's robust sd from successive differences of y[0..n) (scratch
- * t[0..n - 1)): 1.4826 MAD(diff) / sqrt 2, immune to steps. NAN when n < 3.
+ * One night's sd from successive differences of y[0..n) (scratch
+ * t[0..n - 1)): their MAD, then their clipped root mean square.
  */
 double hvs_series_night_sd(const double *y, size_t n, double *t)
 {
-	double med;
+	double med, s0;
 
 	if (n < 3)
 		return NAN;
@@ -35,7 +54,10 @@ double hvs_series_night_sd(const double *y, size_t n, double *t)
 	med = hvs_median(t, n - 1);
 	for (size_t i = 0; i + 1 < n; i++)
 		t[i] = fabs(t[i] - med);
-	return 1.4826 * hvs_median(t, n - 1) / M_SQRT2;
+	s0 = 1.4826 * hvs_median(t, n - 1); /* the differences' robust sd */
+	for (size_t i = 0; i + 1 < n; i++)
+		t[i] = y[i + 1] - y[i];
+	return hvs_series_clipped_sd(t, n - 1, med, s0, 0) / M_SQRT2;
 }
 
 /* level above every y[0..n) (up) or below every one (!up). */

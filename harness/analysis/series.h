@@ -7,10 +7,11 @@
  * parameters, so the change points a report marks are the ones regress
  * finds.
  *
- * Night-to-night noise: hvs_series_night_sd(), the robust standard
- * deviation of one night (log units) from the median absolute successive
- * difference of the history (1.4826 MAD(diff) / sqrt 2: immune to the
- * steps themselves).
+ * Night-to-night noise: hvs_series_night_sd(), the standard deviation of
+ * one night (log units) from the history's successive differences, robust
+ * (each clipped at 3 robust sd: immune to the steps themselves) and
+ * efficient (a root mean square, not a median: from 24 normal nights its
+ * relative noise is 15%, the sd's 15%, a MAD's 24%).
  */
 #ifndef HVS_SERIES_H
 #define HVS_SERIES_H
@@ -49,8 +50,19 @@ struct hvs_series_verdict {
 };
 
 /*
- * One night's robust sd from the successive differences of y[0..n) (log
- * units): 1.4826 MAD(diff) / sqrt 2; t is scratch of n - 1. NAN when n < 3.
+ * A robust and efficient sd of y[0..n) around ctr given a robust first
+ * guess s0 (1.4826 MAD): the root mean square of the deviations, each
+ * clipped at 3 s0 (a Huber-type scale: 99.5% as large as the sd for normal
+ * nights, so divided by that; a wild night counts as a 3-sigma one). side
+ * 0: all deviations; 1 (-1): only those above (below) ctr, over n / 2 (a
+ * one-sided sd, for skewed histories). NAN when n is 0.
+ */
+double hvs_series_clipped_sd(const double *y, size_t n, double ctr, double s0, int side);
+
+/*
+ * One night's sd from the successive differences of y[0..n) (log units):
+ * their clipped sd (hvs_series_clipped_sd around their median, from their
+ * MAD) / sqrt 2; immune to steps. t is scratch of n - 1. NAN when n < 3.
  */
 double hvs_series_night_sd(const double *y, size_t n, double *t);
 
