@@ -255,11 +255,85 @@ static void test_series_cases(const struct hvs_series_opts *o)
 	   "previous gate's cases: 5 nights too short: -EINVAL, n/a, now the newest value");
 }
 
-int main(void)
+/* One night of the simulation's kind k (log units, around 0): see sim_rates. */
+static double sim_night(int k, int i, int n, double *a, struct hvs_rng *r)
+{
+	double z = hvs_rng_normal(r);
+
+	switch (k) {
+	case 0:
+		return 0.03 * z;
+	case 1:
+		return 0.03 * t3(r);
+	case 2: /* slow tail, the newest two nights in it */
+		return 0.05 * z + (i >= n - 2 || hvs_rng_uniform(r) < 0.25
+					   ? log(1.30 + 0.40 * hvs_rng_uniform(r))
+					   : 0);
+	case 3:
+	case 4: /* AR(1) with rho 0.5, 0.8 and sd 0.03 */
+		*a = (k == 3 ? 0.5 : 0.8) * *a + sqrt(k == 3 ? 0.75 : 0.36) * z;
+		return 0.03 * *a;
+	case 5:
+		return 0.01 * z + (hvs_rng_uniform(r) < 0.5 ? 0.08 : 0);
+	default: /* 5% wild nights */
+		return 0.03 * z + (hvs_rng_uniform(r) < 0.05 ? 0.25 : 0);
+	}
+}
+
+/*
+ * regress_judge --sim TRIALS [NIGHTS]: false alarm rates of kinds of
+ * histories without a change, and the power on a 10% step's 2nd night
+ * (docs/harness.md quotes the table). Not a test: numbers for people.
+ */
+static int sim_rates(const struct hvs_series_opts *o, int trials, int n)
+{
+	static const char *const kind[] = { "stationary normal", "t(3) tails", "slow tail",
+					    "AR(1) rho 0.5", "AR(1) rho 0.8", "two states 8% apart",
+					    "5% wild nights (+25%)" };
+	struct hvs_series_verdict v;
+	struct hvs_rng r;
+	double x[200];
+
+	if (trials < 10 || n < 7 || n > 198)
+		return 2;
+	for (int k = 0; k < 7; k++) {
+		int slow = 0, fast = 0;
+		double a = 0;
+
+		hvs_rng_seed(&r, 100 + (uint64_t)k);
+		for (int t = 0; t < trials; t++) {
+			for (int i = 0; i < n; i++)
+				x[i] = 1000 * exp(sim_night(k, i, n, &a, &r));
+			if (hvs_regress_judge(x, (size_t)n, HVS_LOWER_IS_BETTER, (uint64_t)t, o, &v))
+				continue;
+			slow += v.verdict == HVS_V_SLOWER;
+			fast += v.verdict == HVS_V_FASTER;
+		}
+		printf("%-24s %d nights: slower %.3f%%, faster %.3f%% of %d\n", kind[k], n,
+		       100.0 * slow / trials, 100.0 * fast / trials, trials);
+	}
+	for (int c = 20; c <= 40; c += 5) {
+		int caught = 0;
+
+		hvs_rng_seed(&r, 5);
+		for (int t = 0; t < trials / 10; t++) {
+			nights(x, (size_t)n, c / 1000.0, (size_t)n - 2, 1.10, &r);
+			caught += !hvs_regress_judge(x, (size_t)n, HVS_LOWER_IS_BETTER, 1, o, &v) &&
+				  v.verdict == HVS_V_SLOWER;
+		}
+		printf("10%% step at night CV %.1f%%: slower on its 2nd night in %.1f%% of %d\n",
+		       c / 10.0, 1000.0 * caught / trials, trials / 10);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	struct hvs_series_opts o;
 
 	hvs_series_opts_default(&o);
+	if (argc >= 3 && !strcmp(argv[1], "--sim"))
+		return sim_rates(&o, atoi(argv[2]), argc > 3 ? atoi(argv[3]) : NIGHTS);
 	plan(23);
 	test_known(&o);
 	test_synthetic(&o);
