@@ -260,7 +260,9 @@ static int one_metric(void *arg, const char *name, const char *unit, enum hvs_di
 			g->vals[w.m] = med[i];
 			g->pos[w.m++] = i;
 		}
-	sv->now = sv->before = sv->cost = sv->mde = NAN;
+	/* An n/a row states no noise, level or interval (not zeros). */
+	sv->now = sv->before = sv->level = sv->cost = sv->lo = sv->hi = sv->mde = NAN;
+	sv->sigma = sv->night_cv = NAN;
 	if (w.m == 0 || g->pos[w.m - 1] != n - 1) {
 		w.why = "not measured in the newest run";
 	} else if (w.m < 2 * so.min_seg + 3) {
