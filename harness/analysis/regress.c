@@ -49,6 +49,7 @@ struct judge {
 	double level;   /* mean log of the newest L nights */
 	double base;    /* the baseline's median */
 	double sd_up, sd_down; /* the scale on either side of the baseline */
+	double rho;     /* the baseline's lag-1 autocorrelation, in [0, 0.9] */
 };
 
 /* y = log x (finite, > 0, else -EINVAL), scratch t, and the change points, marked on out. */
@@ -162,6 +163,44 @@ static void judge_scale(struct judge *j, struct hvs_series_verdict *out)
 	out->sigma = j->level > j->base ? j->sd_up : j->sd_down;
 }
 
+/*
+ * Nights that wander slowly (a shared machine's load) are not independent:
+ * the lag-1 autocorrelation of the baseline's nights (deviations from its
+ * median, clipped at 3 sd like the scale), 0 when negative, at most 0.9;
+ * 0 from fewer than 12 nights (its noise, about 1/sqrt N, would be as
+ * large as what it corrects: a new level's first 8 nights are not enough).
+ */
+static void judge_rho(struct judge *j)
+{
+	const double *y = j->y + j->S;
+	double ss = 0, sc = 0, k = 3 * fmax(j->sd_up, j->sd_down);
+
+	j->rho = 0;
+	if (j->N < 12 || !(k > 0))
+		return;
+	for (size_t i = 0; i < j->N; i++) {
+		double r = fmax(-k, fmin(k, y[i] - j->base));
+
+		ss += r * r;
+		if (i + 1 < j->N)
+			sc += r * fmax(-k, fmin(k, y[i + 1] - j->base));
+	}
+	j->rho = fmin(0.9, fmax(0, sc / ss));
+}
+
+/*
+ * The standard error of the newest L nights' mean against the baseline's
+ * median at scale sd: sd sqrt(1/L + (pi/2)/N) for independent nights, each
+ * term widened as for the means of an AR(1) series with the baseline's rho
+ * ((1 + rho) and (1 + rho) / (1 - rho)).
+ */
+static double judge_se(const struct judge *j, double sd)
+{
+	double r = j->rho;
+
+	return sd * sqrt((1 + r) / (double)j->L + M_PI / 2 / (double)j->N * (1 + r) / (1 - r));
+}
+
 /* A drift: the step ends an episode of same-way change points; date it from its start. */
 static void date_episode(const struct judge *j, int up, struct hvs_series_verdict *out)
 {
@@ -187,7 +226,7 @@ static void judge_step(const struct judge *j, struct hvs_series_verdict *out)
 	size_t L = j->L, N = j->N;
 	double se, d, worse_sd = j->dir == HVS_HIGHER_IS_BETTER ? j->sd_down : j->sd_up;
 
-	se = out->sigma * sqrt(1.0 / (double)L + M_PI / 2 / (double)N);
+	se = judge_se(j, out->sigma);
 	d = j->level - j->base;
 	if (j->dir == HVS_HIGHER_IS_BETTER)
 		d = -d;
@@ -197,13 +236,14 @@ static void judge_step(const struct judge *j, struct hvs_series_verdict *out)
 	 * calibrated by simulation (stationary lognormal nights, 30 nights,
 	 * 5000 histories: the normal quantile flagged 0.14% of histories,
 	 * 2 (M - 1) df 0.08-0.10%, nominal 2 alpha/family = 0.06%; M - 1 df 0.02%,
-	 * at a sixth fewer 2nd-night detections on the kept series).
+	 * at a sixth fewer 2nd-night detections on the kept series). Since
+	 * the clipped scale and rho (session 7): 0.04% with 2 (M - 1) df.
 	 */
 	out->verdict = hvs_decide(d, se, j->df, j->level_q, o->threshold, o->power, &out->lo,
 				  &out->hi, NULL);
 	/* The step this history could see: a slower one, with the spread on that side. */
-	hvs_decide(0, worse_sd * sqrt(1.0 / (double)L + M_PI / 2 / (double)N), j->df, j->level_q,
-		   o->threshold, o->power, NULL, NULL, &out->mde);
+	hvs_decide(0, judge_se(j, worse_sd), j->df, j->level_q, o->threshold, o->power, NULL, NULL,
+		   &out->mde);
 	out->before = exp(j->base);
 	out->level = exp(j->level);
 	out->cost = exp(d);
@@ -290,6 +330,7 @@ int hvs_regress_judge(const double *x, size_t n, enum hvs_direction dir, uint64_
 	}
 	judge_baseline(&j);
 	judge_scale(&j, out);
+	judge_rho(&j);
 	judge_step(&j, out);
 	if (out->verdict != HVS_V_SLOWER && out->verdict != HVS_V_FASTER && j.last >= 0)
 		judge_drift(&j, out);

@@ -30,7 +30,10 @@
  *   with two thirds of a MAD's noise (a noisy scale costs power).
  * - Test: the mean of the newest L nights against the baseline's median,
  *   se = sigma sqrt(1/L + (pi/2)/N) (a prediction interval: the new nights'
- *   noise plus the median's), judged by hvs_decide() at a one-sided
+ *   noise plus the median's), each term widened by (1 + rho) and
+ *   (1 + rho) / (1 - rho) when the baseline's nights wander slowly (rho:
+ *   their lag-1 autocorrelation, 0 to 0.9; the variance of means of an
+ *   AR(1) series), judged by hvs_decide() at a one-sided
  *   alpha/family per side (Bonferroni over the night's metrics: at most
  *   alpha of nights raise a false `slower`, and at most alpha a `faster`,
  *   when the nights are as noisy as their history says). A step persistent

@@ -5,7 +5,8 @@
  *
  * Known answer: 28 nights alternating 1000 e^(+-0.02), then 2 nights at
  * 1000 e^0.10. Successive differences alternate -0.04/+0.04, so their MAD is
- * 0 and so is their clipped sd (clipped at 3 MAD); the baseline's median is
+ * 0 and so is their clipped sd (clipped at 3 MAD); their lag-1
+ * autocorrelation is -1, so rho is 0; the baseline's median is
  * 0 and its MAD 0.02, so its 14 deviations of +0.02 and 14 of -0.02 are not
  * clipped (3 x 1.4826 x 0.02 = 0.089): its clipped sd, and on either side,
  * is sqrt(0.02^2 / 0.995007) = 0.020050 = sigma; se = sigma sqrt(1/2 +
@@ -19,8 +20,9 @@
  * Synthetic histories (lognormal nights, seeded): a 10% step at night CV 2%
  * and 3% flagged on its 2nd night (at CV 3% the test's power is about 73%
  * by the formula above with a known sigma; the estimated sigma's noise and
- * the every-night and beyond-the-history rules bring it to about 60%: 62%
- * with the clipped sds, 52% with the MADs they replaced);
+ * the every-night and beyond-the-history rules bring it to about 60%: 58%
+ * with the clipped sds and the autocorrelation term, 62% with the clipped
+ * sds alone, 52% with the MADs they replaced);
  * stationary histories at CV 3% and heavy-tailed ones (Student t with 3
  * degrees of freedom, scaled to CV 3%) raise almost no alarm (Bonferroni
  * over 32 metrics: 3e-4 a side); a lone wild night never counts; a
