@@ -18,16 +18,22 @@
  *   and so are the (at most L + 1) nights just before the newest ones that
  *   already sit at their level (a red gate stays red through about a
  *   step's 5th night).
- * - Scale: night_cv, one night's robust sd: 1.4826 MAD of successive
- *   differences / sqrt 2 over the history before the newest nights (immune
- *   to steps), no less than 1.4826 MAD of the baseline's nights (a history
- *   that wanders, flips between states or has a heavy tail gets the wider
- *   scale and says what step it could see instead of alarming). The test
- *   uses the spread on the side the newest nights went (semi-IQR / 0.6745):
- *   a skewed history (fork's slow tail) is judged on its long side.
+ * - Scale: night_cv, one night's sd from the successive differences of
+ *   the history before the newest nights (hvs_series_night_sd(): clipped
+ *   at 3 robust sd, immune to steps), no less than the clipped sd of the
+ *   baseline's nights (hvs_series_clipped_sd(); a history that wanders,
+ *   flips between states or has a heavy tail gets the wider scale and says
+ *   what step it could see instead of alarming). The test uses the spread
+ *   on the side the newest nights went (the clipped sd of the baseline's
+ *   nights on that side of its median): a skewed history (fork's slow
+ *   tail) is judged on its long side. Clipped sds, not MADs: as robust,
+ *   with two thirds of a MAD's noise (a noisy scale costs power).
  * - Test: the mean of the newest L nights against the baseline's median,
  *   se = sigma sqrt(1/L + (pi/2)/N) (a prediction interval: the new nights'
- *   noise plus the median's), judged by hvs_decide() at a one-sided
+ *   noise plus the median's), each term widened by (1 + rho) and
+ *   (1 + rho) / (1 - rho) when the baseline's nights wander slowly (rho:
+ *   their lag-1 autocorrelation, 0 to 0.9; the variance of means of an
+ *   AR(1) series), judged by hvs_decide() at a one-sided
  *   alpha/family per side (Bonferroni over the night's metrics: at most
  *   alpha of nights raise a false `slower`, and at most alpha a `faster`,
  *   when the nights are as noisy as their history says). A step persistent

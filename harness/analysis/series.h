@@ -1,33 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * series.h - the parameters and verdict of a history's judgement (struct
- * hvs_series_opts, struct hvs_series_verdict). `regress` and `report --db`
- * (reports/trend.c) judge with hvs_regress_judge() (regress.h) and these
+ * hvs_series_opts, struct hvs_series_verdict), and the pieces the judge is
+ * made of. `regress` and `report --db` (reports/trend.c) judge with
+ * hvs_regress_judge() (regress.h, which describes the test) and these
  * parameters, so the change points a report marks are the ones regress
- * finds. hvs_series_judge() below is the previous gate (a change-point
- * permutation test with a min_seg step test), kept for comparison
- * (tests/unit/verdicts.c); docs/harness.md measures both.
+ * finds.
  *
- * Night-to-night noise: sigma, the robust standard deviation of one night
- * (log units) from the median absolute successive difference of the
- * history (1.4826 MAD(diff) / sqrt 2: immune to the steps themselves), and
- * no less than the robust spread (1.4826 MAD) of the segment the newest
- * nights follow.
- * Segments: hvs_changepoints() (rank PELT + permutation test) places the
- * history's change points. The gate: the mean of the newest min_seg nights
- * against the median of the segment before them (a step into the newest
- * nights), else - while its newest change point is at most 2 min_seg + 1
- * nights old, or a drift still arrives (the newest nights beyond the
- * newest segment's level) -
- * the newest segment against the level before its episode (an older
- * single step is the new level: the gate is red on a step's first nights,
- * not for the rest of the window); either is judged by hvs_decide() with se = sigma
- * sqrt(1/L + (pi/2)/N) and a one-sided level 1 - alpha/family per side, so
- * with `family` metrics at most alpha of nights raise a false alarm when
- * the nights are as noisy as their history says. A step also needs every
- * newest night beyond half the threshold and the new level beyond every
- * night of the segment before (a metric flipping between two states, or a
- * heavy tail, has been there before).
+ * Night-to-night noise: hvs_series_night_sd(), the standard deviation of
+ * one night (log units) from the history's successive differences, robust
+ * (each clipped at 3 robust sd: immune to the steps themselves) and
+ * efficient (a root mean square, not a median: from 24 normal nights its
+ * relative noise is 15%, the sd's 15%, a MAD's 24%).
  */
 #ifndef HVS_SERIES_H
 #define HVS_SERIES_H
@@ -66,16 +50,24 @@ struct hvs_series_verdict {
 };
 
 /*
- * Judge x[0..n) (finite, > 0; oldest first) with direction dir; seed
- * makes the permutation test reproducible (callers pass hvs_hash64(name)).
- * Returns 0, -EINVAL (n < 2 min_seg + 3, a value <= 0 or not finite) or
- * -ENOMEM.
+ * A robust and efficient sd of y[0..n) around ctr given a robust first
+ * guess s0 (1.4826 MAD): the root mean square of the deviations, each
+ * clipped at 3 s0 (a Huber-type scale: 99.5% as large as the sd for normal
+ * nights, so divided by that; a wild night counts as a 3-sigma one). side
+ * 0: all deviations; 1 (-1): only those above (below) ctr, over n / 2 (a
+ * one-sided sd, for skewed histories). NAN when n is 0.
  */
-int hvs_series_judge(const double *x, size_t n, enum hvs_direction dir, uint64_t seed,
-		     const struct hvs_series_opts *o, struct hvs_series_verdict *out);
+double hvs_series_clipped_sd(const double *y, size_t n, double ctr, double s0, int side);
+
+/*
+ * One night's sd from the successive differences of y[0..n) (log units):
+ * their clipped sd (hvs_series_clipped_sd around their median, from their
+ * MAD) / sqrt 2; immune to steps. t is scratch of n - 1. NAN when n < 3.
+ */
+double hvs_series_night_sd(const double *y, size_t n, double *t);
 
 /* 1 when level is above every y[0..n) (up) or below every one (!up), else 0;
- * shared by hvs_series_judge and hvs_regress_judge. */
+ * a new level must be beyond every night of its baseline. */
 int hvs_series_beyond(const double *y, size_t n, double level, int up);
 
 /* Mark change point at on v (once; at most HVS_SERIES_MAX_CP). */

@@ -133,114 +133,91 @@ const struct hvs_cmdopts cmd_regress_opts = {
 		{ 0 } },
 };
 
-static int one_metric(void *arg, const char *name, const char *unit, enum hvs_direction dir,
-		      const double *med, size_t n)
-{
-	struct rg *g = arg;
-	struct hvs_series_opts so = g->so;
+/* One metric's judgement, as a row prints it. */
+struct row {
+	const char *name, *unit;
+	enum hvs_direction dir;
+	size_t m;                 /* nights judged */
+	double threshold;
+	enum hvs_verdict v;
+	const char *why;          /* the reason of n/a */
+	const struct hvs_hrun *r; /* where the change began (slower, faster) */
 	struct hvs_series_verdict sv;
-	size_t m = 0;
-	enum hvs_verdict v = HVS_V_NA;
-	const char *why = "";
-	const struct hvs_hrun *r = NULL;
+};
+
+#if HAVE_JANSSON
+static void row_json(struct rg *g, const struct row *w)
+{
+	const struct hvs_series_verdict *sv = &w->sv;
+	json_t *row = json_pack("{ss ss ss ss sI}", "name", w->name, "unit", w->unit, "direction",
+				hvs_direction_name(w->dir), "verdict", hvs_verdict_name(w->v), "runs",
+				(json_int_t)w->m);
+
+	if (!row)
+		return;
+	json_object_set_new(row, "threshold", json_real(w->threshold));
+	if (isfinite(sv->now))
+		json_object_set_new(row, "now", json_real(sv->now));
+	if (isfinite(sv->mde))
+		json_object_set_new(row, "mde", json_real(sv->mde));
+	if (isfinite(sv->night_cv))
+		json_object_set_new(row, "night_cv", json_real(sv->night_cv));
+	if (isfinite(sv->sigma))
+		json_object_set_new(row, "scale", json_real(sv->sigma));
+	if (isfinite(sv->before)) {
+		json_object_set_new(row, "baseline", json_real(sv->before));
+		json_object_set_new(row, "level", json_real(sv->level));
+		json_object_set_new(row, "cost", json_real(sv->cost));
+		json_object_set_new(row, "ci_lo", json_real(sv->lo));
+		json_object_set_new(row, "ci_hi", json_real(sv->hi));
+	}
+	json_object_set_new(row, "changes", json_integer((json_int_t)sv->nmarks));
+	{
+		/* Where each change point begins: what `report --db` marks. */
+		json_t *at = json_array();
+
+		for (size_t k = 0; at && k < sv->nmarks; k++)
+			json_array_append_new(at, json_string(g->runs[g->pos[sv->marks[k]]].started));
+		json_object_set_new(row, "change_started", at);
+	}
+	if (w->r) {
+		json_object_set_new(row, "began_run", json_string(w->r->uid));
+		json_object_set_new(row, "began_commit", json_string(w->r->commit));
+		json_object_set_new(row, "began_started", json_string(w->r->started));
+	}
+	if (*w->why)
+		json_object_set_new(row, "reason", json_string(w->why));
+	json_array_append_new(g->rows, row);
+}
+#endif
+
+/* The row of the table or of the Markdown table. */
+static void row_text(const struct rg *g, const struct row *w)
+{
+	const struct hvs_series_verdict *sv = &w->sv;
+	const struct hvs_hrun *r = w->r;
+	enum hvs_verdict v = w->v;
 	char vt[96], nb[48], bb[48], cb[16];
 
-	so.threshold = hvs_threshold_for(g->per, g->nper, g->so.threshold, name);
-	for (size_t i = 0; i < n; i++)
-		if (isfinite(med[i]) && med[i] > 0) {
-			g->vals[m] = med[i];
-			g->pos[m++] = i;
-		}
-	memset(&sv, 0, sizeof(sv));
-	sv.now = sv.before = sv.cost = sv.mde = NAN;
-	if (m == 0 || g->pos[m - 1] != n - 1) {
-		why = "not measured in the newest run";
-	} else if (m < 2 * so.min_seg + 3) {
-		why = "too little history";
-		sv.now = g->vals[m - 1];
-	} else {
-		int e = hvs_regress_judge(g->vals, m, dir, hvs_hash64(name), &so, &sv);
-
-		if (e)
-			return e;
-		v = sv.verdict;
-		g->checked++;
-		if (sv.changed)
-			r = &g->runs[g->pos[sv.began]];
-	}
-	if (v == HVS_V_SLOWER)
-		g->slower++;
-	if (v == HVS_V_FASTER)
-		g->faster++;
-	if (v == HVS_V_EQUIVALENT)
-		g->equivalent++;
-	if (v == HVS_V_INCONCLUSIVE)
-		g->inconclusive++;
-	if (v == HVS_V_INCONCLUSIVE && !(sv.mde <= g->require_mde))
-		g->inconclusive_fail++;
-	if (g->fmt == FMT_JSON) {
-#if HAVE_JANSSON
-		json_t *row = json_pack("{ss ss ss ss sI}", "name", name, "unit", unit, "direction",
-					hvs_direction_name(dir), "verdict", hvs_verdict_name(v),
-					"runs", (json_int_t)m);
-
-		if (row) {
-			json_object_set_new(row, "threshold", json_real(so.threshold));
-			if (isfinite(sv.now))
-				json_object_set_new(row, "now", json_real(sv.now));
-			if (isfinite(sv.mde))
-				json_object_set_new(row, "mde", json_real(sv.mde));
-			if (isfinite(sv.night_cv))
-				json_object_set_new(row, "night_cv", json_real(sv.night_cv));
-			if (isfinite(sv.sigma))
-				json_object_set_new(row, "scale", json_real(sv.sigma));
-			if (isfinite(sv.before)) {
-				json_object_set_new(row, "baseline", json_real(sv.before));
-				json_object_set_new(row, "level", json_real(sv.level));
-				json_object_set_new(row, "cost", json_real(sv.cost));
-				json_object_set_new(row, "ci_lo", json_real(sv.lo));
-				json_object_set_new(row, "ci_hi", json_real(sv.hi));
-			}
-			json_object_set_new(row, "changes", json_integer((json_int_t)sv.nmarks));
-			{
-				/* Where each change point begins: what `report --db` marks. */
-				json_t *at = json_array();
-
-				for (size_t k = 0; at && k < sv.nmarks; k++)
-					json_array_append_new(at, json_string(g->runs[g->pos[sv.marks[k]]].started));
-				json_object_set_new(row, "change_started", at);
-			}
-			if (r) {
-				json_object_set_new(row, "began_run", json_string(r->uid));
-				json_object_set_new(row, "began_commit", json_string(r->commit));
-				json_object_set_new(row, "began_started", json_string(r->started));
-			}
-			if (*why)
-				json_object_set_new(row, "reason", json_string(why));
-			json_array_append_new(g->rows, row);
-		}
-#endif
-		return 0;
-	}
 	if (v == HVS_V_NA)
-		snprintf(vt, sizeof(vt), "n/a (%s)", why);
+		snprintf(vt, sizeof(vt), "n/a (%s)", w->why);
 	else if (v == HVS_V_INCONCLUSIVE)
-		snprintf(vt, sizeof(vt), "inconclusive: could not see steps under %.0f%%", sv.mde * 100);
+		snprintf(vt, sizeof(vt), "inconclusive: could not see steps under %.0f%%", sv->mde * 100);
 	else
 		snprintf(vt, sizeof(vt), "%s", hvs_verdict_name(v));
-	hvs_fmt_val(nb, sizeof(nb), sv.now, unit, g->fmt == FMT_MARKDOWN ? HVS_U_UTF8 : HVS_U_TERM);
-	hvs_fmt_val(bb, sizeof(bb), sv.before, unit, g->fmt == FMT_MARKDOWN ? HVS_U_UTF8 : HVS_U_TERM);
+	hvs_fmt_val(nb, sizeof(nb), sv->now, w->unit, g->fmt == FMT_MARKDOWN ? HVS_U_UTF8 : HVS_U_TERM);
+	hvs_fmt_val(bb, sizeof(bb), sv->before, w->unit, g->fmt == FMT_MARKDOWN ? HVS_U_UTF8 : HVS_U_TERM);
 	if (g->fmt == FMT_MARKDOWN) {
 		const char *mk = v == HVS_V_SLOWER ? "**" : "";
 
-		printf("| %s | %zu | %s | %s | ", name, m, isfinite(sv.before) ? bb : "-",
-		       isfinite(sv.now) ? nb : "-");
-		if (isfinite(sv.cost))
-			printf("%s | ", hvs_fmt_ratio(cb, sizeof(cb), sv.cost));
+		printf("| %s | %zu | %s | %s | ", w->name, w->m, isfinite(sv->before) ? bb : "-",
+		       isfinite(sv->now) ? nb : "-");
+		if (isfinite(sv->cost))
+			printf("%s | ", hvs_fmt_ratio(cb, sizeof(cb), sv->cost));
 		else
 			printf("- | ");
-		if (isfinite(sv.mde))
-			printf("%.0f%% | ", sv.mde * 100);
+		if (isfinite(sv->mde))
+			printf("%.0f%% | ", sv->mde * 100);
 		else
 			printf("- | ");
 		printf("%s%s%s | ", mk, vt, mk);
@@ -248,17 +225,17 @@ static int one_metric(void *arg, const char *name, const char *unit, enum hvs_di
 			printf("`%s` (commit `%s`, %s)", r->uid, r->commit, r->started);
 		printf(" |\n");
 	} else {
-		if (!isfinite(sv.before))
+		if (!isfinite(sv->before))
 			snprintf(bb, sizeof(bb), "-");
-		if (!isfinite(sv.now))
+		if (!isfinite(sv->now))
 			snprintf(nb, sizeof(nb), "-");
-		printf("%-32s %5zu %*s %*s ", name, m, hvs_col(bb, 12), bb, hvs_col(nb, 12), nb);
-		if (isfinite(sv.cost))
-			printf("%7s ", hvs_fmt_ratio(cb, sizeof(cb), sv.cost));
+		printf("%-32s %5zu %*s %*s ", w->name, w->m, hvs_col(bb, 12), bb, hvs_col(nb, 12), nb);
+		if (isfinite(sv->cost))
+			printf("%7s ", hvs_fmt_ratio(cb, sizeof(cb), sv->cost));
 		else
 			printf("%7s ", "-");
-		if (isfinite(sv.mde))
-			printf("%6.0f%%  ", sv.mde * 100);
+		if (isfinite(sv->mde))
+			printf("%6.0f%%  ", sv->mde * 100);
 		else
 			printf("%7s  ", "-");
 		printf("%s", vt);
@@ -266,6 +243,54 @@ static int one_metric(void *arg, const char *name, const char *unit, enum hvs_di
 			printf(" began %s (commit %s, %s)", r->uid, r->commit, r->started);
 		putchar('\n');
 	}
+}
+
+/* Judge one metric's per-run medians med[0..n) (oldest first), count its verdict, print its row. */
+static int one_metric(void *arg, const char *name, const char *unit, enum hvs_direction dir,
+		      const double *med, size_t n)
+{
+	struct rg *g = arg;
+	struct hvs_series_opts so = g->so;
+	struct row w = { .name = name, .unit = unit, .dir = dir, .v = HVS_V_NA, .why = "" };
+	struct hvs_series_verdict *sv = &w.sv;
+
+	so.threshold = w.threshold = hvs_threshold_for(g->per, g->nper, g->so.threshold, name);
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(med[i]) && med[i] > 0) {
+			g->vals[w.m] = med[i];
+			g->pos[w.m++] = i;
+		}
+	/* An n/a row states no noise, level or interval (not zeros). */
+	sv->now = sv->before = sv->level = sv->cost = sv->lo = sv->hi = sv->mde = NAN;
+	sv->sigma = sv->night_cv = NAN;
+	if (w.m == 0 || g->pos[w.m - 1] != n - 1) {
+		w.why = "not measured in the newest run";
+	} else if (w.m < 2 * so.min_seg + 3) {
+		w.why = "too little history";
+		sv->now = g->vals[w.m - 1];
+	} else {
+		int e = hvs_regress_judge(g->vals, w.m, dir, hvs_hash64(name), &so, sv);
+
+		if (e)
+			return e;
+		w.v = sv->verdict;
+		g->checked++;
+		if (sv->changed)
+			w.r = &g->runs[g->pos[sv->began]];
+	}
+	g->slower += w.v == HVS_V_SLOWER;
+	g->faster += w.v == HVS_V_FASTER;
+	g->equivalent += w.v == HVS_V_EQUIVALENT;
+	g->inconclusive += w.v == HVS_V_INCONCLUSIVE;
+	if (w.v == HVS_V_INCONCLUSIVE && !(sv->mde <= g->require_mde))
+		g->inconclusive_fail++;
+	if (g->fmt == FMT_JSON) {
+#if HAVE_JANSSON
+		row_json(g, &w);
+#endif
+		return 0;
+	}
+	row_text(g, &w);
 	return 0;
 }
 

@@ -15,11 +15,11 @@
  * estimates equal REML's.
  * Random effects (DerSimonian-Laird, Hartung-Knapp): metafor's BCG vaccine
  * example and Student's pooled t on R's sleep data (test_random_effects).
- * Decisions, the run-level model and the history gate: constructed inputs
- * whose answers follow from the definitions (compare.h, series.h).
+ * Decisions and the run-level model: constructed inputs whose answers
+ * follow from the definitions (compare.h). The history gate's tests are
+ * tests/unit/regress_judge.c.
  */
 #include "analysis/compare.h"
-#include "analysis/series.h"
 #include "core/stats.h"
 #include "tap.h"
 
@@ -368,38 +368,9 @@ static void test_runs(void)
 	hvs_metrics_free(&Y[0]);
 }
 
-static void test_series(void)
-{
-	struct hvs_series_opts o;
-	struct hvs_series_verdict v;
-	struct hvs_rng r;
-	double x[40];
-	int caught = 0, quiet = 0;
-
-	hvs_series_opts_default(&o);
-	hvs_rng_seed(&r, 11);
-	for (int trial = 0; trial < 20; trial++) {
-		/* 30 nights with 2% night-to-night noise, +10% from night 28: 2 nights at the new level. */
-		for (int i = 0; i < 30; i++)
-			x[i] = 1000 * exp(0.02 * hvs_rng_normal(&r)) * (i >= 28 ? 1.10 : 1);
-		if (hvs_series_judge(x, 30, HVS_LOWER_IS_BETTER, 1, &o, &v) == 0 &&
-		    v.verdict == HVS_V_SLOWER && v.began == 28 && v.now == x[29])
-			caught++;
-		for (int i = 0; i < 30; i++)
-			x[i] = 1000 * exp(0.02 * hvs_rng_normal(&r));
-		if (hvs_series_judge(x, 30, HVS_LOWER_IS_BETTER, 1, &o, &v) == 0 &&
-		    v.verdict != HVS_V_SLOWER && v.verdict != HVS_V_FASTER && isfinite(v.now))
-			quiet++;
-	}
-	ok(caught >= 16, "history gate: a 10%% step (CV 2%%) flagged on its 2nd night in %d of 20", caught);
-	ok(quiet >= 19, "history gate: flat CV 2%% histories quiet in %d of 20", quiet);
-	ok(hvs_series_judge(x, 5, HVS_LOWER_IS_BETTER, 1, &o, &v) == -EINVAL && v.now == x[4],
-	   "too short: -EINVAL, and now is still the newest value");
-}
-
 int main(void)
 {
-	plan(39);
+	plan(36);
 	test_tost();
 	test_dyestuff();
 	test_random_effects();
@@ -407,6 +378,5 @@ int main(void)
 	test_decide();
 	test_states();
 	test_runs();
-	test_series();
 	return done_testing();
 }
