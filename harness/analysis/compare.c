@@ -589,6 +589,7 @@ static void judge_state(struct hvs_cmp_row *r, int st, const struct side *sa,
 	S->loc_a = S->loc_b = NAN;
 	S->ratio.ratio = S->ratio.lo = S->ratio.hi = S->mde = S->se = S->df = S->run_cv = NAN;
 	S->verdict = HVS_V_NA;
+	S->capped = 0;
 	if (sa->k) {
 		double m;
 
@@ -622,6 +623,7 @@ static void judge_state(struct hvs_cmp_row *r, int st, const struct side *sa,
 		S->df = e.df;
 		S->verdict = hvs_decide(c, sqrt(e.var), e.df, level, r->threshold, o->power,
 					&S->ratio.lo, &S->ratio.hi, &S->mde);
+		S->capped = rare;
 		if (rare && S->verdict != HVS_V_NA)
 			S->verdict = HVS_V_INCONCLUSIVE;
 		/* The row's CI is of B/A; hvs_decide gave the cost's. */
@@ -734,8 +736,9 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 		size_t in[2] = { 0, 0 }, all[2] = { 0, 0 };
 		int rare = state_sides(a, na_, b, nb_, r->name, cut, st, x, tot, &sa, &sb, in, all);
 
+		/* A state capped at inconclusive (rare) can reject nothing: no test. */
 		if (detect_only)
-			nshared += sa.k && sb.k;
+			nshared += sa.k && sb.k && !rare;
 		else
 			judge_state(r, st, &sa, &sb, in, all, rare, o, level, floor_var);
 	}
@@ -1010,6 +1013,119 @@ static void suite_verdict(const struct hvs_metrics *const *a, size_t na_,
 					  &out->geomean.lo, &out->geomean.hi, &out->geomean_mde);
 }
 
+/* One test of the family: a row's pooled location (st -1) or one of its states. */
+struct ftest {
+	double p;
+	struct hvs_cmp_row *r;
+	int st;
+};
+
+static int cmp_ftest(const void *x, const void *y)
+{
+	double a = ((const struct ftest *)x)->p, b = ((const struct ftest *)y)->p;
+
+	return (a > b) - (a < b);
+}
+
+/* The two-sided p of "no difference" for a log ratio lr with se and df; NaN without se. */
+static double p_of(double lr, double se, double df)
+{
+	if (!(se > 0) || isnan(lr))
+		return NAN;
+	return isinf(df) ? 2 * (1 - hvs_pnorm(fabs(lr / se))) : hvs_pt2(lr / se, df);
+}
+
+/*
+ * Re-decide test t at level; when that makes it slower or faster (and it
+ * was not), take the verdict, its CI and mde at that level. 1 if changed.
+ */
+static int promote(struct ftest *t, double level, const struct hvs_cmp_opts *o)
+{
+	struct hvs_cmp_row *r = t->r;
+	int hib = r->direction == HVS_HIGHER_IS_BETTER;
+	double lr, se, df, lo, hi, mde;
+	enum hvs_verdict v, old;
+
+	if (t->st < 0) {
+		lr = log(r->ratio.ratio), se = r->se, df = r->df, old = r->verdict;
+	} else {
+		const struct hvs_cmp_state *S = &r->state[t->st];
+
+		lr = log(S->ratio.ratio), se = S->se, df = S->df, old = S->verdict;
+	}
+	v = hvs_decide(hib ? -lr : lr, se, df, level, r->threshold, o->power, &lo, &hi, &mde);
+	if (v == old || (v != HVS_V_SLOWER && v != HVS_V_FASTER))
+		return 0;
+	if (hib) {
+		/* hvs_decide gave the cost's CI; the row shows B/A's. */
+		double l = 1 / hi;
+
+		hi = 1 / lo;
+		lo = l;
+	}
+	if (t->st < 0) {
+		r->verdict = v;
+		r->ratio.lo = lo;
+		r->ratio.hi = hi;
+		r->mde = mde;
+	} else {
+		struct hvs_cmp_state *S = &r->state[t->st];
+
+		S->verdict = v;
+		S->ratio.lo = lo;
+		S->ratio.hi = hi;
+		S->mde = mde;
+		row_from_states(r);
+	}
+	return 1;
+}
+
+/*
+ * Holm's step-down over the family's m tests (compare.h): the j-th
+ * smallest p is rejected at alpha/(m - j) while all smaller ones were; a
+ * rejected test the Bonferroni level left short of slower or faster is
+ * re-decided at 1 - alpha/(m - j). 0 or -ENOMEM.
+ */
+static int holm(struct hvs_cmp *out, const struct hvs_cmp_opts *o, size_t m)
+{
+	struct ftest *t = calloc(2 * out->n + 1, sizeof(*t));
+	size_t k = 0;
+
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i < out->n; i++) {
+		struct hvs_cmp_row *r = &out->rows[i];
+		int per_state = 0;
+
+		if (r->verdict == HVS_V_NA)
+			continue;
+		if (r->states && r->state_decides >= 0)
+			for (int st = 0; st < 2; st++) {
+				const struct hvs_cmp_state *S = &r->state[st];
+
+				if (S->verdict == HVS_V_NA || S->capped)
+					continue;
+				per_state = 1;
+				t[k++] = (struct ftest){ p_of(log(S->ratio.ratio), S->se, S->df), r, st };
+			}
+		if (!per_state && !(r->states && r->state_decides >= 0))
+			t[k++] = (struct ftest){ p_of(log(r->ratio.ratio), r->se, r->df), r, -1 };
+	}
+	for (size_t j = 0; j < k; j++)
+		if (isnan(t[j].p))
+			t[j].p = 1;
+	qsort(t, k, sizeof(*t), cmp_ftest);
+	for (size_t j = 0; j < k && j < m; j++) {
+		double a = o->alpha / (double)(m - j);
+
+		if (!(t[j].p <= a))
+			break;
+		promote(&t[j], 1 - a, o);
+	}
+	free(t);
+	return 0;
+}
+
 /* The counts of each verdict over the rows. */
 static void count_verdicts(struct hvs_cmp *out)
 {
@@ -1072,6 +1188,8 @@ int hvs_compare_runs(const struct hvs_metrics *const *a, size_t na_,
 			all_runs = 0;
 		mindf = fmin(mindf, r->states ? INFINITY : r->df);
 	}
+	if (holm(out, o, m))
+		goto fail;
 	if (out->ncompared)
 		suite_verdict(a, na_, b, nb_, o, out, sum, gvar, all_runs, mindf, floor_var, ya);
 	count_verdicts(out);
