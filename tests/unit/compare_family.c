@@ -201,6 +201,7 @@ static void test_capped_state(void)
 	ok(near(c.level, 0.95, 1e-12),
 	   "it holds no test: the family is the other state alone (level %.4f, not 0.975)", c.level);
 	hvs_cmp_free(&c);
+	hvs_metrics_free(&A);
 	memset(&A, 0, sizeof(A));
 	mkrun2(&A, 1000, 4500, 6, &r);
 	k = hvs_compare(&A, &B, &o, &c);
