@@ -590,6 +590,7 @@ static void judge_state(struct hvs_cmp_row *r, int st, const struct side *sa,
 	S->ratio.ratio = S->ratio.lo = S->ratio.hi = S->mde = S->se = S->df = S->run_cv = NAN;
 	S->verdict = HVS_V_NA;
 	S->capped = 0;
+	S->holm_level = NAN;
 	if (sa->k) {
 		double m;
 
@@ -650,6 +651,7 @@ static void row_from_state(struct hvs_cmp_row *r, int pick)
 	r->mde = S->mde;
 	r->median_a = S->loc_a;
 	r->median_b = S->loc_b;
+	r->holm_level = S->holm_level;
 	r->p = r->p_equiv = NAN;
 	if (S->se > 0) {
 		double tt = lr / S->se;
@@ -792,7 +794,7 @@ static int prepare_rows(const struct hvs_metrics *const *a, size_t na_,
 		r->ratio.ratio = r->ratio.lo = r->ratio.hi = r->cost = NAN;
 		r->se = r->df = r->p = r->p_equiv = r->mde = NAN;
 		r->run_cv_a = r->run_cv_b = r->proc_cv = r->noise = NAN;
-		r->median_a = r->median_b = NAN;
+		r->median_a = r->median_b = r->holm_level = NAN;
 		hvs_strlcpy(r->unit, fa ? fa->unit : fb ? fb->unit : "", sizeof(r->unit));
 		r->direction = fa ? fa->direction : fb ? fb->direction : HVS_LOWER_IS_BETTER;
 		r->threshold = hvs_threshold_for(o->per_metric, o->nper_metric, o->threshold, r->name);
@@ -1068,6 +1070,7 @@ static int promote(struct ftest *t, double level, const struct hvs_cmp_opts *o)
 		r->ratio.lo = lo;
 		r->ratio.hi = hi;
 		r->mde = mde;
+		r->holm_level = level;
 	} else {
 		struct hvs_cmp_state *S = &r->state[t->st];
 
@@ -1075,6 +1078,7 @@ static int promote(struct ftest *t, double level, const struct hvs_cmp_opts *o)
 		S->ratio.lo = lo;
 		S->ratio.hi = hi;
 		S->mde = mde;
+		S->holm_level = level;
 		row_from_states(r);
 	}
 	return 1;
@@ -1122,6 +1126,8 @@ static int holm(struct hvs_cmp *out, const struct hvs_cmp_opts *o, size_t m)
 			break;
 		promote(&t[j], 1 - a, o);
 	}
+	for (size_t i = 0; i < out->n; i++)
+		out->holm += isfinite(out->rows[i].holm_level);
 	free(t);
 	return 0;
 }

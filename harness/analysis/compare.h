@@ -96,6 +96,7 @@ struct hvs_cmp_state {
 	double run_cv;             /* pooled spread (sd of log) of the state's run locations; NaN with < 2 runs a side */
 	enum hvs_verdict verdict;  /* HVS_V_NA when one side never visits it */
 	int capped;                /* a one-run side visits it rarely: at most inconclusive, no test in the family */
+	double holm_level;         /* its CI's level when slower/faster only at its Holm step; else NaN */
 };
 
 /* What a side's between-run variance came from. */
@@ -132,6 +133,7 @@ struct hvs_cmp_row {
 	/* Kept for older readers: the between-process spread (max-min)/median, NaN if unknown. */
 	double noise;
 	double weight;        /* in the suite's geometric mean: 1 / variance of the log ratio */
+	double holm_level;    /* the CI level of a row (or its deciding state) made slower/faster only at its Holm step; else NaN */
 };
 
 struct hvs_cmp {
@@ -144,6 +146,7 @@ struct hvs_cmp {
 	double level;              /* the per-metric (simultaneous) CI level used */
 	size_t runs_a, runs_b;
 	int slower, faster, equivalent, inconclusive, na;
+	int holm;                  /* rows decided only at their Holm step (their CI at holm_level) */
 };
 
 /*

@@ -281,9 +281,12 @@ static void print_summary(const struct hvs_cmp *c, const struct hvs_cmp_opts *o,
 	if (c->ncompared)
 		printf(" (%.0f%% CI)\n", (1 - o->alpha) * 100);
 	printf("%s%d slower, %d faster, %d equivalent, %d inconclusive, %d n/a; %zu compared "
-	       "(threshold %.3g%%, CIs %.4g%% simultaneous)\n",
+	       "(threshold %.3g%%, CIs %.4g%% simultaneous",
 	       md ? "\n" : "", c->slower, c->faster, c->equivalent, c->inconclusive, c->na,
 	       c->ncompared, o->threshold * 100, c->level * 100);
+	if (c->holm)
+		printf("; %d decided at their Holm step, CI at that step's level", c->holm);
+	printf(")\n");
 }
 
 static void print_table(struct hvs_result **ra, struct hvs_result **rb, const struct hvs_cmp *c,
@@ -413,6 +416,8 @@ static int print_json(struct hvs_result **ra, struct hvs_result **rb, const stru
 		json_object_set_new(row, "run_cv_b", num_or_null(r->run_cv_b));
 		json_object_set_new(row, "process_cv", num_or_null(r->proc_cv));
 		json_object_set_new(row, "noise", num_or_null(r->noise));
+		if (isfinite(r->holm_level))
+			json_object_set_new(row, "holm_level", json_real(r->holm_level));
 		if (r->verdict != HVS_V_NA)
 			json_object_set_new(row, "between_runs", json_string(run_var_name(r->run_var)));
 		if (r->states) {

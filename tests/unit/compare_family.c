@@ -135,6 +135,9 @@ static void test_holm(void)
 	   "Holm's 2nd step (alpha/1): slower, B/A %.3f [%.3f, %.3f] is the 95%% pooled t interval",
 	   m ? m->ratio.ratio : NAN, m ? m->ratio.lo : NAN, m ? m->ratio.hi : NAN);
 	ok(m && m->p > 0.025 && near(m->p, p, 1e-9), "its p %.4f is the unadjusted one", m ? m->p : NAN);
+	ok(m && big && near(m->holm_level, 0.95, 1e-12) && isnan(big->holm_level) && c.holm == 1,
+	   "it carries its Holm level (%.3f); the row Bonferroni decided does not; 1 row counted",
+	   m ? m->holm_level : NAN);
 	hvs_cmp_free(&c);
 
 	ok(run_family("bmf", f, &c) == 0 && c.n == 3, "the same beside an unchanged metric (m = 3)");
@@ -143,7 +146,9 @@ static void test_holm(void)
 		   near(log(m->ratio.hi / m->ratio.ratio), hvs_qt_upper(0.05 / 6, 10) * se, 1e-9),
 	   "Holm's 2nd step is alpha/2 > p: inconclusive, CI at the Bonferroni level [%.3f, %.3f]",
 	   m ? m->ratio.lo : NAN, m ? m->ratio.hi : NAN);
-	ok(row(&c, "big") && row(&c, "big")->verdict == HVS_V_SLOWER, "the 1.5x metric still slower");
+	ok(row(&c, "big") && row(&c, "big")->verdict == HVS_V_SLOWER && m && isnan(m->holm_level) &&
+		   c.holm == 0,
+	   "the 1.5x metric still slower; no row decided by a Holm step");
 	hvs_cmp_free(&c);
 
 	m = run_family("mf", f, &c) == 0 ? row(&c, "m") : NULL;
@@ -215,7 +220,7 @@ static void test_capped_state(void)
 
 int main(void)
 {
-	plan(14);
+	plan(15);
 	test_holm();
 	test_capped_state();
 	return done_testing();
