@@ -21,6 +21,13 @@ machine had). Prints the acceptance numbers of issue 11:
             both sides visit that state (>= 3 samples in every run); goal >= 80%;
             again for the states whose run locations spread <= 3% in that
             group (compare's per-state run_cv), and per state with its run CV
+  states diagnosed
+            why a shift is missed: compare's per-state estimate replicated at
+            its cut (DerSimonian-Laird with Hartung-Knapp), the family size m
+            and its t quantile, one run's spread of the state's location
+            against the spread 80% power needs, what a normal quantile, a
+            smaller family or none would flag, how often the shift moves
+            compare's split, and what Holm would change
   table     per metric: run-to-run CV, process CV, power6, median mde (1v1, 6v6)
 
 Every verdict is the real `hvscope compare --json` ($HVSCOPE, default
@@ -242,6 +249,7 @@ def shift_state(r, name, cut, upper, factor):
 
 sh = stot = qsh = qst = 0
 per_state = {}
+state_tests = []
 for A, B in groups:
     rc, c0 = compare(A, B)
     for row in c0["metrics"]:
@@ -256,6 +264,8 @@ for A, B in groups:
                 continue
             rc, c = compare(A, [shift_state(x, name, cut, upper, 1.10) for x in B])
             v = rows(c).get(name, {}).get("verdict")
+            state_tests.append(dict(A=A, B=B, name=name, cut=cut, upper=upper, verdict=v,
+                                    level=c0["level"], after=rows(c).get(name, {})))
             stot += 1
             sh += v == "slower"
             # the state's own run-to-run spread in this group (compare's run_cv, before the shift)
@@ -273,6 +283,137 @@ print("states: a 10%% shift of one state's location, both sides visit it, 6 vs 6
 print("states: the same, states whose run locations spread <= 3%% in that group: %s" % pct(qsh, qst))
 for k, (a, b, cv) in sorted(per_state.items()):
     print("    %-48s %d/%d  state run CV %s" % (k, a, b, "-" if not cv else "%.1f%%" % (100 * st.median(cv))))
+
+# --- states, diagnosed: why a 10% state shift is missed ---------------------------
+# compare's per-state estimate replicated from its JSON cut (harness/analysis/
+# compare.c estimate_re: each run's median of its log samples in the state,
+# within variance (pi/2) s_w^2 / n with s_w the pooled robust spread,
+# DerSimonian-Laird between-run variance tau^2, the larger of the model's and
+# Hartung-Knapp's se, k_a + k_b - 2 df, a CI at compare's simultaneous level
+# 1 - alpha/m), then what each ingredient costs.
+def t_upper(x, df):
+    """P(T > x) for Student's t with df degrees of freedom (Simpson on atan)."""
+    if math.isinf(df):
+        return 1 - st.NormalDist().cdf(x)
+    c = math.exp(math.lgamma((df + 1) / 2) - math.lgamma(df / 2)) / math.sqrt(df * math.pi)
+    a, b, n = math.atan(x), math.pi / 2, 2000
+    h, acc = (b - a) / n, 0.0
+    for i in range(n):  # the endpoint b (t = inf) has density 0
+        u = a + i * h
+        t = math.tan(u)
+        acc += (1 if i == 0 else 4 if i % 2 else 2) * c * (1 + t * t / df) ** (-(df + 1) / 2) / math.cos(u) ** 2
+    return acc * h / 3
+
+
+_qt = {}
+
+
+def qt(p, df):
+    """The upper p quantile of Student's t (bisection)."""
+    key = (round(p, 12), df)
+    if key not in _qt:
+        lo, hi = 0.0, 80.0
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if t_upper(mid, df) > p else (lo, mid)
+        _qt[key] = (lo + hi) / 2
+    return _qt[key]
+
+
+def state_runs(side, name, cut, upper):
+    out = []
+    for r in side:
+        x = [math.log(v) for v in rows(r)[name]["samples"] if v > 0 and (math.log(v) > cut) == upper]
+        if len(x) >= 3:
+            med = st.median(x)
+            mad = 1.4826 * st.median([abs(v - med) for v in x])
+            out.append((len(x), med, mad * mad))
+    return out
+
+
+def state_re(sa, sb):
+    sw = sum((n - 1) * rw for n, _, rw in sa + sb) / sum(n - 1 for n, _, _ in sa + sb)
+    ys = [(y, math.pi / 2 * sw / n, g) for g, sd in ((0, sa), (1, sb)) for n, y, _ in sd]
+
+    def means(t2):
+        W, S2, acc = [0, 0], [0, 0], [0, 0]
+        for y, v, g in ys:
+            w = 1 / (v + t2)
+            W[g] += w
+            S2[g] += w * w
+            acc[g] += w * y
+        return [acc[0] / W[0], acc[1] / W[1]], W, S2
+
+    mu, W, S2 = means(0)
+    k = len(ys)
+    q = sum((y - mu[g]) ** 2 / v for y, v, g in ys)
+    c = sum(W[j] - S2[j] / W[j] for j in (0, 1))
+    t2 = max(0, (q - (k - 2)) / c) if c > 0 else 0
+    mu, W, S2 = means(t2)
+    r = sum((y - mu[g]) ** 2 / (v + t2) for y, v, g in ys)
+    se = math.sqrt(1 / W[0] + 1 / W[1])
+    return dict(diff=mu[1] - mu[0], se=max(se, se * math.sqrt(r / (k - 2))), df=k - 2, tau=math.sqrt(t2),
+                within=math.sqrt(st.mean(v for _, v, _ in ys)), ka=len(sa), kb=len(sb))
+
+
+if state_tests:
+    thr, lg = math.log1p(0.05), math.log(1.10)
+    D = []
+    for T in state_tests:
+        sa = state_runs(T["A"], T["name"], T["cut"], T["upper"])
+        Bs = [shift_state(x, T["name"], T["cut"], T["upper"], 1.10) for x in T["B"]]
+        e = state_re(sa, state_runs(Bs, T["name"], T["cut"], T["upper"]))
+        m = round(0.05 / (1 - T["level"]))
+        e["m"], e["q"] = m, qt(0.025 / m, e["df"])
+        e["sd"] = e["se"] / math.sqrt(1 / e["ka"] + 1 / e["kb"])  # one run's spread of the state's location
+        e["need"] = lg / ((e["q"] + qt(0.20, e["df"])) * math.sqrt(1 / e["ka"] + 1 / e["kb"]))
+        e["verdict"] = T["verdict"]
+        e["lost"] = not T["after"].get("states")
+        ca = T["after"].get("state_cut")
+        e["moved"] = bool(ca) and abs(math.log(ca) - T["cut"]) > 0.05
+        D.append(e)
+
+    def flagged(e, q):
+        return e["diff"] - q * e["se"] > 0 and e["diff"] > thr
+
+    n = len(D)
+    med = st.median
+    qs = st.quantiles([e["sd"] for e in D], n=4)
+    z = st.NormalDist().inv_cdf(1 - 0.025 / med([e["m"] for e in D]))
+    print("states diagnosed (%d tests; compare's estimate replicated at compare's cut, see the script):" % n)
+    print("    family: m = %d-%d tests (Bonferroni), each CI at 1 - 0.05/m: t quantile %.2f on %d df "
+          "(normal %.2f)" % (min(e["m"] for e in D), max(e["m"] for e in D), med([e["q"] for e in D]),
+                             med([e["df"] for e in D]), z))
+    print("    one run's spread of the state's location: median %.1f%% (quartiles %.1f%%, %.1f%%); "
+          "between runs (DL tau) %.1f%%, within (samples) %.1f%%"
+          % (100 * med([e["sd"] for e in D]), 100 * qs[0], 100 * qs[2], 100 * med([e["tau"] for e in D]),
+             100 * med([e["within"] for e in D])))
+    print("    80%% power for a 10%% shift at 6 runs a side needs a spread <= %.2f%% (t, %d df), <= %.2f%% "
+          "(normal, known variance): %d and %d of %d tests have it"
+          % (100 * med([e["need"] for e in D]), med([e["df"] for e in D]),
+             100 * lg / ((z + st.NormalDist().inv_cdf(0.80)) * math.sqrt(1 / 3)),
+             sum(e["sd"] <= e["need"] for e in D),
+             sum(e["sd"] <= lg / ((z + 0.8416) * math.sqrt(1 / 3)) for e in D), n))
+    s0, m0 = med([e["sd"] for e in D]), med([e["m"] for e in D])
+    k = 2
+    while k < 200 and (qt(0.025 / m0, 2 * k - 2) + qt(0.20, 2 * k - 2)) * s0 * math.sqrt(2 / k) > lg:
+        k += 1
+    print("    runs a side for 80%% power at the median spread (%.1f%%, m = %d): %d" % (100 * s0, m0, k))
+    nrej = 0
+    for A, B in groups:
+        rc, c0 = compare(A, B)
+        nrej += sum(1 for r in c0["metrics"] if r["verdict"] != "n/a" and r["ci_lo"] is not None
+                    and (r["ci_lo"] > 1 or r["ci_hi"] < 1))
+    print("    Holm: same-build 6v6 groups reject %d rows before the shift; Holm's first step is Bonferroni's "
+          "alpha/m, so with one shifted state it flags exactly what Bonferroni flags" % nrej)
+    print("    flagged slower: compare %d; replicated at the unshifted cut %d; with a normal quantile %d; "
+          "m = rows only (%d) %d; no multiplicity correction (m = 1) %d"
+          % (sum(e["verdict"] == "slower" for e in D), sum(flagged(e, e["q"]) for e in D),
+             sum(flagged(e, z) for e in D), len(names),
+             sum(flagged(e, qt(0.025 / len(names), e["df"])) for e in D),
+             sum(flagged(e, qt(0.025, e["df"])) for e in D)))
+    print("    the split: after the shift compare no longer sees two states in %d, its cut moved > 5%% in %d"
+          % (sum(e["lost"] for e in D), sum(e["moved"] for e in D)))
 
 # --- interleaved rounds (scripts/ab-rounds.sh, the same build on both sides) ---------
 def load_dir(p, side):

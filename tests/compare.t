@@ -15,7 +15,7 @@ VAL="python3 $HVS_SRC/tests/lib/validate.py"
 n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 
-echo "1..46"
+echo "1..47"
 $MK "$T/a.json" --metrics 20 --seed 11
 # B: A's very samples, with synthetic.m007 scaled by 1.10 (the issue's test).
 python3 - "$T/a.json" "$T/b.json" <<'P'
@@ -259,6 +259,41 @@ $H compare --fail-on-regression "$T/a.json" "$T/other.json" > /dev/null 2> "$T/e
 ok $([ $? = 4 ] && [ "$(wc -l < "$T/err")" = 1 ]; echo $?) "no metric in common: exit 4, one line ($(cat "$T/err"))"
 
 # Bad input: one line on stderr, distinct exit codes.
+
+# Holm's step-down on real runs: 6 vs 6 runs of the kept series (runs
+# 25-36, alternately assigned, as scripts/compare-eval.py's 3rd group),
+# every metric of B x1.10. Rows decided only at their Holm step carry
+# holm_level (< the Bonferroni level, CI at that level excluding 1), and
+# the text summary says how many.
+python3 - "$T" <<'P'
+import gzip, json, os, sys
+T = sys.argv[1]
+src = os.environ["HVS_SRC"]
+sys.path.insert(0, src + "/tests/lib")
+from plant import plant_regression
+for i in range(12):
+    d = json.load(gzip.open("%s/tests/data/series/quick/%03d.json.gz" % (src, 25 + i), "rt"))
+    if i % 2:
+        for m in d["metrics"]:
+            if m.get("outcome") == "pass" and m.get("samples"):
+                plant_regression(m, 1.10)
+    json.dump(d, open("%s/h%c%d.json" % (T, "ab"[i % 2], i // 2), "w"))
+P
+$H compare --json "$T"/ha?.json -- "$T"/hb?.json > "$T/holm.json"
+$H compare "$T"/ha?.json -- "$T"/hb?.json > "$T/holm.txt"
+python3 - "$T/holm.json" "$T/holm.txt" <<'P'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+rows = [m for m in d["metrics"] if "holm_level" in m]
+good = all(m["verdict"] in ("slower", "faster") and 1 - d["alpha"] <= m["holm_level"] < 1
+           and m["holm_level"] < d["level"] - 1e-9 and
+           (m["ci_lo"] > 1 if m["direction"] == "lower_is_better" else m["ci_hi"] < 1) for m in rows)
+txt = open(sys.argv[2]).read()
+said = re.search(r"; (\d+) decided at their Holm step", txt)
+print("%d rows by Holm: %s" % (len(rows), ", ".join(m["name"] for m in rows)))
+sys.exit(0 if rows and good and said and int(said.group(1)) == len(rows) else 1)
+P
+ok $? "6 vs 6 real runs, every metric x1.10: rows decided at their Holm step carry holm_level and a CI at it that excludes 1; the summary counts them"
 bad() { # file want-code description
 	$H compare "$T/a.json" "$1" > /dev/null 2> "$T/err"
 	local rc=$? lines

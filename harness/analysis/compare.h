@@ -15,9 +15,15 @@
  * other side's measured between-run variance or, when both sides have one
  * run, as max(--run-cv^2, the process variance of either run): an
  * assumption the output names. The CI of log(B/A) is Welch's over the two
- * sides (Satterthwaite's df), simultaneous over the m compared metrics
- * (Bonferroni, level 1 - alpha/m) so that a gate over m metrics keeps its
- * family-wise alpha.
+ * sides (Satterthwaite's df), simultaneous over the m tests of the
+ * compared metrics (Bonferroni, level 1 - alpha/m) so that a gate over m
+ * metrics keeps its family-wise alpha. The slower and faster verdicts then
+ * step down (Holm 1979: the same family-wise alpha, more power when several
+ * tests reject): the test with the j-th smallest p (j = 0, 1, ...) is
+ * rejected at alpha/(m - j) while every smaller one was; a rejected test
+ * that the Bonferroni level left inconclusive becomes slower or faster
+ * (when its estimate clears the threshold) and shows its CI at its own
+ * level 1 - alpha/(m - j). Equivalence stays at the Bonferroni level.
  *
  * Verdicts, on the cost ratio (> 1 worse) and threshold t:
  *   slower       the CI excludes 1 and the estimate is above 1 + t
@@ -89,6 +95,8 @@ struct hvs_cmp_state {
 	double se, df;             /* of the log ratio */
 	double run_cv;             /* pooled spread (sd of log) of the state's run locations; NaN with < 2 runs a side */
 	enum hvs_verdict verdict;  /* HVS_V_NA when one side never visits it */
+	int capped;                /* a one-run side visits it rarely: at most inconclusive, no test in the family */
+	double holm_level;         /* its CI's level when slower/faster only at its Holm step; else NaN */
 };
 
 /* What a side's between-run variance came from. */
@@ -125,6 +133,7 @@ struct hvs_cmp_row {
 	/* Kept for older readers: the between-process spread (max-min)/median, NaN if unknown. */
 	double noise;
 	double weight;        /* in the suite's geometric mean: 1 / variance of the log ratio */
+	double holm_level;    /* the CI level of a row (or its deciding state) made slower/faster only at its Holm step; else NaN */
 };
 
 struct hvs_cmp {
@@ -137,6 +146,7 @@ struct hvs_cmp {
 	double level;              /* the per-metric (simultaneous) CI level used */
 	size_t runs_a, runs_b;
 	int slower, faster, equivalent, inconclusive, na;
+	int holm;                  /* rows decided only at their Holm step (their CI at holm_level) */
 };
 
 /*

@@ -66,7 +66,8 @@ const struct hvs_cmdopts cmd_compare_opts = {
 		"Compare result files B (candidate) with baseline A, one file per run: the run\n"
 		"(the host's moment) is the unit that varies, so give several runs a side for\n"
 		"a verdict that carries it. Per metric: the ratio B/A of run locations with a\n"
-		"CI that holds for all metrics at once (Bonferroni), and one of four verdicts:\n"
+		"CI that holds for all metrics at once (Bonferroni; slower and faster step\n"
+		"down by Holm), and one of four verdicts:\n"
 		"  slower / faster  the CI excludes 1 and B/A is beyond the threshold (default\n"
 		"                   5%; NAME may be a glob); direction-aware\n"
 		"  equivalent       the whole CI lies within +-threshold (an equivalence test)\n"
@@ -245,9 +246,12 @@ static void print_summary(const struct hvs_cmp *c, const struct hvs_cmp_opts *o,
 	if (c->ncompared)
 		printf(" (%.0f%% CI)\n", (1 - o->alpha) * 100);
 	printf("%s%d slower, %d faster, %d equivalent, %d inconclusive, %d n/a; %zu compared "
-	       "(threshold %.3g%%, CIs %.4g%% simultaneous)\n",
+	       "(threshold %.3g%%, CIs %.4g%% simultaneous",
 	       md ? "\n" : "", c->slower, c->faster, c->equivalent, c->inconclusive, c->na,
 	       c->ncompared, o->threshold * 100, c->level * 100);
+	if (c->holm)
+		printf("; %d decided at their Holm step, CI at that step's level", c->holm);
+	printf(")\n");
 }
 
 static void print_table(struct hvs_result **ra, struct hvs_result **rb, const struct hvs_cmp *c,
@@ -392,6 +396,8 @@ static void json_row(struct hvs_jw *w, const struct hvs_cmp_row *r)
 	hvs_jw_num(w, "run_cv_b", r->run_cv_b);
 	hvs_jw_num(w, "process_cv", r->proc_cv);
 	hvs_jw_num(w, "noise", r->noise);
+	if (isfinite(r->holm_level))
+		hvs_jw_num(w, "holm_level", r->holm_level);
 	if (r->verdict != HVS_V_NA)
 		hvs_jw_str(w, "between_runs", run_var_name(r->run_var));
 	if (r->states)
