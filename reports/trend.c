@@ -7,6 +7,7 @@
  * uses (harness/analysis/regress.h), so both mark the same nights.
  */
 #include "trend.h"
+#include "core/array.h"
 #include "results/history.h"
 #include "analysis/regress.h"
 #include "core/stats.h"
@@ -71,15 +72,8 @@ static int one_series(void *arg, const char *name, const char *unit, enum hvs_di
 		free(at);
 		return 0;
 	}
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct hvs_rpt_series *nv = realloc(c->v, cap * sizeof(*nv));
-
-		if (!nv)
-			goto nomem;
-		c->v = nv;
-		c->cap = cap;
-	}
+	if (HVS_ARRAY_RESERVE(c->v, c->cap, c->n + 1, 16))
+		goto nomem;
 	s = &c->v[c->n];
 	memset(s, 0, sizeof(*s));
 	s->metric = strdup(name);
