@@ -1043,12 +1043,12 @@ static int write_norm(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 	snprintf(title, sizeof(title), "%s%.*s: relative to %s (>1 = worse)", p ? "" : m->rows[rows[0]].klass,
 		 (int)(p ? p - 1 : 0), m->rows[rows[0]].name, m->cols[m->baseline].label);
 	missing_note(m, rows, n, note, sizeof(note));
-	if (ng > n)
-		strncat(note, note[0] ? " geomean: the class's geometric-mean cost ratio, 95% CI from the spread "
-					"across its metrics, as in the tables."
-				      : "geomean: the class's geometric-mean cost ratio, 95% CI from the spread "
-					"across its metrics, as in the tables.",
-			sizeof(note) - strlen(note) - 1);
+	if (ng > n) {
+		static const char gm[] = " geomean: the class's geometric-mean cost ratio and its 95% CI, "
+					 "as hvscope compare computes them over the class's metrics.";
+
+		strncat(note, gm + !note[0], sizeof(note) - strlen(note) - 1); /* no space first */
+	}
 	ret = write_ratio_chart(m, o, name, title, names, ng, pt, "norm", note, out);
 out:
 	free(pt);
@@ -1088,8 +1088,9 @@ static int write_geomean(const struct hvs_rpt_model *m, const struct hvs_rpt_cha
 	snprintf(title, sizeof(title), "geometric mean of the cost ratios per class, with 95%% CI, "
 		 "relative to %s", m->cols[m->baseline].label);
 	ret = write_ratio_chart(m, o, name, title, labels, ng, pt, "norm",
-				"Interval: from the spread of the log ratios across the class's metrics "
-				"(t-based); a class of one metric shows that metric's own interval.",
+				"Each bar: the precision-weighted geometric mean and its 95% CI, as hvscope compare "
+				"computes them over the class's metrics (all: every metric); a class of one metric "
+				"shows that metric's own ratio and CI.",
 				out);
 out:
 	free(labels);

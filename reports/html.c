@@ -189,7 +189,8 @@ static void normalized(FILE *f, const struct hvs_rpt_model *m)
 		}
 	}
 	fputs("</h2>\n<p class=note>Cost ratio: time (or 1/throughput) relative to the baseline, so "
-	      "&gt; 1 is worse. Brackets: a conservative interval from both medians' 95% CIs.</p>\n"
+	      "&gt; 1 is worse. Brackets: its 95% CI, simultaneous over the metrics, as <code>hvscope compare</code> "
+	      "computes it (the analysis module's). Geometric mean: compare's precision-weighted one, with its 95% CI.</p>\n"
 	      "<table><thead><tr><th>metric</th>",
 	      f);
 	for (size_t c = 0; c < m->ncols; c++)
@@ -218,7 +219,7 @@ static void normalized(FILE *f, const struct hvs_rpt_model *m)
 		}
 		fputs("</tr>\n", f);
 	}
-	fputs("</tbody><tfoot><tr><th>geometric mean <small>(95% CI across metrics)</small></th>", f);
+	fputs("</tbody><tfoot><tr><th>geometric mean <small>(95% CI)</small></th>", f);
 	for (size_t c = 0; c < m->ncols; c++) {
 		size_t n;
 		double g, lo, hi;

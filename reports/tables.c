@@ -191,7 +191,8 @@ int hvs_report_markdown(const struct hvs_rpt_model *m, FILE *f)
 			fputc('.', f);
 		}
 		fputs("\n\nCost ratio (time, or 1/throughput, relative to the baseline: > 1 is worse) "
-		      "with a conservative interval from both medians' 95% CIs.\n\n| metric |",
+		      "with its 95% CI, simultaneous over the metrics, as `hvscope compare` computes it; the geometric "
+		      "mean is compare's precision-weighted one with its 95% CI.\n\n| metric |",
 		      f);
 		for (size_t c = 0; c < m->ncols; c++) {
 			if ((int)c == m->baseline)
@@ -219,7 +220,7 @@ int hvs_report_markdown(const struct hvs_rpt_model *m, FILE *f)
 			}
 			fputc('\n', f);
 		}
-		fputs("| **geometric mean** (95% CI across metrics) |", f);
+		fputs("| **geometric mean** (95% CI) |", f);
 		for (size_t c = 0; c < m->ncols; c++) {
 			size_t n;
 			double g, lo, hi;
@@ -549,7 +550,7 @@ static int latex_wide(const struct hvs_rpt_model *m, FILE *f, int ratio)
 		fputs(" \\\\\n", f);
 	}
 	if (ratio) {
-		fputs("\\midrule\ngeometric mean (95\\,\\% CI across metrics)", f);
+		fputs("\\midrule\ngeometric mean (95\\,\\% CI)", f);
 		for (size_t c = 0; c < m->ncols; c++) {
 			char g1[48], lb[48], hb[48];
 			double lo, hi, g;
