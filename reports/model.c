@@ -20,6 +20,65 @@ void hvs_rpt_model_init(struct hvs_rpt_model *m)
 	m->baseline = -1;
 }
 
+/*
+ * Each column compared with the baseline, once (hvs_compare is the cost of
+ * a report: every table, chart and page asks for the same ratios). Made by
+ * hvs_rpt_model_finish; filled column by column on first use; dropped when
+ * the baseline changes.
+ */
+struct hvs_rpt_vs {
+	int baseline;        /* the baseline the comparisons are against (-1: none yet) */
+	struct hvs_cmp *cmp; /* [ncols] */
+	int *state;          /* [ncols]: 0 not yet compared, 1 done, -1 compare failed */
+};
+
+static void vs_clear(struct hvs_rpt_vs *vs, size_t ncols)
+{
+	for (size_t c = 0; c < ncols; c++)
+		if (vs->state[c] == 1)
+			hvs_cmp_free(&vs->cmp[c]);
+	memset(vs->state, 0, ncols * sizeof(*vs->state));
+}
+
+static void vs_free(struct hvs_rpt_vs *vs, size_t ncols)
+{
+	if (!vs)
+		return;
+	vs_clear(vs, ncols);
+	free(vs->cmp);
+	free(vs->state);
+	free(vs);
+}
+
+/*
+ * Column c compared with the baseline (hvs_compare over the two whole
+ * columns, default options) into *out: the model's cached one, else (no
+ * cache) a fresh one in own that the caller frees. 0 or -errno.
+ */
+static int vs_get(const struct hvs_rpt_model *m, size_t c, struct hvs_cmp *own, const struct hvs_cmp **out)
+{
+	struct hvs_rpt_vs *vs = m->vs;
+	struct hvs_cmp_opts o;
+	int ret;
+
+	hvs_cmp_opts_default(&o);
+	if (!vs) {
+		if ((ret = hvs_compare(&m->cols[m->baseline].metrics, &m->cols[c].metrics, &o, own)))
+			return ret;
+		*out = own;
+		return 0;
+	}
+	if (vs->baseline != m->baseline) {
+		vs_clear(vs, m->ncols);
+		vs->baseline = m->baseline;
+	}
+	if (!vs->state[c])
+		vs->state[c] = hvs_compare(&m->cols[m->baseline].metrics, &m->cols[c].metrics, &o, &vs->cmp[c])
+				       ? -1 : 1;
+	*out = &vs->cmp[c];
+	return vs->state[c] == 1 ? 0 : -ENOMEM;
+}
+
 static void kv_free(struct hvs_rpt_kv *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -50,6 +109,7 @@ void hvs_rpt_model_free(struct hvs_rpt_model *m)
 	for (size_t r = 0; r < m->nrows; r++)
 		free(m->rows[r].cell);
 	free(m->rows);
+	vs_free(m->vs, m->ncols);
 	hvs_rpt_model_init(m);
 }
 
@@ -387,6 +447,19 @@ int hvs_rpt_model_finish(struct hvs_rpt_model *m)
 	free(m->rows);
 	m->rows = rows;
 	m->nrows = n;
+	vs_free(m->vs, m->ncols);
+	/* without the cache (no memory) every ratio compares afresh: slower, the same numbers */
+	if ((m->vs = calloc(1, sizeof(*m->vs)))) {
+		m->vs->baseline = -1;
+		m->vs->cmp = calloc(m->ncols ? m->ncols : 1, sizeof(*m->vs->cmp));
+		m->vs->state = calloc(m->ncols ? m->ncols : 1, sizeof(*m->vs->state));
+		if (!m->vs->cmp || !m->vs->state) {
+			free(m->vs->cmp);
+			free(m->vs->state);
+			free(m->vs);
+			m->vs = NULL;
+		}
+	}
 	return 0;
 nomem:
 	for (size_t r = 0; r < n; r++)
@@ -451,8 +524,8 @@ int hvs_rpt_usable(const struct hvs_metric *mt)
 double hvs_rpt_ratio(const struct hvs_rpt_model *m, size_t r, size_t c, double *lo, double *hi)
 {
 	const struct hvs_metric *a, *b;
-	struct hvs_cmp_opts o;
-	struct hvs_cmp cmp;
+	const struct hvs_cmp *cmp;
+	struct hvs_cmp own = { 0 };
 	double ra = NAN;
 
 	if (lo)
@@ -470,11 +543,12 @@ double hvs_rpt_ratio(const struct hvs_rpt_model *m, size_t r, size_t c, double *
 	 * the whole column as compare would see the two files, so a report and
 	 * `hvscope compare` print the same interval for the same files.
 	 */
-	hvs_cmp_opts_default(&o);
-	if (hvs_compare(&m->cols[m->baseline].metrics, &m->cols[c].metrics, &o, &cmp))
+	if (vs_get(m, c, &own, &cmp)) {
+		hvs_cmp_free(&own);
 		return NAN;
-	for (size_t i = 0; i < cmp.n; i++) {
-		const struct hvs_cmp_row *x = &cmp.rows[i];
+	}
+	for (size_t i = 0; i < cmp->n; i++) {
+		const struct hvs_cmp_row *x = &cmp->rows[i];
 
 		if (strcmp(x->name, a->name) || x->verdict == HVS_V_NA)
 			continue;
@@ -485,7 +559,7 @@ double hvs_rpt_ratio(const struct hvs_rpt_model *m, size_t r, size_t c, double *
 		if (hi)
 			*hi = x->direction == HVS_HIGHER_IS_BETTER ? 1 / x->ratio.lo : x->ratio.hi;
 	}
-	hvs_cmp_free(&cmp);
+	hvs_cmp_free(&own);
 	return ra;
 }
 

@@ -21,6 +21,8 @@
 
 #include <stddef.h>
 
+struct hvs_rpt_vs;
+
 struct hvs_rpt_kv {
 	char *key;
 	char *val;
@@ -57,6 +59,7 @@ struct hvs_rpt_model {
 	size_t nrows;
 	int baseline; /* column index, -1 when none */
 	const char *label_by; /* --label: comma-separated tag keys (or host, hypervisor, file); NULL: automatic */
+	struct hvs_rpt_vs *vs; /* model.c: each column compared with the baseline, once (owned) */
 };
 
 /* Zeroed model with no baseline. */
