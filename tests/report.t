@@ -156,12 +156,13 @@ if have texlive-binaries cmd:pdflatex && have texlive-latex-recommended tex:book
 \\usepackage{siunitx}
 \\usepackage{graphicx}
 \\begin{document}
-\\begin{table}\\resizebox{\\linewidth}{!}{\\input{$T/r/table.tex}}\\end{table}
-\\begin{table}\\resizebox{\\linewidth}{!}{\\input{$T/r/normalized.tex}}\\end{table}
+$(for t in "$T"/r/table.tex "$T"/r/table-[0-9]*.tex "$T"/r/normalized.tex "$T"/r/normalized-[0-9]*.tex; do
+	[ -f "$t" ] && printf '\\begin{table}\\centering\\input{%s}\\end{table}\n' "$t"
+done)
 \\end{document}
 EOF
 	(cd "$T/tex" && pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error doc.tex) >"$T/tex.log" 2>&1
-	ok $? "table.tex and normalized.tex compile with pdflatex"
+	ok $? "table.tex and normalized.tex (and their further parts) compile with pdflatex"
 	grep -E '^!' -A2 "$T/tex.log" | diag
 	if have poppler-utils cmd:pdftotext; then
 		pdftotext "$T/tex/doc.pdf" - | grep -q 'geometric mean'; ok $? "the compiled table has the geometric mean row"
