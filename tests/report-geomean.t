@@ -121,6 +121,14 @@ def class_geomean(p, k):
 (gm,) = glob.glob(f"{charts}/norm-*-geomean.dat")
 gm = gm.split("/")[-1][:-4]
 geo = blocks(gm)
+
+def class_figures():
+    """(class, platform, {group: point}) of every class's ratio figure norm-NN-CLASS"""
+    for f in sorted(glob.glob(f"{charts}/norm-*.dat")):
+        name = f.split("/")[-1][:-4]
+        if name != gm:
+            for p, groups in blocks(name).items():
+                yield re.sub(r"^norm-\d+-", "", name), p, groups
 if what == "all":
     for p, groups in geo.items():
         g = cmpjson(p, "all")["geomean_cost"]
@@ -130,21 +138,11 @@ elif what == "class":
         for k, got in groups.items():
             if k != "all":
                 check(f"{p} {k} (geomean figure)", got, *class_geomean(p, k))
-    for f in sorted(glob.glob(f"{charts}/norm-*.dat")):
-        name = f.split("/")[-1][:-4]
-        if name == gm:
-            continue
-        k = re.sub(r"^norm-\d+-", "", name)
-        for p, groups in blocks(name).items():
+    for k, p, groups in class_figures():
             if "geomean" in groups:
                 check(f"{p} {k} (class figure)", groups["geomean"], *class_geomean(p, k))
 elif what == "metric":
-    for f in sorted(glob.glob(f"{charts}/norm-*.dat")):
-        name = f.split("/")[-1][:-4]
-        if name == gm:
-            continue
-        k = re.sub(r"^norm-\d+-", "", name)
-        for p, groups in blocks(name).items():
+    for k, p, groups in class_figures():
             rows = {m["name"]: m for m in cmpjson(p, "all")["metrics"]}
             for g, got in groups.items():
                 if g == "geomean":
