@@ -1255,9 +1255,16 @@ static int write_trend(const struct hvs_rpt_chart_opts *o, const struct hvs_rpt_
 {
 	char name[80], safe[48], title[512];
 	struct geom g = { 800, 400 };
+	struct hvs_uscale sc;
+	double vmax = 0;
 	FILE *d, *f;
 	int ret, nchange = 0;
 
+	/* the axis in SI units (a 14.4 µs level, not 1.44e+04 ns) */
+	for (size_t i = 0; i < s->n; i++)
+		if (isfinite(s->pt[i].median))
+			vmax = fmax(vmax, fabs(s->pt[i].median));
+	hvs_unit_pick(s->unit, vmax, HVS_U_UTF8, &sc);
 	hvs_esc_fname(safe, sizeof(safe), s->metric);
 	snprintf(name, sizeof(name), "trend-%02u-%.40s", idx, safe);
 	if (s->changes)
@@ -1266,12 +1273,12 @@ static int write_trend(const struct hvs_rpt_chart_opts *o, const struct hvs_rpt_
 		snprintf(title, sizeof(title), "%s (history up to run %s)", s->metric, s->context);
 	if (!(d = open_in(o->dir, name, "dat")))
 		return -errno;
-	fputs("# unix_time median ci_lo ci_hi change(1 = a change begins here)\n", d);
+	fprintf(d, "# unix_time median ci_lo ci_hi change(1 = a change begins here); values in %s\n", sc.unit);
 	for (size_t i = 0; i < s->n; i++) {
 		fprintf(d, "%.0f", s->pt[i].t);
-		fmt_num(d, s->pt[i].median);
-		fmt_num(d, s->pt[i].ci_lo);
-		fmt_num(d, s->pt[i].ci_hi);
+		fmt_num(d, s->pt[i].median / sc.div);
+		fmt_num(d, s->pt[i].ci_lo / sc.div);
+		fmt_num(d, s->pt[i].ci_hi / sc.div);
 		fprintf(d, " %d\n", s->pt[i].change);
 		nchange += s->pt[i].change;
 	}
@@ -1287,16 +1294,16 @@ static int write_trend(const struct hvs_rpt_chart_opts *o, const struct hvs_rpt_
 	{
 		char yl[96];
 
-		snprintf(yl, sizeof(yl), "median (%s)", s->unit);
+		snprintf(yl, sizeof(yl), "median (%s)", sc.unit);
 		hvs_esc_gp(f, yl);
 	}
-	fputc('\n', f);
+	fputs("\nset format y '%g'\n", f);
 	for (size_t i = 0; i < s->n; i++)
 		if (s->pt[i].change && isfinite(s->pt[i].median)) {
 			fputs("set label ", f);
 			hvs_esc_gp(f, s->pt[i].commit);
 			fprintf(f, " at %.0f, %.9g offset 1, 1 tc rgb '#D55E00' noenhanced front\n", s->pt[i].t,
-				s->pt[i].median);
+				s->pt[i].median / sc.div);
 		}
 	gp_outputs_head(f, name, g, o->paper);
 	{

@@ -232,6 +232,17 @@ EOF
 		[ "$(ls "$T"/hr2/charts/trend-*.svg | wc -l)" = 8 ] &&
 		! grep -q '^1760' "$T"/hr2/charts/trend-01-*.dat  # 2025-10-.. epoch; first point is >= 2026-10-10
 	ok $? "--since and --all-trends: every metric charted"
+	# Real runs (tests/data/series/quick: exit.cpuid at ~14 µs, stored in ns): the trend
+	# charts' axes, labels and notes in SI units, no exponent anywhere on the page.
+	mkdir -p "$T/q"
+	for i in 001 002 003 004 005 006 007 008; do
+		gunzip -c "$HVS_SRC/tests/data/series/quick/$i.json.gz" >"$T/q/$i.json"
+	done
+	"$HVSCOPE" ingest --quiet --db "$T/q/h.db" "$T"/q/*.json >/dev/null 2>&1 &&
+		"$HVSCOPE" report --db "$T/q/h.db" --all-trends --out "$T/qr" >/dev/null 2>&1
+	bad=$(grep -hoE '[0-9]e[-+][0-9]+' "$T/qr/index.html" "$T"/qr/charts/trend-*.svg 2>/dev/null | head -3)
+	[ -f "$T/qr/index.html" ] && [ -z "$bad" ] && grep -q 'median (µs)' "$T"/qr/charts/trend-*exit.cpuid.0.gp
+	ok $? "trend charts of real runs: axes in SI units (µs), no exponent on the page or in an SVG${bad:+ (found: $bad)}"
 	"$HVSCOPE" report --db "$T/h/h.db" --out "$T/hr3" --since yesterday >/dev/null 2>&1; rc=$?
 	[ $rc = 2 ]; ok $? "bad --since: exit 2 (rc $rc)"
 	# A fleet: two hosts (tag fleet_host) in one history; the newest runs are
