@@ -844,6 +844,29 @@ struct ratio_pt {
 };
 
 /*
+ * A clipped whisker's bound for its label, short enough to stand beside the
+ * bar: 3 significant digits from 0.001 to 99999, else "2.0×10⁻⁶" (never an
+ * exponent in e-notation, never fourteen zeros).
+ */
+static char *fmt_bound(char *buf, size_t n, double v)
+{
+	static const char *const sup[] = { "\xe2\x81\xb0", "\xc2\xb9", "\xc2\xb2", "\xc2\xb3", "\xe2\x81\xb4",
+					   "\xe2\x81\xb5", "\xe2\x81\xb6", "\xe2\x81\xb7", "\xe2\x81\xb8", "\xe2\x81\xb9" };
+	char digits[16];
+	size_t off;
+	int e;
+
+	if (!(v > 0) || !isfinite(v) || (v >= 0.001 && v < 99999.5))
+		return hvs_fmt_num(buf, n, v);
+	e = (int)floor(log10(v));
+	off = (size_t)snprintf(buf, n, "%.1f\xc3\x97" "10%s", v / pow(10, e), e < 0 ? "\xe2\x81\xbb" : "");
+	snprintf(digits, sizeof(digits), "%d", e < 0 ? -e : e);
+	for (const char *d = digits; *d && off < n; d++)
+		off += (size_t)snprintf(buf + off, n - off, "%s", sup[*d - '0']);
+	return buf;
+}
+
+/*
  * Ratios on an axis centred at 1: log (symmetric in decades) when they span
  * more than LOG_SPAN, else linear from 0. Whiskers beyond the axis are
  * never cut silently: a triangle at the edge with the bound's value marks each.
@@ -894,11 +917,11 @@ static void ratio_axis(FILE *f, const struct ratio_pt *pt, size_t ngroups, size_
 				/* rotated 90 degrees: a right-pointing triangle points up */
 				fprintf(f, "set label '%s \xe2\x96\xb6' at first %.4f, graph 0.99 right rotate by 90 front "
 					   "%s\n",
-					hvs_fmt_num(num, sizeof(num), p->hi), cluster_x(i, s, nser), SMALL_FONT(paper));
+					fmt_bound(num, sizeof(num), p->hi), cluster_x(i, s, nser), SMALL_FONT(paper));
 			if (logy && isfinite(p->lo) && p->lo < ylo)
 				fprintf(f, "set label '\xe2\x97\x80 %s' at first %.4f, graph 0.01 left rotate by 90 front "
 					   "%s\n",
-					hvs_fmt_num(num, sizeof(num), p->lo), cluster_x(i, s, nser), SMALL_FONT(paper));
+					fmt_bound(num, sizeof(num), p->lo), cluster_x(i, s, nser), SMALL_FONT(paper));
 		}
 }
 
