@@ -237,6 +237,21 @@ static void normalized(FILE *f, const struct hvs_rpt_model *m)
 	fputs("</tr></tfoot></table>\n", f);
 }
 
+/* A LaTeX table taller than a page comes in parts: links to the further ones (" (part 2, 3)"). */
+static void tex_parts_links(FILE *f, const struct hvs_rpt_model *m, int ratio)
+{
+	size_t np = hvs_report_latex_nparts(m, ratio, 0);
+
+	for (size_t k = 1; k < np; k++) {
+		char name[64];
+
+		hvs_report_latex_name(ratio, 0, k, name, sizeof(name));
+		fprintf(f, "%s<a href=\"%s\">%zu</a>", k == 1 ? " (part " : ", ", name, k + 1);
+	}
+	if (np > 1)
+		fputc(')', f);
+}
+
 /*
  * Copy a gnuplot SVG into the page from its <svg> tag on, with every id and
  * reference prefixed by the chart's number so the inlined charts' ids
@@ -354,9 +369,14 @@ int hvs_report_html(const struct hvs_rpt_model *m, const struct hvs_report_opts 
 	hvs_esc_html(f, title);
 	fprintf(f, "</h1>\n<p class=note>%zu result files, %zu metrics. Written %s by hvscope %s. "
 		   "Also here: <a href=\"report.md\">Markdown</a> · <a href=\"results.csv\">CSV</a> · "
-		   "<a href=\"table.tex\">LaTeX</a>%s.</p>\n",
-		m->ncols, m->nrows, now, hvs_version(),
-		m->baseline >= 0 && m->ncols > 1 ? " · <a href=\"normalized.tex\">LaTeX (relative)</a>" : "");
+		   "<a href=\"table.tex\">LaTeX</a>",
+		m->ncols, m->nrows, now, hvs_version());
+	tex_parts_links(f, m, 0);
+	if (m->baseline >= 0 && m->ncols > 1) {
+		fputs(" · <a href=\"normalized.tex\">LaTeX (relative)</a>", f);
+		tex_parts_links(f, m, 1);
+	}
+	fputs(".</p>\n", f);
 	{
 		char vb[512];
 
