@@ -14,6 +14,7 @@
  * terminals set `noenhanced`; data files hold numbers only.
  */
 #include "charts.h"
+#include "core/array.h"
 #include "core/units.h"
 #include "escape.h"
 
@@ -45,15 +46,8 @@ static int chart_add(struct hvs_rpt_charts *c, const char *kind, const char *nam
 {
 	struct hvs_rpt_chart *ch;
 
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct hvs_rpt_chart *v = realloc(c->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		c->v = v;
-		c->cap = cap;
-	}
+	if (HVS_ARRAY_RESERVE(c->v, c->cap, c->n + 1, 16))
+		return -ENOMEM;
 	ch = &c->v[c->n];
 	memset(ch, 0, sizeof(*ch));
 	hvs_strlcpy(ch->kind, kind, sizeof(ch->kind));
@@ -237,6 +231,19 @@ static void gp_outputs_tail(FILE *f, const char *name, struct geom g, int paper)
 	fputs("set output\n", f);
 }
 
+/* End a chart's plot command and script (the other formats) and close it and its data file. */
+static int gp_close_both(FILE *f, FILE *d, const char *name, struct geom g, int paper)
+{
+	int ret;
+
+	fputc('\n', f);
+	gp_outputs_tail(f, name, g, paper);
+	ret = close_checked(d);
+	if (close_checked(f) && !ret)
+		ret = -EIO;
+	return ret;
+}
+
 /*
  * Platform i's style: its Okabe-Ito colour everywhere. bars: 1 filled
  * shapes, 2 filled shapes for a paper, where the fill density also varies
@@ -371,7 +378,7 @@ static void sort_by_ref(const struct hvs_rpt_model *m, size_t *v, size_t n)
 static int make_chunks(const struct hvs_rpt_model *m, size_t per, struct chunk **out, size_t *nout)
 {
 	struct chunk *ch = NULL;
-	size_t nch = 0, r = 0;
+	size_t nch = 0, cap = 0, r = 0;
 	size_t *grp = malloc((m->nrows ? m->nrows : 1) * sizeof(*grp));
 
 	if (!grp)
@@ -389,15 +396,12 @@ static int make_chunks(const struct hvs_rpt_model *m, size_t per, struct chunk *
 		for (size_t i = 0; i < g;) {
 			size_t j = i + 1;
 			double lo = fabs(row_ref(m, grp[i]));
-			struct chunk *nc;
 
 			while (j < g && j - i < per &&
 			       (lo <= 0 || fabs(row_ref(m, grp[j])) <= lo * MAX_GROUP_SPREAD))
 				j++;
-			nc = realloc(ch, (nch + 1) * sizeof(*ch));
-			if (!nc)
+			if (HVS_ARRAY_RESERVE(ch, cap, nch + 1, 8))
 				goto nomem;
-			ch = nc;
 			ch[nch].n = j - i;
 			ch[nch].rows = malloc((j - i) * sizeof(size_t));
 			if (!ch[nch].rows)
@@ -618,11 +622,20 @@ static int bars_body(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_o
 	return 0;
 }
 
-static int write_bars(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
-		      const struct chunk *ck, unsigned idx, struct hvs_rpt_charts *out)
+/*
+ * One chunk as a chart of its own: KIND-NN-CLASS.gp drawing body's panel
+ * (bars_body, dist_body) to every format, titled "<what>: ...". noted: the
+ * chart carries the note of the platforms that did not measure some of its rows.
+ */
+typedef int (*panel_fn)(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
+			const struct chunk *ck, FILE *f, const char *dname, int *marks);
+
+static int write_one(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
+		     const struct chunk *ck, unsigned idx, const char *kind, panel_fn body,
+		     const char *what, int noted, struct hvs_rpt_charts *out)
 {
 	const struct hvs_rpt_row *r0 = &m->rows[ck->rows[0]];
-	char name[80], safe[48], title[512], note[1024];
+	char name[80], safe[48], title[512], note[1024] = "";
 	struct geom g = screen_geom(ck->n, m->ncols);
 	struct hvs_uscale sc;
 	FILE *f;
@@ -630,22 +643,23 @@ static int write_bars(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 
 	hvs_unit_pick(r0->unit, chunk_top(m, ck), HVS_U_UTF8, &sc);
 	hvs_esc_fname(safe, sizeof(safe), r0->klass);
-	snprintf(name, sizeof(name), "bars-%02u-%s", idx, safe);
-	chunk_title(m, ck, "median with 95% CI", sc.unit, title, sizeof(title));
+	snprintf(name, sizeof(name), "%s-%02u-%s", kind, idx, safe);
+	chunk_title(m, ck, what, sc.unit, title, sizeof(title));
 	if (!(f = open_in(o->dir, name, "gp")))
 		return -errno;
 	gp_begin(f, name, title, o->paper);
 	gp_outputs_head(f, name, g, o->paper);
-	ret = bars_body(m, o, ck, f, name, &marks);
+	ret = body(m, o, ck, f, name, &marks);
 	gp_outputs_tail(f, name, g, o->paper);
 	if (close_checked(f) && !ret)
 		ret = -EIO;
 	if (ret)
 		return ret;
-	missing_note(m, ck->rows, ck->n, note, sizeof(note));
+	if (noted)
+		missing_note(m, ck->rows, ck->n, note, sizeof(note));
 	if (marks)
 		strncat(note, " (n/m on the chart)", sizeof(note) - strlen(note) - 1);
-	if ((ret = chart_add(out, "bars", name, title)))
+	if ((ret = chart_add(out, kind, name, title)))
 		return ret;
 	return chart_note(out, note);
 }
@@ -654,9 +668,6 @@ static int write_bars(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
  * The bar charts of one class, chunks ck[0..n), as one figure: a panel per
  * chunk (each with its own unit and axis). A paper gets one PDF per class.
  */
-typedef int (*panel_fn)(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
-			const struct chunk *ck, FILE *f, const char *dname, int *marks);
-
 static int write_fig(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
 		     const struct chunk *ck, size_t n, unsigned idx, const char *kind, panel_fn body,
 		     const char *what, struct hvs_rpt_charts *out)
@@ -822,35 +833,6 @@ static int dist_body(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_o
 	return close_checked(d);
 }
 
-static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_opts *o,
-		      const struct chunk *ck, unsigned idx, struct hvs_rpt_charts *out)
-{
-	const struct hvs_rpt_row *r0 = &m->rows[ck->rows[0]];
-	char name[80], safe[48], title[512];
-	struct geom g = screen_geom(ck->n, m->ncols);
-	struct hvs_uscale sc;
-	FILE *f;
-	int ret, marks;
-
-	if (!chunk_has_samples(m, ck))
-		return 1; /* no raw samples anywhere (histograms only): no chart */
-	hvs_esc_fname(safe, sizeof(safe), r0->klass);
-	snprintf(name, sizeof(name), "dist-%02u-%s", idx, safe);
-	hvs_unit_pick(r0->unit, chunk_top(m, ck), HVS_U_UTF8, &sc);
-	chunk_title(m, ck, "distribution of samples", sc.unit, title, sizeof(title));
-	if (!(f = open_in(o->dir, name, "gp")))
-		return -errno;
-	gp_begin(f, name, title, o->paper);
-	gp_outputs_head(f, name, g, o->paper);
-	ret = dist_body(m, o, ck, f, name, &marks);
-	gp_outputs_tail(f, name, g, o->paper);
-	if (close_checked(f) && !ret)
-		ret = -EIO;
-	if (ret)
-		return ret;
-	return chart_add(out, "dist", name, title);
-}
-
 /* --- cost ratios against the baseline --- */
 
 /*
@@ -860,6 +842,29 @@ static int write_dist(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 struct ratio_pt {
 	double v, lo, hi;
 };
+
+/*
+ * A clipped whisker's bound for its label, short enough to stand beside the
+ * bar: 3 significant digits from 0.001 to 99999, else "2.0×10⁻⁶" (never an
+ * exponent in e-notation, never fourteen zeros).
+ */
+static char *fmt_bound(char *buf, size_t n, double v)
+{
+	static const char *const sup[] = { "\xe2\x81\xb0", "\xc2\xb9", "\xc2\xb2", "\xc2\xb3", "\xe2\x81\xb4",
+					   "\xe2\x81\xb5", "\xe2\x81\xb6", "\xe2\x81\xb7", "\xe2\x81\xb8", "\xe2\x81\xb9" };
+	char digits[16];
+	size_t off;
+	int e;
+
+	if (!(v > 0) || !isfinite(v) || (v >= 0.001 && v < 99999.5))
+		return hvs_fmt_num(buf, n, v);
+	e = (int)floor(log10(v));
+	off = (size_t)snprintf(buf, n, "%.1f\xc3\x97" "10%s", v / pow(10, e), e < 0 ? "\xe2\x81\xbb" : "");
+	snprintf(digits, sizeof(digits), "%d", e < 0 ? -e : e);
+	for (const char *d = digits; *d && off < n; d++)
+		off += (size_t)snprintf(buf + off, n - off, "%s", sup[*d - '0']);
+	return buf;
+}
 
 /*
  * Ratios on an axis centred at 1: log (symmetric in decades) when they span
@@ -912,11 +917,11 @@ static void ratio_axis(FILE *f, const struct ratio_pt *pt, size_t ngroups, size_
 				/* rotated 90 degrees: a right-pointing triangle points up */
 				fprintf(f, "set label '%s \xe2\x96\xb6' at first %.4f, graph 0.99 right rotate by 90 front "
 					   "%s\n",
-					hvs_fmt_num(num, sizeof(num), p->hi), cluster_x(i, s, nser), SMALL_FONT(paper));
+					fmt_bound(num, sizeof(num), p->hi), cluster_x(i, s, nser), SMALL_FONT(paper));
 			if (logy && isfinite(p->lo) && p->lo < ylo)
 				fprintf(f, "set label '\xe2\x97\x80 %s' at first %.4f, graph 0.01 left rotate by 90 front "
 					   "%s\n",
-					hvs_fmt_num(num, sizeof(num), p->lo), cluster_x(i, s, nser), SMALL_FONT(paper));
+					fmt_bound(num, sizeof(num), p->lo), cluster_x(i, s, nser), SMALL_FONT(paper));
 		}
 }
 
@@ -1010,11 +1015,7 @@ static int write_ratio_chart(const struct hvs_rpt_model *m, const struct hvs_rpt
 		}
 		k++;
 	}
-	fputc('\n', f);
-	gp_outputs_tail(f, name, g, o->paper);
-	ret = close_checked(d);
-	if (close_checked(f) && !ret)
-		ret = -EIO;
+	ret = gp_close_both(f, d, name, g, o->paper);
 	if (ret)
 		return ret;
 	if (!drawn)
@@ -1065,12 +1066,12 @@ static int write_norm(const struct hvs_rpt_model *m, const struct hvs_rpt_chart_
 	snprintf(title, sizeof(title), "%s%.*s: relative to %s (>1 = worse)", p ? "" : m->rows[rows[0]].klass,
 		 (int)(p ? p - 1 : 0), m->rows[rows[0]].name, m->cols[m->baseline].label);
 	missing_note(m, rows, n, note, sizeof(note));
-	if (ng > n)
-		strncat(note, note[0] ? " geomean: the class's geometric-mean cost ratio, 95% CI from the spread "
-					"across its metrics, as in the tables."
-				      : "geomean: the class's geometric-mean cost ratio, 95% CI from the spread "
-					"across its metrics, as in the tables.",
-			sizeof(note) - strlen(note) - 1);
+	if (ng > n) {
+		static const char gm[] = " geomean: the class's geometric-mean cost ratio and its 95% CI, "
+					 "as hvscope compare computes them over the class's metrics.";
+
+		strncat(note, gm + !note[0], sizeof(note) - strlen(note) - 1); /* no space first */
+	}
 	ret = write_ratio_chart(m, o, name, title, names, ng, pt, "norm", note, out);
 out:
 	free(pt);
@@ -1110,8 +1111,9 @@ static int write_geomean(const struct hvs_rpt_model *m, const struct hvs_rpt_cha
 	snprintf(title, sizeof(title), "geometric mean of the cost ratios per class, with 95%% CI, "
 		 "relative to %s", m->cols[m->baseline].label);
 	ret = write_ratio_chart(m, o, name, title, labels, ng, pt, "norm",
-				"Interval: from the spread of the log ratios across the class's metrics "
-				"(t-based); a class of one metric shows that metric's own interval.",
+				"Each bar: the precision-weighted geometric mean and its 95% CI, as hvscope compare "
+				"computes them over the class's metrics (all: every metric); a class of one metric "
+				"shows that metric's own ratio and CI.",
 				out);
 out:
 	free(labels);
@@ -1263,11 +1265,7 @@ static int write_chase(const struct hvs_rpt_model *m, const struct hvs_rpt_chart
 			}
 		free(ser);
 	}
-	fputc('\n', f);
-	gp_outputs_tail(f, name, g, o->paper);
-	ret = close_checked(d);
-	if (close_checked(f) && !ret)
-		ret = -EIO;
+	ret = gp_close_both(f, d, name, g, o->paper);
 	if (ret)
 		return ret;
 	return drawn ? chart_add(out, "chase", name, title) : 1;
@@ -1280,9 +1278,16 @@ static int write_trend(const struct hvs_rpt_chart_opts *o, const struct hvs_rpt_
 {
 	char name[80], safe[48], title[512];
 	struct geom g = { 800, 400 };
+	struct hvs_uscale sc;
+	double vmax = 0;
 	FILE *d, *f;
 	int ret, nchange = 0;
 
+	/* the axis in SI units (a 14.4 µs level, not 1.44e+04 ns) */
+	for (size_t i = 0; i < s->n; i++)
+		if (isfinite(s->pt[i].median))
+			vmax = fmax(vmax, fabs(s->pt[i].median));
+	hvs_unit_pick(s->unit, vmax, HVS_U_UTF8, &sc);
 	hvs_esc_fname(safe, sizeof(safe), s->metric);
 	snprintf(name, sizeof(name), "trend-%02u-%.40s", idx, safe);
 	if (s->changes)
@@ -1291,12 +1296,12 @@ static int write_trend(const struct hvs_rpt_chart_opts *o, const struct hvs_rpt_
 		snprintf(title, sizeof(title), "%s (history up to run %s)", s->metric, s->context);
 	if (!(d = open_in(o->dir, name, "dat")))
 		return -errno;
-	fputs("# unix_time median ci_lo ci_hi change(1 = a change begins here)\n", d);
+	fprintf(d, "# unix_time median ci_lo ci_hi change(1 = a change begins here); values in %s\n", sc.unit);
 	for (size_t i = 0; i < s->n; i++) {
 		fprintf(d, "%.0f", s->pt[i].t);
-		fmt_num(d, s->pt[i].median);
-		fmt_num(d, s->pt[i].ci_lo);
-		fmt_num(d, s->pt[i].ci_hi);
+		fmt_num(d, s->pt[i].median / sc.div);
+		fmt_num(d, s->pt[i].ci_lo / sc.div);
+		fmt_num(d, s->pt[i].ci_hi / sc.div);
 		fprintf(d, " %d\n", s->pt[i].change);
 		nchange += s->pt[i].change;
 	}
@@ -1312,16 +1317,16 @@ static int write_trend(const struct hvs_rpt_chart_opts *o, const struct hvs_rpt_
 	{
 		char yl[96];
 
-		snprintf(yl, sizeof(yl), "median (%s)", s->unit);
+		snprintf(yl, sizeof(yl), "median (%s)", sc.unit);
 		hvs_esc_gp(f, yl);
 	}
-	fputc('\n', f);
+	fputs("\nset format y '%g'\n", f);
 	for (size_t i = 0; i < s->n; i++)
 		if (s->pt[i].change && isfinite(s->pt[i].median)) {
 			fputs("set label ", f);
 			hvs_esc_gp(f, s->pt[i].commit);
 			fprintf(f, " at %.0f, %.9g offset 1, 1 tc rgb '#D55E00' noenhanced front\n", s->pt[i].t,
-				s->pt[i].median);
+				s->pt[i].median / sc.div);
 		}
 	gp_outputs_head(f, name, g, o->paper);
 	{
@@ -1389,7 +1394,7 @@ int hvs_rpt_charts_prepare(const struct hvs_rpt_model *m, const struct hvs_rpt_c
 		while (o->paper && e < nck && !strcmp(m->rows[ck[e].rows[0]].klass, m->rows[ck[i].rows[0]].klass))
 			e++;
 		ret = e - i > 1 ? write_fig(m, o, &ck[i], e - i, idx++, "bars", bars_body, "median with 95% CI", out)
-				: write_bars(m, o, &ck[i], idx++, out);
+				: write_one(m, o, &ck[i], idx++, "bars", bars_body, "median with 95% CI", 1, out);
 		if (ret < 0)
 			goto out;
 	}
@@ -1439,7 +1444,7 @@ int hvs_rpt_charts_prepare(const struct hvs_rpt_model *m, const struct hvs_rpt_c
 		if (k > 1)
 			ret = write_fig(m, o, dk, k, idx++, "dist", dist_body, "distribution of samples", out);
 		else if (k == 1)
-			ret = write_dist(m, o, dk, idx++, out);
+			ret = write_one(m, o, dk, idx++, "dist", dist_body, "distribution of samples", 0, out);
 		if (ret < 0)
 			goto out;
 	}

@@ -189,7 +189,8 @@ static void normalized(FILE *f, const struct hvs_rpt_model *m)
 		}
 	}
 	fputs("</h2>\n<p class=note>Cost ratio: time (or 1/throughput) relative to the baseline, so "
-	      "&gt; 1 is worse. Brackets: a conservative interval from both medians' 95% CIs.</p>\n"
+	      "&gt; 1 is worse. Brackets: its 95% CI, simultaneous over the metrics, as <code>hvscope compare</code> "
+	      "computes it (the analysis module's). Geometric mean: compare's precision-weighted one, with its 95% CI.</p>\n"
 	      "<table><thead><tr><th>metric</th>",
 	      f);
 	for (size_t c = 0; c < m->ncols; c++)
@@ -218,7 +219,7 @@ static void normalized(FILE *f, const struct hvs_rpt_model *m)
 		}
 		fputs("</tr>\n", f);
 	}
-	fputs("</tbody><tfoot><tr><th>geometric mean <small>(95% CI across metrics)</small></th>", f);
+	fputs("</tbody><tfoot><tr><th>geometric mean <small>(95% CI)</small></th>", f);
 	for (size_t c = 0; c < m->ncols; c++) {
 		size_t n;
 		double g, lo, hi;
@@ -234,6 +235,21 @@ static void normalized(FILE *f, const struct hvs_rpt_model *m)
 			fputs("<th>–</th>", f);
 	}
 	fputs("</tr></tfoot></table>\n", f);
+}
+
+/* A LaTeX table taller than a page comes in parts: links to the further ones (" (part 2, 3)"). */
+static void tex_parts_links(FILE *f, const struct hvs_rpt_model *m, int ratio)
+{
+	size_t np = hvs_report_latex_nparts(m, ratio, 0);
+
+	for (size_t k = 1; k < np; k++) {
+		char name[64];
+
+		hvs_report_latex_name(ratio, 0, k, name, sizeof(name));
+		fprintf(f, "%s<a href=\"%s\">%zu</a>", k == 1 ? " (part " : ", ", name, k + 1);
+	}
+	if (np > 1)
+		fputc(')', f);
 }
 
 /*
@@ -353,9 +369,14 @@ int hvs_report_html(const struct hvs_rpt_model *m, const struct hvs_report_opts 
 	hvs_esc_html(f, title);
 	fprintf(f, "</h1>\n<p class=note>%zu result files, %zu metrics. Written %s by hvscope %s. "
 		   "Also here: <a href=\"report.md\">Markdown</a> · <a href=\"results.csv\">CSV</a> · "
-		   "<a href=\"table.tex\">LaTeX</a>%s.</p>\n",
-		m->ncols, m->nrows, now, hvs_version(),
-		m->baseline >= 0 && m->ncols > 1 ? " · <a href=\"normalized.tex\">LaTeX (relative)</a>" : "");
+		   "<a href=\"table.tex\">LaTeX</a>",
+		m->ncols, m->nrows, now, hvs_version());
+	tex_parts_links(f, m, 0);
+	if (m->baseline >= 0 && m->ncols > 1) {
+		fputs(" · <a href=\"normalized.tex\">LaTeX (relative)</a>", f);
+		tex_parts_links(f, m, 1);
+	}
+	fputs(".</p>\n", f);
 	{
 		char vb[512];
 

@@ -7,6 +7,7 @@
  */
 #include "load.h"
 #include "core/hvs_features.h"
+#include "core/units.h"
 #include "results/result.h"
 
 #include <errno.h>
@@ -32,7 +33,7 @@ static int evidence_line(struct hvs_rpt_column *col, json_t *it)
 {
 	const char *k;
 	json_t *v;
-	char *buf = NULL;
+	char *buf = NULL, nb[48];
 	size_t len = 0;
 	FILE *f;
 	int first = 1, ret;
@@ -50,7 +51,7 @@ static int evidence_line(struct hvs_rpt_column *col, json_t *it)
 		else if (json_is_integer(v))
 			fprintf(f, "%s%s: %lld", first ? "" : "; ", k, (long long)json_integer_value(v));
 		else if (json_is_real(v))
-			fprintf(f, "%s%s: %g", first ? "" : "; ", k, json_real_value(v));
+			fprintf(f, "%s%s: %s", first ? "" : "; ", k, hvs_fmt_num(nb, sizeof(nb), json_real_value(v)));
 		else if (json_is_boolean(v))
 			fprintf(f, "%s%s: %s", first ? "" : "; ", k, json_is_true(v) ? "yes" : "no");
 		else

@@ -20,6 +20,65 @@ void hvs_rpt_model_init(struct hvs_rpt_model *m)
 	m->baseline = -1;
 }
 
+/*
+ * Each column compared with the baseline, once (hvs_compare is the cost of
+ * a report: every table, chart and page asks for the same ratios). Made by
+ * hvs_rpt_model_finish; filled column by column on first use; dropped when
+ * the baseline changes.
+ */
+struct hvs_rpt_vs {
+	int baseline;        /* the baseline the comparisons are against (-1: none yet) */
+	struct hvs_cmp *cmp; /* [ncols] */
+	int *state;          /* [ncols]: 0 not yet compared, 1 done, -1 compare failed */
+};
+
+static void vs_clear(struct hvs_rpt_vs *vs, size_t ncols)
+{
+	for (size_t c = 0; c < ncols; c++)
+		if (vs->state[c] == 1)
+			hvs_cmp_free(&vs->cmp[c]);
+	memset(vs->state, 0, ncols * sizeof(*vs->state));
+}
+
+static void vs_free(struct hvs_rpt_vs *vs, size_t ncols)
+{
+	if (!vs)
+		return;
+	vs_clear(vs, ncols);
+	free(vs->cmp);
+	free(vs->state);
+	free(vs);
+}
+
+/*
+ * Column c compared with the baseline (hvs_compare over the two whole
+ * columns, default options) into *out: the model's cached one, else (no
+ * cache) a fresh one in own that the caller frees. 0 or -errno.
+ */
+static int vs_get(const struct hvs_rpt_model *m, size_t c, struct hvs_cmp *own, const struct hvs_cmp **out)
+{
+	struct hvs_rpt_vs *vs = m->vs;
+	struct hvs_cmp_opts o;
+	int ret;
+
+	hvs_cmp_opts_default(&o);
+	if (!vs) {
+		if ((ret = hvs_compare(&m->cols[m->baseline].metrics, &m->cols[c].metrics, &o, own)))
+			return ret;
+		*out = own;
+		return 0;
+	}
+	if (vs->baseline != m->baseline) {
+		vs_clear(vs, m->ncols);
+		vs->baseline = m->baseline;
+	}
+	if (!vs->state[c])
+		vs->state[c] = hvs_compare(&m->cols[m->baseline].metrics, &m->cols[c].metrics, &o, &vs->cmp[c])
+				       ? -1 : 1;
+	*out = &vs->cmp[c];
+	return vs->state[c] == 1 ? 0 : -ENOMEM;
+}
+
 static void kv_free(struct hvs_rpt_kv *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -50,6 +109,7 @@ void hvs_rpt_model_free(struct hvs_rpt_model *m)
 	for (size_t r = 0; r < m->nrows; r++)
 		free(m->rows[r].cell);
 	free(m->rows);
+	vs_free(m->vs, m->ncols);
 	hvs_rpt_model_init(m);
 }
 
@@ -387,6 +447,19 @@ int hvs_rpt_model_finish(struct hvs_rpt_model *m)
 	free(m->rows);
 	m->rows = rows;
 	m->nrows = n;
+	vs_free(m->vs, m->ncols);
+	/* without the cache (no memory) every ratio compares afresh: slower, the same numbers */
+	if ((m->vs = calloc(1, sizeof(*m->vs)))) {
+		m->vs->baseline = -1;
+		m->vs->cmp = calloc(m->ncols ? m->ncols : 1, sizeof(*m->vs->cmp));
+		m->vs->state = calloc(m->ncols ? m->ncols : 1, sizeof(*m->vs->state));
+		if (!m->vs->cmp || !m->vs->state) {
+			free(m->vs->cmp);
+			free(m->vs->state);
+			free(m->vs);
+			m->vs = NULL;
+		}
+	}
 	return 0;
 nomem:
 	for (size_t r = 0; r < n; r++)
@@ -451,8 +524,8 @@ int hvs_rpt_usable(const struct hvs_metric *mt)
 double hvs_rpt_ratio(const struct hvs_rpt_model *m, size_t r, size_t c, double *lo, double *hi)
 {
 	const struct hvs_metric *a, *b;
-	struct hvs_cmp_opts o;
-	struct hvs_cmp cmp;
+	const struct hvs_cmp *cmp;
+	struct hvs_cmp own = { 0 };
 	double ra = NAN;
 
 	if (lo)
@@ -470,11 +543,12 @@ double hvs_rpt_ratio(const struct hvs_rpt_model *m, size_t r, size_t c, double *
 	 * the whole column as compare would see the two files, so a report and
 	 * `hvscope compare` print the same interval for the same files.
 	 */
-	hvs_cmp_opts_default(&o);
-	if (hvs_compare(&m->cols[m->baseline].metrics, &m->cols[c].metrics, &o, &cmp))
+	if (vs_get(m, c, &own, &cmp)) {
+		hvs_cmp_free(&own);
 		return NAN;
-	for (size_t i = 0; i < cmp.n; i++) {
-		const struct hvs_cmp_row *x = &cmp.rows[i];
+	}
+	for (size_t i = 0; i < cmp->n; i++) {
+		const struct hvs_cmp_row *x = &cmp->rows[i];
 
 		if (strcmp(x->name, a->name) || x->verdict == HVS_V_NA)
 			continue;
@@ -485,26 +559,8 @@ double hvs_rpt_ratio(const struct hvs_rpt_model *m, size_t r, size_t c, double *
 		if (hi)
 			*hi = x->direction == HVS_HIGHER_IS_BETTER ? 1 / x->ratio.lo : x->ratio.hi;
 	}
-	hvs_cmp_free(&cmp);
+	hvs_cmp_free(&own);
 	return ra;
-}
-
-double hvs_rpt_geomean(const struct hvs_rpt_model *m, size_t c, size_t *n)
-{
-	double s = 0;
-	size_t k = 0;
-
-	for (size_t r = 0; r < m->nrows; r++) {
-		double x = hvs_rpt_ratio(m, r, c, NULL, NULL);
-
-		if (isfinite(x) && x > 0) {
-			s += log(x);
-			k++;
-		}
-	}
-	if (n)
-		*n = k;
-	return k ? exp(s / (double)k) : NAN;
 }
 
 double hvs_rpt_chase_bytes(const struct hvs_metric *mt)
@@ -576,55 +632,6 @@ void hvs_rpt_fmt(double val, double unc, char *vbuf, size_t vlen, char *ubuf, si
 		else
 			snprintf(ubuf, ulen, "%s", "");
 	}
-}
-
-/*
- * Geometric mean of column c's cost ratios over the rows of class klass
- * (NULL: every row) with a 95% interval: exp(mean ± t·sd/√k) of the log
- * ratios, the spread across metrics (Student t, k - 1 degrees of freedom).
- * With one metric the interval is that metric's own. NAN when there are none.
- */
-double hvs_rpt_geomean_ci(const struct hvs_rpt_model *m, size_t c, const char *klass, double *lo,
-			  double *hi, size_t *n)
-{
-	/* two-sided 95% t quantiles for 1..30 degrees of freedom, then 1.96 */
-	static const double t95[] = { 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
-				      2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
-				      2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
-				      2.060,  2.056, 2.052, 2.048, 2.045, 2.042 };
-	double s = 0, ss = 0, one_lo = NAN, one_hi = NAN, mean, sd, t;
-	size_t k = 0;
-
-	*lo = *hi = NAN;
-	for (size_t r = 0; r < m->nrows; r++) {
-		double l, h, x;
-
-		if (klass && strcmp(m->rows[r].klass, klass))
-			continue;
-		x = hvs_rpt_ratio(m, r, c, &l, &h);
-		if (!(isfinite(x) && x > 0))
-			continue;
-		s += log(x);
-		ss += log(x) * log(x);
-		one_lo = l;
-		one_hi = h;
-		k++;
-	}
-	if (n)
-		*n = k;
-	if (!k)
-		return NAN;
-	mean = s / (double)k;
-	if (k == 1) {
-		*lo = one_lo;
-		*hi = one_hi;
-		return exp(mean);
-	}
-	sd = sqrt(fmax(0, (ss - (double)k * mean * mean) / (double)(k - 1)));
-	t = k - 1 <= HVS_ARRAY_SIZE(t95) ? t95[k - 2] : 1.96;
-	*lo = exp(mean - t * sd / sqrt((double)k));
-	*hi = exp(mean + t * sd / sqrt((double)k));
-	return exp(mean);
 }
 
 /* A view of set holding the metrics keep() accepts that are usable in both sets (not owned). */
@@ -702,4 +709,58 @@ int hvs_rpt_est_vs(const struct hvs_rpt_model *m, size_t base, size_t c,
 	}
 	hvs_cmp_free(&cmp);
 	return 0;
+}
+
+/* The row of metric name, or m->nrows. */
+static size_t row_of(const struct hvs_rpt_model *m, const char *name)
+{
+	size_t r = 0;
+
+	while (r < m->nrows && strcmp(m->rows[r].name, name))
+		r++;
+	return r;
+}
+
+struct in_class {
+	const struct hvs_rpt_model *m;
+	const char *klass;
+};
+
+/* keep() for hvs_rpt_est_vs: the metric's row is of class klass (as the tables group it). */
+static int in_class(const struct hvs_metric *mt, void *arg)
+{
+	const struct in_class *k = arg;
+	size_t r = row_of(k->m, mt->name);
+
+	return r < k->m->nrows && !strcmp(k->m->rows[r].klass, k->klass);
+}
+
+/*
+ * The analysis module's geometric mean (hvs_compare over the baseline and
+ * column c restricted to the class's metrics: its precision-weighted
+ * geometric mean and 95% CI, as `hvscope compare` prints it for those
+ * metrics); one metric: that metric's ratio and CI as every table shows it.
+ */
+double hvs_rpt_geomean_ci(const struct hvs_rpt_model *m, size_t c, const char *klass, double *lo,
+			  double *hi, size_t *n)
+{
+	struct in_class k = { m, klass };
+	struct hvs_cmp_opts o;
+	struct hvs_rpt_est e;
+
+	*lo = *hi = NAN;
+	if (n)
+		*n = 0;
+	if (m->baseline < 0 || c >= m->ncols)
+		return NAN;
+	hvs_cmp_opts_default(&o);
+	if (hvs_rpt_est_vs(m, (size_t)m->baseline, c, klass ? in_class : NULL, &k, o.threshold, &e) || !e.n)
+		return NAN;
+	if (n)
+		*n = e.n;
+	if (e.n == 1)
+		return hvs_rpt_ratio(m, row_of(m, e.first), c, lo, hi);
+	*lo = e.lo;
+	*hi = e.hi;
+	return e.v;
 }

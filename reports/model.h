@@ -21,6 +21,8 @@
 
 #include <stddef.h>
 
+struct hvs_rpt_vs;
+
 struct hvs_rpt_kv {
 	char *key;
 	char *val;
@@ -57,6 +59,7 @@ struct hvs_rpt_model {
 	size_t nrows;
 	int baseline; /* column index, -1 when none */
 	const char *label_by; /* --label: comma-separated tag keys (or host, hypervisor, file); NULL: automatic */
+	struct hvs_rpt_vs *vs; /* model.c: each column compared with the baseline, once (owned) */
 };
 
 /* Zeroed model with no baseline. */
@@ -108,22 +111,20 @@ int hvs_rpt_usable(const struct hvs_metric *mt);
 
 /*
  * Cost ratio of row r in column c against the baseline (see the top of the
- * file), with a conservative interval from both medians' 95% CIs in *lo and *hi
- * (may be NULL). NAN when there is no baseline or either side is unusable
+ * file), with its CI in *lo and *hi (may be NULL): the analysis module's
+ * (hvs_compare over the two whole columns: simultaneous over their metrics). NAN when there is no baseline or either side is unusable
  * or not positive.
  */
 double hvs_rpt_ratio(const struct hvs_rpt_model *m, size_t r, size_t c, double *lo, double *hi);
 
 /*
- * Geometric mean of column c's cost ratios over every row where one exists;
- * *n gets their count (may be NULL). NAN when there are none.
- */
-double hvs_rpt_geomean(const struct hvs_rpt_model *m, size_t c, size_t *n);
-
-/*
- * Geometric mean of column c's cost ratios over the rows of class klass
- * (NULL: all rows) with a 95% interval from the spread of the log ratios
- * across metrics (t-based); *n gets their count (may be NULL). NAN when none.
+ * Geometric mean of column c's cost ratios against the baseline over the
+ * rows of class klass (NULL: all rows) with its 95% CI: the analysis
+ * module's (hvs_compare over the two columns restricted to those metrics:
+ * its precision-weighted geometric mean, the number `hvscope compare`
+ * prints for the same metrics); with one metric, that metric's ratio and
+ * CI (hvs_rpt_ratio). *n gets the metrics compared (may be NULL). NAN when
+ * there are none or no baseline.
  */
 double hvs_rpt_geomean_ci(const struct hvs_rpt_model *m, size_t c, const char *klass, double *lo,
 			  double *hi, size_t *n);

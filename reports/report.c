@@ -116,6 +116,26 @@ static int write_with(const char *dir, const char *name, int (*fn)(const struct 
 	return 0;
 }
 
+/* A LaTeX table (report.h: hvs_report_latex_part), each of its parts a file. */
+static int write_latex(const char *dir, const struct hvs_rpt_model *m, int ratio, int wide, char *err,
+		       size_t errlen)
+{
+	size_t np = hvs_report_latex_nparts(m, ratio, wide);
+
+	for (size_t k = 0; k < np; k++) {
+		char name[64], path[4096];
+		FILE *f;
+		int ret;
+
+		hvs_report_latex_name(ratio, wide, k, name, sizeof(name));
+		if (!(f = open_new(dir, name, path, sizeof(path))))
+			return write_fail(err, errlen, "cannot write", path, -errno);
+		if ((ret = close_out(f, hvs_report_latex_part(m, ratio, wide, k, f))))
+			return write_fail(err, errlen, "cannot write", path, ret);
+	}
+	return 0;
+}
+
 static int copy_raw(struct hvs_rpt_model *m, const char *dir, char *err, size_t errlen)
 {
 	char rawdir[4096], path[4096], safe[128];
@@ -227,13 +247,11 @@ static int write_stage(struct hvs_rpt_model *m, const struct hvs_report_opts *o,
 	/* Charts gnuplot drew are shown even when another failed (those are marked failed). */
 	drawn = o->no_charts || *draw_ret == -ENOENT ? NULL : ch;
 	if ((ret = write_with(stage, "results.csv", hvs_report_csv, m, err, errlen)) ||
-	    (ret = write_with(stage, "table.tex", hvs_report_latex, m, err, errlen)) ||
-	    (ret = write_with(stage, "table-wide.tex", hvs_report_latex_wide, m, err, errlen)) ||
+	    (ret = write_latex(stage, m, 0, 0, err, errlen)) || (ret = write_latex(stage, m, 0, 1, err, errlen)) ||
 	    (ret = write_md(stage, m, o, drawn, err, errlen)))
 		return ret;
 	if (m->baseline >= 0 && m->ncols > 1 &&
-	    ((ret = write_with(stage, "normalized.tex", hvs_report_latex_norm, m, err, errlen)) ||
-	     (ret = write_with(stage, "normalized-wide.tex", hvs_report_latex_norm_wide, m, err, errlen))))
+	    ((ret = write_latex(stage, m, 1, 0, err, errlen)) || (ret = write_latex(stage, m, 1, 1, err, errlen))))
 		return ret;
 	return write_html(stage, m, &so, drawn, err, errlen);
 }

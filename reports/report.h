@@ -57,14 +57,19 @@ int hvs_report_csv(const struct hvs_rpt_model *m, FILE *f);
 int hvs_report_markdown(const struct hvs_rpt_model *m, FILE *f);
 /* The charts as Markdown image links (PNG) under a "Charts" heading. */
 int hvs_report_markdown_charts(const struct hvs_rpt_charts *c, FILE *f);
-int hvs_report_latex(const struct hvs_rpt_model *m, FILE *f);
-int hvs_report_latex_norm(const struct hvs_rpt_model *m, FILE *f);
+/*
+ * LaTeX tables: ratio 0 medians (table*.tex), 1 cost ratios against the
+ * baseline (normalized*.tex); wide 0 a 3.3 in column (table), 1 a page
+ * wide (table*) with every interval. A table taller than a page comes in
+ * parts cut between classes (nparts > 1), part k into the file
+ * hvs_report_latex_name() names (table.tex, table-2.tex, ...).
+ */
+size_t hvs_report_latex_nparts(const struct hvs_rpt_model *m, int ratio, int wide);
+int hvs_report_latex_part(const struct hvs_rpt_model *m, int ratio, int wide, size_t part, FILE *f);
+void hvs_report_latex_name(int ratio, int wide, size_t part, char *buf, size_t len);
 /* Claims from the literature beside what the model measured (claims.c). */
 int hvs_report_claims_html(const struct hvs_rpt_model *m, FILE *f);
 int hvs_report_claims_md(const struct hvs_rpt_model *m, FILE *f);
-/* The table* variants with every value's interval. */
-int hvs_report_latex_wide(const struct hvs_rpt_model *m, FILE *f);
-int hvs_report_latex_norm_wide(const struct hvs_rpt_model *m, FILE *f);
 int hvs_report_html(const struct hvs_rpt_model *m, const struct hvs_report_opts *o,
 		    const struct hvs_rpt_charts *charts, FILE *f);
 

@@ -135,6 +135,24 @@ static int is_raw_copy(const char *name)
 	return name[0] >= '0' && name[0] <= '9' && name[1] >= '0' && name[1] <= '9' && name[2] == '-';
 }
 
+/* A further part of a LaTeX table taller than a page: table-2.tex, normalized-wide-3.tex, ... */
+static int is_tex_part(const char *name)
+{
+	static const char *const stem[] = { "table-wide-", "table-", "normalized-wide-", "normalized-" };
+
+	for (size_t i = 0; i < HVS_ARRAY_SIZE(stem); i++) {
+		const char *p = name + strlen(stem[i]);
+
+		if (strncmp(name, stem[i], strlen(stem[i])) || *p < '1' || *p > '9')
+			continue;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (!strcmp(p, ".tex"))
+			return 1;
+	}
+	return 0;
+}
+
 /* Is name (in sub: "", "charts" or "raw") a file the report writes? */
 static int is_ours(const char *sub, const char *name, int charts)
 {
@@ -149,7 +167,7 @@ static int is_ours(const char *sub, const char *name, int charts)
 	for (size_t i = 0; i < HVS_ARRAY_SIZE(top); i++)
 		if (!strcmp(name, top[i]))
 			return 1;
-	return charts && !strcmp(name, "gnuplot.log");
+	return is_tex_part(name) || (charts && !strcmp(name, "gnuplot.log"));
 }
 
 struct carry {
@@ -264,7 +282,7 @@ static int move_all(const char *from, const char *to, const char *skip, char *er
 /* A file of an earlier report that this one (staged in arg) does not have: remove it. */
 static int drop_old(int dfd, const char *name, void *arg)
 {
-	if (hvs_rpt_charts_is_ours(name) || is_raw_copy(name)) {
+	if (hvs_rpt_charts_is_ours(name) || is_raw_copy(name) || is_tex_part(name)) {
 		char p[4096];
 
 		snprintf(p, sizeof(p), "%s/%s", (const char *)arg, name);
@@ -301,6 +319,7 @@ static int commit_files(const char *stage, const char *dir, int charts, char *er
 		if ((ret = move_all(from, to, NULL, err, errlen)))
 			return ret;
 	}
+	hvs_dir_each(AT_FDCWD, dir, drop_old, (void *)stage); /* table-2.tex, ...: parts no longer written */
 	for (size_t i = 0; i < 2; i++) {
 		static const char *const norm[] = { "normalized.tex", "normalized-wide.tex" };
 
@@ -321,8 +340,27 @@ static int commit_files(const char *stage, const char *dir, int charts, char *er
  * files (or links): a device, FIFO or socket under a report name is never
  * replaced (the same rule as harness/core/safe_write.c). 0 or -errno.
  */
+struct odd {
+	const char *dir;
+	char bad[4096];
+};
+
+/* A LaTeX part name held by something other than a regular file or link: odd->bad. */
+static int odd_part(int dfd, const char *name, void *arg)
+{
+	struct odd *o = arg;
+	struct stat st;
+
+	if (!is_tex_part(name) || fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) || S_ISREG(st.st_mode) ||
+	    S_ISLNK(st.st_mode))
+		return 0;
+	snprintf(o->bad, sizeof(o->bad), "%s/%s", o->dir, name);
+	return 1;
+}
+
 static int check_names(const char *dir, int charts, char *err, size_t errlen)
 {
+	struct odd odd = { dir, "" };
 	static const char *const top[] = { "index.html",     "report.md",           "results.csv",
 					   "table.tex",      "table-wide.tex",      "normalized.tex",
 					   "normalized-wide.tex", "gnuplot.log", "charts", "raw" };
@@ -339,7 +377,9 @@ static int check_names(const char *dir, int charts, char *err, size_t errlen)
 			continue;
 		return fail(err, errlen, "cannot write", p, isdir ? -ENOTDIR : -HVS_ENOTREG);
 	}
-	return 0;
+	return hvs_dir_each(AT_FDCWD, dir, odd_part, &odd) < 0 || !odd.bad[0]
+		       ? 0
+		       : fail(err, errlen, "cannot write", odd.bad, -HVS_ENOTREG);
 }
 
 int hvs_rpt_stage_commit(struct hvs_rpt_stage *s, char *err, size_t errlen)

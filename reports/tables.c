@@ -191,7 +191,8 @@ int hvs_report_markdown(const struct hvs_rpt_model *m, FILE *f)
 			fputc('.', f);
 		}
 		fputs("\n\nCost ratio (time, or 1/throughput, relative to the baseline: > 1 is worse) "
-		      "with a conservative interval from both medians' 95% CIs.\n\n| metric |",
+		      "with its 95% CI, simultaneous over the metrics, as `hvscope compare` computes it; the geometric "
+		      "mean is compare's precision-weighted one with its 95% CI.\n\n| metric |",
 		      f);
 		for (size_t c = 0; c < m->ncols; c++) {
 			if ((int)c == m->baseline)
@@ -219,7 +220,7 @@ int hvs_report_markdown(const struct hvs_rpt_model *m, FILE *f)
 			}
 			fputc('\n', f);
 		}
-		fputs("| **geometric mean** (95% CI across metrics) |", f);
+		fputs("| **geometric mean** (95% CI) |", f);
 		for (size_t c = 0; c < m->ncols; c++) {
 			size_t n;
 			double g, lo, hi;
@@ -344,18 +345,119 @@ static void latex_unit(const struct hvs_rpt_model *m, size_t r, struct hvs_uscal
 	}
 }
 
-static void latex_head(FILE *f, const struct hvs_rpt_model *m, const char *file, const char *what,
-		       int ratio, int wide)
+/* File name of part k (0-based) of a LaTeX table: table.tex, table-2.tex, ... */
+void hvs_report_latex_name(int ratio, int wide, size_t k, char *buf, size_t len)
+{
+	char nth[24] = "";
+
+	if (k)
+		snprintf(nth, sizeof(nth), "-%zu", k + 1);
+	snprintf(buf, len, "%s%s%s.tex", ratio ? "normalized" : "table", wide ? "-wide" : "", nth);
+}
+
+/*
+ * The table's font: \footnotesize, \scriptsize or \tiny (8, 7, 5 pt in a
+ * 10 pt paper), the largest that lets the table fit its width (3.3 in, or
+ * 6.9 in for table*) by an estimate of its columns: the metric column, and
+ * per platform the widest of its head and its cells (digits 0.5 em; a
+ * wide cell's [low, high] in \scriptsize, or the body's size when smaller).
+ */
+static const char *const tex_size[] = { "\\footnotesize", "\\scriptsize", "\\tiny" };
+static const double tex_pt[] = { 8, 7, 5 };
+static const double tex_line[] = { 9.5, 8, 6 };
+
+static int latex_value(const struct hvs_rpt_model *m, size_t r, size_t c, int ratio,
+		       const struct hvs_uscale *sc, char *buf, size_t len, double *lo, double *hi);
+static void latex_unit(const struct hvs_rpt_model *m, size_t r, struct hvs_uscale *sc);
+
+/* Width of the metric column (in): narrower in a \tiny table* to make room. */
+static double tex_name_in(int wide, int k)
+{
+	return wide ? (k == 2 ? 1.15 : 1.6) : 1.05;
+}
+
+static void num_shape(const char *s, int *ints, int *decs, int *neg);
+
+static int tex_font(const struct hvs_rpt_model *m, int ratio, int wide)
 {
 	size_t n = 0;
-	char vb[512];
+	int k, *ints = calloc(m->ncols ? m->ncols : 1, sizeof(int)), *decs = calloc(m->ncols ? m->ncols : 1, sizeof(int));
+	int *neg = calloc(m->ncols ? m->ncols : 1, sizeof(int));
+	double *vw = calloc(m->ncols ? m->ncols : 1, sizeof(double)), *bw = calloc(m->ncols ? m->ncols : 1, sizeof(double));
 
 	for (size_t c = 0; c < m->ncols; c++)
 		n += latex_col_shown(m, c, ratio);
+	k = wide || n <= 3 ? 0 : n <= 5 ? 1 : 2;
+	if (!vw || !bw || !ints || !decs || !neg)
+		goto out;
+	/* characters of each column's widest value, and of its widest [low, high] */
+	for (size_t r = 0; r < m->nrows; r++) {
+		struct hvs_uscale sc;
+
+		latex_unit(m, r, &sc);
+		for (size_t c = 0; c < m->ncols; c++) {
+			char b[64], lb[48], hb[48];
+			double lo, hi;
+
+			if (!latex_col_shown(m, c, ratio) || !latex_value(m, r, c, ratio, &sc, b, sizeof(b), &lo, &hi))
+				continue;
+			vw[c] = fmax(vw[c], (double)strlen(b) + 1.5); /* " ± " or a space */
+			num_shape(b, &ints[c], &decs[c], &neg[c]); /* an S column is as wide as its table-format */
+			if (wide && isfinite(lo) && isfinite(hi))
+				bw[c] = fmax(bw[c], (double)(strlen(hvs_fmt_num(lb, sizeof(lb), lo)) +
+							     strlen(hvs_fmt_num(hb, sizeof(hb), hi)) + 4));
+		}
+	}
+	if (ratio && !wide)
+		for (size_t c = 0; c < m->ncols; c++) {
+			char lb[48], hb[48];
+			double lo, hi;
+
+			if (latex_col_shown(m, c, ratio) && isfinite(hvs_rpt_geomean_ci(m, c, NULL, &lo, &hi, NULL)))
+				bw[c] = (double)(strlen(hvs_fmt_num(lb, sizeof(lb), lo)) + strlen(hvs_fmt_num(hb, sizeof(hb), hi)) + 4);
+		}
+	for (; k < 2; k++) {
+		/* characters at 0.6 em: siunitx groups long decimals with thin spaces */
+		double body = tex_pt[k], small = fmin(body, tex_pt[1]), total, colw, name = tex_name_in(wide, k);
+
+		total = name * 72;
+		colw = 0.9 * (wide ? ((6.9 - name) / (double)(n ? n : 1) - 0.1) : fmax((3.3 - name) / (double)(n ? n : 1) - 0.1, 0.3)) * 72;
+		for (size_t c = 0; c < m->ncols; c++)
+			if (latex_col_shown(m, c, ratio))
+				total += fmax(colw, wide ? vw[c] * 0.6 * body + bw[c] * 0.6 * small
+							 : fmax(ints[c] + decs[c] + 1 + neg[c], bw[c]) * 0.55 * body) + (k == 2 ? 4 : 6);
+		if (total <= (wide ? 6.9 : 3.3) * 72)
+			break;
+	}
+out:
+	free(vw);
+	free(bw);
+	free(ints);
+	free(decs);
+	free(neg);
+	return k;
+}
+
+static void latex_head(FILE *f, const struct hvs_rpt_model *m, const char *what, int ratio, int wide,
+		       size_t part, size_t nparts)
+{
+	char vb[512], file[64];
+	int k;
+
+	hvs_report_latex_name(ratio, wide, part, file, sizeof(file));
 	fprintf(f, "%% %s - written by hvscope report: %s.\n"
 		   "%% \\input{} it inside a %s environment; the preamble needs\n"
 		   "%% \\usepackage{booktabs} and \\usepackage{siunitx}.\n",
 		file, what, wide ? "table*" : "table");
+	if (nparts > 1) {
+		fprintf(f, "%% Part %zu of %zu: the whole table is taller than a page, so it is cut between\n"
+			   "%% classes into", part + 1, nparts);
+		for (size_t q = 0; q < nparts; q++) {
+			hvs_report_latex_name(ratio, wide, q, file, sizeof(file));
+			fprintf(f, "%s %s", q ? (q + 1 == nparts ? " and" : ",") : "", file);
+		}
+		fprintf(f, ",\n%% each in its own %s.\n", wide ? "table*" : "table");
+	}
 	if (ratio) {
 		fputs("% baseline: ", f);
 		hvs_esc_latex(f, m->cols[m->baseline].label);
@@ -366,12 +468,9 @@ static void latex_head(FILE *f, const struct hvs_rpt_model *m, const char *file,
 			fputc('\n', f);
 		}
 	}
-	fputs("\\begingroup\n", f);
-	if (!wide)
-		fputs(n <= 3 ? "\\footnotesize\n" : n <= 5 ? "\\scriptsize\n" : "\\tiny\n", f);
-	else
-		fputs("\\footnotesize\n", f);
-	fputs("\\setlength{\\tabcolsep}{3pt}\n", f);
+	k = tex_font(m, ratio, wide);
+	fprintf(f, "\\begingroup\n%s\n", tex_size[k]);
+	fprintf(f, "\\setlength{\\tabcolsep}{%dpt}\n", k == 2 ? 2 : 3); /* \\tiny: the least room */
 }
 
 static void latex_colhead(FILE *f, const struct hvs_rpt_model *m, int ratio, double width_in)
@@ -388,19 +487,156 @@ static void latex_colhead(FILE *f, const struct hvs_rpt_model *m, int ratio, dou
 	fputs(" \\\\\n\\midrule\n", f);
 }
 
-static void latex_group(FILE *f, const struct hvs_rpt_model *m, size_t r, size_t span)
+/* The class row above row r when a class starts there, or a part (at r0) starts within one. */
+static void latex_group(FILE *f, const struct hvs_rpt_model *m, size_t r, size_t r0, size_t span)
 {
-	if (r && !strcmp(m->rows[r - 1].klass, m->rows[r].klass))
+	int cont = r && !strcmp(m->rows[r - 1].klass, m->rows[r].klass);
+
+	if (r > r0 && cont)
 		return;
-	if (r)
+	if (r > r0)
 		fputs("\\addlinespace\n", f);
 	fprintf(f, "\\multicolumn{%zu}{@{}l}{\\emph{", span);
 	hvs_esc_latex(f, m->rows[r].klass);
-	fputs("}} \\\\\n", f);
+	fputs(cont ? " (continued)}} \\\\\n" : "}} \\\\\n", f);
 }
 
-/* One single-column table: medians (ratio = 0) or cost ratios (1). */
-static int latex_narrow(const struct hvs_rpt_model *m, FILE *f, int ratio)
+/*
+ * Parts. A float taller than the text height does not fit ("Float too
+ * large"), and a two-column paper's text is 9-10 in high (US letter or A4):
+ * a table taller than TEX_PAGE_PT is cut between classes (within a class
+ * only when the class alone is taller) into parts, each a file of its own
+ * (table.tex, table-2.tex, ...). Heights are estimated at 10 pt (the
+ * \footnotesize, \scriptsize or \tiny of the table): lines of the metric
+ * names broken where hvs_esc_latex_break lets them break, of the column
+ * heads, class rows and rules.
+ */
+#define TEX_PAGE_PT 600.0 /* 8.3 in of table: room for a caption on a 9.25 in text */
+#define TEX_CHAR_EM 0.52  /* a generous average character width (T1 Computer Modern, digits and capitals) */
+
+struct tex_geom {
+	double font, line;   /* body font size and baselineskip, pt */
+	double name_w, col_w; /* metric column and value column widths, pt */
+};
+
+static void tex_geom(const struct hvs_rpt_model *m, int ratio, int wide, struct tex_geom *g)
+{
+	size_t n = 0;
+
+	for (size_t c = 0; c < m->ncols; c++)
+		n += latex_col_shown(m, c, ratio);
+	g->font = tex_pt[tex_font(m, ratio, wide)];
+	g->line = tex_line[tex_font(m, ratio, wide)];
+	if (wide) {
+		g->name_w = tex_name_in(1, tex_font(m, ratio, 1)) * 72;
+		g->col_w = ((6.9 - g->name_w / 72) / (double)(n ? n : 1) - 0.1) * 72;
+	} else {
+		g->name_w = 1.05 * 72;
+		g->col_w = fmax((3.3 - 1.05) / (double)(n ? n : 1) - 0.1, 0.3) * 72;
+	}
+}
+
+/* Lines s takes at width w (pt), broken only where hvs_esc_latex_break allows. */
+static double tex_lines(const char *s, double w, const struct tex_geom *g)
+{
+	size_t cpl = (size_t)fmax(1, w / (TEX_CHAR_EM * g->font)), line = 0, seg = 0, run = 0, lines = 1;
+
+	for (const unsigned char *p = (const unsigned char *)s;; p++) {
+		int end = !*p;
+
+		if (!end && (*p & 0xc0) != 0x80) { /* a character (not a UTF-8 continuation byte) */
+			seg++;
+			run++;
+		}
+		if (end || *p == ' ' || strchr("._-/,:=", *p) || run >= 10) {
+			if (line && line + seg > cpl) {
+				lines++;
+				line = 0;
+			}
+			line += seg;
+			lines += line / (cpl + 1); /* a piece longer than a line overflows (never happens: <= 10) */
+			seg = run = 0;
+		}
+		if (end)
+			return (double)lines;
+	}
+}
+
+/* Height of row r (pt): its metric name (and unit for medians). */
+static double tex_row_h(const struct hvs_rpt_model *m, size_t r, int ratio, const struct tex_geom *g)
+{
+	const char *n = m->rows[r].name, *k = m->rows[r].klass;
+	size_t kl = strlen(k);
+	char buf[HVS_METRIC_NAME_MAX + 48];
+
+	if (!strncmp(n, k, kl) && n[kl] == '.' && n[kl + 1])
+		n += kl + 1;
+	if (ratio) {
+		snprintf(buf, sizeof(buf), "%s", n);
+	} else {
+		struct hvs_uscale sc;
+
+		hvs_rpt_row_scale(m, r, HVS_U_UTF8, &sc);
+		snprintf(buf, sizeof(buf), "%s (%s)", n, sc.unit);
+	}
+	return tex_lines(buf, g->name_w, g) * g->line;
+}
+
+/*
+ * The parts of a table: starts[k] = the first row of part k (starts has
+ * room for nrows + 1). Returns the number of parts (>= 1).
+ */
+static size_t tex_parts(const struct hvs_rpt_model *m, int ratio, int wide, size_t *starts)
+{
+	struct tex_geom g;
+	double head = 0, h, budget, space;
+	size_t np = 1;
+
+	tex_geom(m, ratio, wide, &g);
+	space = 0.5 * g.font; /* \addlinespace */
+	for (size_t c = 0; c < m->ncols; c++)
+		if (latex_col_shown(m, c, ratio))
+			head = fmax(head, tex_lines(m->cols[c].label, g.col_w, &g) * g.line);
+	head += 2 * g.line; /* the rules and their padding */
+	/* the geometric-mean rows close the last part: room for them in every part */
+	budget = TEX_PAGE_PT - (ratio ? (wide ? 1.5 : 2.5) * g.line : 0);
+	starts[0] = 0;
+	h = head;
+	for (size_t r = 0; r < m->nrows;) {
+		size_t e = r;
+		double blk = g.line + (r > starts[np - 1] ? space : 0);
+
+		while (e < m->nrows && !strcmp(m->rows[e].klass, m->rows[r].klass))
+			blk += tex_row_h(m, e++, ratio, &g);
+		if (r > starts[np - 1] && h + blk > budget) {
+			/* the class starts a part of its own */
+			starts[np++] = r;
+			h = head;
+			blk -= space;
+		}
+		if (h + blk <= budget) {
+			h += blk;
+			r = e;
+			continue;
+		}
+		/* a class taller than a page: its rows while they fit, the rest "continued" */
+		h += g.line + (r > starts[np - 1] ? space : 0);
+		for (; r < e; r++) {
+			double rh = tex_row_h(m, r, ratio, &g);
+
+			if (r > starts[np - 1] && h + rh > budget) {
+				starts[np++] = r;
+				h = head + g.line;
+			}
+			h += rh;
+		}
+	}
+	return np;
+}
+
+/* Part `part` of a single-column table (rows [r0, r1) of nparts): medians (ratio = 0) or cost ratios (1). */
+static int latex_narrow(const struct hvs_rpt_model *m, FILE *f, int ratio, size_t part, size_t nparts,
+			size_t r0, size_t r1)
 {
 	size_t n = 0;
 	double colw;
@@ -439,10 +675,10 @@ static int latex_narrow(const struct hvs_rpt_model *m, FILE *f, int ratio)
 			if (isfinite(g))
 				num_shape(hvs_fmt_num(b, sizeof(b), g), &ints[c], &decs[c], &neg[c]);
 		}
-	latex_head(f, m, ratio ? "normalized.tex" : "table.tex",
+	latex_head(f, m,
 		   ratio ? "cost ratios to the baseline (> 1 = worse), geometric means"
 			 : "medians (the 95% intervals are in table-wide.tex)",
-		   ratio, 0);
+		   ratio, 0, part, nparts);
 	/* metric column 1.05 in; the rest share what is left of 3.3 in */
 	colw = (3.3 - 1.05) / (double)(n ? n : 1) - 0.1;
 	fputs("\\begin{tabular}{@{}>{\\raggedright\\arraybackslash}p{1.05in}", f);
@@ -450,12 +686,12 @@ static int latex_narrow(const struct hvs_rpt_model *m, FILE *f, int ratio)
 		if (latex_col_shown(m, c, ratio))
 			fprintf(f, "S[table-format=%s%d.%d]", neg[c] ? "-" : "", ints[c] ? ints[c] : 1, decs[c]);
 	fputs("@{}}\n", f);
-	latex_colhead(f, m, ratio, colw > 0.3 ? colw : 0.3);
-	for (size_t r = 0; r < m->nrows; r++) {
+	latex_colhead(f, m, ratio, 0.9 * (colw > 0.3 ? colw : 0.3));
+	for (size_t r = r0; r < r1; r++) {
 		struct hvs_uscale sc;
 
 		latex_unit(m, r, &sc);
-		latex_group(f, m, r, n + 1);
+		latex_group(f, m, r, r0, n + 1);
 		latex_metric(f, m, r, ratio ? NULL : &sc);
 		for (size_t c = 0; c < m->ncols; c++) {
 			char b[64];
@@ -471,8 +707,8 @@ static int latex_narrow(const struct hvs_rpt_model *m, FILE *f, int ratio)
 		}
 		fputs(" \\\\\n", f);
 	}
-	if (ratio) {
-		fputs("\\midrule\ngeometric mean", f);
+	if (ratio && part + 1 == nparts) {
+		fputs(nparts > 1 ? "\\midrule\ngeometric mean (all parts)" : "\\midrule\ngeometric mean", f);
 		for (size_t c = 0; c < m->ncols; c++) {
 			char b[64];
 			double lo, hi, g;
@@ -504,27 +740,31 @@ static int latex_narrow(const struct hvs_rpt_model *m, FILE *f, int ratio)
 	return ferror(f) ? -EIO : 0;
 }
 
-/* The table* variant: each value with its interval, \num{} cells. */
-static int latex_wide(const struct hvs_rpt_model *m, FILE *f, int ratio)
+/* Part `part` of a table* variant (rows [r0, r1) of nparts): each value with its interval, \num{} cells. */
+static int latex_wide(const struct hvs_rpt_model *m, FILE *f, int ratio, size_t part, size_t nparts,
+		      size_t r0, size_t r1)
 {
+	int k = tex_font(m, ratio, 1);
+	const char *small = k == 2 ? "\\tiny" : "\\scriptsize";
+	double name = tex_name_in(1, k);
 	size_t n = 0;
 
 	for (size_t c = 0; c < m->ncols; c++)
 		n += latex_col_shown(m, c, ratio);
-	latex_head(f, m, ratio ? "normalized-wide.tex" : "table-wide.tex",
+	latex_head(f, m,
 		   ratio ? "cost ratios to the baseline (> 1 = worse) with their intervals"
 			 : "medians with their 95% confidence intervals ($\\pm$ when symmetric, else [low, high])",
-		   ratio, 1);
-	fputs("\\begin{tabular}{@{}>{\\raggedright\\arraybackslash}p{1.6in}", f);
+		   ratio, 1, part, nparts);
+	fprintf(f, "\\begin{tabular}{@{}>{\\raggedright\\arraybackslash}p{%.2fin}", name);
 	for (size_t c = 0; c < n; c++)
 		fputc('r', f);
 	fputs("@{}}\n", f);
-	latex_colhead(f, m, ratio, (6.9 - 1.6) / (double)(n ? n : 1) - 0.1);
-	for (size_t r = 0; r < m->nrows; r++) {
+	latex_colhead(f, m, ratio, 0.9 * ((6.9 - name) / (double)(n ? n : 1) - 0.1));
+	for (size_t r = r0; r < r1; r++) {
 		struct hvs_uscale sc;
 
 		latex_unit(m, r, &sc);
-		latex_group(f, m, r, n + 1);
+		latex_group(f, m, r, r0, n + 1);
 		latex_metric(f, m, r, ratio ? NULL : &sc);
 		for (size_t c = 0; c < m->ncols; c++) {
 			char b[64], lb[48], hb[48];
@@ -543,13 +783,13 @@ static int latex_wide(const struct hvs_rpt_model *m, FILE *f, int ratio)
 			else if (fabs((hi - v) - (v - lo)) <= 0.1 * fmax(hi - v, v - lo) && hi >= v && v >= lo)
 				fprintf(f, "\\num{%s} $\\pm$ \\num{%s}", b, hvs_fmt_num(lb, sizeof(lb), (hi - lo) / 2));
 			else
-				fprintf(f, "\\num{%s} {\\scriptsize[\\num{%s}, \\num{%s}]}", b,
+				fprintf(f, "\\num{%s} {%s[\\num{%s}, \\num{%s}]}", b, small,
 					hvs_fmt_num(lb, sizeof(lb), lo), hvs_fmt_num(hb, sizeof(hb), hi));
 		}
 		fputs(" \\\\\n", f);
 	}
-	if (ratio) {
-		fputs("\\midrule\ngeometric mean (95\\,\\% CI across metrics)", f);
+	if (ratio && part + 1 == nparts) {
+		fputs(nparts > 1 ? "\\midrule\ngeometric mean, all parts (95\\,\\% CI)" : "\\midrule\ngeometric mean (95\\,\\% CI)", f);
 		for (size_t c = 0; c < m->ncols; c++) {
 			char g1[48], lb[48], hb[48];
 			double lo, hi, g;
@@ -560,7 +800,7 @@ static int latex_wide(const struct hvs_rpt_model *m, FILE *f, int ratio)
 			if (!isfinite(g))
 				fputs(" & --", f);
 			else
-				fprintf(f, " & \\num{%s} {\\scriptsize[\\num{%s}, \\num{%s}]}", hvs_fmt_num(g1, sizeof(g1), g),
+				fprintf(f, " & \\num{%s} {%s[\\num{%s}, \\num{%s}]}", hvs_fmt_num(g1, sizeof(g1), g), small,
 					hvs_fmt_num(lb, sizeof(lb), lo), hvs_fmt_num(hb, sizeof(hb), hi));
 		}
 		fputs(" \\\\\n", f);
@@ -569,28 +809,34 @@ static int latex_wide(const struct hvs_rpt_model *m, FILE *f, int ratio)
 	return ferror(f) ? -EIO : 0;
 }
 
-int hvs_report_latex(const struct hvs_rpt_model *m, FILE *f)
+size_t hvs_report_latex_nparts(const struct hvs_rpt_model *m, int ratio, int wide)
 {
-	return latex_narrow(m, f, 0);
+	size_t *starts = malloc((m->nrows + 1) * sizeof(*starts)), np = 1;
+
+	if (starts)
+		np = tex_parts(m, ratio, wide, starts);
+	free(starts);
+	return np;
 }
 
-int hvs_report_latex_wide(const struct hvs_rpt_model *m, FILE *f)
+int hvs_report_latex_part(const struct hvs_rpt_model *m, int ratio, int wide, size_t part, FILE *f)
 {
-	return latex_wide(m, f, 0);
-}
+	size_t *starts, np;
+	int ret;
 
-int hvs_report_latex_norm(const struct hvs_rpt_model *m, FILE *f)
-{
-	if (m->baseline < 0 || m->ncols < 2)
+	if (ratio && (m->baseline < 0 || m->ncols < 2))
 		return -EINVAL;
-	return latex_narrow(m, f, 1);
-}
-
-int hvs_report_latex_norm_wide(const struct hvs_rpt_model *m, FILE *f)
-{
-	if (m->baseline < 0 || m->ncols < 2)
+	if (!(starts = malloc((m->nrows + 2) * sizeof(*starts))))
+		return -ENOMEM;
+	np = tex_parts(m, ratio, wide, starts);
+	if (part >= np) {
+		free(starts);
 		return -EINVAL;
-	return latex_wide(m, f, 1);
+	}
+	starts[np] = m->nrows; /* np <= max(nrows, 1) */
+	ret = (wide ? latex_wide : latex_narrow)(m, f, ratio, part, np, starts[part], starts[part + 1]);
+	free(starts);
+	return ret;
 }
 
 int hvs_report_markdown_charts(const struct hvs_rpt_charts *c, FILE *f)

@@ -7,9 +7,11 @@
  * uses (harness/analysis/regress.h), so both mark the same nights.
  */
 #include "trend.h"
+#include "core/array.h"
 #include "results/history.h"
 #include "analysis/regress.h"
 #include "core/stats.h"
+#include "core/units.h"
 
 #include <errno.h>
 #include <math.h>
@@ -71,15 +73,8 @@ static int one_series(void *arg, const char *name, const char *unit, enum hvs_di
 		free(at);
 		return 0;
 	}
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct hvs_rpt_series *nv = realloc(c->v, cap * sizeof(*nv));
-
-		if (!nv)
-			goto nomem;
-		c->v = nv;
-		c->cap = cap;
-	}
+	if (HVS_ARRAY_RESERVE(c->v, c->cap, c->n + 1, 16))
+		goto nomem;
 	s = &c->v[c->n];
 	memset(s, 0, sizeof(*s));
 	s->metric = strdup(name);
@@ -106,11 +101,13 @@ static int one_series(void *arg, const char *name, const char *unit, enum hvs_di
 		size_t last = sv.changed ? sv.began : sv.marks[nc - 1];
 		const struct hvs_hrun *r = &c->runs[at[last]];
 
-		if (asprintf(&s->changes, "%s%s%.4g -> %.4g %s from commit %s (run %s, %.10s)%s",
-			     sv.changed ? hvs_verdict_name(sv.verdict) : "change", sv.changed ? ": " : " ",
-			     sv.changed ? sv.before : x[last ? last - 1 : 0],
-			     sv.changed ? sv.level : x[last], unit, r->commit, r->uid, r->started,
-			     nc > 1 ? ", and earlier changes" : "") < 0) {
+		char from[48], to[48]; /* SI-scaled, never an exponent: "11.7 µs -> 13.1 µs" */
+
+		hvs_fmt_val(from, sizeof(from), sv.changed ? sv.before : x[last ? last - 1 : 0], unit, HVS_U_UTF8);
+		hvs_fmt_val(to, sizeof(to), sv.changed ? sv.level : x[last], unit, HVS_U_UTF8);
+		if (asprintf(&s->changes, "%s%s%s -> %s from commit %s (run %s, %.10s)%s",
+			     sv.changed ? hvs_verdict_name(sv.verdict) : "change", sv.changed ? ": " : " ", from,
+			     to, r->commit, r->uid, r->started, nc > 1 ? ", and earlier changes" : "") < 0) {
 			s->changes = NULL;
 			goto nomem;
 		}

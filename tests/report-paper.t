@@ -9,10 +9,13 @@
 # PDFs are 3.3 in wide, and no LaTeX cell prints an asymmetric interval as ±;
 # figures are grouped: one PDF per benchmark class and kind of chart (a class
 # whose metrics come in several units is one figure of panels), and no float
-# is taller than the page ("Float too large").
-# Inputs: two real runs (the second tagged as another config), and the
+# is taller than the page ("Float too large", Overfull \vbox). A table taller
+# than a page comes in parts cut between classes (table.tex, table-2.tex, ...),
+# each compiled in its own float; a later, shorter report leaves no stale part.
+# Inputs: two real runs (the second tagged as another config), the
 # emulated-world matrix's result files in tests/data/claims/world (its
-# workload class in rounds/s and execs/s).
+# workload class in rounds/s and execs/s), and three default-suite runs from
+# tests/data/series/default (54 metrics in 9 classes: taller than a page).
 set -u
 HVSCOPE=${HVSCOPE:-$HVS_SRC/bin/hvscope}
 . "$HVS_SRC/tests/lib/need.sh"
@@ -32,7 +35,7 @@ diag() { sed 's/^/# /'; }
 T=$(mktemp -d)
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT; echo "# $T"
 echo "TAP version 13"
-echo "1..10"
+echo "1..13"
 mkdir -p "$T/m"
 for c in a b; do
 	"$HVSCOPE" run --bench exit.rdtsc,syscall.getppid,timer.clock_gettime,ipc.pipe --samples 7 \
@@ -48,6 +51,14 @@ ok $? "single-column and table* variants of both tables written"
 "$HVSCOPE" report "$HVS_SRC/tests/data/claims/world" --baseline l1 --paper --out w >/dev/null 2>"$T/werr"
 ok $? "--paper report over the emulated-world files exits 0"
 diag <"$T/werr"
+mkdir -p d
+for i in 001 002 003; do gunzip -c "$HVS_SRC/tests/data/series/default/$i.json.gz" >"d/$i.json"; done
+"$HVSCOPE" report d --baseline 001 --paper --out s >/dev/null 2>"$T/serr"
+ok $? "--paper report over three default-suite runs exits 0"
+diag <"$T/serr"
+ls s/table-2.tex s/table-wide-2.tex s/normalized-2.tex s/normalized-wide-2.tex >/dev/null 2>&1 &&
+	grep -q '^% Part 1 of [0-9]' s/table-wide.tex && grep -q 'continued\|^\\multicolumn' s/table-wide-2.tex
+ok $? "the default suite's tables (taller than a page) come in parts: $(cd s && echo *.tex)"
 
 {
 	cat <<'EOF'
@@ -59,9 +70,11 @@ diag <"$T/werr"
 \usepackage{graphicx}
 \begin{document}
 EOF
-	for t in table normalized; do
-		printf '\\begin{table}\\centering\\input{p/%s.tex}\\caption{%s}\\end{table}\n' "$t" "$t"
-		printf '\\begin{table*}\\centering\\input{p/%s-wide.tex}\\caption{%s wide}\\end{table*}\n' "$t" "$t"
+	# every .tex the reports wrote, each part in its own float: table, or table* for -wide
+	for t in p/*.tex w/*.tex s/*.tex; do
+		case $t in *-wide*) e='table*' ;; *) e=table ;; esac
+		printf '\\begin{%s}\\centering\\input{%s}\\caption{%s: a caption of two lines, as papers have them, to leave the table its real room on the page}\\end{%s}\n' \
+			"$e" "$t" "${t%.tex}" "$e"
 	done
 	for pdf in p/charts/*.pdf w/charts/*.pdf; do
 		printf '\\begin{figure}\\centering\\includegraphics{%s}\\caption{A chart}\\end{figure}\n' "$pdf"
@@ -75,8 +88,9 @@ ok $rc "the tables and figures compile in a two-column article"
 over=$(grep -c 'Overfull \\hbox' doc.log)
 ok $([ "$over" = 0 ]; echo $?) "no Overfull \\hbox in the log ($over)"
 grep -A3 'Overfull \\hbox' doc.log | head -20 | diag
-tall=$(grep -c 'Float too large' doc.log)
-ok $([ "$tall" = 0 ]; echo $?) "no figure or table taller than the page ($tall)"
+tall=$(grep -c 'Float too large\|Overfull \\vbox' doc.log)
+ok $([ "$tall" = 0 ]; echo $?) "no figure or table taller than the page ($tall: Float too large, Overfull \\vbox)"
+grep -B2 'Float too large\|Overfull \\vbox' doc.log | head -10 | diag
 # one PDF per class and kind: charts/KIND-NN-CLASS.pdf, never two of one KIND and CLASS
 dup=$(cd w/charts && ls bars-*.pdf dist-*.pdf norm-*.pdf | sed -E 's/^([a-z]+)-[0-9]+-/\1 /; s/\.pdf$//' | sort | uniq -d)
 nwl=$(ls w/charts/bars-*-workload.pdf 2>/dev/null | wc -l)
@@ -101,3 +115,7 @@ ok = all(float(c) - float(h) >= 0 or float(c) < 0 for c, h in bad)
 sys.exit(0 if ok and ('[\\num' in t or bad) else 1)
 EOF
 ok $? "intervals: +/- only where symmetric, [low, high] otherwise"
+# A later report with fewer metrics into the same directory: no part of the earlier one stays.
+"$HVSCOPE" report "$HVS_SRC/tests/data/claims/world" --baseline l1 --paper --out s >/dev/null 2>&1
+left=$(cd s && ls table-*[0-9].tex normalized-*[0-9].tex 2>/dev/null)
+ok $([ $? != 0 ] && [ -z "$left" ]; echo $?) "a shorter report over s leaves no stale part (${left:-none})"

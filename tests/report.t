@@ -156,12 +156,13 @@ if have texlive-binaries cmd:pdflatex && have texlive-latex-recommended tex:book
 \\usepackage{siunitx}
 \\usepackage{graphicx}
 \\begin{document}
-\\begin{table}\\resizebox{\\linewidth}{!}{\\input{$T/r/table.tex}}\\end{table}
-\\begin{table}\\resizebox{\\linewidth}{!}{\\input{$T/r/normalized.tex}}\\end{table}
+$(for t in "$T"/r/table.tex "$T"/r/table-[0-9]*.tex "$T"/r/normalized.tex "$T"/r/normalized-[0-9]*.tex; do
+	[ -f "$t" ] && printf '\\begin{table}\\centering\\input{%s}\\end{table}\n' "$t"
+done)
 \\end{document}
 EOF
 	(cd "$T/tex" && pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error doc.tex) >"$T/tex.log" 2>&1
-	ok $? "table.tex and normalized.tex compile with pdflatex"
+	ok $? "table.tex and normalized.tex (and their further parts) compile with pdflatex"
 	grep -E '^!' -A2 "$T/tex.log" | diag
 	if have poppler-utils cmd:pdftotext; then
 		pdftotext "$T/tex/doc.pdf" - | grep -q 'geometric mean'; ok $? "the compiled table has the geometric mean row"
@@ -231,6 +232,17 @@ EOF
 		[ "$(ls "$T"/hr2/charts/trend-*.svg | wc -l)" = 8 ] &&
 		! grep -q '^1760' "$T"/hr2/charts/trend-01-*.dat  # 2025-10-.. epoch; first point is >= 2026-10-10
 	ok $? "--since and --all-trends: every metric charted"
+	# Real runs (tests/data/series/quick: exit.cpuid at ~14 µs, stored in ns): the trend
+	# charts' axes, labels and notes in SI units, no exponent anywhere on the page.
+	mkdir -p "$T/q"
+	for i in 001 002 003 004 005 006 007 008; do
+		gunzip -c "$HVS_SRC/tests/data/series/quick/$i.json.gz" >"$T/q/$i.json"
+	done
+	"$HVSCOPE" ingest --quiet --db "$T/q/h.db" "$T"/q/*.json >/dev/null 2>&1 &&
+		"$HVSCOPE" report --db "$T/q/h.db" --all-trends --out "$T/qr" >/dev/null 2>&1
+	bad=$(grep -hoE '[0-9]e[-+][0-9]+' "$T/qr/index.html" "$T"/qr/charts/trend-*.svg 2>/dev/null | head -3)
+	[ -f "$T/qr/index.html" ] && [ -z "$bad" ] && grep -q 'median (µs)' "$T"/qr/charts/trend-*exit.cpuid.0.gp
+	ok $? "trend charts of real runs: axes in SI units (µs), no exponent on the page or in an SVG${bad:+ (found: $bad)}"
 	"$HVSCOPE" report --db "$T/h/h.db" --out "$T/hr3" --since yesterday >/dev/null 2>&1; rc=$?
 	[ $rc = 2 ]; ok $? "bad --since: exit 2 (rc $rc)"
 	# A fleet: two hosts (tag fleet_host) in one history; the newest runs are

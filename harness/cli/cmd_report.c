@@ -185,7 +185,8 @@ const struct hvs_cmdopts cmd_report_opts = {
 		"(when NAME.json is there too) are skipped with a note.\n"
 		"Writes into DIR: index.html (self-contained, charts inline), report.md, results.csv,\n"
 		"table.tex and normalized.tex (one 3.3 in column; booktabs + siunitx S columns),\n"
-		"table-wide.tex and normalized-wide.tex (table*, with intervals),\n"
+		"table-wide.tex and normalized-wide.tex (table*, with intervals; a table taller\n"
+		"than a page comes in parts: table-2.tex, ..., cut between classes),\n"
 		"charts/*.{gp,dat,svg,png[,pdf]}, raw/ (copies of the result files). The page also\n"
 		"sets claims from the literature beside what the files measured.\n\n",
 	.tail = "  -h, --help           this text\n\n"

@@ -4,8 +4,10 @@
 # (native, QEMU TCG, Xen PV dom0 under TCG), then `hvscope report m/*.json
 # --baseline native` and `hvscope report m --baseline native --paper`. Both
 # must exit 0 with every chart drawn (no empty image) and shown in the page,
-# the paper's .tex files and every figure must compile in a two-column
-# article without an Overfull \hbox or a figure taller than the column, one
+# the paper's .tex files (every part of a table taller than a page, each in
+# its own float) and every figure must compile in a two-column article
+# without an Overfull \hbox or \vbox, a float taller than the page, or a
+# figure taller than the column, one
 # PDF per class and kind of chart, the claims page must judge Xen PV against
 # Linux on the same TCG, and no human-facing text may print a number with an
 # exponent. ~2.5 min of CPU (the matrix).
@@ -43,9 +45,10 @@ is "$(find paper/charts -name '*.pdf' -size +1k | wc -l)" "$(ls paper/charts/*.g
 		'\usepackage[letterpaper,margin=0.75in,columnsep=0.33in]{geometry}' \
 		'\usepackage[T1]{fontenc}\usepackage{booktabs}\usepackage{siunitx}\usepackage{graphicx}' \
 		'\begin{document}'
-	for t in table normalized; do
-		printf '\\begin{table}\\centering\\input{paper/%s.tex}\\end{table}\n' "$t"
-		printf '\\begin{table*}\\centering\\input{paper/%s-wide.tex}\\end{table*}\n' "$t"
+	for t in paper/*.tex; do
+		case $t in *-wide*) e='table*' ;; *) e=table ;; esac
+		printf '\\begin{%s}\\centering\\input{%s}\\caption{%s, as a paper would caption it: two lines of text}\\end{%s}\n' \
+			"$e" "$t" "${t#paper/}" "$e"
 	done
 	for pdf in paper/charts/*.pdf; do
 		printf '\\begin{figure}\\centering\\includegraphics{%s}\\end{figure}\n' "$pdf"
@@ -56,7 +59,8 @@ pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error doc.tex >tex.o
 is "$?" 0 "the paper tables and every figure compile in a two-column article"
 is "$(grep -c 'Overfull \\hbox' doc.log)" 0 "no Overfull \\hbox"
 grep -A2 'Overfull \\hbox' doc.log | head -n 12 | sed 's/^/#   /'
-# 9.5 in of text height (letter, 0.75 in margins) = 684 pt; the whole-suite table* may be longer than a page
+is "$(grep -c 'Overfull \\vbox\|Float too large' doc.log)" 0 "no table or figure taller than the page (Float too large, Overfull \\vbox)"
+# 9.5 in of text height (letter, 0.75 in margins) = 684 pt
 tall=$(for pdf in paper/charts/*.pdf; do pdfinfo "$pdf" | awk -v f="$pdf" '/^Page size/ && $5 > 684 {print f}'; done)
 is "$tall" "" "no figure taller than the column"
 is "$(cd paper/charts && ls bars-*.pdf dist-*.pdf norm-*.pdf | sed -E 's/^([a-z]+)-[0-9]+-/\1 /; s/\.pdf$//' | sort | uniq -d)" "" \
@@ -65,8 +69,9 @@ like "$(sed -n '/^## Claims/,$p' rep/report.md | grep '| xen-pv vs qemu-tcg |')"
 	'geometric-mean cost [0-9.]+ .*\*\*(supported|contradicted|inconclusive)\*\*' \
 	"claims: Xen PV on TCG against Linux on TCG, a computed verdict"
 sed '/<svg/,/<\/svg>/d' rep/index.html >page.txt
-is "$(grep -hoE '[0-9.]+e[-+][0-9]+' page.txt rep/report.md paper/table.tex paper/normalized.tex | head -n 3)" "" \
+is "$(grep -hoE '[0-9.]+e[-+][0-9]+' page.txt rep/report.md paper/*.tex | head -n 3)" "" \
 	"no exponent in the page, the Markdown or the tables"
+is "$(grep -hoE '[0-9]e[-+][0-9]+' rep/charts/*.svg | head -n 3)" "" "no exponent in a chart (axes, labels)"
 fp=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["context"]["hypervisor"])' m/native.json)
 case "$fp" in
 none | *"no hypervisor"* | *"bare metal"*) is "$(grep -c 'Baseline is virtualized' page.txt)" 0 "bare-metal native: no warning" ;;

@@ -4,6 +4,7 @@
  * geometric means, pointer-chase sizes, number formatting) and the escaping
  * of hostile strings for every output format.
  */
+#include "analysis/compare.h"
 #include "reports/escape.h"
 #include "reports/model.h"
 #include "reports/report.h"
@@ -122,10 +123,27 @@ static void test_model(void)
 	r = hvs_rpt_ratio(&m, 0, 1, NULL, NULL);
 	is_near(r, 2.0, 1e-9, "higher is better: ratio = baseline / column (half the MB/s = 2x cost)");
 	ok(isnan(hvs_rpt_ratio(&m, 1, 1, NULL, NULL)), "no ratio where the baseline lacks the metric");
-	is_near(hvs_rpt_geomean(&m, 1, &n), sqrt(1.5 * 2.0), 1e-9, "geometric mean of the ratios");
+	/* equal spreads, equal weights: the precision-weighted geometric mean is the plain one */
+	is_near(hvs_rpt_geomean_ci(&m, 1, NULL, &lo, &hi, &n), sqrt(1.5 * 2.0), 1e-9, "geometric mean of the ratios");
 	is_int(n, 2, "geometric mean over two metrics");
-	ok(isnan(hvs_rpt_geomean(&m, 0, NULL)) || fabs(hvs_rpt_geomean(&m, 0, NULL) - 1) < 1e-12,
-	   "baseline against itself is 1");
+	{
+		/* every page's geometric mean and CI is the analysis module's (hvs_compare) */
+		struct hvs_cmp_opts o;
+		struct hvs_cmp cmp;
+		double l1, h1;
+
+		hvs_cmp_opts_default(&o);
+		ok(!hvs_compare(&m.cols[0].metrics, &m.cols[1].metrics, &o, &cmp), "compare native, kvm");
+		is_near(lo, cmp.geomean.lo, 1e-12, "geometric mean's CI low end is compare's");
+		is_near(hi, cmp.geomean.hi, 1e-12, "geometric mean's CI high end is compare's");
+		hvs_cmp_free(&cmp);
+		/* a class of one metric: that metric's ratio and CI, as the tables show it */
+		r = hvs_rpt_geomean_ci(&m, 1, "syscall", &lo, &hi, &n);
+		is_near(r, hvs_rpt_ratio(&m, 2, 1, &l1, &h1), 1e-12, "class of one metric: its ratio");
+		ok(n == 1 && lo == l1 && hi == h1, "class of one metric: its CI (%.4f..%.4f)", lo, hi);
+	}
+	r = hvs_rpt_geomean_ci(&m, 0, NULL, &lo, &hi, NULL);
+	ok(isnan(r) || fabs(r - 1) < 1e-12, "baseline against itself is 1");
 
 	hvs_rpt_fmt(123.456, 2.14, v, sizeof(v), u, sizeof(u));
 	is_str(v, "123.5", "format: value to the uncertainty's decimals");
