@@ -274,20 +274,15 @@ static char *room(struct out *o, size_t k)
 
 static void put(struct out *o, const char *s, size_t k)
 {
-	while (k) {
-		size_t c = sizeof(o->buf) - o->n;
-
-		if (c == 0) {
-			flush(o);
-			c = sizeof(o->buf);
+	if (o->n + k > sizeof(o->buf)) {
+		flush(o);
+		if (k > sizeof(o->buf)) { /* a long string: straight to SHA-256 */
+			hvs_sha256_update(&o->sha, s, k);
+			return;
 		}
-		if (c > k)
-			c = k;
-		memcpy(o->buf + o->n, s, c);
-		o->n += c;
-		s += c;
-		k -= c;
 	}
+	memcpy(o->buf + o->n, s, k);
+	o->n += k;
 }
 
 static void putc1(struct out *o, char c)

@@ -5,8 +5,9 @@
  * JSON_REAL_PRECISION(17) on ~1 M doubles (HVS_DIGEST_N sets how many per
  * family: random bit patterns with subnormals, NaN and infinities, the
  * exact range, short decimals, powers and their neighbours, exact ties at
- * the 17th digit), and the digest of random documents against SHA-256 of
- * json_dump_callback's canonical text (the digest before digest.c).
+ * the 17th digit), and the digest of random documents (some with strings
+ * over 8 KiB) against SHA-256 of json_dump_callback's canonical text (the
+ * digest before digest.c).
  */
 #include "core/sha256.h"
 #include "results/digest.h"
@@ -243,6 +244,16 @@ static int documents(long n)
 		json_object_set_new(doc, "metrics", random_value(0));
 		json_object_set_new(doc, "run", random_value(0));
 		json_object_set_new(doc, "samples", random_value(5));
+		if (i % 50 == 0) { /* runs of text longer than digest.c's 8 KiB buffer */
+			static const char alphabet[] = "ab\"\\\ncd\x01" "e"; /* 9 bytes */
+			static char big[40000];
+			size_t len = 8000 + (size_t)(next() % 32000);
+
+			for (size_t j = 0; j < len; j++)
+				big[j] = next() % 5000 ? (char)('a' + next() % 26) :
+							  alphabet[next() % (sizeof(alphabet) - 1)];
+			json_object_set_new(doc, "long", json_stringn(big, len));
+		}
 		old_digest(doc, want);
 		if (hvs_json_digest(doc, got) || strcmp(want, got))
 			differ++;
