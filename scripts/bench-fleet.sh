@@ -12,7 +12,8 @@
 #      `report --db` of the newest run's host (goal < 2 s each)
 # Wall time on a shared machine includes waiting for a CPU: the CPU time of
 # hvscope and of the server (every backend's utime+stime, read from /proc
-# while it runs) is printed beside it. HVS_BENCH_FILES: fewer files;
+# while it runs) is printed beside it, and their sum per million samples
+# (500,000 samples/s on N CPUs needs at most 2 * N of those). HVS_BENCH_FILES: fewer files;
 # HVS_BENCH_PARTS="1" or "2": one part only.
 set -eu
 cd "$(dirname "$0")/.."
@@ -78,7 +79,8 @@ EOF
 server_cpu timed bash "$T/writers.sh" > "$T/r"
 read -r wall usr sys < "$T/r"
 samples=$($PSQL -c 'select count(*) from samples')
-echo "ingest PostgreSQL, $writers writers: $files files, $samples samples in $wall s = $(echo "$samples / $wall" | bc) samples/s; cpu hvscope $usr+$sys s, server $(cat "$T/srv") s  [$writers x: xargs -a PART hvscope ingest --db 'host=... dbname=...']"
+srv=$(cat "$T/srv")
+echo "ingest PostgreSQL, $writers writers: $files files, $samples samples in $wall s = $(echo "$samples / $wall" | bc) samples/s; cpu hvscope $usr+$sys s, server $srv s = $(echo "scale=2; ($usr + $sys + $srv) * 1000000 / $samples" | bc) CPU-s per million samples  [$writers x: xargs -a PART hvscope ingest --db 'host=... dbname=...']"
 r=$(timed bash -c "xargs -a '$T/list' -d '\\n' '$H' ingest --quiet --db '$T/ing.db'")
 read -r wall usr sys <<< "$r"
 samples=$(sqlite3 "$T/ing.db" 'select count(*) from samples')

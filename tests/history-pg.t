@@ -33,7 +33,7 @@ broken() {
 	      + (select count(*) from runs r where not exists (select 1 from digests d where d.run_id = r.id))"
 }
 
-echo "1..25"
+echo "1..26"
 pg_start || { echo "Bail out! PostgreSQL did not start"; exit 1; }
 python3 "$HVS_SRC/tests/lib/mkmany.py" "$T/a" 40 --prefix a --series step --metrics 6
 # a second host with its own step, and newer than every run of the first
@@ -131,20 +131,21 @@ whole() {
 	         and tablename in ('runs', 'metrics', 'contexts', 'digests', 'tags', 'meta')")
 	[ "$t" = 0 ] || { [ "$t" = 6 ] && [ "$(broken 10)" = 0 ]; }
 }
+runs() { pgq "select case when to_regclass('runs') is null then 0 else (select count(*) from runs) end"; }
 bad=0
 for i in 1 2 3 4 5; do
 	$H ingest --quiet --db "$PGCONN" "$T"/k/*.json &
 	pid=$!
-	if [ $i = 5 ]; then
-		# the last kill waits for the first committed run (up to 20 s), so
-		# at least one kill lands between commits whatever the load
-		for _ in $(seq 200); do
-			[ "$(pgq "select count(*) from pg_tables where tablename = 'runs'")" = 1 ] &&
-				[ "$(pgq 'select count(*) from runs')" -gt 0 ] && break
-			sleep 0.1
-		done
+	if [ $i = 1 ]; then
+		sleep "0.0$((RANDOM % 5 + 1))" # maybe before the schema exists
 	else
-		sleep "0.$((RANDOM % 5 + 2))"
+		# the others wait for ~120 more committed runs each (up to 20 s), so
+		# they land between commits however fast the ingest or loaded the machine
+		want=$(( (i - 1) * 120 + RANDOM % 40 ))
+		for _ in $(seq 1000); do
+			[ "$(runs)" -ge $want ] && break
+			sleep 0.02
+		done
 	fi
 	kill -9 $pid
 	wait $pid 2>/dev/null
@@ -209,6 +210,38 @@ rc=$?
 [ $rc = 4 ] && grep -q "schema version 3, this hvscope uses 2" "$T/e"
 pgq "update meta set value = '2' where key = 'schema_version'"
 ok $? "a newer schema version: exit 4, nothing touched ($(cat "$T/e"))"
+
+# One batch (ingest sends up to 32 runs before it reads the answers, each
+# its own transaction): a run the server refuses in the middle, a run id
+# there with other content, a file there already and a malformed file are
+# reported one by one, in order, and every other run is whole.
+python3 "$HVS_SRC/tests/lib/mkmany.py" "$T/p" 12 --prefix p --metrics 3 --samples 4
+$MK "$T/pdup.json" --metrics 2 --samples 5 --seed 3 --id p-00003
+printf '{"schema_version": 1,' > "$T/pbad.json"
+pgq "create function refuse() returns trigger language plpgsql as \$\$ begin
+       if new.run_uid = 'p-00005' then
+         raise exception using errcode = 'check_violation', message = 'refused by the test';
+       end if; return new; end \$\$;
+     create trigger refuse before insert on runs for each row execute function refuse()"
+P=$T/p/p-000
+$H ingest --json --db "$PGCONN" ${P}00.json ${P}01.json "$T/pbad.json" ${P}02.json ${P}03.json "$T/pdup.json" \
+	${P}04.json ${P}05.json ${P}06.json ${P}07.json ${P}08.json ${P}09.json ${P}10.json ${P}11.json ${P}01.json \
+	> "$T/pj" 2> "$T/e"
+rc=$?
+pgq "drop trigger refuse on runs; drop function refuse()"
+[ $rc = 3 ] && [ "$(wc -l < "$T/e")" = 3 ] &&
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+st = [f["status"] + ":" + str(f["exit_code"]) for f in d["files"]]
+want = ["ingested:0"] * 2 + ["bad:3", "ingested:0", "ingested:0", "bad:11", "ingested:0", "bad:4"] + ["ingested:0"] * 6 + ["already_there:0"]
+sys.exit(st != want or (d["ingested"], d["already_there"], d["bad"]) != (11, 1, 3))' "$T/pj" &&
+	[ "$(pgq "select count(*) from runs where run_uid like 'p-%'")" = 11 ] &&
+	[ "$(pgq "select count(*) from metrics m join runs r on r.id = m.run_id where r.run_uid like 'p-%'")" = 33 ] &&
+	[ "$(pgq "select count(*) from runs where run_uid = 'p-00005'")" = 0 ] && [ "$(pgq "select count(*) from runs r where r.run_uid like 'p-%' and
+	   ((select count(*) from metrics m where m.run_id = r.id) != 3 or
+	    not exists (select 1 from contexts c where c.run_id = r.id) or
+	    not exists (select 1 from digests d where d.run_id = r.id))")" = 0 ]
+ok $? "one batch with a refused run, a conflict, a duplicate and a malformed file: each reported in order, exit 3, 11 runs whole ($(tr '\n' ' ' < "$T/e"))"
 
 # Bad connections: one line, the README's codes.
 $H ingest --db "host=$T/nosuch dbname=hvs" "$T/x.json" > /dev/null 2> "$T/e"

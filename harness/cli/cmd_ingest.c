@@ -17,6 +17,7 @@
 #include "core/jsonw.h"
 #include "results/result.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct ingest_args {
@@ -62,14 +63,69 @@ static void json_file(struct hvs_jw *w, const char *path, const char *status, in
 	hvs_jw_end(w);
 }
 
+/* One batch of files: read, then added together. */
+struct batch {
+	struct hvs_result *r[HVS_HISTORY_BATCH];
+	const struct hvs_result *ok[HVS_HISTORY_BATCH]; /* the files read, */
+	int sel[HVS_HISTORY_BATCH];                     /* and their index in r */
+	int ret[HVS_HISTORY_BATCH], dup[HVS_HISTORY_BATCH];
+	int mret[HVS_HISTORY_BATCH], mdup[HVS_HISTORY_BATCH];
+	char err[HVS_HISTORY_BATCH][512], merr[HVS_HISTORY_BATCH][512];
+};
+
+/* What happened to the files so far. */
+struct tally {
+	size_t added, dups, replaced, bad;
+	int first_bad, stop; /* stop: the database itself failed */
+	struct hvs_jw *w;    /* --json, or NULL */
+};
+
+/* One file's outcome: counted; a bad one named on stderr. */
+static void tally(struct tally *t, const char *path, int ret, int dup, const char *msg)
+{
+	const char *status;
+
+	if (ret) {
+		int code = hvs_errno_exit(-ret);
+
+		if (ret == -HVS_ECONFLICT) /* the reader's messages name the file already */
+			hvs_err("ingest: %s: %s", path, msg);
+		else
+			hvs_err("ingest: %s", msg);
+		t->bad++;
+		if (!t->first_bad)
+			t->first_bad = code;
+		if (t->w)
+			json_file(t->w, path, "bad", code, msg);
+		/* The database itself failing (full disk, locked) stops everything. */
+		if (hvs_history_failed(ret, msg))
+			t->stop = 1;
+		return;
+	}
+	if (dup == HVS_HISTORY_DUP) {
+		t->dups++;
+		status = "already_there";
+	} else if (dup == HVS_HISTORY_REPLACED) {
+		t->replaced++;
+		status = "replaced";
+	} else {
+		t->added++;
+		status = "ingested";
+	}
+	if (t->w)
+		json_file(t->w, path, status, HVS_EX_OK, NULL);
+}
+
 int cmd_ingest(int argc, char **argv)
 {
+	struct batch *b;
+	struct tally t = { 0 };
+	int n;
 	struct ingest_args a = { 0 };
 	const char *db;
 	struct hvs_history *h = NULL;
 	struct hvs_jw w;
-	size_t added = 0, dups = 0, replaced = 0, bad = 0;
-	int quiet, replace, first_bad = 0, ret, first;
+	int quiet, replace, ret, first;
 	char err[512];
 
 	ret = hvs_opts_parse(&cmd_ingest_opts, argc, argv, &a, &first);
@@ -90,65 +146,65 @@ int cmd_ingest(int argc, char **argv)
 		hvs_jw_obj(&w, NULL);
 		hvs_jw_str(&w, "db", db);
 		hvs_jw_arr(&w, "files");
+		t.w = &w;
 	}
-	for (int i = first; i < argc; i++) {
-		struct hvs_result *r = NULL;
-		const char *status;
-		int dup = 0;
-
-		ret = hvs_result_read(argv[i], &r, err, sizeof(err));
-		if (!ret)
-			ret = hvs_history_add_result(h, r, replace, &dup, err, sizeof(err));
-		hvs_result_free(r);
-		if (ret) {
-			int code = hvs_errno_exit(-ret);
-
-			if (ret == -HVS_ECONFLICT) /* the reader's messages name the file already */
-				hvs_err("ingest: %s: %s", argv[i], err);
-			else
-				hvs_err("ingest: %s", err);
-			bad++;
-			if (!first_bad)
-				first_bad = code;
-			if (a.json)
-				json_file(&w, argv[i], "bad", code, err);
-			/* The database itself failing (full disk, locked) stops everything. */
-			if (code == HVS_EX_IO || code == HVS_EX_TIMEOUT || code == HVS_EX_NOPERM)
-				if (strncmp(err, "history:", 8) == 0)
-					break;
-			continue;
-		}
-		if (dup == HVS_HISTORY_DUP) {
-			dups++;
-			status = "already_there";
-		} else if (dup == HVS_HISTORY_REPLACED) {
-			replaced++;
-			status = "replaced";
-		} else {
-			added++;
-			status = "ingested";
-		}
-		if (a.json)
-			json_file(&w, argv[i], status, HVS_EX_OK, NULL);
+	/* HVS_HISTORY_BATCH files at a time: read, then added together (one
+	 * round trip to PostgreSQL for all, each still its own transaction). */
+	b = calloc(1, sizeof(*b));
+	if (!b) {
+		hvs_history_close(h);
+		hvs_err("ingest: out of memory");
+		return HVS_EX_INTERNAL;
 	}
+	for (int i = first; i < argc && !t.stop; i += n) {
+		size_t m = 0;
+
+		for (n = 0; i + n < argc && n < HVS_HISTORY_BATCH; n++) {
+			b->r[n] = NULL;
+			b->dup[n] = 0;
+			b->ret[n] = hvs_result_read(argv[i + n], &b->r[n], b->err[n], sizeof(b->err[n]));
+			if (!b->ret[n]) {
+				b->sel[m] = n;
+				b->ok[m++] = b->r[n];
+			}
+		}
+		hvs_history_add_results(h, b->ok, m, replace, b->mdup, b->mret, &b->merr[0][0],
+					sizeof(b->merr[0]));
+		for (size_t j = 0; j < m; j++) {
+			b->ret[b->sel[j]] = b->mret[j];
+			b->dup[b->sel[j]] = b->mdup[j];
+			if (b->mret[j])
+				memcpy(b->err[b->sel[j]], b->merr[j], sizeof(b->merr[j]));
+		}
+		for (int k = 0; k < n; k++) {
+			int was_read = b->r[k] != NULL;
+
+			hvs_result_free(b->r[k]);
+			/* after the database failed: only what was sent to it */
+			if (b->ret[k] == 1 || (t.stop && !was_read))
+				continue;
+			tally(&t, argv[i + k], b->ret[k], b->dup[k], b->err[k]);
+		}
+	}
+	free(b);
 	hvs_history_close(h);
 	if (a.json) {
 		hvs_jw_end(&w);
-		hvs_jw_int(&w, "ingested", (long long)added);
-		hvs_jw_int(&w, "already_there", (long long)dups);
-		hvs_jw_int(&w, "replaced", (long long)replaced);
-		hvs_jw_int(&w, "bad", (long long)bad);
-		hvs_jw_int(&w, "exit_code", first_bad);
+		hvs_jw_int(&w, "ingested", (long long)t.added);
+		hvs_jw_int(&w, "already_there", (long long)t.dups);
+		hvs_jw_int(&w, "replaced", (long long)t.replaced);
+		hvs_jw_int(&w, "bad", (long long)t.bad);
+		hvs_jw_int(&w, "exit_code", t.first_bad);
 		hvs_jw_end(&w);
 		if (hvs_jw_finish(&w)) {
 			hvs_err("ingest: writing the output failed");
-			return first_bad ? first_bad : HVS_EX_IO;
+			return t.first_bad ? t.first_bad : HVS_EX_IO;
 		}
 	} else if (!quiet) {
-		printf("ingested %zu run(s) into %s; %zu already there, ", added, db, dups);
-		if (replaced)
-			printf("%zu replaced, ", replaced);
-		printf("%zu bad\n", bad);
+		printf("ingested %zu run(s) into %s; %zu already there, ", t.added, db, t.dups);
+		if (t.replaced)
+			printf("%zu replaced, ", t.replaced);
+		printf("%zu bad\n", t.bad);
 	}
-	return first_bad;
+	return t.first_bad;
 }

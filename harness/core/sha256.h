@@ -23,5 +23,9 @@ void hvs_sha256_init(struct hvs_sha256 *c);
 void hvs_sha256_update(struct hvs_sha256 *c, const void *data, size_t len);
 /* Finish and write the digest as lower-case hex into hex[HVS_SHA256_HEX]. */
 void hvs_sha256_hex(struct hvs_sha256 *c, char *hex);
+/* For tests and benchmarks: use the portable code (portable != 0) or the
+ * fastest this CPU has (the default); returns which ("portable" or "x86 SHA
+ * extensions"). */
+const char *hvs_sha256_impl(int portable);
 
 #endif

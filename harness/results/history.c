@@ -94,6 +94,32 @@ int hvs_history_add_result(struct hvs_history *h, const struct hvs_result *r, in
 			       dup, err, errlen);
 }
 
+int hvs_history_failed(int ret, const char *err)
+{
+	int code = ret < 0 ? hvs_errno_exit(-ret) : 0;
+
+	return (code == HVS_EX_IO || code == HVS_EX_TIMEOUT || code == HVS_EX_NOPERM) &&
+	       strncmp(err, "history:", 8) == 0;
+}
+
+void hvs_history_add_results(struct hvs_history *h, const struct hvs_result *const *r, size_t n,
+			     int replace, int *dup, int *ret, char *err, size_t errlen)
+{
+	size_t k = 0;
+
+	if (h->ops->add_many) {
+		h->ops->add_many(h, r, n, replace, dup, ret, err, errlen);
+		return;
+	}
+	for (; k < n; k++) {
+		ret[k] = hvs_history_add_result(h, r[k], replace, &dup[k], err + k * errlen, errlen);
+		if (hvs_history_failed(ret[k], err + k * errlen))
+			break;
+	}
+	while (++k < n) /* after the database failed: not tried */
+		ret[k] = 1;
+}
+
 int hvs_history_context_runs(struct hvs_history *h, const char *const *ctx_tags, size_t nctx,
 			     size_t window, struct hvs_hrun **runs, size_t *n, char *err,
 			     size_t errlen)

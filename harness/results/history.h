@@ -64,6 +64,21 @@ int hvs_history_add(struct hvs_history *h, const struct hvs_run_info *info,
 int hvs_history_add_result(struct hvs_history *h, const struct hvs_result *r, int replace,
 			   int *dup, char *err, size_t errlen);
 
+/*
+ * hvs_history_add_result for r[0..n), each run still its own transaction:
+ * ret[k] (0 or -errno; 1: not tried, after the database failed), dup[k]
+ * and the message at err + k * errlen for each. PostgreSQL sends them all
+ * before reading the answers (pipeline mode: one round trip instead of n);
+ * SQLite adds them one by one and stops where the database fails.
+ */
+/* A failure of the database itself (full disk, lost connection, locked, no
+ * permission), not of one run: ingest stops there. */
+int hvs_history_failed(int ret, const char *err);
+
+#define HVS_HISTORY_BATCH 32 /* what ingest passes at a time */
+void hvs_history_add_results(struct hvs_history *h, const struct hvs_result *const *r, size_t n,
+			     int replace, int *dup, int *ret, char *err, size_t errlen);
+
 /* One run of a context series, oldest first. */
 struct hvs_hrun {
 	int64_t id;

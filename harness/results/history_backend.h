@@ -37,6 +37,10 @@ struct hvs_history_ops {
 	int (*add)(struct hvs_history *h, const struct hvs_run_info *info,
 		   const struct hvs_metrics *set, const char *host, const char *hypervisor,
 		   const char *digest, int replace, int *dup, char *err, size_t errlen);
+	/* Optional: n results in one go, each its own transaction as add would
+	 * write it; ret[k], dup[k] and err + k * errlen for each. */
+	void (*add_many)(struct hvs_history *h, const struct hvs_result *const *r, size_t n,
+			 int replace, int *dup, int *ret, char *err, size_t errlen);
 	int (*context_runs)(struct hvs_history *h, const struct hvs_history_ctx *ctx,
 			    size_t window, struct hvs_hrun **runs, size_t *n, char *err,
 			    size_t errlen);

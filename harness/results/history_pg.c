@@ -620,6 +620,83 @@ static int build_params(struct add_params *p, const struct hvs_run_info *info,
 	return 0;
 }
 
+/* The run's one statement, ready to send: add_sql's parameters. */
+struct add_call {
+	struct add_params p;
+	const char *v[ADD_NPARAM];
+	int len[ADD_NPARAM], fmt[ADD_NPARAM];
+	char procs[16], *argv;
+};
+
+static void add_call_free(struct add_call *c)
+{
+	free_params(&c->p);
+	free(c->argv);
+}
+
+static int add_call_build(struct add_call *c, const struct hvs_run_info *info,
+			  const struct hvs_metrics *set, const char *host, const char *hypervisor,
+			  const char *digest, char *err, size_t errlen)
+{
+	memset(c, 0, sizeof(*c));
+	c->argv = hvs_history_join_argv(info);
+	if (!c->argv || build_params(&c->p, info, set)) {
+		add_call_free(c);
+		return herr(err, errlen, ENOMEM, "out of memory");
+	}
+	snprintf(c->procs, sizeof(c->procs), "%d", info->processes);
+	c->v[0] = info->id;
+	c->v[1] = info->started;
+	c->v[2] = info->finished[0] ? info->finished : info->started;
+	c->v[3] = info->hvscope_version;
+	c->v[4] = info->git_commit;
+	c->v[5] = info->suite[0] ? info->suite : NULL;
+	c->v[6] = info->processes > 0 ? c->procs : NULL;
+	c->v[7] = host && host[0] ? host : "unknown";
+	c->v[8] = hypervisor && hypervisor[0] ? hypervisor : "unknown";
+	c->v[9] = c->argv;
+	c->v[12] = info->context_json ? info->context_json : "{}";
+	c->v[13] = digest && digest[0] ? digest : NULL;
+	/* The arrays, binary: $11, $12 (p.a[0], [1]) and $15..$34 (p.a[2]..). */
+	for (int i = 10; i < ADD_NPARAM; i++) {
+		struct barr *a;
+
+		if (i == 12 || i == 13)
+			continue;
+		a = &c->p.a[i < 12 ? i - 10 : i - 12];
+		c->v[i] = a->b.p;
+		c->len[i] = (int)a->b.len;
+		c->fmt[i] = 1;
+	}
+	return 0;
+}
+
+/* Prepared once per connection: parsing and planning it was most of the server's time. */
+static int add_prepare(struct hist_pg *h, char *err, size_t errlen)
+{
+	PGresult *res;
+	int ret = 0;
+
+	if (h->prepared)
+		return 0;
+	res = PQprepare(h->conn, "hvs_add", add_sql, ADD_NPARAM, NULL);
+	h->prepared = PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!h->prepared)
+		ret = pgerr(h, res, err, errlen, "prepare");
+	PQclear(res);
+	return ret;
+}
+
+/* add_sql's result: 0 with *added (1: written, 0: the run id was there), or -errno. */
+static int add_result(struct hist_pg *h, PGresult *res, const char *id, int *added, char *err,
+		      size_t errlen)
+{
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return pgerr(h, res, err, errlen, id);
+	*added = PQntuples(res) == 1;
+	return 0;
+}
+
 /*
  * The run's one statement: 0 with *added set (1: written, 0: the run id
  * was there), or -errno.
@@ -628,63 +705,19 @@ static int insert_run(struct hist_pg *h, const struct hvs_run_info *info,
 		      const struct hvs_metrics *set, const char *host, const char *hypervisor,
 		      const char *digest, int *added, char *err, size_t errlen)
 {
-	struct add_params p;
-	const char *v[ADD_NPARAM];
-	int len[ADD_NPARAM] = { 0 }, fmt[ADD_NPARAM] = { 0 };
-	char procs[16], *argv = hvs_history_join_argv(info);
+	struct add_call c;
 	PGresult *res;
-	int ret = 0;
+	int ret;
 
 	*added = 0;
-	memset(&p, 0, sizeof(p));
-	if (!argv || build_params(&p, info, set)) {
-		free(argv);
-		free_params(&p);
-		return herr(err, errlen, ENOMEM, "out of memory");
-	}
-	snprintf(procs, sizeof(procs), "%d", info->processes);
-	v[0] = info->id;
-	v[1] = info->started;
-	v[2] = info->finished[0] ? info->finished : info->started;
-	v[3] = info->hvscope_version;
-	v[4] = info->git_commit;
-	v[5] = info->suite[0] ? info->suite : NULL;
-	v[6] = info->processes > 0 ? procs : NULL;
-	v[7] = host && host[0] ? host : "unknown";
-	v[8] = hypervisor && hypervisor[0] ? hypervisor : "unknown";
-	v[9] = argv;
-	v[12] = info->context_json ? info->context_json : "{}";
-	v[13] = digest && digest[0] ? digest : NULL;
-	/* The arrays, binary: $11, $12 (p.a[0], [1]) and $15..$34 (p.a[2]..). */
-	for (int i = 10; i < ADD_NPARAM; i++) {
-		struct barr *a;
-
-		if (i == 12 || i == 13)
-			continue;
-		a = &p.a[i < 12 ? i - 10 : i - 12];
-		v[i] = a->b.p;
-		len[i] = (int)a->b.len;
-		fmt[i] = 1;
-	}
-	/* Prepared once per connection: parsing and planning it was most of the server's time. */
-	if (!h->prepared) {
-		res = PQprepare(h->conn, "hvs_add", add_sql, ADD_NPARAM, NULL);
-		h->prepared = PQresultStatus(res) == PGRES_COMMAND_OK;
-		if (!h->prepared)
-			ret = pgerr(h, res, err, errlen, "prepare");
+	if ((ret = add_call_build(&c, info, set, host, hypervisor, digest, err, errlen)))
+		return ret;
+	if (!(ret = add_prepare(h, err, errlen))) {
+		res = PQexecPrepared(h->conn, "hvs_add", ADD_NPARAM, c.v, c.len, c.fmt, 0);
+		ret = add_result(h, res, info->id, added, err, errlen);
 		PQclear(res);
-		if (ret)
-			goto out;
 	}
-	res = PQexecPrepared(h->conn, "hvs_add", ADD_NPARAM, v, len, fmt, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		ret = pgerr(h, res, err, errlen, info->id);
-	else
-		*added = PQntuples(res) == 1;
-	PQclear(res);
-out:
-	free_params(&p);
-	free(argv);
+	add_call_free(&c);
 	return ret;
 }
 
@@ -778,6 +811,96 @@ static int pg_add(struct hvs_history *hh, const struct hvs_run_info *info,
 	}
 	return add_slow(h, info, set, host, hypervisor, digest, replace, dup, err, errlen);
 }
+
+#ifdef LIBPQ_HAS_PIPELINING
+/*
+ * n runs, each its own transaction as pg_add would write it, but sent in
+ * one go (libpq pipeline mode, a Sync after each run's statement: every
+ * run is an implicit transaction of its own, a failing one aborts only
+ * itself) and their results read afterwards: no round trip per run. Runs
+ * whose id was there take pg_add's slow path afterwards, one by one.
+ */
+static void pg_add_many(struct hvs_history *hh, const struct hvs_result *const *r, size_t n,
+			int replace, int *dup, int *ret, char *err, size_t errlen)
+{
+	struct hist_pg *h = (struct hist_pg *)hh;
+	char *sent = calloc(n ? n : 1, 1), *ek;
+	int *added = calloc(n ? n : 1, sizeof(*added));
+	size_t k;
+	int broken = 0;
+
+	for (k = 0; k < n; k++) {
+		dup[k] = HVS_HISTORY_ADDED;
+		ret[k] = 0;
+	}
+	if (!sent || !added || n < 2 || add_prepare(h, err, errlen) ||
+	    !PQenterPipelineMode(h->conn)) {
+		free(sent);
+		free(added);
+		for (k = 0; k < n; k++) /* one at a time */
+			ret[k] = pg_add(hh, &r[k]->info, &r[k]->set, r[k]->host, r[k]->hypervisor,
+					r[k]->digest, replace, &dup[k], err + k * errlen, errlen);
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		struct add_call c;
+
+		ek = err + k * errlen;
+		if (broken) {
+			ret[k] = herr(ek, errlen, EIO, "history: %s: not sent (the connection failed)",
+				      r[k]->info.id);
+			continue;
+		}
+		if ((ret[k] = add_call_build(&c, &r[k]->info, &r[k]->set, r[k]->host,
+					     r[k]->hypervisor, r[k]->digest, ek, errlen)))
+			continue;
+		if (PQsendQueryPrepared(h->conn, "hvs_add", ADD_NPARAM, c.v, c.len, c.fmt, 0) &&
+		    PQpipelineSync(h->conn))
+			sent[k] = 1;
+		else
+			ret[k] = pgerr(h, NULL, ek, errlen, r[k]->info.id), broken = 1;
+		add_call_free(&c);
+	}
+	/* Each sent run: its statement's result, the end of its results, its Sync. */
+	for (k = 0; k < n; k++) {
+		PGresult *res;
+		int step = 1;
+
+		if (!sent[k])
+			continue;
+		ek = err + k * errlen;
+		res = broken ? NULL : PQgetResult(h->conn);
+		if (res) {
+			ret[k] = add_result(h, res, r[k]->info.id, &added[k], ek, errlen);
+			PQclear(res);
+			res = PQgetResult(h->conn);
+			step = !res; /* the end of its results */
+			PQclear(res);
+			res = step ? PQgetResult(h->conn) : NULL;
+			step = res && PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+			PQclear(res);
+		} else {
+			step = 0;
+		}
+		if (!step) {
+			/* Its Sync may or may not have committed it: say so. */
+			broken = 1;
+			ret[k] = herr(ek, errlen, EIO,
+				      "history: %s: no answer from the server (written or not: "
+				      "ingest it again)",
+				      r[k]->info.id);
+		}
+	}
+	PQexitPipelineMode(h->conn);
+	for (k = 0; k < n; k++)
+		if (sent[k] && !ret[k] && !added[k])
+			ret[k] = add_slow(h, &r[k]->info, &r[k]->set, r[k]->host,
+					  r[k]->hypervisor, r[k]->digest, replace, &dup[k],
+					  err + k * errlen, errlen);
+	free(sent);
+	free(added);
+}
+#endif
 
 /* Grow a parameter list (the context query's). */
 struct params {
@@ -978,6 +1101,9 @@ const struct hvs_history_ops hvs_history_pg_ops = {
 	.open = pg_open,
 	.close = pg_close,
 	.add = pg_add,
+#ifdef LIBPQ_HAS_PIPELINING
+	.add_many = pg_add_many,
+#endif
 	.context_runs = pg_context_runs,
 	.series = pg_series,
 };

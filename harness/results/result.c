@@ -7,6 +7,7 @@
  */
 #include "result.h"
 #include "core/hvs_features.h"
+#include "digest.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -421,23 +422,11 @@ int hvs_result_write(const char *path, const struct hvs_run_info *info,
 
 /* ---------------------------------------------------------------- digest */
 
-static int digest_chunk(const char *buf, size_t len, void *arg)
-{
-	hvs_sha256_update(arg, buf, len);
-	return 0;
-}
-
-/* Canonical form: sorted keys, no blanks, 17 digits; streamed, never built. */
+/* Canonical form: sorted keys, no blanks, 17 digits (digest.c writes
+ * jansson's text for it without jansson's dumper). */
 static int digest_json(json_t *root, char *hex)
 {
-	struct hvs_sha256 c;
-
-	hvs_sha256_init(&c);
-	if (json_dump_callback(root, digest_chunk, &c,
-			       JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17)))
-		return -ENOMEM;
-	hvs_sha256_hex(&c, hex);
-	return 0;
+	return hvs_json_digest(root, hex) ? -ENOMEM : 0;
 }
 
 int hvs_result_digest(const struct hvs_run_info *info, const struct hvs_metrics *set,

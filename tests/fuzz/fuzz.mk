@@ -24,7 +24,7 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined 
 FUZZ_SRCS_cpuid_dump := probes/cpuid_src.c probes/cpuid_dump.c probes/hv_sig.c probes/hv_kvm.c \
 	probes/hv_hyperv.c probes/hv_xen.c probes/hv_vmware.c probes/fields.c probes/cpu.c \
 	probes/cpu_libcpuid.c harness/core/util.c harness/core/array.c
-FUZZ_SRCS_result := harness/results/result.c harness/core/util.c harness/core/metric.c harness/core/stats.c harness/core/version.c \
+FUZZ_SRCS_result := harness/results/result.c harness/results/digest.c harness/core/util.c harness/core/metric.c harness/core/stats.c harness/core/version.c \
 	harness/core/sha256.c harness/core/safe_write.c harness/core/cleanup.c harness/core/array.c
 FUZZ_SRCS_matrix := harness/guest/guest_matrix.c harness/core/util.c harness/core/hvs_limits.c
 FUZZ_SRCS_suites := harness/run/suite.c harness/core/util.c harness/core/hvs_limits.c harness/core/timing.c harness/core/cputime.c harness/core/stats.c \
