@@ -539,13 +539,19 @@ phase_of() {
 # and QEMU's stderr.
 fail_tail() {
 	local con=$out/console.log
+	# the account is written whatever a grep finds (or does not): the
+	# script ends right after it, with the exit code of the failure
+	set +e
 	{
 		echo "$me: $mode (-cpu $cpu, -accel $accel): $1 after $secs s"
 		echo "phase: $(phase_of "$out/console.log" "$nonce" "")"
 		if [ -n "$l2nonce" ]; then
 			echo "L2's phase: $(phase_of "$out/console.log" "$l2nonce" "L2| ")"
 			# which kvm_amd features L1's KVM runs L2 with (vgif, vls, avic)
-			tr -d '\r' < "$out/console.log" | grep -a -m1 '^HVS-L1: kvm_amd:' | sed 's/^HVS-L1: /L1'"'"'s /'
+			# (grep reads the file itself: under pipefail, a reader that
+			# stops early would kill this script with SIGPIPE, exit 141,
+			# and cut hang.txt short, as it did once)
+			grep -a -m1 '^HVS-L1: kvm_amd:' "$out/console.log" | tr -d '\r' | sed 's/^HVS-L1: /L1'"'"'s /'
 			# up to L1's own output (L2's console again): L2's last
 			# streamed lines and L1's state lines
 			con=$work/console.l1
@@ -580,7 +586,7 @@ stalled)
 		for f in hang.txt stalls.txt registers.txt console.log qemu.cmdline; do
 			[ -e "$out/$f" ] && mv "$out/$f" "$out/stall-1/"
 		done
-		why="$(head -n 1 "$out/stall-1/hang.txt"); $(sed -n 's/^L2.s phase: /L2 was /p' "$out/stall-1/hang.txt" | head -n 1)"
+		why="$(head -n 1 "$out/stall-1/hang.txt"); $(sed -n '/^L2.s phase: /{s//L2 was /p;q}' "$out/stall-1/hang.txt")"
 		echo "$me: kvm-l2: retrying the boot once ($left s left): the first boot's account is in $out/stall-1/hang.txt" >&2
 		cleanup
 		trap - EXIT

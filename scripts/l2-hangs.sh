@@ -34,7 +34,7 @@ mkdir -p "$out"
 echo "# $(date -u +%FT%TZ) l2-hangs.sh -n $n ${envs[*]} -- $*" >> "$out/boots.txt"
 # a hang is what is counted here: boot-guest.sh's retry after a stall stays off
 export HVS_L2_RETRY=0
-hangs=0 done_=0
+hangs=0 other=0 done_=0
 for i in $(seq 1 "$n"); do
 	p=npt; [ $((i % 2)) -eq 0 ] && p=shadow
 	d=$out/b$i; rm -rf "$d"
@@ -45,7 +45,8 @@ for i in $(seq 1 "$n"); do
 		> /dev/null 2> "$d.stderr"
 	rc=$?
 	done_=$((done_ + 1))
-	[ "$rc" = 8 ] && hangs=$((hangs + 1))
+	# a hang: exit 8 (a stall or a watchdog), its account in hang.txt
+	if [ "$rc" = 8 ]; then hangs=$((hangs + 1)); elif [ "$rc" != 0 ]; then other=$((other + 1)); fi
 	echo "b$i start=$st load=$la paging=$p rc=$rc secs=$(( $(date +%s) - t0 ))$([ -s "$d/hang.txt" ] && echo " hang.txt")$([ -s "$d/stalls.txt" ] && echo " stalls.txt")" >> "$out/boots.txt"
 done
-echo "total: $hangs of $done_ boots hung (exit 8)" | tee -a "$out/boots.txt"
+echo "total: $hangs of $done_ boots hung (exit 8), $other failed otherwise" | tee -a "$out/boots.txt"
