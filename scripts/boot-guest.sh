@@ -78,9 +78,10 @@
 # boot's account moves to OUT/stall-1/ (hang.txt, stalls.txt, registers.txt,
 # console.log), OUT/retry.txt says so, stderr says so, and the retry shares
 # the first boot's deadline; HVS_L2_RETRY=0 turns the retry off.
-# L2's kernel runs with idle=poll (HVS_L2_IDLE=halt: without it): L2 never
-# halts, so L1 never goes idle while L2 runs, and a VMRUN comes soon after
-# every #VMEXIT (the stall needs L1 idle; measured in docs/PERFORMANCE.md).
+# HVS_L2_IDLE=poll boots L2 with idle=poll (L2 never halts, so L1 never
+# idles while L2 runs); it does not prevent the stall (2 hangs in 32 boots,
+# L1's vCPU then spins in L2's poll loop: docs/PERFORMANCE.md), so the
+# default is halt (no idle= option).
 # HVS_L2_APPEND adds to L2's kernel command line.
 set -euo pipefail
 
@@ -324,6 +325,9 @@ for p in npt nested vgif vls avic; do
 done
 kvmamd="$kvmamd; cpu svm flags:$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -x -e svm -e npt -e vgif -e v_vmsave_vmload -e avic -e nrip_save -e lbrv | tr '\n' ' ')"
 echo "HVS-L1: $kvmamd" > $con
+# where L1's kernel is (KASLR): a stalled vCPU's RIP inside it is L1's own
+# code; outside it, the vCPU runs L2 (EFER.SVME is set in both modes)
+echo "HVS-L1: kernel _text=$(grep -m1 ' _text$' /proc/kallsyms | cut -d' ' -f1)" > $con
 state() {
 	s="${1:+$1 }up=$(cut -d' ' -f1 /proc/uptime)s load=$(cut -d' ' -f1-3 /proc/loadavg) l2-console=$(wc -c < /tmp/l2.con)B"
 	for f in exits pf_fixed pf_guest mmu_shadow_zapped mmu_pte_write mmu_flooded halt_exits io_exits irq_exits; do
@@ -370,7 +374,7 @@ L1EOF
 	l2nonce=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 	l2b64=$(printf '%s\n' "${cmds[@]}" | base64 -w0)
 	l2cmds=("${cmds[@]}")
-	case "${HVS_L2_IDLE:-poll}" in
+	case "${HVS_L2_IDLE:-halt}" in
 	poll) l2idle=" idle=poll" ;;
 	halt) l2idle="" ;;
 	*) bad "HVS_L2_IDLE must be poll or halt" ;;
@@ -564,6 +568,19 @@ fail_tail() {
 		if [ -s "$out/registers.txt" ]; then
 			echo "the guest's CPUs at the watchdog (QEMU monitor, registers.txt):"
 			grep -a -e '^RIP=' -e '^CR0=' -e '^EFER=' "$out/registers.txt"
+			if [ -n "$l2nonce" ]; then
+				# L1's own code or L2's (QEMU's registers are L2's in guest mode)
+				ktext=$(grep -a -m1 '^HVS-L1: kernel _text=' "$out/console.log" | tr -d '\r' | sed -n 's/.*_text=\([0-9a-f]\{16\}\)$/\1/p')
+				rip=$(grep -a -m1 '^RIP=' "$out/registers.txt" | sed -n 's/^RIP=\([0-9a-f]\{16\}\).*/\1/p')
+				if [ -n "$ktext" ] && [ -n "$rip" ]; then
+					off=$((0x$rip - 0x$ktext))
+					if [ "$off" -ge 0 ] && [ "$off" -lt $((64 << 20)) ]; then
+						printf "RIP is in L1's kernel (_text+0x%x): L1 runs its own code (host mode)\n" "$off"
+					else
+						printf "RIP is not in L1's kernel (L1's _text=%s): the vCPU runs L2 (guest mode); kernel offset mod 2 MiB 0x%x\n" "$ktext" $((0x$rip & 0x1fffff))
+					fi
+				fi
+			fi
 		fi
 		echo "console tail:"
 		tr -d '\r' < "$con" | tail -n 25
