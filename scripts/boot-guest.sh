@@ -498,6 +498,12 @@ while :; do
 				echo "stall $nstall at $(( now - ${t0%.*} )) s: console silent for $stall s"
 				{ monitor "info registers"; monitor "info lapic"; } |
 					grep -a -e '^RIP=' -e '^ISR' -e '^IRR' -e '^Timer' -e '^APR'
+				# QEMU's own threads on this host: is the vCPU
+				# thread ("CPU 0/TCG") running guest code or asleep,
+				# and where (state, CPU ticks user/system, wait channel)
+				for k in /proc/$qpid/task/*; do
+					echo "qemu thread $(cat "$k/comm"): $(sed 's/.*) //' "$k/stat" | cut -d' ' -f1,12,13 | tr ' ' /) $(cat "$k/wchan")"
+				done
 				# an NMI needs only GIF=1: whether it wakes L1
 				# tells which of QEMU's gates is shut
 				monitor nmi > /dev/null
