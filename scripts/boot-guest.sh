@@ -73,8 +73,8 @@
 # When L1's console stays silent for HVS_L1_STALL seconds (default 30) after
 # READY, L1's registers and local APIC go to OUT/stalls.txt and QEMU gets an
 # NMI; after another such silence the target stops (exit 8, "L1 stopped").
-# Such a stall (QEMU 7.2's emulated SVM leaves L1 halted with its interrupt
-# pending: docs/PERFORMANCE.md) is retried once, never silently: the first
+# With --out, such a stall (QEMU 7.2's emulated SVM stops delivering L1's
+# interrupts: docs/PERFORMANCE.md) is retried once, never silently: the first
 # boot's account moves to OUT/stall-1/ (hang.txt, stalls.txt, registers.txt,
 # console.log), OUT/retry.txt says so, stderr says so, and the retry shares
 # the first boot's deadline; HVS_L2_RETRY=0 turns the retry off.
@@ -216,8 +216,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+outgiven=1
 if [ -z "$out" ]; then
-	out=$work/out
+	out=$work/out outgiven=0
 fi
 mkdir -p "$out"
 rm -f "$out"/console.log "$out"/[0-9]*.{cmd,out,err,rc} "$out"/boot.seconds "$out"/hang.txt "$out"/registers.txt "$out"/stalls.txt
@@ -602,7 +603,8 @@ timeout) fail_tail "watchdog timeout ($timeout s)"; exit 8 ;;
 stalled)
 	fail_tail "L1 stopped: its console (a state line every 10 s while L2 runs) silent for $((2 * stall)) s"
 	left=$((deadline - $(date +%s)))
-	if [ -z "${HVS_L2_RETRY_OF:-}" ] && [ "${HVS_L2_RETRY:-1}" = 1 ] && [ "$left" -ge 60 ]; then
+	# (only with --out: the first boot's account must outlive this run)
+	if [ -z "${HVS_L2_RETRY_OF:-}" ] && [ "${HVS_L2_RETRY:-1}" = 1 ] && [ "$outgiven" = 1 ] && [ "$left" -ge 60 ]; then
 		# once: the first boot's account stays in stall-1/, the retry
 		# says it is one (retry.txt, its stderr) and keeps the deadline
 		mkdir -p "$out/stall-1"
