@@ -412,6 +412,8 @@ xen-pv|xen-pvh)
 		-initrd "$kernel console=hvc0 $gargs,$initrd")
 	;;
 esac
+# kvm-l2: QEMU's threads by name ("CPU 0/TCG"), for the stall's thread states
+[ "$mode" = kvm-l2 ] && qargs+=(-name "hvs-l1,debug-threads=on")
 qargs+=("${qemu_extra[@]}")
 # The exact command, quoted for a POSIX shell only where needed.
 shq() {
