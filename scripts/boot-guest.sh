@@ -301,8 +301,9 @@ if [ "$mode" = kvm-l2 ]; then
 	# npt=... nested=... vgif=... vls=... avic=...; cpu svm flags: ...",
 	# also in hang.txt), and every 10 s a state line of L1 ("HVS-L1:": uptime,
 	# load, L2's console bytes, KVM's exit counters, each QEMU thread's
-	# state, CPU ticks and wait channel), and once L2 is gone a last one
-	# ("HVS-L1: final ...": what L2 cost L1's KVM). On its watchdog it prints that
+	# state, CPU ticks and wait channel), and once L2 is gone KVM's
+	# counters as last sampled while L2 ran ("HVS-L1: final ...": what L2
+	# cost L1's KVM). On its watchdog it prints that
 	# state, L2's registers (QEMU monitor) and the QEMU threads' kernel
 	# stacks, then ends QEMU with exit 124. L1's kernel warnings (soft
 	# lockups, RCU stalls, hung tasks) reach the console meanwhile.
@@ -340,11 +341,23 @@ state() {
 	done
 	echo "HVS-L1: $s" > $con
 }
+# KVM's counters every second without a fork (read is the shell's own):
+# they are per VM and vanish with it, so the last sample taken while L2
+# ran is what L2 cost L1's KVM in all
+last=""
+snap() {
+	c=""
+	for f in exits pf_fixed pf_guest mmu_shadow_zapped mmu_pte_write mmu_flooded halt_exits io_exits irq_exits; do
+		[ -r /sys/kernel/debug/kvm/$f ] && read v < /sys/kernel/debug/kvm/$f && c="$c $f=$v"
+	done
+	case "$c" in " exits=0 "*|"") ;; *) last=$c ;; esac
+}
 qemu-system-x86_64 "$@" -serial file:/tmp/l2.con -monitor pipe:/tmp/l2mon < /dev/null &
 q=$!
 t=0 rc=""
 while kill -0 $q 2>/dev/null; do
 	sleep 1; t=$((t + 1))
+	snap
 	[ $((t % 10)) -eq 0 ] && state
 	if [ "$t" -ge "$limit" ]; then
 		echo "HVS-L1: L2 watchdog: $limit s in L1 and L2 has not finished; its state:" > $con
@@ -362,8 +375,7 @@ while kill -0 $q 2>/dev/null; do
 done
 wait $q; r=$?
 [ -n "$rc" ] || rc=$r
-# KVM's counters once L2 is gone: what L2 cost L1's KVM in all
-state final
+echo "HVS-L1: final (KVM's counters at the last sample while L2 ran, at most 1 s before its end):$last" > $con
 sleep 1; kill $tp 2>/dev/null
 echo 1 > /proc/sys/kernel/printk
 cat /tmp/l2.con
