@@ -39,7 +39,8 @@
 #                       (default: a temporary directory, removed at exit)
 #   --print             print each command's stdout on stdout
 #   --timeout SEC       watchdog (default 120 for Xen, 60 for linux)
-#   --accel tcg|kvm     (default tcg)
+#   --accel tcg|kvm     (default tcg; tcg,thread=single|multi picks TCG's
+#                       threading, multi being QEMU's default here)
 #   --cpu MODEL[,FLAGS] QEMU -cpu (default qemu64; xen-pvh: qemu64,+svm,+npt)
 #   --machine TYPE      QEMU -machine (default pc; xen-pvh: q35)
 #   --mem MIB           guest RAM (default 512 linux, 1024 Xen)
@@ -165,11 +166,11 @@ if [ "$mode" = kvm-amd ] || [ "$mode" = kvm-l2 ]; then
 	*) bad "--paging must be npt or shadow" ;;
 	esac
 	modules+=(kvm_amd)
-	[ "$accel" = tcg ] || case "$cpu" in *svm*|host*) ;; *) bad "kvm-amd needs a CPU with SVM (--cpu ...,+svm,+npt or host)" ;; esac
+	[ "${accel%%,*}" = tcg ] || case "$cpu" in *svm*|host*) ;; *) bad "kvm-amd needs a CPU with SVM (--cpu ...,+svm,+npt or host)" ;; esac
 elif [ -n "$paging" ]; then
 	bad "--paging is for --mode kvm-amd or kvm-l2"
 fi
-case "$accel" in tcg|kvm) ;; *) bad "--accel must be tcg or kvm" ;; esac
+case "$accel" in tcg|kvm|tcg,thread=single|tcg,thread=multi) ;; *) bad "--accel must be tcg, tcg,thread=single|multi or kvm" ;; esac
 [[ "$timeout" =~ ^[0-9]+$ ]] && [ "$timeout" -gt 0 ] || bad "--timeout wants a positive number of seconds"
 # kvm-l2's retry after a stall (below) keeps the first boot's deadline
 if [ -n "${HVS_L2_RETRY_OF:-}" ] && [[ "${HVS_L2_RETRY_DEADLINE:-}" =~ ^[0-9]+$ ]]; then
