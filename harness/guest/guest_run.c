@@ -431,6 +431,7 @@ int hvs_guest_net_rr(const char *peer, const char *what, struct hvs_metrics *set
 struct merged {
 	struct hvs_result *base; /* the first run's result: its context and run info */
 	struct hvs_metrics extra; /* metrics of later runs and the host side */
+	int retried;              /* kvm-l2: boot-guest.sh retried a stalled boot (tag retried=l1-stall) */
 };
 
 /* Move metric m into set unless a metric of that name is there (replace: overwrite it). */
@@ -484,6 +485,8 @@ static int write_merged(const struct hvs_gtarget *t, struct merged *mg, const ch
 		snprintf(tags, sizeof(tags), "paging=%s", t->paging);
 		hvs_run_info_add_tags(ip, tags);
 	}
+	if (mg->retried)
+		hvs_run_info_add_tags(ip, "retried=l1-stall");
 	*nmetrics = (int)set->n;
 	return hvs_result_write(path, ip, set);
 }
@@ -931,6 +934,34 @@ static void boot_failed(const struct boot *b, int rc, struct hvs_gresult *r)
 		     rc == SCRIPT_EX_TIMEOUT ? "watchdog timeout" : "guest failed", rc, why);
 }
 
+/*
+ * kvm-l2: boot-guest.sh retried a boot whose L1 stalled (BOOTDIR/retry.txt;
+ * the first boot's account in BOOTDIR/stall-1/hang.txt). Never silent: a
+ * pass says so in its reason (the matrix's log and summary), the result
+ * carries retried=l1-stall, and a failure names the first stall too.
+ */
+static void boot_retried(const struct boot *b, int rc, struct merged *mg, struct hvs_gresult *r)
+{
+	char path[1200];
+
+	snprintf(path, sizeof(path), "%s/retry.txt", b->bootdir);
+	if (access(path, R_OK))
+		return;
+	mg->retried = 1;
+	if (rc == 0) {
+		snprintf(r->reason, sizeof(r->reason),
+			 "passed on a retry: the first boot's L1 stalled (QEMU's emulated SVM), its account in "
+			 "%.200s/stall-1/hang.txt",
+			 b->bootdir);
+	} else {
+		size_t k = strlen(r->reason);
+
+		snprintf(r->reason + k, sizeof(r->reason) - k,
+			 "%sthis was the retry; the first boot's L1 stalled (%.200s/stall-1/hang.txt)", k ? "; " : "",
+			 b->bootdir);
+	}
+}
+
 /* boot-guest.sh wrote N.out/N.err/N.rc; move the job outputs next to the others, exit codes to rcs. */
 static void boot_outputs(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 			 const struct jobs *j, const struct boot *b, int *rcs)
@@ -990,8 +1021,10 @@ static int run_boot(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 		hvs_cleanup_remove(b->disk);
 	if (rc != 0) {
 		boot_failed(b, rc, r);
+		boot_retried(b, rc, mg, r);
 		return 0;
 	}
+	boot_retried(b, rc, mg, r);
 	boot_outputs(t, o, j, b, rcs);
 	collect(t, o, j, rcs, mg, r);
 	if (t->net && b->net_state == 0)

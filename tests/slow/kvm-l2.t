@@ -7,29 +7,23 @@
 # CPUID exit, a null system call and a page fault. Asserted: every target
 # passes; L2's fingerprint says KVM; the CPUID exit exists in L2 and not in
 # L1; a system call costs about the same everywhere (no exit); a page fault
-# costs about L1's under NPT and several times more under shadow paging.
-# 55 s at load ~3, 80-140 s at load 6-11, ~245 s at load 13 here (three boots).
+# costs about L1's under NPT and several times more under shadow paging;
+# L1's KVM counted what defines the modes (its "HVS-L1: final" line, the
+# counters last sampled while L2 ran: under NPT no L2 page fault reached it
+# and no L2 page-table write was emulated, under shadow paging both happened).
+#
+# Part of make check-slow. About 1 L2 boot in 10-25 hangs here (QEMU 7.2's
+# emulated SVM stops delivering L1's interrupts: its vCPU sits in an idle
+# loop with the timer interrupt pending; no configuration tried avoids it,
+# hang counts per configuration in docs/PERFORMANCE.md, "Why the L2 matrix
+# sometimes hangs"). boot-guest.sh detects the stall (L1's console silent
+# for 60 s) and retries that boot once, never silently: this test reports
+# the retry and the first boot's hang report (NAME.boot/stall-1/hang.txt)
+# as TAP comments, and asserts that the matrix's summary and result say so.
+# Wall time: see docs/PERFORMANCE.md (three boots).
 . "$(dirname "$0")/../lib/guest.sh"
 guest_prereqs
 need qemu-system-x86 /usr/share/qemu/qboot.rom
-# Opt-in: about 1 L2 boot in 12 hangs here, NPT and shadow alike (4 of 23
-# full-matrix runs on 2026-12-02, one after 9 passes in a row). L1's only
-# vCPU sits halted with IF=1 while its local APIC holds the timer interrupt
-# (vector 236) pending and deliverable, and an NMI is not taken either:
-# QEMU 7.2's TCG emulation of SVM has left L1's GIF clear, so L1 stops and
-# L2 with it (docs/PERFORMANCE.md, "Why the L2 matrix sometimes hangs").
-# Not the virtual GIF: qemu64 does not advertise it, so L1's kvm_amd runs
-# with vgif=0 vls=0 avic=N (L1 prints "HVS-L1: kvm_amd: ..." on its console)
-# and QEMU's STGI/CLGI set and clear the real GIF; hangs go on with that.
-# The evidence points to QEMU's emulation, not to the suite; nothing inside
-# L1 can set its GIF again, so this test is not a CI gate. When it hangs,
-# boot-guest.sh stops the target about 60 s after L1's console goes quiet
-# and reports L1's registers, its local APIC, L2's phase and the last
-# console lines.
-if [ "${HVS_L2:-0}" != 1 ]; then
-	echo "1..0 # SKIP about 1 L2 boot in 12 hangs here: QEMU 7.2's emulated SVM leaves L1's vCPU halted with its GIF clear and its timer interrupt pending (docs/PERFORMANCE.md): opt in with HVS_L2=1"
-	exit 0
-fi
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/hvs-tkl2.XXXXXX")
 trap 'rm -rf "$T"' EXIT
@@ -40,8 +34,20 @@ rc=$?
 diag "L1 and two L2 boots: $(( $(date +%s) - t0 )) s"
 is "$rc" 0 "the L2 matrix ran (l1, l2-npt, l2-shadow)"
 for t in l2-npt l2-shadow; do
+	b=$T/out/$t.boot
 	# a stall L1 came back from, or the account of the one it did not
-	[ -s "$T/out/$t.boot/stalls.txt" ] && { diag "$t: L1 stalled:"; sed 's/^/#   /' "$T/out/$t.boot/stalls.txt"; }
+	[ -s "$b/stalls.txt" ] && { diag "$t: L1 stalled:"; sed 's/^/#   /' "$b/stalls.txt"; }
+	if [ -e "$b/retry.txt" ]; then
+		# never silent: the retry, the first boot's report, and the
+		# same said by the matrix's summary and result
+		diag "$t: RETRIED: $(cat "$b/retry.txt")"
+		sed 's/^/#   /' "$b/stall-1/hang.txt" 2>/dev/null
+		ok "$([ -s "$b/stall-1/hang.txt" ]; echo $?)" "$t: retried once after an L1 stall; the first boot's hang.txt is kept"
+		like "$(grep "| $t |" "$T/out/summary.md")" "passed on a retry" "$t: the matrix's summary says it was retried"
+		like "$(grep -m1 '"retried"' "$T/out/$t.json")" "l1-stall" "$t: its result is tagged retried=l1-stall"
+	else
+		ok 0 "$t: no retry needed (no L1 stall)"
+	fi
 done
 for t in l1 l2-npt l2-shadow; do
 	python3 "$HVS_SRC/tests/lib/validate.py" "$T/out/$t.json" > "$T/v" 2>&1
@@ -64,7 +70,31 @@ say(0.5 < sn / s1 < 2 and 0.5 < ss / s1 < 2, "getppid: %.0f / %.0f / %.0f ns (no
 p1, pn, ps = med("l1", "mm.pagefault"), med("l2-npt", "mm.pagefault"), med("l2-shadow", "mm.pagefault")
 say(pn < 3 * p1 and ps > 3 * pn, "page fault: %.1f us L1, %.1f us L2 NPT, %.1f us L2 shadow" % (p1 / 1e3, pn / 1e3, ps / 1e3))
 PY
-ok $? "the checks ran"
+c1=$?
+# L1's KVM's counters once L2 was gone (boot-guest.sh's "HVS-L1: final" line)
+for t in l2-npt l2-shadow; do
+	tr -d '\r' < "$T/out/$t.boot/console.log" | grep -a -m1 '^HVS-L1: final ' > "$T/$t.final"
+	diag "$t: L1's KVM: $(cut -c1-240 "$T/$t.final")"
+done
+python3 - "$T" >> "$T/checks" 2>&1 <<'PY2'
+import re, sys
+d = sys.argv[1]
+def ctr(t):
+    s = open("%s/%s.final" % (d, t)).read()
+    return {k: int(v) for k, v in re.findall(r" ([a-z_]+)=([0-9]+)(?= |$)", s.strip())}
+n, s = ctr("l2-npt"), ctr("l2-shadow")
+if "exits" not in n or "exits" not in s:
+    print("not L1's KVM printed its counters once L2 was gone (an HVS-L1: final line for both L2 targets)")
+else:
+    print(("ok " if n["exits"] > 0 and n.get("pf_guest", -1) == 0 and n.get("mmu_pte_write", -1) == 0 else "not ")
+          + "NPT: L1's KVM saw no L2 page fault and emulated no L2 page-table write (pf_guest=%s mmu_pte_write=%s, exits=%s)"
+          % (n.get("pf_guest"), n.get("mmu_pte_write"), n.get("exits")))
+    print(("ok " if s["exits"] > 0 and s.get("pf_guest", 0) > 0 and s.get("mmu_pte_write", 0) > 0 else "not ")
+          + "shadow: L1's KVM took L2's page faults and emulated its page-table writes (pf_guest=%s mmu_pte_write=%s, exits=%s)"
+          % (s.get("pf_guest"), s.get("mmu_pte_write"), s.get("exits")))
+PY2
+c2=$?
+ok $((c1 || c2)) "the checks ran"
 while IFS= read -r l; do
 	case "$l" in "ok "*) ok 0 "${l#ok }" ;; "not "*) ok 1 "${l#not }" ;; *) echo "# $l" ;; esac
 done < "$T/checks"
