@@ -179,7 +179,7 @@ $(BIN)/hvscope-static: $(STATIC_OBJS) $(EXTRA_STATIC_OBJS) $(BUILD)/static-libc.
 	$(quiet) LINK $@
 	$(Q)$(STATIC_CC) -static -s -Wl,--gc-sections $(LDFLAGS) -o $@ $(filter %.o,$^) $(STATIC_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(EXTRA_DYN_OBJS) tests/unit/tap.h
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(EXTRA_DYN_OBJS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(quiet) TEST $@
 	$(Q)$(CC) $(DYN_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(EXTRA_DYN_OBJS) $(SAN_FLAGS) $(DYN_LIBS)

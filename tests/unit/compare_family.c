@@ -16,6 +16,7 @@
 #include "analysis/compare.h"
 #include "core/stats.h"
 #include "tap.h"
+#include "twostate.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -164,25 +165,6 @@ static void test_holm(void)
 	hvs_cmp_free(&c);
 }
 
-/* A run of a two-state metric "m": 3 processes x 20 samples, nhi of each around hi, the rest around lo. */
-static void mkrun2(struct hvs_metrics *set, double lo, double hi, size_t nhi, struct hvs_rng *r)
-{
-	struct hvs_metric *m = hvs_metrics_add(set);
-	double *s = malloc(60 * sizeof(*s));
-
-	snprintf(m->name, sizeof(m->name), "m");
-	snprintf(m->unit, sizeof(m->unit), "ns");
-	m->outcome = HVS_PASS;
-	m->process_medians = malloc(3 * sizeof(double));
-	m->nprocesses = 3;
-	for (size_t p = 0; p < 3; p++) {
-		for (size_t i = 0; i < 20; i++)
-			s[p * 20 + i] = (i < nhi ? hi : lo) * (1 + 0.02 * (hvs_rng_uniform(r) - 0.5));
-		m->process_medians[p] = hvs_median(s + p * 20, 20);
-	}
-	hvs_metric_set_samples(m, s, 60);
-}
-
 static void test_capped_state(void)
 {
 	struct hvs_metrics A, B;
@@ -196,8 +178,8 @@ static void test_capped_state(void)
 	memset(&A, 0, sizeof(A));
 	memset(&B, 0, sizeof(B));
 	/* A visits the upper state in 3 of 60 samples (a tail), B in 42. */
-	mkrun2(&A, 1000, 4500, 1, &r);
-	mkrun2(&B, 1000, 4500, 14, &r);
+	mkrun2(&A, 1000, 4500, 0.01, 1, 1, &r);
+	mkrun2(&B, 1000, 4500, 0.01, 14, 1, &r);
 	k = hvs_compare(&A, &B, &o, &c);
 	ok(k == 0 && c.rows[0].states == 2, "1 vs 1 of a two-state metric");
 	ok(c.rows[0].state[1].capped && !c.rows[0].state[0].capped &&
@@ -208,7 +190,7 @@ static void test_capped_state(void)
 	hvs_cmp_free(&c);
 	hvs_metrics_free(&A);
 	memset(&A, 0, sizeof(A));
-	mkrun2(&A, 1000, 4500, 6, &r);
+	mkrun2(&A, 1000, 4500, 0.01, 6, 1, &r);
 	k = hvs_compare(&A, &B, &o, &c);
 	ok(k == 0 && c.rows[0].states == 2 && !c.rows[0].state[1].capped &&
 		   near(c.level, 0.975, 1e-12),
@@ -238,8 +220,8 @@ static void test_capped_state_runs(void)
 	memset(A, 0, sizeof(A));
 	memset(B, 0, sizeof(B));
 	for (int i = 0; i < 6; i++) {
-		mkrun2(&A[i], 1000, 4500, i == 0, &r);
-		mkrun2(&B[i], 1000, 4500, 14, &r);
+		mkrun2(&A[i], 1000, 4500, 0.01, i == 0, 1, &r);
+		mkrun2(&B[i], 1000, 4500, 0.01, 14, 1, &r);
 		pa[i] = &A[i];
 		pb[i] = &B[i];
 	}

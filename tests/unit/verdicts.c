@@ -22,6 +22,7 @@
 #include "analysis/compare.h"
 #include "core/stats.h"
 #include "tap.h"
+#include "twostate.h"
 
 #include <errno.h>
 #include <math.h>
@@ -173,31 +174,6 @@ static void test_random_effects(void)
 	   "equal within variances: Student's pooled t %.4f on %.0f df (R: 1.8608, 18)",
 	   re.diff / re.se_hk, re.df);
 	ok(hvs_random_effects(y, v, g, 2, 2, &re) == -EINVAL, "one unit a group: -EINVAL");
-}
-
-/*
- * A run of a two-state metric "m": 3 processes x 20 samples, nhi of each
- * process's samples in the upper state (around hi, +-jhi uniform), the
- * rest around lo (+-1%), the whole run offset by the factor run.
- */
-static void mkrun2(struct hvs_metrics *set, double lo, double hi, double jhi, size_t nhi,
-		   double run, struct hvs_rng *r)
-{
-	struct hvs_metric *m = hvs_metrics_add(set);
-	double *s = malloc(60 * sizeof(*s));
-
-	snprintf(m->name, sizeof(m->name), "m");
-	snprintf(m->unit, sizeof(m->unit), "ns");
-	m->outcome = HVS_PASS;
-	m->process_medians = malloc(3 * sizeof(double));
-	m->nprocesses = 3;
-	for (size_t p = 0; p < 3; p++) {
-		for (size_t i = 0; i < 20; i++)
-			s[p * 20 + i] = run * (i < nhi ? hi * (1 + 2 * jhi * (hvs_rng_uniform(r) - 0.5))
-						  : lo * (1 + 0.02 * (hvs_rng_uniform(r) - 0.5)));
-		m->process_medians[p] = hvs_median(s + p * 20, 20);
-	}
-	hvs_metric_set_samples(m, s, 60);
 }
 
 /*
