@@ -40,7 +40,8 @@
  * round cancels.
  *
  * Two-state metrics (a pooled split with a robust Ashman's D > 2, both states >= 10%
- * of samples and each the home of some process, locations >= 25% apart) are judged per state: each state's
+ * of samples and each the home of some process, locations >= 25% apart, and some
+ * side with >= 10% of its own samples in each state) are judged per state: each state's
  * location in each run (the median of its samples there), compared across
  * runs like a metric - with >= 2 runs a side precision-weighted in a
  * random-effects model (hvs_random_effects: a run that visited the state

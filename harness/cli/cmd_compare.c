@@ -143,16 +143,35 @@ static const char *mde_text(char *buf, size_t n, double mde)
 	return buf;
 }
 
+/*
+ * "could not see changes under 23%"; past 100x (the CI spans decades: a
+ * location from a few scattered samples, or processes that disagree by
+ * factors) "could not see even 100x changes" and why: the CI's se of
+ * log(B/A) and its df, which the JSON carries unrounded.
+ */
+static const char *unseen_text(char *buf, size_t n, double mde, double se, double df)
+{
+	char m[32];
+
+	if (isfinite(mde) && mde >= 99 && isfinite(se) && isfinite(df))
+		snprintf(buf, n, "could not see even 100x changes (se_log %.2f on %.*f df)", se,
+			 df < 100 ? 1 : 0, df);
+	else if (isfinite(mde) && mde >= 99 && isfinite(se))
+		snprintf(buf, n, "could not see even 100x changes (se_log %.2f)", se);
+	else
+		snprintf(buf, n, "could not see changes under %s", mde_text(m, sizeof(m), mde));
+	return buf;
+}
+
 /* "inconclusive: could not see changes under 23%" and friends. */
 static void verdict_text(char *buf, size_t n, const struct hvs_cmp_row *r)
 {
-	char m[32];
+	char m[96];
 
 	if (r->verdict == HVS_V_NA)
 		snprintf(buf, n, "n/a (%s)", r->reason);
 	else if (r->verdict == HVS_V_INCONCLUSIVE)
-		snprintf(buf, n, "inconclusive: could not see changes under %s",
-			 mde_text(m, sizeof(m), r->mde));
+		snprintf(buf, n, "inconclusive: %s", unseen_text(m, sizeof(m), r->mde, r->se, r->df));
 	else
 		snprintf(buf, n, "%s", hvs_verdict_name(r->verdict));
 }
@@ -204,7 +223,7 @@ static void print_state_lines(const struct hvs_cmp_row *r)
 {
 	for (int s = 0; s < r->states; s++) {
 		const struct hvs_cmp_state *S = &r->state[s];
-		char la[48], lb[48], m[32], x[16], lo[16], hi[16];
+		char la[48], lb[48], m[96], x[16], lo[16], hi[16];
 
 		if (isnan(S->loc_a))
 			snprintf(la, sizeof(la), "-");
@@ -219,9 +238,10 @@ static void print_state_lines(const struct hvs_cmp_row *r)
 		if (S->verdict == HVS_V_NA)
 			printf(", not visited by both sides\n");
 		else if (S->verdict == HVS_V_INCONCLUSIVE)
-			printf(", B/A %s [%s, %s] inconclusive: could not see changes under %s\n",
+			printf(", B/A %s [%s, %s] inconclusive: %s\n",
 			       hvs_fmt_ratio(x, sizeof(x), S->ratio.ratio), hvs_fmt_ratio(lo, sizeof(lo), S->ratio.lo),
-			       hvs_fmt_ratio(hi, sizeof(hi), S->ratio.hi), mde_text(m, sizeof(m), S->mde));
+			       hvs_fmt_ratio(hi, sizeof(hi), S->ratio.hi),
+			       unseen_text(m, sizeof(m), S->mde, S->se, S->df));
 		else
 			printf(", B/A %s [%s, %s] %s\n", hvs_fmt_ratio(x, sizeof(x), S->ratio.ratio),
 			       hvs_fmt_ratio(lo, sizeof(lo), S->ratio.lo), hvs_fmt_ratio(hi, sizeof(hi), S->ratio.hi),
@@ -273,7 +293,7 @@ static void print_table(struct hvs_result **ra, struct hvs_result **rb, const st
 	printf("\n\n%-32s %12s %12s %7s %17s  %s\n", "metric", "A", "B", "B/A", "CI", "verdict");
 	for (size_t i = 0; i < c->n; i++) {
 		const struct hvs_cmp_row *r = &c->rows[i];
-		char va[48], vb[48], vt[96];
+		char va[48], vb[48], vt[128];
 
 		hvs_fmt_val(va, sizeof(va), r->median_a, r->unit, HVS_U_TERM);
 		hvs_fmt_val(vb, sizeof(vb), r->median_b, r->unit, HVS_U_TERM);
@@ -311,7 +331,7 @@ static void print_markdown(struct hvs_result **ra, struct hvs_result **rb, const
 	for (size_t i = 0; i < c->n; i++) {
 		const struct hvs_cmp_row *r = &c->rows[i];
 		const char *mark = r->verdict == HVS_V_SLOWER ? "**" : "";
-		char va[48], vb[48], vt[96], x[16], lo[16], hi[16];
+		char va[48], vb[48], vt[128], x[16], lo[16], hi[16];
 
 		hvs_fmt_val(va, sizeof(va), r->median_a, r->unit, HVS_U_UTF8);
 		hvs_fmt_val(vb, sizeof(vb), r->median_b, r->unit, HVS_U_UTF8);
