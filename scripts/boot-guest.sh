@@ -207,6 +207,9 @@ kver=$(basename "$kernel" | sed -n 's/^vmlinuz-//p')
 work=$(mktemp -d "${TMPDIR:-/tmp}/hvs-guest.XXXXXX")
 qpid=""
 cleanup() {
+	# A second signal (hvscope stops the whole group with SIGTERM after our
+	# SIGINT) must not cut the cleanup short: 'exit 130' inside it would.
+	trap '' INT TERM
 	if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
 		kill "$qpid" 2>/dev/null || true
 		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$qpid" 2>/dev/null || break; sleep 0.1; done

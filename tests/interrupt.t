@@ -50,7 +50,8 @@ clean() {
 	left=$(ls -A "$TMPDIR")
 	new=$(leaked)
 	[ -z "$left$new" ] && return 0
-	echo "# left: $left $new"
+	echo "# left: $left $new" >&2 # stderr: prove shows it in CI
+	ls -la "$TMPDIR" >&2
 	return 1
 }
 # holds_scratch PID: the process has workload.io.randrw's scratch file open.
