@@ -17,7 +17,7 @@ trap 'rm -rf "$T"' EXIT
 n=0
 ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 valid() { python3 "$HVS_SRC/tests/validate-json.py" "$HVS_SRC/results-schema/$1.schema.json" "$2" 2>"$T/verr"; }
-echo "1..32"
+echo "1..33"
 
 for bin in "$HVSCOPE" "$HVSCOPE_STATIC"; do
 	"$bin" version --json >"$T/v.json"; rc=$?
@@ -239,3 +239,14 @@ broken regress "$T/g2.json" "began_run on an inconclusive row" "$bg[\"verdict\"]
 broken regress "$T/g2.json" "began_run without its commit" "del $bg[\"began_commit\"]" || r=1
 broken regress "$T/g1.json" "an unknown field" "d[\"na\"] = 3" || r=1
 ok $r "regress.schema.json rejects 10 kinds of broken output"
+
+# Each schema is listed in results-schema/README.md; compare's and regress's
+# man pages name theirs under --json.
+miss=
+for s in "$HVS_SRC"/results-schema/*.schema.json; do
+	grep -qF "\`$(basename "$s")\`" "$HVS_SRC/results-schema/README.md" || miss="$miss $(basename "$s")"
+done
+for c in compare regress; do
+	grep -q "results-schema/$c.schema.json" "$HVS_SRC/man/hvscope-$c.1" || miss="$miss man/hvscope-$c.1"
+done
+ok $([ -z "$miss" ]; echo $?) "results-schema/README.md lists every schema; the man pages name compare's and regress's (missing:${miss:- none})"
