@@ -3,9 +3,10 @@
 # json-outputs.t - `--json` on every command that prints a result (issue 15
 # item 6): version, detect, ingest, bench, guest, compare and regress print
 # one JSON document on stdout that validates against its schema in
-# results-schema/, with the same exit code as the text form; `version --json`
-# is not ignored. compare and regress are judged on the real result series
-# of tests/data/series (two files, groups, two-state metrics, n/a rows, a
+# results-schema/, with the same exit code as the text form (and guest's
+# OUT/summary.json follows its own); `version --json` is not ignored.
+# compare and regress are judged on the real result series of
+# tests/data/series (two files, groups, two-state metrics, n/a rows, a
 # planted step), and their schemas must reject a broken document.
 set -u
 : "${HVSCOPE:?}" "${HVSCOPE_STATIC:?}" "${HVS_SRC:?}"
@@ -17,7 +18,7 @@ trap 'rm -rf "$T"' EXIT
 n=0
 ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 valid() { python3 "$HVS_SRC/tests/validate-json.py" "$HVS_SRC/results-schema/$1.schema.json" "$2" 2>"$T/verr"; }
-echo "1..33"
+echo "1..34"
 
 for bin in "$HVSCOPE" "$HVSCOPE_STATIC"; do
 	"$bin" version --json >"$T/v.json"; rc=$?
@@ -68,6 +69,11 @@ cat >"$T/m.conf" <<CONF
 kind = native
 run = run --bench syscall.getppid --samples 5 --processes 1 --no-checks
 timeout = 120
+
+[target again]
+kind = native
+run = run --bench syscall.getppid --samples 5 --processes 1 --no-checks
+timeout = 120
 CONF
 "$HVSCOPE" guest --matrix "$T/m.conf" --list --json >"$T/gl.json"; rc=$?
 valid guest "$T/gl.json" && py 'assert d["targets"][0]["name"] == "host" and d["targets"][0]["kind"] == "native"' "$T/gl.json"
@@ -79,6 +85,8 @@ py 't = d["targets"][0]; assert t["outcome"] == "pass" and t["metrics"] >= 1 and
 ok $? "guest --json: host passed with its result file"
 [ -s "$T/g/summary.json" ] && [ -s "$T/g/summary.md" ]
 ok $? "guest --json: summary.md/.json still written"
+valid guest-summary "$T/g/summary.json" && py 'p = d["percent_of_baseline"]; assert d["baseline"] == "host" and [t["name"] for t in d["targets"]] == ["host", "again"] and [(x["target"], x["metric"]) for x in p] == [("again", "syscall.getppid")] and p[0]["percent"] > 0' "$T/g/summary.json"
+ok $? "guest: OUT/summary.json is valid, 'again' as percent of 'host' ($(head -c 100 "$T/verr"))"
 "$HVSCOPE" guest --matrix "$T/m.conf" --out "$T/g2" >"$T/g2.txt" 2>/dev/null
 grep -q '^# Guest matrix' "$T/g2.txt"
 ok $? "guest without --json still prints the summary table"
