@@ -24,11 +24,12 @@ mk install-list PREFIX=/usr > "$T/list" 2> /dev/null
 (cd "$D" && find . -type f -o -type l | sed 's|^\.||' | sort) > "$T/staged"
 diff "$T/list" "$T/staged" > "$T/diff"
 ok $? "the staged files are exactly make install-list ($(wc -l < "$T/list") files)$(sed 's/^/ # /' "$T/diff" | head -n 5)"
+schemas=$(cd "$HVS_SRC" && for s in results-schema/*.schema.json; do echo "/usr/share/hvscope/$s"; done)
 for f in /usr/bin/hvscope /usr/bin/hvscope-static /usr/bin/hvscope-nightly /usr/share/man/man1/hvscope.1 \
-	/usr/share/man/man1/hvscope-nightly.1 /usr/share/hvscope/results-schema/result.schema.json; do
+	/usr/share/man/man1/hvscope-nightly.1 $schemas; do
 	grep -qx "$f" "$T/list" || echo "# missing: $f"
-done | grep -q . && miss=1 || miss=0
-ok $miss "the list has the binaries, the man pages and the schemas"
+done | tee "$T/miss" | grep -q . && miss=1 || miss=0
+ok $miss "the list has the binaries, the man pages and every results-schema/*.schema.json ($(echo $schemas | wc -w))$(head -n 3 "$T/miss" | sed "s/^/ /")"
 
 "$D/usr/bin/hvscope" version > "$T/v" 2>&1 && grep -q '^license: GPL-2.0-or-later' "$T/v" &&
 	"$D/usr/bin/hvscope-static" version | grep -q '^license: GPL-2.0-or-later'
