@@ -18,7 +18,7 @@ trap 'rm -rf "$T"' EXIT
 n=0
 ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 valid() { python3 "$HVS_SRC/tests/validate-json.py" "$HVS_SRC/results-schema/$1.schema.json" "$2" 2>"$T/verr"; }
-echo "1..34"
+echo "1..35"
 
 for bin in "$HVSCOPE" "$HVSCOPE_STATIC"; do
 	"$bin" version --json >"$T/v.json"; rc=$?
@@ -90,6 +90,14 @@ ok $? "guest: OUT/summary.json is valid, 'again' as percent of 'host' ($(head -c
 "$HVSCOPE" guest --matrix "$T/m.conf" --out "$T/g2" >"$T/g2.txt" 2>/dev/null
 grep -q '^# Guest matrix' "$T/g2.txt"
 ok $? "guest without --json still prints the summary table"
+# A failing target whose reason holds a quote, a backslash, a tab and a
+# column bar (its command line): summary.json stays valid and keeps the
+# reason as it was; summary.md's row stays one cell per column.
+printf '[target host]\nkind = native\nrun = run --bench syscall.getppid --samples 5 --processes 1 --no-checks\ntimeout = 120\n\n[target bad]\nkind = native\nrun = run --bench "q\\"x\\\\y\tz|w"\ntimeout = 60\n' >"$T/mh.conf"
+"$HVSCOPE" guest --matrix "$T/mh.conf" --out "$T/gh" >/dev/null 2>&1
+valid guest-summary "$T/gh/summary.json" && py 'r = d["targets"][1]["reason"]; w = "q" + chr(92) + chr(34) + "x" + chr(92) * 2 + "y" + chr(9) + "z|w"; assert d["targets"][1]["outcome"] == "fail" and w in r, r' "$T/gh/summary.json" &&
+	[ "$(grep '^| bad ' "$T/gh/summary.md" | tr -cd '|' | wc -c)" = 6 ]
+ok $? "guest: a reason with a quote, backslash, tab and bar: summary.json valid and exact, summary.md one row of 5 cells ($(head -c 100 "$T/verr"))"
 
 # compare: real runs of tests/data/series (quick: 34 metrics, 3 never
 # measured on this machine; some two-state), each form and verdict.

@@ -4,14 +4,17 @@
  * metric, as "percent of native performance": for a throughput the guest's
  * median over native's, for a latency native's over the guest's, so 100% =
  * as fast as native and 50% = half as fast, whatever the unit. The 95% CI is
- * the bootstrap CI of the ratio of medians from harness/analysis/compare.c (per
- * process medians when both runs had >= 3 fresh processes, else samples).
- * The geometric mean over the macro workloads (class "workload") comes with
- * compare's combined bootstrap CI.
+ * compare's CI of the ratio (harness/analysis/compare.c, as `hvscope compare`
+ * prints it for the two result files). The geometric mean over the macro
+ * workloads (class "workload") is compare's, with its CI. summary.json is
+ * written through core/jsonw (every string escaped);
+ * results-schema/guest-summary.schema.json.
  */
 #include "analysis/compare.h"
 #include "guest.h"
 #include "core/hvscope.h"
+#include "core/jsonw.h"
+#include "core/units.h"
 #include "results/result.h"
 
 #include <errno.h>
@@ -71,20 +74,15 @@ static void cell(FILE *f, const struct hvs_cmp_row *r)
 
 	if (!isfinite(p))
 		fprintf(f, " n/a |");
-	else if (p < 0.95)
+	else if (p < 0.95) {
 		/* an exit against a native instruction (CPUID in an L2 against L1):
-		 * two significant digits, not a bare 0.0% */
-		fprintf(f, " %.2g%% [%.2g, %.2g] |", p, lo, hi);
-	else
-		fprintf(f, " %.1f%% [%.1f, %.1f] |", p, lo, hi);
-}
+		 * significant digits, not a bare 0.0%, and never an exponent */
+		char a[32], b[32], c[32];
 
-static void json_num(FILE *f, double x)
-{
-	if (isfinite(x))
-		fprintf(f, "%.6g", x);
-	else
-		fputs("null", f);
+		fprintf(f, " %s%% [%s, %s] |", hvs_fmt_num(a, sizeof(a), p), hvs_fmt_num(b, sizeof(b), lo),
+			hvs_fmt_num(c, sizeof(c), hi));
+	} else
+		fprintf(f, " %.1f%% [%.1f, %.1f] |", p, lo, hi);
 }
 
 /* Commit both summaries when all went well (ret 0), else remove their temp files. */
@@ -128,24 +126,30 @@ static void compare_cols(const struct hvs_gresult *res, size_t n, size_t bi, con
 	}
 }
 
-/* The targets' table (summary.md) and list (summary.json). */
-static void write_targets(FILE *md, FILE *js, const struct hvs_gresult *res, size_t n, const char *baseline)
+/* The targets' table (summary.md) and list (summary.json's "targets"). */
+static void write_targets(FILE *md, struct hvs_jw *js, const struct hvs_gresult *res, size_t n)
 {
 	fprintf(md, "# Guest matrix\n\n| target | outcome | seconds | metrics | note |\n|---|---|---|---|---|\n");
-	fprintf(js, "{\"baseline\":\"%s\",\"targets\":[", baseline);
+	hvs_jw_arr(js, "targets");
 	for (size_t i = 0; i < n; i++) {
 		char note[sizeof(res[i].reason)];
 
+		/* a table cell: no column bar, no line break, no control character */
 		hvs_strlcpy(note, res[i].reason, sizeof(note));
 		for (char *p = note; *p; p++)
-			if (*p == '|' || *p == '\n' || *p == '"' || *p == '\\')
+			if (*p == '|' || (unsigned char)*p < 0x20 || *p == 0x7f)
 				*p = ' ';
 		fprintf(md, "| %s | %s | %.1f | %d | %s |\n", res[i].name, hvs_outcome_name(res[i].outcome),
 			res[i].seconds, res[i].nmetrics, note);
-		fprintf(js, "%s{\"name\":\"%s\",\"outcome\":\"%s\",\"seconds\":%.2f,\"metrics\":%d,\"reason\":\"%s\"}",
-			i ? "," : "", res[i].name, hvs_outcome_name(res[i].outcome), res[i].seconds,
-			res[i].nmetrics, note);
+		hvs_jw_obj(js, NULL);
+		hvs_jw_str(js, "name", res[i].name);
+		hvs_jw_str(js, "outcome", hvs_outcome_name(res[i].outcome));
+		hvs_jw_num(js, "seconds", res[i].seconds);
+		hvs_jw_int(js, "metrics", res[i].nmetrics);
+		hvs_jw_str(js, "reason", res[i].reason);
+		hvs_jw_end(js);
 	}
+	hvs_jw_end(js);
 }
 
 /* summary.md's percent-of-baseline table: workloads first, their geometric mean, then the rest. */
@@ -154,7 +158,7 @@ static void write_pct_md(FILE *md, const struct hvs_result *base, const struct c
 {
 	fprintf(md, "\n## Percent of %s performance\n\n"
 		    "100%% = as fast as %s; throughputs guest/native, latencies native/guest; "
-		    "95%% bootstrap CI of the ratio of medians in brackets.\n\n| metric | unit |",
+		    "95%% CI of the ratio (as hvscope compare gives it) in brackets.\n\n| metric | unit |",
 		baseline, baseline);
 	for (size_t i = 0; i < n; i++)
 		if (cols[i].have)
@@ -196,11 +200,10 @@ static void write_pct_md(FILE *md, const struct hvs_result *base, const struct c
 }
 
 /* summary.json's percent_of_baseline entries (bw: the baseline's workloads). */
-static void write_pct_json(FILE *js, const struct col *cols, const struct hvs_gresult *res, size_t n,
+static void write_pct_json(struct hvs_jw *js, const struct col *cols, const struct hvs_gresult *res, size_t n,
 			   const struct hvs_metrics *bw)
 {
-	int first = 1;
-
+	hvs_jw_arr(js, "percent_of_baseline");
 	for (size_t i = 0; i < n; i++) {
 		if (!cols[i].have)
 			continue;
@@ -210,18 +213,17 @@ static void write_pct_json(FILE *js, const struct col *cols, const struct hvs_gr
 
 			if (!isfinite(p))
 				continue;
-			fprintf(js, "%s{\"target\":\"%s\",\"metric\":\"%s\",\"workload\":%s,\"percent\":",
-				first ? "" : ",", res[i].name, r->name,
-				hvs_metrics_find(bw, r->name) >= 0 ? "true" : "false");
-			json_num(js, p);
-			fputs(",\"ci_lo\":", js);
-			json_num(js, lo);
-			fputs(",\"ci_hi\":", js);
-			json_num(js, hi);
-			fputc('}', js);
-			first = 0;
+			hvs_jw_obj(js, NULL);
+			hvs_jw_str(js, "target", res[i].name);
+			hvs_jw_str(js, "metric", r->name);
+			hvs_jw_bool(js, "workload", bw && hvs_metrics_find(bw, r->name) >= 0);
+			hvs_jw_num(js, "percent", p);
+			hvs_jw_num(js, "ci_lo", lo);
+			hvs_jw_num(js, "ci_hi", hi);
+			hvs_jw_end(js);
 		}
 	}
+	hvs_jw_end(js);
 }
 
 int hvs_guest_summary(const char *out_dir, const struct hvs_gresult *res, size_t n,
@@ -232,6 +234,7 @@ int hvs_guest_summary(const char *out_dir, const struct hvs_gresult *res, size_t
 	struct hvs_metrics bw = { 0 };
 	char path[1024], err[300];
 	struct hvs_wfile wmd = { 0 }, wjs = { 0 };
+	struct hvs_jw jw;
 	size_t bi = n;
 	int ret = 0;
 
@@ -252,16 +255,20 @@ int hvs_guest_summary(const char *out_dir, const struct hvs_gresult *res, size_t
 	snprintf(path, sizeof(path), "%s/summary.json", out_dir);
 	if ((ret = hvs_wopen(&wjs, path, HVS_W_DURABLE)))
 		goto out;
-	write_targets(wmd.f, wjs.f, res, n, baseline);
-	fprintf(wjs.f, "],\"percent_of_baseline\":[");
-	if (!base) {
+	hvs_jw_init(&jw, wjs.f);
+	hvs_jw_obj(&jw, NULL);
+	hvs_jw_str(&jw, "baseline", baseline);
+	write_targets(wmd.f, &jw, res, n);
+	if (base) {
+		write_pct_md(wmd.f, base, cols, res, n, baseline);
+		write_pct_json(&jw, cols, res, n, &bw);
+	} else {
 		fprintf(wmd.f, "\nNo result from the baseline '%s': no overhead table.\n", baseline);
-		fprintf(wjs.f, "]}\n");
-		goto out;
+		hvs_jw_arr(&jw, "percent_of_baseline");
+		hvs_jw_end(&jw);
 	}
-	write_pct_md(wmd.f, base, cols, res, n, baseline);
-	write_pct_json(wjs.f, cols, res, n, &bw);
-	fprintf(wjs.f, "]}\n");
+	hvs_jw_end(&jw);
+	ret = hvs_jw_finish(&jw);
 out:
 	ret = finish(&wmd, &wjs, ret);
 	for (size_t i = 0; i < n; i++) {
