@@ -26,6 +26,7 @@
 #include "core/hvscope.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -716,7 +717,8 @@ static int hv_base_present(uint32_t base, const uint32_t r[4])
 	return base == 0x40000000 && r[0] == 0 && (r[1] | r[2] | r[3]);
 }
 
-int hvs_cpuid_write_dump(const struct hvs_cpuid_src *s, FILE *f)
+/* Every leaf the source answers, in `cpuid -r -1` format (hvs_cpuid_write_dump() without the pinning). */
+static int write_dump(const struct hvs_cpuid_src *s, FILE *f)
 {
 	uint32_t r[4], max;
 	int last_present = -1;
@@ -792,4 +794,37 @@ int hvs_cpuid_write_dump(const struct hvs_cpuid_src *s, FILE *f)
 			emit(s, f, l, 0, r);
 	}
 	return ferror(f) ? -EIO : 0;
+}
+
+/*
+ * APIC IDs (leaves 1, 0xB, 0x1F, 0x8000001E) differ per logical CPU: run on
+ * the lowest CPU we may use, like the first block of `cpuid -r`, so a dump
+ * does not depend on where the scheduler put us. Returns 0 when pinned (the
+ * old mask is in *old), -1 otherwise (dump from wherever we are).
+ */
+static int pin_first_cpu(cpu_set_t *old)
+{
+	cpu_set_t one;
+
+	if (sched_getaffinity(0, sizeof(*old), old))
+		return -1;
+	for (int i = 0; i < CPU_SETSIZE; i++) {
+		if (!CPU_ISSET(i, old))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(i, &one);
+		return sched_setaffinity(0, sizeof(one), &one) ? -1 : 0;
+	}
+	return -1;
+}
+
+int hvs_cpuid_write_dump(const struct hvs_cpuid_src *s, FILE *f)
+{
+	cpu_set_t old;
+	int pinned = s->kind != HVS_CPUID_REPLAY && pin_first_cpu(&old) == 0, r;
+
+	r = write_dump(s, f);
+	if (pinned)
+		sched_setaffinity(0, sizeof(old), &old);
+	return r;
 }

@@ -110,7 +110,10 @@ int hvs_cpuid_src_finish(struct hvs_cpuid_src *s, uint32_t *leaf, uint32_t *subl
 /*
  * Write every leaf the source answers, in Todd Allen's `cpuid -r -1`
  * format ("CPU:" then rows "   0x%08x 0x%02x: eax=0x%08x ..."), to f.
- * Which subleaves are enumerated: see cpuid_dump.c. Return 0 or -errno.
+ * Which subleaves are enumerated: see cpuid_dump.c. A live or Xen source
+ * is read on the lowest CPU this process may use, like the first block of
+ * `cpuid -r` (APIC IDs differ per CPU), the affinity restored after.
+ * Return 0 or -errno.
  */
 int hvs_cpuid_write_dump(const struct hvs_cpuid_src *s, FILE *f);
 

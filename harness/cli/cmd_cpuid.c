@@ -9,30 +9,7 @@
 #include "core/hvscope.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <string.h>
-
-/*
- * APIC IDs (leaves 1, 0xB, 0x1F, 0x8000001E) differ per logical CPU: run on
- * the lowest CPU we may use, like the first block of `cpuid -r`, so a dump
- * does not depend on where the scheduler put us. Returns 0 when pinned (the
- * old mask is in *old), -1 otherwise (dump from wherever we are).
- */
-static int pin_first_cpu(cpu_set_t *old)
-{
-	cpu_set_t one;
-
-	if (sched_getaffinity(0, sizeof(*old), old))
-		return -1;
-	for (int i = 0; i < CPU_SETSIZE; i++) {
-		if (!CPU_ISSET(i, old))
-			continue;
-		CPU_ZERO(&one);
-		CPU_SET(i, &one);
-		return sched_setaffinity(0, sizeof(one), &one) ? -1 : 0;
-	}
-	return -1;
-}
 
 struct cpuid_args {
 	int dump, xen;
@@ -63,8 +40,7 @@ int cmd_cpuid(int argc, char **argv)
 	struct hvs_cpuid_src src;
 	const char *file;
 	char why[256];
-	int xen, rc, pinned;
-	cpu_set_t old;
+	int xen, rc;
 
 	rc = hvs_opts_parse(&cmd_cpuid_opts, argc, argv, &a, NULL);
 	if (rc != HVS_OPTS_GO)
@@ -89,10 +65,7 @@ int cmd_cpuid(int argc, char **argv)
 	} else {
 		hvs_cpuid_src_live(&src);
 	}
-	pinned = !file && pin_first_cpu(&old) == 0;
-	rc = hvs_cpuid_write_dump(&src, stdout);
-	if (pinned)
-		sched_setaffinity(0, sizeof(old), &old);
+	rc = hvs_cpuid_write_dump(&src, stdout); /* on the lowest CPU we may use, like `cpuid -r` */
 	hvs_cpuid_src_free(&src);
 	if (rc || fflush(stdout)) {
 		hvs_err("writing the dump failed");
