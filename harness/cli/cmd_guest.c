@@ -280,7 +280,7 @@ static void judge_rounds(const struct hvs_gresult *res, size_t per, unsigned rou
 /* The run (paths, output directory, history, the matrix run), then its summary printed. */
 static int run(const struct guest_args *a, struct hvs_matrix *m)
 {
-	char outbuf[64], src[1024], self[1024], statbin[1100], err[1024];
+	char outbuf[64], src[1024], self[1024], statbin[1100], err[1024], herr[400];
 	struct hvs_mrun mr = { .m = m, .only = a->only, .db = a->db, .hooks = &progress };
 	const char *out = a->out;
 	int ret;
@@ -295,8 +295,8 @@ static int run(const struct guest_args *a, struct hvs_matrix *m)
 		hvs_err("guest: %s", err);
 		return hvs_errno_exit(-ret);
 	}
-	if (a->db && (ret = hvs_history_open(a->db, &mr.h, err, sizeof(err)))) {
-		hvs_err("guest: %s", err);
+	if (a->db && (ret = hvs_history_open(a->db, &mr.h, herr, sizeof(herr)))) {
+		hvs_err("guest: %s", herr);
 		return hvs_errno_exit(-ret);
 	}
 	mr.ro = (struct hvs_grun_opts){ .out_dir = out, .src = src, .self = self, .statbin = statbin,
