@@ -5,29 +5,25 @@
  * its watchdog; a target that fails is reported with its console tail and
  * the matrix goes on. Results land in one directory, optionally in the
  * history, and the overhead table against the baseline is printed.
+ *
+ * Here: the options, the checks of --baseline and --only, the printing
+ * (--list, progress and console tails on stderr, summary.md, each target's
+ * rounds judged by compare through cli/paired.c, --json) and the exit code.
+ * The run itself is harness/guest/matrix_run.c's hvs_matrix_run().
  */
 #include "commands.h"
-#include "core/cleanup.h"
 #include "options.h"
 #include "guest/guest.h"
 #include "results/history.h"
 #include "core/hvs_features.h"
 #include "core/hvscope.h"
 #include "core/jsonw.h"
-#include "results/result.h"
-#include "run/runner.h"
 #include "cli/paired.h"
 
 #include <errno.h>
-#include <libgen.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-extern volatile pid_t hvs_guest_current_pgid;
 
 struct guest_args {
 	const char *matrix, *out, *db, *only, *baseline;
@@ -95,40 +91,6 @@ const struct hvs_cmdopts cmd_guest_opts = {
 		{ 0 } },
 };
 
-/* Stop the target's process group (boot-guest.sh's trap stops QEMU and
- * removes its files; SIGKILL after 3 s), remove the disk image, die by sig. */
-static void on_signal(int sig)
-{
-	pid_t g = hvs_guest_current_pgid;
-
-	if (g > 0)
-		hvs_cleanup_watch(-g);
-	hvs_cleanup_handler(sig);
-}
-
-static int in_list(const char *list, const char *name)
-{
-	size_t l = strlen(name);
-
-	for (const char *p = list; p && *p;) {
-		const char *c = strchr(p, ',');
-		size_t n = c ? (size_t)(c - p) : strlen(p);
-
-		if (n == l && !strncmp(p, name, l))
-			return 1;
-		p = c ? c + 1 : NULL;
-	}
-	return 0;
-}
-
-static long target_index(const struct hvs_matrix *m, const char *name)
-{
-	for (size_t i = 0; i < m->n; i++)
-		if (!strcmp(m->t[i].name, name))
-			return (long)i;
-	return -1;
-}
-
 /*
  * --baseline and --only must name targets of the matrix (a typo would
  * silently run nothing); the baseline defaults to the matrix's, else the
@@ -139,36 +101,22 @@ static int check_names(struct hvs_matrix *m, const char *matrix, const char *bas
 	char tmp[512], *save = NULL;
 
 	if (baseline) {
-		if (target_index(m, baseline) < 0) {
+		if (hvs_matrix_find(m, baseline) < 0) {
 			hvs_err("guest: --baseline '%s' is not a target of %s", baseline, matrix);
 			return HVS_EX_USAGE;
 		}
 		hvs_strlcpy(m->baseline, baseline, sizeof(m->baseline));
 	}
-	for (size_t i = 0; i < m->n && !m->baseline[0]; i++)
-		if (m->t[i].kind == HVS_GT_NATIVE)
-			hvs_strlcpy(m->baseline, m->t[i].name, sizeof(m->baseline));
+	hvs_matrix_default_baseline(m);
 	if (!only)
 		return 0;
 	hvs_strlcpy(tmp, only, sizeof(tmp));
 	for (char *w = strtok_r(tmp, ",", &save); w; w = strtok_r(NULL, ",", &save))
-		if (target_index(m, w) < 0) {
+		if (hvs_matrix_find(m, w) < 0) {
 			hvs_err("guest: --only: no target '%s' in %s", w, matrix);
 			return HVS_EX_USAGE;
 		}
 	return 0;
-}
-
-/* hvscope-matrix-YYYYMMDDTHHMMSS in buf. */
-static const char *default_out(char *buf, size_t len)
-{
-	char stamp[24];
-
-	hvs_iso8601_now(stamp, sizeof(stamp));
-	/* 2026-11-21T12:00:00Z -> 20261121T120000 */
-	snprintf(buf, len, "hvscope-matrix-%.4s%.2s%.2sT%.2s%.2s%.2s", stamp, stamp + 5, stamp + 8,
-		 stamp + 11, stamp + 14, stamp + 17);
-	return buf;
 }
 
 /* --list: one line per target. */
@@ -177,7 +125,7 @@ static int list_text(const struct hvs_matrix *m, const char *only, unsigned time
 	for (size_t i = 0; i < m->n; i++) {
 		const struct hvs_gtarget *t = &m->t[i];
 
-		if (only && !in_list(only, t->name))
+		if (only && !hvs_matrix_in_list(only, t->name))
 			continue;
 		printf("%-20s %-7s timeout %4us  %d run line(s)%s%s%s%s\n", t->name, hvs_gt_kind_name(t->kind),
 		       timeout ? timeout : t->timeout_s, t->ncmds, t->workloads[0] ? ", workloads " : "",
@@ -202,46 +150,32 @@ static void report_target(const struct hvs_gresult *r)
 	}
 }
 
-/* --db: the target's result file into the history. Returns 0, or 1 (said why) when it did not go in. */
-static int record(struct hvs_history *h, const char *db, const struct hvs_gresult *r)
+/* The run's progress on stderr (struct hvs_mrun_hooks). */
+static void on_round(void *arg, unsigned k, unsigned rounds)
 {
-	struct hvs_result *rr = NULL;
-	char err[400];
-	int dup = 0, bad = 0;
-
-	if (hvs_result_read(r->result_path, &rr, err, sizeof(err)) ||
-	    hvs_history_add_result(h, rr, 0, &dup, err, sizeof(err))) {
-		hvs_err("guest: %s: not added to %s: %s", r->name, db, err);
-		bad = 1;
-	}
-	hvs_result_free(rr);
-	return bad;
+	(void)arg;
+	fprintf(stderr, "hvscope: guest: round %u/%u\n", k + 1, rounds);
 }
 
-/*
- * This binary (/proc/self/exe) and the static one copied into guests:
- * HVSCOPE_STATIC, else hvscope-static beside us, else ourselves (we may be
- * the static one). Returns 0, or -1 with errno set.
- */
-static int locate_binaries(char *self, size_t selflen, char *statbin, size_t statlen)
+static void on_start(void *arg, const struct hvs_gtarget *t)
 {
-	ssize_t n = readlink("/proc/self/exe", self, selflen - 1);
-	const char *env = getenv("HVSCOPE_STATIC");
-	char tmp[1024];
-
-	if (n <= 0)
-		return -1;
-	self[n] = 0;
-	if (env && *env) {
-		hvs_strlcpy(statbin, env, statlen);
-		return 0;
-	}
-	hvs_strlcpy(tmp, self, sizeof(tmp));
-	snprintf(statbin, statlen, "%s/hvscope-static", dirname(tmp));
-	if (access(statbin, X_OK))
-		hvs_strlcpy(statbin, self, statlen);
-	return 0;
+	(void)arg;
+	fprintf(stderr, "hvscope: guest: %s (%s) ...\n", t->name, hvs_gt_kind_name(t->kind));
 }
+
+static void on_done(void *arg, const struct hvs_gresult *r)
+{
+	(void)arg;
+	report_target(r);
+}
+
+static void on_warn(void *arg, const char *msg)
+{
+	(void)arg;
+	hvs_err("guest: %s", msg);
+}
+
+static const struct hvs_mrun_hooks progress = { on_round, on_start, on_done, on_warn };
 
 /* --list --json: {"baseline", "targets": [...]}. */
 static int list_json(const struct hvs_matrix *m, const char *only, unsigned timeout)
@@ -255,7 +189,7 @@ static int list_json(const struct hvs_matrix *m, const char *only, unsigned time
 	for (size_t i = 0; i < m->n; i++) {
 		const struct hvs_gtarget *t = &m->t[i];
 
-		if (only && !in_list(only, t->name))
+		if (only && !hvs_matrix_in_list(only, t->name))
 			continue;
 		hvs_jw_obj(&w, NULL);
 		hvs_jw_str(&w, "name", t->name);
@@ -307,149 +241,6 @@ static int results_json(const char *out, const char *baseline, const struct hvs_
 	return 0;
 }
 
-/* dirname(dirname(/proc/self/exe)) when it holds scripts/boot-guest.sh. */
-static void find_src(char *buf, size_t len)
-{
-	char exe[1024], probe[1100];
-	ssize_t n;
-	const char *env = getenv("HVS_SRC");
-
-	if (env && *env) {
-		hvs_strlcpy(buf, env, len);
-		return;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	buf[0] = 0;
-	if (n <= 0)
-		return;
-	exe[n] = 0;
-	hvs_strlcpy(buf, dirname(dirname(exe)), len);
-	snprintf(probe, sizeof(probe), "%s/scripts/boot-guest.sh", buf);
-	if (access(probe, R_OK))
-		hvs_strlcpy(buf, ".", len);
-}
-
-/* The output directory: created when missing, writable. Returns 0 or an exit code (said why). */
-static int out_dir(const char *out)
-{
-	if (mkdir(out, 0755) && errno != EEXIST) {
-		hvs_err("guest: cannot create %s: %s", out, strerror(errno));
-		return hvs_write_exit(errno);
-	}
-	if (access(out, W_OK)) {
-		hvs_err("guest: cannot write into %s: %s", out, strerror(errno));
-		return hvs_write_exit(errno);
-	}
-	return 0;
-}
-
-/* What the targets came to: a hang, another failure. */
-struct tally {
-	int hung, bad;
-};
-
-/*
- * Run the matrix's targets (--only's) one after the other into res[0..*nres),
- * each reported as it ends and, with h, recorded. Returns 0 or an exit code
- * (said why).
- */
-static int run_targets(const struct hvs_matrix *m, const char *only, const struct hvs_grun_opts *ro,
-		       struct hvs_history *h, const char *db, struct hvs_gresult *res, size_t *nres,
-		       struct tally *t)
-{
-	int ret = 0;
-
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	for (size_t i = 0; i < m->n; i++) {
-		struct hvs_gresult *r = &res[*nres];
-
-		if (only && !in_list(only, m->t[i].name))
-			continue;
-		fprintf(stderr, "hvscope: guest: %s (%s) ...\n", m->t[i].name, hvs_gt_kind_name(m->t[i].kind));
-		ret = hvs_guest_run_target(&m->t[i], ro, r);
-		(*nres)++;
-		if (ret) {
-			hvs_err("guest: %s: %s", m->t[i].name, strerror(-ret));
-			return HVS_EX_IO;
-		}
-		report_target(r);
-		if (r->outcome == HVS_TIMEOUT)
-			t->hung = 1;
-		else if (r->outcome != HVS_PASS)
-			t->bad = 1;
-		if (h && r->result_path[0] && record(h, db, r))
-			t->bad = 1;
-	}
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	return 0;
-}
-
-/*
- * Rounds: target i's round files (DIR/round-K/NAME.json) pooled into
- * DIR/NAME.json, each round one "process" (its median a process median),
- * tagged rounds=N; the merged outcome is the worst round's. Returns 0 or
- * an exit code.
- */
-static int merge_target(const char *out, const struct hvs_gresult *res, size_t per, unsigned rounds,
-			size_t i, struct hvs_gresult *f)
-{
-	struct hvs_metrics set = { 0 };
-	struct hvs_run_info info;
-	struct hvs_result *first = NULL;
-	char err[512], tag[32];
-	int ret = 0, have = 0;
-
-	*f = res[i];
-	f->result_path[0] = '\0';
-	f->seconds = 0;
-	for (unsigned k = 0; k < rounds && !ret; k++) {
-		const struct hvs_gresult *r = &res[k * per + i];
-		int rc;
-
-		f->seconds += r->seconds;
-		if (r->outcome != HVS_PASS && f->outcome == HVS_PASS) {
-			f->outcome = r->outcome;
-			hvs_strlcpy(f->reason, r->reason, sizeof(f->reason));
-		}
-		if (!r->result_path[0])
-			continue;
-		rc = hvs_runner_pool_file(r->result_path, &set, first ? NULL : &first, err, sizeof(err));
-		if (rc == -ENOMEM)
-			ret = HVS_EX_INTERNAL;
-		else if (rc)
-			hvs_err("guest: %s", err);
-		else
-			have++;
-	}
-	if (!ret && have && hvs_metrics_resummarize(&set))
-		ret = HVS_EX_INTERNAL;
-	if (!ret && have) {
-		hvs_run_info_init(&info);
-		hvs_strlcpy(info.suite, first->info.suite, sizeof(info.suite));
-		info.processes = have;
-		info.argc = first->info.argc;
-		info.argv = first->info.argv;
-		for (int t = 0; t < first->info.ntags; t++)
-			info.tags[info.ntags++] = first->info.tags[t];
-		snprintf(tag, sizeof(tag), "rounds=%d", have);
-		hvs_run_info_add_tags(&info, tag);
-		info.context_json = first->info.context_json;
-		hvs_iso8601_now(info.finished, sizeof(info.finished));
-		snprintf(f->result_path, sizeof(f->result_path), "%s/%s.json", out, f->name);
-		f->nmetrics = (int)set.n;
-		ret = hvs_result_write(f->result_path, &info, &set);
-		if (ret) {
-			hvs_err("guest: cannot write %s: %s", f->result_path, hvs_strerror(ret));
-			ret = hvs_write_exit(ret);
-		}
-	}
-	hvs_result_free(first);
-	hvs_metrics_free(&set);
-	return ret;
-}
-
 /* Each target against the baseline, its rounds paired (compare --paired prints). */
 static void judge_rounds(const struct hvs_gresult *res, size_t per, unsigned rounds, const char *baseline)
 {
@@ -486,145 +277,83 @@ static void judge_rounds(const struct hvs_gresult *res, size_t per, unsigned rou
 	free(p);
 }
 
-/*
- * Every round of the matrix (round-robin: each target once per round, in the
- * matrix's order; rounds > 1 write into DIR/round-K/). *per is the number of
- * targets of one round. Returns 0 or an exit code (said why).
- */
-static int run_rounds(const struct hvs_matrix *m, const char *only, unsigned rounds, const char *out,
-		      struct hvs_grun_opts *ro, struct hvs_history *h, const char *db,
-		      struct hvs_gresult *res, size_t *nres, size_t *per, struct tally *t)
+/* The run (paths, output directory, history, the matrix run), then its summary printed. */
+static int run(const struct guest_args *a, struct hvs_matrix *m)
 {
-	for (unsigned k = 0; k < rounds; k++) {
-		char rdir[1200];
-		int ret;
+	char outbuf[64], src[1024], self[1024], statbin[1100], err[1024], herr[400];
+	struct hvs_mrun mr = { .m = m, .only = a->only, .db = a->db, .hooks = &progress };
+	const char *out = a->out;
+	int ret;
 
-		if (rounds > 1) {
-			snprintf(rdir, sizeof(rdir), "%s/round-%u", out, k + 1);
-			if (mkdir(rdir, 0755) && errno != EEXIST) {
-				hvs_err("guest: cannot create %s: %s", rdir, strerror(errno));
-				return hvs_write_exit(errno);
-			}
-			ro->out_dir = rdir;
-			fprintf(stderr, "hvscope: guest: round %u/%u\n", k + 1, rounds);
-		}
-		ret = run_targets(m, only, ro, h, db, res, nres, t);
-		ro->out_dir = out;
-		if (ret)
-			return ret;
-		if (!k)
-			*per = *nres;
-	}
-	return 0;
-}
-
-int cmd_guest(int argc, char **argv)
-{
-	struct guest_args a = { 0 };
-	const char *matrix, *out, *db, *only, *baseline;
-	char outbuf[64], src[1024], self[1024], statbin[1100], err[400];
-	struct hvs_matrix m;
-	struct hvs_grun_opts ro = { 0 };
-	struct hvs_gresult *res = NULL, *fin = NULL;
-	struct hvs_history *h = NULL;
-	size_t nres = 0, per = 0;
-	struct tally t = { 0 };
-	int list, ret;
-	unsigned timeout, rounds;
-
-	ret = hvs_opts_parse(&cmd_guest_opts, argc, argv, &a, NULL);
-	if (ret != HVS_OPTS_GO)
-		return ret;
-	matrix = a.matrix;
-	out = a.out;
-	db = a.db;
-	only = a.only;
-	baseline = a.baseline;
-	list = a.list;
-	timeout = a.timeout;
-	if (db && !HAVE_SQLITE) {
-		hvs_err("guest: --db needs a build with SQLite (this is the static build)");
-		return HVS_EX_NODEV;
-	}
-	ret = hvs_matrix_load(matrix, &m, err, sizeof(err));
+	ret = hvs_guest_locate(src, sizeof(src), self, sizeof(self), statbin, sizeof(statbin));
 	if (ret) {
-		hvs_err("guest: %s: %s", matrix, err);
+		hvs_err("guest: cannot find my own executable: %s", strerror(-ret));
+		return HVS_EX_INTERNAL;
+	}
+	out = out ? out : hvs_matrix_default_out(outbuf, sizeof(outbuf));
+	if ((ret = hvs_matrix_out_dir(out, err, sizeof(err)))) {
+		hvs_err("guest: %s", err);
 		return hvs_errno_exit(-ret);
 	}
-	ret = check_names(&m, matrix, baseline, only);
-	if (ret)
-		goto out;
-	if (list) {
-		ret = a.json ? list_json(&m, only, timeout) : list_text(&m, only, timeout);
-		goto out;
+	if (a->db && (ret = hvs_history_open(a->db, &mr.h, herr, sizeof(herr)))) {
+		hvs_err("guest: %s", herr);
+		return hvs_errno_exit(-ret);
 	}
-
-	find_src(src, sizeof(src));
-	if (locate_binaries(self, sizeof(self), statbin, sizeof(statbin))) {
-		hvs_err("guest: cannot find my own executable: %s", strerror(errno));
-		ret = HVS_EX_INTERNAL;
-		goto out;
-	}
-	out = out ? out : default_out(outbuf, sizeof(outbuf));
-	if ((ret = out_dir(out)))
-		goto out;
-	if (db) {
-		ret = hvs_history_open(db, &h, err, sizeof(err));
-		if (ret) {
-			hvs_err("guest: %s", err);
-			ret = hvs_errno_exit(-ret);
-			goto out;
-		}
-	}
-	ro.out_dir = out;
-	ro.src = src;
-	ro.self = self;
-	ro.statbin = statbin;
-	ro.timeout_s = timeout;
-	rounds = a.rounds ? a.rounds : m.rounds ? m.rounds : 1;
-	res = calloc(m.n * rounds, sizeof(*res));
-	fin = calloc(m.n, sizeof(*fin));
-	if (!res || !fin) {
-		ret = HVS_EX_INTERNAL;
-		goto out;
-	}
-	if ((ret = run_rounds(&m, only, rounds, out, &ro, h, db, res, &nres, &per, &t)))
-		goto out;
-	if (rounds > 1) {
-		for (size_t i = 0; i < per; i++) {
-			ret = merge_target(out, res, per, rounds, i, &fin[i]);
-			if (ret)
-				goto out;
-		}
-	} else {
-		memcpy(fin, res, nres * sizeof(*res));
-		per = nres;
-	}
-	ret = hvs_guest_summary(out, fin, per, m.baseline[0] ? m.baseline : "native");
+	mr.ro = (struct hvs_grun_opts){ .out_dir = out, .src = src, .self = self, .statbin = statbin,
+					.timeout_s = a->timeout };
+	mr.rounds = a->rounds ? a->rounds : m->rounds ? m->rounds : 1;
+	ret = hvs_matrix_run(&mr, err, sizeof(err));
 	if (ret) {
-		hvs_err("guest: cannot write the summary into %s: %s", out, hvs_strerror(ret));
-		ret = hvs_write_exit(ret);
+		if (err[0])
+			hvs_err("guest: %s", err);
+		ret = hvs_errno_exit(-ret);
 		goto out;
 	}
-	if (!a.json) {
+	if (!a->json) {
 		char path[1100], *text = NULL;
 
 		snprintf(path, sizeof(path), "%s/summary.md", out);
 		if (hvs_read_file(path, 1u << 24, &text) > 0)
 			fputs(text, stdout);
 		free(text);
-		if (rounds > 1)
-			judge_rounds(res, per, rounds, m.baseline[0] ? m.baseline : "native");
+		if (mr.rounds > 1)
+			judge_rounds(mr.res, mr.per, mr.rounds, hvs_matrix_baseline(m));
 	}
 	/* a hang is the more specific news: the README's 8 before 1 */
-	ret = t.hung ? HVS_EX_TIMEOUT : t.bad ? HVS_EX_FAIL : HVS_EX_OK;
-	if (a.json && results_json(out, m.baseline[0] ? m.baseline : "native", fin, per, ret))
+	ret = mr.hung ? HVS_EX_TIMEOUT : mr.bad ? HVS_EX_FAIL : HVS_EX_OK;
+	if (a->json && results_json(out, hvs_matrix_baseline(m), mr.fin, mr.per, ret))
 		ret = HVS_EX_IO;
 out:
-	if (h)
-		hvs_history_close(h);
-	free(res);
-	free(fin);
+	if (mr.h)
+		hvs_history_close(mr.h);
+	hvs_mrun_free(&mr);
+	return ret;
+}
+
+int cmd_guest(int argc, char **argv)
+{
+	struct guest_args a = { 0 };
+	struct hvs_matrix m;
+	char err[400];
+	int ret;
+
+	ret = hvs_opts_parse(&cmd_guest_opts, argc, argv, &a, NULL);
+	if (ret != HVS_OPTS_GO)
+		return ret;
+	if (a.db && !HAVE_SQLITE) {
+		hvs_err("guest: --db needs a build with SQLite (this is the static build)");
+		return HVS_EX_NODEV;
+	}
+	ret = hvs_matrix_load(a.matrix, &m, err, sizeof(err));
+	if (ret) {
+		hvs_err("guest: %s: %s", a.matrix, err);
+		return hvs_errno_exit(-ret);
+	}
+	ret = check_names(&m, a.matrix, a.baseline, a.only);
+	if (!ret && a.list)
+		ret = a.json ? list_json(&m, a.only, a.timeout) : list_text(&m, a.only, a.timeout);
+	else if (!ret)
+		ret = run(&a, &m);
 	hvs_matrix_free(&m);
 	return ret;
 }

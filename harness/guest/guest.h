@@ -145,4 +145,71 @@ int hvs_guest_net_rr(const char *peer, const char *what, struct hvs_metrics *set
 int hvs_guest_summary(const char *out_dir, const struct hvs_gresult *res, size_t n,
 		      const char *baseline);
 
+/* ---- a whole matrix run (matrix_run.c) ---------------------------------- */
+
+/* Whether name is one of list's comma-separated names. */
+int hvs_matrix_in_list(const char *list, const char *name);
+
+/* The index of target name in m, or -1. */
+long hvs_matrix_find(const struct hvs_matrix *m, const char *name);
+
+/* An unset m->baseline becomes the first native target's name (if any). */
+void hvs_matrix_default_baseline(struct hvs_matrix *m);
+
+/* The baseline the summary names: m->baseline, else "native". */
+const char *hvs_matrix_baseline(const struct hvs_matrix *m);
+
+/* hvscope-matrix-YYYYMMDDTHHMMSS (now, UTC) in buf. */
+const char *hvs_matrix_default_out(char *buf, size_t len);
+
+/*
+ * What a run needs to find: src (the source tree with scripts/: $HVS_SRC,
+ * else two levels above this binary when scripts/boot-guest.sh is there,
+ * else "."), self (/proc/self/exe) and statbin (the binary copied into
+ * guests: $HVSCOPE_STATIC, else hvscope-static beside self, else self).
+ * Returns 0 or -errno (self not found).
+ */
+int hvs_guest_locate(char *src, size_t srclen, char *self, size_t selflen, char *statbin, size_t statlen);
+
+/* The output directory: created when missing, writable. Returns 0 or -errno (of hvs_write_errno) with err. */
+int hvs_matrix_out_dir(const char *out, char *err, size_t errlen);
+
+/* What the caller sees of a run as it goes; each may be NULL. */
+struct hvs_mrun_hooks {
+	void (*round)(void *arg, unsigned k, unsigned rounds); /* round k (from 0) starts; only with rounds > 1 */
+	void (*start)(void *arg, const struct hvs_gtarget *t); /* a target starts */
+	void (*done)(void *arg, const struct hvs_gresult *r);  /* it ended: r */
+	void (*warn)(void *arg, const char *msg);              /* a problem the run goes on after */
+};
+
+struct hvs_history;
+
+struct hvs_mrun {
+	/* in */
+	const struct hvs_matrix *m; /* its baseline set (hvs_matrix_default_baseline) */
+	const char *only;           /* comma-separated target names; NULL: every target */
+	unsigned rounds;            /* >= 1; > 1: round-robin into DIR/round-K/ */
+	struct hvs_grun_opts ro;    /* ro.out_dir is DIR (exists: hvs_matrix_out_dir) */
+	struct hvs_history *h;      /* each target's result appended to it; NULL: no history */
+	const char *db;             /* h's file, for the warnings */
+	const struct hvs_mrun_hooks *hooks;
+	void *arg;                  /* the hooks' */
+	/* out */
+	struct hvs_gresult *res;    /* round k's target i at res[k * per + i]; nres of them */
+	size_t nres, per;
+	struct hvs_gresult *fin;    /* per: each target's rounds merged into DIR/NAME.json (one round: res) */
+	int hung, bad;              /* a target timed out; another failed (or missed the history) */
+};
+
+/*
+ * Run the matrix: every round, every target (a failing one is recorded and
+ * the run goes on), the rounds merged, DIR/summary.md and .json written
+ * (hvs_guest_summary). A SIGINT or SIGTERM while a target runs stops its
+ * process group first. Returns 0, or -errno for what stops the run (err
+ * says why; "" when out of memory). Free with hvs_mrun_free, either way.
+ */
+int hvs_matrix_run(struct hvs_mrun *mr, char *err, size_t errlen);
+
+void hvs_mrun_free(struct hvs_mrun *mr);
+
 #endif

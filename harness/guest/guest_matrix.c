@@ -5,7 +5,7 @@
  * [defaults] section whose keys every later target starts with. Numeric
  * keys are range-checked with hvs_limits.h ("line 7: mem = -1: out of
  * range [64, 1048576]"). [defaults] also holds the matrix-wide keys
- * baseline = NAME and rounds = N (round-robin rounds, cmd_guest.c).
+ * baseline = NAME and rounds = N (round-robin rounds, matrix_run.c).
  */
 #include "guest.h"
 #include "core/hvs_limits.h"
