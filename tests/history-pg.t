@@ -139,9 +139,12 @@ for i in 1 2 3 4 5; do
 	if [ $i = 1 ]; then
 		sleep "0.0$((RANDOM % 5 + 1))" # maybe before the schema exists
 	else
-		# the others wait for ~120 more committed runs each (up to 20 s), so
-		# they land between commits however fast the ingest or loaded the machine
-		want=$(( (i - 1) * 120 + RANDOM % 40 ))
+		# the others wait for ~60 more committed runs each (up to 20 s), so
+		# they land between commits however fast the ingest or loaded the
+		# machine; the last at <= 269 of 600 leaves the ingest ~300 runs to go
+		# (a poll is a psql process: ~50 runs go in between at ~1,000 runs/s,
+		# and at 120 a kill one run 600 of 600 got in first)
+		want=$(( (i - 1) * 60 + RANDOM % 30 ))
 		for _ in $(seq 1000); do
 			[ "$(runs)" -ge $want ] && break
 			sleep 0.02
