@@ -108,14 +108,21 @@ runs=$(jnum runs)
 	echo
 	echo "Result: \`$res\`, history: \`$db\` (context: $context = $tags, window $window)."
 	echo
-	"$H" regress --db "$db" --context "$context" --window "$window" --markdown
+	"$H" regress --db "$db" --context "$context" --window "$window" --markdown 2> "$report.warn"
 	if [ -n "$prev" ]; then
 		echo
 		echo "## Against the previous night"
 		echo
-		"$H" compare --markdown "$prev" "$res"
+		"$H" compare --markdown "$prev" "$res" 2>> "$report.warn"
+	fi
+	# their warnings (e.g. the two nights' load or steal differ) belong to
+	# the report: on stderr, cron would mail them on a clean night
+	if [ -s "$report.warn" ]; then
+		echo
+		sed 's/^/> /' "$report.warn"
 	fi
 } > "$report.tmp" && mv "$report.tmp" "$report"
+rm -f "$report.warn"
 
 if [ -z "$checked" ]; then
 	fail "no verdict: cannot read the number of metrics checked from $dir/reports/$stamp.regress.json"
