@@ -90,7 +90,7 @@ fi
 [[ $parts == *2* ]] || exit 0
 
 # 2. a fleet's year: 300 hosts x 334 nights = 100,200 runs, filled by SQL.
-$PSQL -c 'SET client_min_messages = warning; DROP TABLE metrics, digests, contexts, tags, runs, meta CASCADE'
+$PSQL -c 'SET client_min_messages = warning; DROP TABLE IF EXISTS metrics, digests, contexts, tags, runs, meta CASCADE'
 python3 tests/lib/mkmany.py "$T/one" 1 --metrics 10 --samples 5 --prefix seed
 "$H" ingest --quiet --db "$PGCONN" "$T"/one/*.json
 $PSQL -c 'TRUNCATE metrics, digests, contexts, tags, runs'
