@@ -152,6 +152,14 @@ sys.exit(0 if ok else 1)
 PY
 ok $? "result file: samples, exits per op, outcome and tags per benchmark"
 
+# --json: the result file alone on stdout (the table on stderr); not with --out FILE.
+"$HV" kvm cpuid.0 --quick --samples 3 --json >"$tmp/kj.json" 2>"$tmp/kj.err"
+rc=$?
+[ $rc = 0 ] && python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["metrics"][0]["name"] == "kvm.cpuid.0"' "$tmp/kj.json" &&
+	grep -qE '^kvm\.cpuid\.0 .*  pass$' "$tmp/kj.err"
+ok $? "--json: only the result file on stdout, the table on stderr (rc $rc)"
+"$HV" kvm cpuid.0 --json --out "$tmp/x.json" >/dev/null 2>&1; ok $(($? != 2)) "--json with --out FILE: exit 2"
+
 "$HV" kvm selftest.ud --quick --samples 3 >"$tmp/ud" 2>&1
 grep -qE '^kvm\.selftest\.ud .*  pass$' "$tmp/ud"; ok $? "the payload's #UD handler catches UD2"
 "$HVS" kvm cpuid.0 pio.in.user --quick --samples 3 >"$tmp/st" 2>&1

@@ -25,9 +25,12 @@
 
 struct kvm_args {
 	struct kvm_bench_opts bench;
-	int list, exits;
+	int list, exits, json;
 	const char *serial, *out, *tags;
 };
+
+/* Where the table goes: stdout, or stderr when the result file does (--out -, --json). */
+static FILE *screen;
 
 #define TSC_KHZ_HOST UINT64_MAX /* --tsc-khz host: measured after parsing */
 
@@ -56,7 +59,7 @@ const struct hvs_cmdopts cmd_kvm_opts = {
 	.name = "kvm",
 	.head = "usage: hvscope kvm [NAME...] [--list] [--quick] [--timeout S] [--samples N]\n"
 		"                   [--sample-us N] [--exits] [--serial FILE] [--tsc-khz K|host]\n"
-		"                   [--out FILE] [--tag k=v,...] [--hyperv]\n\n"
+		"                   [--out FILE|--json] [--tag k=v,...] [--hyperv]\n\n"
 		"Ring-0 microbenchmarks (VM exits, hypercalls, I/O exits, paging) run by\n"
 		"hvscope's own minimal VMM on /dev/kvm: one fresh VM per benchmark, a\n"
 		"watchdog on every KVM_RUN, KVM's exit counters read around the measurement.\n\n",
@@ -98,8 +101,11 @@ const struct hvs_cmdopts cmd_kvm_opts = {
 			  "KVM_GET_TSC_KHZ, or what the image calibrated" },
 		{ HVS_OPT_PATH, "out", 0, "FILE", KVM_AT(out),
 		  .help = "also write a result file (results-schema/result.schema.json;\n"
-			  "'-' for stdout): metrics kvm.NAME or image.NAME with samples,\n"
-			  "cycles, exits per op; tags driver=kvm|image and paging=..." },
+			  "'-' for stdout, the table then on stderr): metrics kvm.NAME or\n"
+			  "image.NAME with samples, cycles, exits per op; tags\n"
+			  "driver=kvm|image and paging=..." },
+		{ HVS_OPT_FLAG, "json", 0, NULL, KVM_AT(json),
+		  .help = "the result file on stdout (as --out -); the table goes to stderr" },
 		{ HVS_OPT_STRING, "tag", 0, "k=v,...", KVM_AT(tags), .help = "extra tags for the result file" },
 		{ HVS_OPT_FLAG, "hyperv", 0, NULL, KVM_AT(bench.hyperv),
 		  .help = "present KVM's Hyper-V CPUID leaves (KVM_GET_SUPPORTED_HV_CPUID)\n"
@@ -132,12 +138,12 @@ static void print_row(const struct hvs_metric *m)
 	char st[260];
 
 	hvs_mprint_status(m, st, sizeof(st));
-	hvs_mprint_table_row(stdout, NAME_W, cols, HVS_ARRAY_SIZE(cols), m, st);
+	hvs_mprint_table_row(screen, NAME_W, cols, HVS_ARRAY_SIZE(cols), m, st);
 }
 
 static void header(void)
 {
-	hvs_mprint_table_header(stdout, NAME_W, cols, HVS_ARRAY_SIZE(cols));
+	hvs_mprint_table_header(screen, NAME_W, cols, HVS_ARRAY_SIZE(cols));
 }
 
 /* --exits: the control loop, the spread and every counter that moved, per operation. */
@@ -146,16 +152,16 @@ static void print_exits(const struct hvs_metric *m, const struct kvm_bench_resul
 	double ops = (double)res->r0.iters * res->r0.nsamples;
 
 	if (m->outcome == HVS_PASS || m->outcome == HVS_INCONCLUSIVE) {
-		printf("    %-36s %12.1f cycles/op (subtracted), %" PRIu64 " ops x %u samples\n",
+		fprintf(screen, "    %-36s %12.1f cycles/op (subtracted), %" PRIu64 " ops x %u samples\n",
 		       "control loop", extra(m, "control_cycles"), res->r0.iters, res->r0.nsamples);
-		printf("    %-36s median %.1f, MAD %.1f, 95%% CI [%.1f, %.1f], %zu outliers (ns/op)\n",
+		fprintf(screen, "    %-36s median %.1f, MAD %.1f, 95%% CI [%.1f, %.1f], %zu outliers (ns/op)\n",
 		       "spread", m->summary.median, m->summary.mad, m->summary.ci_lo, m->summary.ci_hi,
 		       m->summary.outliers);
 	}
 	if (res->have_counters && ops > 0)
 		for (int k = 0; k < res->ncounters; k++)
 			if (res->counters[k].delta)
-				printf("    %-3s %-32s %12.3f /op\n", res->counters[k].vm ? "vm" : "cpu",
+				fprintf(screen, "    %-3s %-32s %12.3f /op\n", res->counters[k].vm ? "vm" : "cpu",
 				       res->counters[k].name, (double)res->counters[k].delta / ops);
 }
 
@@ -163,14 +169,14 @@ static void print_exits(const struct hvs_metric *m, const struct kvm_bench_resul
 static void on_start(const struct kvm_paging_info *pi, void *arg)
 {
 	(void)arg;
-	printf("# hvscope kvm: paging %s (%s)\n", pi->mode, pi->detail);
+	fprintf(screen, "# hvscope kvm: paging %s (%s)\n", pi->mode, pi->detail);
 	header();
 }
 
 static void on_before(int b, void *arg)
 {
 	(void)b, (void)arg;
-	fflush(stdout);
+	fflush(screen);
 }
 
 static void on_row(const struct hvs_metric *m, const struct kvm_bench_result *res, void *arg)
@@ -195,7 +201,7 @@ static void on_table(const struct hvs_metrics *set, const struct ring0_serial_su
 		struct hvs_metric hung = { .outcome = HVS_TIMEOUT };
 
 		snprintf(hung.name, sizeof(hung.name), "image.%s", sum->hung);
-		hvs_mprint_table_row(stdout, NAME_W, cols, HVS_ARRAY_SIZE(cols), &hung,
+		hvs_mprint_table_row(screen, NAME_W, cols, HVS_ARRAY_SIZE(cols), &hung,
 				     "timeout: no result on the console");
 	} else if (st == RING0_RUN_NO_RESULTS) {
 		hvs_err("kvm: %s: no result lines from the ring-0 image", a->serial);
@@ -205,7 +211,7 @@ static void on_table(const struct hvs_metrics *set, const struct ring0_serial_su
 static void on_notes(unsigned notes, void *arg)
 {
 	(void)arg;
-	ring0_notes_print(notes, stdout);
+	ring0_notes_print(notes, screen);
 }
 
 static void on_warn(const char *msg, void *arg)
@@ -229,7 +235,7 @@ static int exit_code(int r, const char *why)
 		return hvs_errno_exit(-r);
 	}
 	if (r == RING0_RUN_NO_VM) {
-		fflush(stdout);
+		fflush(screen);
 		hvs_err("kvm: no VM could be set up here (see the reasons above)");
 	}
 	return code[r];
@@ -259,6 +265,11 @@ int cmd_kvm(int argc, char **argv)
 		list();
 		return HVS_EX_OK;
 	}
+	if (a.json && a.out && strcmp(a.out, "-"))
+		return hvs_opts_fail("kvm", "--json writes the result file to stdout: not with --out %s", a.out);
+	if (a.json)
+		a.out = "-";
+	screen = a.out && !strcmp(a.out, "-") ? stderr : stdout;
 	if (ring0_run_select(argv + op, argc - op, selected, &bad)) {
 		hvs_err("kvm: no benchmark named '%s' (see 'hvscope kvm --list')", bad);
 		return HVS_EX_USAGE;
