@@ -362,7 +362,7 @@ static int merge_rounds(const struct run_opts *o, struct hvs_sides *sd, const st
 	return ret;
 }
 
-/* --target-ci: the judge hook's state. */
+/* --target-ci: the judge hook's state (the CLI's: analysis/ sits above run/, tests/layers.t). */
 struct target {
 	double target;
 	struct hvs_cmp_opts cmp;
