@@ -4,7 +4,8 @@
 # item 6): version, detect, ingest, bench, guest, compare and regress print
 # one JSON document on stdout that validates against its schema in
 # results-schema/, with the same exit code as the text form (and guest's
-# OUT/summary.json follows its own); `version --json` is not ignored.
+# OUT/summary.json follows its own); `version --json` is not ignored; `run --json`
+# prints the result file alone.
 # compare and regress are judged on the real result series of
 # tests/data/series (two files, groups, two-state metrics, n/a rows, a
 # planted step), and their schemas must reject a broken document.
@@ -18,7 +19,15 @@ trap 'rm -rf "$T"' EXIT
 n=0
 ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 valid() { python3 "$HVS_SRC/tests/validate-json.py" "$HVS_SRC/results-schema/$1.schema.json" "$2" 2>"$T/verr"; }
-echo "1..35"
+echo "1..37"
+
+# run --json: the result file alone on stdout (as --out -); not with --out FILE.
+"$HVSCOPE" run --quick --no-checks --bench syscall.getppid --json >"$T/rj.json" 2>/dev/null; rc=$?
+valid result "$T/rj.json"
+ok $(( rc || $? )) "run --json: the result file alone on stdout, valid ($(head -c 80 "$T/verr"))"
+"$HVSCOPE" run --json --out "$T/x.json" >/dev/null 2>&1; rc=$?
+[ $rc = 2 ] && [ ! -e "$T/x.json" ]
+ok $? "run --json --out FILE: exit 2 (got $rc), nothing written"
 
 for bin in "$HVSCOPE" "$HVSCOPE_STATIC"; do
 	"$bin" version --json >"$T/v.json"; rc=$?

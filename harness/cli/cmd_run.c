@@ -33,7 +33,7 @@
 struct run_opts {
 	struct hvs_run_request req; /* the selection and the tags (run/session.h) */
 	const char *out, *db, *child_out, *label;
-	int list;
+	int list, json;
 	unsigned order_seed;
 	/* interleaved rounds (run/rounds.h) */
 	struct run_sides {
@@ -121,7 +121,7 @@ static int add_tag(void *dst, const char *arg, char *why, size_t len)
 const struct hvs_cmdopts cmd_run_opts = {
 	.name = "run",
 	.head = "usage: hvscope run [--suite NAME] [--bench NAME,...|--class C] [--processes N]\n"
-		"                   [--out FILE] [--db FILE] [--tag k=v,...] [--quick]\n"
+		"                   [--out FILE|--json] [--db FILE] [--tag k=v,...] [--quick]\n"
 		"                   [--samples N] [--suites FILE] [--no-checks] [--list]\n"
 		"       hvscope run --rounds N [--side NAME=SPEC]... [--target-ci P% [--budget S]]\n"
 		"                   [--seed N] [--threshold 5%] [--unpaired] [--fail-on-regression]\n"
@@ -160,6 +160,8 @@ const struct hvs_cmdopts cmd_run_opts = {
 		  .help = "fresh processes (default from the suite)" },
 		{ HVS_OPT_PATH, "out", 0, "FILE", RUN_AT(out),
 		  .help = "result file (default hvscope-RUNID.json; '-' = stdout)" },
+		{ HVS_OPT_FLAG, "json", 0, NULL, RUN_AT(json),
+		  .help = "the result file on stdout (as --out -)" },
 		{ HVS_OPT_PATH, "db", 0, "FILE", RUN_AT(db),
 		  .help = "also append the run to this history (SQLite file or PostgreSQL conninfo)" },
 		{ HVS_OPT_STRING, "tag", 0, "k=v,...", RUN_AT(req.tags), .fn = add_tag,
@@ -243,6 +245,13 @@ static int parse(int argc, char **argv, struct run_opts *o)
 				     "--fail-on-* belong to --rounds or --target-ci");
 	if (o->budget > 0 && o->target <= 0)
 		return hvs_opts_fail("run", "--budget belongs to --target-ci");
+	if (o->json && o->out && strcmp(o->out, "-"))
+		return hvs_opts_fail("run", "--json writes the result file to stdout: not with --out %s", o->out);
+	if (o->json)
+		o->out = "-";
+	if ((o->rounds || o->target > 0) && o->json)
+		return hvs_opts_fail("run", "--rounds writes a directory: --out DIR, not --json "
+				     "(compare --json judges its round files)");
 	if ((o->rounds || o->target > 0) && o->out && !strcmp(o->out, "-"))
 		return hvs_opts_fail("run", "--rounds writes a directory: --out DIR, not '-'");
 	if ((o->rounds || o->target > 0) && o->db && o->sides.n > 1)
