@@ -175,6 +175,27 @@ static void boot_argv_machine(const struct hvs_gtarget *t, const struct hvs_grun
 	b->a = a;
 }
 
+/*
+ * boot-guest.sh's words for one virtio device at argv[a]: the guest
+ * module to load and QEMU's backend (-drive/-netdev VALUE) and -device
+ * DEV. Returns the next free index.
+ */
+static int add_device(char **argv, int a, const char *module, const char *backend_opt,
+		      const char *backend, const char *dev)
+{
+	argv[a++] = "--module";
+	argv[a++] = (char *)module;
+	argv[a++] = "--qemu-arg";
+	argv[a++] = (char *)backend_opt;
+	argv[a++] = "--qemu-arg";
+	argv[a++] = (char *)backend;
+	argv[a++] = "--qemu-arg";
+	argv[a++] = "-device";
+	argv[a++] = "--qemu-arg";
+	argv[a++] = (char *)dev;
+	return a;
+}
+
 /* disk = MiB: a sparse image file and its virtio-blk device. 0, or -1 with r's outcome set. */
 static int boot_disk(const struct hvs_gtarget *t, const struct hvs_grun_opts *o, struct boot *b,
 		     struct hvs_gresult *r)
@@ -199,16 +220,7 @@ static int boot_disk(const struct hvs_gtarget *t, const struct hvs_grun_opts *o,
 	close(fd);
 	snprintf(b->drive, sizeof(b->drive), "file=%s,if=none,id=hvsdisk,format=raw,cache=writeback", b->disk);
 	snprintf(b->drivedev, sizeof(b->drivedev), "virtio-blk-pci,drive=hvsdisk%s", b->vopts);
-	argv[a++] = "--module";
-	argv[a++] = "virtio_blk";
-	argv[a++] = "--qemu-arg";
-	argv[a++] = "-drive";
-	argv[a++] = "--qemu-arg";
-	argv[a++] = b->drive;
-	argv[a++] = "--qemu-arg";
-	argv[a++] = "-device";
-	argv[a++] = "--qemu-arg";
-	argv[a++] = b->drivedev;
+	a = add_device(argv, a, "virtio_blk", "-drive", b->drive, b->drivedev);
 	b->a = a;
 	return 0;
 }
@@ -246,16 +258,7 @@ static int boot_net(const struct hvs_gtarget *t, struct boot *b, struct hvs_gres
 		 "hostfwd=tcp:127.0.0.1:%d-:%d",
 		 b->p_echo, GUEST_ECHO_PORT, b->p_done, GUEST_DONE_PORT);
 	snprintf(b->nicdev, sizeof(b->nicdev), "virtio-net-pci,netdev=hvsnet%s", b->vopts);
-	argv[a++] = "--module";
-	argv[a++] = "virtio_net";
-	argv[a++] = "--qemu-arg";
-	argv[a++] = "-netdev";
-	argv[a++] = "--qemu-arg";
-	argv[a++] = b->nic;
-	argv[a++] = "--qemu-arg";
-	argv[a++] = "-device";
-	argv[a++] = "--qemu-arg";
-	argv[a++] = b->nicdev;
+	a = add_device(argv, a, "virtio_net", "-netdev", b->nic, b->nicdev);
 	/* first command: bring up lo and eth0 (output not collected) */
 	snprintf(b->cmdbuf[b->ncmd], sizeof(b->cmdbuf[b->ncmd]),
 		 "ip link set lo up; ip addr add %s dev eth0 && ip link set eth0 up", GUEST_IP);
