@@ -9,8 +9,12 @@
 # the time, /proc/loadavg and the run's wall time, so the loads they were
 # taken under stay known. Use one fixed binary for the whole series (copy it
 # aside first): "same build" pairs must really be the same build.
+# HVS_SERIES_GAP="MIN MAX" sets the random spacing in seconds (default 20 60).
 set -u
 dir=$1 until=$2 H=${3:-bin/hvscope}
+read -r gmin gmax <<< "${HVS_SERIES_GAP:-20 60}"
+case "$gmin$gmax" in *[!0-9]*|'') echo "collect-series: HVS_SERIES_GAP must be two whole numbers of seconds, MIN MAX" >&2; exit 2;; esac
+[ "$gmax" -ge "$gmin" ] || { echo "collect-series: HVS_SERIES_GAP: MAX < MIN" >&2; exit 2; }
 mkdir -p "$dir/quick" "$dir/default"
 i=$(ls "$dir/quick" | wc -l)
 j=$(ls "$dir/default" | wc -l)
@@ -31,5 +35,5 @@ while [ "$(date +%s)" -lt "$until" ]; do
 	[ -f "$f" ] && gzip -9 -f "$f"
 	printf '%s\t%s\t%s\t%s\t%s\t%.1f\t%s\n' "$(date -u +%FT%TZ)" "$kind" "${f##*/}" "$l1" "$l5" \
 		"$(echo "$t1 - $t0" | bc)" "$rc" >> "$dir/log.tsv"
-	sleep $((20 + RANDOM % 41))
+	sleep $((gmin + RANDOM % (gmax - gmin + 1)))
 done
