@@ -31,8 +31,12 @@ machine had). Prints the acceptance numbers of issue 11:
   table     per metric: run-to-run CV, process CV, power6, median mde (1v1, 6v6)
 
 Every verdict is the real `hvscope compare --json` ($HVSCOPE, default
-bin/hvscope); extra arguments go to it. Interleaved rounds (`run --rounds`)
-are not implemented yet: nothing is printed for them.
+bin/hvscope); extra arguments go to it.
+
+  rounds    SERIES_DIR/rounds/*/{a,b}-NN.json(.gz) (scripts/ab-rounds.sh, the
+            same build on both sides): the gate on the same build, every
+            metric x1.10 (share slower where the series' run CV <= 3%), paired
+            against pooled, and the CI half-width that pairing buys
 """
 import copy
 import glob
@@ -106,9 +110,19 @@ def scaled(r, factor, only=None):
 def pct(k, n):
     return "%d of %d (%.1f%%)" % (k, n, 100.0 * k / n if n else float("nan"))
 
+def loads(d, kind):
+    """The 1-minute load averages log.tsv recorded as the series' KIND runs began: 'min-max (median)'."""
+    try:
+        with open(os.path.join(d, "log.tsv")) as fh:
+            x = [float(f[3]) for f in (ln.rstrip("\n").split("\t") for ln in fh) if len(f) > 3 and f[1] == kind]
+    except (OSError, ValueError):
+        return "not recorded"
+    return "%.2g-%.2g (median %.2g)" % (min(x), max(x), st.median(x)) if x else "not recorded"
 
-print("series: %d %s result files from %s (one build; loads: see %s/log.tsv)" %
-      (len(runs), kind, d, d))
+
+
+print("series: %d %s result files from %s (one build; load average as they began %s, %s/log.tsv)" %
+      (len(runs), kind, d, loads(d, kind), d))
 
 # --- null: 1 vs 1 consecutive pairs, 6 vs 6 groups ---------------------------
 fails1 = []

@@ -74,8 +74,19 @@ def regress(db):
 def pct(k, n):
     return "%d of %d (%.1f%%)" % (k, n, 100.0 * k / n if n else float("nan"))
 
+def loads(d, kind):
+    """The 1-minute load averages log.tsv recorded as the series' KIND runs began: 'min-max (median)'."""
+    try:
+        with open(os.path.join(d, "log.tsv")) as fh:
+            x = [float(f[3]) for f in (ln.rstrip("\n").split("\t") for ln in fh) if len(f) > 3 and f[1] == kind]
+    except (OSError, ValueError):
+        return "not recorded"
+    return "%.2g-%.2g (median %.2g)" % (min(x), max(x), st.median(x)) if x else "not recorded"
 
-print("series: %d quick runs from %s; one run = one night" % (len(runs), d))
+
+
+print("series: %d quick runs from %s (load average as they began %s); one run = one night"
+      % (len(runs), d, loads(d, "quick")))
 
 # --- false alarms -----------------------------------------------------------------
 db = os.path.join(tmp, "null.db")
