@@ -8,8 +8,9 @@
 # the runs wander by --run-cv (3%) or their process spread, so most rows
 # are honestly inconclusive. On the kept series (tests/data/series,
 # scripts/compare-eval.py; docs/harness.md "Evaluation on this machine")
-# consecutive same-build pairs fail the gate in 4 of 69 (5.8%), on a
-# machine shared with five other sessions (load 1-14). Needing 24 of 30
+# consecutive same-build pairs fail the gate in 3 of 69 (4.3%), on a
+# machine shared with five other sessions (load 1-14), and in 4 of 118
+# (3.4%) on the same machine idle (tests/data/series-quiet). Needing 24 of 30
 # clean fails a correct build in about one run in 250 at a 7% pair rate. Each flag is described on
 # stderr (ratio, CI, detectable change, process CV, states), so a CI log
 # shows which metric, how far and how sure. ~5 minutes.
