@@ -38,6 +38,7 @@ import tempfile
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "tests", "lib"))
 from plant import plant_regression  # noqa: E402
+from serieslog import loads  # noqa: E402
 
 argv = sys.argv[1:]
 d = argv.pop(0) if argv and not argv[0].startswith("-") else os.path.join(here, "..", "tests", "data", "series")
@@ -73,16 +74,6 @@ def regress(db):
 
 def pct(k, n):
     return "%d of %d (%.1f%%)" % (k, n, 100.0 * k / n if n else float("nan"))
-
-def loads(d, kind):
-    """The 1-minute load averages log.tsv recorded as the series' KIND runs began: 'min-max (median)'."""
-    try:
-        with open(os.path.join(d, "log.tsv")) as fh:
-            x = [float(f[3]) for f in (ln.rstrip("\n").split("\t") for ln in fh) if len(f) > 3 and f[1] == kind]
-    except (OSError, ValueError):
-        return "not recorded"
-    return "%.2g-%.2g (median %.2g)" % (min(x), max(x), st.median(x)) if x else "not recorded"
-
 
 
 print("series: %d quick runs from %s (load average as they began %s); one run = one night"
