@@ -464,6 +464,23 @@ static size_t pooled_log_samples(const struct hvs_metrics *const *a, size_t na_,
 }
 
 /*
+ * Split metric name's positive log samples of a's na_ runs and b's nb_
+ * (nb_ = 0: the baseline's alone) into two states: hvs_two_states' 1 with
+ * the log value *cut, 0 when not two-state (fewer than 8 samples, or not
+ * bimodal). x: room for all the samples.
+ */
+static int split_states(const struct hvs_metrics *const *a, size_t na_,
+			const struct hvs_metrics *const *b, size_t nb_, const char *name, double *x,
+			double *cut)
+{
+	size_t n = pooled_log_samples(a, na_, b, nb_, name, x);
+	double d;
+
+	qsort(x, n, sizeof(*x), cmp_double);
+	return n >= 8 ? hvs_two_states(x, n, STATE_MIN_SHARE, STATE_MIN_GAP, cut, &d) : 0;
+}
+
+/*
  * A state is where a process lives: each must hold the median of some
  * process (of a run, without processes). A cluster of interference
  * samples in every process's tail is a tail, not a state. 1 when both
@@ -767,8 +784,8 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 			const struct hvs_metrics *const *b, size_t nb_, const struct hvs_cmp_opts *o,
 			double level, double floor_var, struct hvs_cmp_row *r, int detect_only)
 {
-	size_t tot = state_total_samples(a, na_, b, nb_, r->name), n;
-	double *x, cut, d;
+	size_t tot = state_total_samples(a, na_, b, nb_, r->name);
+	double *x, cut;
 	int bi, nshared = 0;
 
 	x = malloc((tot ? 2 * tot : 1) * sizeof(*x)); /* values, then scratch */
@@ -783,17 +800,9 @@ static int judge_states(const struct hvs_metrics *const *a, size_t na_,
 	 * it (1 vs 1 same-build failures 2 -> 4 of 69), and a state only B
 	 * lives in is found only with B's samples.
 	 */
-	bi = 0;
-	if (na_ >= 2) {
-		n = pooled_log_samples(a, na_, b, 0, r->name, x);
-		qsort(x, n, sizeof(*x), cmp_double);
-		bi = n >= 8 ? hvs_two_states(x, n, STATE_MIN_SHARE, STATE_MIN_GAP, &cut, &d) : 0;
-	}
-	if (bi != 1) {
-		n = pooled_log_samples(a, na_, b, nb_, r->name, x);
-		qsort(x, n, sizeof(*x), cmp_double);
-		bi = n >= 8 ? hvs_two_states(x, n, STATE_MIN_SHARE, STATE_MIN_GAP, &cut, &d) : 0;
-	}
+	bi = na_ >= 2 ? split_states(a, na_, b, 0, r->name, x, &cut) : 0;
+	if (bi != 1)
+		bi = split_states(a, na_, b, nb_, r->name, x, &cut);
 	if (bi != 1 || !states_are_homes(a, na_, b, nb_, r->name, cut) ||
 	    !states_within_a_side(a, na_, b, nb_, r->name, cut)) {
 		free(x);

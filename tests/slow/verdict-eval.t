@@ -9,8 +9,9 @@
 # costs power or adds false alarms fails here. Asserted, per series (docs/
 # harness.md "Evaluation on this machine" has the numbers and the goals that
 # are not met - two-state shifts over all states, regress's 2nd-night delay,
-# regress's false alarms on the quiet series - which are not asserted): same-build pairs failing the gate <= 5% (one run and six runs a
-# side); a planted 10% in one metric never `equivalent`; a run against
+# regress's false alarms on the quiet series - which are not asserted):
+# same-build pairs failing the gate <= 5% (one run and six runs a side); a
+# planted 10% in one metric never `equivalent`; a run against
 # itself x1.10 never `equivalent` and always failing the gate; six runs a
 # side flag >= 80% of 10% regressions in one-state metrics whose runs agree
 # within 3%; interleaved same-build rounds pass the gate; on the quiet
