@@ -9,6 +9,7 @@
 #include "trend.h"
 #include "core/array.h"
 #include "results/history.h"
+#include "analysis/hostspeed.h"
 #include "analysis/regress.h"
 #include "core/stats.h"
 #include "core/units.h"
@@ -29,6 +30,7 @@ struct collect {
 	struct hvs_rpt_series *v;
 	size_t n, cap;
 	size_t nmetrics, nchanged;
+	const struct hvs_hostspeed *hs; /* the nights' host speed: judged at it, charted as measured */
 	int all; /* keep every series, not only those with a change */
 	int err;
 };
@@ -49,7 +51,7 @@ static int one_series(void *arg, const char *name, const char *unit, enum hvs_di
 	struct hvs_series_opts so;
 	struct hvs_series_verdict sv;
 	struct hvs_rpt_series *s;
-	double *x = malloc((n ? n : 1) * sizeof(*x));
+	double *x = malloc((n ? n : 1) * 2 * sizeof(*x)), *xj = x ? x + (n ? n : 1) : NULL;
 	size_t *at = malloc((n ? n : 1) * sizeof(*at));
 	size_t k = 0;
 	int nc = 0;
@@ -58,13 +60,16 @@ static int one_series(void *arg, const char *name, const char *unit, enum hvs_di
 	memset(&sv, 0, sizeof(sv));
 	if (!x || !at)
 		goto nomem;
+	/* Judged at the host's speed, as regress does (xj); charted as measured (x). */
+	hvs_hostspeed_apply(c->hs, dir, med, xj);
 	for (size_t i = 0; i < n; i++)
 		if (isfinite(med[i]) && med[i] > 0) {
 			x[k] = med[i];
+			xj[k] = xj[i];
 			at[k++] = i;
 		}
 	c->nmetrics++;
-	if (k >= 2 * so.min_seg + 3 && !hvs_regress_judge(x, k, dir, hvs_hash64(name), &so, &sv))
+	if (k >= 2 * so.min_seg + 3 && !hvs_regress_judge(xj, k, dir, hvs_hash64(name), &so, &sv))
 		nc = (int)sv.nmarks;
 	if (nc)
 		c->nchanged++;
@@ -147,6 +152,34 @@ static int valid_since(const char *s)
 	return 1;
 }
 
+/*
+ * Every metric's series, then each judged at the nights' host speed
+ * (analysis/hostspeed.h, the same estimate as regress's).
+ */
+static int trend_series(struct hvs_history *h, struct collect *c, char *err, size_t errlen)
+{
+	struct hvs_hs_set set = { 0 };
+	struct hvs_hostspeed hs = { 0 };
+	struct hvs_series_opts so;
+	int ret;
+
+	hvs_series_opts_default(&so);
+	ret = hvs_history_series(h, c->runs, c->nruns, hvs_hs_set_add, &set, err, errlen);
+	if (!ret)
+		ret = hvs_hostspeed_estimate(&set, HVS_HOST_REFERENCE, so.threshold, &hs);
+	c->hs = &hs;
+	for (size_t m = 0; !ret && m < set.n; m++)
+		ret = one_series(c, set.v[m].name, set.v[m].unit, set.v[m].dir, set.v[m].med, c->nruns);
+	c->hs = NULL;
+	if (ret == -ENOMEM) {
+		c->err = -ENOMEM;
+		ret = 1;
+	}
+	hvs_hostspeed_free(&hs);
+	hvs_hs_set_free(&set);
+	return ret;
+}
+
 int hvs_rpt_history_load(const char *db, const char *since, int all, struct hvs_rpt_series **out,
 			 size_t *nout, char *note, size_t notelen, char *err, size_t errlen)
 {
@@ -208,7 +241,7 @@ int hvs_rpt_history_load_ctx(const char *db, const char *context, const char *si
 	}
 	for (size_t i = 0; i < c.nruns; i++)
 		c.t[i] = iso_to_epoch(c.runs[i].started);
-	ret = hvs_history_series(h, c.runs, c.nruns, one_series, &c, err, errlen);
+	ret = trend_series(h, &c, err, errlen);
 	if (c.err) {
 		ret = -ENOMEM;
 		snprintf(err, errlen, "out of memory");

@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "options.h"
 #include "analysis/compare.h"
+#include "analysis/hostspeed.h"
 #include "analysis/regress.h"
 #include "results/history.h"
 #include "core/hvs_features.h"
@@ -49,7 +50,7 @@ struct rg {
 	double *vals;
 	size_t *pos;
 #if HAVE_JANSSON
-	json_t *rows;
+	json_t *rows, *host;
 #endif
 };
 
@@ -60,6 +61,7 @@ struct regress_args {
 	struct hvs_opt_thresholds per;
 	struct hvs_series_opts so;
 	double require_mde;
+	const char *host_ref;
 	int fmt; /* enum fmt */
 	int fail, fail_inc;
 };
@@ -83,7 +85,8 @@ const struct hvs_cmdopts cmd_regress_opts = {
 		"                       [--threshold 5%] [--metric-threshold NAME=10%]...\n"
 		"                       [--alpha 0.01] [--permutations 199] [--min-segment 2]\n"
 		"                       [--json|--markdown] [--fail-on-regression]\n"
-		"                       [--fail-on-inconclusive] [--require-mde 10%]\n\n"
+		"                       [--fail-on-inconclusive] [--require-mde 10%]\n"
+		"                       [--host-reference NAME|none]\n\n"
 		"Judge the newest run in the history against the last N runs (default 30) of\n"
 		"its context: same host, hypervisor and values of the named tags (default:\n"
 		"config; KEY=VALUE pins the newest run: host=NAME, or a tag, e.g. fleet_host=web1).\n"
@@ -97,6 +100,11 @@ const struct hvs_cmdopts cmd_regress_opts = {
 		"inconclusive with the smallest step this history could have seen (\"sees\").\n"
 		"--alpha is the share of nights that may raise a false slower (and again\n"
 		"faster) over 32 metrics.\n"
+		"Host speed: a night on which the whole suite moved together and the CPU-only\n"
+		"--host-reference (default workload.cpu.intmix) moved with it was the host's\n"
+		"speed, not the build's; every metric is judged at the newest night's host\n"
+		"speed (the line above the table says how fast the host was). When the suite\n"
+		"moved and the reference did not, the nights are judged as measured.\n"
 		"`now` is the newest run's value.\n"
 		"--json: raw SI (results-schema/regress.schema.json); --markdown: a table.\n\n"
 		"exit: 0 ok, 1 slower (with --fail-on-regression), 12 inconclusive (with\n"
@@ -121,6 +129,8 @@ const struct hvs_cmdopts cmd_regress_opts = {
 		  .flags = HVS_OPT_UNLISTED, .help = "rounds of the change-point permutation test" },
 		{ HVS_OPT_INT, "min-segment", 0, "2", RG_AT(so.min_seg), HVS_OPT_LIM(HVS_LIM_MIN_SEGMENT),
 		  .flags = HVS_OPT_UNLISTED, .help = "nights at a new level before it counts" },
+		{ HVS_OPT_STRING, "host-reference", 0, "NAME", RG_AT(host_ref), .flags = HVS_OPT_UNLISTED,
+		  .help = "the CPU-only metric that says a night's common mode is the host's (none: off)" },
 		{ HVS_OPT_FLAG, "json", 0, NULL, RG_AT(fmt), .val = FMT_JSON, .flags = HVS_OPT_UNLISTED,
 		  .help = "JSON on stdout" },
 		{ HVS_OPT_FLAG, "markdown", 0, NULL, RG_AT(fmt), .val = FMT_MARKDOWN, .flags = HVS_OPT_UNLISTED,
@@ -246,6 +256,69 @@ static void row_text(const struct rg *g, const struct row *w)
 	}
 }
 
+/*
+ * The host's speed on the newest night (hostspeed.h): a line above the
+ * table, or the JSON "host" object.
+ */
+static void host_text(struct rg *g, const struct hvs_hostspeed *hs)
+{
+	size_t k = hs->nights - 1;
+	double h = hs->h[k], r = hs->r[k];
+	char what[200];
+
+	if (!hs->reference)
+		snprintf(what, sizeof(what), "not estimated (no CPU-only reference in the history)");
+	else if (!isfinite(h))
+		snprintf(what, sizeof(what), "not estimated (fewer than %d metrics)", HVS_HOST_MIN_METRICS);
+	else if (hs->taken[k])
+		snprintf(what, sizeof(what),
+			 "%+.1f%% against the history (%zu metrics), %s %+.1f%%: every metric judged at it",
+			 100 * expm1(h), hs->metrics, hs->reference, 100 * expm1(r));
+	else if (isfinite(r))
+		snprintf(what, sizeof(what),
+			 "the suite %+.1f%% against the history (%zu metrics), %s %+.1f%%: they disagree, "
+			 "every metric judged at the reference's",
+			 100 * expm1(h), hs->metrics, hs->reference, 100 * expm1(r));
+	else
+		snprintf(what, sizeof(what), "the suite %+.1f%% (%zu metrics), %s not measured: judged as measured",
+			 100 * expm1(h), hs->metrics, hs->reference);
+	if (g->fmt == FMT_JSON) {
+#if HAVE_JANSSON
+		g->host = json_pack("{sb sI}", "taken", hs->taken[k] != 0, "metrics", (json_int_t)hs->metrics);
+		if (g->host && hs->reference)
+			json_object_set_new(g->host, "reference", json_string(hs->reference));
+		if (g->host && isfinite(h))
+			json_object_set_new(g->host, "suite", json_real(exp(h)));
+		if (g->host && isfinite(r))
+			json_object_set_new(g->host, "reference_factor", json_real(exp(r)));
+#endif
+		return;
+	}
+	printf(g->fmt == FMT_MARKDOWN ? "Host speed, newest run: %s.\n\n" : "host speed, newest run: %s\n\n",
+	       what);
+}
+
+/* What comes above the rows: the newest run, the host's speed, the column heads. */
+static void table_head(struct rg *g, const struct hvs_hostspeed *hs)
+{
+	const struct hvs_hrun *r = &g->runs[g->nruns - 1];
+
+	if (g->fmt == FMT_MARKDOWN)
+		printf("### hvscope regress\n\nNewest run `%s` (commit `%s`, %s) against %zu runs of its context.\n\n",
+		       r->uid, r->commit, r->started, g->nruns);
+	else if (g->fmt == FMT_TABLE)
+		printf("newest run %s (commit %s, %s); %zu runs of its context\n", r->uid, r->commit,
+		       r->started, g->nruns);
+	host_text(g, hs);
+	if (g->fmt == FMT_MARKDOWN) {
+		printf("| metric | runs | before | now | cost | could see | verdict | began |\n");
+		printf("|---|---:|---:|---:|---:|---:|---|---|\n");
+	} else if (g->fmt == FMT_TABLE) {
+		printf("%-32s %5s %12s %12s %7s %7s  %s\n", "metric", "runs", "before", "now", "cost",
+		       "sees", "verdict");
+	}
+}
+
 /* Judge one metric's per-run medians med[0..n) (oldest first), count its verdict, print its row. */
 static int one_metric(void *arg, const char *name, const char *unit, enum hvs_direction dir,
 		      const double *med, size_t n)
@@ -304,6 +377,8 @@ int cmd_regress(int argc, char **argv)
 	size_t nctx = 0;
 	struct hvs_history *h = NULL;
 	struct hvs_hrun *runs = NULL;
+	struct hvs_hs_set set = { 0 };
+	struct hvs_hostspeed hs = { 0 };
 	const char *db;
 	int ret;
 
@@ -344,20 +419,17 @@ int cmd_regress(int argc, char **argv)
 		ret = HVS_EX_INTERNAL;
 		goto out;
 	}
-	if (g.fmt == FMT_MARKDOWN) {
-		printf("### hvscope regress\n\nNewest run `%s` (commit `%s`, %s) against %zu runs of its context.\n\n",
-		       runs[g.nruns - 1].uid, runs[g.nruns - 1].commit, runs[g.nruns - 1].started,
-		       g.nruns);
-		printf("| metric | runs | before | now | cost | could see | verdict | began |\n");
-		printf("|---|---:|---:|---:|---:|---:|---|---|\n");
-	} else if (g.fmt == FMT_TABLE) {
-		printf("newest run %s (commit %s, %s); %zu runs of its context\n\n",
-		       runs[g.nruns - 1].uid, runs[g.nruns - 1].commit, runs[g.nruns - 1].started,
-		       g.nruns);
-		printf("%-32s %5s %12s %12s %7s %7s  %s\n", "metric", "runs", "before", "now", "cost",
-		       "sees", "verdict");
+	/* Every metric's series first: the host's speed is the suite's common mode. */
+	ret = hvs_history_series(h, runs, g.nruns, hvs_hs_set_add, &set, err, sizeof(err));
+	if (!ret)
+		ret = hvs_hostspeed_estimate(&set, a.host_ref ? a.host_ref : HVS_HOST_REFERENCE,
+					     g.so.threshold, &hs);
+	if (!ret)
+		table_head(&g, &hs);
+	for (size_t m = 0; !ret && m < set.n; m++) {
+		hvs_hostspeed_apply(&hs, set.v[m].dir, set.v[m].med, set.v[m].med);
+		ret = one_metric(&g, set.v[m].name, set.v[m].unit, set.v[m].dir, set.v[m].med, g.nruns);
 	}
-	ret = hvs_history_series(h, runs, g.nruns, one_metric, &g, err, sizeof(err));
 	if (ret) {
 		if (ret < 0)
 			hvs_err("regress: %s", ret == -ENOMEM ? "out of memory" : err);
@@ -373,6 +445,8 @@ int cmd_regress(int argc, char **argv)
 					 "checked", g.checked, "slower", g.slower, "faster", g.faster,
 					 "equivalent", g.equivalent, "inconclusive", g.inconclusive,
 					 "threshold", g.so.threshold, "alpha", g.so.alpha, "metrics", g.rows);
+		if (root && g.host)
+			json_object_set(root, "host", g.host);
 		char *text = root ? json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) : NULL;
 
 		json_decref(root);
@@ -395,7 +469,10 @@ int cmd_regress(int argc, char **argv)
 out:
 #if HAVE_JANSSON
 	json_decref(g.rows);
+	json_decref(g.host);
 #endif
+	hvs_hostspeed_free(&hs);
+	hvs_hs_set_free(&set);
 	free(g.vals);
 	free(g.pos);
 	free(runs);
