@@ -321,7 +321,7 @@ int hvs_regress_judge(const double *x, size_t n, enum hvs_direction dir, uint64_
 		return -EINVAL;
 	/* Each side at alpha / family: slower (the gate) over the night's metrics at alpha. */
 	j.level_q = 1 - 2 * o->alpha / (double)(o->family ? o->family : 1);
-	j.df = 2.0 * (double)(n - j.L - 1);
+	j.df = fmin(HVS_REGRESS_TAIL_DF, 2.0 * (double)(n - j.L - 1));
 	j.half = log1p(o->threshold) / 2;
 	e = judge_load(&j, x, seed, out);
 	if (e) {

@@ -11,18 +11,19 @@
  * clipped (3 x 1.4826 x 0.02 = 0.089): its clipped sd, and on either side,
  * is sqrt(0.02^2 / 0.995007) = 0.020050 = sigma; se = sigma sqrt(1/2 +
  * (pi/2)/28) = 0.014952; the one-sided quantile at alpha/family = 0.01/32
- * of Student t with 2 (28 - 1) = 54 df is 3.6328 (80% power: 0.8483), so
- * the lower bound of the cost is e^(0.10 - 3.6328 * 0.014952) = 1.04674:
- * slower, beginning at night 28, cost e^0.10. The detectable step:
- * e^((3.6328 + 0.8483) 0.014952) - 1 = 6.93% (above the threshold's
- * e^(ln 1.05 + 0.8483 * 0.014952) - 1 = 6.33%). (t quantiles: mpmath's
- * regularized incomplete beta; 0.995007 = E min(Z^2, 9).)
+ * of Student t with min(2 (28 - 1), HVS_REGRESS_TAIL_DF) = 10 df is 4.8980
+ * (80% power: 0.8791), so the lower bound of the cost is
+ * e^(0.10 - 4.8980 * 0.014952) = 1.02713: slower, beginning at night 28,
+ * cost e^0.10. The detectable step: e^((4.8980 + 0.8791) 0.014952) - 1 =
+ * 9.02% (above the threshold's e^(ln 1.05 + 0.8791 * 0.014952) - 1 =
+ * 6.38%). (t quantiles with 10 df: Abramowitz & Stegun 26.7.3, the closed
+ * form for even df, solved by bisection; 0.995007 = E min(Z^2, 9).)
  * Synthetic histories (lognormal nights, seeded): a 10% step at night CV 2%
- * and 3% flagged on its 2nd night (at CV 3% the test's power is about 73%
- * by the formula above with a known sigma; the estimated sigma's noise and
- * the every-night and beyond-the-history rules bring it to about 60%: 58%
- * with the clipped sds and the autocorrelation term, 62% with the clipped
- * sds alone, 52% with the MADs they replaced);
+ * and 3% flagged on its 2nd night (with the 10-df tail the test's power at
+ * a known sigma is about 93% at CV 2% and 26% at CV 3%; the estimated
+ * sigma's noise and the every-night and beyond-the-history rules bring
+ * them to about 82% and 18%: light-tailed nights pay for the heavy tails
+ * real nights have, docs/harness.md);
  * stationary histories at CV 3% and heavy-tailed ones (Student t with 3
  * degrees of freedom, scaled to CV 3%) raise almost no alarm (Bonferroni
  * over 32 metrics: 3e-4 a side); a lone wild night never counts; a
@@ -81,9 +82,9 @@ static void test_known(const struct hvs_series_opts *o)
 	   "known answer: slower from night 28 (e %d, verdict %d, began %zu)", e, v.verdict, v.began);
 	ok(near(v.sigma, 0.020050, 1e-5) && near(v.night_cv, 0.020050, 1e-5),
 	   "known answer: sigma 0.020050 (got %.6f, night_cv %.6f)", v.sigma, v.night_cv);
-	ok(near(v.cost, exp(0.10), 1e-9) && near(v.lo, 1.04674, 1e-4),
-	   "known answer: cost e^0.10, CI lower bound 1.04674 (got %.5f, %.5f)", v.cost, v.lo);
-	ok(near(v.mde, 0.06930, 2e-4), "known answer: detectable step 6.93%% (got %.5f)", v.mde);
+	ok(near(v.cost, exp(0.10), 1e-9) && near(v.lo, 1.02713, 1e-4),
+	   "known answer: cost e^0.10, CI lower bound 1.02713 (got %.5f, %.5f)", v.cost, v.lo);
+	ok(near(v.mde, 0.09022, 2e-4), "known answer: detectable step 9.02%% (got %.5f)", v.mde);
 	ok(v.now == x[29] && near(v.before, 1000, 1e-9), "known answer: now %.1f, before %.1f", v.now,
 	   v.before);
 	/* The same history higher-is-better: the step is faster. */
@@ -142,11 +143,11 @@ static void test_synthetic(const struct hvs_series_opts *o)
 		    v.verdict == HVS_V_SLOWER)
 			tail++;
 	}
-	ok(caught2 >= trials * 90 / 100, "10%% step, night CV 2%%: slower on its 2nd night in %d of %d",
+	ok(caught2 >= trials * 75 / 100, "10%% step, night CV 2%%: slower on its 2nd night in %d of %d",
 	   caught2, trials);
 	ok(dated >= caught2 * 90 / 100, "... dated from night 28 in %d of them", dated);
-	/* By the formula in the header about 73%, less the sigma estimate's noise and the rules. */
-	ok(caught3 >= trials * 55 / 100, "10%% step, night CV 3%%: slower on its 2nd night in %d of %d",
+	/* By the formula in the header about 26%, less the sigma estimate's noise and the rules. */
+	ok(caught3 >= trials * 12 / 100, "10%% step, night CV 3%%: slower on its 2nd night in %d of %d",
 	   caught3, trials);
 	ok(flat <= 2, "stationary CV 3%%: %d of %d histories flagged (Bonferroni: ~0.1 expected)", flat,
 	   trials);
