@@ -238,6 +238,8 @@ static void judge_step(const struct judge *j, struct hvs_series_verdict *out)
 	 * 2 (M - 1) df 0.08-0.10%, nominal 2 alpha/family = 0.06%; M - 1 df 0.02%,
 	 * at a sixth fewer 2nd-night detections on the kept series). Since
 	 * the clipped scale and rho (session 7): 0.04% with 2 (M - 1) df.
+	 * Real nights are heavier-tailed than lognormal ones: at most
+	 * HVS_REGRESS_TAIL_DF df (regress.h), j->df.
 	 */
 	out->verdict = hvs_decide(d, se, j->df, j->level_q, o->threshold, o->power, &out->lo,
 				  &out->hi, NULL);
