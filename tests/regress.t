@@ -15,7 +15,7 @@ n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); m=[x for x in d["metrics"] if x["name"]==sys.argv[2]][0]; print(m.get(sys.argv[3],""))' "$@"; }
 
-echo "1..21"
+echo "1..24"
 for k in flat step drift outlier; do
 	$MK "$T/$k" 60 --series $k --prefix $k --tag config=a
 	$H ingest --quiet --db "$T/$k.db" "$T/$k"/*.json || echo "# ingest $k failed"
@@ -131,3 +131,25 @@ ok $([ $rc -ge 3 ] && [ "$(wc -l < "$T/err")" = 1 ]; echo $?) "a file that is no
 ok $([ $? = 6 ]; echo $?) "static build: exit 6"
 $H regress --db "$T/flat.db" --window 1 > /dev/null 2>&1
 ok $([ $? = 2 ]; echo $?) "bad --window: usage error"
+
+# The host's speed, on real runs of one build (tests/data/series-quiet, runs
+# 23-52): the newest run is in the host's slow state (every metric slower,
+# the CPU-only intmix 7.8% too). Judged as measured it fails the gate
+# (rdtsc and intmix `slower`); at the host's speed it does not.
+mkdir "$T/q52"
+for f in $(ls "$HVS_SRC"/tests/data/series-quiet/quick/*.json.gz | sed -n 23,52p); do
+	gzip -dc "$f" > "$T/q52/$(basename "$f" .gz)"
+done
+$H ingest --quiet --db "$T/q52.db" "$T/q52"/*.json
+$H regress --db "$T/q52.db" --fail-on-regression > "$T/q52.out"
+rc=$?
+ok $([ $rc = 0 ] && grep -q '^host speed, newest run: [0-9.]*% slower than over the history (the common mode of [0-9]* metrics; workload.cpu.intmix [0-9.]*% slower): every metric judged at it$' "$T/q52.out"; echo $?) \
+	"a real night in the host's slow state: exit $rc at the host's speed, the host line says so ($(sed -n 2p "$T/q52.out" | cut -c1-90))"
+$H regress --db "$T/q52.db" --fail-on-regression --host-reference none > "$T/q52n.out"
+rc=$?
+ok $([ $rc = 1 ] && grep -q '^host speed, newest run: off (--host-reference none): judged as measured$' "$T/q52n.out"; echo $?) \
+	"the same night as measured (--host-reference none): exit $rc, the gate fails ($(grep -c ' slower began' "$T/q52n.out") rows slower)"
+$H regress --db "$T/q52.db" --json > "$T/q52.json"
+python3 -c 'import json,sys; h = json.load(open(sys.argv[1]))["host"]; assert h["taken"] and h["reference"] == "workload.cpu.intmix" and 1.03 < h["suite"] < 1.15 and 1.03 < h["reference_factor"] < 1.15, h' "$T/q52.json"
+ok $? "--json: the host object (taken, the reference, both factors)"
+

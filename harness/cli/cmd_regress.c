@@ -47,6 +47,8 @@ struct rg {
 	double require_mde;
 	enum fmt fmt;
 	int slower, faster, equivalent, inconclusive, inconclusive_fail, checked;
+	int host_off;         /* --host-reference none */
+	const char *host_ref; /* the reference's name */
 	double *vals;
 	size_t *pos;
 #if HAVE_JANSSON
@@ -104,7 +106,7 @@ const struct hvs_cmdopts cmd_regress_opts = {
 		"--host-reference (default workload.cpu.intmix) moved with it was the host's\n"
 		"speed, not the build's; every metric is judged at the newest night's host\n"
 		"speed (the line above the table says how fast the host was). When the suite\n"
-		"moved and the reference did not, the nights are judged as measured.\n"
+		"and the reference disagree, the reference's own move is the host's speed.\n"
 		"`now` is the newest run's value.\n"
 		"--json: raw SI (results-schema/regress.schema.json); --markdown: a table.\n\n"
 		"exit: 0 ok, 1 slower (with --fail-on-regression), 12 inconclusive (with\n"
@@ -264,24 +266,32 @@ static void host_text(struct rg *g, const struct hvs_hostspeed *hs)
 {
 	size_t k = hs->nights - 1;
 	double h = hs->h[k], r = hs->r[k];
-	char what[200];
+	char what[240];
 
-	if (!hs->reference)
-		snprintf(what, sizeof(what), "not estimated (no CPU-only reference in the history)");
+	if (g->host_off)
+		snprintf(what, sizeof(what), "off (--host-reference none): judged as measured");
+	else if (!hs->reference)
+		snprintf(what, sizeof(what), "not estimated (%.80s not in the history): judged as measured",
+			 g->host_ref);
 	else if (!isfinite(h))
-		snprintf(what, sizeof(what), "not estimated (fewer than %d metrics)", HVS_HOST_MIN_METRICS);
+		snprintf(what, sizeof(what),
+			 "not estimated (fewer than %d steady metrics, or they moved apart): judged as measured",
+			 HVS_HOST_MIN_METRICS);
 	else if (hs->taken[k])
 		snprintf(what, sizeof(what),
-			 "%+.1f%% against the history (%zu metrics), %s %+.1f%%: every metric judged at it",
-			 100 * expm1(h), hs->metrics, hs->reference, 100 * expm1(r));
+			 "%.1f%% %s than over the history (the common mode of %zu metrics; %s %.1f%% %s): "
+			 "every metric judged at it",
+			 100 * fabs(expm1(h)), h > 0 ? "slower" : "faster", hs->metrics, hs->reference,
+			 100 * fabs(expm1(r)), r > 0 ? "slower" : "faster");
 	else if (isfinite(r))
 		snprintf(what, sizeof(what),
-			 "the suite %+.1f%% against the history (%zu metrics), %s %+.1f%%: they disagree, "
+			 "the suite %.1f%% %s than over the history (%zu metrics), %s %.1f%% %s: they disagree, "
 			 "every metric judged at the reference's",
-			 100 * expm1(h), hs->metrics, hs->reference, 100 * expm1(r));
+			 100 * fabs(expm1(h)), h > 0 ? "slower" : "faster", hs->metrics, hs->reference,
+			 100 * fabs(expm1(r)), r > 0 ? "slower" : "faster");
 	else
-		snprintf(what, sizeof(what), "the suite %+.1f%% (%zu metrics), %s not measured: judged as measured",
-			 100 * expm1(h), hs->metrics, hs->reference);
+		snprintf(what, sizeof(what), "the suite %.1f%% %s (%zu metrics), %s not measured: judged as measured",
+			 100 * fabs(expm1(h)), h > 0 ? "slower" : "faster", hs->metrics, hs->reference);
 	if (g->fmt == FMT_JSON) {
 #if HAVE_JANSSON
 		g->host = json_pack("{sb sI}", "taken", hs->taken[k] != 0, "metrics", (json_int_t)hs->metrics);
@@ -391,6 +401,8 @@ int cmd_regress(int argc, char **argv)
 	g.per = a.per.v;
 	g.nper = a.per.n;
 	g.require_mde = a.require_mde;
+	g.host_off = a.host_ref && !strcmp(a.host_ref, "none");
+	g.host_ref = a.host_ref ? a.host_ref : HVS_HOST_REFERENCE;
 	g.fmt = (enum fmt)a.fmt;
 	/* A gate reading a history that is not there must not create one. */
 	if (!hvs_history_is_conninfo(db) && access(db, R_OK) < 0) {
@@ -422,8 +434,7 @@ int cmd_regress(int argc, char **argv)
 	/* Every metric's series first: the host's speed is the suite's common mode. */
 	ret = hvs_history_series(h, runs, g.nruns, hvs_hs_set_add, &set, err, sizeof(err));
 	if (!ret)
-		ret = hvs_hostspeed_estimate(&set, a.host_ref ? a.host_ref : HVS_HOST_REFERENCE,
-					     g.so.threshold, &hs);
+		ret = hvs_hostspeed_estimate(&set, g.host_ref, g.so.threshold, &hs);
 	if (!ret)
 		table_head(&g, &hs);
 	for (size_t m = 0; !ret && m < set.n; m++) {
