@@ -252,7 +252,8 @@ int hvs_rpt_history_load_ctx(const char *db, const char *context, const char *si
 		goto out;
 	snprintf(note, notelen,
 		 "History: %zu runs of %s (%s .. %s, same host and hypervisor) "
-		 "in %s; %zu of %zu metrics have a change point (permutation-confirmed, alpha %.2f)%s.",
+		 "in %s; %zu of %zu metrics have a change point (permutation-confirmed, alpha %.2f; judged "
+		 "at the host's speed, as regress does, charted as measured)%s.",
 		 c.nruns, what, c.runs[0].started, c.runs[c.nruns - 1].started, db, c.nchanged, c.nmetrics,
 		 TREND_ALPHA, all ? "" : "; only those are charted");
 	*out = c.v;

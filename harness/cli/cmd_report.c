@@ -237,7 +237,7 @@ int cmd_report(int argc, char **argv)
 	const char *baseline, *db, *since, *label_by;
 	struct hvs_rpt_series *series = NULL;
 	size_t nseries = 0;
-	char err[512], note[512];
+	char err[512], note[1024];
 	int first, ret, all_trends;
 
 	ret = hvs_opts_parse(&cmd_report_opts, argc, argv, &a, &first);
