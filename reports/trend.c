@@ -61,7 +61,7 @@ static int one_series(void *arg, const char *name, const char *unit, enum hvs_di
 	if (!x || !at)
 		goto nomem;
 	/* Judged at the host's speed, as regress does (xj); charted as measured (x). */
-	hvs_hostspeed_apply(c->hs, dir, med, xj);
+	hvs_hostspeed_apply(c->hs, dir, med, so.min_seg, xj);
 	for (size_t i = 0; i < n; i++)
 		if (isfinite(med[i]) && med[i] > 0) {
 			x[k] = med[i];

@@ -145,6 +145,7 @@ int hvs_hostspeed_estimate(const struct hvs_hs_set *s, const char *reference, do
 
 	memset(out, 0, sizeof(*out));
 	out->nights = N;
+	out->half = half;
 	out->h = malloc((N ? N : 1) * sizeof(*out->h));
 	out->r = malloc((N ? N : 1) * sizeof(*out->r));
 	out->g = malloc((N ? N : 1) * sizeof(*out->g));
@@ -184,11 +185,57 @@ int hvs_hostspeed_estimate(const struct hvs_hs_set *s, const char *reference, do
 	return 0;
 }
 
-void hvs_hostspeed_apply(const struct hvs_hostspeed *hs, enum hvs_direction dir, const double *med,
-			 double *x)
+/*
+ * How far a metric follows the host: the least-squares slope of its
+ * oriented log values on the nights' host speed g over nights [0, n - skip)
+ * (the judged nights do not fit it), shrunk toward 1 (the ridge weight
+ * below), clamped to [0, 1.5]; 1 from fewer than 8 nights or when g never
+ * moved.
+ */
+static double follows(const struct hvs_hostspeed *hs, enum hvs_direction dir, const double *med,
+		      size_t skip, double shrink)
 {
-	double s = dir == HVS_HIGHER_IS_BETTER ? 1 : -1;
+	size_t n = hs->nights > skip ? hs->nights - skip : 0, k = 0;
+	double my = 0, mg = 0, sxy = 0, sxx = 0, w;
+
+	for (size_t i = 0; i < n; i++) {
+		double v = olog(dir, med[i]);
+
+		if (isfinite(v)) {
+			my += v;
+			mg += hs->g[i];
+			k++;
+		}
+	}
+	if (k < 8)
+		return 1;
+	my /= (double)k;
+	mg /= (double)k;
+	for (size_t i = 0; i < n; i++) {
+		double v = olog(dir, med[i]);
+
+		if (isfinite(v)) {
+			sxy += (v - my) * (hs->g[i] - mg);
+			sxx += (hs->g[i] - mg) * (hs->g[i] - mg);
+		}
+	}
+	if (!(sxx > 0))
+		return 1;
+	/*
+	 * Shrunk toward 1 as a ridge: a history whose host barely moved cannot
+	 * tell a slope (its fit is noise), one that visited the host's states
+	 * can. w = var(g) / (var(g) + (half the threshold)^2).
+	 */
+	w = sxx / (sxx + (double)k * shrink * shrink);
+	return fmax(0, fmin(1.5, 1 + w * (sxy / sxx - 1)));
+}
+
+double hvs_hostspeed_apply(const struct hvs_hostspeed *hs, enum hvs_direction dir, const double *med,
+			   size_t skip, double *x)
+{
+	double s = dir == HVS_HIGHER_IS_BETTER ? 1 : -1, b = follows(hs, dir, med, skip, hs->half);
 
 	for (size_t i = 0; i < hs->nights; i++)
-		x[i] = med[i] * exp(s * hs->g[i]);
+		x[i] = med[i] * exp(s * b * hs->g[i]);
+	return b;
 }

@@ -26,13 +26,16 @@
  *   night's host speed is r. A night without the reference: h when within
  *   half the threshold, else none. No reference in the history: none.
  * - Applied: each metric's nights are put at the newest night's host
- *   speed (divided by e^(g_i - g_newest), g the host speed, slower
+ *   speed (divided by e^(b (g_i - g_newest)), g the host speed, slower
  *   positive), so the newest value is what was measured and a baseline
- *   reads "the history at tonight's host speed". Every metric follows the
- *   host fully: a slope fitted per metric (0 for the metrics that do not
- *   follow it, such as a 2 MiB-page chase) gained power on the kept series
- *   but raised more false alarms (an ill-fitted slope on a history with
- *   few slow nights leaves part of a slow night in the metric).
+ *   reads "the history at tonight's host speed". b is how far the metric
+ *   follows the host: the least-squares slope of its nights on g, fitted
+ *   without the judged nights, shrunk toward 1 as a ridge (weight
+ *   var(g) / (var(g) + (half the threshold)^2): a history whose host
+ *   barely moved cannot tell a slope), in [0, 1.5]. Most metrics follow
+ *   the host fully (b near 1); some do not (over the whole idle series,
+ *   the cross-CPU pipe 0.06 and the 2 MiB-page 16 KiB chase 0.08), and
+ *   scaling those by the host's speed would add its noise to theirs.
  *
  * Measured on the kept series (docs/harness.md, scripts/regress-eval.py):
  * the night-to-night sd of the exit and syscall metrics falls from about
@@ -79,6 +82,7 @@ struct hvs_hostspeed {
 	double *r;               /* per night: the reference's deviation, log, slower > 0 (NaN: none) */
 	unsigned char *taken;    /* per night: h taken as the host's speed */
 	double *g;               /* per night: what its values are divided by, log, relative to the newest */
+	double half;             /* half the threshold, log */
 };
 
 /*
@@ -87,9 +91,16 @@ struct hvs_hostspeed {
  */
 int hvs_hostspeed_estimate(const struct hvs_hs_set *s, const char *reference, double threshold,
 			   struct hvs_hostspeed *out);
-/* x[i] = med[i] at the newest night's host speed (NaN stays NaN); x may be med. */
-void hvs_hostspeed_apply(const struct hvs_hostspeed *hs, enum hvs_direction dir, const double *med,
-			 double *x);
+/*
+ * x[i] = med[i] at the newest night's host speed, as far as the metric
+ * follows the host: divided by e^(b (g_i - g_newest)), b the least-squares
+ * slope of its nights on g over all but the newest skip nights, shrunk
+ * toward 1, in [0, 1.5] (1 from fewer than 8 nights, or when g never
+ * moved).
+ * Returns b. NaN stays NaN; x may be med.
+ */
+double hvs_hostspeed_apply(const struct hvs_hostspeed *hs, enum hvs_direction dir, const double *med,
+			   size_t skip, double *x);
 void hvs_hostspeed_free(struct hvs_hostspeed *hs);
 
 #endif

@@ -61,8 +61,8 @@
  * in 2.2% of cases (normal: 0.003%). The test's Student t has at most
  * this many degrees of freedom: the most that keeps the gate's false
  * alarms at 1% of nights over both series (131 nights; at the host's
- * speed, 54 df: 5.3%, 24 and 16: 3.1%, 12: 1.5%, 10: 0.8%, 8: 0.8% at a
- * sixth fewer 2nd-night detections than 10).
+ * speed, 54 df: 5.3%, 24: 3.8%, 16: 2.3%, 12: 1.5%, 10: 0.8%, 8: 0.8% at
+ * a tenth fewer 2nd-night detections than 10).
  */
 #define HVS_REGRESS_TAIL_DF 10
 

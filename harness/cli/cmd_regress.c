@@ -48,6 +48,7 @@ struct rg {
 	enum fmt fmt;
 	int slower, faster, equivalent, inconclusive, inconclusive_fail, checked;
 	int host_off;         /* --host-reference none */
+	double follows;       /* how far the metric being judged follows the host (NaN: not judged at it) */
 	const char *host_ref; /* the reference's name */
 	double *vals;
 	size_t *pos;
@@ -105,8 +106,9 @@ const struct hvs_cmdopts cmd_regress_opts = {
 		"Host speed: a night on which the whole suite moved together and the CPU-only\n"
 		"--host-reference (default workload.cpu.intmix) moved with it was the host's\n"
 		"speed, not the build's; every metric is judged at the newest night's host\n"
-		"speed (the line above the table says how fast the host was). When the suite\n"
-		"and the reference disagree, the reference's own move is the host's speed.\n"
+		"speed, as far as its history follows the host (JSON follows_host; the line\n"
+		"above the table says how fast the host was). When the suite and the\n"
+		"reference disagree, the reference's own move is the host's speed.\n"
 		"`now` is the newest run's value.\n"
 		"--json: raw SI (results-schema/regress.schema.json); --markdown: a table.\n\n"
 		"exit: 0 ok, 1 slower (with --fail-on-regression), 12 inconclusive (with\n"
@@ -169,6 +171,8 @@ static void row_json(struct rg *g, const struct row *w)
 	if (!row)
 		return;
 	json_object_set_new(row, "threshold", json_real(w->threshold));
+	if (isfinite(g->follows) && w->v != HVS_V_NA)
+		json_object_set_new(row, "follows_host", json_real(g->follows));
 	if (isfinite(sv->now))
 		json_object_set_new(row, "now", json_real(sv->now));
 	if (isfinite(sv->mde))
@@ -280,7 +284,7 @@ static void host_text(struct rg *g, const struct hvs_hostspeed *hs)
 	else if (hs->taken[k])
 		snprintf(what, sizeof(what),
 			 "%.1f%% %s than over the history (the common mode of %zu metrics; %s %.1f%% %s): "
-			 "every metric judged at it",
+			 "every metric judged at it, as far as it follows the host",
 			 100 * fabs(expm1(h)), h > 0 ? "slower" : "faster", hs->metrics, hs->reference,
 			 100 * fabs(expm1(r)), r > 0 ? "slower" : "faster");
 	else if (isfinite(r))
@@ -438,7 +442,9 @@ int cmd_regress(int argc, char **argv)
 	if (!ret)
 		table_head(&g, &hs);
 	for (size_t m = 0; !ret && m < set.n; m++) {
-		hvs_hostspeed_apply(&hs, set.v[m].dir, set.v[m].med, set.v[m].med);
+		g.follows = hs.reference ? hvs_hostspeed_apply(&hs, set.v[m].dir, set.v[m].med,
+								g.so.min_seg, set.v[m].med)
+					 : NAN;
 		ret = one_metric(&g, set.v[m].name, set.v[m].unit, set.v[m].dir, set.v[m].med, g.nruns);
 	}
 	if (ret) {

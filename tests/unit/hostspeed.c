@@ -20,6 +20,10 @@
  *   bent by the reference's own noise.
  * - Half the metrics 50% slower and half 50% faster: no two thirds
  *   within the threshold of their median, so no common mode.
+ * - The host 10% slower on every other night, one metric flat and one
+ *   moving half as far: fitted slopes 0 and 0.5 (exact: the metrics are
+ *   exactly b g plus a constant), shrunk toward 1 by the ridge weight
+ *   hostspeed.h gives.
  * - No reference in the history, or fewer than HVS_HOST_MIN_METRICS
  *   metrics: nothing is taken; values as measured.
  */
@@ -79,7 +83,7 @@ static int applied_as(const struct hvs_hs_set *s, const struct hvs_hostspeed *hs
 	int good = 1;
 
 	for (size_t m = 0; m < s->n; m++) {
-		hvs_hostspeed_apply(hs, s->v[m].dir, s->v[m].med, x);
+		hvs_hostspeed_apply(hs, s->v[m].dir, s->v[m].med, 2, x);
 		for (size_t i = 0; i < NN; i++) {
 			double v = s->v[m].dir == HVS_HIGHER_IS_BETTER ? s->v[m].med[i] * want[i]
 								      : s->v[m].med[i] / want[i];
@@ -98,7 +102,7 @@ int main(void)
 	double want[NN];
 	int e;
 
-	plan(18);
+	plan(19);
 
 	/* The host 10% slower on the newest two nights. */
 	flat(slow);
@@ -171,6 +175,43 @@ int main(void)
 	hvs_hostspeed_free(&hs);
 	hvs_hs_set_free(&s);
 
+	/*
+	 * The host 10% slower on every other night; metric 0 does not follow
+	 * it (flat), metric 1 follows it half way: least-squares slopes 0 and
+	 * 0.5 on the nights before the newest 2 (exact: the metrics are b g
+	 * plus a constant), shrunk toward 1 by w = Sgg / (Sgg + k (ln 1.05 /
+	 * 2)^2), Sgg the sum of squared deviations of g over those k = 10
+	 * nights; each night divided by e^(b g).
+	 */
+	flat(slow);
+	for (size_t m = 0; m < NM; m++)
+		for (size_t i = 0; i < NN; i += 2)
+			slow[m][i] = m == 0 ? 1 : m == 1 ? exp(0.5 * log(1.10)) : 1.10;
+	e = build(&s, NM, 1, slow) || hvs_hostspeed_estimate(&s, HVS_HOST_REFERENCE, 0.05, &hs);
+	{
+		double x0[NN], x1[NN], b0 = 0, b1 = 0, mg = 0, sgg = 0, w, half = log(1.05) / 2;
+		int good = !e;
+
+		for (size_t i = 0; !e && i < 10; i++)
+			mg += hs.g[i] / 10;
+		for (size_t i = 0; !e && i < 10; i++)
+			sgg += (hs.g[i] - mg) * (hs.g[i] - mg);
+		w = sgg / (sgg + 10 * half * half);
+		if (!e) {
+			b0 = hvs_hostspeed_apply(&hs, s.v[0].dir, s.v[0].med, 2, x0);
+			b1 = hvs_hostspeed_apply(&hs, s.v[1].dir, s.v[1].med, 2, x1);
+			for (size_t i = 0; i < NN; i++)
+				good &= near(x0[i], s.v[0].med[i] * exp(-b0 * hs.g[i]), 1e-9 * x0[i]) &&
+					near(x1[i], s.v[1].med[i] * exp(-b1 * hs.g[i]), 1e-9 * x1[i]);
+		}
+		ok(good && hs.taken[0] && hs.taken[1] && w > 0.5 && near(b0, 1 - w, 1e-9) &&
+			   near(b1, 1 - 0.5 * w, 1e-9),
+		   "slopes 0 and 0.5 shrunk toward 1 (w %.3f): %.3f and %.3f, each night divided by e^(b g)", w,
+		   b0, b1);
+	}
+	hvs_hostspeed_free(&hs);
+	hvs_hs_set_free(&s);
+
 	/* No reference: the same host step is left as measured. */
 	flat(slow);
 	for (size_t m = 0; m < NM; m++)
@@ -207,7 +248,7 @@ int main(void)
 		double x[NN];
 
 		if (!e)
-			hvs_hostspeed_apply(&hs, s.v[0].dir, s.v[0].med, x);
+			hvs_hostspeed_apply(&hs, s.v[0].dir, s.v[0].med, 2, x);
 		ok(!e && isnan(x[0]) && near(x[11], s.v[0].med[11], 1e-9), "NaN nights stay NaN");
 	}
 	hvs_hostspeed_free(&hs);
