@@ -164,6 +164,7 @@ static int trend_series(struct hvs_history *h, struct collect *c, char *err, siz
 	int ret;
 
 	hvs_series_opts_default(&so);
+	set.nights = c->nruns;
 	ret = hvs_history_series(h, c->runs, c->nruns, hvs_hs_set_add, &set, err, errlen);
 	if (!ret)
 		ret = hvs_hostspeed_estimate(&set, HVS_HOST_REFERENCE, so.threshold, &hs);

@@ -63,7 +63,11 @@ struct hvs_hs_row {
 	double *med;
 };
 
-/* Every metric of a history, kept for a second pass. */
+/*
+ * Every metric of a history, kept for a second pass. nights: set it to the
+ * runs read before adding, so that a newest run with no metric still has
+ * its nights.
+ */
 struct hvs_hs_set {
 	size_t nights, n, cap;
 	struct hvs_hs_row *v;

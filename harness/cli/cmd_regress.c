@@ -268,10 +268,12 @@ static void row_text(const struct rg *g, const struct row *w)
  */
 static void host_text(struct rg *g, const struct hvs_hostspeed *hs)
 {
-	size_t k = hs->nights - 1;
+	size_t k = hs->nights - 1; /* nights: the context's runs, at least one */
 	double h = hs->h[k], r = hs->r[k];
-	char what[240];
+	char what[240], hw[32], rw[32];
 
+	snprintf(hw, sizeof(hw), "%.1f%% %s", 100 * fabs(expm1(h)), h > 0 ? "slower" : "faster");
+	snprintf(rw, sizeof(rw), "%.1f%% %s", 100 * fabs(expm1(r)), r > 0 ? "slower" : "faster");
 	if (g->host_off)
 		snprintf(what, sizeof(what), "off (--host-reference none): judged as measured");
 	else if (!hs->reference)
@@ -283,19 +285,17 @@ static void host_text(struct rg *g, const struct hvs_hostspeed *hs)
 			 HVS_HOST_MIN_METRICS);
 	else if (hs->taken[k])
 		snprintf(what, sizeof(what),
-			 "%.1f%% %s than over the history (the common mode of %zu metrics; %s %.1f%% %s): "
+			 "%s than over the history (the common mode of %zu metrics; %s %s): "
 			 "every metric judged at it, as far as it follows the host",
-			 100 * fabs(expm1(h)), h > 0 ? "slower" : "faster", hs->metrics, hs->reference,
-			 100 * fabs(expm1(r)), r > 0 ? "slower" : "faster");
+			 hw, hs->metrics, hs->reference, rw);
 	else if (isfinite(r))
 		snprintf(what, sizeof(what),
-			 "the suite %.1f%% %s than over the history (%zu metrics), %s %.1f%% %s: they disagree, "
+			 "the suite %s than over the history (%zu metrics), %s %s: they disagree, "
 			 "every metric judged at the reference's",
-			 100 * fabs(expm1(h)), h > 0 ? "slower" : "faster", hs->metrics, hs->reference,
-			 100 * fabs(expm1(r)), r > 0 ? "slower" : "faster");
+			 hw, hs->metrics, hs->reference, rw);
 	else
-		snprintf(what, sizeof(what), "the suite %.1f%% %s (%zu metrics), %s not measured: judged as measured",
-			 100 * fabs(expm1(h)), h > 0 ? "slower" : "faster", hs->metrics, hs->reference);
+		snprintf(what, sizeof(what), "the suite %s (%zu metrics), %s not measured: judged as measured",
+			 hw, hs->metrics, hs->reference);
 	if (g->fmt == FMT_JSON) {
 #if HAVE_JANSSON
 		g->host = json_pack("{sb sI}", "taken", hs->taken[k] != 0, "metrics", (json_int_t)hs->metrics);
@@ -436,6 +436,7 @@ int cmd_regress(int argc, char **argv)
 		goto out;
 	}
 	/* Every metric's series first: the host's speed is the suite's common mode. */
+	set.nights = g.nruns;
 	ret = hvs_history_series(h, runs, g.nruns, hvs_hs_set_add, &set, err, sizeof(err));
 	if (!ret)
 		ret = hvs_hostspeed_estimate(&set, g.host_ref, g.so.threshold, &hs);
