@@ -399,6 +399,12 @@ if state_tests:
              100 * lg / ((z + st.NormalDist().inv_cdf(0.80)) * math.sqrt(1 / 3)),
              sum(e["sd"] <= e["need"] for e in D),
              sum(e["sd"] <= lg / ((z + 0.8416) * math.sqrt(1 / 3)) for e in D), n))
+    # The ceiling: a test that knew each state's between-run spread (taken as measured) exactly,
+    # normal, at the family's level: its expected catches (power summed over the tests).
+    nd = st.NormalDist()
+    ceil = sum(nd.cdf(lg / (e["sd"] * math.sqrt(1 / e["ka"] + 1 / e["kb"])) - z) for e in D)
+    print("    the ceiling: a test knowing each state's run spread exactly (normal, the family's level) would flag "
+          "an expected %.1f of %d (%.0f%%)" % (ceil, n, 100.0 * ceil / n))
     s0, m0 = med([e["sd"] for e in D]), med([e["m"] for e in D])
     k = 2
     while k < 200 and (qt(0.025 / m0, 2 * k - 2) + qt(0.20, 2 * k - 2)) * s0 * math.sqrt(2 / k) > lg:

@@ -208,6 +208,23 @@ print("delay: histories whose own night CV (before the step) is <= 3%%: flagged 
       "by the 4th in %s"
       % (pct(sum(1 for n, k in pairs if delay[n][k] is not None and delay[n][k] <= 2), len(pairs)),
          pct(sum(1 for n, k in pairs if delay[n][k] is not None and delay[n][k] <= 4), len(pairs))))
+# The ceiling: what the goal asks of any test. A test that knew each history's night sd s
+# exactly, with normal, independent nights (all that "night CV <= 3%" says), at the gate's
+# budget (one-sided alpha/m per metric and night: regress's default alpha 1%, m the night's
+# metrics) flags the mean of 2 new nights against the mean of the N before them with power
+# Phi(ln 1.10 / (s sqrt(1/2 + 1/N)) - z(1 - alpha/m)); summed over the histories, the number
+# of 2nd-night catches to expect. Real nights are heavier-tailed than normal and a judge must
+# estimate s, so a real test is below it.
+nd = st.NormalDist()
+fam = len([n for n in names if n])
+zq = nd.inv_cdf(1 - 0.01 / fam)
+se1 = math.sqrt(0.5 + 1.0 / (HIST - NIGHTS))
+ceil = sum(nd.cdf(math.log(1.10) / (hcv[n][k] * se1) - zq) for n, k in pairs)
+print("delay, the ceiling: a test knowing each of those histories' night sd exactly (normal, independent "
+      "nights), at the gate's budget (one-sided 1%%/%d per metric and night), would flag by the 2nd night an "
+      "expected %.1f of %d (%.0f%%); at night CV 2%%, 2.5%%, 3%%: %.0f%%, %.0f%%, %.0f%% of histories"
+      % (fam, ceil, len(pairs), 100.0 * ceil / len(pairs) if pairs else float("nan"),
+         *[100 * nd.cdf(math.log(1.10) / (c * se1) - zq) for c in (0.02, 0.025, 0.03)]))
 # What the newest two nights showed on the step's 2nd night: the planted 10% plus the real nights.
 small = [(n, k) for n in quiet for k, c in enumerate(cost2.get(n, [])) if c < 1.07]
 print("delay: of those, histories whose two planted nights were, as regress measured them, "
