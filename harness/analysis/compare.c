@@ -564,9 +564,7 @@ static void add_state_run(struct side *sd, const double *x, size_t m, const stru
 	double mean, v = var_of(x, m, &mean), med = hvs_median(x, m), rs;
 	double ps = state_process_var(mt, cut, st, scratch);
 
-	for (size_t i = 0; i < m; i++)
-		scratch[i] = fabs(x[i] - med);
-	rs = 1.4826 * hvs_median_inplace(scratch, m);
+	rs = hvs_mad_sd(x, m, med, scratch);
 	sd->y[sd->k] = med;
 	sd->w[sd->k] = M_PI / 2 * v / (double)m;
 	sd->wdf[sd->k] = (double)(m - 1);

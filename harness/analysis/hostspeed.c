@@ -87,9 +87,7 @@ static size_t centres(const struct hvs_hs_set *s, double tol, double *c, double 
 		}
 		c[m] = k >= 3 && 2 * k >= N ? hvs_median_inplace(t, k) : NAN;
 		/* Steady: its nights' robust sd (1.4826 MAD) within twice the threshold. */
-		for (size_t i = 0; isfinite(c[m]) && i < k; i++)
-			t[i] = fabs(t[i] - c[m]);
-		if (isfinite(c[m]) && !(1.4826 * hvs_median_inplace(t, k) <= tol))
+		if (isfinite(c[m]) && !(hvs_mad_sd(t, k, c[m], t) <= tol))
 			c[m] = NAN;
 		used += isfinite(c[m]);
 	}

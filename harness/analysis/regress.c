@@ -11,17 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* 1.4826 MAD of y[0..n) (scratch t[0..n)): a robust sd. */
+/* 1.4826 MAD of y[0..n) around its median (scratch t[0..n)): a robust sd. */
 static double mad_sd(const double *y, size_t n, double *t)
 {
-	double med;
-
-	if (!n)
-		return NAN;
-	med = hvs_median(y, n);
-	for (size_t i = 0; i < n; i++)
-		t[i] = fabs(y[i] - med);
-	return 1.4826 * hvs_median(t, n);
+	return hvs_mad_sd(y, n, hvs_median(y, n), t);
 }
 
 /* The first change point of the same-direction episode that ends with cp[k]. */

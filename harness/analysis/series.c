@@ -52,9 +52,7 @@ double hvs_series_night_sd(const double *y, size_t n, double *t)
 	for (size_t i = 0; i + 1 < n; i++)
 		t[i] = y[i + 1] - y[i];
 	med = hvs_median(t, n - 1);
-	for (size_t i = 0; i + 1 < n; i++)
-		t[i] = fabs(t[i] - med);
-	s0 = 1.4826 * hvs_median(t, n - 1); /* the differences' robust sd */
+	s0 = hvs_mad_sd(t, n - 1, med, t); /* the differences' robust sd */
 	for (size_t i = 0; i + 1 < n; i++)
 		t[i] = y[i + 1] - y[i];
 	return hvs_series_clipped_sd(t, n - 1, med, s0, 0) / M_SQRT2;

@@ -1015,11 +1015,10 @@ int hvs_var_components(const double *values, const size_t *size, size_t k, struc
 	return 0;
 }
 
-/* 1.4826 MAD of sorted x[0..n) around its median m (tmp: n doubles). */
-static double smad(const double *x, size_t n, double m, double *tmp)
+double hvs_mad_sd(const double *x, size_t n, double centre, double *tmp)
 {
 	for (size_t i = 0; i < n; i++)
-		tmp[i] = fabs(x[i] - m);
+		tmp[i] = fabs(x[i] - centre);
 	return 1.4826 * hvs_median_inplace(tmp, n);
 }
 
@@ -1044,7 +1043,7 @@ int hvs_two_states(const double *x, size_t n, double min_share, double min_gap, 
 	 */
 	for (size_t k = lo; k + lo <= n; k++) {
 		double m1 = hvs_quantile_sorted(x, k, 0.5), m2 = hvs_quantile_sorted(x + k, n - k, 0.5);
-		double s1 = smad(x, k, m1, tmp), s2 = smad(x + k, n - k, m2, tmp);
+		double s1 = hvs_mad_sd(x, k, m1, tmp), s2 = hvs_mad_sd(x + k, n - k, m2, tmp);
 		double v = s1 * s1 + s2 * s2, gk = v > 0 ? (x[k] - x[k - 1]) / sqrt(v) : INFINITY;
 
 		if (gk > best && x[k] > x[k - 1]) {

@@ -36,6 +36,13 @@ void hvs_sort(double *x, size_t n);
 /* Median of x[0..n), reordering x (quickselect, O(n)). n == 0 gives NaN. */
 double hvs_median_inplace(double *x, size_t n);
 
+/*
+ * A robust sd: 1.4826 times the median absolute deviation of x[0..n) from
+ * centre, with scratch tmp[0..n) (tmp may be x itself: x is then
+ * overwritten). n == 0 gives NaN.
+ */
+double hvs_mad_sd(const double *x, size_t n, double centre, double *tmp);
+
 /* Quantile (R type 7, linear interpolation) of sorted x[0..n), q in [0,1]. */
 double hvs_quantile_sorted(const double *x, size_t n, double q);
 
