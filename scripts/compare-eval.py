@@ -438,6 +438,7 @@ def load_dir(p, side):
 
 
 hw = {"paired": {}, "pooled": {}}
+rs = {"paired": [0, 0], "pooled": [0, 0]}  # state shifts flagged slower, tested
 for rd in sorted(glob.glob(os.path.join(d, "rounds", "*"))):
     A, B = load_dir(rd, "a"), load_dir(rd, "b")
     if len(A) < 2 or len(A) != len(B):
@@ -458,16 +459,9 @@ for rd in sorted(glob.glob(os.path.join(d, "rounds", "*"))):
                sum(m["verdict"] == "slower" for m in c2["metrics"]),
                sum(m["verdict"] != "n/a" for m in c2["metrics"]), sum(quiet_hit), len(quiet_hit),
                c2["geomean_cost"]["verdict"]))
-# The state line for rounds: per rounds series and mode, each state of a two-state row
-# that every round of both sides visits (>= 3 samples) shifted x1.10 in B.
-rs = {"paired": [0, 0], "pooled": [0, 0]}
-for rd in sorted(glob.glob(os.path.join(d, "rounds", "*"))):
-    A, B = load_dir(rd, "a"), load_dir(rd, "b")
-    if len(A) < 2 or len(A) != len(B):
-        continue
-    for mode, extra in (("paired", ["--paired"]), ("pooled", [])):
-        rc, c0 = compare(A, B, extra)
-        for row in c0["metrics"]:
+        # The state line for rounds: each state of a two-state row that every round of
+        # both sides visits (>= 3 samples), shifted x1.10 in B.
+        for row in c["metrics"]:
             if not row.get("states"):
                 continue
             name, cut = row["name"], math.log(row["state_cut"])
@@ -476,8 +470,8 @@ for rd in sorted(glob.glob(os.path.join(d, "rounds", "*"))):
                         sum((math.log(x) > cut) == upper for x in rows(r)[name]["samples"] if x > 0) >= 3
                         for r in A + B if name in rows(r)):
                     continue
-                rc, c = compare(A, [shift_state(x, name, cut, upper, 1.10) for x in B], extra)
-                rs[mode][0] += rows(c).get(name, {}).get("verdict") == "slower"
+                rc3, c3 = compare(A, [shift_state(x, name, cut, upper, 1.10) for x in B], extra)
+                rs[mode][0] += rows(c3).get(name, {}).get("verdict") == "slower"
                 rs[mode][1] += 1
 print("rounds states: a 10%% shift of one state's location, every round of both sides visits it: "
       "flagged slower in %s paired, %s pooled (goal >= 80%%)" % (pct(*rs["paired"]), pct(*rs["pooled"])))
