@@ -752,8 +752,8 @@ static int scaled_ranks(const double *x, size_t n, double *z, double *s1, double
 	}
 	free(t);
 	for (size_t i = 0; i + 1 < n; i++)
-		buf[i] = fabs(z[i + 1] - z[i]);
-	sigma = 1.4826 * hvs_median_inplace(buf, n - 1) / M_SQRT2;
+		buf[i] = z[i + 1] - z[i];
+	sigma = hvs_mad_sd(buf, n - 1, 0, buf) / M_SQRT2; /* around 0: the steps are not a centre */
 	if (!(sigma > 0))
 		sigma = 1; /* ties everywhere: any rank change is a real change */
 	med = ((double)n + 1) / 2.0;
