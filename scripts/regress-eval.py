@@ -216,7 +216,7 @@ print("delay: histories whose own night CV (before the step) is <= 3%%: flagged 
 # of 2nd-night catches to expect. Real nights are heavier-tailed than normal and a judge must
 # estimate s, so a real test is below it.
 nd = st.NormalDist()
-fam = len([n for n in names if n])
+fam = len(names)  # the metrics judged each night (those of the last history read)
 zq = nd.inv_cdf(1 - 0.01 / fam)
 se1 = math.sqrt(0.5 + 1.0 / (HIST - NIGHTS))
 ceil = sum(nd.cdf(math.log(1.10) / (hcv[n][k] * se1) - zq) for n, k in pairs)
