@@ -75,10 +75,11 @@
 # READY, L1's registers and local APIC go to OUT/stalls.txt and QEMU gets an
 # NMI; after another such silence the target stops (exit 8, "L1 stopped").
 # With --out, such a stall (QEMU 7.2's emulated SVM stops delivering L1's
-# interrupts: docs/PERFORMANCE.md) is retried once, never silently: the first
-# boot's account moves to OUT/stall-1/ (hang.txt, stalls.txt, registers.txt,
-# console.log), OUT/retry.txt says so, stderr says so, and the retry shares
-# the first boot's deadline; HVS_L2_RETRY=0 turns the retry off.
+# interrupts: docs/PERFORMANCE.md) is retried, up to HVS_L2_RETRY times
+# (default 2; 0: no retry), never silently: the K-th stalled boot's account
+# moves to OUT/stall-K/ (hang.txt, stalls.txt, registers.txt, console.log),
+# OUT/retry.txt says so, stderr says so, and every retry shares the first
+# boot's deadline (a retry needs 60 s of it left).
 # HVS_L2_IDLE=poll boots L2 with idle=poll (L2 never halts, so L1 never
 # idles while L2 runs); it does not prevent the stall (2 hangs in 32 boots,
 # L1's vCPU then spins in L2's poll loop: docs/PERFORMANCE.md), so the
@@ -173,7 +174,12 @@ fi
 case "$accel" in tcg|kvm|tcg,thread=single|tcg,thread=multi) ;; *) bad "--accel must be tcg, tcg,thread=single|multi or kvm" ;; esac
 [[ "$timeout" =~ ^[0-9]+$ ]] && [ "$timeout" -gt 0 ] || bad "--timeout wants a positive number of seconds"
 # kvm-l2's retry after a stall (below) keeps the first boot's deadline
-if [ -n "${HVS_L2_RETRY_OF:-}" ] && [[ "${HVS_L2_RETRY_DEADLINE:-}" =~ ^[0-9]+$ ]]; then
+retries=${HVS_L2_RETRY:-2}
+[[ "$retries" =~ ^[0-9]$ ]] || bad "HVS_L2_RETRY wants a number of retries, 0-9"
+attempt=${HVS_L2_ATTEMPT:-0}
+[[ "$attempt" =~ ^[0-9]$ ]] || attempt=0
+[ -n "${HVS_L2_RETRY_OF:-}" ] || attempt=0
+if [ "$attempt" -gt 0 ] && [[ "${HVS_L2_RETRY_DEADLINE:-}" =~ ^[0-9]+$ ]]; then
 	left=$((HVS_L2_RETRY_DEADLINE - $(date +%s)))
 	[ "$left" -ge 20 ] || left=20
 	[ "$left" -lt "$timeout" ] && timeout=$left
@@ -226,10 +232,18 @@ if [ -z "$out" ]; then
 fi
 mkdir -p "$out"
 rm -f "$out"/console.log "$out"/[0-9]*.{cmd,out,err,rc} "$out"/boot.seconds "$out"/hang.txt "$out"/registers.txt "$out"/stalls.txt
-if [ -n "${HVS_L2_RETRY_OF:-}" ]; then
-	echo "this boot is a retry: the first one stalled ($HVS_L2_RETRY_OF); its account is in stall-1/hang.txt" > "$out/retry.txt"
+if [ "$attempt" -gt 0 ]; then
+	# retry.txt: which retry this is, then each stalled boot's first words
+	{
+		if [ "$attempt" = 1 ]; then
+			echo "this boot is retry 1 of at most $retries: the boot before it stalled; its account is in stall-1/hang.txt"
+		else
+			echo "this boot is retry $attempt of at most $retries: the $attempt boots before it stalled; their accounts are in stall-1/hang.txt to stall-$attempt/hang.txt"
+		fi
+		printf '%s\n' "$HVS_L2_RETRY_OF"
+	} > "$out/retry.txt"
 else
-	rm -rf "$out/stall-1" "$out/retry.txt"
+	rm -rf "$out"/stall-[0-9] "$out/retry.txt"
 fi
 
 # Xen: QEMU's multiboot loader wants the plain ELF, Debian ships it gzip'd.
@@ -621,19 +635,21 @@ timeout) fail_tail "watchdog timeout ($timeout s)"; exit 8 ;;
 stalled)
 	fail_tail "L1 stopped: its console (a state line every 10 s while L2 runs) silent for $((2 * stall)) s"
 	left=$((deadline - $(date +%s)))
-	# (only with --out: the first boot's account must outlive this run)
-	if [ -z "${HVS_L2_RETRY_OF:-}" ] && [ "${HVS_L2_RETRY:-1}" = 1 ] && [ "$outgiven" = 1 ] && [ "$left" -ge 60 ]; then
-		# once: the first boot's account stays in stall-1/, the retry
-		# says it is one (retry.txt, its stderr) and keeps the deadline
-		mkdir -p "$out/stall-1"
+	# (only with --out: each stalled boot's account must outlive this run)
+	k=$((attempt + 1))
+	if [ "$k" -le "$retries" ] && [ "$outgiven" = 1 ] && [ "$left" -ge 60 ]; then
+		# this boot's account stays in stall-K/, the retry says it is
+		# one (retry.txt, its stderr) and keeps the first boot's deadline
+		mkdir -p "$out/stall-$k"
 		for f in hang.txt stalls.txt registers.txt console.log qemu.cmdline; do
-			[ -e "$out/$f" ] && mv "$out/$f" "$out/stall-1/"
+			[ -e "$out/$f" ] && mv "$out/$f" "$out/stall-$k/"
 		done
-		why="$(head -n 1 "$out/stall-1/hang.txt"); $(sed -n '/^L2.s phase: /{s//L2 was /p;q}' "$out/stall-1/hang.txt")"
-		echo "$me: kvm-l2: retrying the boot once ($left s left): the first boot's account is in $out/stall-1/hang.txt" >&2
+		why="boot $k: $(head -n 1 "$out/stall-$k/hang.txt"); $(sed -n '/^L2.s phase: /{s//L2 was /p;q}' "$out/stall-$k/hang.txt")"
+		echo "$me: kvm-l2: retry $k of at most $retries ($left s left): the stalled boot's account is in $out/stall-$k/hang.txt" >&2
 		cleanup
 		trap - EXIT
-		exec env HVS_L2_RETRY_OF="$why" HVS_L2_RETRY_DEADLINE="$deadline" bash "$0" "${argv0[@]}"
+		exec env HVS_L2_RETRY_OF="${HVS_L2_RETRY_OF:+$HVS_L2_RETRY_OF
+}$why" HVS_L2_ATTEMPT="$k" HVS_L2_RETRY_DEADLINE="$deadline" bash "$0" "${argv0[@]}"
 	fi
 	exit 8 ;;
 exited) fail_tail "QEMU exited before the guest finished"; exit 1 ;;
@@ -666,5 +682,5 @@ for i in $(seq 1 "$n"); do
 	fi
 	[ "$print" = 1 ] && cat "$out/$i.out"
 done
-echo "$me: $mode (-cpu $cpu, -accel $accel): $n command(s) done in $secs s${HVS_L2_RETRY_OF:+ (a retry: the first boot stalled, its account in $out/stall-1/hang.txt)}" >&2
+echo "$me: $mode (-cpu $cpu, -accel $accel): $n command(s) done in $secs s${HVS_L2_RETRY_OF:+ (retry $attempt: the boot(s) before it stalled, their accounts in $out/stall-*/hang.txt)}" >&2
 exit 0

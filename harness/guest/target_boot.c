@@ -387,29 +387,37 @@ static void boot_failed(const struct boot *b, int rc, struct hvs_gresult *r)
 
 /*
  * kvm-l2: boot-guest.sh retried a boot whose L1 stalled (BOOTDIR/retry.txt;
- * the first boot's account in BOOTDIR/stall-1/hang.txt). Never silent: a
- * pass says so in its reason (the matrix's log and summary), the result
- * carries retried=l1-stall, and a failure names the first stall too.
+ * the K-th stalled boot's account in BOOTDIR/stall-K/hang.txt). Never silent:
+ * a pass says so in its reason (the matrix's log and summary), the result
+ * carries retried=l1-stall, and a failure names the stalls before it too.
  */
 static void boot_retried(const struct boot *b, int rc, struct merged *mg, struct hvs_gresult *r)
 {
-	char path[1200];
+	char path[1200], where[1400];
+	int stalls = 0;
 
 	snprintf(path, sizeof(path), "%s/retry.txt", b->bootdir);
 	if (access(path, R_OK))
 		return;
 	mg->retried = 1;
+	for (int k = 1; k <= 9; k++) {
+		snprintf(path, sizeof(path), "%s/stall-%d/hang.txt", b->bootdir, k);
+		if (access(path, R_OK))
+			break;
+		stalls = k;
+	}
+	if (stalls > 1)
+		snprintf(where, sizeof(where), "%d earlier boots' L1 stalled (QEMU's emulated SVM), their accounts in "
+			 "%.200s/stall-1/hang.txt to stall-%d/hang.txt", stalls, b->bootdir, stalls);
+	else
+		snprintf(where, sizeof(where), "the first boot's L1 stalled (QEMU's emulated SVM), its account in "
+			 "%.200s/stall-1/hang.txt", b->bootdir);
 	if (rc == 0) {
-		snprintf(r->reason, sizeof(r->reason),
-			 "passed on a retry: the first boot's L1 stalled (QEMU's emulated SVM), its account in "
-			 "%.200s/stall-1/hang.txt",
-			 b->bootdir);
+		snprintf(r->reason, sizeof(r->reason), "passed on a retry: %.400s", where);
 	} else {
 		size_t k = strlen(r->reason);
 
-		snprintf(r->reason + k, sizeof(r->reason) - k,
-			 "%sthis was the retry; the first boot's L1 stalled (%.200s/stall-1/hang.txt)", k ? "; " : "",
-			 b->bootdir);
+		snprintf(r->reason + k, sizeof(r->reason) - k, "%sthis was a retry; %.400s", k ? "; " : "", where);
 	}
 }
 

@@ -46,7 +46,7 @@ skip() { # skip N REASON
 }
 # diag: a note on stdout (prove -v shows it); failures above also go to
 # stderr, which prove shows always (CI logs keep only that).
-diag() { printf '# %s\n' "$*"; }
+diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
 done_testing() {
 	echo "1..$t_n"
 	[ "$t_failed" = 0 ] || [ -z "${HVS_FAIL_DIR:-}" ] || guest_fail_log "$HVS_FAIL_DIR" "${HVS_FAIL_ERR:-}"
@@ -54,7 +54,8 @@ done_testing() {
 }
 # guest_fail_log DIR [STDERR]: what a CI log needs after a failed guest test,
 # on stderr: the boot script's stderr, each failed command's stderr, the tail
-# of every console log under DIR. A test names its DIR and STDERR in
+# of every console log under DIR, and last (a CI log's tail shows it) the
+# file HVS_FAIL_NOTE names, if any. A test names its DIR and STDERR in
 # HVS_FAIL_DIR and HVS_FAIL_ERR and done_testing calls this when a test failed.
 guest_fail_log() {
 	local d=$1 e=${2:-} f rc
@@ -71,6 +72,9 @@ guest_fail_log() {
 			[ -f "$f" ] || continue
 			echo "#   --- tail of $f"; tail -n 25 "$f" | sed 's/^/#   /'
 		done
+		if [ -n "${HVS_FAIL_NOTE:-}" ] && [ -s "$HVS_FAIL_NOTE" ]; then
+			echo "#   --- in short"; sed 's/^/#   /' "$HVS_FAIL_NOTE"
+		fi
 	} >&2
 }
 
