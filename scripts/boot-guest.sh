@@ -76,7 +76,7 @@
 # NMI; after another such silence the target stops (exit 8, "L1 stopped").
 # With --out, such a stall (QEMU 7.2's emulated SVM stops delivering L1's
 # interrupts: docs/PERFORMANCE.md) is retried, up to HVS_L2_RETRY times
-# (default 2; 0: no retry), never silently: the K-th stalled boot's account
+# (default 3; 0: no retry), never silently: the K-th stalled boot's account
 # moves to OUT/stall-K/ (hang.txt, stalls.txt, registers.txt, console.log),
 # OUT/retry.txt says so, stderr says so, and every retry shares the first
 # boot's deadline (a retry needs 60 s of it left).
@@ -174,7 +174,7 @@ fi
 case "$accel" in tcg|kvm|tcg,thread=single|tcg,thread=multi) ;; *) bad "--accel must be tcg, tcg,thread=single|multi or kvm" ;; esac
 [[ "$timeout" =~ ^[0-9]+$ ]] && [ "$timeout" -gt 0 ] || bad "--timeout wants a positive number of seconds"
 # kvm-l2's retry after a stall (below) keeps the first boot's deadline
-retries=${HVS_L2_RETRY:-2}
+retries=${HVS_L2_RETRY:-3}
 [[ "$retries" =~ ^[0-9]$ ]] || bad "HVS_L2_RETRY wants a number of retries, 0-9"
 attempt=${HVS_L2_ATTEMPT:-0}
 [[ "$attempt" =~ ^[0-9]$ ]] || attempt=0

@@ -12,13 +12,13 @@
 # counters last sampled while L2 ran: under NPT no L2 page fault reached it
 # and no L2 page-table write was emulated, under shadow paging both happened).
 #
-# Part of make check-slow. About 1 L2 boot in 10-25 hangs here (QEMU 7.2's
-# emulated SVM stops delivering L1's interrupts: its vCPU sits in an idle
-# loop with the timer interrupt pending; no configuration tried avoids it,
-# hang counts per configuration in docs/PERFORMANCE.md, "Why the L2 matrix
-# sometimes hangs"). boot-guest.sh detects the stall (L1's console silent
-# for 60 s) and retries that boot, up to twice, never silently: this test
-# reports the retries and each stalled boot's hang report
+# Part of make check-slow. Between 1 L2 boot in 25 and 1 in 6 hangs here
+# (QEMU 7.2's emulated SVM stops delivering L1's interrupts: its vCPU sits
+# in an idle loop with the timer interrupt pending; no configuration tried
+# avoids it, hang counts per configuration in docs/PERFORMANCE.md, "Why the
+# L2 matrix sometimes hangs"). boot-guest.sh detects the stall (L1's console
+# silent for 60 s) and retries that boot, up to three times, never silently:
+# this test reports the retries and each stalled boot's hang report
 # (NAME.boot/stall-K/hang.txt) as TAP comments, and asserts that the
 # matrix's summary and result say so. A target that failed gets its reason
 # and its last boot's hang.txt as TAP comments.
