@@ -253,37 +253,42 @@ def shift_state(r, name, cut, upper, factor):
     return r
 
 
+def shared_states(c, A, B):
+    """(name, log cut, upper, state) for each state of compare's two-state rows
+    (json c) that it judged and that every run of both sides visits (>= 3 samples)."""
+    for row in c["metrics"]:
+        if not row.get("states"):
+            continue
+        name, cut = row["name"], math.log(row["state_cut"])
+        for upper, S in ((False, row["states"][0]), (True, row["states"][1])):
+            if S["verdict"] != "n/a" and all(
+                    sum((math.log(x) > cut) == upper for x in rows(r)[name]["samples"] if x > 0) >= 3
+                    for r in A + B if name in rows(r)):
+                yield name, cut, upper, S
+
+
 sh = stot = qsh = qst = 0
 per_state = {}
 state_tests = []
 for A, B in groups:
     rc, c0 = compare(A, B)
-    for row in c0["metrics"]:
-        if not row.get("states"):
-            continue
-        name, cut = row["name"], math.log(row["state_cut"])
-        for upper, S in ((False, row["states"][0]), (True, row["states"][1])):
-            def visits(side):
-                return all(sum((math.log(x) > cut) == upper for x in rows(r)[name]["samples"] if x > 0) >= 3
-                           for r in side if name in rows(r))
-            if S["verdict"] == "n/a" or not (visits(A) and visits(B)):
-                continue
-            rc, c = compare(A, [shift_state(x, name, cut, upper, 1.10) for x in B])
-            v = rows(c).get(name, {}).get("verdict")
-            state_tests.append(dict(A=A, B=B, name=name, cut=cut, upper=upper, verdict=v,
-                                    level=c0["level"], after=rows(c).get(name, {})))
-            stot += 1
-            sh += v == "slower"
-            # the state's own run-to-run spread in this group (compare's run_cv, before the shift)
-            if S.get("run_cv") is not None and S["run_cv"] <= 0.03:
-                qst += 1
-                qsh += v == "slower"
-            k = "%s (%s state)" % (name, "upper" if upper else "lower")
-            per_state.setdefault(k, [0, 0, []])
-            per_state[k][0] += v == "slower"
-            per_state[k][1] += 1
-            if S.get("run_cv") is not None:
-                per_state[k][2].append(S["run_cv"])
+    for name, cut, upper, S in shared_states(c0, A, B):
+        rc, c = compare(A, [shift_state(x, name, cut, upper, 1.10) for x in B])
+        v = rows(c).get(name, {}).get("verdict")
+        state_tests.append(dict(A=A, B=B, name=name, cut=cut, upper=upper, verdict=v,
+                                level=c0["level"], after=rows(c).get(name, {})))
+        stot += 1
+        sh += v == "slower"
+        # the state's own run-to-run spread in this group (compare's run_cv, before the shift)
+        if S.get("run_cv") is not None and S["run_cv"] <= 0.03:
+            qst += 1
+            qsh += v == "slower"
+        k = "%s (%s state)" % (name, "upper" if upper else "lower")
+        per_state.setdefault(k, [0, 0, []])
+        per_state[k][0] += v == "slower"
+        per_state[k][1] += 1
+        if S.get("run_cv") is not None:
+            per_state[k][2].append(S["run_cv"])
 print("states: a 10%% shift of one state's location, both sides visit it, 6 vs 6: flagged slower in %s "
       "(goal >= 80%%)" % pct(sh, stot))
 print("states: the same, states whose run locations spread <= 3%% in that group: %s" % pct(qsh, qst))
@@ -459,20 +464,11 @@ for rd in sorted(glob.glob(os.path.join(d, "rounds", "*"))):
                sum(m["verdict"] == "slower" for m in c2["metrics"]),
                sum(m["verdict"] != "n/a" for m in c2["metrics"]), sum(quiet_hit), len(quiet_hit),
                c2["geomean_cost"]["verdict"]))
-        # The state line for rounds: each state of a two-state row that every round of
-        # both sides visits (>= 3 samples), shifted x1.10 in B.
-        for row in c["metrics"]:
-            if not row.get("states"):
-                continue
-            name, cut = row["name"], math.log(row["state_cut"])
-            for upper, S in ((False, row["states"][0]), (True, row["states"][1])):
-                if S["verdict"] == "n/a" or not all(
-                        sum((math.log(x) > cut) == upper for x in rows(r)[name]["samples"] if x > 0) >= 3
-                        for r in A + B if name in rows(r)):
-                    continue
-                rc3, c3 = compare(A, [shift_state(x, name, cut, upper, 1.10) for x in B], extra)
-                rs[mode][0] += rows(c3).get(name, {}).get("verdict") == "slower"
-                rs[mode][1] += 1
+        # The state line for rounds: each state every round of both sides visits, shifted x1.10 in B.
+        for name, cut, upper, S in shared_states(c, A, B):
+            rc3, c3 = compare(A, [shift_state(x, name, cut, upper, 1.10) for x in B], extra)
+            rs[mode][0] += rows(c3).get(name, {}).get("verdict") == "slower"
+            rs[mode][1] += 1
 print("rounds states: a 10%% shift of one state's location, every round of both sides visits it: "
       "flagged slower in %s paired, %s pooled (goal >= 80%%)" % (pct(*rs["paired"]), pct(*rs["pooled"])))
 common = [n for n in hw["paired"] if n in hw["pooled"]]
